@@ -1,0 +1,50 @@
+/* commands.c: the subcommand registry.  One static table, in the order
+ * `rampart --help` lists them.  Add a row here and a handler in cmd_*.c. */
+#include "cli/cli.h"
+
+#include <string.h>
+
+const rp_command rp_commands[] = {
+	{
+		"json",
+		"check JSON files: syntax, extensions in use, duplicate keys",
+		"rampart json [--strict] [--print] [--format text|json] FILE...",
+		"Parses each FILE with rampart's position-aware reader and reports, with\n"
+		"file:line:col, the first syntax error, every duplicate key and the uses\n"
+		"of ARM's extensions to strict JSON (comments, multi-line strings,\n"
+		"trailing commas, a byte order mark).  FILE - reads standard input.\n"
+		"\n"
+		"  --strict           accept RFC 8259 JSON only (default: ARM's extended JSON)\n"
+		"  --print            print each document re-serialised, indented\n"
+		"  --format FORMAT    text (default) or json\n"
+		"\n"
+		"Exit status: 0 all files parsed, 2 a file could not be read or parsed.",
+		rp_cmd_json,
+	},
+	{
+		"help",
+		"show help for rampart or for one command",
+		"rampart help [COMMAND]",
+		"Without COMMAND, lists the commands; with it, shows its usage and options.",
+		rp_cmd_help,
+	},
+	{
+		"version",
+		"print rampart's version",
+		"rampart version",
+		"Prints the version, as `rampart --version` does.",
+		rp_cmd_version,
+	},
+};
+
+const size_t rp_ncommands = sizeof(rp_commands) / sizeof(rp_commands[0]);
+
+const rp_command *rp_command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rp_ncommands; i++)
+		if (strcmp(rp_commands[i].name, name) == 0)
+			return &rp_commands[i];
+	return NULL;
+}

@@ -1,0 +1,136 @@
+/* arena.c: chained-block bump allocator. */
+#include "util/arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_MIN ((size_t)64 * 1024)
+#define ARENA_ALIGN (_Alignof(max_align_t))
+
+struct block {
+	struct block *prev;
+	size_t size; /* usable bytes after the header */
+	size_t used;
+};
+
+struct rp_arena {
+	struct block *head;
+	size_t footprint;
+};
+
+rp_arena *rp_arena_new(void)
+{
+	return calloc(1, sizeof(rp_arena));
+}
+
+rp_arena *rp_arena_free(rp_arena *a)
+{
+	struct block *b, *prev;
+
+	if (!a)
+		return NULL;
+	for (b = a->head; b; b = prev) {
+		prev = b->prev;
+		free(b);
+	}
+	free(a);
+	return NULL;
+}
+
+static size_t header_size(void)
+{
+	return (sizeof(struct block) + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+}
+
+void *rp_arena_alloc(rp_arena *a, size_t size)
+{
+	struct block *b = a->head;
+	size_t need, bsize;
+	char *p;
+
+	if (size == 0)
+		size = 1;
+	if (size > SIZE_MAX / 2)
+		return NULL;
+	need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (!b || b->size - b->used < need) {
+		bsize = need > ARENA_BLOCK_MIN ? need : ARENA_BLOCK_MIN;
+		/* Blocks grow with the arena so many small files stay cheap and
+		 * big ones do not make thousands of blocks. */
+		if (a->footprint / 4 > bsize && a->footprint / 4 < ((size_t)64 << 20))
+			bsize = a->footprint / 4;
+		b = malloc(header_size() + bsize);
+		if (!b)
+			return NULL;
+		b->size = bsize;
+		b->used = 0;
+		/* A big one-off allocation goes behind the current block so the
+		 * current block keeps serving small requests. */
+		if (a->head && need > ARENA_BLOCK_MIN && a->head->size - a->head->used > 1024) {
+			b->prev = a->head->prev;
+			a->head->prev = b;
+		} else {
+			b->prev = a->head;
+			a->head = b;
+		}
+		a->footprint += header_size() + bsize;
+	}
+	p = (char *)b + header_size() + b->used;
+	b->used += need;
+	return p;
+}
+
+void *rp_arena_calloc(rp_arena *a, size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = rp_arena_alloc(a, n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+char *rp_arena_strndup(rp_arena *a, const char *s, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	p = rp_arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *rp_arena_printf(rp_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = rp_arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+size_t rp_arena_footprint(const rp_arena *a)
+{
+	return a ? a->footprint : 0;
+}

@@ -1,0 +1,34 @@
+/* arena.h: bump allocator; everything derived from one input file lives in
+ * one arena and is released with one rp_arena_free() call.
+ *
+ * Ownership: rp_arena_new() gives the caller an arena to free with
+ * rp_arena_free().  Pointers returned by rp_arena_alloc() and friends are
+ * borrowed from the arena and valid until it is freed.  Allocation failure
+ * returns NULL (never aborts); the arena stays usable.
+ */
+#ifndef RP_UTIL_ARENA_H
+#define RP_UTIL_ARENA_H
+
+#include <stddef.h>
+
+typedef struct rp_arena rp_arena;
+
+/* NULL on allocation failure. */
+rp_arena *rp_arena_new(void);
+/* Accepts NULL; returns NULL so callers can write a = rp_arena_free(a). */
+rp_arena *rp_arena_free(rp_arena *a);
+
+/* size bytes aligned to max_align_t; NULL on failure or overflow. */
+void *rp_arena_alloc(rp_arena *a, size_t size);
+/* As rp_arena_alloc, zero-filled; n * size checked for overflow. */
+void *rp_arena_calloc(rp_arena *a, size_t n, size_t size);
+/* Copy of s[0..len) with a NUL after it. */
+char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
+/* printf into the arena. */
+char *rp_arena_printf(rp_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Total bytes obtained from malloc (for benchmarks and limits). */
+size_t rp_arena_footprint(const rp_arena *a);
+
+#endif

@@ -1,0 +1,104 @@
+/* buf.c: growable byte buffer. */
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rp_buf_reserve(rp_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		return -RP_ENOMEM;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -RP_ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int rp_buf_append(rp_buf *b, const void *p, size_t n)
+{
+	int r = rp_buf_reserve(b, n);
+
+	if (r < 0)
+		return r;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int rp_buf_putc(rp_buf *b, char c)
+{
+	return rp_buf_append(b, &c, 1);
+}
+
+int rp_buf_puts(rp_buf *b, const char *s)
+{
+	return rp_buf_append(b, s, strlen(s));
+}
+
+int rp_buf_vprintf(rp_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n, r;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return -RP_EINVAL;
+	r = rp_buf_reserve(b, (size_t)n);
+	if (r < 0)
+		return r;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int rp_buf_printf(rp_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = rp_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void rp_buf_clear(rp_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void rp_buf_release(rp_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *rp_buf_detach(rp_buf *b)
+{
+	char *p = b->data;
+
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}

@@ -1,0 +1,241 @@
+/* source.c: loading input files and mapping offsets to lines. */
+#include "util/source.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+rp_source *rp_source_free(rp_source *s)
+{
+	if (!s)
+		return NULL;
+	free(s->name);
+	free(s->data);
+	free(s->lines);
+	free(s);
+	return NULL;
+}
+
+static rp_source *source_new(const char *name)
+{
+	rp_source *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->name = strdup(name);
+	if (!s->name) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int rp_source_from_memory(const char *name, const void *data, size_t size, rp_source **out)
+{
+	rp_source *s = NULL;
+	int r = -RP_ENOMEM;
+
+	*out = NULL;
+	if (size >= RP_SOURCE_MAX_SIZE)
+		return -RP_ELIMIT;
+	s = source_new(name);
+	if (!s)
+		goto out;
+	s->data = malloc(size + 1);
+	if (!s->data)
+		goto out;
+	if (size)
+		memcpy(s->data, data, size);
+	s->data[size] = '\0';
+	s->size = size;
+	*out = s;
+	s = NULL;
+	r = 0;
+out:
+	rp_source_free(s);
+	return r;
+}
+
+static int read_fd(int fd, const char *name, size_t max_size, size_t hint, rp_source **out,
+		   rp_diag *diag)
+{
+	rp_source *s = NULL;
+	size_t cap = hint + 1, len = 0;
+	char *p;
+	int r = -RP_ENOMEM;
+
+	*out = NULL;
+	s = source_new(name);
+	if (!s)
+		goto out;
+	if (cap < 4096)
+		cap = 4096;
+	if (cap > max_size + 1)
+		cap = max_size + 1;
+	s->data = malloc(cap);
+	if (!s->data)
+		goto out;
+	for (;;) {
+		ssize_t n;
+		if (len + 1 >= cap) {
+			size_t ncap;
+			if (len >= max_size + 1)
+				break;
+			ncap = cap * 2 > max_size + 2 ? max_size + 2 : cap * 2;
+			p = realloc(s->data, ncap);
+			if (!p)
+				goto out;
+			s->data = p;
+			cap = ncap;
+		}
+		n = read(fd, s->data + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot read: %s", name,
+				    strerror(errno));
+			r = -RP_EIO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max_size) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0,
+			    "%s: file larger than the limit of %zu bytes", name, max_size);
+		r = -RP_ELIMIT;
+		goto out;
+	}
+	s->data[len] = '\0';
+	s->size = len;
+	*out = s;
+	s = NULL;
+	r = 0;
+out:
+	if (r == -RP_ENOMEM)
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: out of memory", name);
+	rp_source_free(s);
+	return r;
+}
+
+int rp_source_load(const char *path, size_t max_size, rp_source **out, rp_diag *diag)
+{
+	struct stat st;
+	int fd = -1, r;
+
+	*out = NULL;
+	if (max_size == 0 || max_size > RP_SOURCE_MAX_SIZE)
+		max_size = RP_SOURCE_MAX_SIZE;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", path,
+			    strerror(errno));
+		r = -RP_EIO;
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: not a regular file", path);
+		r = -RP_EIO;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max_size) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0,
+			    "%s: file of %lld bytes is larger than the limit of %zu bytes", path,
+			    (long long)st.st_size, max_size);
+		r = -RP_ELIMIT;
+		goto out;
+	}
+	r = read_fd(fd, path, max_size, (size_t)st.st_size, out, diag);
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int rp_source_load_stream(const char *name, void *fp, size_t max_size, rp_source **out,
+			  rp_diag *diag)
+{
+	if (max_size == 0 || max_size > RP_SOURCE_MAX_SIZE)
+		max_size = RP_SOURCE_MAX_SIZE;
+	return read_fd(fileno((FILE *)fp), name, max_size, 0, out, diag);
+}
+
+static int build_lines(rp_source *s)
+{
+	size_t n = 1, i = 0, cap;
+	const char *p = s->data, *end = s->data + s->size, *q;
+
+	for (q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		n++;
+	cap = n;
+	s->lines = malloc(cap * sizeof(uint32_t));
+	if (!s->lines)
+		return -RP_ENOMEM;
+	s->lines[i++] = 0;
+	for (q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		s->lines[i++] = (uint32_t)(q + 1 - p);
+	s->nlines = i;
+	return 0;
+}
+
+static uint32_t line_index(const rp_source *s, size_t offset)
+{
+	size_t lo = 0, hi = s->nlines;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->lines[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+int rp_source_linecol(rp_source *s, size_t offset, uint32_t *line, uint32_t *col)
+{
+	uint32_t li;
+
+	if (!s->lines) {
+		int r = build_lines(s);
+		if (r < 0)
+			return r;
+	}
+	if (offset > s->size)
+		offset = s->size;
+	li = line_index(s, offset);
+	*line = li + 1;
+	*col = (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->lines[li],
+				       offset - s->lines[li]) + 1;
+	return 0;
+}
+
+int rp_source_line(rp_source *s, uint32_t line, size_t *start, size_t *len)
+{
+	size_t b, e;
+
+	if (!s->lines) {
+		int r = build_lines(s);
+		if (r < 0)
+			return r;
+	}
+	if (line == 0 || line > s->nlines)
+		return -RP_ENOTFOUND;
+	b = s->lines[line - 1];
+	e = line < s->nlines ? s->lines[line] : s->size;
+	if (e > b && s->data[e - 1] == '\n')
+		e--;
+	if (e > b && s->data[e - 1] == '\r')
+		e--;
+	*start = b;
+	*len = e - b;
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* source.h: an input file held in memory, with a lazily built line table.
+ *
+ * Offsets are byte offsets into data.  Lines and columns are 1-based;
+ * columns count Unicode code points (SARIF columnKind unicodeCodePoints),
+ * so a caret lines up under the character a terminal shows.
+ */
+#ifndef RP_UTIL_SOURCE_H
+#define RP_UTIL_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rp_diag;
+
+/* Largest input file rampart reads (offsets are 32-bit). */
+#define RP_SOURCE_MAX_SIZE ((size_t)1 << 30)
+
+typedef struct rp_source {
+	char *name;          /* as the user gave it; owned */
+	char *data;          /* owned; NUL-terminated (NUL not in size) */
+	size_t size;
+	uint32_t *lines;     /* offsets of line starts; built on demand */
+	size_t nlines;
+} rp_source;
+
+/* Reads a regular file of at most max_size bytes (0 = RP_SOURCE_MAX_SIZE).
+ * Refuses devices, FIFOs and directories.  On failure a diagnostic naming
+ * the file is added to diag (if non-NULL) and a negative code returned.
+ * The caller frees *out with rp_source_free(). */
+int rp_source_load(const char *path, size_t max_size, rp_source **out, struct rp_diag *diag);
+/* Copies data; name is copied too.  Caller frees with rp_source_free(). */
+int rp_source_from_memory(const char *name, const void *data, size_t size, rp_source **out);
+/* Reads all of a stream (stdin); same contract as rp_source_load. */
+int rp_source_load_stream(const char *name, void *fp, size_t max_size, rp_source **out,
+			  struct rp_diag *diag);
+rp_source *rp_source_free(rp_source *s);
+
+/* 1-based line and column of offset (clamped to size).  CRLF counts as one
+ * line end.  Returns 0 or -RP_ENOMEM (line table allocation). */
+int rp_source_linecol(rp_source *s, size_t offset, uint32_t *line, uint32_t *col);
+/* Start offset and length (without the line end) of the 1-based line. */
+int rp_source_line(rp_source *s, uint32_t line, size_t *start, size_t *len);
+
+#endif

@@ -1,0 +1,230 @@
+/* test-util.c: arena, buffer, hash map, UTF-8, source line table, diagnostics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+#include "util/source.h"
+#include "util/str.h"
+
+static void test_arena(void **state)
+{
+	rp_arena *a = rp_arena_new();
+	char *big, *s;
+	int i;
+
+	(void)state;
+	assert_non_null(a);
+	for (i = 0; i < 10000; i++) {
+		int *p = rp_arena_alloc(a, sizeof(int));
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		*p = i;
+	}
+	big = rp_arena_alloc(a, 1 << 20);
+	assert_non_null(big);
+	memset(big, 'x', 1 << 20);
+	s = rp_arena_strndup(a, "hello, world", 5);
+	assert_string_equal(s, "hello");
+	s = rp_arena_printf(a, "%d-%s", 42, "x");
+	assert_string_equal(s, "42-x");
+	assert_null(rp_arena_calloc(a, SIZE_MAX / 2, 4));
+	assert_true(rp_arena_footprint(a) >= (1 << 20));
+	assert_null(rp_arena_free(a));
+	assert_null(rp_arena_free(NULL));
+}
+
+static void test_buf(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+	char *p;
+	int i;
+
+	(void)state;
+	assert_int_equal(rp_buf_puts(&b, "abc"), 0);
+	assert_int_equal(rp_buf_printf(&b, "%d%s", 12, "z"), 0);
+	assert_int_equal(b.len, 6);
+	assert_string_equal(b.data, "abc12z");
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(rp_buf_putc(&b, 'q'), 0);
+	assert_int_equal(b.len, 1006);
+	assert_int_equal(b.data[b.len], '\0');
+	rp_buf_clear(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	rp_buf_puts(&b, "x");
+	p = rp_buf_detach(&b);
+	assert_string_equal(p, "x");
+	assert_null(b.data);
+	free(p);
+	rp_buf_release(&b);
+}
+
+static void test_map(void **state)
+{
+	rp_map m, ci;
+	char keys[2000][16];
+	void *v, *old;
+	int i;
+
+	(void)state;
+	rp_map_init(&m, false);
+	for (i = 0; i < 2000; i++) {
+		snprintf(keys[i], sizeof keys[i], "key%d", i);
+		assert_int_equal(rp_map_put(&m, keys[i], strlen(keys[i]), (void *)(intptr_t)(i + 1), NULL), 0);
+	}
+	assert_int_equal(m.count, 2000);
+	for (i = 0; i < 2000; i++) {
+		assert_true(rp_map_get(&m, keys[i], strlen(keys[i]), &v));
+		assert_int_equal((intptr_t)v, i + 1);
+	}
+	assert_false(rp_map_get(&m, "KEY1", 4, &v));
+	assert_int_equal(rp_map_put(&m, "key7", 4, (void *)(intptr_t)99, &old), 0);
+	assert_int_equal((intptr_t)old, 8);
+	assert_int_equal(m.count, 2000);
+	/* insertion order kept */
+	assert_string_equal(m.entries[0].key, "key0");
+	assert_string_equal(m.entries[1999].key, "key1999");
+	rp_map_release(&m);
+
+	rp_map_init(&ci, true);
+	assert_int_equal(rp_map_put(&ci, "Microsoft.Compute", 17, (void *)1, NULL), 0);
+	assert_true(rp_map_get(&ci, "microsoft.COMPUTE", 17, &v));
+	assert_int_equal((intptr_t)v, 1);
+	rp_map_release(&ci);
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_int_equal(rp_utf8_check((const unsigned char *)"abc", 3), 3);
+	assert_int_equal(rp_utf8_check((const unsigned char *)"\xC3\xA9", 2), 2);
+	/* overlong '/' */
+	assert_int_equal(rp_utf8_check((const unsigned char *)"a\xC0\xAF", 3), 1);
+	/* overlong 3-byte */
+	assert_int_equal(rp_utf8_check((const unsigned char *)"\xE0\x80\xAF", 3), 0);
+	/* surrogate U+D800 */
+	assert_int_equal(rp_utf8_check((const unsigned char *)"\xED\xA0\x80", 3), 0);
+	/* beyond U+10FFFF */
+	assert_int_equal(rp_utf8_check((const unsigned char *)"\xF4\x90\x80\x80", 4), 0);
+	/* U+10FFFF is fine */
+	assert_int_equal(rp_utf8_check((const unsigned char *)"\xF4\x8F\xBF\xBF", 4), 4);
+	/* truncated */
+	assert_int_equal(rp_utf8_check((const unsigned char *)"ab\xE2\x82", 4), 2);
+	assert_int_equal(rp_utf8_count((const unsigned char *)"\xC3\xA9t\xC3\xA9", 5), 3);
+	assert_true(rp_str_ieq("AbC", "aBc", 3));
+	assert_true(rp_slice_ieq((rp_slice){ "Tcp", 3 }, "TCP"));
+	assert_false(rp_slice_eq((rp_slice){ "Tcp", 3 }, "TCP"));
+}
+
+static void test_source_lines(void **state)
+{
+	static const char text[] = "ab\r\n\xC3\xA9x\nlast";
+	rp_source *s = NULL;
+	uint32_t line, col;
+	size_t st, len;
+
+	(void)state;
+	assert_int_equal(rp_source_from_memory("t.json", text, sizeof text - 1, &s), 0);
+	assert_int_equal(rp_source_linecol(s, 0, &line, &col), 0);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	assert_int_equal(rp_source_linecol(s, 1, &line, &col), 0);
+	assert_int_equal(col, 2);
+	/* 'x' after a 2-byte character is column 2 */
+	assert_int_equal(rp_source_linecol(s, 6, &line, &col), 0);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 2);
+	assert_int_equal(rp_source_linecol(s, 8, &line, &col), 0);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 1);
+	assert_int_equal(rp_source_line(s, 1, &st, &len), 0);
+	assert_int_equal(st, 0);
+	assert_int_equal(len, 2); /* CR not included */
+	assert_int_equal(rp_source_line(s, 3, &st, &len), 0);
+	assert_int_equal(len, 4);
+	assert_int_equal(rp_source_line(s, 4, &st, &len), -RP_ENOTFOUND);
+	rp_source_free(s);
+}
+
+static void test_source_load_refuses(void **state)
+{
+	rp_source *s = NULL;
+	rp_diag d;
+
+	(void)state;
+	rp_diag_init(&d);
+	assert_int_equal(rp_source_load("/dev/null", 0, &s, &d), -RP_EIO);
+	assert_null(s);
+	assert_int_equal(d.nerrors, 1);
+	assert_non_null(strstr(d.items[0].message, "not a regular file"));
+	assert_int_equal(rp_source_load("/nonexistent/x.json", 0, &s, &d), -RP_EIO);
+	assert_int_equal(d.nerrors, 2);
+	rp_diag_release(&d);
+}
+
+static void test_diag_print(void **state)
+{
+	static const char text[] = "{\n  \"a\": tru\n}";
+	rp_source *s = NULL;
+	rp_diag d;
+	char out[512];
+	FILE *fp;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(rp_source_from_memory("f.json", text, sizeof text - 1, &s), 0);
+	rp_diag_init(&d);
+	rp_diag_add(&d, RP_DIAG_ERROR, s, 9, 12, "invalid literal");
+	fp = fmemopen(out, sizeof out, "w");
+	assert_non_null(fp);
+	rp_diag_print(fp, &d, false);
+	n = (size_t)ftell(fp);
+	fclose(fp);
+	out[n < sizeof out ? n : sizeof out - 1] = '\0';
+	assert_string_equal(out, "rampart: f.json:2:8: error: invalid literal\n"
+				 "   \"a\": tru\n"
+				 "        ^~~\n");
+	rp_diag_release(&d);
+	rp_source_free(s);
+}
+
+static void test_diag_limit(void **state)
+{
+	rp_diag d;
+	size_t i;
+
+	(void)state;
+	rp_diag_init(&d);
+	for (i = 0; i < RP_DIAG_MAX_KEPT + 5; i++)
+		rp_diag_add(&d, RP_DIAG_WARNING, NULL, 0, 0, "w%zu", i);
+	assert_int_equal(d.count, RP_DIAG_MAX_KEPT);
+	assert_int_equal(d.dropped, 5);
+	assert_int_equal(d.nwarnings, RP_DIAG_MAX_KEPT + 5);
+	rp_diag_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_source_lines),
+		cmocka_unit_test(test_source_load_refuses),
+		cmocka_unit_test(test_diag_print),
+		cmocka_unit_test(test_diag_limit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
