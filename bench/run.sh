@@ -1,0 +1,11 @@
+#!/bin/sh
+# run.sh BUILD_DIR: runs every benchmark against a release build.
+# Each benchmark prints its figures and the ratio to a reference measured in
+# the same run.  `make bench` calls this.
+set -eu
+build=${1:-build-release}
+root=$(cd "$(dirname "$0")/.." && pwd)
+export RAMPART_SHARED="$root/../shared"
+export RAMPART_BIN="$build/src/cli/rampart"
+echo "== rampart benchmarks ($(uname -m), $(nproc) cores, $(date -u +%Y-%m-%d))"
+# One line per benchmark below.
