@@ -1,0 +1,69 @@
+/* resource.c: the deployment container shared by all ingesters. */
+#include "ingest/resource.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+rp_deployment *rp_deployment_new(void)
+{
+	rp_deployment *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->arena = rp_arena_new();
+	if (!d->arena) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+rp_deployment *rp_deployment_free(rp_deployment *d)
+{
+	size_t i;
+
+	if (!d)
+		return NULL;
+	for (i = 0; i < d->nsources; i++)
+		rp_source_free(d->sources[i]);
+	free(d->sources);
+	free(d->resources);
+	rp_arena_free(d->arena);
+	free(d);
+	return NULL;
+}
+
+rp_resource *rp_deployment_add(rp_deployment *d)
+{
+	rp_resource *r;
+
+	if (d->nresources == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 32;
+		r = realloc(d->resources, cap * sizeof(*r));
+		if (!r)
+			return NULL;
+		d->resources = r;
+		d->cap = cap;
+	}
+	r = &d->resources[d->nresources++];
+	memset(r, 0, sizeof(*r));
+	r->copy_index = -1;
+	return r;
+}
+
+int rp_deployment_own_source(rp_deployment *d, rp_source *src)
+{
+	if (d->nsources == d->sources_cap) {
+		size_t cap = d->sources_cap ? d->sources_cap * 2 : 4;
+		rp_source **s = realloc(d->sources, cap * sizeof(*s));
+		if (!s) {
+			rp_source_free(src);
+			return -RP_ENOMEM;
+		}
+		d->sources = s;
+		d->sources_cap = cap;
+	}
+	d->sources[d->nsources++] = src;
+	return 0;
+}

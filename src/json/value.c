@@ -1,0 +1,415 @@
+/* value.c: constructors, conversion from the JSON tape, lookups, equality. */
+#include "json/value.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static rp_value *alloc_value(rp_arena *a, rp_vkind k, rp_span sp)
+{
+	rp_value *v = rp_arena_alloc(a, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	memset(v, 0, sizeof(*v));
+	v->kind = (uint8_t)k;
+	v->span = sp;
+	return v;
+}
+
+rp_value *rp_value_null(rp_arena *a, rp_span sp)
+{
+	return alloc_value(a, RP_V_NULL, sp);
+}
+
+rp_value *rp_value_bool(rp_arena *a, bool b, rp_span sp)
+{
+	rp_value *v = alloc_value(a, RP_V_BOOL, sp);
+	if (v)
+		v->u.b = b;
+	return v;
+}
+
+rp_value *rp_value_int(rp_arena *a, int64_t i, rp_span sp)
+{
+	rp_value *v = alloc_value(a, RP_V_INT, sp);
+	if (v)
+		v->u.i = i;
+	return v;
+}
+
+rp_value *rp_value_float(rp_arena *a, double f, rp_span sp)
+{
+	rp_value *v = alloc_value(a, RP_V_FLOAT, sp);
+	if (v)
+		v->u.f = f;
+	return v;
+}
+
+rp_value *rp_value_string_borrow(rp_arena *a, const char *s, size_t n, rp_span sp)
+{
+	rp_value *v;
+
+	if (n > UINT32_MAX)
+		return NULL;
+	v = alloc_value(a, RP_V_STRING, sp);
+	if (v) {
+		v->u.s = s;
+		v->len = (uint32_t)n;
+	}
+	return v;
+}
+
+rp_value *rp_value_string(rp_arena *a, const char *s, size_t n, rp_span sp)
+{
+	char *c = rp_arena_strndup(a, s, n);
+
+	return c ? rp_value_string_borrow(a, c, n, sp) : NULL;
+}
+
+rp_value *rp_value_array(rp_arena *a, rp_value *const *items, size_t n, rp_span sp)
+{
+	rp_value *v;
+	rp_value **copy;
+
+	if (n > UINT32_MAX)
+		return NULL;
+	v = alloc_value(a, RP_V_ARRAY, sp);
+	if (!v)
+		return NULL;
+	copy = rp_arena_alloc(a, (n ? n : 1) * sizeof(*copy));
+	if (!copy)
+		return NULL;
+	if (n)
+		memcpy(copy, items, n * sizeof(*copy));
+	v->u.items = copy;
+	v->len = (uint32_t)n;
+	return v;
+}
+
+rp_value *rp_value_object(rp_arena *a, const rp_member *members, size_t n, rp_span sp)
+{
+	rp_value *v;
+	rp_member *copy;
+
+	if (n > UINT32_MAX)
+		return NULL;
+	v = alloc_value(a, RP_V_OBJECT, sp);
+	if (!v)
+		return NULL;
+	copy = rp_arena_alloc(a, (n ? n : 1) * sizeof(*copy));
+	if (!copy)
+		return NULL;
+	if (n)
+		memcpy(copy, members, n * sizeof(*copy));
+	v->u.members = copy;
+	v->len = (uint32_t)n;
+	return v;
+}
+
+rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
+{
+	rp_value *v = alloc_value(a, RP_V_UNKNOWN, sp);
+	va_list ap;
+	char *r;
+	int n;
+
+	if (!v)
+		return NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	r = rp_arena_alloc(a, (size_t)n + 1);
+	if (!r)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(r, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	v->u.reason = r;
+	v->len = (uint32_t)n;
+	return v;
+}
+
+rp_value *rp_value_with(rp_arena *a, const rp_value *v, unsigned flags, rp_span sp)
+{
+	rp_value *c = rp_arena_alloc(a, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *v;
+	c->flags = (uint8_t)flags;
+	c->span = sp;
+	return c;
+}
+
+static rp_span node_span(rp_json_doc *doc, uint32_t i)
+{
+	rp_span sp = { doc->src, doc->nodes[i].off, doc->nodes[i].len };
+	return sp;
+}
+
+/* Conversion is recursive; the reader bounds depth (RP_JSON_MAX_DEPTH). */
+rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i)
+{
+	rp_span sp = node_span(doc, i);
+	rp_value *v = NULL;
+	rp_json_iter it;
+	uint32_t k, val, n, idx = 0;
+	const char *p;
+	size_t pn;
+	int64_t iv;
+	double dv;
+
+	switch (rp_json_kind_of(doc, i)) {
+	case RP_JSON_NULL:
+		v = rp_value_null(a, sp);
+		break;
+	case RP_JSON_FALSE:
+	case RP_JSON_TRUE:
+		v = rp_value_bool(a, rp_json_kind_of(doc, i) == RP_JSON_TRUE, sp);
+		break;
+	case RP_JSON_NUMBER:
+		if (rp_json_int64(doc, i, &iv) == 0)
+			v = rp_value_int(a, iv, sp);
+		else if (rp_json_double(doc, i, &dv) == 0)
+			v = rp_value_float(a, dv, sp);
+		else
+			v = rp_value_float(a, HUGE_VAL, sp);
+		break;
+	case RP_JSON_STRING:
+	case RP_JSON_KEY:
+		if (rp_json_str(doc, i, &p, &pn) < 0)
+			return NULL;
+		v = rp_value_string(a, p, pn, sp);
+		break;
+	case RP_JSON_ARRAY: {
+		rp_value **items;
+		n = rp_json_count(doc, i);
+		items = rp_arena_alloc(a, (n ? n : 1) * sizeof(*items));
+		if (!items)
+			return NULL;
+		it = rp_json_iter_begin(doc, i);
+		while (rp_json_iter_next(doc, &it, &k, &val)) {
+			items[idx] = rp_value_from_json(a, doc, val);
+			if (!items[idx])
+				return NULL;
+			idx++;
+		}
+		v = alloc_value(a, RP_V_ARRAY, sp);
+		if (v) {
+			v->u.items = items;
+			v->len = idx;
+		}
+		break;
+	}
+	case RP_JSON_OBJECT: {
+		rp_member *m;
+		n = rp_json_count(doc, i);
+		m = rp_arena_alloc(a, (n ? n : 1) * sizeof(*m));
+		if (!m)
+			return NULL;
+		it = rp_json_iter_begin(doc, i);
+		while (rp_json_iter_next(doc, &it, &k, &val)) {
+			uint32_t j;
+			if (rp_json_str(doc, k, &p, &pn) < 0)
+				return NULL;
+			/* A duplicate (exact) key replaces the earlier member in
+			 * place: ARM sees the last value. */
+			for (j = 0; (rp_json_flags(doc, k) & RP_JSON_F_DUP) && j < idx; j++)
+				if (m[j].keylen == pn && memcmp(m[j].key, p, pn) == 0)
+					break;
+			if (!(rp_json_flags(doc, k) & RP_JSON_F_DUP) || j == idx)
+				j = idx++;
+			m[j].key = rp_arena_strndup(a, p, pn);
+			if (!m[j].key)
+				return NULL;
+			m[j].keylen = (uint32_t)pn;
+			m[j].keyspan = node_span(doc, k);
+			m[j].val = rp_value_from_json(a, doc, val);
+			if (!m[j].val)
+				return NULL;
+		}
+		v = alloc_value(a, RP_V_OBJECT, sp);
+		if (v) {
+			v->u.members = m;
+			v->len = idx;
+		}
+		break;
+	}
+	}
+	if (v)
+		v->flags |= RP_VF_LITERAL;
+	return v;
+}
+
+rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen)
+{
+	rp_value *found = NULL;
+	uint32_t i;
+
+	if (!v || v->kind != RP_V_OBJECT)
+		return NULL;
+	for (i = 0; i < v->len; i++)
+		if (v->u.members[i].keylen == keylen && rp_str_ieq(v->u.members[i].key, key, keylen))
+			found = v->u.members[i].val;
+	return found;
+}
+
+rp_value *rp_value_getz(const rp_value *v, const char *key)
+{
+	return rp_value_get(v, key, strlen(key));
+}
+
+rp_value *rp_value_path(const rp_value *v, const char *dotted)
+{
+	const char *p = dotted, *dot;
+	rp_value *cur = (rp_value *)v;
+
+	while (cur && *p) {
+		dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		cur = rp_value_get(cur, p, n);
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	return cur;
+}
+
+const rp_value *rp_value_find_unknown(const rp_value *v)
+{
+	const rp_value *u;
+	uint32_t i;
+
+	if (!v)
+		return NULL;
+	switch (v->kind) {
+	case RP_V_UNKNOWN:
+		return v;
+	case RP_V_ARRAY:
+		for (i = 0; i < v->len; i++)
+			if ((u = rp_value_find_unknown(v->u.items[i])) != NULL)
+				return u;
+		return NULL;
+	case RP_V_OBJECT:
+		for (i = 0; i < v->len; i++)
+			if ((u = rp_value_find_unknown(v->u.members[i].val)) != NULL)
+				return u;
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+bool rp_value_has_unknown(const rp_value *v)
+{
+	return rp_value_find_unknown(v) != NULL;
+}
+
+bool rp_value_equal(const rp_value *a, const rp_value *b)
+{
+	uint32_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (a->kind == RP_V_UNKNOWN || b->kind == RP_V_UNKNOWN)
+		return false;
+	if ((a->kind == RP_V_INT || a->kind == RP_V_FLOAT) &&
+	    (b->kind == RP_V_INT || b->kind == RP_V_FLOAT)) {
+		if (a->kind == RP_V_INT && b->kind == RP_V_INT)
+			return a->u.i == b->u.i;
+		return (a->kind == RP_V_INT ? (double)a->u.i : a->u.f) ==
+		       (b->kind == RP_V_INT ? (double)b->u.i : b->u.f);
+	}
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case RP_V_NULL:
+		return true;
+	case RP_V_BOOL:
+		return a->u.b == b->u.b;
+	case RP_V_STRING:
+		return a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
+	case RP_V_ARRAY:
+		if (a->len != b->len)
+			return false;
+		for (i = 0; i < a->len; i++)
+			if (!rp_value_equal(a->u.items[i], b->u.items[i]))
+				return false;
+		return true;
+	case RP_V_OBJECT:
+		if (a->len != b->len)
+			return false;
+		for (i = 0; i < a->len; i++) {
+			const rp_member *m = &a->u.members[i];
+			if (!rp_value_equal(m->val, rp_value_get(b, m->key, m->keylen)))
+				return false;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool rp_value_str_ieq(const rp_value *v, const char *s)
+{
+	size_t n = strlen(s);
+
+	return v && v->kind == RP_V_STRING && v->len == n && rp_str_ieq(v->u.s, s, n);
+}
+
+const char *rp_vkind_name(rp_vkind k)
+{
+	switch (k) {
+	case RP_V_NULL: return "null";
+	case RP_V_BOOL: return "bool";
+	case RP_V_INT: return "int";
+	case RP_V_FLOAT: return "float";
+	case RP_V_STRING: return "string";
+	case RP_V_ARRAY: return "array";
+	case RP_V_OBJECT: return "object";
+	case RP_V_UNKNOWN: return "unknown";
+	default: return "?";
+	}
+}
+
+void rp_value_write(rp_jw *w, const rp_value *v)
+{
+	uint32_t i;
+
+	if (!v) {
+		rp_jw_null(w);
+		return;
+	}
+	switch (v->kind) {
+	case RP_V_NULL: rp_jw_null(w); break;
+	case RP_V_BOOL: rp_jw_bool(w, v->u.b); break;
+	case RP_V_INT: rp_jw_int(w, v->u.i); break;
+	case RP_V_FLOAT: rp_jw_double(w, v->u.f); break;
+	case RP_V_STRING: rp_jw_stringn(w, v->u.s, v->len); break;
+	case RP_V_ARRAY:
+		rp_jw_array_begin(w);
+		for (i = 0; i < v->len; i++)
+			rp_value_write(w, v->u.items[i]);
+		rp_jw_array_end(w);
+		break;
+	case RP_V_OBJECT:
+		rp_jw_object_begin(w);
+		for (i = 0; i < v->len; i++) {
+			rp_jw_keyn(w, v->u.members[i].key, v->u.members[i].keylen);
+			rp_value_write(w, v->u.members[i].val);
+		}
+		rp_jw_object_end(w);
+		break;
+	case RP_V_UNKNOWN:
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "$unknown");
+		rp_jw_string(w, v->u.reason);
+		rp_jw_object_end(w);
+		break;
+	}
+}
