@@ -63,10 +63,17 @@ static int perr(struct parser *ps, int code, size_t at, size_t len, const char *
 static int perr(struct parser *ps, int code, size_t at, size_t len, const char *fmt, ...)
 {
 	va_list ap;
+	size_t end = at + len;
 
+	/* The span never reaches past the input ("found end of input" is an
+	 * empty span at the end). */
+	if (at > ps->n)
+		at = ps->n;
+	if (end > ps->n)
+		end = ps->n;
 	va_start(ap, fmt);
 	rp_diag_vadd(ps->diag, RP_DIAG_ERROR, code == -RP_ELIMIT ? "json-limit" : "json-syntax",
-		     ps->src, at, at + len, fmt, ap);
+		     ps->src, at, end, fmt, ap);
 	va_end(ap);
 	return code;
 }
