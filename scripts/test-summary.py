@@ -44,7 +44,7 @@ def main(path):
             p, f = (1, 0) if ok else (0, 1)
         elif not ok and f == 0:
             f = 1
-        suite = t.get("name", "?").split("-")[0]
+        suite = t.get("name", "?").split(" / ")[-1].split("-")[0]
         sp, sf = suites.get(suite, (0, 0))
         suites[suite] = (sp + p, sf + f)
         passed += p

@@ -66,7 +66,22 @@ static int parse_color(const char *v, enum color_mode *m)
 	return 0;
 }
 
+static int run(int argc, char **argv);
+
+/* Every path out goes through here, so a failed write to stdout (a full
+ * disk, a closed pipe) is reported instead of lost. */
 int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "rampart: error: writing to standard output failed\n");
+		return RP_EXIT_INTERNAL;
+	}
+	return rc;
+}
+
+static int run(int argc, char **argv)
 {
 	enum color_mode mode = COLOR_AUTO;
 	rp_cli cli = { false, false };
@@ -125,11 +140,5 @@ int main(int argc, char **argv)
 			return RP_EXIT_OK;
 		}
 	}
-	fflush(stdout);
-	k = cmd->run(&cli, argc - 1, argv + 1);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "rampart: error: writing to standard output failed\n");
-		return RP_EXIT_INTERNAL;
-	}
-	return k;
+	return cmd->run(&cli, argc - 1, argv + 1);
 }
