@@ -72,7 +72,7 @@ NO_COLOR=1 "$bin" json "$tmp/bad.json" 2>"$tmp/err2" >/dev/null
 expect_not_in "$tmp/err2" "$esc" "NO_COLOR"
 if command -v script >/dev/null 2>&1; then
 	# A pseudo-terminal: auto mode colors, NO_COLOR turns it off.
-	script -qec "$bin json $tmp/bad.json" /dev/null >"$tmp/tty" 2>&1
+	env -u NO_COLOR script -qec "$bin json $tmp/bad.json" /dev/null >"$tmp/tty" 2>&1
 	expect_in "$tmp/tty" "$esc[" "color on a terminal"
 	NO_COLOR=1 script -qec "$bin json $tmp/bad.json" /dev/null >"$tmp/tty2" 2>&1
 	expect_not_in "$tmp/tty2" "$esc" "NO_COLOR on a terminal"
