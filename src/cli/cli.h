@@ -52,5 +52,6 @@ int rp_cli_exit_for(int code);
 int rp_cmd_help(rp_cli *cli, int argc, char **argv);
 int rp_cmd_version(rp_cli *cli, int argc, char **argv);
 int rp_cmd_json(rp_cli *cli, int argc, char **argv);
+int rp_cmd_eventlog(rp_cli *cli, int argc, char **argv);
 
 #endif

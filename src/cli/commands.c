@@ -22,6 +22,24 @@ const rp_command rp_commands[] = {
 		rp_cmd_json,
 	},
 	{
+		"eventlog",
+		"print a TCG firmware event log: events, payloads, replayed PCRs",
+		"rampart eventlog [--format text|json] [--ebs-workaround] FILE",
+		"Parses a TCG PC Client firmware event log (binary_bios_measurements, SHA-1\n"
+		"or crypto-agile format) and prints every event with its digests, the\n"
+		"decoded payload (UEFI variables, signature lists, device paths, strings),\n"
+		"the digest self-check where the spec defines one, and the replayed PCRs.\n"
+		"See docs/attest.md.\n"
+		"\n"
+		"  --format FORMAT    text (default) or json\n"
+		"  --ebs-workaround   extend PCR5 with the ExitBootServices actions when the\n"
+		"                     firmware did not log them (go-attestation's workaround)\n"
+		"\n"
+		"Exit status: 0 parsed, 2 unreadable or malformed log (the error names the\n"
+		"byte offset), 3 internal error.",
+		rp_cmd_eventlog,
+	},
+	{
 		"help",
 		"show help for rampart or for one command",
 		"rampart help [COMMAND]",
