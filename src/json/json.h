@@ -38,7 +38,7 @@
 
 /* ---- limits (each a clean RP_ELIMIT diagnostic with a position) ---- */
 #define RP_JSON_MAX_DEPTH 1000u                    /* nesting of arrays/objects */
-#define RP_JSON_MAX_STRING ((size_t)64 << 20)      /* bytes in one string token */
+#define RP_JSON_MAX_STRING ((size_t)64 << 20)      /* raw bytes between a string's quotes */
 #define RP_JSON_MAX_NODES ((uint32_t)1 << 28)      /* nodes in one document */
 #define RP_JSON_MAX_CHILDREN ((uint32_t)0xFFFFFF)  /* members of one container */
 #define RP_JSON_MAX_NUMBER 1024u                   /* characters in one number */
@@ -125,6 +125,20 @@ typedef struct rp_json_doc {
  * diagnostics here: the caller decides how to report them (see
  * rp_json_report()). */
 int rp_json_parse(rp_source *src, unsigned options, rp_json_doc **out, rp_diag *diag);
+
+/* Lower limits for one parse (a field of 0 keeps the default above; a
+ * value above the default is clamped to it).  For callers that want
+ * tighter bounds on small inputs, and for testing every limit. */
+typedef struct rp_json_limits {
+	uint32_t max_depth;    /* RP_JSON_MAX_DEPTH */
+	uint32_t max_nodes;    /* RP_JSON_MAX_NODES */
+	uint32_t max_children; /* RP_JSON_MAX_CHILDREN */
+	uint32_t max_number;   /* RP_JSON_MAX_NUMBER */
+	size_t max_string;     /* RP_JSON_MAX_STRING: raw bytes between the quotes */
+} rp_json_limits;
+/* As rp_json_parse with limits (NULL: the defaults). */
+int rp_json_parse_ex(rp_source *src, unsigned options, const rp_json_limits *limits,
+		     rp_json_doc **out, rp_diag *diag);
 rp_json_doc *rp_json_doc_free(rp_json_doc *doc);
 
 /* Adds one warning per duplicate key and one note per extension use (up to

@@ -37,6 +37,9 @@ struct parser {
 	/* scratch for duplicate detection in big objects */
 	uint32_t *dupslots;
 	size_t dupslots_cap;
+	/* effective limits (rp_json_parse_ex) */
+	uint32_t max_depth, max_nodes, max_children, max_number;
+	size_t max_string;
 };
 
 /* Character classes inside strings. */
@@ -184,15 +187,15 @@ static int push_node(struct parser *ps, rp_json_kind kind, size_t off, uint32_t 
 {
 	rp_json_doc *d = ps->doc;
 
-	if (d->nnodes >= RP_JSON_MAX_NODES)
+	if (d->nnodes >= ps->max_nodes)
 		return perr(ps, -RP_ELIMIT, off, 1,
-			    "document has more than %u values (limit RP_JSON_MAX_NODES)",
-			    (unsigned)RP_JSON_MAX_NODES);
+			    "document has more than %u values and keys (limit RP_JSON_MAX_NODES)",
+			    (unsigned)ps->max_nodes);
 	if (d->nnodes == ps->cap) {
 		uint64_t cap = (uint64_t)ps->cap + ps->cap / 2 + 64;
 		rp_json_node *nodes;
-		if (cap > RP_JSON_MAX_NODES)
-			cap = RP_JSON_MAX_NODES;
+		if (cap > ps->max_nodes)
+			cap = ps->max_nodes;
 		nodes = realloc(d->nodes, (size_t)cap * sizeof(*nodes));
 		if (!nodes)
 			return oom(ps);
@@ -323,10 +326,10 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 		}
 	}
 done:
-	if (p - start + 1 > RP_JSON_MAX_STRING)
+	if (p - start - 1 > ps->max_string)
 		return perr(ps, -RP_ELIMIT, start, 1,
 			    "string of %zu bytes exceeds the limit of %zu (RP_JSON_MAX_STRING)",
-			    p - start - 1, RP_JSON_MAX_STRING);
+			    p - start - 1, ps->max_string);
 	r = push_node(ps, kind, start, &idx);
 	if (r < 0)
 		return r;
@@ -387,10 +390,10 @@ static int parse_number(struct parser *ps)
 		while (p < n && isdigit_(s[p]))
 			p++;
 	}
-	if (p - start > RP_JSON_MAX_NUMBER)
+	if (p - start > ps->max_number)
 		return perr(ps, -RP_ELIMIT, start, 1,
 			    "number of %zu characters exceeds the limit of %u (RP_JSON_MAX_NUMBER)",
-			    p - start, RP_JSON_MAX_NUMBER);
+			    p - start, (unsigned)ps->max_number);
 	r = push_node(ps, RP_JSON_NUMBER, start, &idx);
 	if (r < 0)
 		return r;
@@ -526,9 +529,10 @@ static int open_container(struct parser *ps, bool object)
 	uint32_t idx;
 	int r;
 
-	if (ps->depth >= RP_JSON_MAX_DEPTH)
+	if (ps->depth >= ps->max_depth)
 		return perr(ps, -RP_ELIMIT, ps->p, 1,
-			    "nesting deeper than %u levels (RP_JSON_MAX_DEPTH)", RP_JSON_MAX_DEPTH);
+			    "nesting deeper than %u levels (RP_JSON_MAX_DEPTH)",
+			    (unsigned)ps->max_depth);
 	if (ps->depth == ps->stack_cap) {
 		uint32_t cap = ps->stack_cap ? ps->stack_cap * 2 : 32;
 		struct frame *f = realloc(ps->stack, cap * sizeof(*f));
@@ -568,10 +572,10 @@ static int count_child(struct parser *ps)
 {
 	struct frame *f = &ps->stack[ps->depth - 1];
 
-	if (f->count >= RP_JSON_MAX_CHILDREN)
+	if (f->count >= ps->max_children)
 		return perr(ps, -RP_ELIMIT, ps->p, 1,
 			    "container has more than %u members (RP_JSON_MAX_CHILDREN)",
-			    (unsigned)RP_JSON_MAX_CHILDREN);
+			    (unsigned)ps->max_children);
 	f->count++;
 	return 0;
 }
@@ -741,8 +745,21 @@ after:
 	}
 }
 
+/* A limit of 0 means the default; larger than the default is clamped. */
+static uint32_t limit_u32(uint32_t want, uint32_t def)
+{
+	return want == 0 || want > def ? def : want;
+}
+
 int rp_json_parse(rp_source *src, unsigned options, rp_json_doc **out, rp_diag *diag)
 {
+	return rp_json_parse_ex(src, options, NULL, out, diag);
+}
+
+int rp_json_parse_ex(rp_source *src, unsigned options, const rp_json_limits *limits,
+		     rp_json_doc **out, rp_diag *diag)
+{
+	static const rp_json_limits defaults = { 0, 0, 0, 0, 0 };
 	struct parser ps;
 	rp_json_doc *doc = NULL;
 	int r = -RP_ENOMEM;
@@ -768,11 +785,20 @@ int rp_json_parse(rp_source *src, unsigned options, rp_json_doc **out, rp_diag *
 	ps.s = (const unsigned char *)src->data;
 	ps.n = src->size;
 	ps.opt = options;
+	if (!limits)
+		limits = &defaults;
+	ps.max_depth = limit_u32(limits->max_depth, RP_JSON_MAX_DEPTH);
+	ps.max_nodes = limit_u32(limits->max_nodes, RP_JSON_MAX_NODES);
+	ps.max_children = limit_u32(limits->max_children, RP_JSON_MAX_CHILDREN);
+	ps.max_number = limit_u32(limits->max_number, RP_JSON_MAX_NUMBER);
+	ps.max_string = limits->max_string == 0 || limits->max_string > RP_JSON_MAX_STRING
+				? RP_JSON_MAX_STRING
+				: limits->max_string;
 	/* Pretty-printed templates average about one node per 12-20 bytes;
 	 * start near that so big files need few reallocations. */
 	ps.cap = (uint32_t)(src->size / 16 + 16);
-	if (ps.cap > RP_JSON_MAX_NODES)
-		ps.cap = RP_JSON_MAX_NODES;
+	if (ps.cap > ps.max_nodes)
+		ps.cap = ps.max_nodes;
 	doc->nodes = malloc((size_t)ps.cap * sizeof(rp_json_node));
 	if (!doc->nodes)
 		goto out;

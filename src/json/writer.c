@@ -4,6 +4,7 @@
 #include "util/str.h"
 
 #include <inttypes.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,19 +66,48 @@ int rp_json_escape(rp_buf *b, const char *s, size_t n)
 	return rp_buf_putc(b, '"');
 }
 
+/* The "C" locale, so that printf and strtod use '.' whatever the
+ * process locale is (a de_DE process would otherwise write "1,5"). */
+static locale_t c_locale(void)
+{
+	static locale_t loc;
+
+	if (!loc)
+		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return loc;
+}
+
 int rp_json_format_double(char *dst, size_t cap, double v)
 {
+	locale_t loc, old;
 	int prec;
 
 	if (!isfinite(v))
 		return snprintf(dst, cap, "null");
 	if (v == 0)
 		return snprintf(dst, cap, signbit(v) ? "-0.0" : "0.0");
+	loc = c_locale();
+	if (!loc)
+		return snprintf(dst, cap, "null");
+	old = uselocale(loc);
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(dst, cap, "%.*g", prec, v);
 		if (strtod(dst, NULL) == v)
 			break;
 	}
+	/* Same digits in plain notation for 1e-7 < |v| < 1e21 (as
+	 * ECMAScript prints numbers): "100.0", not "1e+02". */
+	if (strchr(dst, 'e')) {
+		int x = atoi(strchr(dst, 'e') + 1); /* decimal exponent of the digits */
+		char plain[48];
+		if (x >= -6 && x <= 20 && prec <= 17) {
+			int decimals = prec - 1 - x;
+			snprintf(plain, sizeof plain, "%.*f", decimals < 0 ? 0 : decimals, v);
+			if (strtod(plain, NULL) == v && strlen(plain) < cap)
+				memcpy(dst, plain, strlen(plain) + 1);
+		}
+	}
+	uselocale(old);
 	/* Keep it a JSON number that reads back as a double, not an int. */
 	if (!strpbrk(dst, ".eEn")) {
 		size_t l = strlen(dst);
