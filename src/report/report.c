@@ -1,0 +1,421 @@
+/* report.c: the rp_report container, fingerprints, counts, the format
+ * registry (one static table) and escaping helpers shared by the writers. */
+#include "report/report.h"
+#include "report/internal.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *rp_suppress_kind_name(rp_suppress_kind k)
+{
+	switch (k) {
+	case RP_SUPPRESS_INLINE: return "inline";
+	case RP_SUPPRESS_BASELINE: return "baseline";
+	case RP_SUPPRESS_NONE: break;
+	}
+	return "none";
+}
+
+/* ---- the format registry ---- */
+const rp_report_format rp_report_formats[] = {
+	{ "text", "human-readable, grouped by asset and layer, with a summary table",
+	  rp_report_write_text },
+	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json },
+	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif },
+	{ "junit", "JUnit XML, a testcase per rule and resource, for CI systems",
+	  rp_report_write_junit },
+};
+const size_t rp_report_nformats = sizeof(rp_report_formats) / sizeof(rp_report_formats[0]);
+
+const rp_report_format *rp_report_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rp_report_nformats; i++)
+		if (strcmp(rp_report_formats[i].name, name) == 0)
+			return &rp_report_formats[i];
+	return NULL;
+}
+
+/* ---- container ---- */
+int rp_report_init(rp_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->arena = rp_arena_new();
+	return r->arena ? 0 : -RP_ENOMEM;
+}
+
+void rp_report_release(rp_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->narenas; i++)
+		rp_arena_free(r->arenas[i]);
+	free(r->arenas);
+	rp_arena_free(r->arena);
+	free(r->rules);
+	free(r->findings);
+	free(r->files);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Grows *arr (elements of size sz) to hold one more; 0 or -RP_ENOMEM. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / sz)
+		return -RP_ENOMEM;
+	p = realloc(*arr, ncap * sz);
+	if (!p)
+		return -RP_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+int rp_report_add_rule(rp_report *r, const rp_report_rule *rule)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->nrules; i++)
+		if (r->rules[i] == rule || strcmp(r->rules[i]->id, rule->id) == 0)
+			return 0;
+	rc = grow((void **)&r->rules, &r->rules_cap, r->nrules, sizeof(*r->rules));
+	if (rc < 0)
+		return rc;
+	r->rules[r->nrules++] = rule;
+	r->sorted = false;
+	return 0;
+}
+
+int rp_report_add_file(rp_report *r, const char *file)
+{
+	size_t i;
+	char *copy;
+	int rc;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i], file) == 0)
+			return 0;
+	rc = grow((void **)&r->files, &r->files_cap, r->nfiles, sizeof(*r->files));
+	if (rc < 0)
+		return rc;
+	copy = rp_arena_strndup(r->arena, file, strlen(file));
+	if (!copy)
+		return -RP_ENOMEM;
+	r->files[r->nfiles++] = copy;
+	r->sorted = false;
+	return 0;
+}
+
+static const char *dup_or_null(rp_arena *a, const char *s, bool *fail)
+{
+	const char *c;
+
+	if (!s)
+		return NULL;
+	c = rp_arena_strndup(a, s, strlen(s));
+	if (!c)
+		*fail = true;
+	return c;
+}
+
+static const char *dup_or_empty(rp_arena *a, const char *s, bool *fail)
+{
+	return dup_or_null(a, s ? s : "", fail);
+}
+
+static void fnv(uint64_t *h, const char *s, bool icase)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p; p++) {
+		unsigned char c = *p;
+		if (icase && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		*h ^= c;
+		*h *= 1099511628211ull;
+	}
+	*h ^= 0;
+	*h *= 1099511628211ull; /* the NUL separator */
+}
+
+void rp_report_fingerprint(const char *rule_id, const char *resource_type,
+			   const char *resource_identity, const char *material, char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = 14695981039346656037ull;
+	int i;
+
+	fnv(&h, "rampart-fp-v1", false);
+	fnv(&h, rule_id, true);
+	fnv(&h, resource_type, true);
+	fnv(&h, resource_identity, true);
+	fnv(&h, material, false);
+	for (i = 15; i >= 0; i--) {
+		out[i] = hex[h & 0xF];
+		h >>= 4;
+	}
+	out[16] = '\0';
+}
+
+int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out)
+{
+	rp_report_finding *f;
+	bool fail = false;
+	const char *ident;
+	int rc;
+
+	if (!in->rule || !in->rule->id)
+		return -RP_EINVAL;
+	rc = rp_report_add_rule(r, in->rule);
+	if (rc < 0)
+		return rc;
+	rc = grow((void **)&r->findings, &r->findings_cap, r->nfindings, sizeof(*r->findings));
+	if (rc < 0)
+		return rc;
+	f = &r->findings[r->nfindings];
+	memset(f, 0, sizeof(*f));
+	f->rule = in->rule;
+	f->status = in->status;
+	f->file = dup_or_empty(r->arena, in->file, &fail);
+	f->line = in->line;
+	f->column = in->column;
+	f->end_line = in->end_line ? in->end_line : in->line;
+	f->end_column = in->end_column ? in->end_column : in->column;
+	f->resource_type = dup_or_empty(r->arena, in->resource_type, &fail);
+	f->resource_name = dup_or_empty(r->arena, in->resource_name, &fail);
+	f->resource_id = dup_or_empty(r->arena, in->resource_id, &fail);
+	f->message = dup_or_empty(r->arena, in->message, &fail);
+	f->unknown_reason = dup_or_null(r->arena, in->unknown_reason, &fail);
+	if (fail)
+		return -RP_ENOMEM;
+	if (in->fingerprint && strlen(in->fingerprint) == 16 &&
+	    strspn(in->fingerprint, "0123456789abcdef") == 16) {
+		memcpy(f->fingerprint, in->fingerprint, 17);
+	} else {
+		ident = f->resource_id[0] ? f->resource_id : f->resource_name;
+		rp_report_fingerprint(in->rule->id, f->resource_type, ident,
+				      in->fingerprint_material, f->fingerprint);
+	}
+	r->nfindings++;
+	r->sorted = false;
+	if (out)
+		*out = f;
+	return 0;
+}
+
+int rp_report_merge(rp_report *dst, rp_report *src)
+{
+	size_t i;
+	int rc;
+
+	/* Reserve everything first so a failure leaves src intact. */
+	if (dst->nfindings + src->nfindings > dst->findings_cap) {
+		size_t ncap = dst->findings_cap ? dst->findings_cap : 16;
+		void *p;
+		while (ncap < dst->nfindings + src->nfindings)
+			ncap *= 2;
+		p = realloc(dst->findings, ncap * sizeof(*dst->findings));
+		if (!p)
+			return -RP_ENOMEM;
+		dst->findings = p;
+		dst->findings_cap = ncap;
+	}
+	rc = grow((void **)&dst->arenas, &dst->arenas_cap, dst->narenas, sizeof(*dst->arenas));
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < src->nrules; i++)
+		if ((rc = rp_report_add_rule(dst, src->rules[i])) < 0)
+			return rc;
+	for (i = 0; i < src->nfiles; i++)
+		if ((rc = rp_report_add_file(dst, src->files[i])) < 0)
+			return rc;
+	if (src->nfindings)
+		memcpy(dst->findings + dst->nfindings, src->findings,
+		       src->nfindings * sizeof(*src->findings));
+	dst->nfindings += src->nfindings;
+	src->nfindings = 0;
+	dst->arenas[dst->narenas++] = src->arena;
+	src->arena = NULL;
+	for (i = 0; i < src->narenas; i++) {
+		rc = grow((void **)&dst->arenas, &dst->arenas_cap, dst->narenas, sizeof(*dst->arenas));
+		if (rc < 0)
+			return rc; /* src keeps the rest */
+		dst->arenas[dst->narenas++] = src->arenas[i];
+		src->arenas[i] = NULL;
+	}
+	dst->nresources += src->nresources;
+	dst->nerrors += src->nerrors;
+	dst->sorted = false;
+	return 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const rp_report_finding *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->file, b->file)) != 0)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	if ((c = cmp_str(a->rule->id, b->rule->id)) != 0)
+		return c;
+	if ((c = cmp_str(a->resource_id, b->resource_id)) != 0)
+		return c;
+	if ((c = cmp_str(a->resource_name, b->resource_name)) != 0)
+		return c;
+	if ((c = cmp_str(a->message, b->message)) != 0)
+		return c;
+	if (a->status != b->status)
+		return a->status < b->status ? -1 : 1;
+	return strcmp(a->fingerprint, b->fingerprint);
+}
+
+static int cmp_rule(const void *pa, const void *pb)
+{
+	const rp_report_rule *const *a = pa, *const *b = pb;
+	return strcmp((*a)->id, (*b)->id);
+}
+
+static int cmp_file(const void *pa, const void *pb)
+{
+	const char *const *a = pa, *const *b = pb;
+	return strcmp(*a, *b);
+}
+
+void rp_report_sort(rp_report *r)
+{
+	if (r->sorted)
+		return;
+	if (r->nfindings > 1)
+		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+	if (r->nrules > 1)
+		qsort(r->rules, r->nrules, sizeof(*r->rules), cmp_rule);
+	if (r->nfiles > 1)
+		qsort(r->files, r->nfiles, sizeof(*r->files), cmp_file);
+	r->sorted = true;
+}
+
+void rp_report_count(const rp_report *r, rp_report_counts *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < r->nfindings; i++) {
+		const rp_report_finding *f = &r->findings[i];
+		if (f->suppressed != RP_SUPPRESS_NONE) {
+			c->suppressed++;
+			continue;
+		}
+		if ((unsigned)f->status < RP_STATUS_COUNT_)
+			c->by_status[f->status]++;
+		if (f->status == RP_STATUS_FAIL && (unsigned)f->rule->severity < RP_SEV_COUNT_)
+			c->fail_by_severity[f->rule->severity]++;
+	}
+}
+
+bool rp_report_fails(const rp_report *r, rp_severity threshold)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++) {
+		const rp_report_finding *f = &r->findings[i];
+		if (f->suppressed == RP_SUPPRESS_NONE && f->status == RP_STATUS_FAIL &&
+		    f->rule->severity >= threshold)
+			return true;
+	}
+	return false;
+}
+
+/* ---- escaping ---- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t want = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
+		      (c & 0xF8) == 0xF0 ? 4 : 0;
+
+	if (want == 0 || want > n)
+		return 0;
+	return rp_utf8_check(s, want) == want ? want : 0;
+}
+
+int rp_xml_escape(rp_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		unsigned char c = p[i];
+		size_t l;
+		switch (c) {
+		case '&': rc = rp_buf_puts(b, "&amp;"); i++; continue;
+		case '<': rc = rp_buf_puts(b, "&lt;"); i++; continue;
+		case '>': rc = rp_buf_puts(b, "&gt;"); i++; continue;
+		case '"': rc = rp_buf_puts(b, "&quot;"); i++; continue;
+		case '\'': rc = rp_buf_puts(b, "&apos;"); i++; continue;
+		case '\t': rc = rp_buf_puts(b, "&#9;"); i++; continue;
+		case '\n': rc = rp_buf_puts(b, "&#10;"); i++; continue;
+		case '\r': rc = rp_buf_puts(b, "&#13;"); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			rc = rp_buf_puts(b, c == 0x7F ? "&#127;" : "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		l = utf8_len(p + i, n - i);
+		if (l == 0) {
+			rc = rp_buf_puts(b, "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		/* U+FFFE and U+FFFF are not XML characters. */
+		if (l == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+			rc = rp_buf_puts(b, "\xEF\xBF\xBD");
+		else
+			rc = rp_buf_append(b, p + i, l);
+		i += l;
+	}
+	return rc;
+}
+
+int rp_uri_from_path(rp_buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)path;
+	int rc = 0;
+
+	if (path[0] == '/')
+		rc = rp_buf_puts(b, "file://");
+	for (; *p && rc == 0; p++) {
+		unsigned char c = *p;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+			rc = rp_buf_putc(b, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 0xF] };
+			rc = rp_buf_append(b, e, 3);
+		}
+	}
+	return rc;
+}

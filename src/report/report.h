@@ -1,0 +1,239 @@
+/* report.h: scan results and the report writers (text, JSON, SARIF 2.1.0,
+ * JUnit XML), fingerprints, suppressions and baselines.
+ *
+ * The report layer knows nothing about templates, the model or how rules
+ * check: it receives rule descriptions (rp_report_rule) and verdicts
+ * (rp_report_finding) with everything a reader needs already resolved to
+ * text and positions.  src/scan fills an rp_report from the rule registry
+ * and the rules' findings; tests fill one by hand.
+ *
+ * Specs: SARIF 2.1.0 (OASIS, Errata 01), the JUnit XML format as read by
+ * Jenkins/GitLab/Azure Pipelines (testsuites/testsuite/testcase with
+ * failure/skipped), docs/json-output.md for rampart's own JSON.
+ *
+ * Ownership: an rp_report owns an arena; rp_report_add_* copy every string
+ * they are given into it.  Rules are borrowed (static tables) and must
+ * outlive the report.  Writers append to a caller-owned rp_buf and never
+ * print; they return 0 or a negative RP_E* code.
+ *
+ * Determinism: rp_report_sort() orders findings by file, line, column,
+ * rule ID, resource ID, message; every writer iterates in that order and
+ * writes no timestamps or host-specific data.
+ */
+#ifndef RP_REPORT_REPORT_H
+#define RP_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json/value.h"
+#include "rules/rule.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* Where docs/rules.md is published: SARIF helpUri must be an absolute URI.
+ * Each rule's anchor is its ID in lower case ("#rmp-boot-001"). */
+#define RP_REPORT_RULES_DOC_URI "https://github.com/rampart-azure/rampart/blob/main/docs/rules.md"
+#define RP_REPORT_TOOL_NAME "rampart"
+#define RP_REPORT_JSON_VERSION 1
+/* Named limits on inputs the report layer reads itself. */
+#define RP_REPORT_MAX_SKIPS 256          /* inline suppressions per resource */
+#define RP_REPORT_MAX_BASELINE ((size_t)1 << 24) /* baseline file bytes */
+
+typedef enum rp_suppress_kind {
+	RP_SUPPRESS_NONE = 0,
+	RP_SUPPRESS_INLINE = 1,   /* metadata.rampart.skip in the resource */
+	RP_SUPPRESS_BASELINE = 2, /* fingerprint listed in --baseline FILE */
+} rp_suppress_kind;
+
+/* Severity and status enums and their names come from rules/rule.h. */
+const char *rp_suppress_kind_name(rp_suppress_kind k);
+
+/* A rule as reports describe it.  All strings static or longer-lived than
+ * the report. references: free text such as "MCSB PV-2; CIS 7.x"; mcsb and
+ * cis are comma-separated control IDs, or NULL. */
+typedef struct rp_report_rule {
+	const char *id;          /* "RMP-BOOT-001" */
+	const char *layer;       /* rp_layer_name() ("BOOT" .. "DEPTH"), or "META" */
+	rp_severity severity;
+	const char *title;       /* one line */
+	const char *rationale;
+	const char *remediation;
+	const char *mcsb;
+	const char *cis;
+} rp_report_rule;
+
+/* One verdict of one rule on one resource.  Positions are 1-based, columns
+ * in Unicode code points; line 0 means "no position". */
+typedef struct rp_report_finding {
+	const rp_report_rule *rule; /* borrowed */
+	rp_status status;
+	const char *file;           /* as the user gave it; "" when none */
+	uint32_t line, column, end_line, end_column;
+	const char *resource_type;
+	const char *resource_name;
+	const char *resource_id;
+	const char *message;
+	const char *unknown_reason; /* status unknown: why; else NULL */
+	char fingerprint[17];       /* 16 lower-case hex digits */
+	rp_suppress_kind suppressed;
+	const char *suppress_reason; /* NULL when not suppressed */
+} rp_report_finding;
+
+/* What the caller gives rp_report_add(); strings are copied. */
+typedef struct rp_report_input {
+	const rp_report_rule *rule;
+	rp_status status;
+	const char *file;
+	uint32_t line, column, end_line, end_column;
+	const char *resource_type;
+	const char *resource_name;
+	const char *resource_id;
+	const char *message;
+	const char *unknown_reason;
+	/* Stable identity of the finding within its resource (for instance the
+	 * property path it is about); goes into the fingerprint.  May be NULL. */
+	const char *fingerprint_material;
+	/* A fingerprint computed already (16 hex digits, the rules layer's),
+	 * used as is when well-formed; else rp_report_fingerprint() is used. */
+	const char *fingerprint;
+} rp_report_input;
+
+typedef struct rp_report {
+	rp_arena *arena;
+	const rp_report_rule **rules; /* the rules that ran, sorted by ID */
+	size_t nrules, rules_cap;
+	rp_report_finding *findings;
+	size_t nfindings, findings_cap;
+	const char **files;           /* every input file scanned, sorted */
+	size_t nfiles, files_cap;
+	rp_arena **arenas;            /* merged reports' arenas (owned) */
+	size_t narenas, arenas_cap;
+	size_t nresources;            /* resources evaluated (informational) */
+	size_t nerrors;               /* input errors (files that failed) */
+	bool sorted;
+} rp_report;
+
+/* 0 or -RP_ENOMEM.  Release with rp_report_release(). */
+int rp_report_init(rp_report *r);
+void rp_report_release(rp_report *r);
+/* Registers a rule that ran (duplicates ignored).  0 or -RP_ENOMEM. */
+int rp_report_add_rule(rp_report *r, const rp_report_rule *rule);
+/* Registers a scanned input file (copied; duplicates ignored). */
+int rp_report_add_file(rp_report *r, const char *file);
+/* Adds a finding (copies strings, computes the fingerprint, registers the
+ * rule).  *out (may be NULL) gets the stored finding, valid until the next
+ * add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
+int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out);
+/* Moves everything of src into dst (findings, rules, files, counters; src's
+ * arena is kept alive by dst).  src is left empty but must still be
+ * released.  0 or -RP_ENOMEM (src unchanged then). */
+int rp_report_merge(rp_report *dst, rp_report *src);
+/* Sorts findings, rules and files into the deterministic report order. */
+void rp_report_sort(rp_report *r);
+
+/* Fingerprint: FNV-1a 64 over rule ID, resource type, resource identity
+ * (ID, else name) and material, NUL-separated, case-folded for the
+ * case-insensitive ARM parts.  Independent of file and line, so it
+ * survives moved lines and reformatting. */
+void rp_report_fingerprint(const char *rule_id, const char *resource_type,
+			   const char *resource_identity, const char *material, char out[17]);
+
+/* Counts of unsuppressed findings by status, and fails at or above sev. */
+typedef struct rp_report_counts {
+	size_t by_status[RP_STATUS_COUNT_];
+	size_t suppressed;
+	size_t fail_by_severity[RP_SEV_COUNT_];
+} rp_report_counts;
+void rp_report_count(const rp_report *r, rp_report_counts *c);
+/* True when an unsuppressed fail has severity >= threshold. */
+bool rp_report_fails(const rp_report *r, rp_severity threshold);
+
+/* ---- writers and the format registry ---- */
+typedef struct rp_report_options {
+	bool color;          /* text: ANSI colors */
+	bool show_pass;      /* text: list passing checks too (default: counts only) */
+	const char *version; /* tool version for JSON/SARIF/JUnit */
+} rp_report_options;
+
+typedef int (*rp_report_write_fn)(rp_report *r, const rp_report_options *o, rp_buf *out);
+
+typedef struct rp_report_format {
+	const char *name;        /* "text", "json", "sarif", "junit" */
+	const char *description; /* one line */
+	rp_report_write_fn write;
+} rp_report_format;
+
+extern const rp_report_format rp_report_formats[];
+extern const size_t rp_report_nformats;
+/* NULL when unknown. */
+const rp_report_format *rp_report_format_find(const char *name);
+
+/* Each writer sorts r first (hence non-const). 0 or -RP_ENOMEM. */
+int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out);
+int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out);
+int rp_report_write_sarif(rp_report *r, const rp_report_options *o, rp_buf *out);
+int rp_report_write_junit(rp_report *r, const rp_report_options *o, rp_buf *out);
+
+/* Appends s with XML escaping (&<>"' and control characters other than
+ * tab/LF/CR, which XML 1.0 cannot carry, as U+FFFD; invalid UTF-8 as
+ * U+FFFD).  0 or -RP_ENOMEM. */
+int rp_xml_escape(rp_buf *b, const char *s);
+/* Appends path as a URI reference (RFC 3986): unreserved characters and
+ * '/' kept, everything else percent-encoded; absolute paths become
+ * file:// URIs. */
+int rp_uri_from_path(rp_buf *b, const char *path);
+
+/* ---- suppressions (suppress.c) ---- */
+
+/* A date as days since 1970-01-01 (proleptic Gregorian). */
+typedef int32_t rp_day;
+/* Parses "YYYY-MM-DD" exactly (a real calendar date); -RP_EINVAL if not. */
+int rp_date_parse(const char *s, size_t n, rp_day *out);
+/* Writes "YYYY-MM-DD" for d (out: at least 40 bytes, for any d). */
+void rp_day_format(rp_day d, char out[40]);
+
+/* One entry of metadata.rampart.skip. */
+typedef struct rp_skip {
+	const char *id;       /* rule ID, or NULL when missing/not a string */
+	const char *reason;   /* NULL when missing or empty */
+	bool has_expires;
+	bool expires_valid;
+	rp_day expires;
+	rp_span span;         /* the entry in the source */
+} rp_skip;
+
+/* Reads body.metadata.rampart.skip into arena-allocated entries.  A
+ * malformed entry (not an object, unknown values) is kept with id/reason
+ * NULL so the caller reports it.  Returns the number of entries (0 when
+ * absent) or a negative code; -RP_ELIMIT beyond RP_REPORT_MAX_SKIPS. */
+int rp_skips_read(rp_arena *a, const rp_value *body, rp_skip **out);
+
+/* The rule reported for broken suppressions ("RMP-META-001": a suppression
+ * without a reason, expired, with a bad date or for an unknown rule). */
+extern const rp_report_rule rp_rule_meta_suppression;
+/* The rule reported for input files that could not be evaluated
+ * ("RMP-META-002"). */
+extern const rp_report_rule rp_rule_meta_input;
+
+/* Baseline: a set of fingerprints. */
+typedef struct rp_baseline {
+	char (*fps)[17];
+	size_t n, cap;
+} rp_baseline;
+void rp_baseline_release(rp_baseline *b);
+/* Reads a baseline file written by rp_baseline_write (a JSON object with a
+ * "findings" array of objects with "fingerprint").  Diagnostics with
+ * positions go to diag.  0, -RP_EIO, -RP_EPARSE, -RP_ENOMEM. */
+int rp_baseline_load(const char *path, rp_baseline *b, rp_diag *diag);
+bool rp_baseline_has(const rp_baseline *b, const char *fp);
+/* Marks every unsuppressed fail/unknown finding whose fingerprint is in b
+ * as suppressed by the baseline.  Returns how many. */
+size_t rp_baseline_apply(rp_report *r, const rp_baseline *b);
+/* Writes the baseline of r (unsuppressed fail and unknown findings) as
+ * JSON, sorted by fingerprint, into out. */
+int rp_baseline_write(rp_report *r, rp_buf *out);
+
+#endif

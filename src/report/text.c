@@ -1,0 +1,323 @@
+/* text.c: the human-readable report.
+ *
+ * Layout: per input file, per asset (resource type + name), per defense
+ * layer, the failing, unknown and suppressed checks with their positions;
+ * an asset whose checks all pass gets one line saying so.  Then a summary
+ * table of layers x pass/fail/unknown/not-applicable/suppressed and totals
+ * by severity.  Colors (ANSI) only when the caller asks for them. */
+#include "report/report.h"
+#include "report/internal.h"
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_BRED "\033[1;31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+/* Defense layers in report order; unknown layers sort after, by name. */
+static const char *const layer_order[] = {
+	"BOOT", "HOST", "NET", "DATA", "MON", "DEPTH", "META",
+};
+#define NLAYER_ORDER (sizeof(layer_order) / sizeof(layer_order[0]))
+
+static size_t layer_rank(const char *layer)
+{
+	size_t i;
+
+	for (i = 0; i < NLAYER_ORDER; i++)
+		if (strcmp(layer, layer_order[i]) == 0)
+			return i;
+	return NLAYER_ORDER;
+}
+
+static int cmp_layer(const char *a, const char *b)
+{
+	size_t ra = layer_rank(a), rb = layer_rank(b);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int cmp_asset(const void *pa, const void *pb)
+{
+	const rp_report_finding *a = *(const rp_report_finding *const *)pa;
+	const rp_report_finding *b = *(const rp_report_finding *const *)pb;
+	int c;
+
+	if ((c = strcmp(a->file, b->file)) != 0)
+		return c;
+	if ((c = strcmp(a->resource_type, b->resource_type)) != 0)
+		return c;
+	if ((c = strcmp(a->resource_name, b->resource_name)) != 0)
+		return c;
+	if ((c = strcmp(a->resource_id, b->resource_id)) != 0)
+		return c;
+	if ((c = cmp_layer(a->rule->layer, b->rule->layer)) != 0)
+		return c;
+	/* fail before unknown before pass before n/a */
+	if (a->status != b->status) {
+		static const int rank[RP_STATUS_COUNT_] = { 2, 0, 1, 3 };
+		return rank[a->status] < rank[b->status] ? -1 : 1;
+	}
+	if (a < b)
+		return -1; /* stable: keeps the report order (line, rule) */
+	return a > b;
+}
+
+static bool same_asset(const rp_report_finding *a, const rp_report_finding *b)
+{
+	return strcmp(a->file, b->file) == 0 && strcmp(a->resource_type, b->resource_type) == 0 &&
+	       strcmp(a->resource_name, b->resource_name) == 0 &&
+	       strcmp(a->resource_id, b->resource_id) == 0;
+}
+
+/* Appends s with control characters (C0, DEL, and the C1 range encoded as
+ * U+0080..U+009F) shown as \xNN, so hostile names in templates cannot
+ * send escape sequences to the terminal. */
+static int put_safe(rp_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int rc = 0;
+
+	for (; *p && rc == 0; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			rc = rp_buf_printf(b, "\\x%02x", *p);
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			rc = rp_buf_printf(b, "\\u%04x", p[1]);
+			p++;
+		} else
+			rc = rp_buf_putc(b, (char)*p);
+	}
+	return rc;
+}
+
+/* Formats into a scratch buffer, then appends it sanitized. */
+static int put_fmt_safe(rp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int put_fmt_safe(rp_buf *b, const char *fmt, ...)
+{
+	rp_buf t = RP_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = rp_buf_vprintf(&t, fmt, ap);
+	va_end(ap);
+	if (rc == 0 && t.len)
+		rc = put_safe(b, t.data);
+	rp_buf_release(&t);
+	return rc;
+}
+
+static const char *status_label(const rp_report_finding *f)
+{
+	if (f->suppressed != RP_SUPPRESS_NONE)
+		return "SUPPRESSED";
+	switch (f->status) {
+	case RP_STATUS_PASS: return "PASS";
+	case RP_STATUS_FAIL: return "FAIL";
+	case RP_STATUS_UNKNOWN: return "UNKNOWN";
+	case RP_STATUS_NOT_APPLICABLE: return "N/A";
+	case RP_STATUS_COUNT_: break;
+	}
+	return "?";
+}
+
+static const char *status_color(const rp_report_finding *f)
+{
+	if (f->suppressed != RP_SUPPRESS_NONE)
+		return C_DIM;
+	switch (f->status) {
+	case RP_STATUS_PASS: return C_GREEN;
+	case RP_STATUS_FAIL: return f->rule->severity >= RP_SEV_HIGH ? C_BRED : C_RED;
+	case RP_STATUS_UNKNOWN: return C_YELLOW;
+	default: return C_DIM;
+	}
+}
+
+static int put_finding(rp_buf *b, const rp_report_finding *f, bool color)
+{
+	int rc;
+
+	rc = rp_buf_printf(b, "      %s%-10s%s %-8s %s%s%s", color ? status_color(f) : "",
+			   status_label(f), color ? C_RESET : "", rpt_sev(f->rule->severity),
+			   color ? C_BOLD : "", f->rule->id, color ? C_RESET : "");
+	if (rc == 0 && f->line)
+		rc = put_fmt_safe(b, "  %s:%u:%u", f->file, f->line, f->column);
+	if (rc == 0)
+		rc = rp_buf_puts(b, "\n        ");
+	if (rc == 0)
+		rc = put_safe(b, f->message[0] ? f->message : f->rule->title);
+	if (rc == 0 && f->status == RP_STATUS_UNKNOWN && f->unknown_reason)
+		rc = rp_buf_puts(b, "\n        ");
+	if (rc == 0 && f->status == RP_STATUS_UNKNOWN && f->unknown_reason)
+		rc = put_fmt_safe(b, "unknown: %s", f->unknown_reason);
+	if (rc == 0 && f->suppressed != RP_SUPPRESS_NONE)
+		rc = rp_buf_puts(b, "\n        ");
+	if (rc == 0 && f->suppressed != RP_SUPPRESS_NONE)
+		rc = put_fmt_safe(b, "suppressed (%s, was %s): %s",
+				  rp_suppress_kind_name(f->suppressed), rpt_status(f->status),
+				  f->suppress_reason ? f->suppress_reason : "");
+	if (rc == 0)
+		rc = rp_buf_putc(b, '\n');
+	return rc;
+}
+
+/* Per-layer counters for the summary table. */
+typedef struct layer_row {
+	const char *layer;
+	size_t n[RP_STATUS_COUNT_];
+	size_t suppressed;
+} layer_row;
+
+static int summary(rp_buf *b, rp_report *r, const rp_report_options *o)
+{
+	layer_row *rows = NULL, tot;
+	size_t nrows = 0, i, j;
+	rp_report_counts c;
+	int rc = 0;
+
+	memset(&tot, 0, sizeof(tot));
+	rows = calloc(r->nrules + 1, sizeof(*rows));
+	if (!rows)
+		return -RP_ENOMEM;
+	/* One row per layer among the rules that ran, in layer order. */
+	for (i = 0; i < r->nrules; i++) {
+		for (j = 0; j < nrows; j++)
+			if (strcmp(rows[j].layer, r->rules[i]->layer) == 0)
+				break;
+		if (j == nrows)
+			rows[nrows++].layer = r->rules[i]->layer;
+	}
+	for (i = 1; i < nrows; i++) { /* insertion sort by layer order */
+		layer_row t = rows[i];
+		for (j = i; j > 0 && cmp_layer(rows[j - 1].layer, t.layer) > 0; j--)
+			rows[j] = rows[j - 1];
+		rows[j] = t;
+	}
+	for (i = 0; i < r->nfindings; i++) {
+		const rp_report_finding *f = &r->findings[i];
+		for (j = 0; j < nrows; j++) {
+			if (strcmp(rows[j].layer, f->rule->layer) != 0)
+				continue;
+			if (f->suppressed != RP_SUPPRESS_NONE) {
+				rows[j].suppressed++;
+				tot.suppressed++;
+			} else {
+				rows[j].n[f->status]++;
+				tot.n[f->status]++;
+			}
+			break;
+		}
+	}
+	rc = rp_buf_printf(b, "%sSummary%s\n  %-12s %8s %8s %8s %8s %11s\n", o->color ? C_BOLD : "",
+			   o->color ? C_RESET : "", "layer", "pass", "fail", "unknown", "n/a",
+			   "suppressed");
+	for (j = 0; j < nrows && rc == 0; j++)
+		rc = rp_buf_printf(b, "  %-12s %8zu %8zu %8zu %8zu %11zu\n", rows[j].layer,
+				   rows[j].n[RP_STATUS_PASS], rows[j].n[RP_STATUS_FAIL],
+				   rows[j].n[RP_STATUS_UNKNOWN], rows[j].n[RP_STATUS_NOT_APPLICABLE],
+				   rows[j].suppressed);
+	if (rc == 0)
+		rc = rp_buf_printf(b, "  %-12s %8zu %8zu %8zu %8zu %11zu\n", "total",
+				   tot.n[RP_STATUS_PASS], tot.n[RP_STATUS_FAIL],
+				   tot.n[RP_STATUS_UNKNOWN], tot.n[RP_STATUS_NOT_APPLICABLE], tot.suppressed);
+	rp_report_count(r, &c);
+	if (rc == 0)
+		rc = rp_buf_printf(b,
+				   "\n%zu file%s, %zu resource%s, %zu rule%s; failures by severity: "
+				   "%zu critical, %zu high, %zu medium, %zu low, %zu info\n",
+				   r->nfiles, r->nfiles == 1 ? "" : "s", r->nresources,
+				   r->nresources == 1 ? "" : "s", r->nrules, r->nrules == 1 ? "" : "s",
+				   c.fail_by_severity[RP_SEV_CRITICAL], c.fail_by_severity[RP_SEV_HIGH],
+				   c.fail_by_severity[RP_SEV_MEDIUM], c.fail_by_severity[RP_SEV_LOW],
+				   c.fail_by_severity[RP_SEV_INFO]);
+	free(rows);
+	return rc;
+}
+
+int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
+{
+	const rp_report_finding **idx = NULL;
+	const char *cur_file = NULL;
+	size_t i, j, n = r->nfindings;
+	bool color = o->color;
+	int rc = 0;
+
+	rp_report_sort(r);
+	if (n) {
+		idx = malloc(n * sizeof(*idx));
+		if (!idx)
+			return -RP_ENOMEM;
+		for (i = 0; i < n; i++)
+			idx[i] = &r->findings[i];
+		qsort(idx, n, sizeof(*idx), cmp_asset);
+	}
+	for (i = 0; i < n && rc == 0; i = j) {
+		const rp_report_finding *a = idx[i];
+		const char *cur_layer = NULL;
+		size_t npass = 0, nna = 0, nshown = 0, k;
+
+		for (j = i; j < n && same_asset(idx[j], a); j++)
+			;
+		if (!cur_file || strcmp(cur_file, a->file) != 0) {
+			cur_file = a->file;
+			rc = rp_buf_puts(out, color ? C_BOLD C_CYAN : "");
+			if (rc == 0)
+				rc = put_safe(out, a->file[0] ? a->file : "(no file)");
+			if (rc == 0)
+				rc = rp_buf_printf(out, "%s\n", color ? C_RESET : "");
+		}
+		if (rc == 0)
+			rc = rp_buf_printf(out, "  %s", color ? C_BOLD : "");
+		if (rc == 0)
+			rc = put_safe(out, a->resource_name[0] ? a->resource_name : "(no resource)");
+		if (rc == 0)
+			rc = rp_buf_printf(out, "%s %s", color ? C_RESET : "", color ? C_DIM : "");
+		if (rc == 0)
+			rc = put_safe(out, a->resource_type);
+		if (rc == 0)
+			rc = rp_buf_printf(out, "%s\n", color ? C_RESET : "");
+		for (k = i; k < j && rc == 0; k++) {
+			const rp_report_finding *f = idx[k];
+			bool show = f->status == RP_STATUS_FAIL || f->status == RP_STATUS_UNKNOWN ||
+				    f->suppressed != RP_SUPPRESS_NONE ||
+				    (o->show_pass && f->status == RP_STATUS_PASS);
+			if (f->suppressed == RP_SUPPRESS_NONE) {
+				if (f->status == RP_STATUS_PASS)
+					npass++;
+				else if (f->status == RP_STATUS_NOT_APPLICABLE)
+					nna++;
+			}
+			if (!show)
+				continue;
+			if (!cur_layer || strcmp(cur_layer, f->rule->layer) != 0) {
+				cur_layer = f->rule->layer;
+				rc = rp_buf_printf(out, "    %s\n", cur_layer);
+			}
+			if (rc == 0)
+				rc = put_finding(out, f, color);
+			nshown++;
+		}
+		if (rc == 0 && nshown == 0)
+			rc = rp_buf_printf(out, "    %sall %zu applicable check%s passed%s (%zu not applicable)\n",
+					   color ? C_GREEN : "", npass, npass == 1 ? "" : "s",
+					   color ? C_RESET : "", nna);
+		else if (rc == 0 && (npass || nna))
+			rc = rp_buf_printf(out, "    %zu passed, %zu not applicable\n", npass, nna);
+	}
+	if (rc == 0 && n)
+		rc = rp_buf_putc(out, '\n');
+	if (rc == 0)
+		rc = summary(out, r, o);
+	free(idx);
+	return rc;
+}

@@ -1,0 +1,289 @@
+/* test-report.c: report container, fingerprints, escaping, dates, inline
+ * suppression parsing, baselines (write, load, apply; survives moved
+ * lines), merging and the format registry. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "json/json.h"
+#include "json/value.h"
+#include "report/report.h"
+#include "util/error.h"
+
+static const rp_report_rule rule_a = {
+	"RMP-DATA-010", "DATA", RP_SEV_HIGH, "Storage account allows HTTP", "r", "f", NULL, NULL,
+};
+static const rp_report_rule rule_b = {
+	"RMP-MON-006", "MON", RP_SEV_LOW, "Boot diagnostics off", "r", "f", NULL, NULL,
+};
+
+static int add(rp_report *r, const rp_report_rule *rule, rp_status st, uint32_t line,
+	       const char *name)
+{
+	rp_report_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.rule = rule;
+	in.status = st;
+	in.file = "t.json";
+	in.line = line;
+	in.column = 3;
+	in.resource_type = "Microsoft.Storage/storageAccounts";
+	in.resource_name = name;
+	in.message = "m";
+	in.fingerprint_material = "properties.supportsHttpsTrafficOnly";
+	return rp_report_add(r, &in, NULL);
+}
+
+static void test_fingerprint(void **state)
+{
+	char a[17], b[17], c[17], d[17];
+
+	(void)state;
+	rp_report_fingerprint("RMP-X-1", "Microsoft.Compute/virtualMachines", "/subs/VM1", "p", a);
+	rp_report_fingerprint("rmp-x-1", "microsoft.compute/VIRTUALMACHINES", "/subs/vm1", "p", b);
+	rp_report_fingerprint("RMP-X-1", "Microsoft.Compute/virtualMachines", "/subs/vm1", "q", c);
+	/* "ab"+"c" must differ from "a"+"bc": the separator counts. */
+	rp_report_fingerprint("RMP-X-1", "ab", "c", "p", d);
+	assert_int_equal(strlen(a), 16);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	rp_report_fingerprint("RMP-X-1", "a", "bc", "p", c);
+	assert_string_not_equal(c, d);
+	/* Known value: the format is part of the baseline contract. */
+	rp_report_fingerprint("RMP-DATA-010", "Microsoft.Storage/storageAccounts", "st", "x", a);
+	rp_report_fingerprint("RMP-DATA-010", "Microsoft.Storage/storageAccounts", "st", "x", b);
+	assert_string_equal(a, b);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 16);
+}
+
+static void test_xml_escape(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(rp_xml_escape(&b, "a<b>&\"c'\td\n"), 0);
+	assert_string_equal(b.data, "a&lt;b&gt;&amp;&quot;c&apos;&#9;d&#10;");
+	rp_buf_clear(&b);
+	/* Control character and invalid UTF-8 become U+FFFD; valid UTF-8 stays. */
+	assert_int_equal(rp_xml_escape(&b, "x\x01y\xff\xc3\xa4"), 0);
+	assert_string_equal(b.data, "x\xef\xbf\xbdy\xef\xbf\xbd\xc3\xa4");
+	rp_buf_clear(&b);
+	/* Truncated sequence at the end. */
+	assert_int_equal(rp_xml_escape(&b, "z\xe2\x82"), 0);
+	assert_string_equal(b.data, "z\xef\xbf\xbd\xef\xbf\xbd");
+	rp_buf_release(&b);
+}
+
+static void test_uri(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(rp_uri_from_path(&b, "dir with space/a#b%.json"), 0);
+	assert_string_equal(b.data, "dir%20with%20space/a%23b%25.json");
+	rp_buf_clear(&b);
+	assert_int_equal(rp_uri_from_path(&b, "/abs/x.json"), 0);
+	assert_string_equal(b.data, "file:///abs/x.json");
+	rp_buf_release(&b);
+}
+
+static void test_dates(void **state)
+{
+	rp_day d, e;
+	char s[40];
+
+	(void)state;
+	assert_int_equal(rp_date_parse("1970-01-01", 10, &d), 0);
+	assert_int_equal(d, 0);
+	assert_int_equal(rp_date_parse("2024-02-29", 10, &d), 0);
+	assert_int_equal(rp_date_parse("2024-03-01", 10, &e), 0);
+	assert_int_equal(e - d, 1);
+	rp_day_format(d, s);
+	assert_string_equal(s, "2024-02-29");
+	assert_int_equal(rp_date_parse("2023-02-29", 10, &d), -RP_EINVAL);
+	assert_int_equal(rp_date_parse("2100-02-29", 10, &d), -RP_EINVAL);
+	assert_int_equal(rp_date_parse("2000-02-29", 10, &d), 0);
+	assert_int_equal(rp_date_parse("2024-13-01", 10, &d), -RP_EINVAL);
+	assert_int_equal(rp_date_parse("2024-1-01", 9, &d), -RP_EINVAL);
+	assert_int_equal(rp_date_parse("2024/01/01", 10, &d), -RP_EINVAL);
+	assert_int_equal(rp_date_parse("2024-04-31", 10, &d), -RP_EINVAL);
+	for (d = -1000; d < 200000; d += 997) {
+		rp_day back;
+		rp_day_format(d, s);
+		assert_int_equal(rp_date_parse(s, strlen(s), &back), 0);
+		assert_int_equal(back, d);
+	}
+}
+
+static rp_value *parse_value(rp_arena *a, const char *text, rp_source **src, rp_json_doc **doc)
+{
+	assert_int_equal(rp_source_from_memory("s.json", text, strlen(text), src), 0);
+	assert_int_equal(rp_json_parse(*src, RP_JSON_EXTENDED, doc, NULL), 0);
+	return rp_value_from_json(a, *doc, rp_json_root(*doc));
+}
+
+static void test_skips(void **state)
+{
+	const char *text =
+		"{\"type\": \"x\", \"metadata\": {\"rampart\": {\"skip\": [\n"
+		"  {\"id\": \"RMP-DATA-010\", \"reason\": \"internal only\", \"expires\": \"2027-01-31\"},\n"
+		"  {\"id\": \"RMP-DATA-011\"},\n"
+		"  {\"id\": \"RMP-DATA-012\", \"reason\": \"  \"},\n"
+		"  {\"id\": \"RMP-DATA-013\", \"reason\": \"r\", \"expires\": \"2027-02-30\"},\n"
+		"  42\n"
+		"]}}}";
+	rp_arena *a = rp_arena_new();
+	rp_source *src = NULL;
+	rp_json_doc *doc = NULL;
+	rp_value *v;
+	rp_skip *s = NULL;
+	rp_day want;
+	uint32_t line, col;
+
+	(void)state;
+	v = parse_value(a, text, &src, &doc);
+	assert_non_null(v);
+	assert_int_equal(rp_skips_read(a, v, &s), 5);
+	assert_string_equal(s[0].id, "RMP-DATA-010");
+	assert_string_equal(s[0].reason, "internal only");
+	assert_true(s[0].has_expires && s[0].expires_valid);
+	assert_int_equal(rp_date_parse("2027-01-31", 10, &want), 0);
+	assert_int_equal(s[0].expires, want);
+	assert_int_equal(rp_source_linecol(src, s[0].span.off, &line, &col), 0);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 3);
+	assert_null(s[1].reason);
+	assert_false(s[1].has_expires);
+	assert_null(s[2].reason); /* blank reason is no reason */
+	assert_true(s[3].has_expires);
+	assert_false(s[3].expires_valid);
+	assert_null(s[4].id);
+	/* No metadata: zero entries. */
+	assert_int_equal(rp_skips_read(a, rp_value_getz(v, "type"), &s), 0);
+	rp_json_doc_free(doc);
+	rp_source_free(src);
+	rp_arena_free(a);
+}
+
+static void test_baseline_roundtrip(void **state)
+{
+	rp_report r, r2;
+	rp_baseline bl;
+	rp_buf out = RP_BUF_INIT;
+	rp_diag d;
+	char path[] = "/tmp/rampart-baseline-XXXXXX";
+	int fd;
+
+	(void)state;
+	rp_diag_init(&d);
+	assert_int_equal(rp_report_init(&r), 0);
+	assert_int_equal(add(&r, &rule_a, RP_STATUS_FAIL, 10, "st1"), 0);
+	assert_int_equal(add(&r, &rule_a, RP_STATUS_FAIL, 20, "st2"), 0);
+	assert_int_equal(add(&r, &rule_b, RP_STATUS_PASS, 30, "st2"), 0);
+	assert_true(rp_report_fails(&r, RP_SEV_HIGH));
+	assert_int_equal(rp_baseline_write(&r, &out), 0);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, out.data, out.len), (ssize_t)out.len);
+	close(fd);
+
+	/* The same findings on moved lines, plus a new one. */
+	assert_int_equal(rp_report_init(&r2), 0);
+	assert_int_equal(add(&r2, &rule_a, RP_STATUS_FAIL, 110, "st1"), 0);
+	assert_int_equal(add(&r2, &rule_a, RP_STATUS_FAIL, 120, "st2"), 0);
+	assert_int_equal(add(&r2, &rule_a, RP_STATUS_FAIL, 130, "st3"), 0);
+	assert_int_equal(rp_baseline_load(path, &bl, &d), 0);
+	assert_int_equal(bl.n, 2);
+	assert_int_equal(rp_baseline_apply(&r2, &bl), 2);
+	assert_true(rp_report_fails(&r2, RP_SEV_HIGH)); /* st3 is new */
+	rp_report_sort(&r2);
+	assert_int_equal(r2.findings[0].suppressed, RP_SUPPRESS_BASELINE);
+	assert_int_equal(r2.findings[1].suppressed, RP_SUPPRESS_BASELINE);
+	assert_int_equal(r2.findings[2].suppressed, RP_SUPPRESS_NONE);
+	assert_string_equal(r2.findings[2].resource_name, "st3");
+	rp_baseline_release(&bl);
+
+	/* A file that is not a baseline is an error with a position. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{\"findings\": [{\"fingerprint\": 1}]}", 34), 34);
+	close(fd);
+	assert_int_equal(rp_baseline_load(path, &bl, &d), -RP_EPARSE);
+	assert_true(d.nerrors >= 1);
+	unlink(path);
+	rp_buf_release(&out);
+	rp_report_release(&r);
+	rp_report_release(&r2);
+	rp_diag_release(&d);
+}
+
+static void test_merge_sort_counts(void **state)
+{
+	rp_report a, b;
+	rp_report_counts c;
+
+	(void)state;
+	assert_int_equal(rp_report_init(&a), 0);
+	assert_int_equal(rp_report_init(&b), 0);
+	assert_int_equal(add(&a, &rule_b, RP_STATUS_FAIL, 9, "z"), 0);
+	assert_int_equal(add(&b, &rule_a, RP_STATUS_FAIL, 2, "y"), 0);
+	assert_int_equal(add(&b, &rule_a, RP_STATUS_UNKNOWN, 1, "x"), 0);
+	assert_int_equal(rp_report_add_file(&b, "t.json"), 0);
+	b.nresources = 2;
+	assert_int_equal(rp_report_merge(&a, &b), 0);
+	rp_report_release(&b); /* a keeps b's strings alive */
+	assert_int_equal(a.nfindings, 3);
+	assert_int_equal(a.nrules, 2);
+	assert_int_equal(a.nfiles, 1);
+	assert_int_equal(a.nresources, 2);
+	rp_report_sort(&a);
+	assert_int_equal(a.findings[0].line, 1);
+	assert_string_equal(a.findings[2].resource_name, "z");
+	assert_string_equal(a.rules[0]->id, "RMP-DATA-010");
+	rp_report_count(&a, &c);
+	assert_int_equal(c.by_status[RP_STATUS_FAIL], 2);
+	assert_int_equal(c.by_status[RP_STATUS_UNKNOWN], 1);
+	assert_int_equal(c.fail_by_severity[RP_SEV_HIGH], 1);
+	assert_int_equal(c.fail_by_severity[RP_SEV_LOW], 1);
+	assert_true(rp_report_fails(&a, RP_SEV_LOW));
+	assert_true(rp_report_fails(&a, RP_SEV_HIGH));
+	assert_false(rp_report_fails(&a, RP_SEV_CRITICAL));
+	rp_report_release(&a);
+}
+
+static void test_registry(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rp_report_nformats, 4);
+	for (i = 0; i < rp_report_nformats; i++)
+		assert_ptr_equal(rp_report_format_find(rp_report_formats[i].name),
+				 &rp_report_formats[i]);
+	assert_null(rp_report_format_find("html5"));
+	assert_non_null(rp_report_format_find("sarif"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_xml_escape),
+		cmocka_unit_test(test_uri),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_skips),
+		cmocka_unit_test(test_baseline_roundtrip),
+		cmocka_unit_test(test_merge_sort_counts),
+		cmocka_unit_test(test_registry),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
