@@ -94,6 +94,11 @@ static const EVP_MD *md_for(uint16_t alg)
 	return NULL;
 }
 
+const struct evp_md_st *rp_tpm_md(uint16_t alg)
+{
+	return md_for(alg);
+}
+
 bool rp_tpm_alg_can_hash(uint16_t alg)
 {
 	return md_for(alg) != NULL;

@@ -33,6 +33,9 @@ size_t rp_tpm_alg_size(uint16_t alg);
 int rp_tpm_alg_parse(const char *name, uint16_t *alg);
 /* True when rampart can compute this hash (OpenSSL provides it). */
 bool rp_tpm_alg_can_hash(uint16_t alg);
+/* The OpenSSL digest for alg (borrowed, process lifetime) or NULL. */
+struct evp_md_st;
+const struct evp_md_st *rp_tpm_md(uint16_t alg);
 /* out[rp_tpm_alg_size(alg)] = H_alg(data).  0, -RP_EUNSUPPORTED, -RP_EINTERNAL. */
 int rp_tpm_hash(uint16_t alg, const void *data, size_t len, uint8_t *out);
 /* out = H_alg(a || b) (PCR extend). */

@@ -52,6 +52,11 @@ int rp_cli_exit_for(int code);
 int rp_cmd_help(rp_cli *cli, int argc, char **argv);
 int rp_cmd_version(rp_cli *cli, int argc, char **argv);
 int rp_cmd_json(rp_cli *cli, int argc, char **argv);
+int rp_cmd_eval(rp_cli *cli, int argc, char **argv);
 int rp_cmd_eventlog(rp_cli *cli, int argc, char **argv);
+int rp_cmd_attest(rp_cli *cli, int argc, char **argv);
+int rp_cmd_scan(rp_cli *cli, int argc, char **argv);
+int rp_cmd_rules(rp_cli *cli, int argc, char **argv);
+int rp_cmd_explain(rp_cli *cli, int argc, char **argv);
 
 #endif

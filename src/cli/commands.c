@@ -22,6 +22,37 @@ const rp_command rp_commands[] = {
 		rp_cmd_json,
 	},
 	{
+		"attest",
+		"verify boot integrity: event log replay, TPM 2.0 quote, boot policy",
+		"rampart attest [--eventlog FILE] [--quote MSG --signature SIG --ak KEY --nonce HEX]\n"
+		"                      [--pcrs FILE] [--policy FILE] [--format text|json|sarif]\n"
+		"       rampart attest --init-policy --eventlog FILE",
+		"A gate to call before workloads start.  Replays the firmware event log\n"
+		"(PCR values per bank, StartupLocality honoured), verifies a TPM 2.0 quote\n"
+		"(TPMS_ATTEST magic and type TPM_ST_ATTEST_QUOTE only, nonce, RSASSA/RSAPSS/\n"
+		"ECDSA signature with the attestation key, pcrDigest against the replayed\n"
+		"PCRs or a PCR file) and evaluates a boot policy (Secure Boot, PK/KEK/db\n"
+		"allow-lists, dbx revocations, boot applications, separators, forbidden\n"
+		"events, expected PCRs).  Every failed check names the event that caused it.\n"
+		"Policy format: docs/attest.md.\n"
+		"\n"
+		"  --eventlog FILE    TCG PC Client event log (binary_bios_measurements)\n"
+		"  --quote MSG        TPMS_ATTEST as written by tpm2_quote -m\n"
+		"  --signature SIG    TPMT_SIGNATURE (tpm2_quote -s) or a plain signature\n"
+		"  --ak KEY           attestation key: PEM public key or TPM2B_PUBLIC\n"
+		"  --nonce HEX        expected extraData (\"\" for none)\n"
+		"  --pcrs FILE        tpm2_quote -o PCR file (serialized or -F values)\n"
+		"  --hash ALG         signature hash for plain signatures (default: AK scheme, sha256)\n"
+		"  --policy FILE      boot policy (JSON)\n"
+		"  --format FORMAT    text (default), json or sarif\n"
+		"  --init-policy      print a policy built from a known-good --eventlog\n"
+		"  --ebs-workaround   replay the ExitBootServices events firmware omitted\n"
+		"\n"
+		"Exit status: 0 trusted, 1 untrusted (a check failed or is unknown),\n"
+		"2 bad input, 3 internal error.",
+		rp_cmd_attest,
+	},
+	{
 		"eventlog",
 		"print a TCG firmware event log: events, payloads, replayed PCRs",
 		"rampart eventlog [--format text|json] [--ebs-workaround] FILE",
@@ -38,6 +69,88 @@ const rp_command rp_commands[] = {
 		"Exit status: 0 parsed, 2 unreadable or malformed log (the error names the\n"
 		"byte offset), 3 internal error.",
 		rp_cmd_eventlog,
+	},
+	{
+		"eval",
+		"evaluate an ARM template offline and print its resources as JSON",
+		"rampart eval [--params FILE] [--positions] [--enumerate] [--root DIR] [--subscription-id ID] [--resource-group NAME] [--location LOC] FILE",
+		"Evaluates the ARM template FILE as Azure Resource Manager would, without\n"
+		"network access: parameters (from --params FILE, or the paired\n"
+		"X.parameters.json / azuredeploy.parameters.json beside FILE), variables,\n"
+		"user functions, conditions, copy loops, child resources, nested and\n"
+		"linked deployments (linked files only under the root).  Prints each\n"
+		"resource's type, full name, resource ID, apiVersion, location, condition\n"
+		"and properties as JSON.  Values rampart cannot know offline are written\n"
+		"as {\"$unknown\": reason}; secure parameter values as {\"$secure\": true}.\n"
+		"\n"
+		"  --params FILE          parameters file (default: paired automatically)\n"
+		"  --no-params            do not pair a parameters file\n"
+		"  --positions            add file:line:col of every resource and property value\n"
+		"  --enumerate            one evaluation per combination of allowedValues of\n"
+		"                         parameters without a value (printed as an array)\n"
+		"  --root DIR             linked templates are read only under DIR\n"
+		"                         (default: the template's directory)\n"
+		"  --subscription-id ID, --resource-group NAME, --location LOC,\n"
+		"  --tenant-id ID, --deployment-name NAME, --management-group NAME\n"
+		"                         deployment context (defaults: see docs/arm-evaluation.md)\n"
+		"\n"
+		"Exit status: 0 evaluated, 2 bad input (a diagnostic says where), 3 internal error.",
+		rp_cmd_eval,
+	},
+	{
+		"scan",
+		"check ARM deployments layer by layer: boot, host, data, monitoring",
+		"rampart scan [OPTIONS] PATH...",
+		"Evaluates every ARM template in PATH (files; directories are walked for\n"
+		"*.json files recognized as templates by their content; parameters files\n"
+		"are paired with their template, never scanned), builds the resource model,\n"
+		"runs the rules (`rampart rules`) and writes a report.\n"
+		"\n"
+		"  -f, --format FORMAT      text (default), json, sarif or junit\n"
+		"  -o, --output FILE        write the report to FILE instead of stdout\n"
+		"  --fail-on SEVERITY       exit 1 if an unsuppressed failure has this severity\n"
+		"                           or higher: info, low, medium, high (default),\n"
+		"                           critical, or none\n"
+		"  --rule ID,...            run only these rules\n"
+		"  --skip-rule ID,...       do not run these rules\n"
+		"  --params FILE            parameters file for every template\n"
+		"  --baseline FILE          suppress findings whose fingerprint is in FILE\n"
+		"  --write-baseline FILE    write the open findings' fingerprints to FILE\n"
+		"  -j, --jobs N             evaluate N files in parallel (default 1)\n"
+		"  --subscription-id ID, --resource-group NAME, --location LOC\n"
+		"                           deployment context for the ARM evaluation\n"
+		"  --assume trusted-launch-default\n"
+		"                           model the Trusted-Launch-by-default preview\n"
+		"  --show-pass              text: list passing checks too\n"
+		"  --notes                  also print note-level diagnostics\n"
+		"\n"
+		"Inline suppressions: \"metadata\": {\"rampart\": {\"skip\": [{\"id\": ...,\n"
+		"\"reason\": ..., \"expires\": \"YYYY-MM-DD\"}]}} in a resource; one without a\n"
+		"reason, or expired, is not applied and is reported (RMP-META-001).\n"
+		"RAMPART_TODAY=YYYY-MM-DD overrides today's date.  Formats: docs/output-formats.md.\n"
+		"\n"
+		"Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
+		"2 usage error or a file that could not be read or evaluated, 3 internal error.",
+		rp_cmd_scan,
+	},
+	{
+		"rules",
+		"list the rule catalog",
+		"rampart rules [--format text|json|markdown]",
+		"Lists every rule: ID, layer, severity and title (text), everything\n"
+		"including rationale, remediation and references (json), or the\n"
+		"Markdown of docs/rules.md (markdown).",
+		rp_cmd_rules,
+	},
+	{
+		"explain",
+		"explain one rule: why it matters, how to fix it, references",
+		"rampart explain RULE-ID",
+		"Prints the rule's title, layer, severity, rationale, remediation and its\n"
+		"Microsoft cloud security benchmark and CIS references.\n"
+		"\n"
+		"Exit status: 0 printed, 2 unknown rule.",
+		rp_cmd_explain,
 	},
 	{
 		"help",
