@@ -1,0 +1,751 @@
+/* scan.c: the scan driver (see scan.h): discovery, per-file evaluation ->
+ * model -> rules -> report findings, inline suppressions, worker threads. */
+#include "report/scan.h"
+#include "report/internal.h"
+#include "ingest/arm/arm.h"
+#include "model/model.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- discovery ---- */
+
+void rp_scan_files_release(rp_scan_files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->items[i].path);
+		free(f->items[i].root);
+	}
+	free(f->items);
+	memset(f, 0, sizeof(*f));
+}
+
+static int files_add(rp_scan_files *f, const char *path, const char *root, bool explicit_arg)
+{
+	rp_scan_file *e;
+
+	if (f->n >= RP_SCAN_MAX_FILES)
+		return -RP_ELIMIT;
+	if (f->n == f->cap) {
+		size_t ncap = f->cap ? f->cap * 2 : 64;
+		void *p = realloc(f->items, ncap * sizeof(*f->items));
+		if (!p)
+			return -RP_ENOMEM;
+		f->items = p;
+		f->cap = ncap;
+	}
+	e = &f->items[f->n];
+	e->path = strdup(path);
+	e->root = root ? strdup(root) : NULL;
+	e->explicit_arg = explicit_arg;
+	if (!e->path || (root && !e->root)) {
+		free(e->path);
+		free(e->root);
+		return -RP_ENOMEM;
+	}
+	f->n++;
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool json_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 5 && rp_str_ieq(name + n - 5, ".json", 5);
+}
+
+/* Walks dir (path as it will be shown), depth-limited, sorted. */
+static int walk(const char *dir, const char *root, int depth, rp_scan_files *out, rp_diag *diag)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i, dl = strlen(dir);
+	bool slash = dl > 0 && dir[dl - 1] == '/';
+	int rc = 0;
+
+	if (depth > RP_SCAN_MAX_DEPTH) {
+		rp_diag_addc(diag, RP_DIAG_WARNING, "scan-depth", NULL, 0, 0,
+			     "%s: directory nesting deeper than %d, not walked", dir, RP_SCAN_MAX_DEPTH);
+		return 0;
+	}
+	d = opendir(dir);
+	if (!d) {
+		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: cannot open directory: %s",
+			     dir, strerror(errno));
+		return -RP_EIO;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			char **p = realloc(names, ncap * sizeof(*names));
+			if (!p) {
+				rc = -RP_ENOMEM;
+				goto out;
+			}
+			names = p;
+			cap = ncap;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			rc = -RP_ENOMEM;
+			goto out;
+		}
+		n++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < n && rc >= 0; i++) {
+		struct stat st;
+		char *p = malloc(dl + strlen(names[i]) + 2);
+		if (!p) {
+			rc = -RP_ENOMEM;
+			break;
+		}
+		sprintf(p, slash ? "%s%s" : "%s/%s", dir, names[i]);
+		/* lstat: symbolic links are never followed while walking. */
+		if (lstat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				int r = walk(p, root, depth + 1, out, diag);
+				if (r == -RP_ENOMEM || r == -RP_ELIMIT)
+					rc = r;
+			} else if (S_ISREG(st.st_mode) && json_name(names[i])) {
+				rc = files_add(out, p, root, false);
+			}
+		}
+		free(p);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return rc;
+}
+
+int rp_scan_collect(const char *const *paths, size_t npaths, rp_scan_files *out, rp_diag *diag)
+{
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+		int r = 0;
+		/* Paths named on the command line are followed (stat). */
+		if (stat(paths[i], &st) != 0) {
+			rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: %s", paths[i],
+				     strerror(errno));
+			r = -RP_EIO;
+		} else if (S_ISDIR(st.st_mode)) {
+			r = walk(paths[i], paths[i], 0, out, diag);
+		} else if (S_ISREG(st.st_mode)) {
+			r = files_add(out, paths[i], NULL, true);
+		} else {
+			rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0,
+				     "%s: not a regular file or directory", paths[i]);
+			r = -RP_EIO;
+		}
+		if (r == -RP_ENOMEM || r == -RP_ELIMIT)
+			return r;
+		if (r < 0)
+			rc = r;
+	}
+	return rc;
+}
+
+static bool contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (rp_str_ieq(s + i, needle, k))
+			return true;
+	return false;
+}
+
+rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
+{
+	rp_source *src = NULL;
+	rp_json_doc *doc = NULL;
+	rp_scan_kind kind = RP_SCAN_INVALID;
+	uint32_t root, schema;
+
+	if (rp_source_from_memory(name, data, size, &src) < 0)
+		return RP_SCAN_INVALID;
+	if (rp_json_parse(src, RP_JSON_EXTENDED, &doc, NULL) < 0)
+		goto out;
+	kind = RP_SCAN_OTHER;
+	root = rp_json_root(doc);
+	if (!rp_json_is(doc, root, RP_JSON_OBJECT))
+		goto out;
+	schema = rp_json_getz(doc, root, "$schema");
+	if (rp_json_is(doc, schema, RP_JSON_STRING)) {
+		const char *p;
+		size_t n;
+		if (rp_json_str(doc, schema, &p, &n) == 0) {
+			if (contains_ci(p, n, "deploymentTemplate.json"))
+				kind = RP_SCAN_TEMPLATE;
+			else if (contains_ci(p, n, "deploymentParameters.json"))
+				kind = RP_SCAN_PARAMETERS;
+		}
+	} else if (schema == RP_JSON_NONE && rp_json_getz(doc, root, "resources") != RP_JSON_NONE) {
+		kind = RP_SCAN_TEMPLATE;
+	}
+out:
+	rp_json_doc_free(doc);
+	rp_source_free(src);
+	return kind;
+}
+
+/* ---- the report view of the registry ---- */
+
+#define RP_SCAN_MAX_RULES 512
+static rp_report_rule catalog_rules[RP_SCAN_MAX_RULES];
+static const rp_report_rule *catalog_ptrs[RP_SCAN_MAX_RULES + 2];
+static size_t catalog_n;
+static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
+
+static int cmp_rrule(const void *a, const void *b)
+{
+	return strcmp((*(const rp_report_rule *const *)a)->id, (*(const rp_report_rule *const *)b)->id);
+}
+
+static void catalog_build(void)
+{
+	size_t i, n = rp_nrules < RP_SCAN_MAX_RULES ? rp_nrules : RP_SCAN_MAX_RULES;
+
+	for (i = 0; i < n; i++) {
+		const rp_rule *ru = rp_rules[i];
+		rp_report_rule *o = &catalog_rules[i];
+		o->id = ru->id;
+		o->layer = rp_layer_name(ru->layer);
+		o->severity = ru->severity;
+		o->title = ru->title;
+		o->rationale = ru->rationale;
+		o->remediation = ru->remediation;
+		o->mcsb = ru->mcsb;
+		o->cis = ru->cis;
+		catalog_ptrs[i] = o;
+	}
+	catalog_ptrs[n] = &rp_rule_meta_suppression;
+	catalog_ptrs[n + 1] = &rp_rule_meta_input;
+	catalog_n = n + 2;
+	qsort(catalog_ptrs, catalog_n, sizeof(*catalog_ptrs), cmp_rrule);
+}
+
+const rp_report_rule *const *rp_scan_catalog(size_t *n)
+{
+	pthread_once(&catalog_once, catalog_build);
+	*n = catalog_n;
+	return catalog_ptrs;
+}
+
+const rp_report_rule *rp_scan_report_rule(const rp_rule *rule)
+{
+	size_t i;
+
+	pthread_once(&catalog_once, catalog_build);
+	for (i = 0; i < rp_nrules && i < RP_SCAN_MAX_RULES; i++)
+		if (rp_rules[i] == rule)
+			return &catalog_rules[i];
+	return NULL;
+}
+
+/* ---- one file ---- */
+
+typedef struct file_result {
+	rp_report rep;
+	bool inited;
+	bool is_template;
+	bool failed;
+	char *diag_text;
+	size_t errors, warnings;
+	size_t resources;
+	int rc; /* internal failure (ENOMEM) */
+} file_result;
+
+static bool id_listed(const char *const *ids, const char *id)
+{
+	if (!ids)
+		return false;
+	for (; *ids; ids++)
+		if (strlen(*ids) == strlen(id) && rp_str_ieq(*ids, id, strlen(id)))
+			return true;
+	return false;
+}
+
+static bool meta_enabled(const rp_scan_options *o, const rp_report_rule *ru)
+{
+	return !id_listed(o->skip_ids, ru->id);
+}
+
+static void span_pos(const rp_span *sp, rp_report_input *in)
+{
+	uint32_t l, c;
+
+	if (!sp->src)
+		return;
+	in->file = sp->src->name;
+	if (rp_source_linecol(sp->src, sp->off, &l, &c) == 0) {
+		in->line = l;
+		in->column = c;
+	}
+	if (rp_source_linecol(sp->src, (size_t)sp->off + sp->len, &l, &c) == 0) {
+		in->end_line = l;
+		in->end_column = c;
+	}
+}
+
+static const char *value_text(const rp_value *v, const char *fallback)
+{
+	if (rp_value_is(v, RP_V_STRING))
+		return v->u.s;
+	return fallback;
+}
+
+/* Adds an RMP-META-001 finding about one inline suppression entry. */
+static int meta_skip(rp_report *rep, const rp_scan_options *o, const rp_resource *res,
+		     const rp_skip *s, size_t idx, const char *fmt, const char *arg)
+{
+	rp_report_input in;
+	char msg[512], mat[64];
+
+	if (!meta_enabled(o, &rp_rule_meta_suppression))
+		return 0;
+	memset(&in, 0, sizeof(in));
+	in.rule = &rp_rule_meta_suppression;
+	in.status = RP_STATUS_FAIL;
+	span_pos(&s->span, &in);
+	if (!in.file && res->span.src)
+		span_pos(&res->span, &in);
+	in.resource_type = res->type;
+	in.resource_name = value_text(res->name, "");
+	in.resource_id = value_text(res->id, "");
+	snprintf(msg, sizeof(msg), fmt, arg ? arg : "");
+	in.message = msg;
+	snprintf(mat, sizeof(mat), "skip[%zu]:%s", idx, s->id ? s->id : "");
+	in.fingerprint_material = mat;
+	return rp_report_add(rep, &in, NULL);
+}
+
+/* Reads and checks the inline suppressions of every resource; skips[i]
+ * and nskips[i] get resource i's valid-or-not entries. */
+static int read_skips(rp_report *rep, const rp_scan_options *o, const rp_deployment *d,
+		      rp_skip **skips, int *nskips)
+{
+	size_t i;
+	int j, rc = 0;
+
+	for (i = 0; i < d->nresources && rc == 0; i++) {
+		const rp_resource *res = &d->resources[i];
+		int n = rp_skips_read(rep->arena, res->body, &skips[i]);
+		if (n < 0) {
+			if (n == -RP_ENOMEM)
+				return n;
+			n = 0; /* over the limit: ignored, reported below */
+			skips[i] = NULL;
+			rc = meta_skip(rep, o, res, &(rp_skip){ .span = res->span }, 0,
+				       "more than %s inline suppressions; none applied", "256");
+		}
+		nskips[i] = n;
+		for (j = 0; j < n && rc == 0; j++) {
+			const rp_skip *s = &skips[i][j];
+			char date[40];
+			if (!s->id)
+				rc = meta_skip(rep, o, res, s, (size_t)j,
+					       "suppression entry without an \"id\" naming a rule%s", NULL);
+			else if (!rp_rule_find(s->id))
+				rc = meta_skip(rep, o, res, s, (size_t)j,
+					       "suppression names an unknown rule '%s'", s->id);
+			else if (!s->reason)
+				rc = meta_skip(rep, o, res, s, (size_t)j,
+					       "suppression of %s has no reason; it is not applied", s->id);
+			else if (s->has_expires && !s->expires_valid)
+				rc = meta_skip(rep, o, res, s, (size_t)j,
+					       "suppression of %s: \"expires\" is not a date YYYY-MM-DD; it is not applied",
+					       s->id);
+			else if (s->has_expires && s->expires < o->today) {
+				rp_day_format(s->expires, date);
+				char m[160];
+				snprintf(m, sizeof(m), "suppression of %s expired on %s; it is not applied",
+					 s->id, date);
+				rc = meta_skip(rep, o, res, s, (size_t)j, "%s", m);
+			}
+		}
+	}
+	return rc;
+}
+
+static bool skip_valid(const rp_skip *s, rp_day today)
+{
+	return s->id && s->reason && rp_rule_find(s->id) &&
+	       (!s->has_expires || (s->expires_valid && s->expires >= today));
+}
+
+static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deployment *d,
+			const rp_findings *fs, rp_skip **skips, const int *nskips, const char *path)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < fs->count && rc == 0; i++) {
+		const rp_finding *f = &fs->items[i];
+		const rp_report_rule *ru = rp_scan_report_rule(f->rule);
+		rp_report_finding *out = NULL;
+		rp_report_input in;
+
+		if (!ru)
+			return -RP_EINTERNAL;
+		memset(&in, 0, sizeof(in));
+		in.rule = ru;
+		in.status = f->status;
+		span_pos(&f->span, &in);
+		if (!in.file && f->resource)
+			span_pos(&f->resource->span, &in);
+		if (!in.file)
+			in.file = path;
+		in.resource_type = f->obj && f->obj->type ? f->obj->type
+							  : f->resource ? f->resource->type : "";
+		in.resource_name = f->obj && f->obj->name ? f->obj->name : "";
+		in.resource_id = f->obj && f->obj->id ? f->obj->id : "";
+		in.message = f->message;
+		in.unknown_reason = f->unknown_reason;
+		in.fingerprint = f->fingerprint;
+		in.fingerprint_material = f->fingerprint_material;
+		rc = rp_report_add(rep, &in, &out);
+		if (rc < 0 || !f->resource || (f->status != RP_STATUS_FAIL && f->status != RP_STATUS_UNKNOWN))
+			continue;
+		if (f->resource >= d->resources && f->resource < d->resources + d->nresources) {
+			size_t ri = (size_t)(f->resource - d->resources);
+			int j;
+			for (j = 0; j < nskips[ri]; j++) {
+				const rp_skip *s = &skips[ri][j];
+				if (skip_valid(s, o->today) && strlen(s->id) == strlen(ru->id) &&
+				    rp_str_ieq(s->id, ru->id, strlen(ru->id))) {
+					out->suppressed = RP_SUPPRESS_INLINE;
+					out->suppress_reason = rp_arena_strndup(rep->arena, s->reason,
+										strlen(s->reason));
+					if (!out->suppress_reason)
+						rc = -RP_ENOMEM;
+					break;
+				}
+			}
+		}
+	}
+	return rc;
+}
+
+/* Renders the kept diagnostics of d at or above the level into text. */
+static int render_diags(const rp_diag *d, bool color, bool notes, file_result *fr)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&text, &len);
+
+	if (!fp)
+		return -RP_ENOMEM;
+	for (i = 0; i < d->count; i++) {
+		if (d->items[i].level == RP_DIAG_NOTE && !notes)
+			continue;
+		rp_diag_print_item(fp, &d->items[i], color);
+	}
+	if (d->dropped)
+		fprintf(fp, "rampart: %zu more diagnostics not shown\n", d->dropped);
+	if (fclose(fp) != 0) {
+		free(text);
+		return -RP_ENOMEM;
+	}
+	if (len == 0) {
+		free(text);
+		text = NULL;
+	}
+	fr->diag_text = text;
+	fr->errors = d->nerrors;
+	fr->warnings = d->nwarnings;
+	return 0;
+}
+
+static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_result *fr)
+{
+	rp_source *src = NULL;
+	rp_deployment *dep = NULL;
+	rp_model *model = NULL;
+	rp_findings fs;
+	bool fs_init = false;
+	rp_skip **skips = NULL;
+	int *nskips = NULL;
+	rp_arm_options ao;
+	rp_rule_filter filter;
+	rp_scan_kind kind;
+	rp_diag diag;
+	int rc = 0, r;
+
+	rp_diag_init(&diag);
+	rc = rp_report_init(&fr->rep);
+	if (rc < 0)
+		goto out;
+	fr->inited = true;
+	r = rp_source_load(sf->path, RP_ARM_MAX_TEMPLATE_SIZE, &src, &diag);
+	if (r < 0) {
+		if (r == -RP_ENOMEM) {
+			rc = r;
+			goto out;
+		}
+		fr->failed = sf->explicit_arg;
+		goto done;
+	}
+	kind = rp_scan_classify(sf->path, src->data, src->size);
+	if (kind != RP_SCAN_TEMPLATE) {
+		if (sf->explicit_arg) {
+			rp_diag_addc(&diag, RP_DIAG_ERROR, "scan-not-template", NULL, 0, 0,
+				     "%s: not an ARM template (%s)", sf->path,
+				     kind == RP_SCAN_PARAMETERS ? "a parameters file: pass it with --params"
+				     : kind == RP_SCAN_INVALID ? "not valid JSON"
+							       : "no deploymentTemplate $schema or resources");
+			fr->failed = true;
+		}
+		goto done;
+	}
+	src = rp_source_free(src);
+	fr->is_template = true;
+	rc = rp_report_add_file(&fr->rep, sf->path);
+	if (rc < 0)
+		goto out;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.root = sf->root;
+	ao.params_path = o->params_path;
+	ao.subscription_id = o->subscription_id;
+	ao.resource_group = o->resource_group;
+	ao.location = o->location;
+	r = rp_arm_evaluate(sf->path, &ao, &dep, &diag);
+	if (r < 0) {
+		if (r == -RP_ENOMEM) {
+			rc = r;
+			goto out;
+		}
+		fr->failed = true;
+		goto done;
+	}
+	r = rp_model_build((const rp_deployment *const *)&dep, 1, &model, &diag);
+	if (r < 0) {
+		if (r == -RP_ENOMEM) {
+			rc = r;
+			goto out;
+		}
+		fr->failed = true;
+		goto done;
+	}
+	fr->resources = dep->nresources;
+	memset(&filter, 0, sizeof(filter));
+	filter.only_ids = o->only_ids;
+	filter.skip_ids = o->skip_ids;
+	filter.include_pass = true;
+	filter.include_not_applicable = true;
+	filter.options.assume_trusted_launch_default = o->assume_trusted_launch_default;
+	rc = rp_findings_init(&fs);
+	if (rc < 0)
+		goto out;
+	fs_init = true;
+	rc = rp_rules_run(model, &filter, &fs);
+	if (rc < 0)
+		goto out;
+	if (dep->nresources) {
+		skips = calloc(dep->nresources, sizeof(*skips));
+		nskips = calloc(dep->nresources, sizeof(*nskips));
+		if (!skips || !nskips) {
+			rc = -RP_ENOMEM;
+			goto out;
+		}
+		rc = read_skips(&fr->rep, o, dep, skips, nskips);
+		if (rc < 0)
+			goto out;
+	}
+	rc = add_findings(&fr->rep, o, dep, &fs, skips, nskips, sf->path);
+	if (rc < 0)
+		goto out;
+done:
+	if (fr->failed && meta_enabled(o, &rp_rule_meta_input)) {
+		rp_report_input in;
+		size_t i;
+		memset(&in, 0, sizeof(in));
+		in.rule = &rp_rule_meta_input;
+		in.status = RP_STATUS_FAIL;
+		in.file = sf->path;
+		in.message = "the file could not be evaluated; see the error diagnostic";
+		for (i = 0; i < diag.count; i++) {
+			const rp_diag_item *it = &diag.items[i];
+			if (it->level == RP_DIAG_ERROR) {
+				rp_span sp = { it->src, (uint32_t)it->start, (uint32_t)(it->end - it->start) };
+				span_pos(&sp, &in);
+				if (!in.file)
+					in.file = sf->path;
+				in.message = it->message;
+				break;
+			}
+		}
+		in.fingerprint_material = "input";
+		rc = rp_report_add_file(&fr->rep, sf->path);
+		if (rc == 0)
+			rc = rp_report_add(&fr->rep, &in, NULL);
+		if (rc < 0)
+			goto out;
+	}
+	/* Strings in the report are copies: render diagnostics, then free the
+	 * sources (owned by the deployment). */
+	rc = render_diags(&diag, o->color, o->notes, fr);
+out:
+	free(skips);
+	free(nskips);
+	if (fs_init)
+		rp_findings_release(&fs);
+	rp_model_free(model);
+	rp_deployment_free(dep);
+	rp_source_free(src);
+	rp_diag_release(&diag);
+	fr->rc = rc;
+	return rc;
+}
+
+/* ---- workers ---- */
+
+typedef struct scan_shared {
+	const rp_scan_files *files;
+	const rp_scan_options *o;
+	file_result *results;
+	atomic_size_t next;
+	atomic_size_t done;
+	atomic_int failed_rc;
+} scan_shared;
+
+static void *worker(void *arg)
+{
+	scan_shared *sh = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&sh->next, 1);
+		int rc;
+		if (i >= sh->files->n || atomic_load(&sh->failed_rc) != 0)
+			break;
+		rc = scan_file(&sh->files->items[i], sh->o, &sh->results[i]);
+		if (rc < 0)
+			atomic_store(&sh->failed_rc, rc);
+		atomic_fetch_add(&sh->done, 1);
+	}
+	return NULL;
+}
+
+static int append_text(char **acc, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	char *p = realloc(*acc, *len + n + 1);
+
+	if (!p)
+		return -RP_ENOMEM;
+	memcpy(p + *len, s, n + 1);
+	*acc = p;
+	*len += n;
+	return 0;
+}
+
+int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report *r,
+		char **diag_text, rp_scan_stats *stats)
+{
+	scan_shared sh;
+	pthread_t threads[RP_SCAN_MAX_JOBS];
+	unsigned jobs = o->jobs ? o->jobs : 1, started = 0, t;
+	size_t i, textlen = 0;
+	int rc = 0;
+
+	*diag_text = NULL;
+	memset(stats, 0, sizeof(*stats));
+	{
+		size_t n;
+		(void)rp_scan_catalog(&n); /* built before threads start */
+	}
+	if (jobs > RP_SCAN_MAX_JOBS)
+		jobs = RP_SCAN_MAX_JOBS;
+	if (files->n && jobs > files->n)
+		jobs = (unsigned)files->n;
+	memset(&sh, 0, sizeof(sh));
+	sh.files = files;
+	sh.o = o;
+	atomic_init(&sh.next, 0);
+	atomic_init(&sh.done, 0);
+	atomic_init(&sh.failed_rc, 0);
+	sh.results = calloc(files->n ? files->n : 1, sizeof(*sh.results));
+	if (!sh.results)
+		return -RP_ENOMEM;
+
+	if (jobs <= 1) {
+		for (i = 0; i < files->n; i++) {
+			rc = scan_file(&files->items[i], o, &sh.results[i]);
+			if (rc < 0)
+				break;
+			if (o->progress)
+				o->progress(o->progress_ctx, i + 1, files->n);
+		}
+	} else {
+		for (t = 0; t < jobs; t++) {
+			if (pthread_create(&threads[t], NULL, worker, &sh) != 0) {
+				atomic_store(&sh.failed_rc, -RP_EINTERNAL);
+				break;
+			}
+			started++;
+		}
+		while (started && atomic_load(&sh.done) < files->n && atomic_load(&sh.failed_rc) == 0) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			if (o->progress)
+				o->progress(o->progress_ctx, atomic_load(&sh.done), files->n);
+			nanosleep(&ts, NULL);
+		}
+		for (t = 0; t < started; t++)
+			pthread_join(threads[t], NULL);
+		rc = atomic_load(&sh.failed_rc);
+		if (rc == 0 && o->progress)
+			o->progress(o->progress_ctx, files->n, files->n);
+	}
+
+	/* Merge in file order. */
+	for (i = 0; i < files->n; i++) {
+		file_result *fr = &sh.results[i];
+		stats->candidates++;
+		if (rc == 0 && fr->inited) {
+			if (fr->is_template)
+				stats->templates++;
+			if (fr->failed) {
+				stats->failed++;
+				r->nerrors++;
+			}
+			stats->errors += fr->errors;
+			stats->warnings += fr->warnings;
+			r->nresources += fr->resources;
+			rc = rp_report_merge(r, &fr->rep);
+			if (rc == 0 && fr->diag_text)
+				rc = append_text(diag_text, &textlen, fr->diag_text);
+		}
+		if (fr->inited)
+			rp_report_release(&fr->rep);
+		free(fr->diag_text);
+	}
+	free(sh.results);
+	return rc;
+}
