@@ -1,0 +1,1270 @@
+/* tfplan.c: `terraform show -json` plans and state into an rp_deployment
+ * (tfplan.h).  Spec: Terraform's JSON output format
+ * (developer.hashicorp.com/terraform/internals/json-format): format_version,
+ * planned_values / values (root_module, child_modules), resource_changes
+ * (change.after_unknown, change.after_sensitive), configuration
+ * (root_module.resources[].expressions.*.references, module_calls).
+ *
+ * Phases: (1) walk the modules and merge each resource's values with its
+ * unknown and sensitive markers; (2) compute every resource's ARM name and
+ * ID; (3) build ARM bodies from the mapping tables; (4) apply merged
+ * children and associations to their targets; (5) freeze and append the
+ * resources to the deployment in plan order.
+ */
+#include "ingest/tfplan/tfplan.h"
+#include "ingest/tfplan/tf_int.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH_MAX_LEN 512
+
+/* ---------------------------------------------------------------- utils */
+
+static rp_span span_of(tf_ctx *c, uint32_t i)
+{
+	rp_span sp = { c->src, 0, 0 };
+
+	if (i != RP_JSON_NONE) {
+		sp.off = c->doc->nodes[i].off;
+		sp.len = c->doc->nodes[i].len;
+	}
+	return sp;
+}
+
+static uint32_t get(tf_ctx *c, uint32_t obj, const char *key)
+{
+	if (obj == RP_JSON_NONE || !rp_json_is(c->doc, obj, RP_JSON_OBJECT))
+		return RP_JSON_NONE;
+	return rp_json_getz(c->doc, obj, key);
+}
+
+static const char *strz(tf_ctx *c, uint32_t i)
+{
+	if (i == RP_JSON_NONE || !rp_json_is(c->doc, i, RP_JSON_STRING))
+		return NULL;
+	return rp_json_strz(c->doc, i);
+}
+
+static const char *dupz(tf_ctx *c, const char *s)
+{
+	return s ? rp_arena_strndup(c->a, s, strlen(s)) : NULL;
+}
+
+static int diag_at(tf_ctx *c, rp_diag_level lvl, const char *code, uint32_t node, const char *fmt,
+		   const char *arg)
+{
+	rp_span sp = span_of(c, node);
+
+	rp_diag_addc(c->diag, lvl, code, c->src, sp.off, (size_t)sp.off + sp.len, fmt, arg);
+	return 0;
+}
+
+/* Text of a planned_values "index" (count number or for_each key). */
+static const char *index_text(tf_ctx *c, uint32_t i)
+{
+	size_t n;
+	const char *t;
+
+	if (i == RP_JSON_NONE)
+		return NULL;
+	if (rp_json_is(c->doc, i, RP_JSON_STRING))
+		return dupz(c, rp_json_strz(c->doc, i));
+	if (rp_json_is(c->doc, i, RP_JSON_NUMBER)) {
+		t = rp_json_text(c->doc, i, &n);
+		return rp_arena_strndup(c->a, t, n);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------ values with unknowns */
+
+typedef struct mpath {
+	char buf[PATH_MAX_LEN];
+	size_t len;
+} mpath;
+
+static size_t path_push(mpath *p, const char *fmt, const char *s, uint32_t i)
+{
+	size_t old = p->len;
+	int n;
+
+	if (p->len >= sizeof(p->buf) - 1)
+		return old;
+	if (s)
+		n = snprintf(p->buf + p->len, sizeof(p->buf) - p->len, fmt, s);
+	else
+		n = snprintf(p->buf + p->len, sizeof(p->buf) - p->len, fmt, i);
+	if (n > 0)
+		p->len += (size_t)n;
+	if (p->len >= sizeof(p->buf))
+		p->len = sizeof(p->buf) - 1;
+	return old;
+}
+
+static bool is_true_node(tf_ctx *c, uint32_t i)
+{
+	return i != RP_JSON_NONE && rp_json_kind_of(c->doc, i) == RP_JSON_TRUE;
+}
+
+static uint32_t child_of(tf_ctx *c, uint32_t parent, const char *key, size_t keylen, uint32_t idx)
+{
+	if (parent == RP_JSON_NONE)
+		return RP_JSON_NONE;
+	if (key && rp_json_is(c->doc, parent, RP_JSON_OBJECT))
+		return rp_json_get(c->doc, parent, key, keylen);
+	if (!key && rp_json_is(c->doc, parent, RP_JSON_ARRAY))
+		return rp_json_at(c->doc, parent, idx);
+	return RP_JSON_NONE;
+}
+
+static rp_value *unknown_at(tf_ctx *c, const tf_res *r, rp_span sp, const mpath *p, bool secure)
+{
+	rp_value *v = rp_value_unknown(c->a, sp, "known after apply: %s%s", r->address, p->buf);
+
+	if (v && secure)
+		v->flags |= RP_VF_SECURE;
+	return v;
+}
+
+/* Merges the value at val with its after_unknown (unk) and sensitive (sens)
+ * markers.  Returns NULL on allocation failure; *err set for limits. */
+static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, uint32_t sens,
+		       bool secure, mpath *p, unsigned depth, int *err)
+{
+	rp_value *v = NULL;
+	rp_json_iter it;
+	uint32_t k, e, idx = 0;
+
+	if (depth > RP_TF_MAX_VALUE_DEPTH) {
+		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", val,
+			"attribute nesting deeper than the limit (%s)", "RP_TF_MAX_VALUE_DEPTH");
+		*err = -RP_ELIMIT;
+		return NULL;
+	}
+	secure = secure || is_true_node(c, sens);
+	if (is_true_node(c, unk))
+		return unknown_at(c, r, span_of(c, val != RP_JSON_NONE ? val : unk), p, secure);
+	if (rp_json_is(c->doc, val, RP_JSON_OBJECT)) {
+		uint32_t n = rp_json_count(c->doc, val), extra = 0;
+		rp_member *m;
+
+		if (rp_json_is(c->doc, unk, RP_JSON_OBJECT))
+			extra = rp_json_count(c->doc, unk);
+		m = rp_arena_calloc(c->a, (size_t)n + extra + 1, sizeof(*m));
+		if (!m)
+			return NULL;
+		it = rp_json_iter_begin(c->doc, val);
+		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+			const char *key;
+			size_t kl, old;
+			if (rp_json_str(c->doc, k, &key, &kl) < 0)
+				return NULL;
+			m[idx].key = rp_arena_strndup(c->a, key, kl);
+			if (!m[idx].key)
+				return NULL;
+			m[idx].keylen = (uint32_t)kl;
+			m[idx].keyspan = span_of(c, k);
+			old = path_push(p, ".%s", m[idx].key, 0);
+			m[idx].val = merge(c, r, e, child_of(c, unk, key, kl, 0), child_of(c, sens, key, kl, 0),
+					   secure, p, depth + 1, err);
+			p->len = old;
+			p->buf[old] = '\0';
+			if (!m[idx].val)
+				return NULL;
+			idx++;
+		}
+		/* attributes only in after_unknown (absent from the values) */
+		if (extra) {
+			it = rp_json_iter_begin(c->doc, unk);
+			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+				const char *key;
+				size_t kl, old;
+				if (!is_true_node(c, e))
+					continue;
+				if (rp_json_str(c->doc, k, &key, &kl) < 0)
+					return NULL;
+				if (rp_json_get(c->doc, val, key, kl) != RP_JSON_NONE)
+					continue;
+				m[idx].key = rp_arena_strndup(c->a, key, kl);
+				if (!m[idx].key)
+					return NULL;
+				m[idx].keylen = (uint32_t)kl;
+				m[idx].keyspan = span_of(c, k);
+				old = path_push(p, ".%s", m[idx].key, 0);
+				m[idx].val = unknown_at(c, r, span_of(c, e), p,
+							secure || is_true_node(c, child_of(c, sens, key, kl, 0)));
+				p->len = old;
+				p->buf[old] = '\0';
+				if (!m[idx].val)
+					return NULL;
+				idx++;
+			}
+		}
+		v = rp_value_object(c->a, m, idx, span_of(c, val));
+	} else if (rp_json_is(c->doc, val, RP_JSON_ARRAY)) {
+		uint32_t n = rp_json_count(c->doc, val), un = 0, i;
+		rp_value **items;
+
+		if (rp_json_is(c->doc, unk, RP_JSON_ARRAY))
+			un = rp_json_count(c->doc, unk);
+		items = rp_arena_calloc(c->a, (size_t)(n > un ? n : un) + 1, sizeof(*items));
+		if (!items)
+			return NULL;
+		it = rp_json_iter_begin(c->doc, val);
+		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+			size_t old = path_push(p, "[%u]", NULL, idx);
+			items[idx] = merge(c, r, e, child_of(c, unk, NULL, 0, idx), child_of(c, sens, NULL, 0, idx),
+					   secure, p, depth + 1, err);
+			p->len = old;
+			p->buf[old] = '\0';
+			if (!items[idx])
+				return NULL;
+			idx++;
+		}
+		for (i = idx; i < un; i++) {
+			uint32_t ue = rp_json_at(c->doc, unk, i);
+			size_t old;
+			if (!is_true_node(c, ue))
+				break;
+			old = path_push(p, "[%u]", NULL, i);
+			items[idx] = unknown_at(c, r, span_of(c, ue), p, secure);
+			p->len = old;
+			p->buf[old] = '\0';
+			if (!items[idx])
+				return NULL;
+			idx++;
+		}
+		v = rp_value_array(c->a, items, idx, span_of(c, val));
+	} else if (val != RP_JSON_NONE) {
+		v = rp_value_from_json(c->a, c->doc, val);
+	} else {
+		v = rp_value_null(c->a, span_of(c, unk));
+	}
+	if (v && secure)
+		v->flags |= RP_VF_SECURE;
+	return v;
+}
+
+/* ------------------------------------------------------- configuration */
+
+/* "module.a.module.b[0]" -> call names "a", "b"; walks module_calls. */
+static uint32_t cfg_module(tf_ctx *c, const char *modinst)
+{
+	uint32_t m = c->config_root;
+	const char *p = modinst;
+
+	while (m != RP_JSON_NONE && *p) {
+		const char *name;
+		size_t n = 0;
+		char *call;
+		if (strncmp(p, "module.", 7) != 0)
+			return RP_JSON_NONE;
+		name = p + 7;
+		while (name[n] && name[n] != '.' && name[n] != '[')
+			n++;
+		call = rp_arena_strndup(c->a, name, n);
+		if (!call)
+			return RP_JSON_NONE;
+		m = get(c, get(c, get(c, m, "module_calls"), call), "module");
+		p = name + n;
+		if (*p == '[') {
+			/* skip the instance key, honouring quoted strings */
+			bool q = false;
+			for (p++; *p && (q || *p != ']'); p++) {
+				if (*p == '\\' && q && p[1])
+					p++;
+				else if (*p == '"')
+					q = !q;
+			}
+			if (*p == ']')
+				p++;
+		}
+		if (*p == '.')
+			p++;
+	}
+	return m;
+}
+
+/* Parent module instance of modinst and the last call's name. */
+static const char *parent_mod(tf_ctx *c, const char *modinst, const char **call)
+{
+	const char *last = NULL, *p = modinst;
+	bool q = false;
+	int br = 0;
+
+	for (; *p; p++) {
+		if (q) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				q = false;
+			continue;
+		}
+		if (*p == '"')
+			q = true;
+		else if (*p == '[')
+			br++;
+		else if (*p == ']')
+			br--;
+		else if (br == 0 && strncmp(p, "module.", 7) == 0 && (p == modinst || p[-1] == '.'))
+			last = p;
+	}
+	if (!last)
+		return NULL;
+	{
+		const char *name = last + 7;
+		size_t n = 0;
+		while (name[n] && name[n] != '.' && name[n] != '[')
+			n++;
+		*call = rp_arena_strndup(c->a, name, n);
+	}
+	if (last == modinst)
+		return "";
+	return rp_arena_strndup(c->a, modinst, (size_t)(last - modinst - 1));
+}
+
+static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr)
+{
+	uint32_t mod = cfg_module(c, modinst), res, e, k;
+	rp_json_iter it;
+
+	res = get(c, mod, "resources");
+	if (!rp_json_is(c->doc, res, RP_JSON_ARRAY))
+		return RP_JSON_NONE;
+	it = rp_json_iter_begin(c->doc, res);
+	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+		uint32_t a = get(c, e, "address");
+		if (a != RP_JSON_NONE && rp_json_str_eq(c->doc, a, cfgaddr, strlen(cfgaddr)))
+			return get(c, e, "expressions");
+	}
+	return RP_JSON_NONE;
+}
+
+uint32_t rp_tf_cfg_member(tf_ctx *c, uint32_t cfg, const char *key, uint32_t idx)
+{
+	uint32_t m = get(c, cfg, key);
+
+	if (m == RP_JSON_NONE)
+		return RP_JSON_NONE;
+	if (rp_json_is(c->doc, m, RP_JSON_ARRAY))
+		return rp_json_at(c->doc, m, idx);
+	return m;
+}
+
+/* ---------------------------------------------------------- references */
+
+typedef struct tref {
+	enum { R_NONE, R_RES, R_VAR, R_MODULE, R_INDEX } kind;
+	bool data;
+	char type[128], name[128], index[128], out[128];
+	bool has_index;
+} tref;
+
+/* Copies one identifier (up to '.', '[' or end) into dst. */
+static const char *ident(const char *p, char *dst, size_t cap)
+{
+	size_t n = 0;
+
+	while (*p && *p != '.' && *p != '[') {
+		if (n + 1 < cap)
+			dst[n++] = *p;
+		p++;
+	}
+	dst[n] = '\0';
+	return p;
+}
+
+/* [0] or ["key"] -> index text. */
+static const char *bracket(const char *p, tref *t)
+{
+	size_t n = 0;
+
+	if (*p != '[')
+		return p;
+	p++;
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			if (n + 1 < sizeof(t->index))
+				t->index[n++] = *p;
+		}
+		if (*p == '"')
+			p++;
+	} else {
+		while (*p && *p != ']') {
+			if (n + 1 < sizeof(t->index))
+				t->index[n++] = *p;
+			p++;
+		}
+	}
+	if (*p == ']')
+		p++;
+	t->index[n] = '\0';
+	t->has_index = true;
+	return p;
+}
+
+static void parse_ref(const char *s, tref *t)
+{
+	char first[128];
+	const char *p;
+
+	memset(t, 0, sizeof(*t));
+	p = ident(s, first, sizeof(first));
+	if (strcmp(first, "count") == 0 || strcmp(first, "each") == 0) {
+		t->kind = R_INDEX;
+		return;
+	}
+	if (*p != '.')
+		return;
+	p++;
+	if (strcmp(first, "var") == 0) {
+		ident(p, t->name, sizeof(t->name));
+		t->kind = R_VAR;
+	} else if (strcmp(first, "module") == 0) {
+		p = ident(p, t->name, sizeof(t->name));
+		p = bracket(p, t);
+		if (*p == '.') {
+			ident(p + 1, t->out, sizeof(t->out));
+			t->kind = R_MODULE;
+		}
+	} else if (strcmp(first, "data") == 0) {
+		p = ident(p, t->type, sizeof(t->type));
+		if (*p != '.')
+			return;
+		p = ident(p + 1, t->name, sizeof(t->name));
+		bracket(p, t);
+		t->data = true;
+		t->kind = R_RES;
+	} else if (strchr(first, '_') && strcmp(first, "local") != 0 && strcmp(first, "path") != 0 &&
+		   strcmp(first, "terraform") != 0) {
+		memcpy(t->type, first, sizeof(t->type));
+		p = ident(p, t->name, sizeof(t->name));
+		bracket(p, t);
+		t->kind = R_RES;
+	}
+}
+
+typedef struct tlist {
+	tf_res *items[64];
+	size_t n;
+	bool ambiguous;
+} tlist;
+
+static void tlist_add(tlist *l, tf_res *r)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->items[i] == r)
+			return;
+	if (l->n < sizeof(l->items) / sizeof(l->items[0]))
+		l->items[l->n++] = r;
+}
+
+static bool type_ok(const tf_res *t, const char *expect)
+{
+	if (!t->map || !t->map->arm_type)
+		return false;
+	return !expect || rp_str_ieq(t->map->arm_type, expect, strlen(expect) + 1);
+}
+
+static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t expr, const char *expect,
+		    bool list, tlist *out, unsigned depth)
+{
+	uint32_t refs = get(c, expr, "references"), e, k;
+	rp_json_iter it;
+	bool indexed = false;
+
+	if (depth > RP_TF_MAX_REF_DEPTH || !rp_json_is(c->doc, refs, RP_JSON_ARRAY))
+		return;
+	it = rp_json_iter_begin(c->doc, refs);
+	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+		tref t;
+		const char *s = strz(c, e);
+		if (!s)
+			continue;
+		parse_ref(s, &t);
+		if (t.kind == R_INDEX)
+			indexed = true;
+	}
+	it = rp_json_iter_begin(c->doc, refs);
+	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+		tref t;
+		const char *s = strz(c, e);
+		if (!s)
+			continue;
+		parse_ref(s, &t);
+		if (t.kind == R_RES) {
+			char *key = rp_arena_printf(c->a, "%s|%s%s.%s", modinst, t.data ? "data." : "", t.type,
+						    t.name);
+			void *hit = NULL;
+			tf_res *x, *only = NULL;
+			size_t cnt = 0;
+			if (!key || !rp_map_get(&c->by_base, key, strlen(key), &hit))
+				continue;
+			for (x = hit; x; x = x->next_inst) {
+				if (!type_ok(x, expect))
+					break;
+				if (t.has_index) {
+					if (x->index && strcmp(x->index, t.index) == 0)
+						tlist_add(out, x);
+					continue;
+				}
+				if (indexed && r->index && x->index) {
+					if (strcmp(x->index, r->index) == 0)
+						tlist_add(out, x);
+					continue;
+				}
+				if (list)
+					tlist_add(out, x);
+				only = x;
+				cnt++;
+			}
+			if (!list && cnt == 1)
+				tlist_add(out, only);
+			else if (!list && cnt > 1)
+				out->ambiguous = true;
+		} else if (t.kind == R_VAR) {
+			const char *call = NULL, *pm = parent_mod(c, modinst, &call);
+			uint32_t callnode;
+			if (!pm || !call)
+				continue;
+			callnode = get(c, get(c, cfg_module(c, pm), "module_calls"), call);
+			collect(c, r, pm, get(c, get(c, callnode, "expressions"), t.name), expect, list, out,
+				depth + 1);
+		} else if (t.kind == R_MODULE) {
+			const char *child = rp_arena_printf(c->a, "%s%smodule.%s", modinst, *modinst ? "." : "",
+							    t.name);
+			uint32_t mod;
+			if (!child)
+				continue;
+			mod = get(c, get(c, get(c, cfg_module(c, modinst), "module_calls"), t.name), "module");
+			collect(c, r, child, get(c, get(c, get(c, mod, "outputs"), t.out), "expression"), expect,
+				list, out, depth + 1);
+		}
+		if (!list && out->n > 0)
+			return;
+	}
+}
+
+static tf_res *by_id(tf_ctx *c, const rp_value *v)
+{
+	void *hit = NULL;
+
+	if (!v || v->kind != RP_V_STRING || v->len == 0)
+		return NULL;
+	if (rp_map_get(&c->by_id, v->u.s, v->len, &hit))
+		return hit;
+	return NULL;
+}
+
+static uint32_t res_expr(tf_ctx *c, tf_res *r, const char *attr)
+{
+	return rp_tf_cfg_member(c, r->cfg, attr, 0);
+}
+
+tf_res *rp_tf_resolve_target(tf_ctx *c, tf_res *r, const char *attr, const char *expect)
+{
+	const rp_value *v = rp_value_getz(r->tfv, attr);
+	tf_res *t = by_id(c, v);
+	tlist l;
+
+	if (t)
+		return t;
+	memset(&l, 0, sizeof(l));
+	collect(c, r, r->modinst, res_expr(c, r, attr), expect, false, &l, 0);
+	return l.n ? l.items[0] : NULL;
+}
+
+static rp_value *id_value(tf_ctx *c, tf_res *t, rp_span sp, unsigned flags)
+{
+	rp_value *v;
+
+	if (rp_tf_identity(c, t) < 0 || !t->id)
+		return NULL;
+	v = rp_value_string(c->a, t->id, strlen(t->id), sp);
+	if (v)
+		v->flags = (uint8_t)flags;
+	return v;
+}
+
+int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr, const char *attr,
+		     const char *expect, rp_value **out)
+{
+	tlist l;
+
+	(void)attr;
+	*out = NULL;
+	if (!v || v->kind == RP_V_NULL || (v->kind == RP_V_STRING && v->len == 0))
+		return 0;
+	if (v->kind != RP_V_UNKNOWN) {
+		*out = (rp_value *)v;
+		return 0;
+	}
+	memset(&l, 0, sizeof(l));
+	collect(c, r, r->modinst, cfg_expr, expect, false, &l, 0);
+	if (l.n) {
+		*out = id_value(c, l.items[0], v->span, v->flags);
+		return *out ? 0 : -RP_ENOMEM;
+	}
+	*out = (rp_value *)v;
+	return 0;
+}
+
+int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr, const char *attr,
+			  const char *expect, rp_value **out)
+{
+	tlist l;
+	rp_value **items;
+	uint32_t i, nunk = 0;
+	size_t next = 0;
+
+	(void)attr;
+	*out = NULL;
+	if (!v || v->kind == RP_V_NULL)
+		return 0;
+	if (v->kind != RP_V_UNKNOWN && v->kind != RP_V_ARRAY) {
+		*out = (rp_value *)v;
+		return 0;
+	}
+	if (v->kind == RP_V_ARRAY) {
+		for (i = 0; i < v->len; i++)
+			if (v->u.items[i]->kind == RP_V_UNKNOWN)
+				nunk++;
+		if (nunk == 0) {
+			*out = v->len ? (rp_value *)v : NULL;
+			return 0;
+		}
+	}
+	memset(&l, 0, sizeof(l));
+	collect(c, r, r->modinst, cfg_expr, expect, true, &l, 0);
+	if (v->kind == RP_V_UNKNOWN) {
+		if (!l.n) {
+			*out = (rp_value *)v;
+			return 0;
+		}
+		items = rp_arena_calloc(c->a, l.n, sizeof(*items));
+		if (!items)
+			return -RP_ENOMEM;
+		for (i = 0; i < l.n; i++)
+			if (!(items[i] = id_value(c, l.items[i], v->span, v->flags)))
+				return -RP_ENOMEM;
+		*out = rp_value_array(c->a, items, l.n, v->span);
+		return *out ? 0 : -RP_ENOMEM;
+	}
+	/* some elements unknown: fill them with referenced resources not
+	 * already listed by known ID, in order */
+	items = rp_arena_calloc(c->a, v->len + 1u, sizeof(*items));
+	if (!items)
+		return -RP_ENOMEM;
+	for (i = 0; i < v->len; i++) {
+		rp_value *it = v->u.items[i];
+		items[i] = it;
+		if (it->kind != RP_V_UNKNOWN)
+			continue;
+		while (next < l.n) {
+			tf_res *t = l.items[next++];
+			uint32_t j;
+			bool listed = false;
+			if (rp_tf_identity(c, t) < 0 || !t->id)
+				continue;
+			for (j = 0; j < v->len; j++) {
+				const rp_value *w = v->u.items[j];
+				if (w->kind == RP_V_STRING && w->len == strlen(t->id) &&
+				    rp_str_ieq(w->u.s, t->id, w->len))
+					listed = true;
+			}
+			if (!listed) {
+				items[i] = id_value(c, t, it->span, it->flags);
+				if (!items[i])
+					return -RP_ENOMEM;
+				break;
+			}
+		}
+	}
+	*out = rp_value_array(c->a, items, v->len, v->span);
+	return *out ? 0 : -RP_ENOMEM;
+}
+
+/* ------------------------------------------------------------ identity */
+
+/* Name segments of an ARM ID after its last provider type ("vnet/subnet"). */
+static const char *name_from_id(tf_ctx *c, const char *id)
+{
+	const char *p = id, *last = NULL, *q;
+	char *out;
+	size_t n = 0;
+	int seg = 0;
+
+	while ((q = strstr(p, "/providers/")) != NULL) {
+		last = q + 11;
+		p = last;
+	}
+	if (!last)
+		return NULL;
+	out = rp_arena_alloc(c->a, strlen(last) + 1);
+	if (!out)
+		return NULL;
+	/* namespace / type / name / type / name ... */
+	p = strchr(last, '/');
+	if (!p)
+		return NULL;
+	p++;
+	while (*p) {
+		const char *s = strchr(p, '/');
+		size_t len = s ? (size_t)(s - p) : strlen(p);
+		if (seg % 2 == 1) {
+			if (n)
+				out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		seg++;
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	out[n] = '\0';
+	return n ? out : NULL;
+}
+
+/* The ARM parent type of a child type (".../subnets" -> the VNet type). */
+static const char *parent_type(tf_ctx *c, const char *type)
+{
+	const char *s = strrchr(type, '/');
+
+	return s ? rp_arena_strndup(c->a, type, (size_t)(s - type)) : NULL;
+}
+
+static const char *last_type_seg(const char *type)
+{
+	const char *s = strrchr(type, '/');
+
+	return s ? s + 1 : type;
+}
+
+int rp_tf_identity(tf_ctx *c, tf_res *r)
+{
+	const tf_type *m = r->map;
+	const rp_value *idv, *rg;
+	const char *name = "", *reason = NULL, *parent_id = NULL, *rgs, *type;
+	size_t i;
+
+	if (r->id_state == 2)
+		return 0;
+	if (r->id_state == 1) {
+		r->name_reason = "reference cycle between resources";
+		return 0;
+	}
+	r->id_state = 1;
+	if (!m || !m->arm_type)
+		goto done;
+	type = m->arm_type;
+	idv = rp_value_getz(r->tfv, "id");
+	if (idv && idv->kind == RP_V_STRING && idv->len > 0 && idv->u.s[0] == '/') {
+		r->id = idv->u.s;
+		r->arm_name = name_from_id(c, idv->u.s);
+		r->name_span = idv->span;
+		goto done;
+	}
+	for (i = 0; i < 4 && m->name_attrs[i]; i++) {
+		const char *spec = m->name_attrs[i], *seg = NULL;
+		if (spec[0] == '=') {
+			seg = spec + 1;
+		} else if (spec[0] == '@') {
+			const rp_value *pv = rp_value_getz(r->tfv, spec + 1);
+			tf_res *t = rp_tf_resolve_target(c, r, spec + 1, parent_type(c, type));
+			if (t && rp_tf_identity(c, t) == 0 && t->arm_name) {
+				seg = t->arm_name;
+				parent_id = t->id;
+			} else if (pv && pv->kind == RP_V_STRING && pv->u.s[0] == '/') {
+				seg = name_from_id(c, pv->u.s);
+				parent_id = pv->u.s;
+			}
+			if (!seg && !reason)
+				reason = rp_arena_printf(c->a, "the parent named by %s.%s is not known",
+							 r->address, spec + 1);
+		} else {
+			const rp_value *nv = rp_value_getz(r->tfv, spec);
+			if (nv && nv->kind == RP_V_STRING && nv->len > 0) {
+				seg = nv->u.s;
+				r->name_span = nv->span;
+			} else if (nv && nv->kind == RP_V_UNKNOWN && !reason) {
+				reason = nv->u.reason;
+			} else if (!reason) {
+				reason = rp_arena_printf(c->a, "%s has no %s", r->address, spec);
+			}
+		}
+		name = rp_arena_printf(c->a, "%s%s%s", name, *name ? "/" : "", seg ? seg : r->address);
+		if (!name)
+			return -RP_ENOMEM;
+	}
+	if (!reason)
+		r->arm_name = name;
+	else
+		r->name_reason = reason;
+	if (!r->name_span.src) {
+		r->name_span = span_of(c, r->node);
+	}
+	rg = rp_value_getz(r->tfv, "resource_group_name");
+	rgs = rg && rg->kind == RP_V_STRING && rg->len ? rg->u.s : "rampart-unknown-rg";
+	if (parent_id) {
+		const char *own = strrchr(name, '/');
+		r->id = rp_arena_printf(c->a, "%s/%s/%s", parent_id, last_type_seg(type), own ? own + 1 : name);
+	} else if (m->sub_scope) {
+		r->id = rp_arena_printf(c->a, "/subscriptions/%s/providers/%s/%s", c->subscription, type, name);
+	} else if (m->scope_attr) {
+		rp_value *sv = NULL;
+		const char *scope;
+		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->scope_attr), res_expr(c, r, m->scope_attr),
+				     m->scope_attr, NULL, &sv) < 0)
+			return -RP_ENOMEM;
+		scope = sv && sv->kind == RP_V_STRING ? sv->u.s
+			: rp_arena_printf(c->a, "/subscriptions/%s/resourceGroups/%s/providers/terraform/%s",
+					  c->subscription, rgs, r->address);
+		r->id = rp_arena_printf(c->a, "%s/providers/%s/%s", scope, type, name);
+	} else {
+		/* /providers/NS/T1/n1/T2/n2 from "NS/T1/T2" and "n1/n2" */
+		const char *slash = strchr(type, '/');
+		char *id = rp_arena_printf(c->a, "/subscriptions/%s/resourceGroups/%s/providers/%.*s",
+					   c->subscription, rgs, (int)(slash ? slash - type : 0), type);
+		const char *tp = slash ? slash + 1 : "", *np = name;
+		while (id && *tp) {
+			const char *te = strchr(tp, '/'), *ne = strchr(np, '/');
+			size_t tl = te ? (size_t)(te - tp) : strlen(tp);
+			size_t nl = (ne && te) ? (size_t)(ne - np) : strlen(np);
+			id = rp_arena_printf(c->a, "%s/%.*s/%.*s", id, (int)tl, tp, (int)nl, np);
+			tp += tl + (te ? 1 : 0);
+			np += nl + ((ne && te) ? 1 : 0);
+		}
+		r->id = id;
+	}
+	if (!r->id)
+		return -RP_ENOMEM;
+done:
+	r->id_state = 2;
+	if (r->id && rp_map_put(&c->by_id, r->id, strlen(r->id), r, NULL) < 0)
+		return -RP_ENOMEM;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- walk */
+
+static int add_res(tf_ctx *c, tf_res *r)
+{
+	void *hit = NULL;
+	char *base;
+
+	if (c->nres >= RP_TF_MAX_RESOURCES) {
+		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", r->node, "more resources than the limit (%s)",
+			"RP_TF_MAX_RESOURCES");
+		return -RP_ELIMIT;
+	}
+	if (c->nres == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		tf_res **n = realloc(c->res, cap * sizeof(*n));
+		if (!n)
+			return -RP_ENOMEM;
+		c->res = n;
+		c->cap = cap;
+	}
+	c->res[c->nres++] = r;
+	if (rp_map_put(&c->by_addr, r->address, strlen(r->address), r, NULL) < 0)
+		return -RP_ENOMEM;
+	base = rp_arena_printf(c->a, "%s|%s%s.%s", r->modinst, r->data ? "data." : "", r->type, r->name);
+	if (!base)
+		return -RP_ENOMEM;
+	if (rp_map_get(&c->by_base, base, strlen(base), &hit)) {
+		tf_res *x = hit;
+		while (x->next_inst)
+			x = x->next_inst;
+		x->next_inst = r;
+		return 0;
+	}
+	return rp_map_put(&c->by_base, base, strlen(base), r, NULL);
+}
+
+static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned depth)
+{
+	uint32_t res = get(c, mod, "resources"), kids = get(c, mod, "child_modules"), k, e;
+	rp_json_iter it;
+	int rc;
+
+	if (depth > RP_TF_MAX_MODULE_DEPTH) {
+		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", mod, "modules nested deeper than the limit (%s)",
+			"RP_TF_MAX_MODULE_DEPTH");
+		return -RP_ELIMIT;
+	}
+	if (rp_json_is(c->doc, res, RP_JSON_ARRAY)) {
+		it = rp_json_iter_begin(c->doc, res);
+		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+			tf_res *r = rp_arena_calloc(c->a, 1, sizeof(*r));
+			const char *addr = strz(c, get(c, e, "address")), *type = strz(c, get(c, e, "type"));
+			const char *name = strz(c, get(c, e, "name")), *mode = strz(c, get(c, e, "mode"));
+			uint32_t values = get(c, e, "values"), ch = RP_JSON_NONE, unk = RP_JSON_NONE;
+			uint32_t sens = get(c, e, "sensitive_values");
+			const char *cfgaddr;
+			mpath p;
+			void *hit;
+			if (!r)
+				return -RP_ENOMEM;
+			if (!addr || !type || !name || !rp_json_is(c->doc, values, RP_JSON_OBJECT)) {
+				diag_at(c, RP_DIAG_ERROR, "tfplan-shape", e,
+					"%s: a resource needs string address, type and name and an object of values",
+					c->src->name);
+				return -RP_EPARSE;
+			}
+			r->address = dupz(c, addr);
+			r->modinst = modinst;
+			r->type = dupz(c, type);
+			r->name = dupz(c, name);
+			r->index = index_text(c, get(c, e, "index"));
+			r->data = mode && strcmp(mode, "data") == 0;
+			r->map = rp_tf_type_find(type);
+			r->node = e;
+			cfgaddr = rp_arena_printf(c->a, "%s%s.%s", r->data ? "data." : "", type, name);
+			if (!r->address || !r->type || !r->name || !cfgaddr)
+				return -RP_ENOMEM;
+			r->cfg = cfg_resource(c, modinst, cfgaddr);
+			if (rp_map_get(&c->by_change, r->address, strlen(r->address), &hit))
+				ch = (uint32_t)((uintptr_t)hit - 1u);
+			if (ch != RP_JSON_NONE) {
+				uint32_t change = get(c, ch, "change");
+				unk = get(c, change, "after_unknown");
+				if (sens == RP_JSON_NONE)
+					sens = get(c, change, "after_sensitive");
+			}
+			p.len = 0;
+			p.buf[0] = '\0';
+			rc = 0;
+			r->tfv = merge(c, r, values, unk, sens, false, &p, 0, &rc);
+			if (!r->tfv)
+				return rc ? rc : -RP_ENOMEM;
+			if ((rc = add_res(c, r)) < 0)
+				return rc;
+			if (!r->map && !r->data) {
+				if (!rp_map_get(&c->unmapped, r->type, strlen(r->type), &hit)) {
+					if (rp_map_put(&c->unmapped, r->type, strlen(r->type), r, NULL) < 0)
+						return -RP_ENOMEM;
+					diag_at(c, RP_DIAG_NOTE, "tfplan-unmapped-type", e,
+						"resource type %s is not mapped to the model; its resources are skipped",
+						r->type);
+				}
+			}
+		}
+	}
+	if (rp_json_is(c->doc, kids, RP_JSON_ARRAY)) {
+		it = rp_json_iter_begin(c->doc, kids);
+		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+			const char *maddr = strz(c, get(c, e, "address"));
+			if (!maddr) {
+				diag_at(c, RP_DIAG_ERROR, "tfplan-shape", e, "%s: a child module needs an address",
+					c->src->name);
+				return -RP_EPARSE;
+			}
+			if ((rc = walk_module(c, e, dupz(c, maddr), depth + 1)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ assembly */
+
+static int build_body(tf_ctx *c, tf_res *r)
+{
+	const tf_type *m = r->map;
+	rp_span sp = span_of(c, r->node);
+	rp_value *v;
+	const rp_value *loc;
+	int rc;
+
+	r->body = rp_vt_new(c->a, VT_OBJ, sp);
+	if (!r->body)
+		return -RP_ENOMEM;
+	if (r->arm_name)
+		v = rp_value_string(c->a, r->arm_name, strlen(r->arm_name), r->name_span);
+	else
+		v = rp_value_unknown(c->a, r->name_span, "%s",
+				     r->name_reason ? r->name_reason : "name not known");
+	if ((rc = rp_vt_set(c->a, r->body, "name", v)) < 0)
+		return rc;
+	if ((rc = rp_vt_set(c->a, r->body, "type",
+			    rp_value_string(c->a, m->arm_type, strlen(m->arm_type), sp))) < 0)
+		return rc;
+	if ((rc = rp_vt_set(c->a, r->body, "apiVersion",
+			    rp_value_string(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
+		return rc;
+	loc = rp_value_getz(r->tfv, "location");
+	if (loc && loc->kind != RP_V_NULL && (rc = rp_vt_set(c->a, r->body, "location", (rp_value *)loc)) < 0)
+		return rc;
+	return rp_tf_map_resource(c, r, r->body, m->attrs, r->tfv, r->cfg, r->id);
+}
+
+static int do_merge(tf_ctx *c, tf_res *r)
+{
+	const tf_type *m = r->map;
+	tf_res *p = rp_tf_resolve_target(c, r, m->parent_attr, m->parent_type);
+	rp_span sp = span_of(c, r->node);
+	vt_node *base;
+
+	if (!p || !p->body) {
+		diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-parent", r->node,
+			"%s: its parent resource is not in the plan; the settings are not applied", r->address);
+		return 0;
+	}
+	if (m->merge_object) {
+		base = rp_vt_obj_at(c->a, p->body, m->merge_path, sp);
+		if (!base)
+			return -RP_ENOMEM;
+	} else {
+		vt_node *arr = rp_vt_arr_at(c->a, p->body, m->merge_path, sp);
+		base = rp_vt_new(c->a, VT_OBJ, sp);
+		if (!arr || !base)
+			return -RP_ENOMEM;
+		rp_vt_append(arr, base);
+	}
+	return rp_tf_map_resource(c, r, base, m->attrs, r->tfv, r->cfg, p->id);
+}
+
+static int do_assoc(tf_ctx *c, tf_res *r)
+{
+	const tf_type *m = r->map;
+	tf_res *t = rp_tf_resolve_target(c, r, m->assoc_target, m->assoc_target_type);
+	rp_value *val = NULL;
+	vt_node *props, *ipcs, *el;
+	const rp_value *ipname = m->assoc_ipconfig ? rp_value_getz(r->tfv, m->assoc_ipconfig) : NULL;
+	int rc;
+
+	rc = rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->assoc_value), res_expr(c, r, m->assoc_value),
+			      m->assoc_value, m->assoc_value_type, &val);
+	if (rc < 0)
+		return rc;
+	if (!t || !t->body || !val) {
+		diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-association", r->node,
+			"%s: the associated resource is not in the plan; the association is not applied",
+			r->address);
+		return 0;
+	}
+	if (m->assoc_op == TA_SET) {
+		vt_node *o = rp_vt_obj_at(c->a, t->body, m->assoc_path, val->span);
+		if (!o)
+			return -RP_ENOMEM;
+		return rp_vt_set(c->a, o, "id", val);
+	}
+	props = rp_vt_get(t->body, "properties");
+	ipcs = rp_vt_get(props, "ipConfigurations");
+	if (!ipcs || ipcs->kind != VT_ARR)
+		return 0;
+	for (el = ipcs->first; el; el = el->next) {
+		vt_node *arr, *o, *nm = rp_vt_get(el, "name");
+		if (ipname && ipname->kind == RP_V_STRING) {
+			if (!nm || nm->kind != VT_LEAF || !nm->leaf || nm->leaf->kind != RP_V_STRING ||
+			    strcmp(nm->leaf->u.s, ipname->u.s) != 0)
+				continue;
+		}
+		arr = rp_vt_arr_at(c->a, el, rp_arena_printf(c->a, "properties.%s", m->assoc_path), val->span);
+		o = rp_vt_new(c->a, VT_OBJ, val->span);
+		if (!arr || !o || rp_vt_set(c->a, o, "id", val) < 0)
+			return -RP_ENOMEM;
+		rp_vt_append(arr, o);
+	}
+	return 0;
+}
+
+static int emit(tf_ctx *c, tf_res *r)
+{
+	rp_resource *o;
+	rp_value *body = rp_vt_freeze(c->a, r->body), *v;
+	const rp_value *loc;
+
+	if (!body)
+		return -RP_ENOMEM;
+	o = rp_deployment_add(c->dep);
+	if (!o)
+		return -RP_ENOMEM;
+	o->type = r->map->arm_type;
+	o->name = rp_value_getz(body, "name");
+	o->id = r->id ? rp_value_string(c->a, r->id, strlen(r->id), span_of(c, r->node))
+		      : rp_value_unknown(c->a, span_of(c, r->node), "resource ID of %s not known", r->address);
+	o->api_version = r->map->api_version;
+	loc = rp_value_getz(body, "location");
+	o->location = (rp_value *)loc;
+	o->body = body;
+	o->properties = rp_value_getz(body, "properties");
+	o->address = r->address;
+	o->origin = RP_ORIGIN_TFPLAN;
+	o->condition = RP_COND_TRUE;
+	o->span = span_of(c, r->node);
+	if (r->map->scope_attr) {
+		v = NULL;
+		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, r->map->scope_attr),
+				     res_expr(c, r, r->map->scope_attr), r->map->scope_attr, NULL, &v) < 0)
+			return -RP_ENOMEM;
+		if (v && v->kind == RP_V_STRING)
+			o->scope = v->u.s;
+	}
+	if (!o->id)
+		return -RP_ENOMEM;
+	return 0;
+}
+
+static bool version_ok(const char *v)
+{
+	/* "0.x" or "1.x" */
+	return v && (v[0] == '0' || v[0] == '1') && (v[1] == '.' || v[1] == '\0');
+}
+
+int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
+{
+	tf_ctx c;
+	uint32_t root = 0, fv, pv, mod, k, e;
+	const char *ver;
+	rp_json_iter it;
+	size_t i;
+	int rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.a = dep->arena;
+	c.doc = doc;
+	c.dep = dep;
+	c.diag = diag;
+	c.src = doc->src;
+	c.subscription = RP_TF_SUBSCRIPTION;
+	rp_map_init(&c.by_addr, false);
+	rp_map_init(&c.by_base, false);
+	rp_map_init(&c.by_id, true);
+	rp_map_init(&c.unmapped, false);
+	rp_map_init(&c.by_change, false);
+	if (!rp_json_is(doc, root, RP_JSON_OBJECT)) {
+		diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
+			"%s: not a Terraform plan or state (`terraform show -json` prints an object)",
+			c.src->name);
+		rc = -RP_EPARSE;
+		goto out;
+	}
+	fv = get(&c, root, "format_version");
+	ver = strz(&c, fv);
+	if (!ver) {
+		diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
+			"%s: no format_version: not `terraform show -json` output", c.src->name);
+		rc = -RP_EPARSE;
+		goto out;
+	}
+	if (!version_ok(ver)) {
+		diag_at(&c, RP_DIAG_ERROR, "tfplan-version", fv,
+			"unsupported Terraform JSON format_version %s (0.x and 1.x are read)", ver);
+		rc = -RP_EUNSUPPORTED;
+		goto out;
+	}
+	pv = get(&c, root, "planned_values");
+	if (pv == RP_JSON_NONE)
+		pv = get(&c, root, "values");
+	c.config_root = get(&c, get(&c, root, "configuration"), "root_module");
+	c.changes = get(&c, root, "resource_changes");
+	if (rp_json_is(doc, c.changes, RP_JSON_ARRAY)) {
+		it = rp_json_iter_begin(doc, c.changes);
+		while (rp_json_iter_next(doc, &it, &k, &e)) {
+			const char *a = dupz(&c, strz(&c, get(&c, e, "address")));
+			if (!a)
+				continue;
+			if (rp_map_put(&c.by_change, a, strlen(a), (void *)((uintptr_t)e + 1u), NULL) < 0) {
+				rc = -RP_ENOMEM;
+				goto out;
+			}
+		}
+	} else {
+		c.changes = RP_JSON_NONE;
+	}
+	if (pv == RP_JSON_NONE) {
+		/* A plan with no changes and no values, e.g. an empty configuration. */
+		if (c.changes == RP_JSON_NONE && get(&c, root, "terraform_version") == RP_JSON_NONE) {
+			diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
+				"%s: neither planned_values nor values: not a Terraform plan or state",
+				c.src->name);
+			rc = -RP_EPARSE;
+		}
+		goto out;
+	}
+	mod = get(&c, pv, "root_module");
+	if (mod == RP_JSON_NONE)
+		goto out;
+	if ((rc = walk_module(&c, mod, "", 0)) < 0)
+		goto out;
+	for (i = 0; i < c.nres; i++)
+		if ((rc = rp_tf_identity(&c, c.res[i])) < 0)
+			goto out;
+	for (i = 0; i < c.nres; i++) {
+		tf_res *r = c.res[i];
+		if (!r->data && r->map && r->map->kind == TK_RESOURCE && (rc = build_body(&c, r)) < 0)
+			goto out;
+	}
+	for (i = 0; i < c.nres; i++) {
+		tf_res *r = c.res[i];
+		if (r->data || !r->map)
+			continue;
+		if (r->map->kind == TK_MERGE && (rc = do_merge(&c, r)) < 0)
+			goto out;
+		if (r->map->kind == TK_ASSOC && (rc = do_assoc(&c, r)) < 0)
+			goto out;
+	}
+	for (i = 0; i < c.nres; i++) {
+		tf_res *r = c.res[i];
+		if (r->body && (rc = emit(&c, r)) < 0)
+			goto out;
+	}
+out:
+	if (rc == -RP_ENOMEM)
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: out of memory", c.src->name);
+	free(c.res);
+	rp_map_release(&c.by_addr);
+	rp_map_release(&c.by_base);
+	rp_map_release(&c.by_id);
+	rp_map_release(&c.unmapped);
+	rp_map_release(&c.by_change);
+	return rc;
+}
+
+int rp_tfplan_load(rp_source *src, rp_deployment *dep, rp_diag *diag)
+{
+	rp_json_doc *doc = NULL;
+	int rc;
+
+	rc = rp_deployment_own_source(dep, src);
+	if (rc < 0)
+		return rc;
+	rc = rp_json_parse(src, RP_JSON_STRICT, &doc, diag);
+	if (rc < 0)
+		goto out;
+	rc = rp_tfplan_load_doc(doc, dep, diag);
+out:
+	rp_json_doc_free(doc);
+	return rc;
+}
+
+size_t rp_tfplan_type_count(void)
+{
+	size_t n = 0;
+
+	while (rp_tf_type_at(n))
+		n++;
+	return n;
+}
+
+const char *rp_tfplan_type_name(size_t i, const char **arm_type)
+{
+	const tf_type *t = rp_tf_type_at(i);
+
+	if (!t)
+		return NULL;
+	if (arm_type)
+		*arm_type = t->arm_type;
+	return t->tf_type;
+}
