@@ -1,0 +1,111 @@
+/* arm.h: Azure Resource Manager template evaluation (issue #3).
+ *
+ * Loads an ARM deployment template (JSON, ARM's extended syntax), pairs it
+ * with a parameters file, and evaluates it offline into an rp_deployment:
+ * parameters (defaults, allowed values, bounds, secure types), variables
+ * (lazily, with cycle detection and copy loops), user-defined functions,
+ * resources (conditions, resource/property copy loops, child resources
+ * flattened to full type and name, dependsOn, existing, extension scope,
+ * languageVersion 2.0 symbolic names), nested Microsoft.Resources/deployments
+ * (inline with inner or outer expression scope; linked templates resolved
+ * under the scanned root only) and outputs.  Expressions ("[...]") are
+ * evaluated by the expression engine (expr.h).
+ *
+ * Spec: https://learn.microsoft.com/azure/azure-resource-manager/templates/
+ * (syntax, parameters, variables, copy loops, linked templates, scope) and
+ * docs/arm-evaluation.md for what rampart does with each part.
+ *
+ * Three-valued: whatever cannot be known offline (a parameter without a
+ * value, reference(), a Key Vault secret) becomes an UNKNOWN rp_value with a
+ * reason; bad input (cycles, unknown functions, copy counts out of range,
+ * nesting too deep) is an error diagnostic with file:line:col and a
+ * negative return.  Linked templates that cannot be found under the root
+ * are a warning ("unresolved linked template"), never an error.
+ *
+ * No network, ever; no file outside opts->root is read (symlinks that
+ * resolve outside it are refused).
+ */
+#ifndef RP_INGEST_ARM_ARM_H
+#define RP_INGEST_ARM_ARM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ingest/resource.h"
+#include "ingest/arm/expr.h"
+#include "util/diag.h"
+
+/* ---- named limits ---- */
+/* (Expression limits, RP_ARM_MAX_EXPR_LEN among them, are in expr.h.) */
+#define RP_ARM_MAX_COPY 800u             /* copy count, as Azure */
+#define RP_ARM_MAX_DEPLOY_DEPTH 16u      /* nested/linked deployment depth */
+#define RP_ARM_MAX_ENUM 64u              /* allowedValues combinations enumerated */
+#define RP_ARM_MAX_RESOURCES 100000u     /* resources produced by one evaluation */
+#define RP_ARM_MAX_VAR_DEPTH 64u         /* variables/parameters resolving each other */
+#define RP_ARM_MAX_TEMPLATE_SIZE ((size_t)16 << 20) /* bytes of one template file */
+#define RP_ARM_MAX_STEPS 50000000u       /* value nodes evaluated by one evaluation */
+
+/* Deployment scope of a template ($schema). */
+typedef enum rp_arm_scope {
+	RP_ARM_SCOPE_RESOURCE_GROUP = 0,
+	RP_ARM_SCOPE_SUBSCRIPTION = 1,
+	RP_ARM_SCOPE_MANAGEMENT_GROUP = 2,
+	RP_ARM_SCOPE_TENANT = 3,
+} rp_arm_scope;
+
+typedef struct rp_arm_options {
+	/* Root of the scanned tree: linked templates and parameter files are
+	 * read only below it.  NULL: the directory of the template. */
+	const char *root;
+	/* Parameters file; NULL: pair automatically (X.parameters.json, then
+	 * azuredeploy.parameters.json beside the template) unless no_auto_params. */
+	const char *params_path;
+	bool no_auto_params;
+	/* Deployment context; NULL fields take the RP_ARM_DEFAULT_* values of
+	 * expr.h. */
+	const char *subscription_id;
+	const char *tenant_id;
+	const char *resource_group;
+	const char *location;
+	const char *deployment_name;   /* NULL: the template file's base name */
+	const char *management_group;
+	/* Enumeration bound for rp_arm_evaluate_all (0: RP_ARM_MAX_ENUM). */
+	size_t max_enum;
+} rp_arm_options;
+
+/* Evaluates the template at path.  On return *out (when non-NULL) is a
+ * deployment the caller frees with rp_deployment_free(); it is filled as far
+ * as evaluation got, even on error.  Returns 0 (possibly with warnings in
+ * diag), -RP_EPARSE for bad input (an error diagnostic says where),
+ * -RP_ELIMIT for a limit, -RP_EIO when the file cannot be read,
+ * -RP_ENOMEM.  Parameters with allowedValues and no value stay UNKNOWN. */
+int rp_arm_evaluate(const char *path, const rp_arm_options *opts, rp_deployment **out,
+		    rp_diag *diag);
+
+/* As rp_arm_evaluate, but parameters that have allowedValues and no value
+ * are enumerated: one deployment per combination of allowed values (at most
+ * opts->max_enum; parameters beyond the bound, in declaration order, stay
+ * UNKNOWN), each recording its choices in ->assumptions.  *out is a
+ * malloc'd array of *n deployments; free with rp_arm_deployments_free().
+ * Diagnostics repeated by several combinations are reported once. */
+int rp_arm_evaluate_all(const char *path, const rp_arm_options *opts, rp_deployment ***out,
+			size_t *n, rp_diag *diag);
+void rp_arm_deployments_free(rp_deployment **ds, size_t n);
+
+/* Evaluates a template held in memory (name is used in diagnostics; linked
+ * templates resolve relative to name's directory under opts->root).  Same
+ * contract as rp_arm_evaluate.  Used by the fuzzer and unit tests. */
+int rp_arm_evaluate_memory(const char *name, const void *data, size_t size,
+			   const rp_arm_options *opts, rp_deployment **out, rp_diag *diag);
+
+/* The parameters file paired with template path (malloc'd path; caller
+ * frees), or NULL when there is none. */
+char *rp_arm_find_params(const char *path);
+
+/* Writes d as the JSON document `rampart eval` prints: resources in order
+ * with type, name, id, apiVersion, location, condition, properties...;
+ * with positions, "$pos" objects give file/line/column of each resource and
+ * each property value.  File names are written as the sources are named. */
+int rp_arm_write_deployment(rp_jw *w, rp_deployment *d, bool positions);
+
+#endif
