@@ -1,0 +1,55 @@
+/* checks.h: the check function of every rule (one file each, rmp_*.c),
+ * registered in registry.c.  Internal to src/rules. */
+#ifndef RP_RULES_CHECKS_H
+#define RP_RULES_CHECKS_H
+
+#include "rules/rule.h"
+
+#define RP_CHECK(fn) int fn(rp_rule_ctx *ctx, const rp_mobj *obj)
+
+RP_CHECK(rp_check_boot_001);
+RP_CHECK(rp_check_boot_002);
+RP_CHECK(rp_check_boot_003);
+RP_CHECK(rp_check_boot_004);
+RP_CHECK(rp_check_boot_005);
+RP_CHECK(rp_check_boot_006);
+RP_CHECK(rp_check_host_001);
+RP_CHECK(rp_check_host_002);
+RP_CHECK(rp_check_host_003);
+RP_CHECK(rp_check_host_004);
+RP_CHECK(rp_check_data_001);
+RP_CHECK(rp_check_data_002);
+RP_CHECK(rp_check_data_003);
+RP_CHECK(rp_check_data_004);
+RP_CHECK(rp_check_data_010);
+RP_CHECK(rp_check_data_011);
+RP_CHECK(rp_check_data_012);
+RP_CHECK(rp_check_data_013);
+RP_CHECK(rp_check_data_014);
+RP_CHECK(rp_check_data_015);
+RP_CHECK(rp_check_data_016);
+RP_CHECK(rp_check_data_020);
+RP_CHECK(rp_check_data_021);
+RP_CHECK(rp_check_data_022);
+RP_CHECK(rp_check_data_023);
+RP_CHECK(rp_check_mon_001);
+RP_CHECK(rp_check_mon_002);
+RP_CHECK(rp_check_mon_003);
+RP_CHECK(rp_check_mon_004);
+RP_CHECK(rp_check_mon_005);
+RP_CHECK(rp_check_mon_006);
+RP_CHECK(rp_check_mon_007);
+RP_CHECK(rp_check_mon_008);
+
+/* Shared by BOOT-002 and BOOT-003 (rmp_boot_002.c): uefiSettings.<member>
+ * on a Trusted Launch / Confidential VM. */
+int rp_check_uefi_flag(rp_rule_ctx *ctx, const rp_mobj *obj, const char *member, const char *what);
+/* Shared by VM-level extension rules (rmp_boot_004.c): reports PASS when
+ * an extension matching one of pubs[i]/types[i] exists, UNKNOWN when an
+ * extension cannot be classified, else FAIL with missing. */
+int rp_check_has_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *pubs,
+			   const char *const *types, const char *what, const char *missing);
+/* Shared by DATA-014 and DATA-022 (rmp_data_014.c). */
+int rp_check_public_network(rp_rule_ctx *ctx, const rp_mobj *obj, const char *what);
+
+#endif

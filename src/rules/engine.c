@@ -1,0 +1,323 @@
+/* engine.c: enum names, findings container, the rule runner and
+ * rp_rule_report() (see rule.h). */
+#include "rules/check.h"
+#include "rules/rule.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+#include "util/str.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rp_rule_ctx {
+	const rp_model *m;
+	const rp_rule_filter *f;
+	const rp_rule *rule;
+	rp_findings *out;
+};
+
+static const char *const layer_names[RP_LAYER_COUNT_] = { "BOOT", "HOST", "NET", "DATA", "MON", "DEPTH" };
+static const char *const sev_names[RP_SEV_COUNT_] = { "info", "low", "medium", "high", "critical" };
+static const char *const status_names[RP_STATUS_COUNT_] = { "pass", "fail", "unknown", "not-applicable" };
+
+const char *rp_layer_name(rp_layer l)
+{
+	return (unsigned)l < RP_LAYER_COUNT_ ? layer_names[l] : "?";
+}
+
+const char *rp_severity_name(rp_severity s)
+{
+	return (unsigned)s < RP_SEV_COUNT_ ? sev_names[s] : "?";
+}
+
+const char *rp_status_name(rp_status s)
+{
+	return (unsigned)s < RP_STATUS_COUNT_ ? status_names[s] : "?";
+}
+
+static int parse_name(const char *s, const char *const *names, int n, int *out)
+{
+	int i;
+	size_t len;
+
+	if (!s)
+		return -RP_EINVAL;
+	len = strlen(s);
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && rp_str_ieq(names[i], s, len)) {
+			*out = i;
+			return 0;
+		}
+	return -RP_EINVAL;
+}
+
+int rp_layer_parse(const char *s, rp_layer *out)
+{
+	int v, rc = parse_name(s, layer_names, RP_LAYER_COUNT_, &v);
+
+	if (rc == 0)
+		*out = (rp_layer)v;
+	return rc;
+}
+
+int rp_severity_parse(const char *s, rp_severity *out)
+{
+	int v, rc = parse_name(s, sev_names, RP_SEV_COUNT_, &v);
+
+	if (rc == 0)
+		*out = (rp_severity)v;
+	return rc;
+}
+
+int rp_status_parse(const char *s, rp_status *out)
+{
+	int v, rc = parse_name(s, status_names, RP_STATUS_COUNT_, &v);
+
+	if (rc == 0)
+		*out = (rp_status)v;
+	return rc;
+}
+
+const rp_rule *rp_rule_find(const char *id)
+{
+	size_t i, n;
+
+	if (!id)
+		return NULL;
+	n = strlen(id);
+	for (i = 0; i < rp_nrules; i++)
+		if (strlen(rp_rules[i]->id) == n && rp_str_ieq(rp_rules[i]->id, id, n))
+			return rp_rules[i];
+	return NULL;
+}
+
+int rp_findings_init(rp_findings *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->arena = rp_arena_new();
+	return f->arena ? 0 : -RP_ENOMEM;
+}
+
+void rp_findings_release(rp_findings *f)
+{
+	free(f->items);
+	rp_arena_free(f->arena);
+	memset(f, 0, sizeof(*f));
+}
+
+const rp_model *rp_rule_model(const rp_rule_ctx *ctx)
+{
+	return ctx->m;
+}
+
+const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx)
+{
+	return &ctx->f->options;
+}
+
+static const char *obj_key(rp_arena *a, const rp_mobj *o)
+{
+	if (o->key)
+		return o->key;
+	return rp_arena_printf(a, "%s/%s", o->type ? o->type : "?",
+			       o->name ? o->name : (o->path && *o->path ? o->path : "?"));
+}
+
+int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
+		   const char *path, const char *unknown_reason, const char *fmt, ...)
+{
+	rp_findings *out = ctx->out;
+	rp_arena *a = out->arena;
+	rp_finding *fd;
+	va_list ap;
+	char *msg;
+	const char *key;
+	uint64_t h;
+	int n;
+
+	if (st == RP_STATUS_FAIL && obj->res->condition == RP_COND_UNKNOWN) {
+		/* Deployment of the resource itself is unknown: never fail. */
+		st = RP_STATUS_UNKNOWN;
+		unknown_reason = rp_arena_printf(a, "deployed only if its condition holds (%s)",
+						 obj->res->condition_reason ? obj->res->condition_reason
+									    : "condition unknown");
+		if (!unknown_reason)
+			return -RP_ENOMEM;
+	}
+	if (st == RP_STATUS_PASS && !ctx->f->include_pass)
+		return 0;
+	if (st == RP_STATUS_NOT_APPLICABLE && !ctx->f->include_not_applicable)
+		return 0;
+	if (st == RP_STATUS_UNKNOWN && !unknown_reason)
+		unknown_reason = "unknown";
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -RP_EINTERNAL;
+	msg = rp_arena_alloc(a, (size_t)n + 1);
+	if (!msg)
+		return -RP_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (out->count == out->cap) {
+		size_t nc = out->cap ? out->cap * 2 : 64;
+		rp_finding *ni = realloc(out->items, nc * sizeof(*ni));
+		if (!ni)
+			return -RP_ENOMEM;
+		out->items = ni;
+		out->cap = nc;
+	}
+	fd = &out->items[out->count];
+	memset(fd, 0, sizeof(*fd));
+	fd->rule = ctx->rule;
+	fd->status = st;
+	fd->obj = obj;
+	fd->resource = obj->res;
+	if (at && at->span.src)
+		fd->span = at->span;
+	else if (obj->span.src)
+		fd->span = obj->span;
+	else
+		fd->span = obj->res->span;
+	fd->path = rp_arena_strndup(a, path ? path : "", path ? strlen(path) : 0);
+	fd->message = msg;
+	fd->unknown_reason = st == RP_STATUS_UNKNOWN
+				     ? rp_arena_strndup(a, unknown_reason, strlen(unknown_reason))
+				     : NULL;
+	key = obj_key(a, obj);
+	if (!fd->path || !key || (st == RP_STATUS_UNKNOWN && !fd->unknown_reason))
+		return -RP_ENOMEM;
+	fd->fingerprint_material = rp_arena_printf(a, "%s|%s|%s", ctx->rule->id, key, fd->path);
+	if (!fd->fingerprint_material)
+		return -RP_ENOMEM;
+	h = rp_hash_bytes(fd->fingerprint_material, strlen(fd->fingerprint_material), true);
+	fd->fingerprint = rp_arena_printf(a, "%016llx", (unsigned long long)h);
+	if (!fd->fingerprint)
+		return -RP_ENOMEM;
+	out->count++;
+	out->by_status[st]++;
+	return 0;
+}
+
+static bool id_listed(const char *const *ids, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (; ids && *ids; ids++)
+		if (strlen(*ids) == n && rp_str_ieq(*ids, id, n))
+			return true;
+	return false;
+}
+
+static bool rule_selected(const rp_rule *r, const rp_rule_filter *f)
+{
+	if (f->layers && !(f->layers & (1u << r->layer)))
+		return false;
+	if (r->severity < f->min_severity)
+		return false;
+	if (f->only_ids && !id_listed(f->only_ids, r->id))
+		return false;
+	if (f->skip_ids && id_listed(f->skip_ids, r->id))
+		return false;
+	return true;
+}
+
+static bool type_matches(const rp_rule *r, const char *type)
+{
+	const char *const *t;
+	size_t n;
+
+	if (!type)
+		return false;
+	n = strlen(type);
+	for (t = r->types; t && *t; t++)
+		if (strlen(*t) == n && rp_str_ieq(*t, type, n))
+			return true;
+	return false;
+}
+
+static const char *src_name(const rp_span *s)
+{
+	return s->src && s->src->name ? s->src->name : "";
+}
+
+static int cmp_findings(const void *pa, const void *pb)
+{
+	const rp_finding *a = pa, *b = pb;
+	int c = strcmp(src_name(&a->span), src_name(&b->span));
+
+	if (c)
+		return c;
+	if (a->span.off != b->span.off)
+		return a->span.off < b->span.off ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)) != 0)
+		return c;
+	if ((c = strcmp(a->path, b->path)) != 0)
+		return c;
+	if ((c = strcmp(a->fingerprint_material, b->fingerprint_material)) != 0)
+		return c;
+	if (a->obj->index != b->obj->index)
+		return a->obj->index < b->obj->index ? -1 : 1;
+	return (int)a->status - (int)b->status;
+}
+
+int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
+{
+	static const rp_rule_filter all = { 0 };
+	rp_rule_ctx ctx;
+	size_t r, i, first = out->count;
+	int rc = 0;
+
+	if (!f)
+		f = &all;
+	ctx.m = m;
+	ctx.f = f;
+	ctx.out = out;
+	for (r = 0; r < rp_nrules; r++) {
+		const rp_rule *rule = rp_rules[r];
+		if (!rule_selected(rule, f))
+			continue;
+		ctx.rule = rule;
+		for (i = 0; i < m->nobjs; i++) {
+			const rp_mobj *o = m->objs[i];
+			if (o->res->existing || !type_matches(rule, o->type))
+				continue;
+			if ((rc = rule->check(&ctx, o)) < 0)
+				return rc;
+		}
+	}
+	if (out->count - first > 1)
+		qsort(out->items + first, out->count - first, sizeof(*out->items), cmp_findings);
+	return 0;
+}
+
+const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return "";
+	s = rp_arena_alloc(ctx->out->arena, (size_t)n + 1);
+	if (!s)
+		return "";
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *rp_vm_path(rp_rule_ctx *ctx, const rp_mobj *vm, const char *rel)
+{
+	return rp_rule_printf(ctx, "%s%s",
+			      vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.",
+			      rel);
+}
