@@ -282,12 +282,13 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		r = rp_baseline_load(baseline_path, &bl, &bd);
 		rp_cli_print_diags(cli, &bd);
 		rp_diag_release(&bd);
+		if (r == 0)
+			rp_baseline_apply(&rep, &bl);
+		rp_baseline_release(&bl);
 		if (r < 0) {
 			rc = rp_cli_exit_for(r);
 			goto out;
 		}
-		rp_baseline_apply(&rep, &bl);
-		rp_baseline_release(&bl);
 	}
 	if (write_baseline) {
 		rp_buf bb = RP_BUF_INIT;

@@ -218,15 +218,19 @@ extern const rp_report_rule rp_rule_meta_suppression;
  * ("RMP-META-002"). */
 extern const rp_report_rule rp_rule_meta_input;
 
-/* Baseline: a set of fingerprints. */
+/* Baseline: a set of fingerprints.  src is the file read, kept so that
+ * diagnostics pointing into it stay valid until rp_baseline_release(). */
 typedef struct rp_baseline {
 	char (*fps)[17];
 	size_t n, cap;
+	rp_source *src;
 } rp_baseline;
 void rp_baseline_release(rp_baseline *b);
 /* Reads a baseline file written by rp_baseline_write (a JSON object with a
  * "findings" array of objects with "fingerprint").  Diagnostics with
- * positions go to diag.  0, -RP_EIO, -RP_EPARSE, -RP_ENOMEM. */
+ * positions go to diag; they point into b->src, so print them before
+ * rp_baseline_release(), which the caller calls on success and failure.
+ * 0, -RP_EIO, -RP_EPARSE, -RP_ENOMEM. */
 int rp_baseline_load(const char *path, rp_baseline *b, rp_diag *diag);
 bool rp_baseline_has(const rp_baseline *b, const char *fp);
 /* Marks every unsuppressed fail/unknown finding whose fingerprint is in b

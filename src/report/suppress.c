@@ -170,6 +170,7 @@ int rp_skips_read(rp_arena *a, const rp_value *body, rp_skip **out)
 void rp_baseline_release(rp_baseline *b)
 {
 	free(b->fps);
+	rp_source_free(b->src);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -243,10 +244,13 @@ int rp_baseline_load(const char *path, rp_baseline *b, rp_diag *diag)
 		qsort(b->fps, b->n, sizeof(*b->fps), fp_cmp);
 	rc = 0;
 out:
-	if (rc < 0)
-		rp_baseline_release(b);
+	if (rc < 0) {
+		free(b->fps);
+		b->fps = NULL;
+		b->n = b->cap = 0;
+	}
 	rp_json_doc_free(doc);
-	rp_source_free(src);
+	b->src = src; /* diagnostics point into it */
 	return rc;
 }
 

@@ -219,6 +219,10 @@ static void test_baseline_roundtrip(void **state)
 	close(fd);
 	assert_int_equal(rp_baseline_load(path, &bl, &d), -RP_EPARSE);
 	assert_true(d.nerrors >= 1);
+	assert_int_equal(bl.n, 0);
+	rp_diag_release(&d); /* items point into bl.src: release them first */
+	rp_diag_init(&d);
+	rp_baseline_release(&bl);
 	unlink(path);
 	rp_buf_release(&out);
 	rp_report_release(&r);
