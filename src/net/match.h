@@ -1,0 +1,50 @@
+/* match.h: internal helpers shared by the flow evaluator, the class engine
+ * and shadow detection (not a public interface). */
+#ifndef RP_NET_MATCH_H
+#define RP_NET_MATCH_H
+
+#include "net/net.h"
+
+/* Access bits of a candidate rule: allow 1, deny 2, unknown 3. */
+static inline unsigned rp_net__acc_bits(const rp_net_rule *r)
+{
+	return r->access == RP_NET_ALLOW ? 1u : r->access == RP_NET_DENY ? 2u : 3u;
+}
+
+static inline rp_net_tri rp_net__tri_and(rp_net_tri a, rp_net_tri b)
+{
+	if (a == RP_NET_NO || b == RP_NET_NO)
+		return RP_NET_NO;
+	return a == RP_NET_YES && b == RP_NET_YES ? RP_NET_YES : RP_NET_MAYBE;
+}
+
+/* True when protocol class p has ports (Tcp, Udp). */
+static inline bool rp_net__portful(unsigned p)
+{
+	return p == RP_NET_TCP || p == RP_NET_UDP;
+}
+
+/* Why rule r may (or may not) match traffic of protocol proto: a stable
+ * text that depends only on (r, proto). */
+const char *rp_net__maybe_reason(const rp_net_rule *r, unsigned proto);
+
+/* Match of a rule side on the local end (the NIC): terms resolved with the
+ * chain's ASG memberships and the env's tags. */
+rp_net_tri rp_net__side_local(const rp_net_side *s, const rp_net_chain *c, const rp_net_addr *a);
+/* Match of a rule side on a remote address. */
+rp_net_tri rp_net__side_remote(const rp_net_side *s, const rp_net_env *env, const rp_net_addr *a);
+/* Yes / maybe address sets of a remote side (heap sets, caller releases;
+ * maybe may be NULL). */
+int rp_net__side_sets(const rp_net_side *s, const rp_net_env *env, rp_net_aset *yes,
+		      rp_net_aset *maybe);
+
+/* Builds a hop from a scan outcome over nsg's rules in direction dir:
+ * first = index of the first candidate in ordered order (or SIZE_MAX),
+ * definite = index of the first certain match, ffl = first floating
+ * candidate (or SIZE_MAX), acc = OR of candidates' access bits. */
+void rp_net__make_hop(const rp_net_nsg *nsg, rp_net_dir dir, unsigned proto, size_t first,
+		      size_t definite, size_t ffl, unsigned acc, rp_net_hop *out);
+/* Chain verdict from two hop verdicts. */
+uint8_t rp_net__chain_verdict(const rp_net_hop *h);
+
+#endif
