@@ -240,7 +240,18 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 	/* ARM: a null value supplied for a parameter means "not given". */
 	if (p->supplied && p->supplied->kind == RP_V_NULL)
 		p->supplied = NULL;
-	if (p->supplied) {
+	if (p->supplied && f->depth == 0 && p->supplied->kind == RP_V_STRING &&
+	    p->supplied->len == 0 && rp_value_is(rp_value_getz(p->decl, "minLength"), RP_V_INT) &&
+	    rp_value_getz(p->decl, "minLength")->u.i > 0) {
+		/* A blank left in a parameters file for the user to fill in. */
+		arm_warn(run, &p->supplied->span, "arm-unresolved-parameter",
+			 "unresolved parameter '%s': the parameters file leaves it empty but it needs at least %lld characters; treated as unknown",
+			 p->name, (long long)rp_value_getz(p->decl, "minLength")->u.i);
+		v = rp_value_unknown(run->a, p->supplied->span,
+				     "parameter '%s' is left empty in the parameters file", p->name);
+		if (!v)
+			r = arm_fail(run, -RP_ENOMEM);
+	} else if (p->supplied) {
 		v = p->supplied;
 	} else if (def) {
 		rp_arm_env env;
