@@ -559,7 +559,8 @@ typedef int (*inline_fn)(builder *b, rp_mobj *o);
 
 /* Expands parent_props[member][] into objects of type. */
 static int expand(builder *b, rp_mobj *parent, const rp_value *container, const char *cpath,
-		  const char *member, const char *type, rp_link_kind back, inline_fn each)
+		  const char *member, const char *type, rp_link_kind back, inline_fn each,
+		  const char *fallback)
 {
 	const rp_value *arr = rp_value_getz(container, member);
 	uint32_t i;
@@ -589,7 +590,7 @@ static int expand(builder *b, rp_mobj *parent, const rp_value *container, const 
 
 		if (!rp_value_is(el, RP_V_OBJECT))
 			continue;
-		nm = elem_name(b, el, parent->name, NULL, i, &reason);
+		nm = elem_name(b, el, parent->name, fallback, i, &reason);
 		path = rp_arena_printf(b->m->arena, "%s%s%s[%u]", cpath, *cpath ? "." : "", member, i);
 		if (!path)
 			return -RP_ENOMEM;
@@ -614,7 +615,7 @@ static int expand_vmss_nic(builder *b, rp_mobj *nic)
 
 	if (!t)
 		return -RP_ENOMEM;
-	return expand(b, nic, nic->props, nic->path, "ipConfigurations", t, RP_LINK_PARENT, NULL);
+	return expand(b, nic, nic->props, nic->path, "ipConfigurations", t, RP_LINK_PARENT, NULL, NULL);
 }
 
 /* A single inline object (osDisk). */
@@ -660,14 +661,14 @@ static int expand_vm(builder *b, rp_mobj *vm)
 	t = rp_arena_printf(a, "%s/dataDisks", tbase);
 	if (!p || !t)
 		return -RP_ENOMEM;
-	if ((rc = expand(b, vm, sp, p, "dataDisks", t, RP_LINK_DISK, NULL)) < 0)
+	if ((rc = expand(b, vm, sp, p, "dataDisks", t, RP_LINK_DISK, NULL, "dataDisk")) < 0)
 		return rc;
 	p = rp_arena_printf(a, "%s.networkProfile", base);
 	t = rp_arena_printf(a, "%s/networkInterfaceConfigurations", tbase);
 	if (!p || !t)
 		return -RP_ENOMEM;
 	if ((rc = expand(b, vm, np, p, "networkInterfaceConfigurations", t, RP_LINK_NIC,
-			 expand_vmss_nic)) < 0)
+			 expand_vmss_nic, NULL)) < 0)
 		return rc;
 	if (ss) {
 		p = rp_arena_printf(a, "%s.extensionProfile", base);
@@ -675,7 +676,7 @@ static int expand_vm(builder *b, rp_mobj *vm)
 			return -RP_ENOMEM;
 		if ((rc = expand(b, vm, ep, p, "extensions",
 				 "Microsoft.Compute/virtualMachineScaleSets/extensions", RP_LINK_EXTENSION,
-				 NULL)) < 0)
+				 NULL, NULL)) < 0)
 			return rc;
 	}
 	return 0;
@@ -691,16 +692,16 @@ static int expand_resource(builder *b, rp_mobj *o)
 		return expand_vm(b, o);
 	case RP_MK_VNET:
 		if ((rc = expand(b, o, o->props, "properties", "subnets",
-				 "Microsoft.Network/virtualNetworks/subnets", RP_LINK_PARENT, NULL)) < 0)
+				 "Microsoft.Network/virtualNetworks/subnets", RP_LINK_PARENT, NULL, NULL)) < 0)
 			return rc;
 		return expand(b, o, o->props, "properties", "virtualNetworkPeerings",
-			      "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", RP_LINK_PARENT, NULL);
+			      "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", RP_LINK_PARENT, NULL, NULL);
 	case RP_MK_NSG:
 		return expand(b, o, o->props, "properties", "securityRules",
-			      "Microsoft.Network/networkSecurityGroups/securityRules", RP_LINK_PARENT, NULL);
+			      "Microsoft.Network/networkSecurityGroups/securityRules", RP_LINK_PARENT, NULL, NULL);
 	case RP_MK_NIC:
 		return expand(b, o, o->props, "properties", "ipConfigurations",
-			      "Microsoft.Network/networkInterfaces/ipConfigurations", RP_LINK_PARENT, NULL);
+			      "Microsoft.Network/networkInterfaces/ipConfigurations", RP_LINK_PARENT, NULL, NULL);
 	case RP_MK_LB: {
 		static const char *const members[][2] = {
 			{ "frontendIPConfigurations", "Microsoft.Network/loadBalancers/frontendIPConfigurations" },
@@ -712,7 +713,7 @@ static int expand_resource(builder *b, rp_mobj *o)
 		size_t i;
 		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 			if ((rc = expand(b, o, o->props, "properties", members[i][0], members[i][1],
-					 RP_LINK_PARENT, NULL)) < 0)
+					 RP_LINK_PARENT, NULL, NULL)) < 0)
 				return rc;
 		return 0;
 	}

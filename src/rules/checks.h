@@ -44,11 +44,13 @@ RP_CHECK(rp_check_mon_008);
 /* Shared by BOOT-002 and BOOT-003 (rmp_boot_002.c): uefiSettings.<member>
  * on a Trusted Launch / Confidential VM. */
 int rp_check_uefi_flag(rp_rule_ctx *ctx, const rp_mobj *obj, const char *member, const char *what);
-/* Shared by VM-level extension rules (rmp_boot_004.c): reports PASS when
- * an extension matching one of pubs[i]/types[i] exists, UNKNOWN when an
- * extension cannot be classified, else FAIL with missing. */
-int rp_check_has_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *pubs,
-			   const char *const *types, const char *what, const char *missing);
+/* Shared by VM-level extension rules (rmp_boot_004.c): when an extension
+ * of vm matches one of pubs[i]/types[i], reports it (FAIL if forbidden,
+ * else PASS) with present + its name; UNKNOWN when an extension cannot be
+ * classified; else the opposite status with absent. */
+int rp_check_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *pubs,
+		       const char *const *types, bool forbidden, const char *present,
+		       const char *absent);
 /* Shared by DATA-014 and DATA-022 (rmp_data_014.c). */
 int rp_check_public_network(rp_rule_ctx *ctx, const rp_mobj *obj, const char *what);
 

@@ -11,7 +11,6 @@
 #define VMSSEXT_T "Microsoft.Compute/virtualMachineScaleSets/extensions"
 
 static const char *const t_vm[] = { VM_T, VMSS_T, NULL };
-static const char *const t_ext[] = { VMEXT_T, VMSSEXT_T, NULL };
 static const char *const t_vm_ext[] = { VM_T, VMSS_T, VMEXT_T, VMSSEXT_T, NULL };
 static const char *const t_script[] = { VMEXT_T, VMSSEXT_T, "Microsoft.Compute/virtualMachines/runCommands", NULL };
 static const char *const t_vm_disk[] = { VM_T, VMSS_T, "Microsoft.Compute/disks", NULL };
@@ -94,7 +93,7 @@ RULE(data_004, "RMP-DATA-004", RP_LAYER_DATA, RP_SEV_MEDIUM,
      "Azure Disk Encryption extension in use (retires 2028-09-15)",
      "Azure Disk Encryption is scheduled for retirement on 2028-09-15; after that ADE-encrypted disks fail to unlock on reboot.",
      "Migrate to encryption at host (securityProfile.encryptionAtHost) or to Confidential VM OS disk encryption, then remove the AzureDiskEncryption / AzureDiskEncryptionForLinux extension.",
-     "DP-4", NULL, t_ext, rp_check_data_004);
+     "DP-4", NULL, t_vm, rp_check_data_004);
 RULE(data_010, "RMP-DATA-010", RP_LAYER_DATA, RP_SEV_HIGH,
      "Storage account allows unencrypted HTTP",
      "Requests over HTTP expose data and shared-key signatures to anyone on the path.",
@@ -159,7 +158,7 @@ RULE(mon_002, "RMP-MON-002", RP_LAYER_MON, RP_SEV_MEDIUM,
      "Legacy Log Analytics agent (MMA / OMS) in use",
      "The Log Analytics agent was retired on 2024-08-31 and may stop uploading data at any time after 2026-03-02, silently ending guest logging.",
      "Replace MicrosoftMonitoringAgent / OmsAgentForLinux with the Azure Monitor Agent and data collection rules.",
-     "LT-3", NULL, t_ext, rp_check_mon_002);
+     "LT-3", NULL, t_vm, rp_check_mon_002);
 RULE(mon_003, "RMP-MON-003", RP_LAYER_MON, RP_SEV_MEDIUM,
      "Network security group or virtual network without flow logs",
      "Flow logs are the record of who talked to whom; without them lateral movement and exfiltration cannot be investigated.",

@@ -6,8 +6,9 @@
 
 #define MAX_EXT 256
 
-int rp_check_has_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *pubs,
-			   const char *const *types, const char *what, const char *missing)
+int rp_check_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *pubs,
+		       const char *const *types, bool forbidden, const char *present,
+		       const char *absent)
 {
 	const rp_mobj *ext[MAX_EXT];
 	size_t n = rp_model_extensions(vm, ext, MAX_EXT), i, k;
@@ -22,8 +23,8 @@ int rp_check_has_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *cons
 		const char *w;
 		for (k = 0; pubs[k]; k++)
 			if (rp_ext_is(ext[i], pubs[k], types[k]))
-				return rp_rule_report(ctx, vm, RP_STATUS_PASS, ext[i]->body, "",
-						      NULL, "%s: extension '%s'", what,
+				return rp_rule_report(ctx, vm, forbidden ? RP_STATUS_FAIL : RP_STATUS_PASS,
+						      ext[i]->body, "", NULL, "%s: extension '%s'", present,
 						      ext[i]->name ? ext[i]->name : "?");
 		if (!unk && rp_ext_unknown(ext[i], &w)) {
 			unk = ext[i];
@@ -38,8 +39,9 @@ int rp_check_has_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *cons
 	}
 	if (unk || why)
 		return rp_rule_report(ctx, vm, RP_STATUS_UNKNOWN, unk ? unk->body : NULL, "",
-				      why, "%s cannot be determined: an extension cannot be classified", what);
-	return rp_rule_report(ctx, vm, RP_STATUS_FAIL, NULL, "", NULL, "%s", missing);
+				      why, "an extension of this VM cannot be classified");
+	return rp_rule_report(ctx, vm, forbidden ? RP_STATUS_PASS : RP_STATUS_FAIL, NULL, "", NULL,
+			      "%s", absent);
 }
 
 RP_CHECK(rp_check_boot_004)
@@ -57,6 +59,6 @@ RP_CHECK(rp_check_boot_004)
 	if (st[0] == 'S')
 		return rp_report_prop(ctx, obj, RP_STATUS_NOT_APPLICABLE, &p,
 				      "boot integrity monitoring needs Secure Boot and vTPM (see RMP-BOOT-001)");
-	return rp_check_has_extension(ctx, obj, pubs, types, "boot integrity monitoring is installed",
+	return rp_check_extension(ctx, obj, pubs, types, false, "boot integrity monitoring is installed",
 				      "no boot integrity monitoring: the Guest Attestation extension (publisher Microsoft.Azure.Security.WindowsAttestation / LinuxAttestation, type GuestAttestation) is not deployed; it must be configured explicitly");
 }

@@ -104,7 +104,7 @@ RP_CHECK(rp_check_host_002)
 				      (f & RP_VF_SECURE) ? "secure " : "");
 	if (!(f & RP_VF_SECURE))
 		return rp_report_prop(ctx, obj, RP_STATUS_FAIL, &pw,
-				      "admin password is %s, not a secureString parameter: it is stored in clear in the template or deployment history",
-				      (f & RP_VF_LITERAL) ? "a literal" : "computed");
+				      "admin password is not a secureString parameter value (%s): it is stored in clear in the template, parameters or deployment history",
+				      (f & RP_VF_LITERAL) ? "a literal string" : "a computed string");
 	return rp_report_prop(ctx, obj, RP_STATUS_PASS, &pw, "admin password comes from a secure parameter value");
 }

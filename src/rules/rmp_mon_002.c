@@ -5,17 +5,11 @@
 
 RP_CHECK(rp_check_mon_002)
 {
-	const char *why;
+	static const char *const pubs[] = { "Microsoft.EnterpriseCloud.Monitoring",
+					    "Microsoft.EnterpriseCloud.Monitoring", NULL };
+	static const char *const types[] = { "MicrosoftMonitoringAgent", "OmsAgentForLinux", NULL };
 
-	if (rp_ext_is(obj, "Microsoft.EnterpriseCloud.Monitoring", "MicrosoftMonitoringAgent") ||
-	    rp_ext_is(obj, "Microsoft.EnterpriseCloud.Monitoring", "OmsAgentForLinux"))
-		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, rp_value_getz(obj->props, "type"),
-				      "properties.type", NULL,
-				      "legacy Log Analytics agent %s: retired on 2024-08-31, data upload can stop at any time after 2026-03-02; migrate to the Azure Monitor Agent",
-				      rp_model_ext_type(obj));
-	if (rp_ext_unknown(obj, &why))
-		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, obj->body, "", why,
-				      "extension publisher or type cannot be known");
-	return rp_rule_report(ctx, obj, RP_STATUS_NOT_APPLICABLE, obj->body, "", NULL,
-			      "not a legacy Log Analytics agent");
+	return rp_check_extension(ctx, obj, pubs, types, true,
+				  "legacy Log Analytics agent (retired on 2024-08-31; data upload can stop at any time after 2026-03-02): migrate to the Azure Monitor Agent",
+				  "no legacy Log Analytics agent");
 }
