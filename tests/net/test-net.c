@@ -1,0 +1,403 @@
+/* test-net.c: cmocka unit tests for src/net: address, prefix, port and
+ * protocol parsing, interval-set operations, formatting, rule parsing
+ * diagnostics and the default rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/json.h"
+#include "json/value.h"
+#include "net/net.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/source.h"
+
+static rp_net_addr A4(const char *s)
+{
+	rp_net_addr a;
+	const char *why = NULL;
+
+	assert_int_equal(rp_net_addr_parse(s, strlen(s), &a, &why), 0);
+	return a;
+}
+
+static void fmt_addr(const char *in, const char *want)
+{
+	rp_buf b = RP_BUF_INIT;
+	rp_net_addr a = A4(in);
+
+	assert_int_equal(rp_net_addr_format(&b, &a), 0);
+	assert_string_equal(b.data, want);
+	rp_buf_release(&b);
+}
+
+static void bad_addr(const char *in)
+{
+	rp_net_addr a;
+	const char *why = NULL;
+
+	assert_int_equal(rp_net_addr_parse(in, strlen(in), &a, &why), -RP_EPARSE);
+	assert_non_null(why);
+}
+
+static void test_ipv4(void **state)
+{
+	rp_net_addr a;
+
+	(void)state;
+	a = A4("10.1.2.3");
+	assert_int_equal(a.fam, 0);
+	assert_int_equal(a.lo, 0x0A010203u);
+	a = A4("255.255.255.255");
+	assert_int_equal(a.lo, 0xFFFFFFFFu);
+	fmt_addr("0.0.0.0", "0.0.0.0");
+	fmt_addr("192.168.10.1", "192.168.10.1");
+	bad_addr("256.1.1.1");
+	bad_addr("1.2.3");
+	bad_addr("1.2.3.4.5");
+	bad_addr("01.2.3.4");
+	bad_addr("1..2.3");
+	bad_addr("1.2.3.4 ");
+	bad_addr("");
+	bad_addr("a.b.c.d");
+}
+
+static void test_ipv6(void **state)
+{
+	rp_net_addr a;
+
+	(void)state;
+	a = A4("2001:db8::1");
+	assert_int_equal(a.fam, 1);
+	assert_true(a.hi == UINT64_C(0x20010db800000000));
+	assert_true(a.lo == 1);
+	a = A4("::");
+	assert_true(a.fam == 1 && a.hi == 0 && a.lo == 0);
+	a = A4("::ffff:10.0.0.1");
+	assert_true(a.fam == 1 && a.hi == 0 && a.lo == UINT64_C(0x0000ffff0a000001));
+	fmt_addr("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1");
+	fmt_addr("fe80::", "fe80::");
+	fmt_addr("::1", "::1");
+	fmt_addr("1:0:0:1:0:0:0:1", "1:0:0:1::1");
+	fmt_addr("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8");
+	bad_addr("1::2::3");
+	bad_addr("1:2:3:4:5:6:7:8:9");
+	bad_addr("12345::");
+	bad_addr(":1::");
+	bad_addr("1:2:3:4:5:6:7");
+	bad_addr("g::1");
+	bad_addr("1::2:");
+}
+
+static void test_prefix(void **state)
+{
+	rp_net_ival iv;
+	const char *why = NULL;
+	rp_buf b = RP_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(rp_net_prefix_parse("10.0.0.0/8", 10, &iv, &why), 0);
+	assert_int_equal(iv.lo.lo, 0x0A000000u);
+	assert_int_equal(iv.hi.lo, 0x0AFFFFFFu);
+	assert_int_equal(rp_net_prefix_parse("0.0.0.0/0", 9, &iv, &why), 0);
+	assert_int_equal(iv.hi.lo, 0xFFFFFFFFu);
+	assert_int_equal(iv.hi.fam, 0);
+	assert_int_equal(rp_net_prefix_parse("1.2.3.4", 7, &iv, &why), 0);
+	assert_int_equal(rp_net_addr_cmp(&iv.lo, &iv.hi), 0);
+	assert_int_equal(rp_net_prefix_parse("2001:db8::/32", 13, &iv, &why), 0);
+	assert_true(iv.hi.hi == UINT64_C(0x20010db8ffffffff) && iv.hi.lo == UINT64_MAX);
+	assert_int_equal(rp_net_prefix_parse("::/0", 4, &iv, &why), 0);
+	assert_true(iv.lo.fam == 1 && iv.hi.hi == UINT64_MAX);
+	assert_int_equal(rp_net_prefix_parse("fd00::/72", 9, &iv, &why), 0);
+	assert_true(iv.hi.hi == UINT64_C(0xfd00000000000000) && iv.hi.lo == UINT64_C(0x00ffffffffffffff));
+	assert_int_equal(rp_net_prefix_parse("10.0.0.5/24", 11, &iv, &why), -RP_EPARSE);
+	assert_non_null(strstr(why, "host bits"));
+	assert_int_equal(rp_net_prefix_parse("10.0.0.0/33", 11, &iv, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_prefix_parse("10.0.0.0/", 9, &iv, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_prefix_parse("10.0.0.0/08", 11, &iv, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_prefix_parse("::/129", 6, &iv, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_prefix_parse("2001:db8::1/64", 14, &iv, &why), -RP_EPARSE);
+	/* interval formatting as prefixes */
+	assert_int_equal(rp_net_prefix_parse("10.0.0.0/24", 11, &iv, &why), 0);
+	iv.hi = A4("10.0.1.5");
+	assert_int_equal(rp_net_ival_format(&b, &iv), 0);
+	assert_string_equal(b.data, "10.0.0.0/24, 10.0.1.0/30, 10.0.1.4/31");
+	rp_buf_release(&b);
+}
+
+static void test_ports(void **state)
+{
+	rp_net_pival p;
+	const char *why = NULL;
+	rp_net_pset s = { 0 };
+	rp_buf b = RP_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(rp_net_port_parse("*", 1, &p, &why), 0);
+	assert_true(p.lo == 0 && p.hi == 65535);
+	assert_int_equal(rp_net_port_parse("22", 2, &p, &why), 0);
+	assert_true(p.lo == 22 && p.hi == 22);
+	assert_int_equal(rp_net_port_parse("10000-10005", 11, &p, &why), 0);
+	assert_true(p.lo == 10000 && p.hi == 10005);
+	assert_int_equal(rp_net_port_parse("0-65535", 7, &p, &why), 0);
+	assert_int_equal(rp_net_port_parse("65536", 5, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse("90-80", 5, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse("80,443", 6, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse("", 0, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse("-5", 2, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse("5-", 2, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse(" 80", 3, &p, &why), -RP_EPARSE);
+	assert_int_equal(rp_net_port_parse("123456", 6, &p, &why), -RP_EPARSE);
+	/* sets: merge adjacent and overlapping, keep order */
+	assert_int_equal(rp_net_pset_add(&s, 443, 443), 0);
+	assert_int_equal(rp_net_pset_add(&s, 80, 80), 0);
+	assert_int_equal(rp_net_pset_add(&s, 81, 90), 0);
+	assert_int_equal(rp_net_pset_add(&s, 10000, 10005), 0);
+	assert_int_equal(rp_net_pset_add(&s, 10003, 10010), 0);
+	assert_int_equal(rp_net_pset_format(&b, &s), 0);
+	assert_string_equal(b.data, "80-90, 443, 10000-10010");
+	assert_true(rp_net_pset_contains(&s, 85));
+	assert_false(rp_net_pset_contains(&s, 91));
+	assert_int_equal(rp_net_pset_add(&s, 0, 65535), 0);
+	assert_true(rp_net_pset_is_all(&s));
+	rp_buf_clear(&b);
+	assert_int_equal(rp_net_pset_format(&b, &s), 0);
+	assert_string_equal(b.data, "*");
+	rp_net_pset_release(&s);
+	rp_buf_release(&b);
+}
+
+static void test_protocols(void **state)
+{
+	(void)state;
+	assert_int_equal(rp_net_proto_parse("tcp", 3), RP_NET_TCP);
+	assert_int_equal(rp_net_proto_parse("UDP", 3), RP_NET_UDP);
+	assert_int_equal(rp_net_proto_parse("Icmp", 4), RP_NET_ICMP);
+	assert_int_equal(rp_net_proto_parse("esp", 3), RP_NET_ESP);
+	assert_int_equal(rp_net_proto_parse("Ah", 2), RP_NET_AH);
+	assert_int_equal(rp_net_proto_parse("gre", 3), -1);
+	assert_int_equal(rp_net_proto_parse("*", 1), -1);
+	assert_string_equal(rp_net_proto_name(RP_NET_ESP), "Esp");
+}
+
+static void test_sets(void **state)
+{
+	rp_net_aset a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	rp_net_ival iv;
+	const char *why;
+	rp_buf out = RP_BUF_INIT;
+	rp_net_addr x;
+	rp_arena *ar = rp_arena_new();
+	rp_net_aset fz;
+
+	(void)state;
+	rp_net_prefix_parse("10.0.0.0/8", 10, &iv, &why);
+	rp_net_aset_add(&a, iv.lo, iv.hi);
+	rp_net_prefix_parse("10.1.0.0/16", 11, &iv, &why);
+	rp_net_aset_add(&b, iv.lo, iv.hi);
+	rp_net_prefix_parse("fd00::/8", 8, &iv, &why);
+	rp_net_aset_add(&b, iv.lo, iv.hi);
+	assert_int_equal(rp_net_aset_subtract(&c, &a, &b), 0);
+	assert_int_equal(rp_net_aset_format(&out, &c), 0);
+	assert_string_equal(out.data, "10.0.0.0/16, 10.2.0.0/15, 10.4.0.0/14, 10.8.0.0/13, 10.16.0.0/12, "
+				      "10.32.0.0/11, 10.64.0.0/10, 10.128.0.0/9");
+	assert_int_equal(rp_net_aset_intersect(&d, &a, &b), 0);
+	rp_buf_clear(&out);
+	rp_net_aset_format(&out, &d);
+	assert_string_equal(out.data, "10.1.0.0/16");
+	/* complement of nothing is everything; of everything, nothing */
+	rp_net_aset_release(&c);
+	rp_net_aset_release(&d);
+	assert_int_equal(rp_net_aset_complement(&c, &d), 0);
+	assert_true(rp_net_aset_is_all(&c));
+	rp_buf_clear(&out);
+	rp_net_aset_format(&out, &c);
+	assert_string_equal(out.data, "*");
+	assert_int_equal(rp_net_aset_complement(&d, &c), 0);
+	assert_int_equal(d.n, 0);
+	/* the two families are adjacent in the key space */
+	x = A4("255.255.255.255");
+	assert_true(rp_net_addr_next(&x));
+	assert_true(x.fam == 1 && x.hi == 0 && x.lo == 0);
+	assert_true(rp_net_addr_prev(&x));
+	assert_true(x.fam == 0 && x.lo == 0xFFFFFFFFu);
+	/* adding merges adjacent intervals, in any order */
+	rp_net_aset_release(&c);
+	rp_net_aset_add(&c, A4("10.0.0.4"), A4("10.0.0.7"));
+	rp_net_aset_add(&c, A4("10.0.0.0"), A4("10.0.0.1"));
+	rp_net_aset_add(&c, A4("10.0.0.2"), A4("10.0.0.3"));
+	assert_int_equal(c.n, 1);
+	x = A4("10.0.0.5");
+	assert_true(rp_net_aset_contains(&c, &x));
+	x = A4("10.0.0.8");
+	assert_false(rp_net_aset_contains(&c, &x));
+	/* frozen sets are copied before any change */
+	assert_int_equal(rp_net_aset_freeze(ar, &c, &fz), 0);
+	assert_int_equal(rp_net_aset_add(&fz, A4("10.0.0.8"), A4("10.0.0.8")), 0);
+	assert_int_equal(c.v[0].hi.lo, 0x0A000007u);
+	assert_int_equal(fz.v[0].hi.lo, 0x0A000008u);
+	rp_net_aset_release(&fz);
+	rp_net_aset_release(&a);
+	rp_net_aset_release(&b);
+	rp_net_aset_release(&c);
+	rp_net_aset_release(&d);
+	rp_buf_release(&out);
+	rp_arena_free(ar);
+}
+
+/* Parses the rule JSON text; returns the number of error diagnostics. */
+static size_t parse_rule(const char *json, rp_net_rule *r, rp_arena *a, rp_diag *d, rp_source **src,
+			 rp_json_doc **doc)
+{
+	rp_value *v;
+
+	assert_int_equal(rp_source_from_memory("rule.json", json, strlen(json), src), 0);
+	assert_int_equal(rp_json_parse(*src, RP_JSON_STRICT, doc, d), 0);
+	v = rp_value_from_json(a, *doc, 0);
+	assert_non_null(v);
+	assert_int_equal(rp_net_rule_parse(a, v, r, d), 0);
+	return d->nerrors;
+}
+
+static void test_rule_parse(void **state)
+{
+	rp_arena *a = rp_arena_new();
+	rp_diag d;
+	rp_net_rule r;
+	rp_source *src = NULL;
+	rp_json_doc *doc = NULL;
+	const char *ok = "{\"name\":\"AllowWeb\",\"properties\":{\"priority\":200,\"direction\":\"inbound\","
+			 "\"access\":\"ALLOW\",\"protocol\":\"tcp\",\"sourceAddressPrefixes\":[\"10.0.0.0/24\",\"10.0.5.1\"],"
+			 "\"sourceAddressPrefix\":\"\",\"destinationAddressPrefix\":\"VirtualNetwork\","
+			 "\"sourcePortRange\":\"*\",\"destinationPortRanges\":[\"80\",\"443\",\"8000-8010\"]}}";
+	const char *bad = "{\"name\":\"Bad\",\"properties\":{\"priority\":5000,\"direction\":\"In\","
+			  "\"access\":\"Allow\",\"protocol\":\"Gre\",\"sourceAddressPrefix\":\"10.0.0.1-10.0.0.9\","
+			  "\"destinationAddressPrefix\":\"*\",\"sourcePortRange\":\"*\",\"destinationPortRange\":\"80-70\"}}";
+
+	(void)state;
+	rp_diag_init(&d);
+	assert_int_equal(parse_rule(ok, &r, a, &d, &src, &doc), 0);
+	assert_string_equal(r.name, "AllowWeb");
+	assert_int_equal(r.priority, 200);
+	assert_true(r.priority_known);
+	assert_int_equal(r.dir, RP_NET_IN);
+	assert_int_equal(r.access, RP_NET_ALLOW);
+	assert_int_equal(r.proto_yes, 1u << RP_NET_TCP);
+	assert_int_equal(r.src.n, 2);
+	assert_int_equal(r.src.terms[0].kind, RP_NET_T_PREFIX);
+	assert_int_equal(r.dst.n, 1);
+	assert_int_equal(r.dst.terms[0].kind, RP_NET_T_TAG);
+	assert_int_equal(r.dport.yes.n, 3);
+	assert_true(rp_net_pset_is_all(&r.sport.yes));
+	assert_null(r.unknown);
+	rp_json_doc_free(doc);
+	rp_source_free(src);
+	rp_diag_release(&d);
+
+	rp_diag_init(&d);
+	/* priority, direction, protocol, source, destination port: five errors */
+	assert_int_equal(parse_rule(bad, &r, a, &d, &src, &doc), 5);
+	assert_false(r.priority_known);
+	assert_int_equal(r.dir, -1);
+	assert_int_equal(r.proto_yes, 0);
+	assert_int_equal(r.proto_poss, RP_NET_PROTO_ALL);
+	assert_int_equal(r.src.terms[0].kind, RP_NET_T_UNKNOWN);
+	assert_non_null(r.dport.unknown);
+	assert_non_null(r.unknown);
+	/* the port diagnostic points at the value "80-70" */
+	{
+		size_t i;
+		bool found = false;
+		for (i = 0; i < d.count; i++)
+			if (strstr(d.items[i].message, "destinationPortRange")) {
+				assert_int_equal(d.items[i].end - d.items[i].start, 7);
+				assert_memory_equal(src->data + d.items[i].start, "\"80-70\"", 7);
+				found = true;
+			}
+		assert_true(found);
+	}
+	rp_json_doc_free(doc);
+	rp_source_free(src);
+	rp_diag_release(&d);
+	rp_arena_free(a);
+}
+
+static void test_defaults(void **state)
+{
+	const rp_net_rule *r;
+
+	(void)state;
+	r = rp_net_default_rule(RP_NET_IN, 0);
+	assert_string_equal(r->name, "AllowVnetInBound");
+	assert_int_equal(r->priority, 65000);
+	r = rp_net_default_rule(RP_NET_IN, 1);
+	assert_string_equal(r->name, "AllowAzureLoadBalancerInBound");
+	assert_int_equal(r->priority, 65001);
+	r = rp_net_default_rule(RP_NET_IN, 2);
+	assert_string_equal(r->name, "DenyAllInBound");
+	assert_int_equal(r->priority, 65500);
+	assert_int_equal(r->access, RP_NET_DENY);
+	r = rp_net_default_rule(RP_NET_OUT, 0);
+	assert_string_equal(r->name, "AllowVnetOutBound");
+	r = rp_net_default_rule(RP_NET_OUT, 1);
+	assert_string_equal(r->name, "AllowInternetOutBound");
+	assert_int_equal(r->priority, 65001);
+	r = rp_net_default_rule(RP_NET_OUT, 2);
+	assert_string_equal(r->name, "DenyAllOutBound");
+	assert_null(rp_net_default_rule(RP_NET_OUT, 3));
+}
+
+static void test_env_internet(void **state)
+{
+	rp_net_env *e = rp_net_env_new();
+	rp_net_aset v = { 0 };
+	rp_net_addr x;
+
+	(void)state;
+	rp_net_aset_add(&v, A4("10.0.0.0"), A4("10.0.255.255"));
+	assert_int_equal(rp_net_env_add_vnet(e, &v), 0);
+	assert_int_equal(rp_net_env_finish(e), 0);
+	x = A4("8.8.8.8");
+	assert_true(rp_net_aset_contains(&rp_net_env_tag(e, "Internet")->yes, &x));
+	assert_true(rp_net_aset_contains(&rp_net_env_tag(e, "internet")->yes, &x));
+	x = A4("10.0.3.3");
+	assert_false(rp_net_aset_contains(&rp_net_env_tag(e, "Internet")->yes, &x));
+	assert_true(rp_net_aset_contains(&rp_net_env_tag(e, "VirtualNetwork")->yes, &x));
+	x = A4("168.63.129.16");
+	assert_false(rp_net_aset_contains(&rp_net_env_tag(e, "Internet")->yes, &x));
+	assert_true(rp_net_aset_contains(&rp_net_env_tag(e, "AzureLoadBalancer")->yes, &x));
+	x = A4("172.20.0.1");
+	assert_false(rp_net_aset_contains(&rp_net_env_tag(e, "Internet")->yes, &x));
+	x = A4("2001:db8::1");
+	assert_true(rp_net_aset_contains(&rp_net_env_tag(e, "Internet")->yes, &x));
+	/* opaque tags: public addresses may be members */
+	x = A4("52.1.2.3");
+	assert_true(rp_net_aset_contains(&rp_net_env_tag(e, "AzureCloud.WestEurope")->maybe, &x));
+	assert_int_equal(rp_net_env_tag(e, "AzureCloud.WestEurope")->yes.n, 0);
+	rp_net_aset_release(&v);
+	rp_net_env_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_protocols),
+		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_rule_parse),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_env_internet),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
