@@ -183,6 +183,11 @@ static rp_value *fold_props(ex_ctx *c, uint32_t obj, bool skip_envelope, unsigne
 			continue;
 		if (rp_json_str(c->doc, k, &p, &pn) < 0)
 			return NULL;
+		/* the az CLI renames a flattened extension's properties.type */
+		if (skip_envelope && key_is(c->doc, k, "typePropertiesType")) {
+			p = "type";
+			pn = 4;
+		}
 		m[idx].key = rp_arena_strndup(c->a, p, pn);
 		m[idx].keylen = (uint32_t)pn;
 		m[idx].keyspan = span_of(c, k);

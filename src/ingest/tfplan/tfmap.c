@@ -181,6 +181,11 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 	default:
 		break;
 	}
+	/* Unknown and not set in the configuration: a value the provider
+	 * computes (Azure's default), which an ARM template would not state
+	 * either: absent.  Only when the block's configuration is known. */
+	if (v && v->kind == RP_V_UNKNOWN && cfg != RP_JSON_NONE && ecfg == RP_JSON_NONE)
+		return 0;
 	if (absent(v)) {
 		if (m->conv == TC_PRESENT && v && v->kind == RP_V_ARRAY)
 			return set(c, base, m->arm, rp_value_bool(c->a, false, v->span));
