@@ -181,38 +181,98 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
 	return false;
 }
 
+/* Skips whitespace and comments (ARM's extended JSON) from i. */
+static size_t skip_ws(const char *d, size_t n, size_t i)
+{
+	while (i < n) {
+		if (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
+			i++;
+		} else if (d[i] == '/' && i + 1 < n && d[i + 1] == '/') {
+			while (i < n && d[i] != '\n')
+				i++;
+		} else if (d[i] == '/' && i + 1 < n && d[i + 1] == '*') {
+			i += 2;
+			while (i + 1 < n && !(d[i] == '*' && d[i + 1] == '/'))
+				i++;
+			i = i + 2 < n ? i + 2 : n;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+/* d[i] is '"': index just past the closing quote (n if unterminated). */
+static size_t skip_string(const char *d, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (d[i] == '\\')
+			i++;
+		else if (d[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+/* Lexical classification, without building a document: tracks nesting
+ * outside strings and comments and looks at the root object's keys only.
+ * "$schema" usually comes first, so most files are decided after a few
+ * bytes; the evaluator parses (and validates) templates fully anyway. */
 rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
 {
-	rp_source *src = NULL;
-	rp_json_doc *doc = NULL;
-	rp_scan_kind kind = RP_SCAN_INVALID;
-	uint32_t root, schema;
+	size_t i = 0;
+	unsigned depth = 0;
+	bool has_resources = false;
 
-	if (rp_source_from_memory(name, data, size, &src) < 0)
-		return RP_SCAN_INVALID;
-	if (rp_json_parse(src, RP_JSON_EXTENDED, &doc, NULL) < 0)
-		goto out;
-	kind = RP_SCAN_OTHER;
-	root = rp_json_root(doc);
-	if (!rp_json_is(doc, root, RP_JSON_OBJECT))
-		goto out;
-	schema = rp_json_getz(doc, root, "$schema");
-	if (rp_json_is(doc, schema, RP_JSON_STRING)) {
-		const char *p;
-		size_t n;
-		if (rp_json_str(doc, schema, &p, &n) == 0) {
-			if (contains_ci(p, n, "deploymentTemplate.json"))
-				kind = RP_SCAN_TEMPLATE;
-			else if (contains_ci(p, n, "deploymentParameters.json"))
-				kind = RP_SCAN_PARAMETERS;
+	(void)name;
+	if (size >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
+	    (unsigned char)data[2] == 0xBF)
+		i = 3;
+	i = skip_ws(data, size, i);
+	if (i >= size || data[i] != '{')
+		return i < size && data[i] == '[' ? RP_SCAN_OTHER : RP_SCAN_INVALID;
+	while (i < size) {
+		char c = data[i];
+		if (c == '"') {
+			size_t start = i, end = skip_string(data, size, i), j;
+			i = end;
+			if (depth != 1)
+				continue;
+			j = skip_ws(data, size, end);
+			if (j >= size || data[j] != ':')
+				continue;
+			/* A member of the root object: start+1 .. end-1 is the key. */
+			if (end - start - 2 == 7 && memcmp(data + start + 1, "$schema", 7) == 0) {
+				size_t v = skip_ws(data, size, j + 1), ve;
+				if (v >= size || data[v] != '"')
+					return RP_SCAN_OTHER;
+				ve = skip_string(data, size, v);
+				if (contains_ci(data + v, ve - v, "deploymentTemplate.json"))
+					return RP_SCAN_TEMPLATE;
+				if (contains_ci(data + v, ve - v, "deploymentParameters.json"))
+					return RP_SCAN_PARAMETERS;
+				return RP_SCAN_OTHER;
+			}
+			if (end - start - 2 == 9 && rp_str_ieq(data + start + 1, "resources", 9))
+				has_resources = true;
+			i = j + 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+			i++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				break;
+			depth--;
+			i++;
+			if (depth == 0)
+				break;
+		} else if (c == '/' && i + 1 < size && (data[i + 1] == '/' || data[i + 1] == '*')) {
+			i = skip_ws(data, size, i);
+		} else {
+			i++;
 		}
-	} else if (schema == RP_JSON_NONE && rp_json_getz(doc, root, "resources") != RP_JSON_NONE) {
-		kind = RP_SCAN_TEMPLATE;
 	}
-out:
-	rp_json_doc_free(doc);
-	rp_source_free(src);
-	return kind;
+	return has_resources ? RP_SCAN_TEMPLATE : RP_SCAN_OTHER;
 }
 
 /* ---- the report view of the registry ---- */

@@ -8,8 +8,9 @@
  * walking are never followed (everything inside a root is reached through
  * its real path anyway, and a link cannot lead the walk out of the root);
  * devices, FIFOs and sockets are skipped.  Whether a candidate is a
- * template is decided by its content: a JSON object whose "$schema" names
- * deploymentTemplate.json, or, without "$schema", one with "resources".
+ * template is decided by its content (rp_scan_classify): a JSON object
+ * whose "$schema" names deploymentTemplate.json, or, without "$schema",
+ * one with "resources".
  * Parameters files ("$schema" deploymentParameters.json) are not scanned;
  * the ARM layer pairs them with their template (X.parameters.json, then
  * azuredeploy.parameters.json), or --params names one for all templates.
@@ -58,8 +59,12 @@ typedef enum rp_scan_kind {
 	RP_SCAN_OTHER = 0,      /* JSON, but neither */
 	RP_SCAN_TEMPLATE = 1,
 	RP_SCAN_PARAMETERS = 2,
-	RP_SCAN_INVALID = 3,    /* not JSON at all (even ARM's extended JSON) */
+	RP_SCAN_INVALID = 3,    /* does not start like a JSON object or array */
 } rp_scan_kind;
+/* Lexical: looks at the root object's keys without parsing the document
+ * (comments and a BOM skipped).  A broken file that looks like a template
+ * is classified as one, so its evaluation error is reported rather than
+ * the file silently skipped.  name is unused (diagnostics come later). */
 rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size);
 
 typedef void (*rp_scan_progress_fn)(void *ctx, size_t done, size_t total);
