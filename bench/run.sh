@@ -9,4 +9,5 @@ export RAMPART_SHARED="$root/../shared"
 export RAMPART_BIN="$build/src/cli/rampart"
 echo "== rampart benchmarks ($(uname -m), $(nproc) cores, $(date -u +%Y-%m-%d))"
 # One line per benchmark below.
+"$build/bench/json/bench-json" "$RAMPART_SHARED/corpus/arm-quickstart"
 "$build/bench/arm/bench-arm" "$RAMPART_SHARED/corpus/arm-quickstart"

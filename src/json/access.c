@@ -16,9 +16,19 @@ struct strent {
 	uint32_t len;
 	const char *p;
 };
+struct dense_ent {
+	const char *p; /* NULL until decoded */
+	uint32_t len;
+};
+/* Escaped strings carry 1 + a slot number in their meta bits (reader.c):
+ * a dense array indexed by it, filled in document order by typical walks.
+ * Strings without a slot (more than 2^24 - 2 escaped strings) use the
+ * open-addressing table on the node index. */
 struct strcache {
 	struct strent *slots;
 	size_t nslots, count;
+	struct dense_ent *dense;
+	uint32_t ndense;
 };
 
 rp_json_doc *rp_json_doc_free(rp_json_doc *doc)
@@ -30,6 +40,7 @@ rp_json_doc *rp_json_doc_free(rp_json_doc *doc)
 	c = doc->strcache;
 	if (c) {
 		free(c->slots);
+		free(c->dense);
 		free(c);
 	}
 	free(doc->nodes);
@@ -273,6 +284,36 @@ int rp_json_str(rp_json_doc *d, uint32_t i, const char **p, size_t *n)
 		if (!c)
 			return -RP_ENOMEM;
 		d->strcache = c;
+	}
+	if (nd->meta >> 8) {
+		uint32_t slot = (nd->meta >> 8) - 1;
+		struct dense_ent *de;
+		if (slot >= c->ndense) {
+			/* the reader may still be adding strings (duplicate
+			 * checks decode keys during the parse) */
+			uint32_t cap = d->nescaped > slot ? d->nescaped : slot + 1;
+			if (cap < c->ndense * 2)
+				cap = c->ndense * 2;
+			de = realloc(c->dense, (size_t)cap * sizeof(*de));
+			if (!de)
+				return -RP_ENOMEM;
+			memset(de + c->ndense, 0, (size_t)(cap - c->ndense) * sizeof(*de));
+			c->dense = de;
+			c->ndense = cap;
+		}
+		de = &c->dense[slot];
+		if (!de->p) {
+			o = rp_arena_alloc(d->arena, nd->len - 1);
+			if (!o)
+				return -RP_ENOMEM;
+			w = unescape(d->src->data + nd->off + 1, nd->len - 2, o);
+			o[w] = '\0';
+			de->p = o;
+			de->len = (uint32_t)w;
+		}
+		*p = de->p;
+		*n = de->len;
+		return 0;
 	}
 	if (c->nslots) {
 		e = cache_slot(c, i);

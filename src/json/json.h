@@ -66,7 +66,10 @@ typedef struct rp_json_node {
 	uint32_t off;  /* byte offset of the first character (quote, bracket, digit) */
 	uint32_t len;  /* byte length of the token; containers: through the closer */
 	uint32_t next; /* index just past this node's subtree */
-	uint32_t meta; /* kind: bits 0-3; flags: bits 4-7; child count: bits 8-31 */
+	uint32_t meta; /* kind: bits 0-3; flags: bits 4-7; bits 8-31: child count
+			* (containers), or for strings and keys with escapes
+			* 1 + their ordinal among those (decoding cache slot;
+			* 0 past 2^24 - 2 of them) */
 } rp_json_node;
 
 /* Parse options (bit set). */
@@ -113,6 +116,7 @@ typedef struct rp_json_doc {
 	uint32_t ndups, dups_cap;
 	rp_arena *arena;           /* unescaped strings */
 	void *strcache;            /* node index -> unescaped string */
+	uint32_t nescaped;         /* strings and keys with escapes */
 } rp_json_doc;
 
 #define RP_JSON_MAX_EXT_USES 4096u
@@ -156,9 +160,12 @@ static inline unsigned rp_json_flags(const rp_json_doc *d, uint32_t i)
 {
 	return (d->nodes[i].meta >> 4) & 0xFu;
 }
+/* Members of an array or object; 0 for other kinds. */
 static inline uint32_t rp_json_count(const rp_json_doc *d, uint32_t i)
 {
-	return d->nodes[i].meta >> 8;
+	rp_json_kind k = rp_json_kind_of(d, i);
+
+	return k == RP_JSON_ARRAY || k == RP_JSON_OBJECT ? d->nodes[i].meta >> 8 : 0;
 }
 /* Index just past node i's subtree. */
 static inline uint32_t rp_json_skip(const rp_json_doc *d, uint32_t i)
