@@ -39,7 +39,7 @@ int rp_cmd_eval(rp_cli *cli, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.params_path = optarg; break;
 		case 'P': positions = true; break;

@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 while read -r file flags; do
 	case "$file" in ''|'#'*) continue ;; esac
-	name=$(printf '%s' "$file" | sed 's|/|__|g')
+	name=$(printf '%s' "$file" | sed 's|/|__|g; s|\.json$||')
 	# shellcheck disable=SC2086
 	(cd "$corpus" && "$bin" eval --root . $flags "$file") >"$tmp/out" 2>"$tmp/err"
 	echo "exit $?" >>"$tmp/err"
