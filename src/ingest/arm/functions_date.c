@@ -328,8 +328,8 @@ static int format_dt(rp_buf *b, const dt *t, const char *f, size_t fn)
 			rc = rp_buf_puts(b, "A.D.");
 			break;
 		default:
-			if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
-				return -RP_EUNSUPPORTED;
+			/* other characters (including letters such as T and Z) are
+			 * copied, as .NET does */
 			rc = rp_buf_append(b, f + i, run);
 			break;
 		}
