@@ -11,3 +11,4 @@ echo "== rampart benchmarks ($(uname -m), $(nproc) cores, $(date -u +%Y-%m-%d))"
 # One line per benchmark below.
 "$build/bench/json/bench-json" "$RAMPART_SHARED/corpus/arm-quickstart"
 "$build/bench/arm/bench-arm" "$RAMPART_SHARED/corpus/arm-quickstart"
+sh "$root/bench/attest/run.sh" "$build"

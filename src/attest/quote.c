@@ -431,7 +431,7 @@ int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return -RP_ENOMEM;
-	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
 		goto out;
 	for (s = 0; s < q->nsel; s++) {
 		const rp_pcr_select *sel = &q->sel[s];

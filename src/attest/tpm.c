@@ -1,5 +1,6 @@
 /* tpm.c: TPM algorithm table, EVP hashing, PCR sets, hex helpers. */
 #include "attest/tpm.h"
+#include "attest/sha.h"
 #include "util/error.h"
 
 #include <openssl/evp.h>
@@ -69,10 +70,11 @@ int rp_tpm_alg_parse(const char *name, uint16_t *alg)
 	return 0;
 }
 
-/* Fetched digests, cached for the process (OpenSSL keeps them alive). */
+/* Explicitly fetched digests, cached for the process: an implicit fetch
+ * on every EVP_DigestInit_ex costs more than hashing a typical event. */
 static const EVP_MD *md_for(uint16_t alg)
 {
-	static const EVP_MD *cache[sizeof(algs) / sizeof(algs[0])];
+	static EVP_MD *cache[sizeof(algs) / sizeof(algs[0])];
 	static bool tried[sizeof(algs) / sizeof(algs[0])];
 	size_t i;
 
@@ -80,13 +82,7 @@ static const EVP_MD *md_for(uint16_t alg)
 		if (algs[i].id != alg)
 			continue;
 		if (!tried[i]) {
-			switch (alg) {
-			case RP_TPM_ALG_SHA1: cache[i] = EVP_sha1(); break;
-			case RP_TPM_ALG_SHA256: cache[i] = EVP_sha256(); break;
-			case RP_TPM_ALG_SHA384: cache[i] = EVP_sha384(); break;
-			case RP_TPM_ALG_SHA512: cache[i] = EVP_sha512(); break;
-			default: cache[i] = EVP_get_digestbyname(algs[i].evp); break;
-			}
+			cache[i] = EVP_MD_fetch(NULL, algs[i].evp, NULL);
 			tried[i] = true;
 		}
 		return cache[i];
@@ -99,24 +95,39 @@ const struct evp_md_st *rp_tpm_md(uint16_t alg)
 	return md_for(alg);
 }
 
+static bool own_sha(uint16_t alg)
+{
+	return alg == RP_TPM_ALG_SHA1 || alg == RP_TPM_ALG_SHA256 || alg == RP_TPM_ALG_SHA384 ||
+	       alg == RP_TPM_ALG_SHA512;
+}
+
 bool rp_tpm_alg_can_hash(uint16_t alg)
 {
-	return md_for(alg) != NULL;
+	return own_sha(alg) || md_for(alg) != NULL;
 }
 
 int rp_tpm_hash2(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen,
 		 uint8_t *out)
 {
-	const EVP_MD *md = md_for(alg);
+	const EVP_MD *md;
 	EVP_MD_CTX *ctx;
 	int r = -RP_EINTERNAL;
 
+	if (own_sha(alg)) {
+		rp_sha s;
+		rp_sha_init(&s, alg);
+		rp_sha_update(&s, a, alen);
+		rp_sha_update(&s, b, blen);
+		rp_sha_final(&s, out);
+		return 0;
+	}
+	md = md_for(alg);
 	if (!md)
 		return -RP_EUNSUPPORTED;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return -RP_ENOMEM;
-	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
 		goto out;
 	if (alen && EVP_DigestUpdate(ctx, a, alen) != 1)
 		goto out;

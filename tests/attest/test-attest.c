@@ -18,6 +18,9 @@
 #include "attest/cursor.h"
 #include "attest/eventlog.h"
 #include "attest/quote.h"
+#include "attest/sha.h"
+
+#include <openssl/evp.h>
 #include "json/json.h"
 #include "util/error.h"
 
@@ -95,6 +98,47 @@ static void test_cursor(void **state)
 	rp_cur_init(&c, NULL, 10);
 	assert_int_equal(rp_cur_left(&c), 0);
 	assert_int_equal(rp_cur_u8(&c, &u8), -RP_EPARSE);
+}
+
+/* ---- SHA-1/SHA-2: FIPS 180-4 known answers, and equality with OpenSSL ---- */
+
+static void test_sha(void **state)
+{
+	static const struct { uint16_t alg; const char *hex; const char *evp; } kat[] = {
+		{ RP_TPM_ALG_SHA1, "a9993e364706816aba3e25717850c26c9cd0d89d", "SHA1" },
+		{ RP_TPM_ALG_SHA256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA256" },
+		{ RP_TPM_ALG_SHA384, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7", "SHA384" },
+		{ RP_TPM_ALG_SHA512, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f", "SHA512" },
+	};
+	uint8_t buf[600], out[64], ref[64];
+	char hex[129];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 131 + 7);
+	for (i = 0; i < 4; i++) {
+		EVP_MD *md = EVP_MD_fetch(NULL, kat[i].evp, NULL);
+		size_t sz = rp_tpm_alg_size(kat[i].alg);
+		assert_non_null(md);
+		assert_int_equal(rp_tpm_hash(kat[i].alg, "abc", 3, out), 0);
+		rp_hex_encode(out, sz, hex);
+		assert_string_equal(hex, kat[i].hex);
+		/* every length across block boundaries, one shot and split */
+		for (n = 0; n <= sizeof(buf); n++) {
+			unsigned int rl;
+			assert_int_equal(EVP_Digest(buf, n, ref, &rl, md, NULL), 1);
+			assert_int_equal(rp_tpm_hash(kat[i].alg, buf, n, out), 0);
+			assert_memory_equal(out, ref, sz);
+			assert_int_equal(rp_tpm_hash2(kat[i].alg, buf, n / 3, buf + n / 3, n - n / 3, out), 0);
+			assert_memory_equal(out, ref, sz);
+		}
+		EVP_MD_free(md);
+	}
+	{
+		rp_sha s;
+		assert_int_equal(rp_sha_init(&s, RP_TPM_ALG_SM3_256), -RP_EUNSUPPORTED);
+	}
 }
 
 /* ---- helpers for logs ---- */
@@ -1049,6 +1093,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_sha),
 		cmocka_unit_test(test_fixtures_derived_facts),
 		cmocka_unit_test(test_replay_go_eventlog),
 		cmocka_unit_test(test_replay_go_attestation),

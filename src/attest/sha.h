@@ -1,0 +1,28 @@
+/* sha.h: SHA-1, SHA-256, SHA-384 and SHA-512 (FIPS 180-4), written for
+ * rampart's event log replay.  Replaying a log hashes hundreds of small
+ * buffers; doing it here keeps `rampart eventlog` and `rampart attest
+ * --eventlog` from initialising an OpenSSL provider at all.  Signatures are
+ * still verified with OpenSSL EVP (quote.c).  Cross-checked against EVP in
+ * tests/attest.
+ */
+#ifndef RP_ATTEST_SHA_H
+#define RP_ATTEST_SHA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rp_sha {
+	uint16_t alg;        /* RP_TPM_ALG_SHA1/256/384/512 */
+	uint64_t h[8];       /* chaining state (32-bit words for SHA-1/256) */
+	uint8_t block[128];
+	size_t fill;         /* bytes in block */
+	uint64_t total;      /* message bytes so far */
+} rp_sha;
+
+/* 0, or -RP_EUNSUPPORTED for another algorithm. */
+int rp_sha_init(rp_sha *s, uint16_t alg);
+void rp_sha_update(rp_sha *s, const void *p, size_t n);
+/* Writes the digest (20, 32, 48 or 64 bytes). */
+void rp_sha_final(rp_sha *s, uint8_t *out);
+
+#endif

@@ -1,0 +1,58 @@
+#!/bin/sh
+# cli.sh: `rampart eventlog` and `rampart attest` over the shared fixtures:
+# every TPM log parses (exit 0), broken ones give exit 2 with an offset,
+# output is deterministic, and the real Windows/GCE quote is trusted only
+# with its nonce.  Env: RAMPART_BIN, RAMPART_SHARED.  Prints "N passed, N failed".
+set -u
+R=${RAMPART_BIN:?}
+E=${RAMPART_SHARED:?}/eventlog
+T=$(mktemp -d "${TMPDIR:-/tmp}/rampart-attest-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+cd "$E" || exit 1
+for f in go-attestation/coreos_36_shielded_vm_no_secure_boot_eventlog go-attestation/crypto_agile_eventlog \
+	go-attestation/ebs_event_missing_eventlog go-attestation/option_rom_eventlog go-attestation/sb_cert_eventlog \
+	go-attestation/short_no_action_eventlog go-attestation/ubuntu_2104_shielded_vm_no_secure_boot_eventlog \
+	go-attestation/windows_gcp_shielded_vm.eventlog.bin go-eventlog/legacydata/linux_tpm12.eventlog.bin \
+	go-eventlog/tpm/*.bin keylime/binary_bios_measurements keylime/binary_bios_measurements-secureboot \
+	keylime/mb_log.bin tpm2-tools/*.bin go-eventlog/ccel/CCEL_unpadded.data.bin \
+	go-eventlog/ccel/cos-113-intel-tdx.bin go-eventlog/ccel/event_log.bin; do
+	"$R" eventlog "$f" >"$T/a.txt" 2>"$T/a.err" && ok || bad "eventlog $f: exit $?"
+	"$R" eventlog --format json "$f" >"$T/a.json" 2>/dev/null || bad "eventlog --format json $f"
+	"$R" eventlog --format json "$f" >"$T/b.json" 2>/dev/null
+	cmp -s "$T/a.json" "$T/b.json" && ok || bad "eventlog json output not deterministic: $f"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/a.json" && ok || bad "eventlog json invalid: $f"
+done
+for f in keylime/binary_bios_measurements-bogus keylime/binary_bios_measurements-empty \
+	go-eventlog/ccel/CCEL.bin go-eventlog/ccel/cos-113-intel-tdx.table.bin; do
+	"$R" eventlog "$E/$f" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc = 2 ] && grep -q "offset [0-9]*: error:" "$T/err" && ok || bad "broken log $f: exit $rc, $(cat "$T/err")"
+done
+
+G=$E/go-attestation/windows_gcp_shielded_vm
+"$R" attest --eventlog "$G.eventlog.bin" --quote "$G.quote.msg" --signature "$G.quote.sig" \
+	--ak "$G.ak.tpm2b_public" --nonce "" --pcrs "$G.quote.pcrs" >"$T/out" 2>&1 && ok || bad "GCE quote not trusted: $(cat "$T/out")"
+"$R" attest --eventlog "$G.eventlog.bin" --quote "$G.quote.msg" --signature "$G.quote.sig" \
+	--ak "$G.ak.tpmt_public" --nonce "" --format json >"$T/out" 2>&1 && ok || bad "GCE quote (TPMT_PUBLIC, replay) not trusted"
+"$R" attest --quote "$G.quote.msg" --signature "$G.quote.sig" --ak "$G.ak.tpm2b_public" --nonce "01" >/dev/null 2>&1
+[ $? = 1 ] && ok || bad "GCE quote with a wrong nonce not rejected"
+"$R" attest --eventlog "$E/keylime/binary_bios_measurements" --ak "$G.ak.tpm2b_public" >/dev/null 2>&1
+[ $? = 2 ] && ok || bad "--ak without --quote is not a usage error"
+"$R" attest >/dev/null 2>&1
+[ $? = 2 ] && ok || bad "attest without inputs is not a usage error"
+# init-policy from a Secure Boot log, then the same log is trusted and another is not
+"$R" attest --init-policy --eventlog "$E/keylime/binary_bios_measurements-secureboot" >"$T/p.json" 2>/dev/null && ok || bad "init-policy"
+"$R" attest --eventlog "$E/keylime/binary_bios_measurements-secureboot" --policy "$T/p.json" >/dev/null 2>&1 && ok || bad "own policy not trusted"
+"$R" attest --eventlog "$E/keylime/binary_bios_measurements" --policy "$T/p.json" --format sarif >"$T/s.json" 2>/dev/null
+[ $? = 1 ] && ok || bad "other log trusted by the policy"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=="2.1.0"; assert any(r["kind"]=="fail" for r in d["runs"][0]["results"])' "$T/s.json" && ok || bad "sarif output"
+printf '{"version": 1, "secure_boot": tru}' >"$T/bad.json"
+"$R" attest --eventlog "$E/keylime/binary_bios_measurements" --policy "$T/bad.json" >/dev/null 2>"$T/err"
+[ $? = 2 ] && grep -q "bad.json:1:" "$T/err" && ok || bad "malformed policy: $(cat "$T/err")"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
