@@ -40,12 +40,6 @@ static int lookup(rp_arm_env *env, rp_value *obj, const char *what, const char *
 			    "the template has no %s '%.*s'", what, (int)n, name);
 		return -RP_EINVAL;
 	}
-	/* {"$unknown": "reason"} in the test data stands for an unknown value */
-	if (v->kind == RP_V_OBJECT && v->len == 1 && strcmp(v->u.members[0].key, "$unknown") == 0 &&
-	    v->u.members[0].val->kind == RP_V_STRING) {
-		*out = rp_value_unknown(env->arena, at, "%s", v->u.members[0].val->u.s);
-		return *out ? 0 : -RP_ENOMEM;
-	}
 	*out = v;
 	return 0;
 }
@@ -130,6 +124,26 @@ static rp_value *parse_json(rp_arena *a, const char *s, size_t n)
 
 	if (rp_arm_json_parse(a, s, n, none, &v) != 0)
 		return NULL;
+	return v;
+}
+
+/* {"$unknown": "reason"} anywhere in %%params / %%vars stands for an
+ * UNKNOWN value with that reason. */
+static rp_value *with_unknowns(rp_arena *a, rp_value *v, unsigned depth)
+{
+	uint32_t i;
+
+	if (!v || depth > 200)
+		return v;
+	if (v->kind == RP_V_OBJECT && v->len == 1 && strcmp(v->u.members[0].key, "$unknown") == 0 &&
+	    v->u.members[0].val->kind == RP_V_STRING)
+		return rp_value_unknown(a, v->span, "%s", v->u.members[0].val->u.s);
+	if (v->kind == RP_V_ARRAY)
+		for (i = 0; i < v->len; i++)
+			v->u.items[i] = with_unknowns(a, v->u.items[i], depth + 1);
+	if (v->kind == RP_V_OBJECT)
+		for (i = 0; i < v->len; i++)
+			v->u.members[i].val = with_unknowns(a, v->u.members[i].val, depth + 1);
 	return v;
 }
 
@@ -294,11 +308,11 @@ static void run_file(const char *path, counts *cnt)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		if (strncmp(line, "%%params ", 9) == 0) {
-			st.params = parse_json(st.a, line + 9, strlen(line + 9));
+			st.params = with_unknowns(st.a, parse_json(st.a, line + 9, strlen(line + 9)), 0);
 			if (!st.params)
 				printf("WARN %s:%u: bad %%%%params JSON\n", path, ln);
 		} else if (strncmp(line, "%%vars ", 7) == 0) {
-			st.vars = parse_json(st.a, line + 7, strlen(line + 7));
+			st.vars = with_unknowns(st.a, parse_json(st.a, line + 7, strlen(line + 7)), 0);
 		} else if (strncmp(line, "%%context ", 10) == 0) {
 			set_context(&st, line + 10, path, ln);
 		} else if (strcmp(line, "%%flags param-default") == 0) {

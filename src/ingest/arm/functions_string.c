@@ -231,11 +231,15 @@ static bool find_sub(const char *h, size_t hn, const char *nd, size_t nn, bool i
 	return false;
 }
 
+/* contains(): with unknowns inside the container, a known match still
+ * decides (true); object keys are known even when values are not. */
 RP_ARM_FN(contains)
 {
-	const rp_value *v = c->args[0], *item = c->args[1];
+	const rp_value *v = c->args[0], *item = c->args[1], *unk;
 	uint32_t i;
 
+	if (v->kind != RP_V_OBJECT && (unk = rp_value_find_unknown(item)) != NULL)
+		return rp_arm_ret_unk(c, unk, out);
 	switch (v->kind) {
 	case RP_V_STRING: {
 		rp_buf b = RP_BUF_INIT;
@@ -252,13 +256,25 @@ RP_ARM_FN(contains)
 		return rp_arm_ret_bool(c, r, out);
 	}
 	case RP_V_ARRAY:
+		unk = NULL;
 		if (rp_arm_work(c, v->len))
 			return -RP_ELIMIT;
-		for (i = 0; i < v->len; i++)
+		for (i = 0; i < v->len; i++) {
+			const rp_value *u = rp_value_find_unknown(v->u.items[i]);
+			if (u) {
+				if (!unk)
+					unk = u;
+				continue;
+			}
 			if (rp_value_equal(v->u.items[i], item))
 				return rp_arm_ret_bool(c, true, out);
+		}
+		if (unk)
+			return rp_arm_ret_unk(c, unk, out);
 		return rp_arm_ret_bool(c, false, out);
 	case RP_V_OBJECT:
+		if (item->kind == RP_V_UNKNOWN)
+			return rp_arm_ret_unk(c, item, out);
 		if (item->kind != RP_V_STRING)
 			return rp_arm_type_error(c, 1, "a string (a property name)");
 		return rp_arm_ret_bool(c, rp_value_get(v, item->u.s, item->len) != NULL, out);

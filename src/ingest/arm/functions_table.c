@@ -26,7 +26,7 @@ static const rp_arm_fdef TABLE[] = {
 	ROW("base64ToJson", 1, 1, P, "string", 0, base64ToJson, "Decodes base64 and parses the JSON"),
 	ROW("base64ToString", 1, 1, P, "string", 0, base64ToString, "Decodes base64 to a UTF-8 string"),
 	ROW("concat", 0, V, P, "string/array", TOP, concat, "Concatenates strings (others converted) or arrays"),
-	ROW("contains", 2, 2, P, "string/array/object", 0, contains, "Substring (case-sensitive), array element, or object key (case-insensitive)"),
+	ROW("contains", 2, 2, P, "string/array/object", TOP, contains, "Substring (case-sensitive), array element, or object key (case-insensitive)"),
 	ROW("dataUri", 1, 1, P, "string", 0, dataUri, "data:text/plain;charset=utf8;base64,... of a string"),
 	ROW("dataUriToString", 1, 1, P, "string", 0, dataUriToString, "Decodes a data URI"),
 	ROW("empty", 1, 1, P, "string/array/object", TOP, empty, "True for null, \"\", [] or {}"),
