@@ -95,8 +95,8 @@ int rp_json_format_double(char *dst, size_t cap, double v)
 		if (strtod(dst, NULL) == v)
 			break;
 	}
-	/* Same digits in plain notation for 1e-7 < |v| < 1e21 (as
-	 * ECMAScript prints numbers): "100.0", not "1e+02". */
+	/* Same digits in plain notation for 1e-6 <= |v| < 1e21 (close to
+	 * how ECMAScript prints numbers): "100.0", not "1e+02". */
 	if (strchr(dst, 'e')) {
 		int x = atoi(strchr(dst, 'e') + 1); /* decimal exponent of the digits */
 		char plain[48];
