@@ -43,6 +43,7 @@ const rp_report_format *rp_report_format_find(const char *name)
 int rp_report_init(rp_report *r)
 {
 	memset(r, 0, sizeof(*r));
+	rp_map_init(&r->strings, false);
 	r->arena = rp_arena_new();
 	return r->arena ? 0 : -RP_ENOMEM;
 }
@@ -51,6 +52,7 @@ void rp_report_release(rp_report *r)
 {
 	size_t i;
 
+	rp_map_release(&r->strings);
 	for (i = 0; i < r->narenas; i++)
 		rp_arena_free(r->arenas[i]);
 	free(r->arenas);
@@ -116,21 +118,29 @@ int rp_report_add_file(rp_report *r, const char *file)
 	return 0;
 }
 
-static const char *dup_or_null(rp_arena *a, const char *s, bool *fail)
+/* Interned copy of s in r's arena (the map's keys are the copies). */
+static const char *dup_or_null(rp_report *r, const char *s, bool *fail)
 {
-	const char *c;
+	size_t n;
+	void *v;
+	char *c;
 
 	if (!s)
 		return NULL;
-	c = rp_arena_strndup(a, s, strlen(s));
-	if (!c)
+	n = strlen(s);
+	if (rp_map_get(&r->strings, s, n, &v))
+		return v;
+	c = rp_arena_strndup(r->arena, s, n);
+	if (!c || rp_map_put(&r->strings, c, n, c, NULL) < 0) {
 		*fail = true;
+		return NULL;
+	}
 	return c;
 }
 
-static const char *dup_or_empty(rp_arena *a, const char *s, bool *fail)
+static const char *dup_or_empty(rp_report *r, const char *s, bool *fail)
 {
-	return dup_or_null(a, s ? s : "", fail);
+	return dup_or_null(r, s ? s : "", fail);
 }
 
 static void fnv(uint64_t *h, const char *s, bool icase)
@@ -186,16 +196,16 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	memset(f, 0, sizeof(*f));
 	f->rule = in->rule;
 	f->status = in->status;
-	f->file = dup_or_empty(r->arena, in->file, &fail);
+	f->file = dup_or_empty(r, in->file, &fail);
 	f->line = in->line;
 	f->column = in->column;
 	f->end_line = in->end_line ? in->end_line : in->line;
 	f->end_column = in->end_column ? in->end_column : in->column;
-	f->resource_type = dup_or_empty(r->arena, in->resource_type, &fail);
-	f->resource_name = dup_or_empty(r->arena, in->resource_name, &fail);
-	f->resource_id = dup_or_empty(r->arena, in->resource_id, &fail);
-	f->message = dup_or_empty(r->arena, in->message, &fail);
-	f->unknown_reason = dup_or_null(r->arena, in->unknown_reason, &fail);
+	f->resource_type = dup_or_empty(r, in->resource_type, &fail);
+	f->resource_name = dup_or_empty(r, in->resource_name, &fail);
+	f->resource_id = dup_or_empty(r, in->resource_id, &fail);
+	f->message = dup_or_empty(r, in->message, &fail);
+	f->unknown_reason = dup_or_null(r, in->unknown_reason, &fail);
 	if (fail)
 		return -RP_ENOMEM;
 	if (in->fingerprint && strlen(in->fingerprint) == 16 &&
@@ -300,12 +310,50 @@ static int cmp_file(const void *pa, const void *pb)
 	return strcmp(*a, *b);
 }
 
+static int cmp_finding_ptr(const void *a, const void *b)
+{
+	return cmp_finding(*(const rp_report_finding *const *)a, *(const rp_report_finding *const *)b);
+}
+
 void rp_report_sort(rp_report *r)
 {
 	if (r->sorted)
 		return;
-	if (r->nfindings > 1)
-		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+	if (r->nfindings > 1) {
+		/* Sort pointers, then permute in place along the cycles:
+		 * findings are big structs, and a second array would double
+		 * the peak memory of big scans. */
+		rp_report_finding **idx = malloc(r->nfindings * sizeof(*idx));
+		size_t i, n = r->nfindings;
+		if (idx) {
+			/* reused in place: a pointer and a size_t have the same size */
+			size_t *perm = (size_t *)(void *)idx;
+			_Static_assert(sizeof(size_t) == sizeof(rp_report_finding *), "perm reuse");
+			for (i = 0; i < n; i++)
+				idx[i] = &r->findings[i];
+			qsort(idx, n, sizeof(*idx), cmp_finding_ptr);
+			for (i = 0; i < n; i++) /* position -> source index */
+				perm[i] = (size_t)(idx[i] - r->findings);
+			for (i = 0; i < n; i++) {
+				rp_report_finding tmp;
+				size_t j = i;
+				if (perm[i] == i)
+					continue;
+				tmp = r->findings[i];
+				while (perm[j] != i) {
+					size_t k = perm[j];
+					r->findings[j] = r->findings[k];
+					perm[j] = j;
+					j = k;
+				}
+				r->findings[j] = tmp;
+				perm[j] = j;
+			}
+		} else {
+			qsort(r->findings, n, sizeof(*r->findings), cmp_finding);
+		}
+		free(idx);
+	}
 	if (r->nrules > 1)
 		qsort(r->rules, r->nrules, sizeof(*r->rules), cmp_rule);
 	if (r->nfiles > 1)

@@ -32,6 +32,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/diag.h"
+#include "util/hashmap.h"
 
 /* Where docs/rules.md is published: SARIF helpUri must be an absolute URI.
  * Each rule's anchor is its ID in lower case ("#rmp-boot-001"). */
@@ -69,7 +70,6 @@ typedef struct rp_report_rule {
  * in Unicode code points; line 0 means "no position". */
 typedef struct rp_report_finding {
 	const rp_report_rule *rule; /* borrowed */
-	rp_status status;
 	const char *file;           /* as the user gave it; "" when none */
 	uint32_t line, column, end_line, end_column;
 	const char *resource_type;
@@ -77,9 +77,10 @@ typedef struct rp_report_finding {
 	const char *resource_id;
 	const char *message;
 	const char *unknown_reason; /* status unknown: why; else NULL */
-	char fingerprint[17];       /* 16 lower-case hex digits */
-	rp_suppress_kind suppressed;
 	const char *suppress_reason; /* NULL when not suppressed */
+	char fingerprint[17];       /* 16 lower-case hex digits */
+	uint8_t status;             /* rp_status */
+	uint8_t suppressed;         /* rp_suppress_kind */
 } rp_report_finding;
 
 /* What the caller gives rp_report_add(); strings are copied. */
@@ -109,6 +110,7 @@ typedef struct rp_report {
 	size_t nfindings, findings_cap;
 	const char **files;           /* every input file scanned, sorted */
 	size_t nfiles, files_cap;
+	rp_map strings;               /* interned copies in arena (keys = values) */
 	rp_arena **arenas;            /* merged reports' arenas (owned) */
 	size_t narenas, arenas_cap;
 	size_t nresources;            /* resources evaluated (informational) */
@@ -123,8 +125,9 @@ void rp_report_release(rp_report *r);
 int rp_report_add_rule(rp_report *r, const rp_report_rule *rule);
 /* Registers a scanned input file (copied; duplicates ignored). */
 int rp_report_add_file(rp_report *r, const char *file);
-/* Adds a finding (copies strings, computes the fingerprint, registers the
- * rule).  *out (may be NULL) gets the stored finding, valid until the next
+/* Adds a finding (copies strings, interned: a report of thousands of
+ * findings on the same resource keeps one copy of its type, name and ID;
+ * computes the fingerprint, registers the rule).  *out (may be NULL) gets the stored finding, valid until the next
  * add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
 int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out);
 /* Moves everything of src into dst (findings, rules, files, counters; src's

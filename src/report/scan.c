@@ -218,13 +218,13 @@ static size_t skip_string(const char *d, size_t n, size_t i)
  * outside strings and comments and looks at the root object's keys only.
  * "$schema" usually comes first, so most files are decided after a few
  * bytes; the evaluator parses (and validates) templates fully anyway. */
-rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
+static rp_scan_kind classify(const char *data, size_t size, bool *by_schema)
 {
 	size_t i = 0;
 	unsigned depth = 0;
 	bool has_resources = false;
 
-	(void)name;
+	*by_schema = false;
 	if (size >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
 	    (unsigned char)data[2] == 0xBF)
 		i = 3;
@@ -247,6 +247,9 @@ rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
 				if (v >= size || data[v] != '"')
 					return RP_SCAN_OTHER;
 				ve = skip_string(data, size, v);
+				if (ve >= size)
+					return RP_SCAN_OTHER; /* cut off: not decided */
+				*by_schema = true;
 				if (contains_ci(data + v, ve - v, "deploymentTemplate.json"))
 					return RP_SCAN_TEMPLATE;
 				if (contains_ci(data + v, ve - v, "deploymentParameters.json"))
@@ -273,6 +276,48 @@ rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
 		}
 	}
 	return has_resources ? RP_SCAN_TEMPLATE : RP_SCAN_OTHER;
+}
+
+rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
+{
+	bool by_schema;
+
+	(void)name;
+	return classify(data, size, &by_schema);
+}
+
+/* Classifies the file at path from its first RP_SCAN_SNIFF bytes when
+ * "$schema" decides it there, else from the whole file.  -RP_EIO (with a
+ * diagnostic) when it cannot be read. */
+#define RP_SCAN_SNIFF 4096
+static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
+{
+	char *buf = malloc(RP_SCAN_SNIFF);
+	rp_source *src = NULL;
+	bool by_schema = false;
+	size_t n;
+	FILE *fp;
+	int rc = 0;
+
+	if (!buf)
+		return -RP_ENOMEM;
+	fp = fopen(path, "rb");
+	if (!fp) {
+		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: %s", path, strerror(errno));
+		free(buf);
+		return -RP_EIO;
+	}
+	n = fread(buf, 1, RP_SCAN_SNIFF, fp);
+	fclose(fp);
+	*kind = classify(buf, n, &by_schema);
+	if (!by_schema && n == RP_SCAN_SNIFF) {
+		rc = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, diag);
+		if (rc == 0)
+			*kind = classify(src->data, src->size, &by_schema);
+		rp_source_free(src);
+	}
+	free(buf);
+	return rc;
 }
 
 /* ---- the report view of the registry ---- */
@@ -545,7 +590,6 @@ static int render_diags(const rp_diag *d, bool color, bool notes, file_result *f
 
 static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_result *fr)
 {
-	rp_source *src = NULL;
 	rp_deployment *dep = NULL;
 	rp_model *model = NULL;
 	rp_findings fs;
@@ -563,7 +607,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 	if (rc < 0)
 		goto out;
 	fr->inited = true;
-	r = rp_source_load(sf->path, RP_ARM_MAX_TEMPLATE_SIZE, &src, &diag);
+	r = classify_path(sf->path, &kind, &diag);
 	if (r < 0) {
 		if (r == -RP_ENOMEM) {
 			rc = r;
@@ -572,7 +616,6 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 		fr->failed = sf->explicit_arg;
 		goto done;
 	}
-	kind = rp_scan_classify(sf->path, src->data, src->size);
 	if (kind != RP_SCAN_TEMPLATE) {
 		if (sf->explicit_arg) {
 			rp_diag_addc(&diag, RP_DIAG_ERROR, "scan-not-template", NULL, 0, 0,
@@ -584,7 +627,6 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 		}
 		goto done;
 	}
-	src = rp_source_free(src);
 	fr->is_template = true;
 	rc = rp_report_add_file(&fr->rep, sf->path);
 	if (rc < 0)
@@ -679,7 +721,6 @@ out:
 		rp_findings_release(&fs);
 	rp_model_free(model);
 	rp_deployment_free(dep);
-	rp_source_free(src);
 	rp_diag_release(&diag);
 	fr->rc = rc;
 	return rc;
