@@ -16,7 +16,11 @@ struct rp_rule_ctx {
 	const rp_rule_filter *f;
 	const rp_rule *rule;
 	rp_findings *out;
+	const char **ident; /* per object (by index): fingerprint identity */
 };
+
+/* Longest piece of a name expression used in an identity. */
+#define MAX_IDENT_TEXT 256
 
 static const char *const layer_names[RP_LAYER_COUNT_] = { "BOOT", "HOST", "NET", "DATA", "MON", "DEPTH" };
 static const char *const sev_names[RP_SEV_COUNT_] = { "info", "low", "medium", "high", "critical" };
@@ -117,12 +121,64 @@ const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx)
 	return &ctx->f->options;
 }
 
-static const char *obj_key(rp_arena *a, const rp_mobj *o)
+/* Identity of an object for fingerprints: its normalized key; when the
+ * name is unknown, the type and the text of the name expression (stable
+ * across moved lines), with the copy index; inline objects add their path.
+ * Repeated identities (a resource declared twice, conditional
+ * alternatives) get "#2", "#3"... in model order. */
+static const char *base_ident(rp_arena *a, const rp_mobj *o)
 {
+	const rp_value *nv = o->res->name;
+	const char *text = "?";
+	char *c = NULL;
+
 	if (o->key)
 		return o->key;
-	return rp_arena_printf(a, "%s/%s", o->type ? o->type : "?",
-			       o->name ? o->name : (o->path && *o->path ? o->path : "?"));
+	if (nv && nv->span.src && nv->span.len && (size_t)nv->span.off + nv->span.len <= nv->span.src->size) {
+		size_t n = nv->span.len < MAX_IDENT_TEXT ? nv->span.len : MAX_IDENT_TEXT;
+		c = rp_arena_strndup(a, nv->span.src->data + nv->span.off, n);
+		if (!c)
+			return NULL;
+		text = c;
+	} else if (o->res->name && o->res->name->kind == RP_V_STRING) {
+		text = o->res->name->u.s;
+	}
+	if (o->res->copy_index >= 0)
+		return rp_arena_printf(a, "%s/{%s}[%lld]%s%s", o->res->type ? o->res->type : "?", text,
+				       (long long)o->res->copy_index, o->is_inline ? "@" : "",
+				       o->is_inline ? o->path : "");
+	return rp_arena_printf(a, "%s/{%s}%s%s", o->res->type ? o->res->type : "?", text,
+			       o->is_inline ? "@" : "", o->is_inline ? o->path : "");
+}
+
+static int make_idents(const rp_model *m, rp_arena *a, const char ***out)
+{
+	const char **id = rp_arena_calloc(a, m->nobjs ? m->nobjs : 1, sizeof(*id));
+	rp_map seen;
+	size_t i;
+	int rc = 0;
+
+	if (!id)
+		return -RP_ENOMEM;
+	rp_map_init(&seen, true);
+	for (i = 0; i < m->nobjs && rc == 0; i++) {
+		const char *b = base_ident(a, m->objs[i]);
+		void *v = NULL;
+		uintptr_t n;
+		if (!b) {
+			rc = -RP_ENOMEM;
+			break;
+		}
+		n = rp_map_get(&seen, b, strlen(b), &v) ? (uintptr_t)v + 1 : 1;
+		if ((rc = rp_map_put(&seen, b, strlen(b), (void *)n, NULL)) < 0)
+			break;
+		id[i] = n > 1 ? rp_arena_printf(a, "%s#%llu", b, (unsigned long long)n) : b;
+		if (!id[i])
+			rc = -RP_ENOMEM;
+	}
+	rp_map_release(&seen);
+	*out = id;
+	return rc;
 }
 
 int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
@@ -188,7 +244,7 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	fd->unknown_reason = st == RP_STATUS_UNKNOWN
 				     ? rp_arena_strndup(a, unknown_reason, strlen(unknown_reason))
 				     : NULL;
-	key = obj_key(a, obj);
+	key = ctx->ident[obj->index];
 	if (!fd->path || !key || (st == RP_STATUS_UNKNOWN && !fd->unknown_reason))
 		return -RP_ENOMEM;
 	fd->fingerprint_material = rp_arena_printf(a, "%s|%s|%s", ctx->rule->id, key, fd->path);
@@ -277,6 +333,8 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	ctx.m = m;
 	ctx.f = f;
 	ctx.out = out;
+	if ((rc = make_idents(m, out->arena, &ctx.ident)) < 0)
+		return rc;
 	for (r = 0; r < rp_nrules; r++) {
 		const rp_rule *rule = rp_rules[r];
 		if (!rule_selected(rule, f))

@@ -31,11 +31,17 @@ int rp_check_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *p
 			why = w;
 		}
 	}
-	/* Extensions whose parent cannot be known may belong to this VM. */
+	/* Extensions whose parent cannot be known may belong to this VM: they
+	 * matter only if they match or cannot be classified themselves. */
 	for (i = 0; i < nall && !unk && !why; i++) {
 		const rp_mlink *l = rp_mobj_link(all[i], RP_LINK_PARENT);
-		if (l && l->state == RP_LINK_UNKNOWN)
-			why = rp_rule_printf(ctx, "extension whose VM cannot be known: %s", l->why);
+		const char *w;
+		bool relevant = rp_ext_unknown(all[i], &w);
+		for (k = 0; !relevant && pubs[k]; k++)
+			relevant = rp_ext_is(all[i], pubs[k], types[k]);
+		if (relevant && l && l->state == RP_LINK_UNKNOWN)
+			why = rp_rule_printf(ctx, "extension '%s' may belong to this VM, but its VM cannot be known: %s",
+					     rp_model_ext_type(all[i]) ? rp_model_ext_type(all[i]) : "?", l->why);
 	}
 	if (unk || why)
 		return rp_rule_report(ctx, vm, RP_STATUS_UNKNOWN, unk ? unk->body : NULL, "",
