@@ -44,6 +44,7 @@
 #define RP_ARM_MAX_VAR_DEPTH 64u         /* variables/parameters resolving each other */
 #define RP_ARM_MAX_TEMPLATE_SIZE ((size_t)16 << 20) /* bytes of one template file */
 #define RP_ARM_MAX_STEPS 50000000u       /* value nodes evaluated by one evaluation */
+#define RP_ARM_MAX_MEMORY ((size_t)1 << 30) /* bytes of values built by one evaluation */
 
 /* Deployment scope of a template ($schema). */
 typedef enum rp_arm_scope {

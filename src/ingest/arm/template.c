@@ -510,6 +510,10 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 	if (++run->steps > RP_ARM_MAX_STEPS)
 		return arm_error(run, &v->span, "arm-limit",
 				 "evaluation exceeds %u steps (RP_ARM_MAX_STEPS)", RP_ARM_MAX_STEPS);
+	if ((run->steps & 1023u) == 0 && rp_arena_footprint(a) > RP_ARM_MAX_MEMORY)
+		return arm_error(run, &v->span, "arm-limit",
+				 "evaluation needs more than %zu MiB (RP_ARM_MAX_MEMORY)",
+				 RP_ARM_MAX_MEMORY >> 20);
 	switch (v->kind) {
 	case RP_V_STRING:
 		if (v->len > 0 && v->u.s[0] == '[') {
