@@ -342,19 +342,24 @@ static void print_pcrs_text(rp_buf *t, const rp_replay *rep)
 {
 	size_t b, p;
 
-	rp_buf_puts(t, "pcrs:\n");
+	rp_buf_puts(t, "pcrs (replayed, PCRs the log extends):\n");
 	for (b = 0; b < rep->pcrs.nbanks; b++) {
 		const rp_pcr_bank *pb = &rep->pcrs.banks[b];
 		char name[16], hex[2 * RP_TPM_MAX_DIGEST + 1];
 		rp_cli_attest_bank_name(pb->alg, name, sizeof(name));
 		rp_buf_printf(t, "  %s:\n", name);
 		for (p = 0; p < RP_TPM_NUM_PCRS; p++) {
+			if (!(rep->extended & (1u << p)))
+				continue;
 			rp_hex_encode(pb->v[p], pb->size, hex);
 			rp_buf_printf(t, "    %2zu: %s\n", p, hex);
 		}
 	}
 	for (b = 0; b < rep->nunhashable; b++)
 		rp_buf_printf(t, "  0x%04x: not replayed (hash not supported)\n", rep->unhashable[b]);
+	for (b = 0; b < rep->nincomplete; b++)
+		rp_buf_printf(t, "  %s: not replayed (some events lack its digest)\n",
+			      rp_tpm_alg_name(rep->incomplete[b]));
 }
 
 void rp_cli_attest_pcrs_json(rp_jw *w, const rp_pcr_set *s, uint32_t mask)
