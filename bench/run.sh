@@ -13,3 +13,4 @@ echo "== rampart benchmarks ($(uname -m), $(nproc) cores, $(date -u +%Y-%m-%d))"
 "$build/bench/arm/bench-arm" "$RAMPART_SHARED/corpus/arm-quickstart"
 sh "$root/bench/attest/run.sh" "$build"
 "$build/bench/scan/bench-scan" "$RAMPART_SHARED/corpus/arm-quickstart"
+"$build/bench/tfplan/bench-tfplan" 100

@@ -189,6 +189,7 @@ typedef struct tf_ctx {
 	rp_map by_id;            /* lower-case ID -> tf_res (icase map) */
 	rp_map unmapped;         /* type -> first resource, reported once */
 	rp_map by_change;        /* address -> resource_changes element index + 1 */
+	rp_map cfg_index;        /* "<module node>|<address>" -> expressions index + 1 */
 	const char *subscription;
 } tf_ctx;
 

@@ -252,6 +252,39 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 
 /* ------------------------------------------------------- configuration */
 
+/* Member key of object obj through a per-object index (module_calls can
+ * have thousands of members; rp_json_getz is linear). */
+static uint32_t get_indexed(tf_ctx *c, uint32_t obj, const char *key)
+{
+	char *k;
+	void *hit;
+	rp_json_iter it;
+	uint32_t kk, e;
+
+	if (obj == RP_JSON_NONE || !rp_json_is(c->doc, obj, RP_JSON_OBJECT))
+		return RP_JSON_NONE;
+	if (rp_json_count(c->doc, obj) < 16)
+		return get(c, obj, key);
+	k = rp_arena_printf(c->a, "#%u", obj);
+	if (!k)
+		return RP_JSON_NONE;
+	if (!rp_map_get(&c->cfg_index, k, strlen(k), &hit)) {
+		if (rp_map_put(&c->cfg_index, k, strlen(k), (void *)1, NULL) < 0)
+			return RP_JSON_NONE;
+		it = rp_json_iter_begin(c->doc, obj);
+		while (rp_json_iter_next(c->doc, &it, &kk, &e)) {
+			const char *name = rp_json_strz(c->doc, kk);
+			char *mk = name ? rp_arena_printf(c->a, "#%u|%s", obj, name) : NULL;
+			if (!mk || rp_map_put(&c->cfg_index, mk, strlen(mk), (void *)((uintptr_t)e + 1u), NULL) < 0)
+				return RP_JSON_NONE;
+		}
+	}
+	k = rp_arena_printf(c->a, "#%u|%s", obj, key);
+	if (k && rp_map_get(&c->cfg_index, k, strlen(k), &hit))
+		return (uint32_t)((uintptr_t)hit - 1u);
+	return RP_JSON_NONE;
+}
+
 /* "module.a.module.b[0]" -> call names "a", "b"; walks module_calls. */
 static uint32_t cfg_module(tf_ctx *c, const char *modinst)
 {
@@ -270,7 +303,7 @@ static uint32_t cfg_module(tf_ctx *c, const char *modinst)
 		call = rp_arena_strndup(c->a, name, n);
 		if (!call)
 			return RP_JSON_NONE;
-		m = get(c, get(c, get(c, m, "module_calls"), call), "module");
+		m = get(c, get_indexed(c, get(c, m, "module_calls"), call), "module");
 		p = name + n;
 		if (*p == '[') {
 			/* skip the instance key, honouring quoted strings */
@@ -328,20 +361,42 @@ static const char *parent_mod(tf_ctx *c, const char *modinst, const char **call)
 	return rp_arena_strndup(c->a, modinst, (size_t)(last - modinst - 1));
 }
 
+/* Expressions of the configuration resource cfgaddr in the module of
+ * modinst.  Each module's resources are indexed once ("<module node>|<address>"
+ * -> expressions node + 1), so big plans stay linear. */
 static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr)
 {
 	uint32_t mod = cfg_module(c, modinst), res, e, k;
 	rp_json_iter it;
+	char *key;
+	void *hit;
 
-	res = get(c, mod, "resources");
-	if (!rp_json_is(c->doc, res, RP_JSON_ARRAY))
+	if (mod == RP_JSON_NONE)
 		return RP_JSON_NONE;
-	it = rp_json_iter_begin(c->doc, res);
-	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-		uint32_t a = get(c, e, "address");
-		if (a != RP_JSON_NONE && rp_json_str_eq(c->doc, a, cfgaddr, strlen(cfgaddr)))
-			return get(c, e, "expressions");
+	key = rp_arena_printf(c->a, "%u|", mod);
+	if (!key)
+		return RP_JSON_NONE;
+	if (!rp_map_get(&c->cfg_index, key, strlen(key), &hit)) {
+		if (rp_map_put(&c->cfg_index, key, strlen(key), (void *)1, NULL) < 0)
+			return RP_JSON_NONE;
+		res = get(c, mod, "resources");
+		if (rp_json_is(c->doc, res, RP_JSON_ARRAY)) {
+			it = rp_json_iter_begin(c->doc, res);
+			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+				const char *a = strz(c, get(c, e, "address"));
+				uint32_t ex = get(c, e, "expressions");
+				char *rk;
+				if (!a || ex == RP_JSON_NONE)
+					continue;
+				rk = rp_arena_printf(c->a, "%u|%s", mod, a);
+				if (!rk || rp_map_put(&c->cfg_index, rk, strlen(rk), (void *)((uintptr_t)ex + 1u), NULL) < 0)
+					return RP_JSON_NONE;
+			}
+		}
 	}
+	key = rp_arena_printf(c->a, "%u|%s", mod, cfgaddr);
+	if (key && rp_map_get(&c->cfg_index, key, strlen(key), &hit))
+		return (uint32_t)((uintptr_t)hit - 1u);
 	return RP_JSON_NONE;
 }
 
@@ -536,7 +591,7 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 			uint32_t callnode;
 			if (!pm || !call)
 				continue;
-			callnode = get(c, get(c, cfg_module(c, pm), "module_calls"), call);
+			callnode = get_indexed(c, get(c, cfg_module(c, pm), "module_calls"), call);
 			collect(c, r, pm, get(c, get(c, callnode, "expressions"), t.name), expect, list, out,
 				depth + 1);
 		} else if (t.kind == R_MODULE) {
@@ -545,7 +600,7 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 			uint32_t mod;
 			if (!child)
 				continue;
-			mod = get(c, get(c, get(c, cfg_module(c, modinst), "module_calls"), t.name), "module");
+			mod = get(c, get_indexed(c, get(c, cfg_module(c, modinst), "module_calls"), t.name), "module");
 			collect(c, r, child, get(c, get(c, get(c, mod, "outputs"), t.out), "expression"), expect,
 				list, out, depth + 1);
 		}
@@ -1143,6 +1198,7 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	rp_map_init(&c.by_id, true);
 	rp_map_init(&c.unmapped, false);
 	rp_map_init(&c.by_change, false);
+	rp_map_init(&c.cfg_index, false);
 	if (!rp_json_is(doc, root, RP_JSON_OBJECT)) {
 		diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
 			"%s: not a Terraform plan or state (`terraform show -json` prints an object)",
@@ -1229,6 +1285,7 @@ out:
 	rp_map_release(&c.by_id);
 	rp_map_release(&c.unmapped);
 	rp_map_release(&c.by_change);
+	rp_map_release(&c.cfg_index);
 	return rc;
 }
 
