@@ -416,6 +416,47 @@ static void test_unknown_builtin_function(void **state)
 		assert_true(c >= 38);
 	}
 	ev_free(&e);
+	/* wrong arity of a built-in function */
+	eval_str(&e, HEAD "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[length()]`}}}", NULL);
+	assert_true(e.rc < 0);
+	assert_true(e.diag.nerrors > 0);
+	{
+		uint32_t l = 0, c = 0;
+		rp_source_linecol(e.diag.items[0].src, e.diag.items[0].start, &l, &c);
+		assert_int_equal(l, 3);
+		assert_true(c >= 43);
+	}
+	ev_free(&e);
+	/* a type error inside an expression */
+	eval_str(&e, HEAD "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[add('a', 1)]`}}}", NULL);
+	assert_true(e.rc < 0);
+	assert_true(e.diag.nerrors > 0);
+	ev_free(&e);
+}
+
+static void test_parameter_cycle(void **state)
+{
+	ev e;
+
+	(void)state;
+	eval_str(&e, HEAD "`parameters`: {`a`: {`type`: `string`, `defaultValue`: `[parameters('b')]`},\n"
+		 " `b`: {`type`: `string`, `defaultValue`: `[parameters('a')]`}},\n"
+		 "`resources`: []}", NULL);
+	assert_true(e.rc < 0);
+	expect_diag(&e, "arm-cycle", 3, 44, false);
+	ev_free(&e);
+	/* a variable copy with a negative count */
+	eval_str(&e, HEAD "`variables`: {`copy`: [{`name`: `x`, `count`: -1, `input`: 1}]},\n`resources`: []}",
+		 NULL);
+	expect_diag(&e, "arm-copy-count", 2, 47, false);
+	ev_free(&e);
+	/* mutual recursion of user functions */
+	eval_str(&e, HEAD "`functions`: [{`namespace`: `n`, `members`: {\n"
+		 " `f`: {`parameters`: [], `output`: {`type`: `int`, `value`: `[n.g()]`}},\n"
+		 " `g`: {`parameters`: [], `output`: {`type`: `int`, `value`: `[n.f()]`}}}}],\n"
+		 "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f()]`}}}", NULL);
+	expect_diag(&e, "arm-function-cycle", 0, 0, false);
+	ev_free(&e);
 }
 
 static void test_conditions(void **state)
@@ -723,15 +764,21 @@ static void test_params_file_and_keyvault(void **state)
 	assert_true(pw->flags & RP_VF_SECURE);
 	rp_deployment_free(d);
 	rp_diag_release(&diag);
-	/* pairing finds main.parameters.json */
+	/* pairing finds main.parameters.json, else azuredeploy.parameters.json */
 	{
-		char *pp = rp_arm_find_params(path);
+		char *pp = rp_arm_find_params(path), other[300];
 		assert_non_null(pp);
 		assert_non_null(strstr(pp, "main.parameters.json"));
+		snprintf(other, sizeof(other), "%s/azuredeploy.parameters.json", dir);
+		assert_int_equal(rename(pp, other), 0);
 		free(pp);
+		pp = rp_arm_find_params(path);
+		assert_non_null(pp);
+		assert_non_null(strstr(pp, "/azuredeploy.parameters.json"));
+		free(pp);
+		unlink(other);
+		assert_null(rp_arm_find_params(path));
 	}
-	snprintf(path, sizeof(path), "%s/main.parameters.json", dir);
-	unlink(path);
 	snprintf(path, sizeof(path), "%s/main.json", dir);
 	unlink(path);
 	rmdir(dir);
@@ -855,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_variable_copy),
 		cmocka_unit_test(test_user_functions),
 		cmocka_unit_test(test_unknown_builtin_function),
+		cmocka_unit_test(test_parameter_cycle),
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_resource_copy),
 		cmocka_unit_test(test_property_copy),
