@@ -107,6 +107,7 @@ int rp_cmd_rules(rp_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const rp_command *self = rp_command_find("rules");
@@ -118,7 +119,11 @@ int rp_cmd_rules(rp_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			rp_cli_print_command_help(self);
+			return RP_EXIT_OK;
+		}
 		if (c == 'f' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0 ||
 				 strcmp(optarg, "markdown") == 0))
 			format = optarg;

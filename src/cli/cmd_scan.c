@@ -135,6 +135,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		{ "assume", required_argument, NULL, O_ASSUME },
 		{ "show-pass", no_argument, NULL, O_PASS },
 		{ "notes", no_argument, NULL, O_NOTES },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const rp_command *self = rp_command_find("scan");
@@ -162,8 +163,11 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	so.jobs = 1;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:j:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:j:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			rp_cli_print_command_help(self);
+			goto out;
 		case 'f':
 			fmt = rp_report_format_find(optarg);
 			if (!fmt) {

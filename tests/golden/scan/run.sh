@@ -260,6 +260,9 @@ expect_rc 0 "explain" "$bin" explain rmp-data-012
 grep -q "^Fix:" "$tmp/out" && grep -q "docs/rules.md#rmp-data-012" "$tmp/out" && ok || ko "explain output"
 expect_rc 2 "explain unknown" "$bin" explain RMP-NOPE-1
 expect_rc 2 "explain without id" "$bin" explain
+expect_rc 0 "scan --help" "$bin" scan --help
+grep -q "^usage: rampart scan" "$tmp/out" && ok || ko "scan --help output"
+expect_rc 0 "rules --help" "$bin" rules --help
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
