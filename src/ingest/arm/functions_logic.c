@@ -102,7 +102,6 @@ static int logic_arg(rp_arm_fcall *c, size_t i, rp_value **v)
 	if (rc)
 		return rc;
 	if ((*v)->kind != RP_V_BOOL && (*v)->kind != RP_V_UNKNOWN) {
-		c->args = c->args ? c->args : NULL;
 		return rp_arm_fail(c, rp_arm_arg_span(c, i), RP_EINVAL,
 				   "argument %zu must be a boolean, got %s", i + 1,
 				   rp_arm_type_name(*v));
