@@ -573,6 +573,29 @@ static void test_children_depends_existing(void **state)
 	ev_free(&e);
 }
 
+static void test_type_trailing_slash(void **state)
+{
+	ev e;
+
+	(void)state;
+	/* ARM accepts 'Namespace/type/' in resourceId(); so do we (template.c) */
+	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/networkInterfaces`, `apiVersion`: `2023-04-01`, `name`: `nic`,\n"
+		 " `tags`: {`[concat('hidden-link:', resourceId ('Microsoft.Web/sites/', 'app'))]`: `Resource`},\n"
+		 " `properties`: {`ip`: {`id`: `[resourceId ( 'Microsoft.Network/publicIPAddresses/' , 'ip')]`},\n"
+		 "  `s`: `[concat('Microsoft.Network/x/', 'y')]`}}]}",
+		 NULL);
+	expect_ok(&e);
+	assert_string_equal(vstr(rp_value_path(e.d->resources[0].properties, "ip.id")),
+			    "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
+			    "/providers/Microsoft.Network/publicIPAddresses/ip");
+	assert_string_equal(vstr(rp_value_getz(e.d->resources[0].properties, "s")), "Microsoft.Network/x/y");
+	assert_non_null(rp_value_getz(rp_value_getz(e.d->resources[0].body, "tags"),
+				      "hidden-link:/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
+				      "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
+				      "/providers/Microsoft.Web/sites/app"));
+	ev_free(&e);
+}
+
 static void test_extension_scope(void **state)
 {
 	ev e;
@@ -907,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_resource_copy),
 		cmocka_unit_test(test_property_copy),
 		cmocka_unit_test(test_children_depends_existing),
+		cmocka_unit_test(test_type_trailing_slash),
 		cmocka_unit_test(test_extension_scope),
 		cmocka_unit_test(test_lang2),
 		cmocka_unit_test(test_nested_scopes),
