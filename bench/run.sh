@@ -14,3 +14,4 @@ echo "== rampart benchmarks ($(uname -m), $(nproc) cores, $(date -u +%Y-%m-%d))"
 sh "$root/bench/attest/run.sh" "$build"
 "$build/bench/scan/bench-scan" "$RAMPART_SHARED/corpus/arm-quickstart"
 "$build/bench/tfplan/bench-tfplan" 100
+"$build/bench/net/bench-net"

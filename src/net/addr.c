@@ -669,7 +669,9 @@ int rp_net_aset_freeze(rp_arena *a, const rp_net_aset *s, rp_net_aset *out)
 	rp_net_ival *p = NULL;
 
 	if (s->n) {
-		p = rp_arena_calloc(a, s->n, sizeof(*p));
+		if (s->n > SIZE_MAX / sizeof(*p))
+			return -RP_ENOMEM;
+		p = rp_arena_alloc(a, s->n * sizeof(*p));
 		if (!p)
 			return -RP_ENOMEM;
 		memcpy(p, s->v, s->n * sizeof(*p));
@@ -794,7 +796,9 @@ int rp_net_pset_freeze(rp_arena *a, const rp_net_pset *s, rp_net_pset *out)
 	rp_net_pival *p = NULL;
 
 	if (s->n) {
-		p = rp_arena_calloc(a, s->n, sizeof(*p));
+		if (s->n > SIZE_MAX / sizeof(*p))
+			return -RP_ENOMEM;
+		p = rp_arena_alloc(a, s->n * sizeof(*p));
 		if (!p)
 			return -RP_ENOMEM;
 		memcpy(p, s->v, s->n * sizeof(*p));

@@ -52,12 +52,40 @@ struct cached {
 	rp_net_result res;
 };
 
+/* Reusable scratch buffers (large, short-lived arrays: reusing them keeps
+ * malloc from mapping and trimming memory on every evaluation). */
+enum { SC_DB, SC_DY, SC_DP, SC_DS, SC_MB, SC_MC, SC_MS, SC_ML, SC_MK, SC_N };
+
 struct rp_net_engine {
 	rp_arena *arena;
 	rp_map tables;
 	rp_map results;
 	size_t computed, cached;
+	void *scr[SC_N];
+	size_t scrcap[SC_N];
 };
+
+/* Scratch buffer i of at least bytes (contents undefined), or NULL. */
+static void *scratch(rp_net_engine *e, int i, size_t bytes)
+{
+	if (!bytes)
+		bytes = 1;
+	if (bytes > e->scrcap[i]) {
+		size_t cap = e->scrcap[i] ? e->scrcap[i] : 4096;
+		void *p;
+		while (cap < bytes) {
+			if (cap > SIZE_MAX / 2)
+				return NULL;
+			cap *= 2;
+		}
+		p = realloc(e->scr[i], cap);
+		if (!p)
+			return NULL;
+		e->scr[i] = p;
+		e->scrcap[i] = cap;
+	}
+	return e->scr[i];
+}
 
 /* ---- bit helpers ---- */
 
@@ -99,22 +127,104 @@ static size_t lower_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
 	return l;
 }
 
-static void mark(const struct dim *d, uint64_t *bits, size_t W, const rp_net_aset *s, size_t r)
-{
-	size_t i, k;
+struct event {
+	uint32_t rule;
+	int8_t delta;   /* +1 start, -1 end */
+	uint8_t both;   /* 1: yes and poss, 0: poss only */
+};
 
-	for (i = 0; i < s->n; i++) {
-		k = lower_bound(d->bound, d->na, &s->v[i].lo);
-		for (; k < d->na && rp_net_addr_cmp(&d->bound[k], &s->v[i].hi) <= 0; k++)
-			bit_set(bits + k * W, r);
+/* Per-atom bit vectors by one sweep over interval start/end events (a
+ * `*` rule costs two events, not one write per atom). */
+static int sweep_bits(const struct dim *d, size_t nr, size_t W, const rp_net_aset *yes,
+		      const rp_net_aset *maybe, uint64_t *ty, uint64_t *tp)
+{
+	size_t nev = 0, r, i, k, *start = NULL;
+	struct event *ev = NULL;
+	uint32_t *cy = NULL, *cp = NULL;
+	uint64_t *cury = NULL, *curp = NULL;
+	int rc = -RP_ENOMEM;
+
+	for (r = 0; r < nr; r++)
+		nev += 2 * (yes[r].n + maybe[r].n);
+	start = calloc(d->na + 2, sizeof(*start));
+	ev = malloc((nev ? nev : 1) * sizeof(*ev));
+	cy = calloc(nr ? nr : 1, sizeof(*cy));
+	cp = calloc(nr ? nr : 1, sizeof(*cp));
+	cury = calloc(W, sizeof(*cury));
+	curp = calloc(W, sizeof(*curp));
+	if (!start || !ev || !cy || !cp || !cury || !curp)
+		goto out;
+	/* two passes: count events per atom, then place them */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			size_t acc = 0;
+			for (k = 0; k <= d->na; k++) {
+				size_t c = start[k];
+				start[k] = acc;
+				acc += c;
+			}
+			start[d->na + 1] = acc;
+		}
+		for (r = 0; r < nr; r++) {
+			int which;
+			for (which = 0; which < 2; which++) {
+				const rp_net_aset *st = which == 0 ? &yes[r] : &maybe[r];
+				for (i = 0; i < st->n; i++) {
+					size_t k0 = lower_bound(d->bound, d->na, &st->v[i].lo), k1 = d->na;
+					rp_net_addr h = st->v[i].hi;
+					if (rp_net_addr_next(&h))
+						k1 = lower_bound(d->bound, d->na, &h);
+					if (pass == 0) {
+						start[k0]++;
+						start[k1]++;
+					} else {
+						ev[start[k0]++] = (struct event){ (uint32_t)r, 1, (uint8_t)(which == 0) };
+						ev[start[k1]++] = (struct event){ (uint32_t)r, -1, (uint8_t)(which == 0) };
+					}
+				}
+			}
+		}
 	}
+	/* after pass 1, start[k] is the end of atom k's events; atom k's
+	 * events begin where atom k-1's end */
+	for (k = 0, i = 0; k < d->na; k++) {
+		for (; i < start[k]; i++) {
+			const struct event *x = &ev[i];
+			uint64_t bit = UINT64_C(1) << (x->rule & 63);
+			size_t w = x->rule >> 6;
+			if (x->both) {
+				cy[x->rule] = (uint32_t)((int64_t)cy[x->rule] + x->delta);
+				if (cy[x->rule])
+					cury[w] |= bit;
+				else
+					cury[w] &= ~bit;
+			}
+			cp[x->rule] = (uint32_t)((int64_t)cp[x->rule] + x->delta);
+			if (cp[x->rule])
+				curp[w] |= bit;
+			else
+				curp[w] &= ~bit;
+		}
+		memcpy(ty + k * W, cury, W * sizeof(*cury));
+		memcpy(tp + k * W, curp, W * sizeof(*curp));
+	}
+	rc = 0;
+out:
+	free(start);
+	free(ev);
+	free(cy);
+	free(cp);
+	free(cury);
+	free(curp);
+	return rc;
 }
 
 /* Builds a dimension from per-rule (yes, maybe) sets over [min, maxa];
  * rules with yes[r] == NULL are not relevant (all bits 0). */
-static int dim_build(rp_arena *ar, struct dim *d, size_t nr, size_t W, rp_net_aset *yes,
+static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_net_aset *yes,
 		     rp_net_aset *maybe, rp_net_addr maxa)
 {
+	rp_arena *ar = e->arena;
 	size_t nb = 1, r, i, k, hsize;
 	rp_net_addr *b = NULL;
 	uint64_t *ty = NULL, *tp = NULL;
@@ -124,7 +234,7 @@ static int dim_build(rp_arena *ar, struct dim *d, size_t nr, size_t W, rp_net_as
 	memset(d, 0, sizeof(*d));
 	for (r = 0; r < nr; r++)
 		nb += 2 * (yes[r].n + maybe[r].n);
-	b = malloc(nb * sizeof(*b));
+	b = nb <= SIZE_MAX / sizeof(*b) ? scratch(e, SC_DB, nb * sizeof(*b)) : NULL;
 	if (!b)
 		goto out;
 	nb = 0;
@@ -145,22 +255,23 @@ static int dim_build(rp_arena *ar, struct dim *d, size_t nr, size_t W, rp_net_as
 		if (k == 0 || rp_net_addr_cmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
 	d->na = k;
-	d->bound = rp_arena_calloc(ar, k, sizeof(*d->bound));
-	d->sig = rp_arena_calloc(ar, k, sizeof(*d->sig));
-	ty = calloc(k * W, sizeof(*ty));
-	tp = calloc(k * W, sizeof(*tp));
+	d->bound = rp_arena_alloc(ar, k * sizeof(*d->bound));
+	d->sig = rp_arena_alloc(ar, k * sizeof(*d->sig));
+	ty = scratch(e, SC_DY, k * W * sizeof(*ty));
+	tp = scratch(e, SC_DP, k * W * sizeof(*tp));
+	if (ty && tp) {
+		memset(ty, 0, k * W * sizeof(*ty));
+		memset(tp, 0, k * W * sizeof(*tp));
+	}
 	if (!d->bound || !d->sig || !ty || !tp)
 		goto out;
 	memcpy(d->bound, b, k * sizeof(*b));
-	for (r = 0; r < nr; r++) {
-		mark(d, ty, W, &yes[r], r);
-		mark(d, tp, W, &yes[r], r);
-		mark(d, tp, W, &maybe[r], r);
-	}
+	if (sweep_bits(d, nr, W, yes, maybe, ty, tp) < 0)
+		goto out;
 	/* dedupe atoms into signatures */
 	for (hsize = 16; hsize < 2 * k; hsize *= 2)
 		;
-	slot = malloc(hsize * sizeof(*slot));
+	slot = scratch(e, SC_DS, hsize * sizeof(*slot));
 	if (!slot)
 		goto out;
 	memset(slot, 0xFF, hsize * sizeof(*slot));
@@ -196,10 +307,6 @@ static int dim_build(rp_arena *ar, struct dim *d, size_t nr, size_t W, rp_net_as
 	}
 	rc = 0;
 out:
-	free(b);
-	free(ty);
-	free(tp);
-	free(slot);
 	return rc;
 }
 
@@ -269,7 +376,7 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, 
 		if (rc < 0)
 			goto out;
 	}
-	rc = dim_build(e->arena, &t->remote, t->nr, W, ys, ms, rp_net_addr_max());
+	rc = dim_build(e, &t->remote, t->nr, W, ys, ms, rp_net_addr_max());
 	if (rc < 0)
 		goto out;
 	for (pp = 0; pp < 2; pp++) {
@@ -287,7 +394,7 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, 
 				if (rc < 0)
 					goto out;
 			}
-			rc = dim_build(e->arena, side == 0 ? &t->sport[pp] : &t->dport[pp], t->nr, W, ys, ms,
+			rc = dim_build(e, side == 0 ? &t->sport[pp] : &t->dport[pp], t->nr, W, ys, ms,
 				       rp_net_addr_v4(RP_NET_PORT_MAX));
 			if (rc < 0)
 				goto out;
@@ -332,17 +439,86 @@ struct cdim {
 	uint32_t *cls;
 	size_t nc;
 	uint32_t *csig; /* nc x 2 */
+	bool borrowed;  /* arrays are engine scratch */
 };
 
 static void cdim_release(struct cdim *c)
 {
-	free(c->bound);
-	free(c->cls);
-	free(c->csig);
+	if (!c->borrowed) {
+		free(c->bound);
+		free(c->cls);
+		free(c->csig);
+	}
 	memset(c, 0, sizeof(*c));
 }
 
-static int cdim_merge(const struct dim *a, const struct dim *b, struct cdim *out)
+/* Signatures of one table masked by the local bits: rules that cannot
+ * match the local address drop out, so more atoms share a class. */
+struct msig {
+	uint32_t *map; /* table signature -> masked signature */
+	size_t n;
+	uint64_t *yes, *poss; /* n x W */
+};
+
+static void msig_release(struct msig *m)
+{
+	free(m->map);
+	free(m->yes);
+	free(m->poss);
+	memset(m, 0, sizeof(*m));
+}
+
+static int msig_build(const struct dim *d, size_t W, const uint64_t *my, const uint64_t *mp, struct msig *m)
+{
+	size_t hsize, s, w;
+	uint32_t *slot = NULL;
+	int rc = -RP_ENOMEM;
+
+	memset(m, 0, sizeof(*m));
+	for (hsize = 16; hsize < 2 * d->ns; hsize *= 2)
+		;
+	m->map = malloc((d->ns ? d->ns : 1) * sizeof(*m->map));
+	m->yes = malloc((d->ns ? d->ns : 1) * W * sizeof(*m->yes));
+	m->poss = malloc((d->ns ? d->ns : 1) * W * sizeof(*m->poss));
+	slot = malloc(hsize * sizeof(*slot));
+	if (!m->map || !m->yes || !m->poss || !slot)
+		goto out;
+	memset(slot, 0xFF, hsize * sizeof(*slot));
+	for (s = 0; s < d->ns; s++) {
+		uint64_t *y = m->yes + m->n * W, *p = m->poss + m->n * W, h = 3;
+		size_t pos;
+		for (w = 0; w < W; w++) {
+			y[w] = d->yes[s * W + w] & my[w];
+			p[w] = d->poss[s * W + w] & mp[w];
+			h = mix64(mix64(h, y[w]), p[w]);
+		}
+		pos = (size_t)h & (hsize - 1);
+		for (;;) {
+			uint32_t o = slot[pos];
+			if (o == UINT32_MAX) {
+				slot[pos] = (uint32_t)m->n;
+				m->map[s] = (uint32_t)m->n++;
+				break;
+			}
+			if (!memcmp(m->yes + o * W, y, W * sizeof(*y)) && !memcmp(m->poss + o * W, p, W * sizeof(*p))) {
+				m->map[s] = o;
+				break;
+			}
+			pos = (pos + 1) & (hsize - 1);
+		}
+	}
+	rc = 0;
+out:
+	free(slot);
+	if (rc < 0)
+		msig_release(m);
+	return rc;
+}
+
+/* e non-NULL: the arrays live in the engine's scratch (one such cdim at a
+ * time). */
+static int cdim_merge(rp_net_engine *e, const struct dim *a, const struct dim *b, const struct msig *ma,
+		      const struct msig *mb, struct cdim *out)
 {
 	size_t ia = 0, ib = 0, na = a ? a->na : 1, nb = b ? b->na : 1, cap = na + nb, hsize, k = 0;
 	uint32_t *slot = NULL;
@@ -351,18 +527,33 @@ static int cdim_merge(const struct dim *a, const struct dim *b, struct cdim *out
 	int rc = -RP_ENOMEM;
 
 	memset(out, 0, sizeof(*out));
-	out->bound = malloc(cap * sizeof(*out->bound));
-	out->cls = malloc(cap * sizeof(*out->cls));
-	out->csig = malloc(2 * cap * sizeof(*out->csig));
-	for (hsize = 16; hsize < 2 * cap; hsize *= 2)
-		;
-	slot = malloc(hsize * sizeof(*slot));
-	slotkey = malloc(hsize * sizeof(*slotkey));
+	/* at most ns_a x ns_b classes: size the table by that, not by atoms */
+	{
+		size_t bound = (a ? ma->n : 1) * (b ? mb->n : 1);
+		if (bound > cap)
+			bound = cap;
+		for (hsize = 16; hsize < 2 * bound; hsize *= 2)
+			;
+	}
+	if (e) {
+		out->borrowed = true;
+		out->bound = scratch(e, SC_MB, cap * sizeof(*out->bound));
+		out->cls = scratch(e, SC_MC, cap * sizeof(*out->cls));
+		out->csig = scratch(e, SC_MS, 2 * cap * sizeof(*out->csig));
+		slot = scratch(e, SC_ML, hsize * sizeof(*slot));
+		slotkey = scratch(e, SC_MK, hsize * sizeof(*slotkey));
+	} else {
+		out->bound = malloc(cap * sizeof(*out->bound));
+		out->cls = malloc(cap * sizeof(*out->cls));
+		out->csig = malloc(2 * cap * sizeof(*out->csig));
+		slot = malloc(hsize * sizeof(*slot));
+		slotkey = malloc(hsize * sizeof(*slotkey));
+	}
 	if (!out->bound || !out->cls || !out->csig || !slot || !slotkey)
 		goto out;
 	memset(slot, 0xFF, hsize * sizeof(*slot));
 	for (;;) {
-		uint32_t sa = a ? a->sig[ia] : 0, sb = b ? b->sig[ib] : 0;
+		uint32_t sa = a ? ma->map[a->sig[ia]] : 0, sb = b ? mb->map[b->sig[ib]] : 0;
 		uint64_t key = ((uint64_t)sa << 32) | sb;
 		size_t pos = (size_t)mix64(1, key) & (hsize - 1);
 		const rp_net_addr *na_next = a && ia + 1 < na ? &a->bound[ia + 1] : NULL;
@@ -378,9 +569,11 @@ static int cdim_merge(const struct dim *a, const struct dim *b, struct cdim *out
 			out->csig[2 * out->nc + 1] = sb;
 			out->nc++;
 		}
-		out->bound[k] = cur;
-		out->cls[k] = slot[pos];
-		k++;
+		if (k == 0 || out->cls[k - 1] != slot[pos]) { /* coalesce equal neighbours */
+			out->bound[k] = cur;
+			out->cls[k] = slot[pos];
+			k++;
+		}
 		if (!na_next && !nb_next)
 			break;
 		c = !na_next ? 1 : !nb_next ? -1 : rp_net_addr_cmp(na_next, nb_next);
@@ -393,8 +586,10 @@ static int cdim_merge(const struct dim *a, const struct dim *b, struct cdim *out
 	out->na = k;
 	rc = 0;
 out:
-	free(slot);
-	free(slotkey);
+	if (!e) {
+		free(slot);
+		free(slotkey);
+	}
 	if (rc < 0)
 		cdim_release(out);
 	return rc;
@@ -601,55 +796,90 @@ static rp_net_addr atom_end(const struct cdim *d, size_t k, rp_net_addr maxa)
 	return e;
 }
 
+/* The frozen union of the classes' address sets: one pass over the atoms
+ * (classes partition them, so the result comes out sorted). */
+static int union_classes(rp_arena *ar, const struct cdim *rem, uint32_t *mark, uint32_t stamp,
+			 const uint32_t *cls, size_t ncls, rp_net_aset *out)
+{
+	rp_net_aset u = { 0 };
+	rp_net_addr amax = rp_net_addr_max();
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ncls; i++)
+		mark[cls[i]] = stamp;
+	for (i = 0; i < rem->na && rc == 0; i++)
+		if (mark[rem->cls[i]] == stamp)
+			rc = rp_net_aset_add(&u, rem->bound[i], atom_end(rem, i, amax));
+	if (rc == 0)
+		rc = rp_net_aset_freeze(ar, &u, out);
+	rp_net_aset_release(&u);
+	return rc;
+}
+
 static int materialize(rp_net_engine *e, struct table *const t[2], const struct cdim *rem,
 		       const struct cdim sp[2], const struct cdim dp[2], struct gstate *gs,
 		       rp_net_result *res)
 {
-	size_t *cnt = NULL, *off = NULL, i, j, k;
-	uint32_t *lists = NULL;
-	rp_net_aset *sets = NULL;
+	rp_net_aset *csets = NULL, *cfrozen = NULL;
+	uint32_t *lslot = NULL, *mark = NULL, stamp = 0;
+	uint64_t *lhash = NULL;
+	size_t i, k, hsize;
 	rp_net_pset ps = { 0 };
 	rp_net_addr amax = rp_net_addr_max(), pmax = rp_net_addr_v4(RP_NET_PORT_MAX);
-	size_t total = 0;
 	int rc = -RP_ENOMEM;
 
-	cnt = calloc(rem->nc + 1, sizeof(*cnt));
-	off = calloc(rem->nc + 1, sizeof(*off));
-	sets = calloc(gs->ng ? gs->ng : 1, sizeof(*sets));
-	res->pieces = rp_arena_calloc(e->arena, gs->ng ? gs->ng : 1, sizeof(*res->pieces));
-	if (!cnt || !off || !sets || !res->pieces)
+	csets = calloc(rem->nc ? rem->nc : 1, sizeof(*csets));
+	cfrozen = calloc(rem->nc ? rem->nc : 1, sizeof(*cfrozen));
+	for (hsize = 16; hsize < 2 * gs->ng; hsize *= 2)
+		;
+	lslot = malloc(hsize * sizeof(*lslot));
+	lhash = malloc((gs->ng ? gs->ng : 1) * sizeof(*lhash));
+	mark = calloc(rem->nc ? rem->nc : 1, sizeof(*mark));
+	res->pieces = rp_arena_alloc(e->arena, (gs->ng ? gs->ng : 1) * sizeof(*res->pieces));
+	if (!csets || !cfrozen || !lslot || !lhash || !mark || !res->pieces)
 		goto out;
-	for (i = 0; i < gs->ng; i++)
-		for (j = 0; j < gs->g[i].ncls; j++)
-			cnt[gs->g[i].cls[j]]++;
-	for (i = 0; i < rem->nc; i++) {
-		off[i + 1] = off[i] + cnt[i];
-		total += cnt[i];
-	}
-	lists = malloc((total ? total : 1) * sizeof(*lists));
-	if (!lists)
-		goto out;
-	memset(cnt, 0, (rem->nc + 1) * sizeof(*cnt));
-	for (i = 0; i < gs->ng; i++)
-		for (j = 0; j < gs->g[i].ncls; j++) {
-			uint32_t c = gs->g[i].cls[j];
-			lists[off[c] + cnt[c]++] = (uint32_t)i;
-		}
-	for (k = 0; k < rem->na; k++) {
-		uint32_t c = rem->cls[k];
-		rp_net_addr hi = atom_end(rem, k, amax);
-		for (j = off[c]; j < off[c] + cnt[c]; j++)
-			if (rp_net_aset_add(&sets[lists[j]], rem->bound[k], hi) < 0)
-				goto out;
-	}
+	memset(lslot, 0xFF, hsize * sizeof(*lslot));
+	/* every class's address set, in one pass over the atoms */
+	for (k = 0; k < rem->na; k++)
+		if (rp_net_aset_add(&csets[rem->cls[k]], rem->bound[k], atom_end(rem, k, amax)) < 0)
+			goto out;
 	for (i = 0; i < gs->ng; i++) {
 		struct group *g = &gs->g[i];
 		rp_net_piece *pc = &res->pieces[i];
+		size_t pos, w;
 		int s;
 
+		memset(pc, 0, sizeof(*pc));
 		pc->proto = g->p;
-		if (rp_net_aset_freeze(e->arena, &sets[i], &pc->remote) < 0)
-			goto out;
+		/* groups with the same class list share one frozen remote set */
+		if (g->ncls == 1) {
+			uint32_t c = g->cls[0];
+			if (!cfrozen[c].v && rp_net_aset_freeze(e->arena, &csets[c], &cfrozen[c]) < 0)
+				goto out;
+			pc->remote = cfrozen[c];
+		} else {
+			uint64_t h = 11;
+			for (w = 0; w < g->ncls; w++)
+				h = mix64(h, g->cls[w]);
+			lhash[i] = h;
+			pos = (size_t)h & (hsize - 1);
+			for (;;) {
+				uint32_t o = lslot[pos];
+				if (o == UINT32_MAX) {
+					lslot[pos] = (uint32_t)i;
+					if (union_classes(e->arena, rem, mark, ++stamp, g->cls, g->ncls, &pc->remote) < 0)
+						goto out;
+					break;
+				}
+				if (lhash[o] == h && gs->g[o].ncls == g->ncls &&
+				    !memcmp(gs->g[o].cls, g->cls, g->ncls * sizeof(*g->cls))) {
+					pc->remote = res->pieces[o].remote;
+					break;
+				}
+				pos = (pos + 1) & (hsize - 1);
+			}
+		}
 		for (s = 0; s < 2; s++) {
 			ps.n = 0;
 			if (rp_net__portful(g->p)) {
@@ -675,13 +905,14 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 	qsort(res->pieces, res->n, sizeof(*res->pieces), cmp_piece);
 	rc = 0;
 out:
-	if (sets)
-		for (i = 0; i < gs->ng; i++)
-			rp_net_aset_release(&sets[i]);
-	free(sets);
-	free(cnt);
-	free(off);
-	free(lists);
+	if (csets)
+		for (i = 0; i < rem->nc; i++)
+			rp_net_aset_release(&csets[i]);
+	free(csets);
+	free(cfrozen);
+	free(lslot);
+	free(lhash);
+	free(mark);
 	rp_net_pset_release(&ps);
 	return rc;
 }
@@ -692,22 +923,45 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 	struct cdim rem, sp[2], dp[2];
 	struct gstate gs;
 	size_t W = 1, p, c, a, b, h, w, nbmax = 1;
-	uint64_t *buf = NULL, *ob = NULL, *bset = NULL, *keys = NULL;
+	uint64_t *buf = NULL, *ob = NULL, *bset = NULL, *keys = NULL, *mask = NULL;
+	struct msig mrem[2], msp[2][2], mdp[2][2];
 	uint64_t *b0p[2], *b0y[2], *b1p[2], *b1y[2], *b2p[2], *b2y[2], *b3p[2], *b3y[2];
 	int rc = -RP_ENOMEM;
 
 	memset(&rem, 0, sizeof(rem));
+	memset(mrem, 0, sizeof(mrem));
+	memset(msp, 0, sizeof(msp));
+	memset(mdp, 0, sizeof(mdp));
 	memset(sp, 0, sizeof(sp));
 	memset(dp, 0, sizeof(dp));
 	memset(&gs, 0, sizeof(gs));
 	for (h = 0; h < 2; h++)
 		if (t[h] && t[h]->W > W)
 			W = t[h]->W;
-	if (cdim_merge(t[0] ? &t[0]->remote : NULL, t[1] ? &t[1]->remote : NULL, &rem) < 0)
+	mask = calloc(4 * W, sizeof(*mask));
+	if (!mask)
+		goto out;
+	for (h = 0; h < 2; h++) {
+		const struct table *th = t[h];
+		if (!th)
+			continue;
+		if (msig_build(&th->remote, th->W, ly[h], lp[h], &mrem[h]) < 0)
+			goto out;
+		for (p = 0; p < 2; p++) {
+			for (w = 0; w < th->W; w++) {
+				mask[w] = th->pyes[p * th->W + w] & ly[h][w];
+				mask[W + w] = th->pposs[p * th->W + w] & lp[h][w];
+			}
+			if (msig_build(&th->sport[p], th->W, mask, mask + W, &msp[h][p]) < 0 ||
+			    msig_build(&th->dport[p], th->W, mask, mask + W, &mdp[h][p]) < 0)
+				goto out;
+		}
+	}
+	if (cdim_merge(e, t[0] ? &t[0]->remote : NULL, t[1] ? &t[1]->remote : NULL, &mrem[0], &mrem[1], &rem) < 0)
 		goto out;
 	for (p = 0; p < 2; p++) {
-		if (cdim_merge(t[0] ? &t[0]->sport[p] : NULL, t[1] ? &t[1]->sport[p] : NULL, &sp[p]) < 0 ||
-		    cdim_merge(t[0] ? &t[0]->dport[p] : NULL, t[1] ? &t[1]->dport[p] : NULL, &dp[p]) < 0)
+		if (cdim_merge(NULL, t[0] ? &t[0]->sport[p] : NULL, t[1] ? &t[1]->sport[p] : NULL, &msp[0][p], &msp[1][p], &sp[p]) < 0 ||
+		    cdim_merge(NULL, t[0] ? &t[0]->dport[p] : NULL, t[1] ? &t[1]->dport[p] : NULL, &mdp[0][p], &mdp[1][p], &dp[p]) < 0)
 			goto out;
 		if (dp[p].nc > nbmax)
 			nbmax = dp[p].nc;
@@ -748,8 +1002,8 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 				const struct table *th = t[h];
 				if (!th)
 					continue;
-				const uint64_t *rp = th->remote.poss + rem.csig[2 * c + h] * th->W;
-				const uint64_t *ry = th->remote.yes + rem.csig[2 * c + h] * th->W;
+				const uint64_t *rp = mrem[h].poss + rem.csig[2 * c + h] * th->W;
+				const uint64_t *ry = mrem[h].yes + rem.csig[2 * c + h] * th->W;
 				for (w = 0; w < th->W; w++) {
 					b1p[h][w] = b0p[h][w] & rp[w];
 					b1y[h][w] = b0y[h][w] & ry[w];
@@ -762,8 +1016,8 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 					const uint64_t *xp, *xy;
 					if (!th)
 						continue;
-					xp = pf ? th->sport[p].poss + sp[p].csig[2 * a + h] * th->W : th->plposs;
-					xy = pf ? th->sport[p].yes + sp[p].csig[2 * a + h] * th->W : th->plyes;
+					xp = pf ? msp[h][p].poss + sp[p].csig[2 * a + h] * th->W : th->plposs;
+					xy = pf ? msp[h][p].yes + sp[p].csig[2 * a + h] * th->W : th->plyes;
 					for (w = 0; w < th->W; w++) {
 						b2p[h][w] = b1p[h][w] & xp[w];
 						b2y[h][w] = b1y[h][w] & xy[w];
@@ -777,8 +1031,8 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 							continue;
 						}
 						if (pf) {
-							const uint64_t *xp = th->dport[p].poss + dp[p].csig[2 * b + h] * th->W;
-							const uint64_t *xy = th->dport[p].yes + dp[p].csig[2 * b + h] * th->W;
+							const uint64_t *xp = mdp[h][p].poss + dp[p].csig[2 * b + h] * th->W;
+							const uint64_t *xy = mdp[h][p].yes + dp[p].csig[2 * b + h] * th->W;
 							for (w = 0; w < th->W; w++) {
 								b3p[h][w] = b2p[h][w] & xp[w];
 								b3y[h][w] = b2y[h][w] & xy[w];
@@ -816,6 +1070,14 @@ out:
 		cdim_release(&dp[p]);
 	}
 	gs_release(&gs);
+	for (h = 0; h < 2; h++) {
+		msig_release(&mrem[h]);
+		for (p = 0; p < 2; p++) {
+			msig_release(&msp[h][p]);
+			msig_release(&mdp[h][p]);
+		}
+	}
+	free(mask);
 	free(buf);
 	free(ob);
 	free(bset);
@@ -843,8 +1105,12 @@ rp_net_engine *rp_net_engine_new(void)
 
 rp_net_engine *rp_net_engine_free(rp_net_engine *e)
 {
+	int i;
+
 	if (!e)
 		return NULL;
+	for (i = 0; i < SC_N; i++)
+		free(e->scr[i]);
 	rp_map_release(&e->tables);
 	rp_map_release(&e->results);
 	rp_arena_free(e->arena);
@@ -994,5 +1260,112 @@ int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote,
 	}
 	rp_net_aset_release(&tmp);
 	out->nclasses = r->nclasses;
+	return rc;
+}
+
+struct src_iv {
+	rp_net_ival iv;
+	size_t src;
+};
+
+static int cmp_src_iv(const void *pa, const void *pb)
+{
+	const struct src_iv *a = pa, *b = pb;
+
+	return rp_net_addr_cmp(&a->iv.lo, &b->iv.lo);
+}
+
+int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
+			    unsigned verdict_mask, rp_arena *a, rp_net_result *out)
+{
+	struct hit {
+		size_t src;
+		const rp_net_piece *pc;
+		rp_net_aset remote;
+	} *hits = NULL;
+	struct src_iv *sv = NULL;
+	rp_net_aset *tmp = NULL;
+	size_t nsv = 0, nhits = 0, caphits = 0, i, j, k, p;
+	size_t *fill = NULL;
+	int rc = -RP_ENOMEM;
+
+	for (i = 0; i < nsources; i++)
+		nsv += sources[i]->n;
+	sv = malloc((nsv ? nsv : 1) * sizeof(*sv));
+	tmp = calloc(nsources ? nsources : 1, sizeof(*tmp));
+	fill = calloc(nsources ? nsources : 1, sizeof(*fill));
+	if (!sv || !tmp || !fill)
+		goto out;
+	for (i = 0; i < nsources; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].nclasses = r->nclasses;
+	}
+	for (i = k = 0; i < nsources; i++)
+		for (j = 0; j < sources[i]->n; j++) {
+			sv[k].iv = sources[i]->v[j];
+			sv[k++].src = i;
+		}
+	qsort(sv, nsv, sizeof(*sv), cmp_src_iv);
+	for (k = 1; k < nsv; k++)
+		if (rp_net_addr_cmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
+			rc = -RP_EINVAL; /* the sources overlap */
+			goto out;
+		}
+	for (p = 0; p < r->n; p++) {
+		const rp_net_piece *pc = &r->pieces[p];
+		if (!((1u << pc->verdict) & verdict_mask))
+			continue;
+		i = k = 0;
+		while (i < pc->remote.n && k < nsv) {
+			const rp_net_ival *x = &pc->remote.v[i], *y = &sv[k].iv;
+			rp_net_addr lo = rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? x->lo : y->lo;
+			rp_net_addr hi = rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? x->hi : y->hi;
+			if (rp_net_addr_cmp(&lo, &hi) <= 0 && rp_net_aset_add(&tmp[sv[k].src], lo, hi) < 0)
+				goto out;
+			if (rp_net_addr_cmp(&x->hi, &y->hi) < 0)
+				i++;
+			else
+				k++;
+		}
+		for (j = 0; j < nsources; j++) {
+			if (tmp[j].n == 0)
+				continue;
+			if (nhits == caphits) {
+				size_t cap = caphits ? caphits * 2 : 64;
+				struct hit *nh = realloc(hits, cap * sizeof(*nh));
+				if (!nh)
+					goto out;
+				hits = nh;
+				caphits = cap;
+			}
+			hits[nhits].src = j;
+			hits[nhits].pc = pc;
+			if (rp_net_aset_freeze(a, &tmp[j], &hits[nhits].remote) < 0)
+				goto out;
+			nhits++;
+			out[j].n++;
+			tmp[j].n = 0;
+		}
+	}
+	for (j = 0; j < nsources; j++)
+		if (out[j].n) {
+			out[j].pieces = rp_arena_alloc(a, out[j].n * sizeof(*out[j].pieces));
+			if (!out[j].pieces)
+				goto out;
+		}
+	for (i = 0; i < nhits; i++) {
+		rp_net_piece *q = &out[hits[i].src].pieces[fill[hits[i].src]++];
+		*q = *hits[i].pc;
+		q->remote = hits[i].remote;
+	}
+	rc = 0;
+out:
+	if (tmp)
+		for (i = 0; i < nsources; i++)
+			rp_net_aset_release(&tmp[i]);
+	free(tmp);
+	free(sv);
+	free(fill);
+	free(hits);
 	return rc;
 }

@@ -292,6 +292,14 @@ const rp_net_piece *rp_net_result_lookup(const rp_net_result *r, unsigned proto,
 int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote,
 			   unsigned verdict_mask, rp_arena *a, rp_net_result *out);
 
+/* The same as rp_net_result_restrict for many pairwise-disjoint remote sets
+ * at once (Internet and every subnet, for exposures), in one sweep per
+ * piece: out[i] gets the pieces meeting sources[i].  out must hold
+ * nsources results; pieces in arena a.  0, -RP_ENOMEM, or -RP_EINVAL when
+ * two sources overlap. */
+int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
+			    unsigned verdict_mask, rp_arena *a, rp_net_result *out);
+
 /* ---- shadowed rules (RMP-NET-006) ---- */
 
 typedef struct rp_net_shadow {
