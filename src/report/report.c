@@ -223,6 +223,22 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	return 0;
 }
 
+int rp_report_reserve(rp_report *r, size_t n)
+{
+	void *p;
+
+	if (r->nfindings + n <= r->findings_cap)
+		return 0;
+	if (n > SIZE_MAX / sizeof(*r->findings) - r->nfindings)
+		return -RP_ENOMEM;
+	p = realloc(r->findings, (r->nfindings + n) * sizeof(*r->findings));
+	if (!p)
+		return -RP_ENOMEM;
+	r->findings = p;
+	r->findings_cap = r->nfindings + n;
+	return 0;
+}
+
 int rp_report_merge(rp_report *dst, rp_report *src)
 {
 	size_t i;

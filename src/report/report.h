@@ -130,6 +130,9 @@ int rp_report_add_file(rp_report *r, const char *file);
  * computes the fingerprint, registers the rule).  *out (may be NULL) gets the stored finding, valid until the next
  * add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
 int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out);
+/* Makes room for n more findings (one allocation for a known total).
+ * 0 or -RP_ENOMEM. */
+int rp_report_reserve(rp_report *r, size_t n);
 /* Moves everything of src into dst (findings, rules, files, counters; src's
  * arena is kept alive by dst).  src is left empty but must still be
  * released.  0 or -RP_ENOMEM (src unchanged then). */

@@ -767,6 +767,30 @@ static int append_text(char **acc, size_t *len, const char *s)
 	return 0;
 }
 
+/* Adds one file's results to r and its diagnostics to the text. */
+static int merge_one(rp_report *r, file_result *fr, rp_scan_stats *stats, char **diag_text,
+		     size_t *textlen)
+{
+	int rc = 0;
+
+	stats->candidates++;
+	if (!fr->inited)
+		return 0;
+	if (fr->is_template)
+		stats->templates++;
+	if (fr->failed) {
+		stats->failed++;
+		r->nerrors++;
+	}
+	stats->errors += fr->errors;
+	stats->warnings += fr->warnings;
+	r->nresources += fr->resources;
+	rc = rp_report_merge(r, &fr->rep);
+	if (rc == 0 && fr->diag_text)
+		rc = append_text(diag_text, textlen, fr->diag_text);
+	return rc;
+}
+
 int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report *r,
 		char **diag_text, rp_scan_stats *stats)
 {
@@ -797,8 +821,18 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		return -RP_ENOMEM;
 
 	if (jobs <= 1) {
+		/* One job: merge each file as soon as it is done, so only one
+		 * file's intermediate results are alive at a time. */
 		for (i = 0; i < files->n; i++) {
-			rc = scan_file(&files->items[i], o, &sh.results[i]);
+			file_result *fr = &sh.results[i];
+			rc = scan_file(&files->items[i], o, fr);
+			if (rc == 0)
+				rc = merge_one(r, fr, stats, diag_text, &textlen);
+			if (fr->inited)
+				rp_report_release(&fr->rep);
+			fr->inited = false;
+			free(fr->diag_text);
+			fr->diag_text = NULL;
 			if (rc < 0)
 				break;
 			if (o->progress)
@@ -825,27 +859,22 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 			o->progress(o->progress_ctx, files->n, files->n);
 	}
 
-	/* Merge in file order. */
+	/* Merge in file order (with one job, already done file by file). */
+	if (rc == 0 && jobs > 1) {
+		size_t total = 0;
+		for (i = 0; i < files->n; i++)
+			if (sh.results[i].inited)
+				total += sh.results[i].rep.nfindings;
+		rc = rp_report_reserve(r, total);
+	}
 	for (i = 0; i < files->n; i++) {
 		file_result *fr = &sh.results[i];
-		stats->candidates++;
-		if (rc == 0 && fr->inited) {
-			if (fr->is_template)
-				stats->templates++;
-			if (fr->failed) {
-				stats->failed++;
-				r->nerrors++;
-			}
-			stats->errors += fr->errors;
-			stats->warnings += fr->warnings;
-			r->nresources += fr->resources;
-			rc = rp_report_merge(r, &fr->rep);
-			if (rc == 0 && fr->diag_text)
-				rc = append_text(diag_text, &textlen, fr->diag_text);
-		}
+		if (rc == 0 && jobs > 1)
+			rc = merge_one(r, fr, stats, diag_text, &textlen);
 		if (fr->inited)
 			rp_report_release(&fr->rep);
 		free(fr->diag_text);
+		fr->diag_text = NULL;
 	}
 	free(sh.results);
 	return rc;
