@@ -192,8 +192,10 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	const char *key;
 	uint64_t h;
 	int n;
+	bool conditional = false;
 
 	if (st == RP_STATUS_FAIL && obj->res->condition == RP_COND_UNKNOWN) {
+		conditional = true;
 		/* Deployment of the resource itself is unknown: never fail. */
 		st = RP_STATUS_UNKNOWN;
 		unknown_reason = rp_arena_printf(a, "deployed only if its condition holds (%s)",
@@ -219,6 +221,8 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	if (conditional && (msg = rp_arena_printf(a, "if deployed: %s", msg)) == NULL)
+		return -RP_ENOMEM;
 	if (out->count == out->cap) {
 		size_t nc = out->cap ? out->cap * 2 : 64;
 		rp_finding *ni = realloc(out->items, nc * sizeof(*ni));
