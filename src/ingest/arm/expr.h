@@ -39,6 +39,7 @@
 #define RP_ARM_MAX_ITEMS 100000u         /* elements of one produced array/object */
 #define RP_ARM_MAX_ARGS 256u             /* arguments of one call */
 #define RP_ARM_MAX_WORK 20000000u        /* elementary steps per top-level evaluation */
+#define RP_ARM_MAX_VALUE_DEPTH 1000u     /* nesting of a value built by reduce() */
 
 /* Default deployment context (documented in docs/arm-functions.md); the CLI
  * overrides each with --subscription-id, --resource-group, --location,

@@ -114,6 +114,33 @@ RP_ARM_FN(map)
 	return rp_arm_ret(c, rp_value_array(c->a, items, arr->len, c->res), out);
 }
 
+/* Depth of v, walking at most *budget nodes (depth-first, first children
+ * first); stops early once the limit is exceeded.  reduce() is the one
+ * function that can nest values without bound (each step may wrap the
+ * accumulator), and deep values would make later recursive walks
+ * (equality, unknown search, JSON) exhaust the stack. */
+static unsigned value_depth(const rp_value *v, unsigned limit, size_t *budget)
+{
+	unsigned best = 0, d;
+	uint32_t i, n;
+
+	if (!v || (v->kind != RP_V_ARRAY && v->kind != RP_V_OBJECT) || *budget == 0)
+		return 0;
+	(*budget)--;
+	if (limit == 0)
+		return 1;
+	n = v->len;
+	for (i = 0; i < n && *budget > 0; i++) {
+		const rp_value *ch = v->kind == RP_V_ARRAY ? v->u.items[i] : v->u.members[i].val;
+		d = value_depth(ch, limit - 1, budget);
+		if (d > best)
+			best = d;
+		if (best >= limit)
+			break;
+	}
+	return best + 1;
+}
+
 RP_ARM_FN(reduce)
 {
 	const rp_arm_node *lam;
@@ -135,6 +162,13 @@ RP_ARM_FN(reduce)
 			return -RP_ENOMEM;
 		if ((rc = rp_arm_lambda_call(c, lam, vals, 3, &r)))
 			return rc;
+		if (r->kind == RP_V_ARRAY || r->kind == RP_V_OBJECT) {
+			size_t budget = 4 * RP_ARM_MAX_VALUE_DEPTH;
+			if (value_depth(r, RP_ARM_MAX_VALUE_DEPTH, &budget) > RP_ARM_MAX_VALUE_DEPTH)
+				return rp_arm_fail(c, c->at, RP_ELIMIT,
+						   "the accumulated value is nested more than %u levels",
+						   RP_ARM_MAX_VALUE_DEPTH);
+		}
 		acc = r;
 	}
 	*out = acc;
