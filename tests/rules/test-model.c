@@ -393,6 +393,44 @@ static void test_unknown_reference(void **state)
 	rp_diag_release(&diag);
 }
 
+/* Two deployments declaring the same names: references resolve inside
+ * their own deployment, never ambiguously, and nothing is unresolved
+ * beyond what one deployment alone leaves unresolved. */
+static void test_two_deployments(void **state)
+{
+	loaded a, b;
+	rp_model *m = NULL;
+	const rp_deployment *deps[2];
+	rp_diag diag;
+	size_t n, i, own = 0;
+	rp_mobj *const *ipcs;
+
+	(void)state;
+	load(&a, "network.json");
+	load(&b, "network.json");
+	deps[0] = a.d;
+	deps[1] = b.d;
+	rp_diag_init(&diag);
+	assert_int_equal(rp_model_build(deps, 2, &m, &diag), 0);
+	assert_int_equal(m->nobjs, 2 * a.m->nobjs);
+	assert_int_equal(m->nunresolved, 2 * a.m->nunresolved);
+	ipcs = rp_model_objects(m, RP_MK_IPCONFIG, &n);
+	for (i = 0; i < n; i++) {
+		rp_mobj *sub = rp_mobj_target(ipcs[i], RP_LINK_SUBNET);
+		if (!sub)
+			continue;
+		assert_int_equal(sub->res >= a.d->resources && sub->res < a.d->resources + a.d->nresources,
+				 ipcs[i]->res >= a.d->resources &&
+					 ipcs[i]->res < a.d->resources + a.d->nresources);
+		own++;
+	}
+	assert_int_equal(own, 2);
+	rp_model_free(m);
+	rp_diag_release(&diag);
+	unload(&a);
+	unload(&b);
+}
+
 static void test_keys(void **state)
 {
 	rp_arena *a = rp_arena_new();
@@ -632,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_disks_identity),
 		cmocka_unit_test(test_diag_scope),
 		cmocka_unit_test(test_unknown_reference),
+		cmocka_unit_test(test_two_deployments),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_names),
