@@ -11,10 +11,30 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Values nested deeper than this are written as {"$truncated": ...}: the
+ * JSON writer's own limit is RP_JW_MAX_DEPTH and the document adds a few
+ * levels around each value. */
+#define ARM_WRITE_MAX_DEPTH (RP_JW_MAX_DEPTH - 16)
+
+static void write_value_d(rp_jw *w, const rp_value *v, int depth);
+
 static void write_value(rp_jw *w, const rp_value *v)
+{
+	write_value_d(w, v, w->depth);
+}
+
+static void write_value_d(rp_jw *w, const rp_value *v, int depth)
 {
 	uint32_t i;
 
+	if (depth >= ARM_WRITE_MAX_DEPTH && v &&
+	    (v->kind == RP_V_ARRAY || v->kind == RP_V_OBJECT)) {
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "$truncated");
+		rp_jw_string(w, "value nested too deeply to print");
+		rp_jw_object_end(w);
+		return;
+	}
 	if (v && (v->flags & RP_VF_SECURE) && v->kind != RP_V_UNKNOWN) {
 		rp_jw_object_begin(w);
 		rp_jw_key(w, "$secure");
@@ -29,14 +49,14 @@ static void write_value(rp_jw *w, const rp_value *v)
 	if (v->kind == RP_V_ARRAY) {
 		rp_jw_array_begin(w);
 		for (i = 0; i < v->len; i++)
-			write_value(w, v->u.items[i]);
+			write_value_d(w, v->u.items[i], depth + 1);
 		rp_jw_array_end(w);
 		return;
 	}
 	rp_jw_object_begin(w);
 	for (i = 0; i < v->len; i++) {
 		rp_jw_keyn(w, v->u.members[i].key, v->u.members[i].keylen);
-		write_value(w, v->u.members[i].val);
+		write_value_d(w, v->u.members[i].val, depth + 1);
 	}
 	rp_jw_object_end(w);
 }
