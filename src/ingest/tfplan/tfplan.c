@@ -131,6 +131,24 @@ static rp_value *unknown_at(tf_ctx *c, const tf_res *r, rp_span sp, const mpath 
 	return v;
 }
 
+/* Object / array values that adopt an arena array the caller filled
+ * (rp_value_object / rp_value_array would copy it: big plans hold every
+ * value, so the copy doubles their memory). */
+static rp_value *adopt(rp_arena *a, rp_vkind kind, void *arr, uint32_t n, rp_span sp)
+{
+	rp_value *v = rp_value_null(a, sp);
+
+	if (!v)
+		return NULL;
+	v->kind = (uint8_t)kind;
+	v->len = n;
+	if (kind == RP_V_OBJECT)
+		v->u.members = arr;
+	else
+		v->u.items = arr;
+	return v;
+}
+
 /* Merges the value at val with its after_unknown (unk) and sensitive (sens)
  * markers.  Returns NULL on allocation failure; *err set for limits. */
 static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, uint32_t sens,
@@ -155,7 +173,7 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 
 		if (rp_json_is(c->doc, unk, RP_JSON_OBJECT))
 			extra = rp_json_count(c->doc, unk);
-		m = rp_arena_calloc(c->a, (size_t)n + extra + 1, sizeof(*m));
+		m = rp_arena_alloc(c->a, ((size_t)n + extra + 1) * sizeof(*m));
 		if (!m)
 			return NULL;
 		it = rp_json_iter_begin(c->doc, val);
@@ -205,14 +223,14 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 				idx++;
 			}
 		}
-		v = rp_value_object(c->a, m, idx, span_of(c, val));
+		v = adopt(c->a, RP_V_OBJECT, m, idx, span_of(c, val));
 	} else if (rp_json_is(c->doc, val, RP_JSON_ARRAY)) {
 		uint32_t n = rp_json_count(c->doc, val), un = 0, i;
 		rp_value **items;
 
 		if (rp_json_is(c->doc, unk, RP_JSON_ARRAY))
 			un = rp_json_count(c->doc, unk);
-		items = rp_arena_calloc(c->a, (size_t)(n > un ? n : un) + 1, sizeof(*items));
+		items = rp_arena_alloc(c->a, ((size_t)(n > un ? n : un) + 1) * sizeof(*items));
 		if (!items)
 			return NULL;
 		it = rp_json_iter_begin(c->doc, val);
@@ -239,7 +257,7 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 				return NULL;
 			idx++;
 		}
-		v = rp_value_array(c->a, items, idx, span_of(c, val));
+		v = adopt(c->a, RP_V_ARRAY, items, idx, span_of(c, val));
 	} else if (val != RP_JSON_NONE) {
 		v = rp_value_from_json(c->a, c->doc, val);
 	} else {

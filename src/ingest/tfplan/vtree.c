@@ -141,6 +141,22 @@ int rp_vt_set(rp_arena *a, vt_node *obj, const char *path, rp_value *v)
 	return rp_vt_put(a, parent, dot, strlen(dot), leaf);
 }
 
+/* A value adopting the filled arena array arr (no copy). */
+static rp_value *adopt(rp_arena *a, rp_vkind kind, void *arr, uint32_t n, rp_span sp)
+{
+	rp_value *v = rp_value_null(a, sp);
+
+	if (!v)
+		return NULL;
+	v->kind = (uint8_t)kind;
+	v->len = n;
+	if (kind == RP_V_OBJECT)
+		v->u.members = arr;
+	else
+		v->u.items = arr;
+	return v;
+}
+
 static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
 {
 	const vt_node *c;
@@ -160,7 +176,7 @@ static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
 				return NULL;
 			i++;
 		}
-		return rp_value_array(a, items, i, n->span);
+		return adopt(a, RP_V_ARRAY, items, (uint32_t)i, n->span);
 	} else {
 		rp_member *m = rp_arena_alloc(a, (n->n ? n->n : 1) * sizeof(*m));
 		if (!m)
@@ -174,7 +190,7 @@ static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
 				return NULL;
 			i++;
 		}
-		return rp_value_object(a, m, i, n->span);
+		return adopt(a, RP_V_OBJECT, m, (uint32_t)i, n->span);
 	}
 }
 
