@@ -280,7 +280,7 @@ static int cb_user_function(rp_arm_env *env, const char *ns, size_t nsn, const c
 	e2.lambda = NULL;
 	fn->state = ARM_ACTIVE;
 	r = arm_eval_tree_env(&e2, body, true, out);
-	fn->state = ARM_TODO;
+	fn->state = ARM_PENDING;
 	env->work = e2.work;
 	if (r < 0)
 		return r;

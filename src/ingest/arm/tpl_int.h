@@ -19,7 +19,7 @@
 #include "util/hashmap.h"
 
 /* Resolution state of a lazily evaluated parameter / variable / function. */
-enum { ARM_TODO = 0, ARM_ACTIVE = 1, ARM_DONE = 2 };
+enum { ARM_PENDING = 0, ARM_ACTIVE = 1, ARM_DONE = 2 };
 
 #define ARM_MAX_COPY_STACK 16u  /* nested copy loops visible at once */
 
