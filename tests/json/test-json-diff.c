@@ -37,6 +37,7 @@
 
 #include <jansson.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
