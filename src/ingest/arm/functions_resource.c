@@ -273,6 +273,10 @@ static int append_typed(rp_arm_fcall *c, rp_buf *b, size_t t)
 
 	if (rc)
 		return rc;
+	/* ARM accepts a trailing slash on the type ('Microsoft.Network/publicIPAddresses/',
+	 * used by hundreds of quickstart templates) */
+	while (tn > 0 && type[tn - 1] == '/')
+		tn--;
 	for (i = t + 1; i < c->nargs; i++) {
 		const char *s;
 		size_t n, k;
