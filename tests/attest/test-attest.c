@@ -697,10 +697,6 @@ static void test_policy_parse_errors(void **state)
 	}
 }
 
-typedef struct evalres {
-	rp_verdict v;
-} evalres;
-
 static void eval(parsed *lp, rp_policy *pol, rp_verdict *v)
 {
 	rp_attest_input in;
