@@ -44,6 +44,7 @@ int rp_report_init(rp_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	rp_map_init(&r->strings, false);
+	rp_map_init(&r->file_set, false);
 	r->arena = rp_arena_new();
 	return r->arena ? 0 : -RP_ENOMEM;
 }
@@ -53,6 +54,7 @@ void rp_report_release(rp_report *r)
 	size_t i;
 
 	rp_map_release(&r->strings);
+	rp_map_release(&r->file_set);
 	for (i = 0; i < r->narenas; i++)
 		rp_arena_free(r->arenas[i]);
 	free(r->arenas);
@@ -100,19 +102,22 @@ int rp_report_add_rule(rp_report *r, const rp_report_rule *rule)
 
 int rp_report_add_file(rp_report *r, const char *file)
 {
-	size_t i;
+	size_t n = strlen(file);
 	char *copy;
+	void *v;
 	int rc;
 
-	for (i = 0; i < r->nfiles; i++)
-		if (strcmp(r->files[i], file) == 0)
-			return 0;
+	if (rp_map_get(&r->file_set, file, n, &v))
+		return 0;
 	rc = grow((void **)&r->files, &r->files_cap, r->nfiles, sizeof(*r->files));
 	if (rc < 0)
 		return rc;
-	copy = rp_arena_strndup(r->arena, file, strlen(file));
+	copy = rp_arena_strndup(r->arena, file, n);
 	if (!copy)
 		return -RP_ENOMEM;
+	rc = rp_map_put(&r->file_set, copy, n, copy, NULL);
+	if (rc < 0)
+		return rc;
 	r->files[r->nfiles++] = copy;
 	r->sorted = false;
 	return 0;

@@ -111,6 +111,7 @@ typedef struct rp_report {
 	const char **files;           /* every input file scanned, sorted */
 	size_t nfiles, files_cap;
 	rp_map strings;               /* interned copies in arena (keys = values) */
+	rp_map file_set;              /* files[] by name, for O(1) duplicate checks */
 	rp_arena **arenas;            /* merged reports' arenas (owned) */
 	size_t narenas, arenas_cap;
 	size_t nresources;            /* resources evaluated (informational) */
