@@ -370,14 +370,15 @@ static bool kind_ok(const rp_mobj *o, const rp_mkind *want, size_t nwant)
 	return false;
 }
 
-/* Resolves a reference text. Prefers an object of the same deployment.
- * *ambiguous set when several candidates remain. */
+/* Resolves a reference text (see the rule at the end).  *ambiguous set
+ * when only other deployments declare it, more than one of them. */
 static rp_mobj *lookup(const rp_model *m, const model_index *ix, const char *text, size_t dep,
 		       const rp_mkind *want, size_t nwant, bool *ambiguous)
 {
 	rp_arena *a = m->arena;
-	mobj_full *c, *best = NULL;
-	size_t ncand = 0;
+	mobj_full *c, *first = NULL, *last = NULL, *last_same = NULL;
+	size_t nsame = 0;
+	bool several_deps = false;
 	void *v;
 
 	*ambiguous = false;
@@ -390,9 +391,15 @@ static rp_mobj *lookup(const rp_model *m, const model_index *ix, const char *tex
 		for (c = v; c; c = c->next_same_key) {
 			if (!kind_ok(&c->pub, want, nwant))
 				continue;
-			if (!best || (best->dep != dep && c->dep == dep))
-				best = c;
-			ncand++;
+			if (!first)
+				first = c;
+			if (c->dep == dep) {
+				last_same = c;
+				nsame++;
+			}
+			if (c->dep != first->dep)
+				several_deps = true;
+			last = c;
 		}
 	} else {
 		/* Plain name: try each wanted type. */
@@ -413,31 +420,29 @@ static rp_mobj *lookup(const rp_model *m, const model_index *ix, const char *tex
 			if (!lk || !rp_map_get(&ix->by_name, lk, strlen(lk), &v))
 				continue;
 			for (c = v; c; c = c->next_same_name) {
-				if (!best || (best->dep != dep && c->dep == dep))
-					best = c;
-				ncand++;
-			}
+				if (!first)
+					first = c;
+				if (c->dep == dep) {
+					last_same = c;
+					nsame++;
+				}
+				if (c->dep != first->dep)
+					several_deps = true;
+				last = c;
+				}
 		}
 	}
-	if (best && ncand > 1) {
-		/* Several candidates: unique within the referring deployment? */
-		size_t same = 0;
-		void *head = NULL;
-		if (strchr(text, '/')) {
-			const char *key = rp_model_key_from_id(a, text);
-			if (key && rp_map_get(&ix->by_key, key, strlen(key), &head))
-				for (c = head; c; c = c->next_same_key)
-					if (kind_ok(&c->pub, want, nwant) && c->dep == dep)
-						same++;
-		} else {
-			same = best->dep == dep ? 1 : 2; /* by-name chains: trust deployment preference */
-		}
-		if (same != 1) {
-			*ambiguous = true;
-			return NULL;
-		}
-	}
-	return best ? &best->pub : NULL;
+	/* The same ID declared more than once in one deployment is one Azure
+	 * resource, deployed last by its last declaration: take that one,
+	 * preferring the referring deployment.  Candidates only in several
+	 * other deployments are ambiguous. */
+	if (nsame)
+		return &last_same->pub;
+	if (last && !several_deps)
+		return &last->pub;
+	if (last)
+		*ambiguous = true;
+	return NULL;
 }
 
 rp_mobj *rp_model_find(const rp_model *m, const char *ref, const char *type)
@@ -1030,10 +1035,11 @@ int rp_model_build(const rp_deployment *const *deps, size_t ndeps, rp_model **ou
 	/* Per-kind lists. */
 	for (i = 0; i < m->nobjs; i++) {
 		rp_mobj *o = m->objs[i];
-		size_t cap = m->nby_kind[o->kind];
-		/* grow by doubling using count as capacity marker */
-		if ((cap & (cap - 1)) == 0) {
-			size_t nc = cap ? cap * 2 : 4;
+		size_t cnt = m->nby_kind[o->kind];
+		/* Capacity is the next power of two >= count: grow when count is 0
+		 * or a power of two. */
+		if ((cnt & (cnt - 1)) == 0) {
+			size_t nc = cnt ? cnt * 2 : 1;
 			rp_mobj **na = realloc(m->by_kind[o->kind], nc * sizeof(*na));
 			if (!na) {
 				rc = -RP_ENOMEM;

@@ -21,7 +21,11 @@
  * Links are typed edges (rp_mlink) from an object to another, resolved by
  * resource ID (ASCII case-insensitive; "/subscriptions/.../providers/NS/t/n"
  * strings as resourceId() yields them, with or without the subscription and
- * resource group) or by plain name for the expected type.  A reference that
+ * resource group) or by plain name for the expected type.  The same ID
+ * declared several times in one deployment is one Azure resource: the last
+ * declaration (deployed last) is the target, one in the referring
+ * deployment preferred; candidates only in several other deployments are
+ * ambiguous (unresolved).  A reference that
  * names no object in the model is kept as UNRESOLVED with its text and a
  * note in the diagnostics sink (code "model-unresolved-ref"); a reference
  * whose value is UNKNOWN stays UNKNOWN with the value's reason.  Nothing is

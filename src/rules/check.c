@@ -98,19 +98,6 @@ const char *rp_prop_default_note(rp_rule_ctx *ctx, const rp_prop *p)
 	return rp_rule_printf(ctx, " (absent; %s)", p->def->note);
 }
 
-int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_prop *p,
-		   const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return rp_rule_report(ctx, o, st, p->anchor, p->path,
-			      st == RP_STATUS_UNKNOWN ? rp_prop_why(p) : NULL, "%s", buf);
-}
-
 bool rp_ext_is(const rp_mobj *ext, const char *publisher, const char *type)
 {
 	const char *p = rp_model_ext_publisher(ext), *t = rp_model_ext_type(ext);

@@ -383,3 +383,25 @@ const char *rp_vm_path(rp_rule_ctx *ctx, const rp_mobj *vm, const char *rel)
 			      vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.",
 			      rel);
 }
+
+int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_prop *p,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -RP_EINTERNAL;
+	msg = rp_arena_alloc(ctx->out->arena, (size_t)n + 1);
+	if (!msg)
+		return -RP_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return rp_rule_report(ctx, o, st, p->anchor, p->path,
+			      st == RP_STATUS_UNKNOWN ? rp_prop_why(p) : NULL, "%s", msg);
+}

@@ -431,6 +431,26 @@ static void test_two_deployments(void **state)
 	unload(&b);
 }
 
+/* A VNet declared twice (redeployed with DNS servers): one Azure
+ * resource; references go to the last declaration, not "ambiguous". */
+static void test_redeclared(void **state)
+{
+	loaded l;
+	size_t n;
+	rp_mobj *const *subs;
+	rp_mobj *ipc;
+
+	(void)state;
+	load(&l, "redeclared.json");
+	subs = rp_model_objects(l.m, RP_MK_SUBNET, &n);
+	assert_int_equal(n, 2);
+	ipc = find(l.m, RP_MK_IPCONFIG, "nic1/ipc");
+	assert_ptr_equal(rp_mobj_target(ipc, RP_LINK_SUBNET), subs[1]);
+	assert_ptr_equal(rp_mobj_target(subs[1], RP_LINK_NSG), find(l.m, RP_MK_NSG, "nsg1"));
+	assert_int_equal(l.m->nunresolved, 0);
+	unload(&l);
+}
+
 static void test_keys(void **state)
 {
 	rp_arena *a = rp_arena_new();
@@ -671,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_diag_scope),
 		cmocka_unit_test(test_unknown_reference),
 		cmocka_unit_test(test_two_deployments),
+		cmocka_unit_test(test_redeclared),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_names),
