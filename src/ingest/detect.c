@@ -4,6 +4,8 @@
  * planned_values, values), ARM REST list envelopes and Resource Graph
  * results. */
 #include "ingest/detect.h"
+#include "ingest/export/export.h"
+#include "ingest/tfplan/tfplan.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -138,6 +140,48 @@ int rp_ingest_detect_source(rp_source *src, rp_input_kind *kind, rp_diag *diag)
 	}
 out:
 	rp_json_doc_free(doc);
+	return rc;
+}
+
+int rp_ingest_load_file(const char *path, rp_input_kind forced, rp_input_kind *kind,
+			rp_deployment **out, rp_diag *diag)
+{
+	rp_source *src = NULL;
+	rp_deployment *dep = NULL;
+	int rc;
+
+	*out = NULL;
+	*kind = forced;
+	rc = rp_source_load(path, 0, &src, diag);
+	if (rc < 0)
+		goto out;
+	dep = rp_deployment_new();
+	if (!dep) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
+	if (*kind == RP_INPUT_UNKNOWN) {
+		rc = rp_ingest_detect_source(src, kind, diag);
+		if (rc < 0) {
+			/* the diagnostics point into src: the deployment keeps it */
+			rc = rp_deployment_own_source(dep, src) < 0 ? -RP_ENOMEM : rc;
+			src = NULL;
+			goto out;
+		}
+	}
+	if (*kind == RP_INPUT_TFPLAN)
+		rc = rp_tfplan_load(src, dep, diag);
+	else if (*kind == RP_INPUT_EXPORT)
+		rc = rp_export_load(src, dep, diag);
+	else
+		goto out; /* ARM: evaluated by the caller */
+	src = NULL;   /* owned by dep now */
+out:
+	rp_source_free(src);
+	if (dep && (dep->nsources > 0 || dep->nresources > 0))
+		*out = dep;
+	else
+		rp_deployment_free(dep);
 	return rc;
 }
 

@@ -21,6 +21,7 @@
 #ifndef RP_INGEST_DETECT_H
 #define RP_INGEST_DETECT_H
 
+#include "ingest/resource.h"
 #include "json/json.h"
 #include "util/diag.h"
 #include "util/source.h"
@@ -43,6 +44,18 @@ int rp_ingest_detect(rp_json_doc *doc, rp_input_kind *kind, const char **why);
  * and returns -RP_EUNSUPPORTED; JSON errors return the parser's code with
  * its diagnostic.  src is borrowed. */
 int rp_ingest_detect_source(rp_source *src, rp_input_kind *kind, rp_diag *diag);
+
+/* For the scan driver: reads path, detects its kind (unless forced is not
+ * RP_INPUT_UNKNOWN) and, for Terraform and exports, loads it: *out is a
+ * deployment the caller frees with rp_deployment_free() (print diag
+ * first: diagnostics point into its sources).  For ARM templates and
+ * parameters files *kind is set, *out stays NULL and 0 is returned: the
+ * caller evaluates them with src/ingest/arm.  Unknown input: an error
+ * naming the file and -RP_EUNSUPPORTED.  Other errors as the loaders.  On
+ * error *out may still hold a deployment owning the file the diagnostics
+ * point into: print diag, then free it. */
+int rp_ingest_load_file(const char *path, rp_input_kind forced, rp_input_kind *kind,
+			rp_deployment **out, rp_diag *diag);
 
 /* "arm", "tfplan", "export" (also "terraform", "params") -> kind;
  * 0 or -RP_EINVAL. */

@@ -265,6 +265,46 @@ static void test_detect(void **state)
 	assert_string_equal(rp_input_kind_name(RP_INPUT_EXPORT), "export");
 }
 
+static void test_load_file(void **state)
+{
+	rp_diag diag;
+	rp_deployment *d = NULL;
+	rp_input_kind k;
+	char path[4096];
+
+	(void)state;
+	rp_diag_init(&diag);
+	snprintf(path, sizeof(path), "%s", tt_source("tests/export/cases/az-nsg-list.json"));
+	assert_int_equal(rp_ingest_load_file(path, RP_INPUT_UNKNOWN, &k, &d, &diag), 0);
+	assert_int_equal(k, RP_INPUT_EXPORT);
+	assert_non_null(d);
+	assert_int_equal(d->nresources, 1);
+	d = rp_deployment_free(d);
+	snprintf(path, sizeof(path), "%s", tt_source("tests/tfplan/cases/state.json"));
+	assert_int_equal(rp_ingest_load_file(path, RP_INPUT_UNKNOWN, &k, &d, &diag), 0);
+	assert_int_equal(k, RP_INPUT_TFPLAN);
+	assert_int_equal(d->nresources, 2);
+	d = rp_deployment_free(d);
+	snprintf(path, sizeof(path), "%s", tt_source("tests/parity/deploy.arm.json"));
+	assert_int_equal(rp_ingest_load_file(path, RP_INPUT_UNKNOWN, &k, &d, &diag), 0);
+	assert_int_equal(k, RP_INPUT_ARM);
+	assert_null(d);
+	/* forced kind: an export read as a plan fails with a diagnostic */
+	snprintf(path, sizeof(path), "%s", tt_source("tests/export/cases/az-nsg-list.json"));
+	assert_int_equal(rp_ingest_load_file(path, RP_INPUT_TFPLAN, &k, &d, &diag), -RP_EPARSE);
+	assert_non_null(d);
+	assert_true(diag.nerrors == 1);
+	rp_diag_release(&diag);
+	d = rp_deployment_free(d);
+	/* unknown JSON: an error naming the file */
+	rp_diag_init(&diag);
+	snprintf(path, sizeof(path), "%s", tt_source("meson_options.txt"));
+	assert_true(rp_ingest_load_file(path, RP_INPUT_UNKNOWN, &k, &d, &diag) < 0);
+	assert_true(diag.nerrors >= 1);
+	rp_diag_release(&diag);
+	rp_deployment_free(d);
+}
+
 static void test_bad_export(void **state)
 {
 	rp_diag diag;
@@ -299,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_rest_value),
 		cmocka_unit_test(test_graph_data),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_bad_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
