@@ -239,7 +239,7 @@ static void eval_hop(const rp_net_nsg *nsg, const rp_net_chain *c, const rp_net_
 {
 	size_t i, first = SIZE_MAX, definite = SIZE_MAX, ffl = SIZE_MAX;
 	unsigned acc = 0;
-	bool partial = false, first_partial = false;
+	bool first_partial = false;
 
 	if (!nsg) {
 		memset(out, 0, sizeof(*out));
@@ -255,7 +255,6 @@ static void eval_hop(const rp_net_nsg *nsg, const rp_net_chain *c, const rp_net_
 			first = i;
 			first_partial = part && m == RP_NET_MAYBE;
 		}
-		partial = partial || part;
 		acc |= rp_net__acc_bits(nsg->ordered[f->dir][i]);
 		if (m == RP_NET_YES) {
 			definite = i;
@@ -273,7 +272,6 @@ static void eval_hop(const rp_net_nsg *nsg, const rp_net_chain *c, const rp_net_
 	rp_net__make_hop(nsg, f->dir, f->proto, first, definite, ffl, acc, out);
 	if (out->verdict == RP_NET_UNKNOWN && first_partial && !nsg->ordered[f->dir][first]->unknown)
 		out->reason = "the rule matches only part of the given port range";
-	(void)partial;
 }
 
 int rp_net_flow_eval(const rp_net_chain *c, const rp_net_flow *f, rp_net_decision *out)

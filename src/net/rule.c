@@ -242,7 +242,7 @@ static int parse_side(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_dia
 	const rp_value *vn = rp_value_getz(props, many);
 	const rp_value *va = rp_value_getz(props, asgs);
 	term_vec tv = { 0 };
-	size_t ntags = 0, nasg = 0, i, nfields;
+	size_t ntags = 0, i, nfields;
 	int rc = 0;
 
 	out->span = rs;
@@ -319,7 +319,6 @@ static int parse_side(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_dia
 			t.kind = RP_NET_T_ASG;
 			t.name = id->u.s;
 			t.span = id->span;
-			nasg++;
 			rc = push_term(a, &tv, t);
 		}
 	}
