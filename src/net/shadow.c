@@ -240,6 +240,8 @@ static bool walk(struct walk *w, int level, bool portful, const uint64_t *m)
 		w->covers[k / 64] |= UINT64_C(1) << (k % 64);
 		return true;
 	}
+	if (level >= ND) /* unreachable: last <= ND; tells the optimiser so */
+		return false;
 	for (k = 0; k < w->d[level].na; k++) {
 		any = false;
 		for (i = 0; i < w->W; i++) {
