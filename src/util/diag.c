@@ -121,6 +121,32 @@ int rp_diag_addc(rp_diag *d, rp_diag_level level, const char *code, rp_source *s
  * cut around the column so the caret stays visible. */
 #define DIAG_LINE_WINDOW 160
 
+/* Characters the excerpt shows for p[0..n): a valid UTF-8 sequence is one,
+ * every byte of an invalid one is one ('?'), as print_excerpt writes them. */
+static size_t shown_width(const unsigned char *p, size_t n)
+{
+	size_t i = 0, w = 0;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+		} else {
+			size_t end = i, ok;
+			while (end < n && p[end] >= 0x80)
+				end++;
+			ok = rp_utf8_check(p + i, end - i);
+			if (ok == 0) {
+				i++;
+			} else {
+				w += rp_utf8_count(p + i, ok) - 1;
+				i += ok;
+			}
+		}
+		w++;
+	}
+	return w;
+}
+
 static void print_excerpt(FILE *fp, rp_source *src, size_t start, size_t end, bool color)
 {
 	uint32_t line, col, i;
@@ -147,13 +173,28 @@ static void print_excerpt(FILE *fp, rp_source *src, size_t start, size_t end, bo
 		fputs("...", fp);
 	for (size_t k = from; k < to; k++) {
 		unsigned char c = p[k];
+		if (c >= 0x80) {
+			/* Copy valid UTF-8 sequences; show each invalid byte as '?'
+			 * so hostile input cannot put raw bytes on a terminal. */
+			size_t run = k, ok;
+			while (run < to && p[run] >= 0x80)
+				run++;
+			ok = rp_utf8_check(p + k, run - k);
+			if (ok == 0) {
+				fputc('?', fp);
+				continue;
+			}
+			fwrite(p + k, 1, ok, fp);
+			k += ok - 1;
+			continue;
+		}
 		fputc(c == '\t' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c, fp);
 	}
 	if (to < lstart + llen)
 		fputs("...", fp);
 	fputc('\n', fp);
-	caret_from = rp_utf8_count(p + from, start - from);
-	width = end > start && end <= to ? rp_utf8_count(p + start, end - start) : 1;
+	caret_from = shown_width(p + from, start - from);
+	width = end > start && end <= to ? shown_width(p + start, end - start) : 1;
 	if (width == 0)
 		width = 1;
 	fputs(" ", fp);

@@ -199,6 +199,34 @@ static void test_diag_print(void **state)
 	rp_source_free(s);
 }
 
+/* Regression: invalid UTF-8 in a source line reached the terminal raw. */
+static void test_diag_excerpt_invalid_utf8(void **state)
+{
+	static const char text[] = "[\"\xC3\xA9\xFF\xFEx\", tru]";
+	rp_source *s = NULL;
+	rp_diag d;
+	char out[512];
+	FILE *fp;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(rp_source_from_memory("u.json", text, sizeof text - 1, &s), 0);
+	rp_diag_init(&d);
+	rp_diag_add(&d, RP_DIAG_ERROR, s, 10, 13, "bad");
+	fp = fmemopen(out, sizeof out, "w");
+	assert_non_null(fp);
+	rp_diag_print(fp, &d, false);
+	n = (size_t)ftell(fp);
+	fclose(fp);
+	out[n < sizeof out ? n : sizeof out - 1] = '\0';
+	/* \xFF\xFE shown as "??", the caret under "tru" counts them as two */
+	assert_non_null(strstr(out, " [\"\xC3\xA9??x\", tru]\n"));
+	assert_non_null(strstr(out, "\n          ^~~\n"));
+	assert_null(strchr(out, '\xFF'));
+	rp_diag_release(&d);
+	rp_source_free(s);
+}
+
 static void test_diag_limit(void **state)
 {
 	rp_diag d;
@@ -224,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_source_lines),
 		cmocka_unit_test(test_source_load_refuses),
 		cmocka_unit_test(test_diag_print),
+		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
