@@ -221,6 +221,8 @@ struct rp_arm_node {
 	const char *text;      /* STRING: value; CALL/PROP: name */
 	size_t n;
 	const char *ns;        /* CALL: user-function namespace, or NULL */
+	const struct rp_arm_fdef *fdef; /* CALL without ns: the table row resolved at
+					 * parse time, or NULL (unknown name) */
 	size_t nsn;
 	int64_t ival;
 	bool safe;             /* PROP/INDEX with '.?' / '[?' (null-safe, languageVersion 2) */

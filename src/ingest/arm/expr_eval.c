@@ -671,7 +671,7 @@ static int eval_call(rp_arm_ev *ev, const rp_arm_node *nd, rp_value **out)
 	c.node = nd;
 	c.nargs = nd->nargs;
 	if (!nd->ns) {
-		f = rp_arm_fdef_find(nd->text, nd->n);
+		f = nd->fdef;
 		if (!f)
 			return eval_fail(ev, nd, RP_EINVAL, "unknown function '%.*s'",
 					 (int)(nd->n > 80 ? 80 : nd->n), nd->text);

@@ -325,6 +325,8 @@ static int parse_primary(parser *p, rp_arm_node **out)
 				return p->err;
 			nd->text = lx->s + start;
 			nd->n = len;
+			/* resolved once here; the evaluator reports unknown names */
+			nd->fdef = rp_arm_fdef_find(nd->text, nd->n);
 			if (parse_args(p, nd))
 				return p->err;
 			*out = nd;
@@ -465,7 +467,8 @@ int rp_arm_parse_mapped(rp_arena *a, rp_diag *diag, const char *s, size_t n,
 	p.diag = diag;
 	p.map = map;
 	*root = NULL;
-	if (rp_arm_u16_len(s, n) > RP_ARM_MAX_EXPR_LEN)
+	/* UTF-16 units <= UTF-8 bytes: count units only when the bytes exceed the limit */
+	if (n > RP_ARM_MAX_EXPR_LEN && rp_arm_u16_len(s, n) > RP_ARM_MAX_EXPR_LEN)
 		return perr(&p, 0, 1, RP_ELIMIT,
 			    "expression longer than %u characters (Azure's limit)",
 			    RP_ARM_MAX_EXPR_LEN);

@@ -56,7 +56,7 @@ static int compare(rp_arm_fcall *c, int *cmp)
 #define CMP_FN(fname, expr)                          \
 	RP_ARM_FN(fname)                             \
 	{                                            \
-		int cmp, rc = compare(c, &cmp);      \
+		int cmp = 0, rc = compare(c, &cmp);  \
 		if (rc)                              \
 			return rc;                   \
 		return rp_arm_ret_bool(c, (expr), out); \

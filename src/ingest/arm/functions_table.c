@@ -9,7 +9,9 @@
 #include "ingest/arm/expr_internal.h"
 #include "util/str.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <threads.h>
 
 #define V RP_ARM_VARIADIC
 #define P RP_ARM_PURE
@@ -142,23 +144,67 @@ static const rp_arm_fdef TABLE[] = {
 
 #define NTABLE (sizeof(TABLE) / sizeof(TABLE[0]))
 
+/* Case-insensitive hash index over TABLE (open addressing, power-of-two
+ * size > 2 * NTABLE), built once per process (call_once) so a lookup is a
+ * hash of the name plus, on average, one comparison. */
+#define HSIZE 512u
+
+static uint16_t HASH[HSIZE];  /* TABLE index + 1; 0 = empty */
+static uint8_t HLEN[NTABLE];  /* strlen of each name */
+static once_flag HONCE = ONCE_FLAG_INIT;
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+static void build_index(void)
+{
+	size_t i;
+
+	_Static_assert(HSIZE > 2 * NTABLE, "hash index too small");
+	for (i = 0; i < NTABLE; i++) {
+		size_t tn = strlen(TABLE[i].info.name);
+		uint32_t h;
+		HLEN[i] = (uint8_t)tn;
+		if (TABLE[i].flags & RP_ARM_F_PREFIX)
+			continue;
+		h = name_hash(TABLE[i].info.name, tn) & (HSIZE - 1);
+		while (HASH[h])
+			h = (h + 1) & (HSIZE - 1);
+		HASH[h] = (uint16_t)(i + 1);
+	}
+}
+
 const rp_arm_fdef *rp_arm_fdef_find(const char *name, size_t n)
 {
+	uint32_t h;
 	size_t i;
 
 	if (!name)
 		return NULL;
-	for (i = 0; i < NTABLE; i++) {
-		const char *t = TABLE[i].info.name;
-		size_t tn = strlen(t);
-		if (TABLE[i].flags & RP_ARM_F_PREFIX) {
-			if (n > 4 && rp_str_ieq(name, "list", 4))
-				return &TABLE[i];
-			continue;
-		}
-		if (tn == n && rp_str_ieq(t, name, n))
+	call_once(&HONCE, build_index);
+	h = name_hash(name, n) & (HSIZE - 1);
+	while (HASH[h]) {
+		i = HASH[h] - 1u;
+		if (HLEN[i] == n && rp_str_ieq(TABLE[i].info.name, name, n))
 			return &TABLE[i];
+		h = (h + 1) & (HSIZE - 1);
 	}
+	/* listKeys, listSecrets, ...: the list* row */
+	if (n > 4 && rp_str_ieq(name, "list", 4))
+		for (i = 0; i < NTABLE; i++)
+			if (TABLE[i].flags & RP_ARM_F_PREFIX)
+				return &TABLE[i];
 	return NULL;
 }
 
