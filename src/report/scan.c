@@ -3,6 +3,7 @@
 #include "report/scan.h"
 #include "report/internal.h"
 #include "ingest/arm/arm.h"
+#include "ingest/detect.h"
 #include "model/model.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -320,6 +321,29 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 	return rc;
 }
 
+/* Sets *kind to what a non-template JSON file is (Terraform plan or state,
+ * live export, or unknown), without reporting anything: files met while
+ * walking a directory that are neither are skipped silently. */
+static int probe_other_input(const char *path, rp_input_kind *kind)
+{
+	rp_source *src = NULL;
+	rp_json_doc *doc = NULL;
+	int r;
+
+	*kind = RP_INPUT_UNKNOWN;
+	r = rp_source_load(path, 0, &src, NULL);
+	if (r < 0)
+		goto out;
+	r = rp_json_parse(src, RP_JSON_EXTENDED, &doc, NULL);
+	if (r < 0)
+		goto out;
+	r = rp_ingest_detect(doc, kind, NULL);
+out:
+	rp_json_doc_free(doc);
+	rp_source_free(src);
+	return r == -RP_ENOMEM ? r : 0;
+}
+
 /* ---- the report view of the registry ---- */
 
 #define RP_SCAN_MAX_RULES 512
@@ -616,13 +640,39 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 		fr->failed = sf->explicit_arg;
 		goto done;
 	}
+	if (kind == RP_SCAN_OTHER) {
+		/* Not a template: maybe a Terraform plan or a live export, which
+		 * go through their own ingesters into the same model. */
+		rp_input_kind ik = RP_INPUT_UNKNOWN;
+		r = probe_other_input(sf->path, &ik);
+		if (r == -RP_ENOMEM) {
+			rc = r;
+			goto out;
+		}
+		if (ik == RP_INPUT_TFPLAN || ik == RP_INPUT_EXPORT) {
+			fr->is_template = true;
+			rc = rp_report_add_file(&fr->rep, sf->path);
+			if (rc < 0)
+				goto out;
+			r = rp_ingest_load_file(sf->path, ik, &ik, &dep, &diag);
+			if (r < 0) {
+				if (r == -RP_ENOMEM) {
+					rc = r;
+					goto out;
+				}
+				fr->failed = true;
+				goto done;
+			}
+			goto loaded;
+		}
+	}
 	if (kind != RP_SCAN_TEMPLATE) {
 		if (sf->explicit_arg) {
 			rp_diag_addc(&diag, RP_DIAG_ERROR, "scan-not-template", NULL, 0, 0,
-				     "%s: not an ARM template (%s)", sf->path,
+				     "%s: not an ARM template, Terraform plan or export (%s)", sf->path,
 				     kind == RP_SCAN_PARAMETERS ? "a parameters file: pass it with --params"
 				     : kind == RP_SCAN_INVALID ? "not valid JSON"
-							       : "no deploymentTemplate $schema or resources");
+							       : "no deploymentTemplate $schema or resources, no format_version, no resource list");
 			fr->failed = true;
 		}
 		goto done;
@@ -647,6 +697,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 		fr->failed = true;
 		goto done;
 	}
+loaded:
 	r = rp_model_build((const rp_deployment *const *)&dep, 1, &model, &diag);
 	if (r < 0) {
 		if (r == -RP_ENOMEM) {
