@@ -30,6 +30,15 @@ void rp_prop_get(const rp_mobj *o, const char *path, rp_prop *out)
 			out->anchor = cur;
 			return;
 		}
+		if (cur->kind != RP_V_OBJECT && cur->kind != RP_V_NULL) {
+			/* A string, number or array where the schema has an
+			 * object: ARM would reject the resource.  Not "absent"
+			 * (that would apply a default: a guess); unknown. */
+			out->unknown = "a property on the path is not an object, as the resource "
+				       "schema requires (Azure Resource Manager rejects it)";
+			out->anchor = cur;
+			return;
+		}
 		next = rp_value_get(cur, p, n);
 		if (!next) {
 			cur = NULL;

@@ -81,8 +81,6 @@ KNOWN = {
     ("StorageAccountDisablePublicAccess", "PASSED.json", "default"): "checkov-ignores-default",
     ("StorageAccountDefaultNetworkAccessDeny", "storageAccountDefaultNetworkAccessDeny-FAILED2.json", "*"):
         "invalid-template",
-    ("StorageAccountDefaultNetworkAccessDeny", "storageAccountDefaultNetworkAccessDeny-UNKNOWN.json", "*"):
-        "rampart-bug",
     ("KeyVaultEnablesPurgeProtection", "fail1.json", "*"): "invalid-template",
     ("KeyVaultEnablesPurgeProtection", "fail2.json", "*"): "invalid-template",
     ("KeyVaultEnablesPurgeProtection", "pass.json", "*"): "invalid-template",
