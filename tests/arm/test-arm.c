@@ -573,6 +573,42 @@ static void test_children_depends_existing(void **state)
 	ev_free(&e);
 }
 
+static void test_if_unknown_condition_branch_error(void **state)
+{
+	ev e;
+	rp_value *v;
+
+	(void)state;
+	/* safekit-cluster-farm/-mirror: if(<unknown>, variables('a'),
+	 * variables('undefined')): the failing branch may never be taken, so the
+	 * value is UNKNOWN and there is no error.  A variable that fails inside
+	 * such a branch is not cached, so its own evaluation still reports. */
+	eval_str(&e, HEAD
+		 "`parameters`: {`lb`: {`type`: `string`}},\n"
+		 "`variables`: {`a`: [1],\n"
+		 " `pick`: `[if(equals(parameters('lb'), 'x'), variables('a'), variables('nope'))]`},\n"
+		 "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `n`,\n"
+		 " `properties`: {`p`: `[variables('pick')]`}}]}",
+		 NULL);
+	expect_ok(&e);
+	v = rp_value_getz(e.d->resources[0].properties, "p");
+	assert_non_null(v);
+	assert_int_equal(v->kind, RP_V_UNKNOWN);
+	assert_non_null(strstr(v->u.reason, "false branch fails"));
+	ev_free(&e);
+
+	eval_str(&e, HEAD
+		 "`parameters`: {`lb`: {`type`: `string`}},\n"
+		 "`variables`: {`bad`: `[variables('nope')]`,\n"
+		 " `pick`: `[if(equals(parameters('lb'), 'x'), 1, variables('bad'))]`},\n"
+		 "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `n`,\n"
+		 " `properties`: {`p`: `[variables('pick')]`, `q`: `[variables('bad')]`}}]}",
+		 NULL);
+	assert_true(e.rc < 0);
+	expect_diag(&e, "arm-undefined-variable", 0, 0, false);
+	ev_free(&e);
+}
+
 static void test_type_trailing_slash(void **state)
 {
 	ev e;
@@ -931,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_property_copy),
 		cmocka_unit_test(test_children_depends_existing),
 		cmocka_unit_test(test_type_trailing_slash),
+		cmocka_unit_test(test_if_unknown_condition_branch_error),
 		cmocka_unit_test(test_extension_scope),
 		cmocka_unit_test(test_lang2),
 		cmocka_unit_test(test_nested_scopes),

@@ -11,10 +11,12 @@
  * and overflow is an error (RP_ERANGE), as is division by zero.
  */
 #include "ingest/arm/expr_internal.h"
+#include "util/diag.h"
 #include "util/str.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- comparison ---- */
@@ -182,9 +184,48 @@ RP_ARM_FN(bool)
 	return rp_arm_type_error(c, 0, "a string, integer or boolean");
 }
 
+/* Evaluates branch i of if() under an unknown condition with the
+ * diagnostics diverted: on success they are passed on to the real sink; on
+ * an evaluation error (not a resource limit) *failed is set, the first
+ * error message is kept in msg and 0 is returned (ARM would never evaluate
+ * the branch if the condition selects the other one). */
+static int if_branch(rp_arm_fcall *c, size_t i, rp_value **v, bool *failed, char *msg,
+		     size_t msgsz)
+{
+	rp_diag *real = c->env->diag, tmp;
+	size_t k;
+	int rc;
+
+	*failed = false;
+	rp_diag_init(&tmp);
+	c->env->diag = &tmp;
+	rc = rp_arm_raw_arg(c, i, v);
+	c->env->diag = real;
+	if (rc && rc != -RP_ENOMEM && rc != -RP_ELIMIT && rc != -RP_EINTERNAL) {
+		*failed = true;
+		snprintf(msg, msgsz, "an evaluation error");
+		for (k = 0; k < tmp.count; k++)
+			if (tmp.items[k].level == RP_DIAG_ERROR && tmp.items[k].message) {
+				snprintf(msg, msgsz, "%s", tmp.items[k].message);
+				break;
+			}
+		rc = 0;
+	} else if (real) {
+		for (k = 0; k < tmp.count; k++) {
+			const rp_diag_item *it = &tmp.items[k];
+			rp_diag_addc(real, it->level, it->code, it->src, it->start, it->end, "%s",
+				     it->message ? it->message : "");
+		}
+	}
+	rp_diag_release(&tmp);
+	return rc;
+}
+
 RP_ARM_FN(if)
 {
-	rp_value *cond, *a, *b;
+	rp_value *cond, *a = NULL, *b = NULL;
+	bool fa, fb;
+	char ma[256], mb[256];
 	int rc = rp_arm_raw_arg(c, 0, &cond);
 
 	if (rc)
@@ -196,11 +237,17 @@ RP_ARM_FN(if)
 	if (cond->kind != RP_V_UNKNOWN)
 		return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
 				   "the condition must be a boolean, got %s", rp_arm_type_name(cond));
-	rc = rp_arm_raw_arg(c, 1, &a);
+	/* Unknown condition: both branches are evaluated, but an error in one
+	 * of them is not an error of the template (that branch may never be
+	 * taken): the result is UNKNOWN, with the failure in the reason. */
+	rc = if_branch(c, 1, &a, &fa, ma, sizeof(ma));
 	if (!rc)
-		rc = rp_arm_raw_arg(c, 2, &b);
+		rc = if_branch(c, 2, &b, &fb, mb, sizeof(mb));
 	if (rc)
 		return rc;
+	if (fa || fb)
+		return rp_arm_ret_unknown(c, out, "condition unknown (%s) and the %s branch fails: %s",
+					  cond->u.reason, fa ? "true" : "false", fa ? ma : mb);
 	if (!rp_value_has_unknown(a) && !rp_value_has_unknown(b) && rp_value_equal(a, b) &&
 	    a->kind == b->kind) {
 		*out = a;

@@ -134,7 +134,38 @@ static arm_func *func_find(arm_frame *f, const char *qn, size_t n)
 
 static int var_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value **out);
 
-static int cb_parameter(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
+/* if() with an unknown condition evaluates both branches with env->diag
+ * diverted (functions_logic.c): a failure there is not a template error.
+ * The callbacks below therefore report through env->diag while they run,
+ * and a failure under a diverted sink does not stick in run->err. */
+typedef struct arm_divert {
+	rp_diag *diag;
+	int err;
+	bool on;
+} arm_divert;
+
+static void divert_enter(arm_run *run, const rp_arm_env *env, arm_divert *dv)
+{
+	dv->diag = run->diag;
+	dv->err = run->err;
+	dv->on = env->diag != run->diag;
+	run->diag = env->diag;
+	if (dv->on)
+		run->diverted++;
+}
+
+static int divert_leave(arm_run *run, const arm_divert *dv, int r)
+{
+	run->diag = dv->diag;
+	if (dv->on) {
+		run->diverted--;
+		if (r < 0 && r != -RP_ENOMEM && r != -RP_ELIMIT)
+			run->err = dv->err;
+	}
+	return r;
+}
+
+static int cb_parameter_in(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
 {
 	arm_ectx *ec = env->ud;
 
@@ -156,7 +187,17 @@ static int cb_parameter(rp_arm_env *env, const char *name, size_t n, rp_span at,
 	return arm_param_get(ec->f->scope, name, n, at, out);
 }
 
-static int cb_variable(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
+static int cb_parameter(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
+{
+	arm_ectx *ec = env->ud;
+	arm_run *run = ec->f->run;
+	arm_divert dv;
+
+	divert_enter(run, env, &dv);
+	return divert_leave(run, &dv, cb_parameter_in(env, name, n, at, out));
+}
+
+static int cb_variable_in(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
 {
 	arm_ectx *ec = env->ud;
 
@@ -165,6 +206,16 @@ static int cb_variable(rp_arm_env *env, const char *name, size_t n, rp_span at, 
 				 "variables() cannot be used in user-defined function '%s'",
 				 ec->fn->qname);
 	return var_get(ec->f->scope, name, n, at, out);
+}
+
+static int cb_variable(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
+{
+	arm_ectx *ec = env->ud;
+	arm_run *run = ec->f->run;
+	arm_divert dv;
+
+	divert_enter(run, env, &dv);
+	return divert_leave(run, &dv, cb_variable_in(env, name, n, at, out));
 }
 
 static int cb_copy_index(rp_arm_env *env, const char *loop, size_t n, rp_span at, int64_t *out)
@@ -221,7 +272,7 @@ static int check_output_type(arm_run *run, const char *what, const rp_value *typ
 			 rp_arm_type_name(v));
 }
 
-static int cb_user_function(rp_arm_env *env, const char *ns, size_t nsn, const char *name,
+static int cb_user_function_in(rp_arm_env *env, const char *ns, size_t nsn, const char *name,
 			    size_t nn, rp_value **args, size_t nargs, rp_span at, rp_value **out)
 {
 	arm_ectx *ec = env->ud, sub;
@@ -286,6 +337,18 @@ static int cb_user_function(rp_arm_env *env, const char *ns, size_t nsn, const c
 		return r;
 	return check_output_type(f->run, rp_arena_printf(f->run->a, "output of '%s'", fn->qname),
 				 rp_value_getz(outdecl, "type"), *out, at);
+}
+
+static int cb_user_function(rp_arm_env *env, const char *ns, size_t nsn, const char *name,
+			    size_t nn, rp_value **args, size_t nargs, rp_span at, rp_value **out)
+{
+	arm_ectx *ec = env->ud;
+	arm_run *run = ec->f->run;
+	arm_divert dv;
+
+	divert_enter(run, env, &dv);
+	return divert_leave(run, &dv,
+			    cb_user_function_in(env, ns, nsn, name, nn, args, nargs, at, out));
 }
 
 static int cb_deployment(rp_arm_env *env, rp_span at, rp_value **out)
@@ -900,6 +963,13 @@ static int var_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_valu
 	memcpy(f->copies, saved_copies, sizeof(saved_copies));
 	arm_chain_pop(f);
 	v->state = ARM_DONE;
+	if (r < 0 && f->run->diverted) {
+		/* failed inside a diverted if() branch: not cached, so a real use
+		 * later evaluates (and reports) it again */
+		v->state = ARM_PENDING;
+		v->value = NULL;
+		return r;
+	}
 	if (r < 0) {
 		v->value = rp_value_unknown(f->run->a, at, "variable '%s' could not be evaluated",
 					    v->name);

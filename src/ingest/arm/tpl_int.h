@@ -99,7 +99,8 @@ typedef struct arm_enum_param {
 struct arm_run {
 	rp_deployment *d;
 	rp_arena *a;             /* d->arena */
-	rp_diag *diag;
+	rp_diag *diag;           /* current sink (diverted inside if() branches) */
+	unsigned diverted;       /* > 0 while the sink is diverted */
 	const rp_arm_options *opts;
 	char *root;              /* realpath of the root (malloc'd), or NULL for memory-only */
 	rp_arm_context ctx;      /* top-level context (strings borrowed from opts/defaults) */
