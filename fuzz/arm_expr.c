@@ -28,13 +28,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                      \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
+#define CHECK(cond)                                                                           \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
 			fprintf(stderr, "fuzz-arm_expr: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                                \
-			abort();                                                          \
-		}                                                                         \
+				__LINE__);                                                    \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 static int cb_param(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out)
@@ -115,11 +115,8 @@ static void check_value(const rp_value *v, unsigned depth)
 		for (i = 0; i < v->len; i++)
 			check_value(v->u.members[i].val, depth + 1);
 		break;
-	case RP_V_UNKNOWN:
-		CHECK(v->u.reason != NULL);
-		break;
-	default:
-		break;
+	case RP_V_UNKNOWN: CHECK(v->u.reason != NULL); break;
+	default: break;
 	}
 }
 

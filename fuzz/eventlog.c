@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t seq;
 		const char *why;
 		rp_buf b = RP_BUF_INIT;
-		if (rp_evlog_replay(log, &o, rep, &d) == 0 && rp_policy_generate(log, rep, &b) == 0) {
+		if (rp_evlog_replay(log, &o, rep, &d) == 0 &&
+		    rp_policy_generate(log, rep, &b) == 0) {
 			rp_source *ps = NULL;
 			rp_policy *pol = NULL;
 			if (b.data && rp_source_from_memory("policy", b.data, b.len, &ps) == 0 &&

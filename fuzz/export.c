@@ -20,13 +20,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
+#define CHECK(cond)                                                                         \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
 			fprintf(stderr, "fuzz-export: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                                 \
-			abort();                                                           \
-		}                                                                          \
+				__LINE__);                                                  \
+			abort();                                                            \
+		}                                                                           \
 	} while (0)
 
 static void check_spans(const rp_value *v, size_t size, int depth)
@@ -72,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (j = i + 1; j < dep->nresources; j++) {
 				const rp_value *x = r->id, *y = dep->resources[j].id;
 				if (x->kind == RP_V_STRING && y->kind == RP_V_STRING)
-					CHECK(!(x->len == y->len && rp_str_ieq(x->u.s, y->u.s, x->len)));
+					CHECK(!(x->len == y->len &&
+						rp_str_ieq(x->u.s, y->u.s, x->len)));
 			}
 		}
 	}

@@ -24,13 +24,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                  \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
+#define CHECK(cond)                                                                       \
+	do {                                                                              \
+		if (!(cond)) {                                                            \
 			fprintf(stderr, "fuzz-json: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                            \
-			abort();                                                      \
-		}                                                                     \
+				__LINE__);                                                \
+			abort();                                                          \
+		}                                                                         \
 	} while (0)
 
 /* Largest object whose lookups and duplicates are brute-forced. */
@@ -151,8 +151,7 @@ static void check_tape(rp_json_doc *d, size_t size)
 			}
 			break;
 		}
-		default:
-			CHECK(0);
+		default: CHECK(0);
 		}
 	}
 	for (i = 0; i < d->ndups; i++) {
@@ -244,7 +243,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(re == 0);
 		CHECK(ext->ext_mask == 0 && ext->nuses == 0);
 		CHECK(strict->nnodes == ext->nnodes);
-		CHECK(memcmp(strict->nodes, ext->nodes, strict->nnodes * sizeof(rp_json_node)) == 0);
+		CHECK(memcmp(strict->nodes, ext->nodes, strict->nnodes * sizeof(rp_json_node)) ==
+		      0);
 	}
 	if (ext) {
 		for (uint32_t k = 0; k < ext->nuses; k++)

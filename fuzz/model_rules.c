@@ -22,13 +22,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                            \
-	do {                                                                                    \
-		if (!(cond)) {                                                                  \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
 			fprintf(stderr, "fuzz-model-rules: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                                      \
-			abort();                                                                \
-		}                                                                               \
+				__LINE__);                                                       \
+			abort();                                                                 \
+		}                                                                                \
 	} while (0)
 
 static void check_links(const rp_model *m)

@@ -28,13 +28,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                 \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
+#define CHECK(cond)                                                                      \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
 			fprintf(stderr, "fuzz-nsg: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                           \
-			abort();                                                     \
-		}                                                                    \
+				__LINE__);                                               \
+			abort();                                                         \
+		}                                                                        \
 	} while (0)
 
 /* Inputs larger than this are ignored (keeps each run fast). */
@@ -43,8 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool same_hop(const rp_net_hop *a, const rp_net_hop *b)
 {
-	return a->nsg == b->nsg && a->verdict == b->verdict && a->rule == b->rule && a->alt == b->alt &&
-	       ((!a->reason && !b->reason) || (a->reason && b->reason && !strcmp(a->reason, b->reason)));
+	return a->nsg == b->nsg && a->verdict == b->verdict && a->rule == b->rule &&
+	       a->alt == b->alt &&
+	       ((!a->reason && !b->reason) ||
+		(a->reason && b->reason && !strcmp(a->reason, b->reason)));
 }
 
 static void collect(const rp_net_side *s, rp_net_addr *pts, size_t *n)
@@ -85,7 +87,8 @@ static void check_chain(const rp_net_chain *ch, rp_net_dir dir, const rp_net_add
 				CHECK(rp_net_flow_eval(ch, &f, &d) == 0);
 				for (j = hits = 0; j < res->n; j++) {
 					const rp_net_piece *p = &res->pieces[j];
-					if (p->proto == proto && rp_net_aset_contains(&p->remote, &pts[i]) &&
+					if (p->proto == proto &&
+					    rp_net_aset_contains(&p->remote, &pts[i]) &&
 					    rp_net_pset_contains(&p->sports, f.sport.lo) &&
 					    rp_net_pset_contains(&p->dports, f.dport.lo)) {
 						hits++;
@@ -94,7 +97,8 @@ static void check_chain(const rp_net_chain *ch, rp_net_dir dir, const rp_net_add
 				}
 				CHECK(hits == 1);
 				CHECK(pc->verdict == d.verdict);
-				CHECK(same_hop(&pc->hop[0], &d.hop[0]) && same_hop(&pc->hop[1], &d.hop[1]));
+				CHECK(same_hop(&pc->hop[0], &d.hop[0]) &&
+				      same_hop(&pc->hop[1], &d.hop[1]));
 			}
 	rp_net_engine_free(eng);
 }
@@ -114,8 +118,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rp_net_chain ch;
 	size_t npts = 0, i, nsh;
 	const char *why;
-	static const char *const probes[] = { "10.0.0.4", "10.0.1.7", "203.0.113.9", "168.63.129.16",
-					      "192.168.1.1", "fd00::4", "2001:db8::1", "0.0.0.0" };
+	static const char *const probes[] = { "10.0.0.4",      "10.0.1.7",    "203.0.113.9",
+					      "168.63.129.16", "192.168.1.1", "fd00::4",
+					      "2001:db8::1",   "0.0.0.0" };
 
 	rp_diag_init(&diag);
 	if (size > MAX_INPUT || rp_source_from_memory("fuzz.json", data, size, &src) < 0)

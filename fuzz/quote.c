@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			qs = src_of(data + 2, n1);
 			ss = src_of(data + 2 + n1, n2);
 			ks = src_of(data + 2 + n1 + n2, size - 2 - n1 - n2);
-			if (qs && ss && ks && rp_attest_parse(qs, q, &d) == 0 && rp_sig_load(ss, sig, &d) == 0 &&
-			    rp_ak_load(ks, &ak, &d) == 0) {
+			if (qs && ss && ks && rp_attest_parse(qs, q, &d) == 0 &&
+			    rp_sig_load(ss, sig, &d) == 0 && rp_ak_load(ks, &ak, &d) == 0) {
 				rp_attest_input in;
 				rp_verdict v;
 				memset(&in, 0, sizeof(in));

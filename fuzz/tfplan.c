@@ -21,13 +21,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                       \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
+#define CHECK(cond)                                                                         \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
 			fprintf(stderr, "fuzz-tfplan: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                                 \
-			abort();                                                           \
-		}                                                                          \
+				__LINE__);                                                  \
+			abort();                                                            \
+		}                                                                           \
 	} while (0)
 
 /* Spans of v and everything below it lie inside the input. */

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	const char *dir = NULL;
 	char manifest[4200], line[8192];
 	char **paths = NULL, **params = NULL;
-	char ***files = NULL;  /* per template: the files evaluation read */
+	char ***files = NULL; /* per template: the files evaluation read */
 	size_t *nfiles = NULL, nread = 0;
 	size_t n = 0, cap = 0, i, j, errs = 0;
 	int runs = 3, run, a;
@@ -140,7 +140,8 @@ int main(int argc, char **argv)
 		if (t2 - t1 < best_eval)
 			best_eval = t2 - t1;
 	}
-	printf("bench-arm: %zu primary templates (%zu with errors), %zu files read, best of %d runs\n",
+	printf("bench-arm: %zu primary templates (%zu with errors), %zu files read, best of %d "
+	       "runs\n",
 	       n, errs, nread, runs);
 	printf("bench-arm: parse only: %.3f s, %.0f templates/s\n", best_parse,
 	       (double)n / best_parse);

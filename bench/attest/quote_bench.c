@@ -30,7 +30,8 @@ static rp_source *load(const char *dir, const char *name)
 	char path[1024];
 	rp_source *s = NULL;
 
-	snprintf(path, sizeof(path), "%s/eventlog/go-attestation/windows_gcp_shielded_vm.%s", dir, name);
+	snprintf(path, sizeof(path), "%s/eventlog/go-attestation/windows_gcp_shielded_vm.%s", dir,
+		 name);
 	if (rp_source_load(path, 0, &s, NULL) < 0) {
 		fprintf(stderr, "bench-attest-quote: cannot read %s\n", path);
 		exit(2);
@@ -93,9 +94,11 @@ int main(int argc, char **argv)
 		EVP_PKEY_CTX_free(ctx);
 	}
 	t_floor = (now() - t0) / (double)iters;
-	printf("attest quote verify (RSA-2048 RSASSA/SHA-1, GCE quote, %ld iterations): rampart %.1f us/quote, "
+	printf("attest quote verify (RSA-2048 RSASSA/SHA-1, GCE quote, %ld iterations): rampart "
+	       "%.1f us/quote, "
 	       "bare OpenSSL verify %.1f us, ratio %.2fx of the floor; target <= 1000 us: %s\n",
-	       iters, t_full * 1e6, t_floor * 1e6, t_full / t_floor, t_full <= 1e-3 ? "met" : "MISSED");
+	       iters, t_full * 1e6, t_floor * 1e6, t_full / t_floor,
+	       t_full <= 1e-3 ? "met" : "MISSED");
 	rp_ak_release(&ak);
 	free(pcrs);
 	rp_source_free(msg);

@@ -15,10 +15,10 @@
  * length summed, every number converted), then the free (reported apart).
  * The best of N runs (after one warm-up run) is reported, in MB/s with
  * 1 MB = 10^6 bytes, from the thread's CPU time (user + system, so page
- * faults count) rather than wall time, which other processes disturb.  Memory: peak-RSS growth over the parse (VmHWM after
- * resetting it via /proc/self/clear_refs, in a forked child per parser),
- * as a multiple of the input size.  Targets: rampart >= 5x jansson's
- * throughput, memory growth <= 1.5x the input.
+ * faults count) rather than wall time, which other processes disturb.  Memory: peak-RSS growth over
+ * the parse (VmHWM after resetting it via /proc/self/clear_refs, in a forked child per parser), as
+ * a multiple of the input size.  Targets: rampart >= 5x jansson's throughput, memory growth <= 1.5x
+ * the input.
  */
 #include "json/json.h"
 #include "util/buf.h"
@@ -79,9 +79,7 @@ static uint64_t walk_rampart(rp_json_doc *d)
 				sum += (uint64_t)(int64_t)x;
 			break;
 		}
-		default:
-			sum++;
-			break;
+		default: sum++; break;
 		}
 	}
 	return sum;
@@ -96,7 +94,8 @@ static uint64_t walk_jansson(json_t *j)
 		const char *k;
 		json_t *v;
 		sum++;
-		json_object_foreach(j, k, v) {
+		json_object_foreach(j, k, v)
+		{
 			sum += strlen(k);
 			sum += walk_jansson(v);
 		}
@@ -145,7 +144,8 @@ static struct pass run_pass(const struct input *in, enum parser which)
 			rp_json_doc_free(doc);
 		} else {
 			json_error_t err;
-			json_t *j = json_loadb(s->data, s->size, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+			json_t *j = json_loadb(s->data, s->size, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+					       &err);
 			if (j)
 				r.sum += walk_jansson(j);
 			else
@@ -281,7 +281,9 @@ static uint32_t rnd(uint32_t n)
 static const char *const regions[] = { "westeurope", "eastus", "japaneast", "northeurope",
 				       "southcentralus" };
 static const char *const cities[] = { "Z\xc3\xbcrich", "\xe6\x9d\xb1\xe4\xba\xac",
-				      "S\xc3\xa3o Paulo", "K\xc3\xb8" "benhavn",
+				      "S\xc3\xa3o Paulo",
+				      "K\xc3\xb8"
+				      "benhavn",
 				      "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0" };
 
 static void raw(rp_jw *w, const char *json)
@@ -609,10 +611,12 @@ int main(int argc, char **argv)
 	if (runs < 1)
 		runs = 1;
 	if (!dir) {
-		snprintf(defdir, sizeof defdir, "%s/corpus/arm-quickstart", shared ? shared : "../shared");
+		snprintf(defdir, sizeof defdir, "%s/corpus/arm-quickstart",
+			 shared ? shared : "../shared");
 		dir = defdir;
 	}
-	printf("== JSON reader: rampart vs jansson %s (CPU time, best of %d runs after a warm-up)\n",
+	printf("== JSON reader: rampart vs jansson %s (CPU time, best of %d runs after a "
+	       "warm-up)\n",
 	       JANSSON_VERSION, runs);
 	if (load_quickstart(dir, &qs) < 0) {
 		fprintf(stderr, "bench-json: cannot load the quickstart corpus from %s\n", dir);
@@ -629,7 +633,8 @@ int main(int argc, char **argv)
 	{
 		rp_json_doc *d = NULL;
 		if (rp_json_parse(g, RP_JSON_STRICT, &d, NULL) == 0)
-			printf("-- generated template: %u values and keys, strict JSON\n", d->nnodes);
+			printf("-- generated template: %u values and keys, strict JSON\n",
+			       d->nnodes);
 		rp_json_doc_free(d);
 	}
 	bench("(b) generated ARM-like template", &gen, runs);

@@ -106,7 +106,8 @@ static char *subnet_prefix(const struct estate *e, unsigned s)
 
 static rp_value *port_value(void)
 {
-	static const char *const common[] = { "80", "443", "22", "3389", "1433", "5432", "6379", "8080",
+	static const char *const common[] = { "80",   "443",       "22",        "3389",
+					      "1433", "5432",      "6379",      "8080",
 					      "8443", "9000-9100", "5985-5986", "30000-32767" };
 	char buf[32];
 
@@ -130,7 +131,8 @@ static rp_value *make_rule(struct estate *e, unsigned nsg, unsigned i, unsigned 
 	if (i == nrules - 1 && nsg % 3 == 0)
 		kind = 99; /* a user deny-all last */
 	switch (kind) {
-	case 0: case 1: /* web from the Internet or anywhere */
+	case 0:
+	case 1: /* web from the Internet or anywhere */
 		put(p, &np, "access", S("Allow"));
 		put(p, &np, "protocol", S("Tcp"));
 		put(p, &np, "sourceAddressPrefix", S(rn(2) ? "Internet" : "*"));
@@ -146,7 +148,8 @@ static rp_value *make_rule(struct estate *e, unsigned nsg, unsigned i, unsigned 
 		put(p, &np, "destinationPortRanges",
 		    rp_value_array(A, (rp_value *[]){ S("22"), S("3389") }, 2, NOSPAN));
 		break;
-	case 3: case 4: { /* ASG to ASG */
+	case 3:
+	case 4: { /* ASG to ASG */
 		rp_member a1[1], a2[1];
 		size_t n1 = 0, n2 = 0;
 		put(a1, &n1, "id", S(e->asg_ids[rn(e->nasg)]));
@@ -154,9 +157,11 @@ static rp_value *make_rule(struct estate *e, unsigned nsg, unsigned i, unsigned 
 		put(p, &np, "access", S(rn(4) ? "Allow" : "Deny"));
 		put(p, &np, "protocol", S(rn(3) ? "Tcp" : "*"));
 		put(p, &np, "sourceApplicationSecurityGroups",
-		    rp_value_array(A, (rp_value *[]){ rp_value_object(A, a1, n1, NOSPAN) }, 1, NOSPAN));
+		    rp_value_array(A, (rp_value *[]){ rp_value_object(A, a1, n1, NOSPAN) }, 1,
+				   NOSPAN));
 		put(p, &np, "destinationApplicationSecurityGroups",
-		    rp_value_array(A, (rp_value *[]){ rp_value_object(A, a2, n2, NOSPAN) }, 1, NOSPAN));
+		    rp_value_array(A, (rp_value *[]){ rp_value_object(A, a2, n2, NOSPAN) }, 1,
+				   NOSPAN));
 		put(p, &np, "destinationPortRange", port_value());
 		break;
 	}
@@ -171,8 +176,10 @@ static rp_value *make_rule(struct estate *e, unsigned nsg, unsigned i, unsigned 
 		put(p, &np, "access", S("Allow"));
 		put(p, &np, "protocol", S(rn(2) ? "Tcp" : "Udp"));
 		put(p, &np, "sourceAddressPrefixes",
-		    rp_value_array(A, (rp_value *[]){ S(rp_arena_printf(A, "198.51.%u.0/24", rn(256))),
-						      S(rp_arena_printf(A, "203.0.113.%u", rn(256))) }, 2, NOSPAN));
+		    rp_value_array(A,
+				   (rp_value *[]){ S(rp_arena_printf(A, "198.51.%u.0/24", rn(256))),
+						   S(rp_arena_printf(A, "203.0.113.%u", rn(256))) },
+				   2, NOSPAN));
 		put(p, &np, "destinationAddressPrefix", S(subnet_prefix(e, rn(e->subnets))));
 		put(p, &np, "destinationPortRange", port_value());
 		break;
@@ -189,7 +196,8 @@ static rp_value *make_rule(struct estate *e, unsigned nsg, unsigned i, unsigned 
 		put(p, &np, "sourceAddressPrefix", S(subnet_prefix(e, rn(e->subnets))));
 		put(p, &np, "destinationAddressPrefix", S(subnet_prefix(e, rn(e->subnets))));
 		put(p, &np, "destinationPortRanges",
-		    rp_value_array(A, (rp_value *[]){ port_value(), port_value(), port_value() }, 3, NOSPAN));
+		    rp_value_array(A, (rp_value *[]){ port_value(), port_value(), port_value() }, 3,
+				   NOSPAN));
 		break;
 	case 9: /* UDP from the Internet */
 		put(p, &np, "access", S("Allow"));
@@ -239,8 +247,11 @@ static int build_estate(struct estate *e, rp_diag *d)
 	    !e->nic_nasgs || !e->asg_ids || !e->subnet_set)
 		return -RP_ENOMEM;
 	for (i = 0; i < e->nasg; i++)
-		e->asg_ids[i] = rp_arena_printf(A, "/subscriptions/s/resourceGroups/rg/providers/"
-						   "Microsoft.Network/applicationSecurityGroups/asg-%u", i);
+		e->asg_ids[i] =
+			rp_arena_printf(A,
+					"/subscriptions/s/resourceGroups/rg/providers/"
+					"Microsoft.Network/applicationSecurityGroups/asg-%u",
+					i);
 	for (i = 0; i < e->subnets; i++) {
 		rp_net_ival iv;
 		char *p = subnet_prefix(e, i);
@@ -252,7 +263,8 @@ static int build_estate(struct estate *e, rp_diag *d)
 	/* NICs: spread over subnets; ASG memberships */
 	for (i = 0; i < e->nics; i++) {
 		unsigned sub = i % e->subnets, host = 4 + i / e->subnets;
-		uint32_t base = e->subnet_bits == 8 ? (0x0A000000u | (sub << 8)) : (0x0A000000u | (sub << 4));
+		uint32_t base = e->subnet_bits == 8 ? (0x0A000000u | (sub << 8))
+						    : (0x0A000000u | (sub << 4));
 		rp_net_aset one = { 0 };
 		e->nic_subnet[i] = (int)sub;
 		e->nic_addr[i] = rp_net_addr_v4(base + (host % ((1u << e->subnet_bits) - 5)));
@@ -339,8 +351,9 @@ static int exposures(const struct estate *e, const rp_net_result *res, rp_arena 
 		return -RP_ENOMEM;
 	t->internet_pieces += out[0].n;
 	for (k = 0; k < out[0].n; k++)
-		if (out[0].pieces[k].proto == RP_NET_TCP && (rp_net_pset_contains(&out[0].pieces[k].dports, 22) ||
-							     rp_net_pset_contains(&out[0].pieces[k].dports, 3389)))
+		if (out[0].pieces[k].proto == RP_NET_TCP &&
+		    (rp_net_pset_contains(&out[0].pieces[k].dports, 22) ||
+		     rp_net_pset_contains(&out[0].pieces[k].dports, 3389)))
 			mgmt = true;
 	t->exposed_nics += out[0].n > 0;
 	t->mgmt_exposed += mgmt;
@@ -430,15 +443,21 @@ static int run_large(unsigned nics, unsigned nsgs, unsigned rules, unsigned subn
 	c2 = cpu_now();
 	w2 = wall_now();
 	rp_net_engine_stats(eng, &computed, &cached);
-	printf("net: large estate: %u NICs, %u NSGs, %zu rules, %u subnets (%zu rule diagnostics)\n", nics,
-	       nsgs, e.nrules_total, subnets, d.count);
-	printf("net:   build (ARM rule values -> NSGs): %.3f s CPU, %.3f s wall\n", c1 - c0, w1 - w0);
-	printf("net:   all Internet + east-west exposure: %.3f s CPU, %.3f s wall (target <= 1 s): %s\n",
+	printf("net: large estate: %u NICs, %u NSGs, %zu rules, %u subnets (%zu rule "
+	       "diagnostics)\n",
+	       nics, nsgs, e.nrules_total, subnets, d.count);
+	printf("net:   build (ARM rule values -> NSGs): %.3f s CPU, %.3f s wall\n", c1 - c0,
+	       w1 - w0);
+	printf("net:   all Internet + east-west exposure: %.3f s CPU, %.3f s wall (target <= 1 s): "
+	       "%s\n",
 	       c2 - c1, w2 - w1, c2 - c1 <= 1.0 ? "met" : "MISSED");
-	printf("net:   of which complete decisions %.3f s, exposure extraction %.3f s\n", t_eval, c2 - c1 - t_eval);
-	printf("net:   decisions computed %zu, shared from the cache %zu; %zu cells evaluated, %zu pieces\n",
+	printf("net:   of which complete decisions %.3f s, exposure extraction %.3f s\n", t_eval,
+	       c2 - c1 - t_eval);
+	printf("net:   decisions computed %zu, shared from the cache %zu; %zu cells evaluated, %zu "
+	       "pieces\n",
 	       computed, cached, cells, pieces);
-	printf("net:   Internet-exposed NICs %zu (management port 22/3389: %zu); exposure pieces: Internet %zu, east-west %zu\n",
+	printf("net:   Internet-exposed NICs %zu (management port 22/3389: %zu); exposure pieces: "
+	       "Internet %zu, east-west %zu\n",
 	       tot.exposed_nics, tot.mgmt_exposed, tot.internet_pieces, tot.ew_pieces);
 	free(ec.key);
 	free(ec.val);
@@ -505,9 +524,11 @@ static int run_small(unsigned brute_nics)
 					rp_net_flow_eval(&ch, &f, &dec);
 					points++;
 					if ((port & 1023) == 0) {
-						/* spot-check the engine against it (outside the timing
-						 * would be fairer, but it is 1 point in 1024) */
-						const rp_net_piece *pc = rp_net_result_lookup(res, proto, &srcs[s], 50000, port);
+						/* spot-check the engine against it (outside the
+						 * timing would be fairer, but it is 1 point in
+						 * 1024) */
+						const rp_net_piece *pc = rp_net_result_lookup(
+							res, proto, &srcs[s], 50000, port);
 						if (!pc || pc->verdict != dec.verdict)
 							mismatches++;
 					}
@@ -515,10 +536,15 @@ static int run_small(unsigned brute_nics)
 		cb += cpu_now() - t0;
 		rp_net_engine_free(eng);
 	}
-	printf("net: reference (small estate: 40 NICs, 10 NSGs x 20 rules, 5 subnets /28), %u NICs:\n", brute_nics);
-	printf("net:   brute force: %zu points, %.3f s CPU = %.1f ms per NIC\n", points, cb, 1000 * cb / brute_nics);
-	printf("net:   engine (complete decision, all addresses and ports): %.3f ms per NIC\n", 1000 * ce / brute_nics);
-	printf("net:   speed-up %.0fx (brute force covers %zu addresses; the engine all 2^32 + 2^128); mismatches %zu\n",
+	printf("net: reference (small estate: 40 NICs, 10 NSGs x 20 rules, 5 subnets /28), %u "
+	       "NICs:\n",
+	       brute_nics);
+	printf("net:   brute force: %zu points, %.3f s CPU = %.1f ms per NIC\n", points, cb,
+	       1000 * cb / brute_nics);
+	printf("net:   engine (complete decision, all addresses and ports): %.3f ms per NIC\n",
+	       1000 * ce / brute_nics);
+	printf("net:   speed-up %.0fx (brute force covers %zu addresses; the engine all 2^32 + "
+	       "2^128); mismatches %zu\n",
 	       ce > 0 ? cb / ce : 0.0, nsrc, mismatches);
 	estate_release(&e);
 	rp_diag_release(&d);
@@ -545,7 +571,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--seed"))
 			rng = v;
 		else {
-			fprintf(stderr, "usage: bench-net [--nics N] [--nsgs N] [--rules-per-nsg N] [--subnets N] [--brute-nics N] [--seed S]\n");
+			fprintf(stderr, "usage: bench-net [--nics N] [--nsgs N] [--rules-per-nsg "
+					"N] [--subnets N] [--brute-nics N] [--seed S]\n");
 			return 2;
 		}
 	}

@@ -150,13 +150,15 @@ static int corpus(const char *dir, int runs)
 			best_scan = t3 - t2;
 	}
 	if (rc == 0) {
-		printf("bench-scan: corpus: %zu files (%zu templates, %.1f MB), %zu findings, best of %d runs, 1 thread, CPU time\n",
+		printf("bench-scan: corpus: %zu files (%zu templates, %.1f MB), %zu findings, best "
+		       "of %d runs, 1 thread, CPU time\n",
 		       files.n, ntpl, (double)bytes / 1e6, nfind, runs);
 		printf("bench-scan: parse only:  %.3f s  %7.0f files/s\n", best_parse,
 		       (double)files.n / best_parse);
 		printf("bench-scan: evaluate:    %.3f s  %7.0f templates/s  (%.2fx parse-only)\n",
 		       best_eval, (double)ntpl / best_eval, best_eval / best_parse);
-		printf("bench-scan: scan:        %.3f s  %7.0f templates/s  (%.2fx parse-only; target <= 2.50x)\n",
+		printf("bench-scan: scan:        %.3f s  %7.0f templates/s  (%.2fx parse-only; "
+		       "target <= 2.50x)\n",
 		       best_scan, (double)ntpl / best_scan, best_scan / best_parse);
 	}
 	free(is_tpl);
@@ -173,45 +175,80 @@ static long write_vms(const char *path, int first, int n)
 
 	if (!fp)
 		return -1;
-	fputs("{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n"
+	fputs("{\n  \"$schema\": "
+	      "\"https://schema.management.azure.com/schemas/2019-04-01/"
+	      "deploymentTemplate.json#\",\n"
 	      "  \"contentVersion\": \"1.0.0.0\",\n"
-	      "  \"parameters\": {\"location\": {\"type\": \"string\", \"defaultValue\": \"westeurope\"}},\n"
-	      "  \"resources\": [\n", fp);
+	      "  \"parameters\": {\"location\": {\"type\": \"string\", \"defaultValue\": "
+	      "\"westeurope\"}},\n"
+	      "  \"resources\": [\n",
+	      fp);
 	for (i = first; i < first + n; i++) {
 		fprintf(fp,
-			"    {\n      \"type\": \"Microsoft.Network/networkSecurityGroups\", \"apiVersion\": \"2023-09-01\",\n"
+			"    {\n      \"type\": \"Microsoft.Network/networkSecurityGroups\", "
+			"\"apiVersion\": \"2023-09-01\",\n"
 			"      \"name\": \"nsg-%d\", \"location\": \"[parameters('location')]\",\n"
-			"      \"properties\": {\"securityRules\": [{\"name\": \"allow-https\", \"properties\": {\"priority\": 100,\n"
-			"        \"direction\": \"Inbound\", \"access\": \"Allow\", \"protocol\": \"Tcp\", \"sourceAddressPrefix\": \"10.0.0.0/8\",\n"
-			"        \"sourcePortRange\": \"*\", \"destinationAddressPrefix\": \"*\", \"destinationPortRange\": \"443\"}}]}\n    },\n",
+			"      \"properties\": {\"securityRules\": [{\"name\": \"allow-https\", "
+			"\"properties\": {\"priority\": 100,\n"
+			"        \"direction\": \"Inbound\", \"access\": \"Allow\", \"protocol\": "
+			"\"Tcp\", \"sourceAddressPrefix\": \"10.0.0.0/8\",\n"
+			"        \"sourcePortRange\": \"*\", \"destinationAddressPrefix\": \"*\", "
+			"\"destinationPortRange\": \"443\"}}]}\n    },\n",
 			i);
 		fprintf(fp,
-			"    {\n      \"type\": \"Microsoft.Network/networkInterfaces\", \"apiVersion\": \"2023-09-01\",\n"
+			"    {\n      \"type\": \"Microsoft.Network/networkInterfaces\", "
+			"\"apiVersion\": \"2023-09-01\",\n"
 			"      \"name\": \"nic-%d\", \"location\": \"[parameters('location')]\",\n"
-			"      \"dependsOn\": [\"[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg-%d')]\"],\n"
-			"      \"properties\": {\"networkSecurityGroup\": {\"id\": \"[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg-%d')]\"},\n"
-			"        \"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": {\"privateIPAllocationMethod\": \"Dynamic\",\n"
-			"          \"subnet\": {\"id\": \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/s%d\"}}}]}\n    },\n",
+			"      \"dependsOn\": "
+			"[\"[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg-%d')]\"],\n"
+			"      \"properties\": {\"networkSecurityGroup\": {\"id\": "
+			"\"[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg-%d')]\"},\n"
+			"        \"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": "
+			"{\"privateIPAllocationMethod\": \"Dynamic\",\n"
+			"          \"subnet\": {\"id\": "
+			"\"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/"
+			"providers/Microsoft.Network/virtualNetworks/hub/subnets/s%d\"}}}]}\n    "
+			"},\n",
 			i, i, i, i % 16);
 		fprintf(fp,
-			"    {\n      \"type\": \"Microsoft.Compute/disks\", \"apiVersion\": \"2023-10-02\",\n"
-			"      \"name\": \"data-%d\", \"location\": \"[parameters('location')]\", \"sku\": {\"name\": \"Premium_LRS\"},\n"
-			"      \"properties\": {\"creationData\": {\"createOption\": \"Empty\"}, \"diskSizeGB\": 128}\n    },\n",
+			"    {\n      \"type\": \"Microsoft.Compute/disks\", \"apiVersion\": "
+			"\"2023-10-02\",\n"
+			"      \"name\": \"data-%d\", \"location\": \"[parameters('location')]\", "
+			"\"sku\": {\"name\": \"Premium_LRS\"},\n"
+			"      \"properties\": {\"creationData\": {\"createOption\": \"Empty\"}, "
+			"\"diskSizeGB\": 128}\n    },\n",
 			i);
 		fprintf(fp,
-			"    {\n      \"type\": \"Microsoft.Compute/virtualMachines\", \"apiVersion\": \"2024-03-01\",\n"
+			"    {\n      \"type\": \"Microsoft.Compute/virtualMachines\", "
+			"\"apiVersion\": \"2024-03-01\",\n"
 			"      \"name\": \"vm-%d\", \"location\": \"[parameters('location')]\",\n"
-			"      \"dependsOn\": [\"[resourceId('Microsoft.Network/networkInterfaces', 'nic-%d')]\", \"[resourceId('Microsoft.Compute/disks', 'data-%d')]\"],\n"
-			"      \"properties\": {\n        \"hardwareProfile\": {\"vmSize\": \"Standard_D2s_v5\"},\n"
-			"        \"securityProfile\": {\"securityType\": \"TrustedLaunch\", \"uefiSettings\": {\"secureBootEnabled\": true, \"vTpmEnabled\": true}, \"encryptionAtHost\": %s},\n"
-			"        \"osProfile\": {\"computerName\": \"vm-%d\", \"adminUsername\": \"ops\", \"linuxConfiguration\": {\"disablePasswordAuthentication\": true,\n"
-			"          \"ssh\": {\"publicKeys\": [{\"path\": \"/home/ops/.ssh/authorized_keys\", \"keyData\": \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIbench\"}]},\n"
+			"      \"dependsOn\": "
+			"[\"[resourceId('Microsoft.Network/networkInterfaces', 'nic-%d')]\", "
+			"\"[resourceId('Microsoft.Compute/disks', 'data-%d')]\"],\n"
+			"      \"properties\": {\n        \"hardwareProfile\": {\"vmSize\": "
+			"\"Standard_D2s_v5\"},\n"
+			"        \"securityProfile\": {\"securityType\": \"TrustedLaunch\", "
+			"\"uefiSettings\": {\"secureBootEnabled\": true, \"vTpmEnabled\": true}, "
+			"\"encryptionAtHost\": %s},\n"
+			"        \"osProfile\": {\"computerName\": \"vm-%d\", \"adminUsername\": "
+			"\"ops\", \"linuxConfiguration\": {\"disablePasswordAuthentication\": "
+			"true,\n"
+			"          \"ssh\": {\"publicKeys\": [{\"path\": "
+			"\"/home/ops/.ssh/authorized_keys\", \"keyData\": \"ssh-ed25519 "
+			"AAAAC3NzaC1lZDI1NTE5AAAAIbench\"}]},\n"
 			"          \"patchSettings\": {\"patchMode\": \"AutomaticByPlatform\"}}},\n"
-			"        \"storageProfile\": {\"imageReference\": {\"publisher\": \"Canonical\", \"offer\": \"0001-com-ubuntu-server-jammy\", \"sku\": \"22_04-lts-gen2\", \"version\": \"latest\"},\n"
-			"          \"osDisk\": {\"createOption\": \"FromImage\", \"managedDisk\": {\"storageAccountType\": \"Premium_LRS\"}},\n"
-			"          \"dataDisks\": [{\"lun\": 0, \"createOption\": \"Attach\", \"managedDisk\": {\"id\": \"[resourceId('Microsoft.Compute/disks', 'data-%d')]\"}}]},\n"
-			"        \"networkProfile\": {\"networkInterfaces\": [{\"id\": \"[resourceId('Microsoft.Network/networkInterfaces', 'nic-%d')]\"}]},\n"
-			"        \"diagnosticsProfile\": {\"bootDiagnostics\": {\"enabled\": true}}\n      }\n    }%s\n",
+			"        \"storageProfile\": {\"imageReference\": {\"publisher\": "
+			"\"Canonical\", \"offer\": \"0001-com-ubuntu-server-jammy\", \"sku\": "
+			"\"22_04-lts-gen2\", \"version\": \"latest\"},\n"
+			"          \"osDisk\": {\"createOption\": \"FromImage\", \"managedDisk\": "
+			"{\"storageAccountType\": \"Premium_LRS\"}},\n"
+			"          \"dataDisks\": [{\"lun\": 0, \"createOption\": \"Attach\", "
+			"\"managedDisk\": {\"id\": \"[resourceId('Microsoft.Compute/disks', "
+			"'data-%d')]\"}}]},\n"
+			"        \"networkProfile\": {\"networkInterfaces\": [{\"id\": "
+			"\"[resourceId('Microsoft.Network/networkInterfaces', 'nic-%d')]\"}]},\n"
+			"        \"diagnosticsProfile\": {\"bootDiagnostics\": {\"enabled\": "
+			"true}}\n      }\n    }%s\n",
 			i, i, i, i % 3 ? "true" : "false", i, i, i, i + 1 < first + n ? "," : "");
 	}
 	fputs("  ]\n}\n", fp);
@@ -231,7 +268,8 @@ static int run_child(const char *bin, const char *dir, const char *jobs, double 
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execl(bin, bin, "--color=never", "scan", dir, "--jobs", jobs, "-o", "/dev/null", (char *)NULL);
+		execl(bin, bin, "--color=never", "scan", dir, "--jobs", jobs, "-o", "/dev/null",
+		      (char *)NULL);
 		_exit(127);
 	}
 	if (wait4(pid, status, 0, &ru) < 0)
@@ -253,7 +291,8 @@ static int generated(int nvms)
 	const char *jobs[2] = { "1", "2" };
 
 	if (!bin) {
-		fprintf(stderr, "bench-scan: RAMPART_BIN not set: skipping the generated deployment\n");
+		fprintf(stderr,
+			"bench-scan: RAMPART_BIN not set: skipping the generated deployment\n");
 		return 0;
 	}
 	if (!mkdtemp(dir))
@@ -268,7 +307,8 @@ static int generated(int nvms)
 		}
 		total += b;
 	}
-	printf("bench-scan: generated: %d VMs with NICs, NSGs and data disks (%d resources) in 10 templates, %.1f MB\n",
+	printf("bench-scan: generated: %d VMs with NICs, NSGs and data disks (%d resources) in 10 "
+	       "templates, %.1f MB\n",
 	       per * 10, per * 40, (double)total / 1e6);
 	for (i = 0; i < 2; i++) {
 		double best = 1e30, best_cpu = 1e30;
@@ -288,8 +328,10 @@ static int generated(int nvms)
 			if (r > rss)
 				rss = r;
 		}
-		printf("bench-scan: generated --jobs %s: %.3f s wall (target <= 2 s), %.3f s CPU, peak RSS %.1f MB = %.2fx input (target <= 3x), exit %d\n",
-		       jobs[i], best, best_cpu, (double)rss / 1024.0, (double)rss * 1024.0 / (double)total,
+		printf("bench-scan: generated --jobs %s: %.3f s wall (target <= 2 s), %.3f s CPU, "
+		       "peak RSS %.1f MB = %.2fx input (target <= 3x), exit %d\n",
+		       jobs[i], best, best_cpu, (double)rss / 1024.0,
+		       (double)rss * 1024.0 / (double)total,
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
 out:
@@ -326,14 +368,16 @@ int main(int argc, char **argv)
 		for (a = 0; a < 10; a++) {
 			snprintf(path, sizeof(path), "%s/vms-%02d.json", gen, a);
 			if (write_vms(path, a * (vms / 10), vms / 10) < 0) {
-				fprintf(stderr, "bench-scan: cannot write %s: %s\n", path, strerror(errno));
+				fprintf(stderr, "bench-scan: cannot write %s: %s\n", path,
+					strerror(errno));
 				return 2;
 			}
 		}
 		return 0;
 	}
 	if (!dir) {
-		snprintf(def, sizeof(def), "%s/corpus/arm-quickstart", shared ? shared : "../shared");
+		snprintf(def, sizeof(def), "%s/corpus/arm-quickstart",
+			 shared ? shared : "../shared");
 		dir = def;
 	}
 	rc = corpus(dir, runs);

@@ -54,21 +54,21 @@ typedef enum rp_policy_app_mode {
 
 typedef struct rp_policy {
 	rp_arena *arena;
-	rp_source *src;               /* borrowed */
-	bool secure_boot;             /* require SecureBoot == 1 */
-	rp_policy_ids pk, kek, db;    /* allow-lists */
-	rp_policy_ids dbx;            /* must-contain */
+	rp_source *src;            /* borrowed */
+	bool secure_boot;          /* require SecureBoot == 1 */
+	rp_policy_ids pk, kek, db; /* allow-lists */
+	rp_policy_ids dbx;         /* must-contain */
 	bool apps_set;
 	uint16_t apps_bank;
 	rp_policy_app_mode apps_mode;
 	uint8_t (*apps)[RP_TPM_MAX_DIGEST];
 	size_t napps;
-	uint32_t separators;          /* bit per PCR that needs exactly one separator */
+	uint32_t separators; /* bit per PCR that needs exactly one separator */
 	rp_policy_forbid *forbid;
 	size_t nforbid;
-	rp_pcr_set pcrs;              /* expected values (present bits) */
+	rp_pcr_set pcrs; /* expected values (present bits) */
 	bool require_event_digests;
-	uint16_t quote_hashes[8];     /* allowed signature hashes; 0 entries = any */
+	uint16_t quote_hashes[8]; /* allowed signature hashes; 0 entries = any */
 	size_t nquote_hashes;
 } rp_policy;
 
@@ -93,11 +93,11 @@ typedef enum rp_check_status {
 } rp_check_status;
 
 typedef struct rp_check {
-	const char *id;        /* stable rule id, e.g. "quote.signature" */
+	const char *id; /* stable rule id, e.g. "quote.signature" */
 	rp_check_status status;
-	const char *message;   /* arena */
-	rp_source *src;        /* file the span refers to, or NULL */
-	int64_t event;         /* event seq, or -1 */
+	const char *message; /* arena */
+	rp_source *src;      /* file the span refers to, or NULL */
+	int64_t event;       /* event seq, or -1 */
 	uint32_t offset, length;
 } rp_check;
 

@@ -87,14 +87,14 @@ static uint64_t load_be(const uint8_t *p, size_t n)
 	return v;
 }
 
-#define RP_CUR_READER(name, type, n, load)                      \
-	int name(rp_cur *c, type *v)                            \
-	{                                                       \
-		const uint8_t *p;                               \
-		if (rp_cur_bytes(c, n, &p) < 0)                 \
-			return -RP_EPARSE;                      \
-		*v = (type)load(p, n);                          \
-		return 0;                                       \
+#define RP_CUR_READER(name, type, n, load)      \
+	int name(rp_cur *c, type *v)            \
+	{                                       \
+		const uint8_t *p;               \
+		if (rp_cur_bytes(c, n, &p) < 0) \
+			return -RP_EPARSE;      \
+		*v = (type)load(p, n);          \
+		return 0;                       \
 	}
 
 RP_CUR_READER(rp_cur_u16le, uint16_t, 2, load_le)

@@ -144,7 +144,8 @@ static rp_evlog_event *new_event(parser *ps, size_t off)
 	rp_evlog_event *ev;
 
 	if (log->nevents >= RP_EVLOG_MAX_EVENTS) {
-		perr(ps, -RP_ELIMIT, off, off + 1, "more than %u events (limit)", RP_EVLOG_MAX_EVENTS);
+		perr(ps, -RP_ELIMIT, off, off + 1, "more than %u events (limit)",
+		     RP_EVLOG_MAX_EVENTS);
 		return NULL;
 	}
 	if (log->nevents == ps->cap) {
@@ -159,8 +160,8 @@ static rp_evlog_event *new_event(parser *ps, size_t off)
 	memset(ev, 0, sizeof(*ev));
 	ev->seq = (uint32_t)log->nevents;
 	ev->off = (uint32_t)off;
-	ev->digests = rp_arena_calloc(log->arena, log->nbanks ? log->nbanks : 1,
-				      sizeof(*ev->digests));
+	ev->digests =
+		rp_arena_calloc(log->arena, log->nbanks ? log->nbanks : 1, sizeof(*ev->digests));
 	if (!ev->digests)
 		return NULL;
 	return ev;
@@ -174,15 +175,16 @@ static int read_data(parser *ps, rp_cur *c, rp_evlog_event *ev)
 	const uint8_t *p;
 
 	if (rp_cur_u32le(c, &size) < 0)
-		return perr(ps, -RP_EPARSE, at, c->end, "event %u at offset %u: truncated EventSize",
-			    ev->seq, ev->off);
+		return perr(ps, -RP_EPARSE, at, c->end,
+			    "event %u at offset %u: truncated EventSize", ev->seq, ev->off);
 	if (size > RP_EVLOG_MAX_EVENT_DATA)
 		return perr(ps, -RP_ELIMIT, at, at + 4,
 			    "event %u at offset %u: EventSize %u exceeds the limit of %u bytes",
 			    ev->seq, ev->off, size, RP_EVLOG_MAX_EVENT_DATA);
 	if (rp_cur_bytes(c, size, &p) < 0)
 		return perr(ps, -RP_EPARSE, at, c->end,
-			    "event %u at offset %u: EventSize %u runs past the end of the log (%zu bytes left)",
+			    "event %u at offset %u: EventSize %u runs past the end of the log (%zu "
+			    "bytes left)",
 			    ev->seq, ev->off, size, rp_cur_left(c));
 	ev->data = p;
 	ev->data_off = (uint32_t)(at + 4);
@@ -257,7 +259,8 @@ static int parse_specid(parser *ps, rp_evlog_event *ev, size_t *extend_to)
 		return perr(ps, -RP_EPARSE, ev->data_off, c.end, "Spec ID event: truncated header");
 	if (nalg == 0 || nalg > RP_EVLOG_MAX_ALGS)
 		return perr(ps, -RP_EPARSE, c.off - 4, c.off,
-			    "Spec ID event: numberOfAlgorithms %u not in 1-%u", nalg, RP_EVLOG_MAX_ALGS);
+			    "Spec ID event: numberOfAlgorithms %u not in 1-%u", nalg,
+			    RP_EVLOG_MAX_ALGS);
 	for (i = 0; i < nalg; i++) {
 		uint16_t alg, size;
 		size_t at = c.off, known;
@@ -268,8 +271,8 @@ static int parse_specid(parser *ps, rp_evlog_event *ev, size_t *extend_to)
 		known = rp_tpm_alg_size(alg);
 		if (size == 0 || size > RP_EVLOG_MAX_DIGEST_SIZE || (known && known != size))
 			return perr(ps, -RP_EPARSE, at, at + 4,
-				    "Spec ID event: algorithm 0x%04x has invalid digest size %u", alg,
-				    size);
+				    "Spec ID event: algorithm 0x%04x has invalid digest size %u",
+				    alg, size);
 		for (k = 0; k < i; k++)
 			if (log->banks[k].alg == alg)
 				return perr(ps, -RP_EPARSE, at, at + 2,
@@ -279,7 +282,8 @@ static int parse_specid(parser *ps, rp_evlog_event *ev, size_t *extend_to)
 	}
 	log->nbanks = nalg;
 	if (rp_cur_u8(&c, &vsize) < 0)
-		return perr(ps, -RP_EPARSE, c.off, c.end, "Spec ID event: truncated vendorInfoSize");
+		return perr(ps, -RP_EPARSE, c.off, c.end,
+			    "Spec ID event: truncated vendorInfoSize");
 	voff = c.off;
 	if (rp_cur_bytes(&c, vsize, &vend) < 0) {
 		/* tpm2-tools reads vendorInfo past EventSize (its fixture
@@ -288,9 +292,12 @@ static int parse_specid(parser *ps, rp_evlog_event *ev, size_t *extend_to)
 		size_t need = c.off + vsize;
 		if (need > ps->src->size)
 			return perr(ps, -RP_EPARSE, c.off - 1, c.off,
-				    "Spec ID event: vendorInfoSize %u runs past the end of the log", vsize);
-		rp_diag_addc(ps->diag, RP_DIAG_WARNING, "eventlog-specid", ps->src, c.off - 1, c.off,
-			     "Spec ID event: vendorInfo (%u bytes) runs past EventSize; read as tpm2-tools does",
+				    "Spec ID event: vendorInfoSize %u runs past the end of the log",
+				    vsize);
+		rp_diag_addc(ps->diag, RP_DIAG_WARNING, "eventlog-specid", ps->src, c.off - 1,
+			     c.off,
+			     "Spec ID event: vendorInfo (%u bytes) runs past EventSize; read as "
+			     "tpm2-tools does",
 			     vsize);
 		ev->end = (uint32_t)need;
 		*extend_to = need;
@@ -323,7 +330,8 @@ static int parse_agile_event(parser *ps, rp_cur *c)
 	rp_cur_u32le(c, &count);
 	if (count > log->nbanks)
 		return perr(ps, -RP_EPARSE, at + 8, at + 12,
-			    "event %u at offset %zu: %u digests, but the Spec ID event lists %zu algorithms",
+			    "event %u at offset %zu: %u digests, but the Spec ID event lists %zu "
+			    "algorithms",
 			    ev->seq, at, count, log->nbanks);
 	for (i = 0; i < count; i++) {
 		uint16_t alg;
@@ -336,12 +344,13 @@ static int parse_agile_event(parser *ps, rp_cur *c)
 		bi = rp_evlog_bank_index(log, alg);
 		if (bi < 0)
 			return perr(ps, -RP_EPARSE, dat, dat + 2,
-				    "event %u at offset %zu: digest algorithm 0x%04x is not in the Spec ID event",
+				    "event %u at offset %zu: digest algorithm 0x%04x is not in the "
+				    "Spec ID event",
 				    ev->seq, at, alg);
 		if (ev->digests[bi])
 			return perr(ps, -RP_EPARSE, dat, dat + 2,
-				    "event %u at offset %zu: two digests for algorithm 0x%04x", ev->seq,
-				    at, alg);
+				    "event %u at offset %zu: two digests for algorithm 0x%04x",
+				    ev->seq, at, alg);
 		if (rp_cur_bytes(c, log->banks[bi].size, &d) < 0)
 			return perr(ps, -RP_EPARSE, dat, c->end,
 				    "event %u at offset %zu: truncated %s digest", ev->seq, at,
@@ -385,7 +394,8 @@ int rp_evlog_parse(rp_source *src, rp_evlog **out, rp_diag *diag)
 		return -RP_EPARSE;
 	}
 	if (src->size > 0xFFFFFFF0u) {
-		rp_diag_addc(diag, RP_DIAG_ERROR, "eventlog-parse", src, 0, 0, "event log too large");
+		rp_diag_addc(diag, RP_DIAG_ERROR, "eventlog-parse", src, 0, 0,
+			     "event log too large");
 		return -RP_ELIMIT;
 	}
 	{
@@ -465,8 +475,7 @@ static bool has_prefix(const uint8_t *p, size_t n, const char *pre, size_t *plen
 
 /* Compares every hashable bank of ev with H(a[0..an)); returns 1 all
  * equal, 0 some differ, 2 nothing hashable, negative on error. */
-static int digests_equal(const rp_evlog *log, const rp_evlog_event *ev, const uint8_t *a,
-			 size_t an)
+static int digests_equal(const rp_evlog *log, const rp_evlog_event *ev, const uint8_t *a, size_t an)
 {
 	size_t b;
 	bool any = false;
@@ -505,8 +514,7 @@ int rp_evlog_check_digests(rp_evlog *log, rp_diag *diag)
 		case RP_EV_EFI_ACTION:
 		case RP_EV_ACTION:
 		case RP_EV_EFI_GPT_EVENT:
-		case RP_EV_S_CRTM_VERSION:
-			break;
+		case RP_EV_S_CRTM_VERSION: break;
 		case RP_EV_IPL:
 			if (ev->pcr != 8)
 				continue;
@@ -546,8 +554,7 @@ int rp_evlog_check_digests(rp_evlog *log, rp_diag *diag)
 			pb = ev->data;
 			nb = ev->data_len;
 			break;
-		default:
-			continue;
+		default: continue;
 		}
 		r = digests_equal(log, ev, pa, na);
 		if (r < 0)
@@ -593,8 +600,7 @@ static bool has_ebs_event(const rp_evlog *log)
 	return false;
 }
 
-int rp_evlog_replay(const rp_evlog *log, const rp_replay_opts *opts, rp_replay *out,
-		    rp_diag *diag)
+int rp_evlog_replay(const rp_evlog *log, const rp_replay_opts *opts, rp_replay *out, rp_diag *diag)
 {
 	static const char *const ebs[2] = { "Exit Boot Services Invocation",
 					    "Exit Boot Services Returned with Success" };
@@ -615,11 +621,12 @@ int rp_evlog_replay(const rp_evlog *log, const rp_replay_opts *opts, rp_replay *
 			if (log->events[i].type != RP_EV_NO_ACTION && !log->events[i].digests[b])
 				missing = &log->events[i];
 		if (missing) {
-			rp_diag_addc(diag, RP_DIAG_WARNING, "eventlog-replay", log->src, missing->off,
-				     missing->end,
-				     "event %u (PCR %u) has no %s digest: the %s bank is not replayed",
-				     missing->seq, missing->pcr, rp_tpm_alg_name(log->banks[b].alg),
-				     rp_tpm_alg_name(log->banks[b].alg));
+			rp_diag_addc(
+				diag, RP_DIAG_WARNING, "eventlog-replay", log->src, missing->off,
+				missing->end,
+				"event %u (PCR %u) has no %s digest: the %s bank is not replayed",
+				missing->seq, missing->pcr, rp_tpm_alg_name(log->banks[b].alg),
+				rp_tpm_alg_name(log->banks[b].alg));
 			out->incomplete[out->nincomplete++] = log->banks[b].alg;
 			continue;
 		}
@@ -643,8 +650,8 @@ int rp_evlog_replay(const rp_evlog *log, const rp_replay_opts *opts, rp_replay *
 			if (bank_of[b] < 0)
 				continue;
 			pb = &out->pcrs.banks[bank_of[b]];
-			r = rp_tpm_hash2(pb->alg, pb->v[ev->pcr], pb->size, ev->digests[b], pb->size,
-					 pb->v[ev->pcr]);
+			r = rp_tpm_hash2(pb->alg, pb->v[ev->pcr], pb->size, ev->digests[b],
+					 pb->size, pb->v[ev->pcr]);
 			if (r < 0)
 				return r;
 		}

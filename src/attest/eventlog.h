@@ -29,10 +29,10 @@
 #include "util/source.h"
 
 /* ---- limits ---- */
-#define RP_EVLOG_MAX_EVENTS 200000u           /* events in one log */
-#define RP_EVLOG_MAX_EVENT_DATA (16u << 20)   /* bytes of one event's data */
-#define RP_EVLOG_MAX_ALGS 16u                 /* algorithms in the Spec ID event */
-#define RP_EVLOG_MAX_DIGEST_SIZE 512u         /* digest size announced for one algorithm */
+#define RP_EVLOG_MAX_EVENTS 200000u         /* events in one log */
+#define RP_EVLOG_MAX_EVENT_DATA (16u << 20) /* bytes of one event's data */
+#define RP_EVLOG_MAX_ALGS 16u               /* algorithms in the Spec ID event */
+#define RP_EVLOG_MAX_DIGEST_SIZE 512u       /* digest size announced for one algorithm */
 
 /* ---- event types (PFP "Events") ---- */
 #define RP_EV_PREBOOT_CERT 0x00u
@@ -85,12 +85,12 @@ typedef enum rp_digest_check {
 } rp_digest_check;
 
 typedef struct rp_evlog_event {
-	uint32_t seq;       /* 0-based position in the log */
+	uint32_t seq; /* 0-based position in the log */
 	uint32_t pcr;
 	uint32_t type;
-	uint32_t off;       /* byte offset of the event header */
-	uint32_t end;       /* byte offset just past the event */
-	uint32_t data_off;  /* byte offset of the event data */
+	uint32_t off;      /* byte offset of the event header */
+	uint32_t end;      /* byte offset just past the event */
+	uint32_t data_off; /* byte offset of the event data */
 	uint32_t data_len;
 	const uint8_t *data;
 	const uint8_t **digests; /* [log->nbanks]; NULL when the event lacks that bank */
@@ -103,15 +103,15 @@ typedef struct rp_evlog {
 	rp_evlog_format format;
 	size_t nbanks;
 	rp_evlog_bank banks[RP_EVLOG_MAX_ALGS];
-	bool has_specid;            /* crypto-agile Spec ID event present */
+	bool has_specid; /* crypto-agile Spec ID event present */
 	uint32_t platform_class;
 	uint8_t spec_minor, spec_major, spec_errata, uintn_size;
 	uint32_t vendor_off, vendor_len;
-	int startup_locality;       /* -1: no StartupLocality event */
+	int startup_locality; /* -1: no StartupLocality event */
 	uint32_t startup_locality_seq;
 	rp_evlog_event *events;
 	size_t nevents;
-	size_t parsed_end;          /* offset where events end (padding follows) */
+	size_t parsed_end; /* offset where events end (padding follows) */
 } rp_evlog;
 
 /* Parses the log held in src (binary).  On success *out is a log to free
@@ -144,13 +144,13 @@ typedef struct rp_replay_opts {
 } rp_replay_opts;
 
 typedef struct rp_replay {
-	rp_pcr_set pcrs;              /* hashable banks, every PCR present */
+	rp_pcr_set pcrs;                        /* hashable banks, every PCR present */
 	uint32_t unhashable[RP_EVLOG_MAX_ALGS]; /* algorithms OpenSSL cannot hash */
 	size_t nunhashable;
 	uint16_t incomplete[RP_EVLOG_MAX_ALGS]; /* banks some event has no digest for */
 	size_t nincomplete;
 	bool ebs_applied;
-	uint32_t extended;            /* bit i: PCR i was extended by some event */
+	uint32_t extended; /* bit i: PCR i was extended by some event */
 } rp_replay;
 
 /* Replays the log into per-bank PCR values: PCR0 starts at 0..0||locality
@@ -158,8 +158,7 @@ typedef struct rp_replay {
  * are never extended.  A bank that some extending event has no digest for
  * is not replayed: it is listed in incomplete, with a warning (code
  * "eventlog-replay"), as tpm2_eventlog does.  0 or negative code. */
-int rp_evlog_replay(const rp_evlog *log, const rp_replay_opts *opts, rp_replay *out,
-		    rp_diag *diag);
+int rp_evlog_replay(const rp_evlog *log, const rp_replay_opts *opts, rp_replay *out, rp_diag *diag);
 
 /* ---- payloads ---- */
 typedef struct rp_efi_guid {
@@ -182,7 +181,7 @@ typedef struct rp_uefi_var {
 	size_t name_len;
 	const uint8_t *data;
 	size_t data_len;
-	uint32_t data_off;     /* absolute offset of VariableData */
+	uint32_t data_off; /* absolute offset of VariableData */
 } rp_uefi_var;
 
 /* Decodes ev's data as UEFI_VARIABLE_DATA.  0 or -RP_EPARSE. */
@@ -218,8 +217,8 @@ int rp_efi_sig_id(const rp_efi_sig *s, uint8_t out[32]);
 typedef struct rp_efi_sig_iter {
 	const uint8_t *p;
 	size_t len;
-	size_t pos;        /* offset of the current list */
-	size_t entry;      /* offset of the next entry within the buffer */
+	size_t pos;   /* offset of the current list */
+	size_t entry; /* offset of the next entry within the buffer */
 	size_t list_end;
 	uint32_t sig_size;
 	rp_efi_guid type;

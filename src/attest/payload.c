@@ -251,8 +251,9 @@ static int fmt_node(rp_buf *b, uint8_t type, uint8_t sub, const uint8_t *p, size
 		if (sub == 0x01 && n >= 2)
 			return rp_buf_printf(b, "Pci(0x%x,0x%x)", p[1], p[0]);
 		if (sub == 0x03 && n >= 20)
-			return rp_buf_printf(b, "MemoryMapped(0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 ")",
-					     le(p, 4), le(p + 4, 8), le(p + 12, 8));
+			return rp_buf_printf(
+				b, "MemoryMapped(0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 ")",
+				le(p, 4), le(p + 4, 8), le(p + 12, 8));
 		if (sub == 0x04)
 			return fmt_guid(b, "VenHw", p, n);
 		break;
@@ -268,7 +269,8 @@ static int fmt_node(rp_buf *b, uint8_t type, uint8_t sub, const uint8_t *p, size
 		break;
 	case 0x03:
 		if (sub == 0x02 && n >= 4)
-			return rp_buf_printf(b, "Scsi(0x%" PRIx64 ",0x%" PRIx64 ")", le(p, 2), le(p + 2, 2));
+			return rp_buf_printf(b, "Scsi(0x%" PRIx64 ",0x%" PRIx64 ")", le(p, 2),
+					     le(p + 2, 2));
 		if (sub == 0x05 && n >= 2)
 			return rp_buf_printf(b, "USB(0x%x,0x%x)", p[0], p[1]);
 		if (sub == 0x12 && n >= 6)
@@ -288,16 +290,20 @@ static int fmt_node(rp_buf *b, uint8_t type, uint8_t sub, const uint8_t *p, size
 				char s[37];
 				memcpy(g.b, p + 20, 16);
 				rp_efi_guid_format(&g, s);
-				return rp_buf_printf(b, "HD(%" PRIu64 ",GPT,%s,0x%" PRIx64 ",0x%" PRIx64 ")",
-						     part, s, start, size);
+				return rp_buf_printf(
+					b, "HD(%" PRIu64 ",GPT,%s,0x%" PRIx64 ",0x%" PRIx64 ")",
+					part, s, start, size);
 			}
-			return rp_buf_printf(b, "HD(%" PRIu64 ",MBR,0x%08" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64 ")",
+			return rp_buf_printf(b,
+					     "HD(%" PRIu64 ",MBR,0x%08" PRIx64 ",0x%" PRIx64
+					     ",0x%" PRIx64 ")",
 					     part, le(p + 20, 4), start, size);
 		}
 		if (sub == 0x03)
 			return fmt_guid(b, "VenMedia", p, n);
 		if (sub == 0x04) {
-			if ((r = rp_buf_puts(b, "File(")) < 0 || (r = utf16_append(b, p, n / 2)) < 0)
+			if ((r = rp_buf_puts(b, "File(")) < 0 ||
+			    (r = utf16_append(b, p, n / 2)) < 0)
 				return r;
 			return rp_buf_putc(b, ')');
 		}
@@ -309,8 +315,7 @@ static int fmt_node(rp_buf *b, uint8_t type, uint8_t sub, const uint8_t *p, size
 			return rp_buf_printf(b, "Offset(0x%" PRIx64 ",0x%" PRIx64 ")", le(p + 4, 8),
 					     le(p + 12, 8));
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if ((r = rp_buf_printf(b, "Path(%u,%u,", type, sub)) < 0)
 		return r;
@@ -333,7 +338,8 @@ int rp_efi_devpath_format(rp_buf *b, const uint8_t *p, size_t len)
 		uint16_t nlen;
 		const uint8_t *body;
 		if (rp_cur_u8(&c, &type) < 0 || rp_cur_u8(&c, &sub) < 0 ||
-		    rp_cur_u16le(&c, &nlen) < 0 || nlen < 4 || rp_cur_bytes(&c, nlen - 4u, &body) < 0)
+		    rp_cur_u16le(&c, &nlen) < 0 || nlen < 4 ||
+		    rp_cur_bytes(&c, nlen - 4u, &body) < 0)
 			return rp_buf_printf(b, "%s<malformed>", sep);
 		if (type == 0x7F && sub == 0xFF)
 			return 0;
@@ -345,7 +351,8 @@ int rp_efi_devpath_format(rp_buf *b, const uint8_t *p, size_t len)
 		}
 		if (++nodes > RP_DEVPATH_MAX_NODES)
 			return rp_buf_printf(b, "%s...", sep);
-		if ((r = rp_buf_puts(b, sep)) < 0 || (r = fmt_node(b, type, sub, body, nlen - 4u)) < 0)
+		if ((r = rp_buf_puts(b, sep)) < 0 ||
+		    (r = fmt_node(b, type, sub, body, nlen - 4u)) < 0)
 			return r;
 		sep = "/";
 	}
@@ -385,7 +392,8 @@ int rp_evlog_secure_boot(const rp_evlog *log, uint32_t *ev_seq, const char **rea
 		rp_uefi_var v;
 		if (ev->type != RP_EV_EFI_VARIABLE_DRIVER_CONFIG || rp_uefi_var_parse(ev, &v) < 0)
 			continue;
-		if (!guid_is(&v.guid, RP_GUID_EFI_GLOBAL_VARIABLE) || !rp_uefi_var_name_is(&v, "SecureBoot"))
+		if (!guid_is(&v.guid, RP_GUID_EFI_GLOBAL_VARIABLE) ||
+		    !rp_uefi_var_name_is(&v, "SecureBoot"))
 			continue;
 		if (++found > 1) {
 			*reason = "the SecureBoot variable is measured more than once";
@@ -396,8 +404,9 @@ int rp_evlog_secure_boot(const rp_evlog *log, uint32_t *ev_seq, const char **rea
 			value = v.data[0];
 		} else {
 			value = -1;
-			*reason = v.data_len == 0 ? "the SecureBoot variable data is empty"
-						  : "the SecureBoot variable data is not one byte 0 or 1";
+			*reason = v.data_len == 0
+					  ? "the SecureBoot variable data is empty"
+					  : "the SecureBoot variable data is not one byte 0 or 1";
 		}
 	}
 	return value;

@@ -21,7 +21,8 @@ typedef struct pparse {
 	rp_diag *diag;
 } pparse;
 
-static int perr(pparse *ps, uint32_t node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int perr(pparse *ps, uint32_t node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int perr(pparse *ps, uint32_t node, const char *fmt, ...)
 {
@@ -86,7 +87,8 @@ static int parse_ids(pparse *ps, uint32_t obj, const char *key, rp_policy_ids *i
 		arr = val;
 	}
 	if (arr == RP_JSON_NONE || !rp_json_is(ps->doc, arr, RP_JSON_ARRAY))
-		return perr(ps, arr == RP_JSON_NONE ? obj : arr, "\"%s\" must be an array of SHA-256 hex strings", key);
+		return perr(ps, arr == RP_JSON_NONE ? obj : arr,
+			    "\"%s\" must be an array of SHA-256 hex strings", key);
 	if (rp_json_count(ps->doc, arr) > RP_POLICY_MAX_ENTRIES)
 		return perr(ps, arr, "more than %u entries", RP_POLICY_MAX_ENTRIES);
 	ids->set = true;
@@ -152,8 +154,9 @@ static int parse_apps(pparse *ps, uint32_t obj)
 			if ((r = get_hex(ps, val, p->apps[i], RP_TPM_MAX_DIGEST, &n)) < 0)
 				return r;
 			if (n != rp_tpm_alg_size(p->apps_bank))
-				return perr(ps, val, "digest has %zu bytes; the %s bank needs %zu", n,
-					    rp_tpm_alg_name(p->apps_bank), rp_tpm_alg_size(p->apps_bank));
+				return perr(ps, val, "digest has %zu bytes; the %s bank needs %zu",
+					    n, rp_tpm_alg_name(p->apps_bank),
+					    rp_tpm_alg_size(p->apps_bank));
 			i++;
 		}
 	}
@@ -181,16 +184,22 @@ static int parse_forbid(pparse *ps, uint32_t arr)
 		while (rp_json_iter_next(ps->doc, &it, &k, &val)) {
 			rp_policy_forbid *f = &p->forbid[i++];
 			f->json_node = val;
-			if (!rp_json_is(ps->doc, val, RP_JSON_OBJECT) || rp_json_count(ps->doc, val) == 0)
-				return perr(ps, val, "each forbidden event is an object with type, pcr, digest and/or string");
+			if (!rp_json_is(ps->doc, val, RP_JSON_OBJECT) ||
+			    rp_json_count(ps->doc, val) == 0)
+				return perr(ps, val,
+					    "each forbidden event is an object with type, pcr, "
+					    "digest and/or string");
 			jt = rp_json_iter_begin(ps->doc, val);
 			while (rp_json_iter_next(ps->doc, &jt, &k2, &v2)) {
 				if (rp_json_str_eq(ps->doc, k2, "type", 4)) {
-					const char *s = rp_json_is(ps->doc, v2, RP_JSON_STRING) ? rp_json_strz(ps->doc, v2) : NULL;
+					const char *s = rp_json_is(ps->doc, v2, RP_JSON_STRING)
+								? rp_json_strz(ps->doc, v2)
+								: NULL;
 					int64_t n;
 					if (s ? rp_evlog_type_parse(s, &f->type) < 0
 					      : (!rp_json_is(ps->doc, v2, RP_JSON_NUMBER) ||
-						 rp_json_int64(ps->doc, v2, &n) < 0 || n < 0 || n > 0xFFFFFFFFll))
+						 rp_json_int64(ps->doc, v2, &n) < 0 || n < 0 ||
+						 n > 0xFFFFFFFFll))
 						return perr(ps, v2, "unknown event type");
 					if (!s)
 						f->type = (uint32_t)n;
@@ -200,13 +209,15 @@ static int parse_forbid(pparse *ps, uint32_t arr)
 						return r;
 					f->has_pcr = true;
 				} else if (rp_json_str_eq(ps->doc, k2, "digest", 6)) {
-					if ((r = get_hex(ps, v2, f->digest, RP_TPM_MAX_DIGEST, &f->digest_len)) < 0)
+					if ((r = get_hex(ps, v2, f->digest, RP_TPM_MAX_DIGEST,
+							 &f->digest_len)) < 0)
 						return r;
 					f->has_digest = true;
 				} else if (rp_json_str_eq(ps->doc, k2, "string", 6)) {
 					const char *s;
 					size_t n;
-					if (!rp_json_is(ps->doc, v2, RP_JSON_STRING) || rp_json_str(ps->doc, v2, &s, &n) < 0)
+					if (!rp_json_is(ps->doc, v2, RP_JSON_STRING) ||
+					    rp_json_str(ps->doc, v2, &s, &n) < 0)
 						return perr(ps, v2, "expected a string");
 					f->string = rp_arena_strndup(p->arena, s, n);
 					if (!f->string)
@@ -214,7 +225,9 @@ static int parse_forbid(pparse *ps, uint32_t arr)
 					f->string_len = n;
 					f->has_string = true;
 				} else {
-					return perr(ps, k2, "unknown key in a forbidden event (type, pcr, digest, string)");
+					return perr(ps, k2,
+						    "unknown key in a forbidden event (type, pcr, "
+						    "digest, string)");
 				}
 			}
 		}
@@ -248,11 +261,13 @@ static int parse_pcrs(pparse *ps, uint32_t obj)
 			unsigned long pcr = s ? strtoul(s, &end, 10) : 0;
 			size_t n;
 			if (!s || !s[0] || *end || pcr >= RP_TPM_NUM_PCRS)
-				return perr(ps, k2, "expected a PCR index 0-%u", RP_TPM_NUM_PCRS - 1);
+				return perr(ps, k2, "expected a PCR index 0-%u",
+					    RP_TPM_NUM_PCRS - 1);
 			if ((r = get_hex(ps, v2, b->v[pcr], RP_TPM_MAX_DIGEST, &n)) < 0)
 				return r;
 			if (n != b->size)
-				return perr(ps, v2, "value has %zu bytes; %s needs %u", n, rp_tpm_alg_name(alg), b->size);
+				return perr(ps, v2, "value has %zu bytes; %s needs %u", n,
+					    rp_tpm_alg_name(alg), b->size);
 			b->present |= 1u << pcr;
 		}
 	}
@@ -301,7 +316,9 @@ int rp_policy_parse(rp_source *src, rp_policy **out, rp_diag *diag)
 			int64_t v;
 			if (!rp_json_is(d, val, RP_JSON_NUMBER) || rp_json_int64(d, val, &v) < 0 ||
 			    v != RP_POLICY_VERSION)
-				r = perr(&ps, val, "unsupported policy version (this rampart reads version %d)",
+				r = perr(&ps, val,
+					 "unsupported policy version (this rampart reads version "
+					 "%d)",
 					 RP_POLICY_VERSION);
 			have_version = true;
 		} else if (rp_json_str_eq(d, k, "description", 11)) {
@@ -322,10 +339,13 @@ int rp_policy_parse(rp_source *src, rp_policy **out, rp_diag *diag)
 		} else if (rp_json_str_eq(d, k, "boot_applications", 17)) {
 			r = parse_apps(&ps, val);
 		} else if (rp_json_str_eq(d, k, "separators", 10)) {
-			uint32_t arr = rp_json_is(d, val, RP_JSON_OBJECT) ? rp_json_getz(d, val, "pcrs") : RP_JSON_NONE;
+			uint32_t arr = rp_json_is(d, val, RP_JSON_OBJECT)
+					       ? rp_json_getz(d, val, "pcrs")
+					       : RP_JSON_NONE;
 			rp_json_iter jt;
 			uint32_t k2, v2, pcr;
-			if (arr == RP_JSON_NONE || !rp_json_is(d, arr, RP_JSON_ARRAY) || rp_json_count(d, val) != 1) {
+			if (arr == RP_JSON_NONE || !rp_json_is(d, arr, RP_JSON_ARRAY) ||
+			    rp_json_count(d, val) != 1) {
 				r = perr(&ps, val, "separators must be {\"pcrs\": [0, 1, ...]}");
 			} else {
 				jt = rp_json_iter_begin(d, arr);
@@ -341,14 +361,19 @@ int rp_policy_parse(rp_source *src, rp_policy **out, rp_diag *diag)
 			if (rp_json_str_eq(d, val, "require", 7))
 				p->require_event_digests = true;
 			else if (!rp_json_str_eq(d, val, "report", 6))
-				r = perr(&ps, val, "event_digests must be \"report\" or \"require\"");
+				r = perr(&ps, val,
+					 "event_digests must be \"report\" or \"require\"");
 		} else if (rp_json_str_eq(d, k, "quote", 5)) {
-			uint32_t arr = rp_json_is(d, val, RP_JSON_OBJECT) ? rp_json_getz(d, val, "allowed_hashes") : RP_JSON_NONE;
+			uint32_t arr = rp_json_is(d, val, RP_JSON_OBJECT)
+					       ? rp_json_getz(d, val, "allowed_hashes")
+					       : RP_JSON_NONE;
 			rp_json_iter jt;
 			uint32_t k2, v2;
-			if (arr == RP_JSON_NONE || !rp_json_is(d, arr, RP_JSON_ARRAY) || rp_json_count(d, val) != 1 ||
-			    rp_json_count(d, arr) > 8) {
-				r = perr(&ps, val, "quote must be {\"allowed_hashes\": [\"sha256\", ...]} (at most 8)");
+			if (arr == RP_JSON_NONE || !rp_json_is(d, arr, RP_JSON_ARRAY) ||
+			    rp_json_count(d, val) != 1 || rp_json_count(d, arr) > 8) {
+				r = perr(&ps, val,
+					 "quote must be {\"allowed_hashes\": [\"sha256\", ...]} "
+					 "(at most 8)");
 			} else {
 				jt = rp_json_iter_begin(d, arr);
 				while (r == 0 && rp_json_iter_next(d, &jt, &k2, &v2))
@@ -377,11 +402,11 @@ out:
 
 /* ---- evaluation ---- */
 
-#define CHECK(x)                        \
-	do {                            \
-		int r_ = (x);           \
-		if (r_ < 0)             \
-			return r_;      \
+#define CHECK(x)                   \
+	do {                       \
+		int r_ = (x);      \
+		if (r_ < 0)        \
+			return r_; \
 	} while (0)
 
 static bool guid_str_is(const rp_efi_guid *g, const char *s)
@@ -411,7 +436,9 @@ static bool ids_has(const rp_policy_ids *ids, const uint8_t id[32])
 
 static const char *kind_name(rp_efi_sig_kind k)
 {
-	return k == RP_EFI_SIG_X509 ? "X.509 certificate" : k == RP_EFI_SIG_SHA256 ? "SHA-256 hash" : "entry";
+	return k == RP_EFI_SIG_X509     ? "X.509 certificate"
+	       : k == RP_EFI_SIG_SHA256 ? "SHA-256 hash"
+					: "entry";
 }
 
 static int check_allow(const rp_attest_input *in, rp_verdict *v, const char *id, const char *guid,
@@ -451,7 +478,8 @@ static int check_allow(const rp_attest_input *in, rp_verdict *v, const char *id,
 	}
 	if (events == 0)
 		return rp_verdict_add(v, id, RP_CHECK_UNKNOWN, log->src, NULL,
-				      "the log does not measure %s, so its entries are unknown", name);
+				      "the log does not measure %s, so its entries are unknown",
+				      name);
 	if (!bad)
 		return rp_verdict_add(v, id, RP_CHECK_PASS, log->src, NULL,
 				      "all %zu %s entries are in the allow-list", entries, name);
@@ -463,7 +491,7 @@ static int check_dbx(const rp_attest_input *in, rp_verdict *v)
 	const rp_evlog *log = in->log;
 	const rp_policy_ids *need = &in->policy->dbx;
 	const rp_evlog_event *last = NULL;
-	uint8_t (*have)[32] = NULL;
+	uint8_t(*have)[32] = NULL;
 	size_t nhave = 0, cap = 0, i, j, missing = 0;
 	int r = 0;
 
@@ -479,7 +507,7 @@ static int check_dbx(const rp_attest_input *in, rp_verdict *v)
 		while ((r = rp_efi_sig_iter_next(&it, &s)) == 1) {
 			if (nhave == cap) {
 				size_t ncap = cap ? cap * 2 : 256;
-				uint8_t (*n)[32] = realloc(have, ncap * 32);
+				uint8_t(*n)[32] = realloc(have, ncap * 32);
 				if (!n) {
 					r = -RP_ENOMEM;
 					goto out;
@@ -518,7 +546,8 @@ static int check_dbx(const rp_attest_input *in, rp_verdict *v)
 	r = 0;
 	if (!missing)
 		r = rp_verdict_add(v, "policy.dbx", RP_CHECK_PASS, log->src, last,
-				   "dbx (%zu entries) contains all %zu required revocations", nhave, need->n);
+				   "dbx (%zu entries) contains all %zu required revocations", nhave,
+				   need->n);
 out:
 	free(have);
 	return r;
@@ -550,8 +579,9 @@ static int check_apps(const rp_attest_input *in, rp_verdict *v)
 	char hex[2 * RP_TPM_MAX_DIGEST + 1];
 
 	if (bi < 0)
-		return rp_verdict_add(v, "policy.boot-applications", RP_CHECK_UNKNOWN, log->src, NULL,
-				      "the log has no %s bank", rp_tpm_alg_name(p->apps_bank));
+		return rp_verdict_add(v, "policy.boot-applications", RP_CHECK_UNKNOWN, log->src,
+				      NULL, "the log has no %s bank",
+				      rp_tpm_alg_name(p->apps_bank));
 	for (i = 0; i < log->nevents; i++) {
 		const rp_evlog_event *ev = &log->events[i];
 		rp_uefi_image im;
@@ -563,8 +593,9 @@ static int check_apps(const rp_attest_input *in, rp_verdict *v)
 		d = ev->digests[bi];
 		if (!d) {
 			bad++;
-			CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_UNKNOWN, log->src, ev,
-					     "boot application has no %s digest", rp_tpm_alg_name(p->apps_bank)));
+			CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_UNKNOWN,
+					     log->src, ev, "boot application has no %s digest",
+					     rp_tpm_alg_name(p->apps_bank)));
 			napps++;
 			continue;
 		}
@@ -572,13 +603,16 @@ static int check_apps(const rp_attest_input *in, rp_verdict *v)
 		if (p->apps_mode == RP_POLICY_APPS_SEQUENCE) {
 			if (napps >= p->napps) {
 				bad++;
-				CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_FAIL, log->src, ev,
-						     "unexpected boot application %s (the policy expects %zu)", hex,
-						     p->napps));
+				CHECK(rp_verdict_add(
+					v, "policy.boot-applications", RP_CHECK_FAIL, log->src, ev,
+					"unexpected boot application %s (the policy expects %zu)",
+					hex, p->napps));
 			} else if (memcmp(p->apps[napps], d, sz) != 0) {
 				bad++;
-				CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_FAIL, log->src, ev,
-						     "boot application %zu is %s, not the expected one", napps + 1, hex));
+				CHECK(rp_verdict_add(
+					v, "policy.boot-applications", RP_CHECK_FAIL, log->src, ev,
+					"boot application %zu is %s, not the expected one",
+					napps + 1, hex));
 			}
 		} else {
 			size_t j;
@@ -587,8 +621,9 @@ static int check_apps(const rp_attest_input *in, rp_verdict *v)
 				found = memcmp(p->apps[j], d, sz) == 0;
 			if (!found) {
 				bad++;
-				CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_FAIL, log->src, ev,
-						     "boot application %s is not allowed by the policy", hex));
+				CHECK(rp_verdict_add(
+					v, "policy.boot-applications", RP_CHECK_FAIL, log->src, ev,
+					"boot application %s is not allowed by the policy", hex));
 			}
 		}
 		napps++;
@@ -596,13 +631,14 @@ static int check_apps(const rp_attest_input *in, rp_verdict *v)
 	if (p->apps_mode == RP_POLICY_APPS_SEQUENCE && napps < p->napps) {
 		bad++;
 		CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_FAIL, log->src, NULL,
-				     "the log loads %zu boot applications; the policy expects %zu", napps,
-				     p->napps));
+				     "the log loads %zu boot applications; the policy expects %zu",
+				     napps, p->napps));
 	}
 	if (!bad)
 		CHECK(rp_verdict_add(v, "policy.boot-applications", RP_CHECK_PASS, log->src, NULL,
 				     "all %zu boot applications match the policy (%s)", napps,
-				     p->apps_mode == RP_POLICY_APPS_SEQUENCE ? "sequence" : "allow-list"));
+				     p->apps_mode == RP_POLICY_APPS_SEQUENCE ? "sequence"
+									     : "allow-list"));
 	return 0;
 }
 
@@ -639,21 +675,31 @@ static int check_separators(const rp_attest_input *in, rp_verdict *v)
 				continue;
 			if (first) {
 				bad++;
-				CHECK(rp_verdict_add(v, "policy.separators", RP_CHECK_FAIL, log->src, ev,
-						     "second EV_SEPARATOR on PCR %u: events after the first separator are not accepted silently", p));
+				CHECK(rp_verdict_add(
+					v, "policy.separators", RP_CHECK_FAIL, log->src, ev,
+					"second EV_SEPARATOR on PCR %u: events after the first "
+					"separator are not accepted silently",
+					p));
 				continue;
 			}
 			first = ev;
 			if (ev->data_len != 4 || memcmp(ev->data, "\0\0\0\0", 4) != 0) {
 				bad++;
-				CHECK(rp_verdict_add(v, "policy.separators", RP_CHECK_FAIL, log->src, ev,
-						     ev->data_len == 4 && memcmp(ev->data, "\xff\xff\xff\xff", 4) == 0
-							     ? "EV_SEPARATOR on PCR %u signals a firmware error (FFFFFFFF)"
-							     : "EV_SEPARATOR on PCR %u has an invalid value", p));
+				CHECK(rp_verdict_add(
+					v, "policy.separators", RP_CHECK_FAIL, log->src, ev,
+					ev->data_len == 4 &&
+							memcmp(ev->data, "\xff\xff\xff\xff", 4) == 0
+						? "EV_SEPARATOR on PCR %u signals a firmware error "
+						  "(FFFFFFFF)"
+						: "EV_SEPARATOR on PCR %u has an invalid value",
+					p));
 			} else if (!digest_is_hash_of_data(log, ev)) {
 				bad++;
-				CHECK(rp_verdict_add(v, "policy.separators", RP_CHECK_FAIL, log->src, ev,
-						     "EV_SEPARATOR on PCR %u: digest is not the hash of its data", p));
+				CHECK(rp_verdict_add(v, "policy.separators", RP_CHECK_FAIL,
+						     log->src, ev,
+						     "EV_SEPARATOR on PCR %u: digest is not the "
+						     "hash of its data",
+						     p));
 			}
 		}
 		if (!first) {
@@ -686,7 +732,8 @@ static bool forbid_matches(const rp_evlog *log, const rp_policy_forbid *f, const
 	if (f->has_string) {
 		const char *s;
 		size_t n;
-		if (!rp_evlog_event_text(ev, &s, &n) || n != f->string_len || memcmp(s, f->string, n) != 0)
+		if (!rp_evlog_event_text(ev, &s, &n) || n != f->string_len ||
+		    memcmp(s, f->string, n) != 0)
 			return false;
 	}
 	return true;
@@ -706,9 +753,10 @@ static int check_forbidden(const rp_attest_input *in, rp_verdict *v)
 				continue;
 			bad++;
 			tn = rp_evlog_type_name(ev->type);
-			CHECK(rp_verdict_add(v, "policy.forbidden-events", RP_CHECK_FAIL, log->src, ev,
-					     "event %u (%s, PCR %u) matches forbidden event rule %zu", ev->seq,
-					     tn ? tn : "unnamed type", ev->pcr, j + 1));
+			CHECK(rp_verdict_add(
+				v, "policy.forbidden-events", RP_CHECK_FAIL, log->src, ev,
+				"event %u (%s, PCR %u) matches forbidden event rule %zu", ev->seq,
+				tn ? tn : "unnamed type", ev->pcr, j + 1));
 		}
 	}
 	if (!bad)
@@ -727,8 +775,9 @@ static int check_pcrs(const rp_attest_input *in, rp_verdict *v)
 	unsigned i;
 
 	if (!have)
-		return rp_verdict_add(v, "policy.pcrs", RP_CHECK_UNKNOWN, p->src, NULL,
-				      "no PCR values to compare with the policy (give --eventlog or --pcrs)");
+		return rp_verdict_add(
+			v, "policy.pcrs", RP_CHECK_UNKNOWN, p->src, NULL,
+			"no PCR values to compare with the policy (give --eventlog or --pcrs)");
 	for (b = 0; b < p->pcrs.nbanks; b++) {
 		const rp_pcr_bank *want = &p->pcrs.banks[b];
 		const rp_pcr_bank *got = rp_pcr_set_cbank(have, want->alg);
@@ -739,7 +788,8 @@ static int check_pcrs(const rp_attest_input *in, rp_verdict *v)
 			if (!got || !(got->present & (1u << i))) {
 				bad++;
 				CHECK(rp_verdict_add(v, "policy.pcrs", RP_CHECK_UNKNOWN, src, NULL,
-						     "%s PCR %u: %s has no value", rp_tpm_alg_name(want->alg), i, from));
+						     "%s PCR %u: %s has no value",
+						     rp_tpm_alg_name(want->alg), i, from));
 				continue;
 			}
 			compared++;
@@ -771,8 +821,8 @@ static int check_event_digests(const rp_attest_input *in, rp_verdict *v)
 			continue;
 		bad++;
 		CHECK(rp_verdict_add(v, "policy.event-digests", RP_CHECK_FAIL, log->src, ev,
-				     "event %u (%s, PCR %u): digest does not match its data", ev->seq,
-				     tn ? tn : "unnamed type", ev->pcr));
+				     "event %u (%s, PCR %u): digest does not match its data",
+				     ev->seq, tn ? tn : "unnamed type", ev->pcr));
 	}
 	if (!bad)
 		CHECK(rp_verdict_add(v, "policy.event-digests", RP_CHECK_PASS, log->src, NULL,
@@ -793,11 +843,14 @@ int rp_policy_evaluate(const rp_attest_input *in, rp_verdict *v)
 		if (p->secure_boot)
 			CHECK(check_secure_boot(in, v));
 		if (p->pk.set)
-			CHECK(check_allow(in, v, "policy.pk", RP_GUID_EFI_GLOBAL_VARIABLE, "PK", &p->pk));
+			CHECK(check_allow(in, v, "policy.pk", RP_GUID_EFI_GLOBAL_VARIABLE, "PK",
+					  &p->pk));
 		if (p->kek.set)
-			CHECK(check_allow(in, v, "policy.kek", RP_GUID_EFI_GLOBAL_VARIABLE, "KEK", &p->kek));
+			CHECK(check_allow(in, v, "policy.kek", RP_GUID_EFI_GLOBAL_VARIABLE, "KEK",
+					  &p->kek));
 		if (p->db.set)
-			CHECK(check_allow(in, v, "policy.db", RP_GUID_IMAGE_SECURITY_DB, "db", &p->db));
+			CHECK(check_allow(in, v, "policy.db", RP_GUID_IMAGE_SECURITY_DB, "db",
+					  &p->db));
 		if (p->dbx.set)
 			CHECK(check_dbx(in, v));
 		if (p->apps_set)
@@ -868,14 +921,16 @@ int rp_policy_generate(const rp_evlog *log, const rp_replay *rep, rp_buf *out)
 	rp_jw_key(&w, "version");
 	rp_jw_int(&w, RP_POLICY_VERSION);
 	rp_jw_key(&w, "description");
-	rp_jw_string(&w, "generated by rampart attest --init-policy from a known-good event log; review before use");
+	rp_jw_string(&w, "generated by rampart attest --init-policy from a known-good event log; "
+			 "review before use");
 	rp_jw_key(&w, "secure_boot");
 	rp_jw_bool(&w, rp_evlog_secure_boot(log, &seq, &why) == 1);
 	gen_ids(&w, log, RP_GUID_EFI_GLOBAL_VARIABLE, "PK", "pk", "allow");
 	gen_ids(&w, log, RP_GUID_EFI_GLOBAL_VARIABLE, "KEK", "kek", "allow");
 	gen_ids(&w, log, RP_GUID_IMAGE_SECURITY_DB, "db", "db", "allow");
 	gen_ids(&w, log, RP_GUID_IMAGE_SECURITY_DB, "dbx", "dbx", "must_contain");
-	bank = rp_evlog_bank_index(log, RP_TPM_ALG_SHA256) >= 0 ? RP_TPM_ALG_SHA256 : log->banks[0].alg;
+	bank = rp_evlog_bank_index(log, RP_TPM_ALG_SHA256) >= 0 ? RP_TPM_ALG_SHA256
+								: log->banks[0].alg;
 	bi = rp_evlog_bank_index(log, bank);
 	if (rp_tpm_alg_size(bank)) {
 		bool any = false;
@@ -884,7 +939,8 @@ int rp_policy_generate(const rp_evlog *log, const rp_replay *rep, rp_buf *out)
 			rp_uefi_image im;
 			if (ev->type != RP_EV_EFI_BOOT_SERVICES_APPLICATION || !ev->digests[bi])
 				continue;
-			if (rp_uefi_image_parse(ev, &im) == 0 && rp_efi_devpath_is_fv(im.path, im.path_len))
+			if (rp_uefi_image_parse(ev, &im) == 0 &&
+			    rp_efi_devpath_is_fv(im.path, im.path_len))
 				continue;
 			if (!any) {
 				rp_jw_key(&w, "boot_applications");

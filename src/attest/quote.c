@@ -17,7 +17,7 @@
 #include <tss2/tss2_mu.h>
 
 /* tpm2_quote's serialized PCR file (tpm2-tools lib/pcr.c): host structs. */
-#define SER_SELECTION_SIZE 132u /* u32 count + 16 x 8-byte TPMS_PCR_SELECTION */
+#define SER_SELECTION_SIZE 132u   /* u32 count + 16 x 8-byte TPMS_PCR_SELECTION */
 #define SER_DIGEST_LIST_SIZE 532u /* u32 count + 8 x (u16 size + 64 bytes) */
 #define SER_DIGESTS_PER_LIST 8u
 
@@ -68,31 +68,35 @@ int rp_attest_parse(rp_source *src, rp_tpm_attest *q, rp_diag *diag)
 	memset(q, 0, sizeof(*q));
 	rp_cur_init(&c, src->data, src->size);
 	if (rp_cur_u32be(&c, &q->magic) < 0 || rp_cur_u16be(&c, &q->type) < 0)
-		return qerr(diag, src, "quote-parse", 0, "TPMS_ATTEST: truncated header (%zu bytes)",
-			    src->size);
+		return qerr(diag, src, "quote-parse", 0,
+			    "TPMS_ATTEST: truncated header (%zu bytes)", src->size);
 	at = c.off;
 	if (read_tpm2b(&c, q->signer, sizeof(q->signer), &q->signer_len) < 0)
 		return qerr(diag, src, "quote-parse", at, "TPMS_ATTEST: bad qualifiedSigner");
 	at = c.off;
 	if (read_tpm2b(&c, q->extra, sizeof(q->extra), &q->extra_len) < 0)
-		return qerr(diag, src, "quote-parse", at, "TPMS_ATTEST: bad extraData (at most 64 bytes)");
+		return qerr(diag, src, "quote-parse", at,
+			    "TPMS_ATTEST: bad extraData (at most 64 bytes)");
 	at = c.off;
 	if (rp_cur_u64be(&c, &q->clock) < 0 || rp_cur_u32be(&c, &q->reset_count) < 0 ||
 	    rp_cur_u32be(&c, &q->restart_count) < 0 || rp_cur_u8(&c, &q->safe) < 0 ||
 	    rp_cur_u64be(&c, &q->firmware) < 0)
-		return qerr(diag, src, "quote-parse", at, "TPMS_ATTEST: truncated clockInfo/firmwareVersion");
+		return qerr(diag, src, "quote-parse", at,
+			    "TPMS_ATTEST: truncated clockInfo/firmwareVersion");
 	if (q->type != RP_TPM_ST_ATTEST_QUOTE)
 		return 0; /* other attestation types: rejected by the caller */
 	at = c.off;
 	if (rp_cur_u32be(&c, &count) < 0 || count > RP_QUOTE_MAX_SELECTIONS)
 		return qerr(diag, src, "quote-parse", at,
-			    "TPMS_QUOTE_INFO: bad pcrSelect count (at most %u)", RP_QUOTE_MAX_SELECTIONS);
+			    "TPMS_QUOTE_INFO: bad pcrSelect count (at most %u)",
+			    RP_QUOTE_MAX_SELECTIONS);
 	for (i = 0; i < count; i++) {
 		rp_pcr_select *s = &q->sel[i];
 		at = c.off;
 		if (rp_cur_u16be(&c, &s->hash) < 0 || rp_cur_u8(&c, &s->size) < 0 ||
 		    s->size > RP_QUOTE_MAX_SELECT_BYTES || rp_cur_copy(&c, s->bits, s->size) < 0)
-			return qerr(diag, src, "quote-parse", at, "TPMS_QUOTE_INFO: bad PCR selection %u", i);
+			return qerr(diag, src, "quote-parse", at,
+				    "TPMS_QUOTE_INFO: bad PCR selection %u", i);
 	}
 	q->nsel = count;
 	at = c.off;
@@ -153,7 +157,8 @@ int rp_sig_load(rp_source *src, rp_tpm_sig *out, rp_diag *diag)
 			out->hash_alg = s.signature.rsassa.hash;
 			if (s.signature.rsassa.sig.size > sizeof(out->bytes))
 				return qerr(diag, src, "sig-load", 4, "RSA signature too long");
-			memcpy(out->bytes, s.signature.rsassa.sig.buffer, s.signature.rsassa.sig.size);
+			memcpy(out->bytes, s.signature.rsassa.sig.buffer,
+			       s.signature.rsassa.sig.size);
 			out->len = s.signature.rsassa.sig.size;
 			return 0;
 		case RP_TPM_ALG_ECDSA:
@@ -167,15 +172,17 @@ int rp_sig_load(rp_source *src, rp_tpm_sig *out, rp_diag *diag)
 			return 0;
 		default:
 			rp_diag_addc(diag, RP_DIAG_ERROR, "sig-load", src, 0, 2,
-				     "TPMT_SIGNATURE: unsupported signature scheme 0x%04x", s.sigAlg);
+				     "TPMT_SIGNATURE: unsupported signature scheme 0x%04x",
+				     s.sigAlg);
 			return -RP_EUNSUPPORTED;
 		}
 	}
 	/* plain: raw RSA signature bytes or a DER ECDSA-Sig-Value */
 	if (src->size > sizeof(out->bytes))
-		return qerr(diag, src, "sig-load", 0,
-			    "signature is neither a TPMT_SIGNATURE nor a plain signature (%zu bytes)",
-			    src->size);
+		return qerr(
+			diag, src, "sig-load", 0,
+			"signature is neither a TPMT_SIGNATURE nor a plain signature (%zu bytes)",
+			src->size);
 	out->plain = true;
 	memcpy(out->bytes, src->data, src->size);
 	out->len = src->size;
@@ -216,7 +223,9 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 		const TPMS_RSA_PARMS *rp = &p->parameters.rsaDetail;
 		uint32_t exp = rp->exponent ? rp->exponent : 65537u;
 		ak->scheme = rp->scheme.scheme;
-		ak->scheme_hash = rp->scheme.scheme == RP_TPM_ALG_NULL ? 0 : rp->scheme.details.anySig.hashAlg;
+		ak->scheme_hash = rp->scheme.scheme == RP_TPM_ALG_NULL
+					  ? 0
+					  : rp->scheme.details.anySig.hashAlg;
 		ak->bits = rp->keyBits;
 		n = BN_bin2bn(p->unique.rsa.buffer, p->unique.rsa.size, NULL);
 		e = BN_new();
@@ -232,9 +241,18 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 		size_t fl;
 		uint8_t pt[1 + 2 * 66];
 		switch (ep->curveID) {
-		case 0x0003: group = "prime256v1"; fl = 32; break;
-		case 0x0004: group = "secp384r1"; fl = 48; break;
-		case 0x0005: group = "secp521r1"; fl = 66; break;
+		case 0x0003:
+			group = "prime256v1";
+			fl = 32;
+			break;
+		case 0x0004:
+			group = "secp384r1";
+			fl = 48;
+			break;
+		case 0x0005:
+			group = "secp521r1";
+			fl = 66;
+			break;
 		default:
 			rp_diag_addc(diag, RP_DIAG_ERROR, "ak-load", src, 0, 0,
 				     "attestation key: unsupported ECC curve 0x%04x", ep->curveID);
@@ -242,18 +260,25 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 			goto out;
 		}
 		ak->scheme = ep->scheme.scheme;
-		ak->scheme_hash = ep->scheme.scheme == RP_TPM_ALG_NULL ? 0 : ep->scheme.details.anySig.hashAlg;
+		ak->scheme_hash = ep->scheme.scheme == RP_TPM_ALG_NULL
+					  ? 0
+					  : ep->scheme.details.anySig.hashAlg;
 		ak->bits = (unsigned)fl * 8;
 		if (p->unique.ecc.x.size > fl || p->unique.ecc.y.size > fl) {
-			r = qerr(diag, src, "ak-load", 0, "attestation key: ECC point larger than the curve");
+			r = qerr(diag, src, "ak-load", 0,
+				 "attestation key: ECC point larger than the curve");
 			goto out;
 		}
 		memset(pt, 0, sizeof(pt));
 		pt[0] = 0x04;
-		memcpy(pt + 1 + fl - p->unique.ecc.x.size, p->unique.ecc.x.buffer, p->unique.ecc.x.size);
-		memcpy(pt + 1 + 2 * fl - p->unique.ecc.y.size, p->unique.ecc.y.buffer, p->unique.ecc.y.size);
-		if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
-		    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, 1 + 2 * fl) != 1)
+		memcpy(pt + 1 + fl - p->unique.ecc.x.size, p->unique.ecc.x.buffer,
+		       p->unique.ecc.x.size);
+		memcpy(pt + 1 + 2 * fl - p->unique.ecc.y.size, p->unique.ecc.y.buffer,
+		       p->unique.ecc.y.size);
+		if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) !=
+			    1 ||
+		    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt,
+						     1 + 2 * fl) != 1)
 			goto out;
 		ak->pkey = pkey_fromdata("EC", bld);
 	} else {
@@ -263,7 +288,8 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 		goto out;
 	}
 	if (!ak->pkey) {
-		r = qerr(diag, src, "ak-load", 0, "attestation key: OpenSSL rejected the public key");
+		r = qerr(diag, src, "ak-load", 0,
+			 "attestation key: OpenSSL rejected the public key");
 		goto out;
 	}
 	r = 0;
@@ -276,8 +302,9 @@ out:
 
 static void ak_from_pkey(rp_ak *ak)
 {
-	ak->type = EVP_PKEY_is_a(ak->pkey, "RSA") ? RP_TPM_ALG_RSA
-		   : EVP_PKEY_is_a(ak->pkey, "EC") ? RP_TPM_ALG_ECC : 0;
+	ak->type = EVP_PKEY_is_a(ak->pkey, "RSA")  ? RP_TPM_ALG_RSA
+		   : EVP_PKEY_is_a(ak->pkey, "EC") ? RP_TPM_ALG_ECC
+						   : 0;
 	ak->bits = (unsigned)EVP_PKEY_get_bits(ak->pkey);
 }
 
@@ -298,7 +325,8 @@ int rp_ak_load(rp_source *src, rp_ak *ak, rp_diag *diag)
 		ak->pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
 		BIO_free(bio);
 		if (!ak->pkey)
-			return qerr(diag, src, "ak-load", 0, "attestation key: not a PEM public key");
+			return qerr(diag, src, "ak-load", 0,
+				    "attestation key: not a PEM public key");
 		ak_from_pkey(ak);
 		if (!ak->type) {
 			rp_ak_release(ak);
@@ -326,7 +354,8 @@ int rp_ak_load(rp_source *src, rp_ak *ak, rp_diag *diag)
 		rp_ak_release(ak);
 	}
 	return qerr(diag, src, "ak-load", 0,
-		    "attestation key is not PEM, DER SubjectPublicKeyInfo, TPM2B_PUBLIC or TPMT_PUBLIC");
+		    "attestation key is not PEM, DER SubjectPublicKeyInfo, TPM2B_PUBLIC or "
+		    "TPMT_PUBLIC");
 }
 
 static int verify_one(EVP_PKEY *pkey, uint16_t scheme, const EVP_MD *md, const uint8_t *h,
@@ -357,8 +386,10 @@ out:
 int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const uint8_t *msg,
 		  size_t len, uint16_t *used_hash, uint16_t *used_scheme, const char **why)
 {
-	uint16_t h = sig->hash_alg ? sig->hash_alg : hash ? hash : ak->scheme_hash ? ak->scheme_hash
-										  : RP_TPM_ALG_SHA256;
+	uint16_t h = sig->hash_alg     ? sig->hash_alg
+		     : hash            ? hash
+		     : ak->scheme_hash ? ak->scheme_hash
+				       : RP_TPM_ALG_SHA256;
 	uint16_t schemes[2];
 	size_t nschemes = 0, i;
 	const EVP_MD *md = rp_tpm_md(h);
@@ -385,7 +416,8 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 		}
 		if (ak->from_tpm && ak->scheme && ak->scheme != RP_TPM_ALG_NULL &&
 		    (ak->scheme != sig->sig_alg || ak->scheme_hash != sig->hash_alg)) {
-			*why = "the signature scheme or hash differs from the attestation key's scheme";
+			*why = "the signature scheme or hash differs from the attestation key's "
+			       "scheme";
 			return -RP_EVERIFY;
 		}
 		schemes[nschemes++] = sig->sig_alg;
@@ -402,7 +434,8 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 		return r;
 	}
 	for (i = 0; i < nschemes; i++) {
-		r = verify_one(ak->pkey, schemes[i], md, dg, rp_tpm_alg_size(h), sig->bytes, sig->len);
+		r = verify_one(ak->pkey, schemes[i], md, dg, rp_tpm_alg_size(h), sig->bytes,
+			       sig->len);
 		if (r == 0) {
 			*used_scheme = schemes[i];
 			return 0;
@@ -415,8 +448,8 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 	return -RP_EVERIFY;
 }
 
-int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t hash,
-			uint8_t *out, size_t *outlen, uint16_t *miss_alg, unsigned *miss_pcr)
+int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t hash, uint8_t *out,
+			size_t *outlen, uint16_t *miss_alg, unsigned *miss_pcr)
 {
 	const EVP_MD *md = rp_tpm_md(hash);
 	EVP_MD_CTX *ctx;
@@ -482,8 +515,8 @@ static int load_serialized(rp_source *src, rp_pcr_set *out, rp_diag *diag)
 		rp_cur_copy(&c, sel[i].bits, 4);
 		rp_cur_u8(&c, &pad);
 		if (i < count && sel[i].size > RP_QUOTE_MAX_SELECT_BYTES)
-			return qerr(diag, src, "pcrs-load", 4 + 8 * i, "PCR file: sizeofSelect %u > 4",
-				    sel[i].size);
+			return qerr(diag, src, "pcrs-load", 4 + 8 * i,
+				    "PCR file: sizeofSelect %u > 4", sel[i].size);
 	}
 	rp_cur_u32le(&c, &nlists);
 	memset(&dl, 0, sizeof(dl));
@@ -502,7 +535,8 @@ static int load_serialized(rp_source *src, rp_pcr_set *out, rp_diag *diag)
 			if (!(sel[i].bits[p / 8] & (1u << (p % 8))))
 				continue;
 			if (p >= RP_TPM_NUM_PCRS)
-				return qerr(diag, src, "pcrs-load", 4 + 8 * i, "PCR file: PCR %u out of range", p);
+				return qerr(diag, src, "pcrs-load", 4 + 8 * i,
+					    "PCR file: PCR %u out of range", p);
 			if (used == ldigests) {
 				if (listi >= nlists)
 					return qerr(diag, src, "pcrs-load", c.off,
@@ -511,7 +545,8 @@ static int load_serialized(rp_source *src, rp_pcr_set *out, rp_diag *diag)
 				rp_cur_u32le(&dl, &ldigests);
 				if (ldigests > SER_DIGESTS_PER_LIST || ldigests == 0)
 					return qerr(diag, src, "pcrs-load", dl.off - 4,
-						    "PCR file: digest list count %u not in 1-8", ldigests);
+						    "PCR file: digest list count %u not in 1-8",
+						    ldigests);
 				listi++;
 				used = 0;
 			}
@@ -520,7 +555,8 @@ static int load_serialized(rp_source *src, rp_pcr_set *out, rp_diag *diag)
 				rp_cur_u16le(&dl, &dsize);
 				if (dsize != size)
 					return qerr(diag, src, "pcrs-load", at,
-						    "PCR file: PCR %u digest size %u, expected %u", p, dsize, size);
+						    "PCR file: PCR %u digest size %u, expected %u",
+						    p, dsize, size);
 				rp_cur_copy(&dl, b->v[p], size);
 				rp_cur_skip(&dl, RP_TPM_MAX_DIGEST - size);
 			}
@@ -529,7 +565,8 @@ static int load_serialized(rp_source *src, rp_pcr_set *out, rp_diag *diag)
 		}
 	}
 	if (listi != nlists || used != ldigests)
-		return qerr(diag, src, "pcrs-load", c.off, "PCR file: more digests than selected PCRs");
+		return qerr(diag, src, "pcrs-load", c.off,
+			    "PCR file: more digests than selected PCRs");
 	return 0;
 }
 
@@ -551,24 +588,28 @@ int rp_pcrs_load(rp_source *src, const rp_tpm_attest *q, rp_pcr_set *out, rp_dia
 	}
 	if (!q || !q->is_quote)
 		return qerr(diag, src, "pcrs-load", 0,
-			    "PCR file is not in tpm2_quote's serialized form, and a values file needs the quote's selection");
+			    "PCR file is not in tpm2_quote's serialized form, and a values file "
+			    "needs the quote's selection");
 	for (s = 0; s < q->nsel; s++)
 		for (i = 0; i < 8u * q->sel[s].size; i++)
 			if (q->sel[s].bits[i / 8] & (1u << (i % 8)))
 				total += rp_tpm_alg_size(q->sel[s].hash);
 	if (total != src->size)
 		return qerr(diag, src, "pcrs-load", 0,
-			    "PCR values file has %zu bytes; the quote's selection needs %zu", src->size, total);
+			    "PCR values file has %zu bytes; the quote's selection needs %zu",
+			    src->size, total);
 	for (s = 0; s < q->nsel; s++) {
 		uint16_t size = (uint16_t)rp_tpm_alg_size(q->sel[s].hash);
 		rp_pcr_bank *b = rp_pcr_set_add(out, q->sel[s].hash, size);
 		if (!b)
-			return qerr(diag, src, "pcrs-load", off, "PCR values file: unknown or too many banks");
+			return qerr(diag, src, "pcrs-load", off,
+				    "PCR values file: unknown or too many banks");
 		for (i = 0; i < 8u * q->sel[s].size; i++) {
 			if (!(q->sel[s].bits[i / 8] & (1u << (i % 8))))
 				continue;
 			if (i >= RP_TPM_NUM_PCRS)
-				return qerr(diag, src, "pcrs-load", off, "PCR values file: PCR %u out of range", i);
+				return qerr(diag, src, "pcrs-load", off,
+					    "PCR values file: PCR %u out of range", i);
 			memcpy(b->v[i], src->data + off, size);
 			b->present |= 1u << i;
 			off += size;

@@ -71,8 +71,8 @@ int rp_attest_parse(rp_source *src, rp_tpm_attest *out, rp_diag *diag);
 /* A signature: TPMT_SIGNATURE, or "plain" (raw RSA bytes / DER ECDSA). */
 typedef struct rp_tpm_sig {
 	bool plain;
-	uint16_t sig_alg;  /* RP_TPM_ALG_RSASSA/RSAPSS/ECDSA; 0 for plain */
-	uint16_t hash_alg; /* 0 for plain */
+	uint16_t sig_alg;                /* RP_TPM_ALG_RSASSA/RSAPSS/ECDSA; 0 for plain */
+	uint16_t hash_alg;               /* 0 for plain */
 	uint8_t bytes[RP_QUOTE_MAX_SIG]; /* RSA: signature; ECDSA: DER ECDSA-Sig-Value */
 	size_t len;
 } rp_tpm_sig;
@@ -112,8 +112,8 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
  * Returns 0, or -RP_ENOTFOUND when a selected PCR is missing from pcrs
  * (*miss_alg / *miss_pcr name it), -RP_EUNSUPPORTED for a PCR >= 24 or an
  * unknown hash. */
-int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t hash,
-			uint8_t *out, size_t *outlen, uint16_t *miss_alg, unsigned *miss_pcr);
+int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t hash, uint8_t *out,
+			size_t *outlen, uint16_t *miss_alg, unsigned *miss_pcr);
 
 /* Loads a PCR file written by tpm2_quote -o: its default "serialized" form
  * (host-endian TPML_PCR_SELECTION + TPML_DIGEST array, carries its own

@@ -6,14 +6,16 @@
 #include <string.h>
 
 static const uint32_t K256[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
 };
 
 static const uint64_t K512[80] = {
@@ -39,9 +41,18 @@ static const uint64_t K512[80] = {
 	0x4cc5d4becb3e42b6ull, 0x597f299cfc657e2aull, 0x5fcb6fab3ad6faecull, 0x6c44198c4a475817ull,
 };
 
-static uint32_t rol32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
-static uint32_t ror32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
-static uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }
+static uint32_t rol32(uint32_t x, unsigned n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+static uint32_t ror32(uint32_t x, unsigned n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+static uint64_t ror64(uint64_t x, unsigned n)
+{
+	return (x >> n) | (x << (64 - n));
+}
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -165,14 +176,17 @@ static size_t block_size(uint16_t alg)
 
 int rp_sha_init(rp_sha *s, uint16_t alg)
 {
-	static const uint64_t iv1[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
+	static const uint64_t iv1[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+					 0xc3d2e1f0 };
 	static const uint64_t iv256[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	static const uint64_t iv384[8] = { 0xcbbb9d5dc1059ed8ull, 0x629a292a367cd507ull, 0x9159015a3070dd17ull,
-					   0x152fecd8f70e5939ull, 0x67332667ffc00b31ull, 0x8eb44a8768581511ull,
+	static const uint64_t iv384[8] = { 0xcbbb9d5dc1059ed8ull, 0x629a292a367cd507ull,
+					   0x9159015a3070dd17ull, 0x152fecd8f70e5939ull,
+					   0x67332667ffc00b31ull, 0x8eb44a8768581511ull,
 					   0xdb0c2e0d64f98fa7ull, 0x47b5481dbefa4fa4ull };
-	static const uint64_t iv512[8] = { 0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull,
-					   0xa54ff53a5f1d36f1ull, 0x510e527fade682d1ull, 0x9b05688c2b3e6c1full,
+	static const uint64_t iv512[8] = { 0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull,
+					   0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
+					   0x510e527fade682d1ull, 0x9b05688c2b3e6c1full,
 					   0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull };
 
 	memset(s, 0, sizeof(*s));
@@ -242,10 +256,22 @@ void rp_sha_final(rp_sha *s, uint8_t *out)
 		s->block[bs - 1 - i] = (uint8_t)(bits >> (8 * i));
 	compress(s, s->block);
 	switch (s->alg) {
-	case RP_TPM_ALG_SHA1: words = 5; wsize = 4; break;
-	case RP_TPM_ALG_SHA256: words = 8; wsize = 4; break;
-	case RP_TPM_ALG_SHA384: words = 6; wsize = 8; break;
-	default: words = 8; wsize = 8; break;
+	case RP_TPM_ALG_SHA1:
+		words = 5;
+		wsize = 4;
+		break;
+	case RP_TPM_ALG_SHA256:
+		words = 8;
+		wsize = 4;
+		break;
+	case RP_TPM_ALG_SHA384:
+		words = 6;
+		wsize = 8;
+		break;
+	default:
+		words = 8;
+		wsize = 8;
+		break;
 	}
 	for (i = 0; i < words; i++) {
 		size_t k;

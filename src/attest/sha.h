@@ -12,11 +12,11 @@
 #include <stdint.h>
 
 typedef struct rp_sha {
-	uint16_t alg;        /* RP_TPM_ALG_SHA1/256/384/512 */
-	uint64_t h[8];       /* chaining state (32-bit words for SHA-1/256) */
+	uint16_t alg;  /* RP_TPM_ALG_SHA1/256/384/512 */
+	uint64_t h[8]; /* chaining state (32-bit words for SHA-1/256) */
 	uint8_t block[128];
-	size_t fill;         /* bytes in block */
-	uint64_t total;      /* message bytes so far */
+	size_t fill;    /* bytes in block */
+	uint64_t total; /* message bytes so far */
 } rp_sha;
 
 /* 0, or -RP_EUNSUPPORTED for another algorithm. */

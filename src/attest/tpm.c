@@ -106,8 +106,7 @@ bool rp_tpm_alg_can_hash(uint16_t alg)
 	return own_sha(alg) || md_for(alg) != NULL;
 }
 
-int rp_tpm_hash2(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen,
-		 uint8_t *out)
+int rp_tpm_hash2(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen, uint8_t *out)
 {
 	const EVP_MD *md;
 	EVP_MD_CTX *ctx;

@@ -93,11 +93,11 @@ static const char *alg_label(uint16_t alg, char *buf, size_t cap)
 	return buf;
 }
 
-#define CHECK(x)                        \
-	do {                            \
-		int r_ = (x);           \
-		if (r_ < 0)             \
-			return r_;      \
+#define CHECK(x)                   \
+	do {                       \
+		int r_ = (x);      \
+		if (r_ < 0)        \
+			return r_; \
 	} while (0)
 
 static int replay_checks(const rp_attest_input *in, rp_verdict *v)
@@ -116,11 +116,13 @@ static int replay_checks(const rp_attest_input *in, rp_verdict *v)
 	{
 		rp_buf b = RP_BUF_INIT;
 		for (i = 0; i < rep->pcrs.nbanks; i++)
-			rp_buf_printf(&b, "%s%s", i ? ", " : "", alg_label(rep->pcrs.banks[i].alg, b1, sizeof(b1)));
-		CHECK(rp_verdict_add(v, "eventlog.replay", RP_CHECK_PASS, in->log->src, NULL,
-				     "replayed %zu events into %s%s%s", in->log->nevents,
-				     b.data ? b.data : "", in->log->startup_locality >= 0 ? " (StartupLocality applied)" : "",
-				     rep->ebs_applied ? " (ExitBootServices workaround applied)" : ""));
+			rp_buf_printf(&b, "%s%s", i ? ", " : "",
+				      alg_label(rep->pcrs.banks[i].alg, b1, sizeof(b1)));
+		CHECK(rp_verdict_add(
+			v, "eventlog.replay", RP_CHECK_PASS, in->log->src, NULL,
+			"replayed %zu events into %s%s%s", in->log->nevents, b.data ? b.data : "",
+			in->log->startup_locality >= 0 ? " (StartupLocality applied)" : "",
+			rep->ebs_applied ? " (ExitBootServices workaround applied)" : ""));
 		rp_buf_release(&b);
 	}
 	return 0;
@@ -138,25 +140,29 @@ static int quote_checks(const rp_attest_input *in, rp_verdict *v)
 	if (!q)
 		return 0;
 	if (q->magic == RP_TPM_GENERATED_VALUE)
-		CHECK(rp_verdict_add(v, "quote.magic", RP_CHECK_PASS, qs, NULL,
-				     "magic is TPM_GENERATED_VALUE: the TPM produced this structure"));
+		CHECK(rp_verdict_add(
+			v, "quote.magic", RP_CHECK_PASS, qs, NULL,
+			"magic is TPM_GENERATED_VALUE: the TPM produced this structure"));
 	else
 		CHECK(rp_verdict_add(v, "quote.magic", RP_CHECK_FAIL, qs, NULL,
-				     "magic is 0x%08x, not TPM_GENERATED_VALUE 0xff544347", q->magic));
+				     "magic is 0x%08x, not TPM_GENERATED_VALUE 0xff544347",
+				     q->magic));
 	if (q->type == RP_TPM_ST_ATTEST_QUOTE)
 		CHECK(rp_verdict_add(v, "quote.type", RP_CHECK_PASS, qs, NULL,
 				     "attestation type is TPM_ST_ATTEST_QUOTE"));
 	else
-		CHECK(rp_verdict_add(v, "quote.type", RP_CHECK_FAIL, qs, NULL,
-				     "attestation type is 0x%04x (%s), not TPM_ST_ATTEST_QUOTE 0x8018",
-				     q->type, rp_attest_type_name(q->type)));
-	r = rp_sig_verify(in->ak, in->sig, in->hash, (const uint8_t *)qs->data, qs->size, &used_hash,
-			  &used_scheme, &why);
+		CHECK(rp_verdict_add(
+			v, "quote.type", RP_CHECK_FAIL, qs, NULL,
+			"attestation type is 0x%04x (%s), not TPM_ST_ATTEST_QUOTE 0x8018", q->type,
+			rp_attest_type_name(q->type)));
+	r = rp_sig_verify(in->ak, in->sig, in->hash, (const uint8_t *)qs->data, qs->size,
+			  &used_hash, &used_scheme, &why);
 	if (r == 0)
 		CHECK(rp_verdict_add(v, "quote.signature", RP_CHECK_PASS, in->sig_src, NULL,
 				     "signature (%s, %s) verifies with the attestation key",
-				     used_scheme == RP_TPM_ALG_RSASSA ? "RSASSA" :
-				     used_scheme == RP_TPM_ALG_RSAPSS ? "RSAPSS" : "ECDSA",
+				     used_scheme == RP_TPM_ALG_RSASSA   ? "RSASSA"
+				     : used_scheme == RP_TPM_ALG_RSAPSS ? "RSAPSS"
+									: "ECDSA",
 				     alg_label(used_hash, b1, sizeof(b1))));
 	else if (r == -RP_EVERIFY)
 		CHECK(rp_verdict_add(v, "quote.signature", RP_CHECK_FAIL, in->sig_src, NULL, "%s",
@@ -165,21 +171,25 @@ static int quote_checks(const rp_attest_input *in, rp_verdict *v)
 		return r;
 	else
 		CHECK(rp_verdict_add(v, "quote.signature", RP_CHECK_FAIL, in->sig_src, NULL,
-				     "signature could not be checked: %s", why ? why : rp_strerror(r)));
+				     "signature could not be checked: %s",
+				     why ? why : rp_strerror(r)));
 	if (in->policy && in->policy->nquote_hashes) {
 		size_t i;
 		bool ok = false;
 		for (i = 0; i < in->policy->nquote_hashes; i++)
 			ok |= in->policy->quote_hashes[i] == used_hash;
 		CHECK(rp_verdict_add(v, "policy.quote-hash", ok ? RP_CHECK_PASS : RP_CHECK_FAIL,
-				     in->policy->src, NULL, "signature hash %s is %sallowed by the policy",
+				     in->policy->src, NULL,
+				     "signature hash %s is %sallowed by the policy",
 				     alg_label(used_hash, b1, sizeof(b1)), ok ? "" : "not "));
 	}
 	if (in->nonce) {
-		bool ok = q->extra_len == in->nonce_len && rp_ct_equal(q->extra, in->nonce, in->nonce_len);
+		bool ok = q->extra_len == in->nonce_len &&
+			  rp_ct_equal(q->extra, in->nonce, in->nonce_len);
 		CHECK(rp_verdict_add(v, "quote.nonce", ok ? RP_CHECK_PASS : RP_CHECK_FAIL, qs, NULL,
 				     ok ? "extraData equals the expected nonce (%zu bytes)"
-					: "extraData (%zu bytes) differs from the expected nonce: stale or replayed quote",
+					: "extraData (%zu bytes) differs from the expected nonce: "
+					  "stale or replayed quote",
 				     q->extra_len));
 	}
 	if (!q->is_quote)
@@ -194,14 +204,16 @@ static int quote_checks(const rp_attest_input *in, rp_verdict *v)
 		uint16_t h = used_hash;
 		if (!src) {
 			CHECK(rp_verdict_add(v, "quote.pcr-digest", RP_CHECK_UNKNOWN, qs, NULL,
-					     "no PCR values to check pcrDigest against (give --eventlog or --pcrs)"));
+					     "no PCR values to check pcrDigest against (give "
+					     "--eventlog or --pcrs)"));
 			return 0;
 		}
 		r = rp_quote_pcr_digest(q, src, h, dg, &dlen, &miss_alg, &miss_pcr);
 		if (r == -RP_ENOTFOUND || r == -RP_EUNSUPPORTED) {
-			CHECK(rp_verdict_add(v, "quote.pcr-digest", RP_CHECK_UNKNOWN, qs, NULL,
-					     "the quote selects %s PCR %u, which %s does not provide",
-					     alg_label(miss_alg, b2, sizeof(b2)), miss_pcr, from));
+			CHECK(rp_verdict_add(
+				v, "quote.pcr-digest", RP_CHECK_UNKNOWN, qs, NULL,
+				"the quote selects %s PCR %u, which %s does not provide",
+				alg_label(miss_alg, b2, sizeof(b2)), miss_pcr, from));
 		} else if (r < 0) {
 			return r;
 		} else if (dlen == q->pcr_digest_len && rp_ct_equal(dg, q->pcr_digest, dlen)) {
@@ -209,10 +221,11 @@ static int quote_checks(const rp_attest_input *in, rp_verdict *v)
 					     "pcrDigest equals %s of the PCR values from %s",
 					     alg_label(h, b1, sizeof(b1)), from));
 		} else {
-			CHECK(rp_verdict_add(v, "quote.pcr-digest", RP_CHECK_FAIL, qs, NULL,
-					     "pcrDigest differs from %s of the PCR values from %s%s",
-					     alg_label(h, b1, sizeof(b1)), from,
-					     in->pcrs ? "" : " (the log does not explain the quoted PCRs)"));
+			CHECK(rp_verdict_add(
+				v, "quote.pcr-digest", RP_CHECK_FAIL, qs, NULL,
+				"pcrDigest differs from %s of the PCR values from %s%s",
+				alg_label(h, b1, sizeof(b1)), from,
+				in->pcrs ? "" : " (the log does not explain the quoted PCRs)"));
 		}
 	}
 	return 0;
@@ -246,17 +259,20 @@ static int pcrs_vs_replay(const rp_attest_input *in, rp_verdict *v)
 			bad++;
 			rp_hex_encode(fb->v[p], fb->size, hx1);
 			rp_hex_encode(rb->v[p], rb->size, hx2);
-			CHECK(rp_verdict_add(v, "quote.pcr-value", RP_CHECK_FAIL, in->pcrs_src, NULL,
-					     "%s PCR %u: the PCR file has %s, the event log replays to %s",
-					     alg_label(fb->alg, b1, sizeof(b1)), p, hx1, hx2));
+			CHECK(rp_verdict_add(
+				v, "quote.pcr-value", RP_CHECK_FAIL, in->pcrs_src, NULL,
+				"%s PCR %u: the PCR file has %s, the event log replays to %s",
+				alg_label(fb->alg, b1, sizeof(b1)), p, hx1, hx2));
 		}
 	}
 	if (!bad)
-		CHECK(rp_verdict_add(v, "quote.pcr-value", compared ? RP_CHECK_PASS : RP_CHECK_UNKNOWN,
-				     in->pcrs_src, NULL,
-				     compared ? "%zu PCR values of the PCR file equal the event log replay"
-					      : "the PCR file shares no extended PCR with the event log (%zu compared)",
-				     compared));
+		CHECK(rp_verdict_add(
+			v, "quote.pcr-value", compared ? RP_CHECK_PASS : RP_CHECK_UNKNOWN,
+			in->pcrs_src, NULL,
+			compared ? "%zu PCR values of the PCR file equal the event log replay"
+				 : "the PCR file shares no extended PCR with the event log (%zu "
+				   "compared)",
+			compared));
 	return 0;
 }
 

@@ -29,7 +29,8 @@ int rp_cli_usage_error(const rp_cli *cli, const rp_command *cmd, const char *fmt
 		fprintf(stderr, "usage: %s\n", cmd->usage);
 	else
 		fputs("usage: rampart [--color=auto|always|never] COMMAND [ARGS...]\n"
-		      "Try 'rampart --help'.\n", stderr);
+		      "Try 'rampart --help'.\n",
+		      stderr);
 	return RP_EXIT_USAGE;
 }
 

@@ -43,15 +43,18 @@ static void print_text(const rp_verdict *v, bool color)
 	bool trusted = rp_verdict_trusted(v);
 
 	printf("rampart attest: %s%s%s (%zu checks: %zu passed, %zu failed, %zu unknown)\n",
-	       color ? (trusted ? "\033[1;32m" : "\033[1;31m") : "", trusted ? "TRUSTED" : "UNTRUSTED",
-	       color ? "\033[0m" : "", v->n, v->npass, v->nfail, v->nunknown);
+	       color ? (trusted ? "\033[1;32m" : "\033[1;31m") : "",
+	       trusted ? "TRUSTED" : "UNTRUSTED", color ? "\033[0m" : "", v->n, v->npass, v->nfail,
+	       v->nunknown);
 	for (i = 0; i < v->n; i++) {
 		const rp_check *c = &v->checks[i];
-		const char *st = c->status == RP_CHECK_PASS ? "pass" : c->status == RP_CHECK_FAIL ? "FAIL" : "UNKNOWN";
+		const char *st = c->status == RP_CHECK_PASS   ? "pass"
+				 : c->status == RP_CHECK_FAIL ? "FAIL"
+							      : "UNKNOWN";
 		printf("  %-8s %s: %s", st, c->id, c->message);
 		if (c->event >= 0)
-			printf(" [%s: event %lld at offset %u]", check_file(c) ? check_file(c) : "?",
-			       (long long)c->event, c->offset);
+			printf(" [%s: event %lld at offset %u]",
+			       check_file(c) ? check_file(c) : "?", (long long)c->event, c->offset);
 		putchar('\n');
 	}
 }
@@ -190,7 +193,9 @@ static void print_sarif(const rp_verdict *v, rp_buf *out)
 		rp_jw_key(&w, "kind");
 		rp_jw_string(&w, c->status == RP_CHECK_PASS ? "pass" : "fail");
 		rp_jw_key(&w, "level");
-		rp_jw_string(&w, c->status == RP_CHECK_PASS ? "none" : c->status == RP_CHECK_FAIL ? "error" : "warning");
+		rp_jw_string(&w, c->status == RP_CHECK_PASS   ? "none"
+				 : c->status == RP_CHECK_FAIL ? "error"
+							      : "warning");
 		rp_jw_key(&w, "message");
 		rp_jw_object_begin(&w);
 		rp_jw_key(&w, "text");
@@ -283,7 +288,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 		case 'E': ro.ebs_workaround = true; break;
 		case 'g':
 			if (rp_tpm_alg_parse(optarg, &hash) < 0 || !rp_tpm_alg_size(hash))
-				return rp_cli_usage_error(cli, self, "unknown hash algorithm '%s'", optarg);
+				return rp_cli_usage_error(cli, self, "unknown hash algorithm '%s'",
+							  optarg);
 			break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
@@ -294,7 +300,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 				return rp_cli_usage_error(cli, self, "unknown format '%s'", optarg);
 			break;
 		default:
-			return rp_cli_usage_error(cli, self, "unknown option '%s'", argv[optind - 1]);
+			return rp_cli_usage_error(cli, self, "unknown option '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -306,7 +313,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 	if (f_quote && (!f_sig || !f_ak || !nonce_hex))
 		return rp_cli_usage_error(cli, self, "--quote needs --signature, --ak and --nonce");
 	if (!f_quote && (f_sig || f_ak || nonce_hex || f_pcrs))
-		return rp_cli_usage_error(cli, self, "--signature, --ak, --nonce and --pcrs need --quote");
+		return rp_cli_usage_error(cli, self,
+					  "--signature, --ak, --nonce and --pcrs need --quote");
 	if (nonce_hex && rp_nonce_parse(nonce_hex, nonce, &nonce_len) < 0)
 		return rp_cli_usage_error(cli, self, "--nonce must be hex, at most 64 bytes");
 
@@ -317,7 +325,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 	rp_diag_init(&d);
 	if ((r = load(f_log, &fl.log_src, &d)) < 0 || (r = load(f_quote, &fl.quote_src, &d)) < 0 ||
 	    (r = load(f_sig, &fl.sig_src, &d)) < 0 || (r = load(f_ak, &fl.ak_src, &d)) < 0 ||
-	    (r = load(f_pcrs, &fl.pcrs_src, &d)) < 0 || (r = load(f_policy, &fl.policy_src, &d)) < 0)
+	    (r = load(f_pcrs, &fl.pcrs_src, &d)) < 0 ||
+	    (r = load(f_policy, &fl.policy_src, &d)) < 0)
 		goto out;
 	if (fl.log_src) {
 		rep = calloc(1, sizeof(*rep));
@@ -326,7 +335,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 			goto out;
 		}
 		if ((r = rp_evlog_parse(fl.log_src, &log, &d)) < 0 ||
-		    (r = rp_evlog_check_digests(log, &d)) < 0 || (r = rp_evlog_replay(log, &ro, rep, &d)) < 0)
+		    (r = rp_evlog_check_digests(log, &d)) < 0 ||
+		    (r = rp_evlog_replay(log, &ro, rep, &d)) < 0)
 			goto out;
 		in.log = log;
 		in.replay = rep;
@@ -339,7 +349,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 			const char *why;
 			if (rp_evlog_secure_boot(log, &seq, &why) != 1)
 				rp_diag_addc(&d, RP_DIAG_WARNING, "attest-init-policy", NULL, 0, 0,
-					     "Secure Boot is not enabled in this log, so the policy does not require it (%s)",
+					     "Secure Boot is not enabled in this log, so the "
+					     "policy does not require it (%s)",
 					     why);
 		}
 		fwrite(out.data, 1, out.len, stdout);
@@ -352,7 +363,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 			r = -RP_ENOMEM;
 			goto out;
 		}
-		if ((r = rp_attest_parse(fl.quote_src, quote, &d)) < 0 || (r = rp_sig_load(fl.sig_src, sig, &d)) < 0 ||
+		if ((r = rp_attest_parse(fl.quote_src, quote, &d)) < 0 ||
+		    (r = rp_sig_load(fl.sig_src, sig, &d)) < 0 ||
 		    (r = rp_ak_load(fl.ak_src, &ak, &d)) < 0)
 			goto out;
 		in.quote = quote;
@@ -404,7 +416,8 @@ out:
 		for (i = 0; i < d.count; i++) {
 			const rp_diag_item *it = &d.items[i];
 			rp_diag *dst = it->src && it->src == fl.policy_src ? &txt : &bin;
-			rp_diag_addc(dst, it->level, it->code, it->src, it->start, it->end, "%s", it->message);
+			rp_diag_addc(dst, it->level, it->code, it->src, it->start, it->end, "%s",
+				     it->message);
 		}
 		rp_cli_print_diags(cli, &txt);
 		rp_cli_attest_print_binary_diags(cli, &bin);

@@ -96,7 +96,9 @@ static void describe_siglist(emit *e, const uint8_t *p, size_t n)
 			char hex[65], g[37];
 			rp_jw_object_begin(e->w);
 			rp_jw_key(e->w, "kind");
-			rp_jw_string(e->w, k == RP_EFI_SIG_X509 ? "x509" : k == RP_EFI_SIG_SHA256 ? "sha256" : "other");
+			rp_jw_string(e->w, k == RP_EFI_SIG_X509     ? "x509"
+					   : k == RP_EFI_SIG_SHA256 ? "sha256"
+								    : "other");
 			rp_efi_guid_format(&s.owner, g);
 			rp_jw_key(e->w, "owner");
 			rp_jw_string(e->w, g);
@@ -134,7 +136,9 @@ static void describe_var(emit *e, const rp_evlog *log, const rp_evlog_event *ev,
 	if (ev->type == RP_EV_EFI_VARIABLE_DRIVER_CONFIG) {
 		if (rp_uefi_var_name_is(&v, "SecureBoot")) {
 			kv(e, "secure_boot", "%s",
-			   v.data_len == 1 ? (v.data[0] == 1 ? "enabled" : v.data[0] == 0 ? "disabled" : "invalid")
+			   v.data_len == 1 ? (v.data[0] == 1   ? "enabled"
+					      : v.data[0] == 0 ? "disabled"
+							       : "invalid")
 					   : "unknown (data is not one byte)");
 		} else if (rp_uefi_var_name_is(&v, "PK") || rp_uefi_var_name_is(&v, "KEK") ||
 			   rp_uefi_var_name_is(&v, "db") || rp_uefi_var_name_is(&v, "dbx") ||
@@ -144,8 +148,9 @@ static void describe_var(emit *e, const rp_evlog *log, const rp_evlog_event *ev,
 			kvhex(e, "variable_data", v.data, v.data_len);
 		}
 	} else if (ev->type == RP_EV_EFI_VARIABLE_AUTHORITY) {
-		if (v.data_len > 16 && (rp_uefi_var_name_is(&v, "db") || rp_uefi_var_name_is(&v, "Shim") ||
-					rp_uefi_var_name_is(&v, "MokList") || rp_uefi_var_name_is(&v, "vendor_db"))) {
+		if (v.data_len > 16 &&
+		    (rp_uefi_var_name_is(&v, "db") || rp_uefi_var_name_is(&v, "Shim") ||
+		     rp_uefi_var_name_is(&v, "MokList") || rp_uefi_var_name_is(&v, "vendor_db"))) {
 			rp_efi_guid owner;
 			uint8_t h[32];
 			char hex[65];
@@ -163,7 +168,8 @@ static void describe_var(emit *e, const rp_evlog *log, const rp_evlog_event *ev,
 		rp_buf b = RP_BUF_INIT;
 		size_t i;
 		for (i = 0; i + 1 < v.data_len; i += 2)
-			rp_buf_printf(&b, "%sBoot%04X", i ? "," : "", (unsigned)(v.data[i] | v.data[i + 1] << 8));
+			rp_buf_printf(&b, "%sBoot%04X", i ? "," : "",
+				      (unsigned)(v.data[i] | v.data[i + 1] << 8));
 		kv(e, "boot_order", "%s", b.data ? b.data : "");
 		rp_buf_release(&b);
 	} else if (name && v.name_len == 8 && strncmp(name, "Boot", 4) == 0) {
@@ -206,9 +212,7 @@ static void describe(emit *e, const rp_evlog *log, const rp_evlog_event *ev, rp_
 	case RP_EV_EFI_VARIABLE_DRIVER_CONFIG:
 	case RP_EV_EFI_VARIABLE_BOOT:
 	case RP_EV_EFI_VARIABLE_BOOT2:
-	case RP_EV_EFI_VARIABLE_AUTHORITY:
-		describe_var(e, log, ev, a);
-		return;
+	case RP_EV_EFI_VARIABLE_AUTHORITY: describe_var(e, log, ev, a); return;
 	case RP_EV_EFI_BOOT_SERVICES_APPLICATION:
 	case RP_EV_EFI_BOOT_SERVICES_DRIVER:
 	case RP_EV_EFI_RUNTIME_SERVICES_DRIVER: {
@@ -225,12 +229,11 @@ static void describe(emit *e, const rp_evlog *log, const rp_evlog_event *ev, rp_
 		rp_buf_release(&b);
 		return;
 	}
-	case RP_EV_SEPARATOR:
-		kvhex(e, "value", ev->data, ev->data_len);
-		return;
+	case RP_EV_SEPARATOR: kvhex(e, "value", ev->data, ev->data_len); return;
 	case RP_EV_NO_ACTION:
 		if (ev->seq == 0 && log->has_specid) {
-			kv(e, "spec_id", "Spec ID Event03, platform class %u, version %u.%u errata %u, uintn %u",
+			kv(e, "spec_id",
+			   "Spec ID Event03, platform class %u, version %u.%u errata %u, uintn %u",
 			   log->platform_class, log->spec_major, log->spec_minor, log->spec_errata,
 			   log->uintn_size);
 			return;
@@ -278,8 +281,7 @@ static void describe(emit *e, const rp_evlog *log, const rp_evlog_event *ev, rp_
 			}
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (rp_evlog_event_text(ev, &s, &n)) {
 		kv(e, "string", "%.*s", (int)n, s);
@@ -322,14 +324,15 @@ void rp_cli_attest_print_binary_diags(const rp_cli *cli, const rp_diag *d)
 		const rp_diag_item *it = &d->items[i];
 		const char *lvl = rp_diag_level_name(it->level);
 		bool c = cli->color_err;
-		const char *col = it->level == RP_DIAG_ERROR ? "\033[1;31m"
-				  : it->level == RP_DIAG_WARNING ? "\033[1;33m" : "\033[1;36m";
+		const char *col = it->level == RP_DIAG_ERROR     ? "\033[1;31m"
+				  : it->level == RP_DIAG_WARNING ? "\033[1;33m"
+								 : "\033[1;36m";
 		if (it->src)
-			fprintf(stderr, "rampart: %s: offset %zu: %s%s:%s %s", it->src->name, it->start,
-				c ? col : "", lvl, c ? "\033[0m" : "", it->message);
+			fprintf(stderr, "rampart: %s: offset %zu: %s%s:%s %s", it->src->name,
+				it->start, c ? col : "", lvl, c ? "\033[0m" : "", it->message);
 		else
-			fprintf(stderr, "rampart: %s%s:%s %s", c ? col : "", lvl, c ? "\033[0m" : "",
-				it->message);
+			fprintf(stderr, "rampart: %s%s:%s %s", c ? col : "", lvl,
+				c ? "\033[0m" : "", it->message);
 		if (it->code)
 			fprintf(stderr, " [%s]", it->code);
 		fputc('\n', stderr);
@@ -356,7 +359,8 @@ static void print_pcrs_text(rp_buf *t, const rp_replay *rep)
 		}
 	}
 	for (b = 0; b < rep->nunhashable; b++)
-		rp_buf_printf(t, "  0x%04x: not replayed (hash not supported)\n", rep->unhashable[b]);
+		rp_buf_printf(t, "  0x%04x: not replayed (hash not supported)\n",
+			      rep->unhashable[b]);
 	for (b = 0; b < rep->nincomplete; b++)
 		rp_buf_printf(t, "  %s: not replayed (some events lack its digest)\n",
 			      rp_tpm_alg_name(rep->incomplete[b]));
@@ -475,8 +479,8 @@ static void render(const rp_evlog *log, const rp_replay *rep, bool as_json, rp_b
 			rp_jw_object_end(&w);
 			rp_jw_object_end(&w);
 		} else {
-			rp_buf_printf(out, "#%u PCR %u %s offset %u size %u digest %s\n", ev->seq, ev->pcr,
-				      tn, ev->off, ev->data_len, check_name(ev->check));
+			rp_buf_printf(out, "#%u PCR %u %s offset %u size %u digest %s\n", ev->seq,
+				      ev->pcr, tn, ev->off, ev->data_len, check_name(ev->check));
 			for (b = 0; b < log->nbanks; b++) {
 				if (!ev->digests[b])
 					continue;
@@ -529,11 +533,13 @@ int rp_cmd_eventlog(rp_cli *cli, int argc, char **argv)
 			break;
 		case 'e': ro.ebs_workaround = true; break;
 		default:
-			return rp_cli_usage_error(cli, self, "unknown option '%s'", argv[optind - 1]);
+			return rp_cli_usage_error(cli, self, "unknown option '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return rp_cli_usage_error(cli, self, optind >= argc ? "no input file" : "too many arguments");
+		return rp_cli_usage_error(cli, self,
+					  optind >= argc ? "no input file" : "too many arguments");
 	rp_diag_init(&d);
 	if (strcmp(argv[optind], "-") == 0)
 		r = rp_source_load_stream("<stdin>", stdin, 0, &src, &d);

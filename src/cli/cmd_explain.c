@@ -56,12 +56,14 @@ int rp_cmd_explain(rp_cli *cli, int argc, char **argv)
 		if (strcasecmp(cat[i]->id, argv[1]) == 0)
 			r = cat[i];
 	if (!r)
-		return rp_cli_usage_error(cli, self, "unknown rule '%s' (see `rampart rules`)", argv[1]);
+		return rp_cli_usage_error(cli, self, "unknown rule '%s' (see `rampart rules`)",
+					  argv[1]);
 	for (i = 0; r->id[i] && i + 1 < sizeof(anchor); i++)
-		anchor[i] = (char)(r->id[i] >= 'A' && r->id[i] <= 'Z' ? r->id[i] - 'A' + 'a' : r->id[i]);
+		anchor[i] = (char)(r->id[i] >= 'A' && r->id[i] <= 'Z' ? r->id[i] - 'A' + 'a'
+								      : r->id[i]);
 	anchor[i] = '\0';
-	printf("%s%s%s: %s\n", cli->color_out ? "\033[1m" : "", r->id, cli->color_out ? "\033[0m" : "",
-	       r->title);
+	printf("%s%s%s: %s\n", cli->color_out ? "\033[1m" : "", r->id,
+	       cli->color_out ? "\033[0m" : "", r->title);
 	printf("layer %s, severity %s\n\nWhy:\n", r->layer,
 	       (unsigned)r->severity < 5 ? sev[r->severity] : "?");
 	wrapped(r->rationale ? r->rationale : "", "  ");

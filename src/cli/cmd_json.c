@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void json_report_entry(rp_jw *w, rp_json_doc *doc, rp_source *src, int r,
-			      const rp_diag *d, size_t first)
+static void json_report_entry(rp_jw *w, rp_json_doc *doc, rp_source *src, int r, const rp_diag *d,
+			      size_t first)
 {
 	size_t i;
 	unsigned e;
@@ -86,13 +86,15 @@ int rp_cmd_json(rp_cli *cli, int argc, char **argv)
 				return rp_cli_usage_error(cli, self, "unknown format '%s'", optarg);
 			break;
 		default:
-			return rp_cli_usage_error(cli, self, "unknown option '%s'", argv[optind - 1]);
+			return rp_cli_usage_error(cli, self, "unknown option '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
 		return rp_cli_usage_error(cli, self, "no input file");
 	if (as_json && print)
-		return rp_cli_usage_error(cli, self, "--print and --format json exclude each other");
+		return rp_cli_usage_error(cli, self,
+					  "--print and --format json exclude each other");
 
 	rp_jw_init(&w, &out, 2);
 	if (as_json)
@@ -142,7 +144,8 @@ int rp_cmd_json(rp_cli *cli, int argc, char **argv)
 					const char *sep = ", extended JSON: ";
 					for (e = 0; e < RP_JSON_EXT_COUNT_; e++) {
 						if (doc->ext_mask & (1u << e)) {
-							printf("%s%s", sep, rp_json_ext_name((rp_json_ext)e));
+							printf("%s%s", sep,
+							       rp_json_ext_name((rp_json_ext)e));
 							sep = ", ";
 						}
 					}

@@ -64,7 +64,8 @@ static int add_ids(rp_cli *cli, const rp_command *self, char *list, const char *
 			if (strcasecmp(cat[i]->id, tok) == 0)
 				known = true;
 		if (!known) {
-			rp_cli_usage_error(cli, self, "unknown rule '%s' (see `rampart rules`)", tok);
+			rp_cli_usage_error(cli, self, "unknown rule '%s' (see `rampart rules`)",
+					   tok);
 			return -1;
 		}
 		if (*n + 1 >= SCAN_MAX_IDS) {
@@ -117,8 +118,20 @@ static void err(const rp_cli *cli, const char *fmt, const char *a, const char *b
 
 int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 {
-	enum { O_FAIL = 256, O_RULE, O_SKIP, O_PARAMS, O_BASE, O_WBASE, O_SUB, O_RG, O_LOC,
-	       O_ASSUME, O_PASS, O_NOTES };
+	enum {
+		O_FAIL = 256,
+		O_RULE,
+		O_SKIP,
+		O_PARAMS,
+		O_BASE,
+		O_WBASE,
+		O_SUB,
+		O_RG,
+		O_LOC,
+		O_ASSUME,
+		O_PASS,
+		O_NOTES
+	};
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -165,13 +178,13 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:o:j:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			rp_cli_print_command_help(self);
-			goto out;
+		case 'h': rp_cli_print_command_help(self); goto out;
 		case 'f':
 			fmt = rp_report_format_find(optarg);
 			if (!fmt) {
-				rc = rp_cli_usage_error(cli, self, "unknown format '%s' (text, json, sarif, junit)", optarg);
+				rc = rp_cli_usage_error(
+					cli, self, "unknown format '%s' (text, json, sarif, junit)",
+					optarg);
 				goto out;
 			}
 			break;
@@ -182,7 +195,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno || !end || *end || v < 1 || v > (long)RP_SCAN_MAX_JOBS) {
-				rc = rp_cli_usage_error(cli, self, "--jobs takes a number from 1 to %u",
+				rc = rp_cli_usage_error(cli, self,
+							"--jobs takes a number from 1 to %u",
 							RP_SCAN_MAX_JOBS);
 				goto out;
 			}
@@ -194,7 +208,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 				fail_never = true;
 			else if (rp_severity_parse(optarg, &threshold) < 0) {
 				rc = rp_cli_usage_error(cli, self,
-							"--fail-on takes none, info, low, medium, high or critical, not '%s'",
+							"--fail-on takes none, info, low, medium, "
+							"high or critical, not '%s'",
 							optarg);
 				goto out;
 			}
@@ -215,8 +230,9 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		case O_LOC: so.location = optarg; break;
 		case O_ASSUME:
 			if (strcmp(optarg, "trusted-launch-default") != 0) {
-				rc = rp_cli_usage_error(cli, self, "unknown assumption '%s' (trusted-launch-default)",
-							optarg);
+				rc = rp_cli_usage_error(
+					cli, self,
+					"unknown assumption '%s' (trusted-launch-default)", optarg);
 				goto out;
 			}
 			so.assume_trusted_launch_default = true;
@@ -243,7 +259,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	r = rp_scan_collect((const char *const *)argv + optind, (size_t)(argc - optind), &files, &diag);
+	r = rp_scan_collect((const char *const *)argv + optind, (size_t)(argc - optind), &files,
+			    &diag);
 	rp_cli_print_diags(cli, &diag);
 	if (r == -RP_ENOMEM) {
 		rc = RP_EXIT_INTERNAL;
@@ -275,7 +292,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	if (stats.failed)
 		input_error = true;
 	if (stats.templates == 0 && !input_error) {
-		err(cli, "no ARM templates found in %s%s", argv[optind], argc - optind > 1 ? " ..." : "");
+		err(cli, "no ARM templates found in %s%s", argv[optind],
+		    argc - optind > 1 ? " ..." : "");
 		input_error = true;
 	}
 
@@ -301,7 +319,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 			r = write_file(write_baseline, &bb);
 		rp_buf_release(&bb);
 		if (r < 0) {
-			err(cli, "%s: cannot write the baseline: %s", write_baseline, rp_strerror(r));
+			err(cli, "%s: cannot write the baseline: %s", write_baseline,
+			    rp_strerror(r));
 			rc = rp_cli_exit_for(r);
 			goto out;
 		}

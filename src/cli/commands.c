@@ -24,7 +24,8 @@ const rp_command rp_commands[] = {
 	{
 		"attest",
 		"verify boot integrity: event log replay, TPM 2.0 quote, boot policy",
-		"rampart attest [--eventlog FILE] [--quote MSG --signature SIG --ak KEY --nonce HEX]\n"
+		"rampart attest [--eventlog FILE] [--quote MSG --signature SIG --ak KEY --nonce "
+		"HEX]\n"
 		"                      [--pcrs FILE] [--policy FILE] [--format text|json|sarif]\n"
 		"       rampart attest --init-policy --eventlog FILE",
 		"A gate to call before workloads start.  Replays the firmware event log\n"
@@ -42,7 +43,8 @@ const rp_command rp_commands[] = {
 		"  --ak KEY           attestation key: PEM public key or TPM2B_PUBLIC\n"
 		"  --nonce HEX        expected extraData (\"\" for none)\n"
 		"  --pcrs FILE        tpm2_quote -o PCR file (serialized or -F values)\n"
-		"  --hash ALG         signature hash for plain signatures (default: AK scheme, sha256)\n"
+		"  --hash ALG         signature hash for plain signatures (default: AK scheme, "
+		"sha256)\n"
 		"  --policy FILE      boot policy (JSON)\n"
 		"  --format FORMAT    text (default), json or sarif\n"
 		"  --init-policy      print a policy built from a known-good --eventlog\n"
@@ -73,7 +75,8 @@ const rp_command rp_commands[] = {
 	{
 		"eval",
 		"evaluate an ARM template offline and print its resources as JSON",
-		"rampart eval [--params FILE] [--positions] [--enumerate] [--root DIR] [--subscription-id ID] [--resource-group NAME] [--location LOC] FILE",
+		"rampart eval [--params FILE] [--positions] [--enumerate] [--root DIR] "
+		"[--subscription-id ID] [--resource-group NAME] [--location LOC] FILE",
 		"Evaluates the ARM template FILE as Azure Resource Manager would, without\n"
 		"network access: parameters (from --params FILE, or the paired\n"
 		"X.parameters.json / azuredeploy.parameters.json beside FILE), variables,\n"
@@ -92,9 +95,11 @@ const rp_command rp_commands[] = {
 		"                         (default: the template's directory)\n"
 		"  --subscription-id ID, --resource-group NAME, --location LOC,\n"
 		"  --tenant-id ID, --deployment-name NAME, --management-group NAME\n"
-		"                         deployment context (defaults: see docs/arm-evaluation.md)\n"
+		"                         deployment context (defaults: see "
+		"docs/arm-evaluation.md)\n"
 		"\n"
-		"Exit status: 0 evaluated, 2 bad input (a diagnostic says where), 3 internal error.",
+		"Exit status: 0 evaluated, 2 bad input (a diagnostic says where), 3 internal "
+		"error.",
 		rp_cmd_eval,
 	},
 	{
@@ -127,7 +132,8 @@ const rp_command rp_commands[] = {
 		"Inline suppressions: \"metadata\": {\"rampart\": {\"skip\": [{\"id\": ...,\n"
 		"\"reason\": ..., \"expires\": \"YYYY-MM-DD\"}]}} in a resource; one without a\n"
 		"reason, or expired, is not applied and is reported (RMP-META-001).\n"
-		"RAMPART_TODAY=YYYY-MM-DD overrides today's date.  Formats: docs/output-formats.md.\n"
+		"RAMPART_TODAY=YYYY-MM-DD overrides today's date.  Formats: "
+		"docs/output-formats.md.\n"
 		"\n"
 		"Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
 		"2 usage error or a file that could not be read or evaluated, 3 internal error.",

@@ -17,7 +17,8 @@ static void print_help(void)
 	printf("rampart %s: defense-in-depth checks for Azure IaaS\n\n"
 	       "usage: rampart [--color=auto|always|never] COMMAND [ARGS...]\n"
 	       "       rampart --help | --version | help COMMAND\n\n"
-	       "commands:\n", RAMPART_VERSION);
+	       "commands:\n",
+	       RAMPART_VERSION);
 	for (i = 0; i < rp_ncommands; i++)
 		printf("  %-10s %s\n", rp_commands[i].name, rp_commands[i].summary);
 	printf("\nexit status: 0 success, 1 findings or a negative verdict,\n"
@@ -100,8 +101,9 @@ static int run(int argc, char **argv)
 		if (strncmp(a, "--color=", 8) == 0 || strcmp(a, "--color") == 0) {
 			const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
 			if (parse_color(v, &mode) < 0)
-				return rp_cli_usage_error(&cli, NULL,
-					"--color takes auto, always or never, not '%s'", v);
+				return rp_cli_usage_error(
+					&cli, NULL, "--color takes auto, always or never, not '%s'",
+					v);
 			continue;
 		}
 		argv[j++] = argv[i];

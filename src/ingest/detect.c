@@ -41,8 +41,8 @@ static bool looks_like_resource(rp_json_doc *d, uint32_t obj)
 {
 	if (!rp_json_is(d, obj, RP_JSON_OBJECT))
 		return false;
-	return has_ci(d, obj, "type") || has_ci(d, obj, "ResourceType") || has_ci(d, obj, "ResourceId") ||
-	       (has_ci(d, obj, "id") && has_ci(d, obj, "name"));
+	return has_ci(d, obj, "type") || has_ci(d, obj, "ResourceType") ||
+	       has_ci(d, obj, "ResourceId") || (has_ci(d, obj, "id") && has_ci(d, obj, "name"));
 }
 
 static bool resource_array(rp_json_doc *d, uint32_t arr)
@@ -91,7 +91,8 @@ int rp_ingest_detect(rp_json_doc *doc, rp_input_kind *kind, const char **why)
 		*kind = RP_INPUT_TFPLAN;
 		return 0;
 	}
-	if (has(doc, root, "resources") && (has(doc, root, "contentVersion") || schema != RP_JSON_NONE)) {
+	if (has(doc, root, "resources") &&
+	    (has(doc, root, "contentVersion") || schema != RP_JSON_NONE)) {
 		*kind = RP_INPUT_ARM;
 		return 0;
 	}
@@ -108,7 +109,8 @@ int rp_ingest_detect(rp_json_doc *doc, rp_input_kind *kind, const char **why)
 	}
 	if (has(doc, root, "lineage") && has(doc, root, "serial") && has(doc, root, "resources")) {
 		if (why)
-			*why = "a raw terraform.tfstate file; convert it with `terraform show -json` first";
+			*why = "a raw terraform.tfstate file; convert it with `terraform show "
+			       "-json` first";
 		return 0;
 	}
 	if ((has_ci(doc, root, "type") || has_ci(doc, root, "ResourceType")) &&
@@ -117,7 +119,8 @@ int rp_ingest_detect(rp_json_doc *doc, rp_input_kind *kind, const char **why)
 		return 0;
 	}
 	if (why)
-		*why = "an object that is no ARM template, parameters file, Terraform plan/state or Azure "
+		*why = "an object that is no ARM template, parameters file, Terraform plan/state "
+		       "or Azure "
 		       "export";
 	return 0;
 }
@@ -135,7 +138,8 @@ int rp_ingest_detect_source(rp_source *src, rp_input_kind *kind, rp_diag *diag)
 	rp_ingest_detect(doc, kind, &why);
 	if (*kind == RP_INPUT_UNKNOWN) {
 		rp_diag_addc(diag, RP_DIAG_ERROR, "input-unknown", src, 0, src->size ? 1 : 0,
-			     "%s: not a recognised input: %s; use --input arm|tfplan|export", src->name, why);
+			     "%s: not a recognised input: %s; use --input arm|tfplan|export",
+			     src->name, why);
 		rc = -RP_EUNSUPPORTED;
 	}
 out:
@@ -175,7 +179,7 @@ int rp_ingest_load_file(const char *path, rp_input_kind forced, rp_input_kind *k
 		rc = rp_export_load(src, dep, diag);
 	else
 		goto out; /* ARM: evaluated by the caller */
-	src = NULL;   /* owned by dep now */
+	src = NULL;       /* owned by dep now */
 out:
 	rp_source_free(src);
 	if (dep && (dep->nsources > 0 || dep->nresources > 0))

@@ -21,8 +21,8 @@
 #include "util/source.h"
 
 typedef enum rp_condition {
-	RP_COND_TRUE = 0,     /* deployed */
-	RP_COND_UNKNOWN = 1,  /* condition depends on something unknown: kept, marked */
+	RP_COND_TRUE = 0,    /* deployed */
+	RP_COND_UNKNOWN = 1, /* condition depends on something unknown: kept, marked */
 } rp_condition;
 
 typedef enum rp_origin {
@@ -32,9 +32,10 @@ typedef enum rp_origin {
 } rp_origin;
 
 typedef struct rp_resource {
-	const char *type;        /* full type, e.g. Microsoft.Network/networkSecurityGroups/securityRules */
-	rp_value *name;          /* full name ("nsg/rule"), STRING or UNKNOWN */
-	rp_value *id;            /* resource ID as ARM computes it, STRING or UNKNOWN */
+	const char
+		*type;  /* full type, e.g. Microsoft.Network/networkSecurityGroups/securityRules */
+	rp_value *name; /* full name ("nsg/rule"), STRING or UNKNOWN */
+	rp_value *id;   /* resource ID as ARM computes it, STRING or UNKNOWN */
 	const char *api_version; /* NULL when absent */
 	rp_value *location;      /* may be NULL */
 	rp_value *body;          /* the whole evaluated resource object */
@@ -44,24 +45,24 @@ typedef struct rp_resource {
 	rp_origin origin;
 	rp_condition condition;
 	const char *condition_reason; /* why the condition is unknown, or NULL */
-	bool existing;           /* "existing": true (a reference, not deployed) */
-	int64_t copy_index;      /* -1 outside copy loops */
-	const char *copy_name;   /* loop name, or NULL */
+	bool existing;                /* "existing": true (a reference, not deployed) */
+	int64_t copy_index;           /* -1 outside copy loops */
+	const char *copy_name;        /* loop name, or NULL */
 	const char *deployment;  /* nested deployment path ("outer/inner"), or NULL at top level */
 	const char *scope;       /* extension resources: the evaluated scope, or NULL */
 	const char **depends_on; /* evaluated dependsOn entries */
 	size_t ndepends;
-	rp_span span;            /* the resource object in its source */
+	rp_span span; /* the resource object in its source */
 } rp_resource;
 
 typedef struct rp_deployment {
 	rp_arena *arena;
 	rp_resource *resources;
 	size_t nresources, cap;
-	rp_source **sources;     /* every file read; owned */
+	rp_source **sources; /* every file read; owned */
 	size_t nsources, sources_cap;
-	rp_value *outputs;       /* evaluated outputs object, or NULL */
-	rp_value *parameters;    /* final parameter values (object), or NULL */
+	rp_value *outputs;    /* evaluated outputs object, or NULL */
+	rp_value *parameters; /* final parameter values (object), or NULL */
 	/* When enumerating allowedValues: which choices this evaluation used,
 	 * e.g. {"environment": "dev"}; NULL otherwise. */
 	rp_value *assumptions;

@@ -65,8 +65,8 @@ const char *rp_json_ext_name(rp_json_ext ext)
 
 const char *rp_json_kind_name(rp_json_kind kind)
 {
-	static const char *const names[] = { "null", "boolean", "boolean", "number",
-					     "string", "array", "object", "key" };
+	static const char *const names[] = { "null",   "boolean", "boolean", "number",
+					     "string", "array",   "object",  "key" };
 	return (unsigned)kind < 8 ? names[kind] : "?";
 }
 
@@ -207,11 +207,26 @@ static size_t unescape(const char *s, size_t n, char *o)
 			continue;
 		}
 		switch (s[i + 1]) {
-		case 'b': o[w++] = '\b'; i += 2; break;
-		case 'f': o[w++] = '\f'; i += 2; break;
-		case 'n': o[w++] = '\n'; i += 2; break;
-		case 'r': o[w++] = '\r'; i += 2; break;
-		case 't': o[w++] = '\t'; i += 2; break;
+		case 'b':
+			o[w++] = '\b';
+			i += 2;
+			break;
+		case 'f':
+			o[w++] = '\f';
+			i += 2;
+			break;
+		case 'n':
+			o[w++] = '\n';
+			i += 2;
+			break;
+		case 'r':
+			o[w++] = '\r';
+			i += 2;
+			break;
+		case 't':
+			o[w++] = '\t';
+			i += 2;
+			break;
 		case 'u': {
 			unsigned cp = hex4(s + i + 2);
 			i += 6;
@@ -432,10 +447,11 @@ void rp_json_report(const rp_json_doc *doc, rp_diag *diag)
 		const rp_json_node *k = &doc->nodes[doc->dups[i].dup_key];
 		uint32_t line = 0, col = 0;
 		rp_source_linecol(doc->src, doc->nodes[doc->dups[i].first_key].off, &line, &col);
-		rp_diag_addc(diag, RP_DIAG_WARNING, "json-duplicate-key", doc->src, k->off,
-			     k->off + k->len,
-			     "duplicate key %.*s (first at line %u, column %u); the last one is used",
-			     (int)(k->len > 80 ? 80 : k->len), doc->src->data + k->off, line, col);
+		rp_diag_addc(
+			diag, RP_DIAG_WARNING, "json-duplicate-key", doc->src, k->off,
+			k->off + k->len,
+			"duplicate key %.*s (first at line %u, column %u); the last one is used",
+			(int)(k->len > 80 ? 80 : k->len), doc->src->data + k->off, line, col);
 	}
 	for (i = 0; i < doc->nuses; i++) {
 		const rp_json_ext_use *u = &doc->ext_uses[i];

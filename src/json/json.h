@@ -37,11 +37,11 @@
 #include "util/source.h"
 
 /* ---- limits (each a clean RP_ELIMIT diagnostic with a position) ---- */
-#define RP_JSON_MAX_DEPTH 1000u                    /* nesting of arrays/objects */
-#define RP_JSON_MAX_STRING ((size_t)64 << 20)      /* raw bytes between a string's quotes */
-#define RP_JSON_MAX_NODES ((uint32_t)1 << 28)      /* nodes in one document */
-#define RP_JSON_MAX_CHILDREN ((uint32_t)0xFFFFFF)  /* members of one container */
-#define RP_JSON_MAX_NUMBER 1024u                   /* characters in one number */
+#define RP_JSON_MAX_DEPTH 1000u                   /* nesting of arrays/objects */
+#define RP_JSON_MAX_STRING ((size_t)64 << 20)     /* raw bytes between a string's quotes */
+#define RP_JSON_MAX_NODES ((uint32_t)1 << 28)     /* nodes in one document */
+#define RP_JSON_MAX_CHILDREN ((uint32_t)0xFFFFFF) /* members of one container */
+#define RP_JSON_MAX_NUMBER 1024u                  /* characters in one number */
 
 typedef enum rp_json_kind {
 	RP_JSON_NULL = 0,
@@ -56,10 +56,10 @@ typedef enum rp_json_kind {
 
 /* Node flags. */
 enum {
-	RP_JSON_F_ESCAPES = 1u << 0,  /* string/key contains backslash escapes */
-	RP_JSON_F_RAWCTRL = 1u << 1,  /* string holds raw control chars (multi-line ext.) */
-	RP_JSON_F_DUP = 1u << 2,      /* key repeats an earlier key of its object */
-	RP_JSON_F_INTEGER = 1u << 3,  /* number has no fraction and no exponent */
+	RP_JSON_F_ESCAPES = 1u << 0, /* string/key contains backslash escapes */
+	RP_JSON_F_RAWCTRL = 1u << 1, /* string holds raw control chars (multi-line ext.) */
+	RP_JSON_F_DUP = 1u << 2,     /* key repeats an earlier key of its object */
+	RP_JSON_F_INTEGER = 1u << 3, /* number has no fraction and no exponent */
 };
 
 typedef struct rp_json_node {
@@ -104,19 +104,19 @@ typedef struct rp_json_dup {
 } rp_json_dup;
 
 typedef struct rp_json_doc {
-	rp_source *src;            /* borrowed */
+	rp_source *src; /* borrowed */
 	rp_json_node *nodes;
 	uint32_t nnodes;
 	unsigned options;
 	unsigned ext_mask;         /* bit (1 << rp_json_ext) per extension used */
 	rp_json_ext_use *ext_uses; /* first RP_JSON_MAX_EXT_USES uses, in order */
 	uint32_t nuses, uses_cap;
-	uint32_t ext_count;        /* all uses, including those not kept */
+	uint32_t ext_count; /* all uses, including those not kept */
 	rp_json_dup *dups;
 	uint32_t ndups, dups_cap;
-	rp_arena *arena;           /* unescaped strings */
-	void *strcache;            /* node index -> unescaped string */
-	uint32_t nescaped;         /* strings and keys with escapes */
+	rp_arena *arena;   /* unescaped strings */
+	void *strcache;    /* node index -> unescaped string */
+	uint32_t nescaped; /* strings and keys with escapes */
 } rp_json_doc;
 
 #define RP_JSON_MAX_EXT_USES 4096u
@@ -238,7 +238,7 @@ static inline const char *rp_json_text(const rp_json_doc *d, uint32_t i, size_t 
 #define RP_JW_MAX_DEPTH 256
 
 typedef struct rp_jw {
-	rp_buf *out;   /* borrowed */
+	rp_buf *out; /* borrowed */
 	int indent;
 	int depth;
 	int err;

@@ -225,7 +225,8 @@ static int skip_ws_slow(struct parser *ps)
 				e = memchr(s + p, '*', n - p);
 				if (!e || (size_t)(e - s) + 1 >= n) {
 					ps->p = start;
-					return perr(ps, -RP_EPARSE, start, 2, "unterminated comment");
+					return perr(ps, -RP_EPARSE, start, 2,
+						    "unterminated comment");
 				}
 				p = (size_t)(e - s) + 1;
 				if (s[p] == '/') {
@@ -347,8 +348,7 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 			return perr(ps, -RP_EPARSE, start, 1, "unterminated string");
 		}
 		switch (strclass[s[p]]) {
-		case SC_QUOTE:
-			goto done;
+		case SC_QUOTE: goto done;
 		case SC_BSLASH: {
 			unsigned cp, lo;
 			flags |= RP_JSON_F_ESCAPES;
@@ -357,9 +357,14 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 				return perr(ps, -RP_EPARSE, start, 1, "unterminated string");
 			}
 			switch (s[p + 1]) {
-			case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-				p += 2;
-				break;
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't': p += 2; break;
 			case 'u':
 				if (read_hex4(s, n, p + 2, &cp) < 0)
 					return perr(ps, -RP_EPARSE, p, 2,
@@ -372,24 +377,26 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 					    read_hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
 					    lo > 0xDFFF)
 						return perr(ps, -RP_EPARSE, p, 6,
-							    "high surrogate \\u%04X not followed by a low surrogate",
+							    "high surrogate \\u%04X not followed "
+							    "by a low surrogate",
 							    cp);
 					p += 12;
 				} else {
 					p += 6;
 				}
 				break;
-			default:
-				return perr(ps, -RP_EPARSE, p, 2, "invalid escape sequence");
+			default: return perr(ps, -RP_EPARSE, p, 2, "invalid escape sequence");
 			}
 			break;
 		}
 		case SC_CTRL:
 			if (!(ps->opt & RP_JSON_ALLOW_MULTILINE))
-				return perr(ps, -RP_EPARSE, p, 1,
-					    s[p] == '\n' ? "raw line break in string (strict JSON needs \\n)"
-							 : "raw control character 0x%02X in string",
-					    s[p]);
+				return perr(
+					ps, -RP_EPARSE, p, 1,
+					s[p] == '\n'
+						? "raw line break in string (strict JSON needs \\n)"
+						: "raw control character 0x%02X in string",
+					s[p]);
 			if (!(flags & RP_JSON_F_RAWCTRL)) {
 				flags |= RP_JSON_F_RAWCTRL;
 				r = record_ext(ps, RP_JSON_EXT_MULTILINE_STRING, p);
@@ -504,7 +511,8 @@ static int parse_literal(struct parser *ps, const char *word, rp_json_kind kind)
 	if (ps->n - ps->p < len || memcmp(ps->s + ps->p, word, len) != 0) {
 		size_t e = ps->p;
 		while (e < ps->n && e - ps->p < 32 &&
-		       ((ps->s[e] >= 'a' && ps->s[e] <= 'z') || (ps->s[e] >= 'A' && ps->s[e] <= 'Z')))
+		       ((ps->s[e] >= 'a' && ps->s[e] <= 'z') ||
+			(ps->s[e] >= 'A' && ps->s[e] <= 'Z')))
 			e++;
 		return perr(ps, -RP_EPARSE, ps->p, e > ps->p ? e - ps->p : 1,
 			    "invalid literal (expected true, false or null)");
@@ -758,24 +766,22 @@ value:
 		if (r < 0)
 			return r;
 		goto value;
-	case '"':
-		r = parse_string(ps, RP_JSON_STRING);
-		break;
-	case 't':
-		r = parse_literal(ps, "true", RP_JSON_TRUE);
-		break;
-	case 'f':
-		r = parse_literal(ps, "false", RP_JSON_FALSE);
-		break;
-	case 'n':
-		r = parse_literal(ps, "null", RP_JSON_NULL);
-		break;
-	case '-': case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		r = parse_number(ps);
-		break;
-	default:
-		return unexpected(ps, "a value");
+	case '"': r = parse_string(ps, RP_JSON_STRING); break;
+	case 't': r = parse_literal(ps, "true", RP_JSON_TRUE); break;
+	case 'f': r = parse_literal(ps, "false", RP_JSON_FALSE); break;
+	case 'n': r = parse_literal(ps, "null", RP_JSON_NULL); break;
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9': r = parse_number(ps); break;
+	default: return unexpected(ps, "a value");
 	}
 	if (r < 0)
 		return r;

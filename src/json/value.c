@@ -165,13 +165,9 @@ rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i)
 	double dv;
 
 	switch (rp_json_kind_of(doc, i)) {
-	case RP_JSON_NULL:
-		v = rp_value_null(a, sp);
-		break;
+	case RP_JSON_NULL: v = rp_value_null(a, sp); break;
 	case RP_JSON_FALSE:
-	case RP_JSON_TRUE:
-		v = rp_value_bool(a, rp_json_kind_of(doc, i) == RP_JSON_TRUE, sp);
-		break;
+	case RP_JSON_TRUE: v = rp_value_bool(a, rp_json_kind_of(doc, i) == RP_JSON_TRUE, sp); break;
 	case RP_JSON_NUMBER:
 		if (rp_json_int64(doc, i, &iv) == 0)
 			v = rp_value_int(a, iv, sp);
@@ -254,7 +250,8 @@ rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen)
 	if (!v || v->kind != RP_V_OBJECT)
 		return NULL;
 	for (i = 0; i < v->len; i++)
-		if (v->u.members[i].keylen == keylen && rp_str_ieq(v->u.members[i].key, key, keylen))
+		if (v->u.members[i].keylen == keylen &&
+		    rp_str_ieq(v->u.members[i].key, key, keylen))
 			found = v->u.members[i].val;
 	return found;
 }
@@ -288,8 +285,7 @@ const rp_value *rp_value_find_unknown(const rp_value *v)
 	if (!v)
 		return NULL;
 	switch (v->kind) {
-	case RP_V_UNKNOWN:
-		return v;
+	case RP_V_UNKNOWN: return v;
 	case RP_V_ARRAY:
 		for (i = 0; i < v->len; i++)
 			if ((u = rp_value_find_unknown(v->u.items[i])) != NULL)
@@ -300,8 +296,7 @@ const rp_value *rp_value_find_unknown(const rp_value *v)
 			if ((u = rp_value_find_unknown(v->u.members[i].val)) != NULL)
 				return u;
 		return NULL;
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
@@ -328,12 +323,9 @@ bool rp_value_equal(const rp_value *a, const rp_value *b)
 	if (a->kind != b->kind)
 		return false;
 	switch (a->kind) {
-	case RP_V_NULL:
-		return true;
-	case RP_V_BOOL:
-		return a->u.b == b->u.b;
-	case RP_V_STRING:
-		return a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
+	case RP_V_NULL: return true;
+	case RP_V_BOOL: return a->u.b == b->u.b;
+	case RP_V_STRING: return a->len == b->len && memcmp(a->u.s, b->u.s, a->len) == 0;
 	case RP_V_ARRAY:
 		if (a->len != b->len)
 			return false;
@@ -350,8 +342,7 @@ bool rp_value_equal(const rp_value *a, const rp_value *b)
 				return false;
 		}
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 

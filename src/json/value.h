@@ -41,9 +41,9 @@ typedef enum rp_vkind {
 
 /* Value flags. */
 enum {
-	RP_VF_SECURE = 1u << 0,    /* from a secureString/secureObject parameter */
-	RP_VF_LITERAL = 1u << 1,   /* written literally in the input (not computed) */
-	RP_VF_DEFAULT = 1u << 2,   /* came from a parameter's defaultValue */
+	RP_VF_SECURE = 1u << 0,  /* from a secureString/secureObject parameter */
+	RP_VF_LITERAL = 1u << 1, /* written literally in the input (not computed) */
+	RP_VF_DEFAULT = 1u << 2, /* came from a parameter's defaultValue */
 };
 
 /* Where a value came from. src NULL = nowhere in particular. */
@@ -55,25 +55,25 @@ typedef struct rp_span {
 typedef struct rp_value rp_value;
 
 typedef struct rp_member {
-	const char *key;  /* NUL-terminated (may contain NUL; use keylen) */
+	const char *key; /* NUL-terminated (may contain NUL; use keylen) */
 	uint32_t keylen;
 	rp_span keyspan;
 	rp_value *val;
 } rp_member;
 
 struct rp_value {
-	uint8_t kind;     /* rp_vkind */
-	uint8_t flags;    /* RP_VF_* */
-	uint32_t len;     /* string bytes, array items, object members */
+	uint8_t kind;  /* rp_vkind */
+	uint8_t flags; /* RP_VF_* */
+	uint32_t len;  /* string bytes, array items, object members */
 	rp_span span;
 	union {
 		bool b;
 		int64_t i;
 		double f;
-		const char *s;         /* NUL-terminated, len bytes */
+		const char *s; /* NUL-terminated, len bytes */
 		rp_value **items;
 		rp_member *members;
-		const char *reason;    /* UNKNOWN: why it cannot be known */
+		const char *reason; /* UNKNOWN: why it cannot be known */
 	} u;
 };
 

@@ -54,8 +54,13 @@ int rp_json_escape(rp_buf *b, const char *s, size_t n)
 			case '\b': r = rp_buf_append(b, "\\b", 2); break;
 			case '\f': r = rp_buf_append(b, "\\f", 2); break;
 			default:
-				e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
-				e[4] = hex[c >> 4]; e[5] = hex[c & 15]; e[6] = 0;
+				e[0] = '\\';
+				e[1] = 'u';
+				e[2] = '0';
+				e[3] = '0';
+				e[4] = hex[c >> 4];
+				e[5] = hex[c & 15];
+				e[6] = 0;
 				r = rp_buf_append(b, e, 6);
 			}
 			i++;
@@ -191,10 +196,22 @@ static void close_(rp_jw *w, char c, bool object)
 	put(w, &c, 1);
 }
 
-void rp_jw_object_begin(rp_jw *w) { open(w, '{', true); }
-void rp_jw_object_end(rp_jw *w) { close_(w, '}', true); }
-void rp_jw_array_begin(rp_jw *w) { open(w, '[', false); }
-void rp_jw_array_end(rp_jw *w) { close_(w, ']', false); }
+void rp_jw_object_begin(rp_jw *w)
+{
+	open(w, '{', true);
+}
+void rp_jw_object_end(rp_jw *w)
+{
+	close_(w, '}', true);
+}
+void rp_jw_array_begin(rp_jw *w)
+{
+	open(w, '[', false);
+}
+void rp_jw_array_end(rp_jw *w)
+{
+	close_(w, ']', false);
+}
 
 void rp_jw_keyn(rp_jw *w, const char *key, size_t n)
 {

@@ -48,8 +48,11 @@ static const struct {
 	{ "Microsoft.Compute/virtualMachines/networkInterfaceConfigurations", RP_MK_NIC },
 	{ "Microsoft.Compute/virtualMachineScaleSets/networkInterfaceConfigurations", RP_MK_NIC },
 	{ "Microsoft.Network/networkInterfaces/ipConfigurations", RP_MK_IPCONFIG },
-	{ "Microsoft.Compute/virtualMachines/networkInterfaceConfigurations/ipConfigurations", RP_MK_IPCONFIG },
-	{ "Microsoft.Compute/virtualMachineScaleSets/networkInterfaceConfigurations/ipConfigurations", RP_MK_IPCONFIG },
+	{ "Microsoft.Compute/virtualMachines/networkInterfaceConfigurations/ipConfigurations",
+	  RP_MK_IPCONFIG },
+	{ "Microsoft.Compute/virtualMachineScaleSets/networkInterfaceConfigurations/"
+	  "ipConfigurations",
+	  RP_MK_IPCONFIG },
 	{ "Microsoft.Network/virtualNetworks", RP_MK_VNET },
 	{ "Microsoft.Network/virtualNetworks/subnets", RP_MK_SUBNET },
 	{ "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", RP_MK_PEERING },
@@ -75,17 +78,57 @@ static const struct {
 };
 
 static const char *const kind_names[RP_MK_COUNT_] = {
-	"other", "vm", "vmss", "extension", "disk", "disk-spec", "disk-encryption-set", "nic",
-	"ip-configuration", "vnet", "subnet", "peering", "nsg", "nsg-rule", "asg", "public-ip",
-	"load-balancer", "lb-frontend", "lb-backend-pool", "lb-rule", "lb-nat-rule", "lb-nat-pool",
-	"storage-account", "key-vault", "diagnostic-setting", "defender-pricing", "network-watcher",
-	"flow-log", "managed-identity", "role-assignment", "dcr-association",
+	"other",
+	"vm",
+	"vmss",
+	"extension",
+	"disk",
+	"disk-spec",
+	"disk-encryption-set",
+	"nic",
+	"ip-configuration",
+	"vnet",
+	"subnet",
+	"peering",
+	"nsg",
+	"nsg-rule",
+	"asg",
+	"public-ip",
+	"load-balancer",
+	"lb-frontend",
+	"lb-backend-pool",
+	"lb-rule",
+	"lb-nat-rule",
+	"lb-nat-pool",
+	"storage-account",
+	"key-vault",
+	"diagnostic-setting",
+	"defender-pricing",
+	"network-watcher",
+	"flow-log",
+	"managed-identity",
+	"role-assignment",
+	"dcr-association",
 };
 
 static const char *const link_names[RP_LINK_COUNT_] = {
-	"parent", "nic", "subnet", "nsg", "asg", "public-ip", "lb-backend-pool", "lb-nat-rule",
-	"lb-nat-pool", "lb-frontend", "remote-vnet", "disk", "disk-encryption-set", "extension",
-	"scope", "flow-log-target", "identity",
+	"parent",
+	"nic",
+	"subnet",
+	"nsg",
+	"asg",
+	"public-ip",
+	"lb-backend-pool",
+	"lb-nat-rule",
+	"lb-nat-pool",
+	"lb-frontend",
+	"remote-vnet",
+	"disk",
+	"disk-encryption-set",
+	"extension",
+	"scope",
+	"flow-log-target",
+	"identity",
 };
 
 const char *rp_mkind_name(rp_mkind k)
@@ -344,10 +387,12 @@ static int add_link(builder *b, rp_mobj *from, rp_link_kind k, rp_link_state st,
 	l->path = path;
 	if ((rc = push_ptr((void ***)&from->links, &from->nlinks, &from->links_cap, l)) < 0)
 		return rc;
-	if (to && (rc = push_ptr((void ***)&to->backlinks, &to->nbacklinks, &to->backlinks_cap, l)) < 0)
+	if (to &&
+	    (rc = push_ptr((void ***)&to->backlinks, &to->nbacklinks, &to->backlinks_cap, l)) < 0)
 		return rc;
 	if (st == RP_LINK_UNRESOLVED &&
-	    (rc = push_ptr((void ***)&b->m->unresolved, &b->m->nunresolved, &b->m->unresolved_cap, l)) < 0)
+	    (rc = push_ptr((void ***)&b->m->unresolved, &b->m->nunresolved, &b->m->unresolved_cap,
+			   l)) < 0)
 		return rc;
 	if (k == RP_LINK_PARENT && to && !from->parent)
 		from->parent = to;
@@ -429,7 +474,7 @@ static rp_mobj *lookup(const rp_model *m, const model_index *ix, const char *tex
 				if (c->dep != first->dep)
 					several_deps = true;
 				last = c;
-				}
+			}
 		}
 	}
 	/* The same ID declared more than once in one deployment is one Azure
@@ -467,12 +512,14 @@ static int link_ref(builder *b, rp_mobj *from, rp_link_kind k, const rp_value *v
 	if (!v)
 		return 0;
 	if (v->kind == RP_V_UNKNOWN)
-		return add_link(b, from, k, RP_LINK_UNKNOWN, NULL, v, NULL, v->u.reason, path, NULL);
+		return add_link(b, from, k, RP_LINK_UNKNOWN, NULL, v, NULL, v->u.reason, path,
+				NULL);
 	text = value_str(v);
 	if (!text) {
 		const rp_value *u = rp_value_find_unknown(v);
 		if (u)
-			return add_link(b, from, k, RP_LINK_UNKNOWN, NULL, v, NULL, u->u.reason, path, NULL);
+			return add_link(b, from, k, RP_LINK_UNKNOWN, NULL, v, NULL, u->u.reason,
+					path, NULL);
 		text = rp_arena_printf(m->arena, "<%s>", rp_vkind_name((rp_vkind)v->kind));
 		if (!text)
 			return -RP_ENOMEM;
@@ -492,7 +539,8 @@ static int link_ref(builder *b, rp_mobj *from, rp_link_kind k, const rp_value *v
 			     "%s reference '%s' (%s of %s '%s') %s; kept as unresolved",
 			     rp_link_kind_name(k), text, path, rp_mkind_name(from->kind),
 			     from->name ? from->name : "?",
-			     amb ? "matches several resources" : "names no resource in the scanned input");
+			     amb ? "matches several resources"
+				 : "names no resource in the scanned input");
 	}
 	return 0;
 }
@@ -574,8 +622,8 @@ static int expand(builder *b, rp_mobj *parent, const rp_value *container, const 
 	if (!arr)
 		return 0;
 	if (arr->kind == RP_V_UNKNOWN) {
-		rp_diag_addc(b->diag, RP_DIAG_NOTE, "model-unknown-inline", arr->span.src, arr->span.off,
-			     (size_t)arr->span.off + arr->span.len,
+		rp_diag_addc(b->diag, RP_DIAG_NOTE, "model-unknown-inline", arr->span.src,
+			     arr->span.off, (size_t)arr->span.off + arr->span.len,
 			     "%s of '%s' cannot be known (%s); their links are unknown", member,
 			     parent->name ? parent->name : "?", arr->u.reason);
 		return 0;
@@ -585,7 +633,8 @@ static int expand(builder *b, rp_mobj *parent, const rp_value *container, const 
 	if (arr->len > RP_MODEL_MAX_INLINE) {
 		rp_diag_addc(b->diag, RP_DIAG_ERROR, "model-limit", arr->span.src, arr->span.off,
 			     (size_t)arr->span.off + arr->span.len,
-			     "more than %u inline %s (RP_MODEL_MAX_INLINE)", RP_MODEL_MAX_INLINE, member);
+			     "more than %u inline %s (RP_MODEL_MAX_INLINE)", RP_MODEL_MAX_INLINE,
+			     member);
 		return -RP_ELIMIT;
 	}
 	for (i = 0; i < arr->len; i++) {
@@ -596,17 +645,18 @@ static int expand(builder *b, rp_mobj *parent, const rp_value *container, const 
 		if (!rp_value_is(el, RP_V_OBJECT))
 			continue;
 		nm = elem_name(b, el, parent->name, fallback, i, &reason);
-		path = rp_arena_printf(b->m->arena, "%s%s%s[%u]", cpath, *cpath ? "." : "", member, i);
+		path = rp_arena_printf(b->m->arena, "%s%s%s[%u]", cpath, *cpath ? "." : "", member,
+				       i);
 		if (!path)
 			return -RP_ENOMEM;
 		o = new_obj(b, parent->res, el, type, nm, reason, path, true);
 		if (!o)
 			return -RP_ENOMEM;
-		if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_RESOLVED, parent, NULL, NULL, NULL, "",
-				   NULL)) < 0)
+		if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_RESOLVED, parent, NULL, NULL, NULL,
+				   "", NULL)) < 0)
 			return rc;
-		if (back != RP_LINK_PARENT &&
-		    (rc = add_link(b, parent, back, RP_LINK_RESOLVED, o, NULL, NULL, NULL, path, NULL)) < 0)
+		if (back != RP_LINK_PARENT && (rc = add_link(b, parent, back, RP_LINK_RESOLVED, o,
+							     NULL, NULL, NULL, path, NULL)) < 0)
 			return rc;
 		if (each && (rc = each(b, o)) < 0)
 			return rc;
@@ -620,14 +670,16 @@ static int expand_vmss_nic(builder *b, rp_mobj *nic)
 
 	if (!t)
 		return -RP_ENOMEM;
-	return expand(b, nic, nic->props, nic->path, "ipConfigurations", t, RP_LINK_PARENT, NULL, NULL);
+	return expand(b, nic, nic->props, nic->path, "ipConfigurations", t, RP_LINK_PARENT, NULL,
+		      NULL);
 }
 
 /* A single inline object (osDisk). */
 static int expand_one(builder *b, rp_mobj *parent, const rp_value *v, const char *path,
 		      const char *type, const char *suffix, rp_link_kind back)
 {
-	const char *nm = parent->name ? rp_arena_printf(b->m->arena, "%s/%s", parent->name, suffix) : NULL;
+	const char *nm =
+		parent->name ? rp_arena_printf(b->m->arena, "%s/%s", parent->name, suffix) : NULL;
 	rp_mobj *o;
 	int rc;
 
@@ -636,7 +688,8 @@ static int expand_one(builder *b, rp_mobj *parent, const rp_value *v, const char
 	o = new_obj(b, parent->res, v, type, nm, nm ? NULL : "parent name unknown", path, true);
 	if (!o)
 		return -RP_ENOMEM;
-	if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_RESOLVED, parent, NULL, NULL, NULL, "", NULL)) < 0)
+	if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_RESOLVED, parent, NULL, NULL, NULL, "",
+			   NULL)) < 0)
 		return rc;
 	return add_link(b, parent, back, RP_LINK_RESOLVED, o, NULL, NULL, NULL, path, NULL);
 }
@@ -649,7 +702,8 @@ static int expand_vm(builder *b, rp_mobj *vm)
 	const rp_value *sp = rp_value_getz(prof, "storageProfile");
 	const rp_value *np = rp_value_getz(prof, "networkProfile");
 	const rp_value *ep = rp_value_getz(prof, "extensionProfile");
-	const char *tbase = ss ? "Microsoft.Compute/virtualMachineScaleSets" : "Microsoft.Compute/virtualMachines";
+	const char *tbase = ss ? "Microsoft.Compute/virtualMachineScaleSets"
+			       : "Microsoft.Compute/virtualMachines";
 	rp_arena *a = b->m->arena;
 	const char *p, *t;
 	int rc;
@@ -680,8 +734,8 @@ static int expand_vm(builder *b, rp_mobj *vm)
 		if (!p)
 			return -RP_ENOMEM;
 		if ((rc = expand(b, vm, ep, p, "extensions",
-				 "Microsoft.Compute/virtualMachineScaleSets/extensions", RP_LINK_EXTENSION,
-				 NULL, NULL)) < 0)
+				 "Microsoft.Compute/virtualMachineScaleSets/extensions",
+				 RP_LINK_EXTENSION, NULL, NULL)) < 0)
 			return rc;
 	}
 	return 0;
@@ -693,25 +747,31 @@ static int expand_resource(builder *b, rp_mobj *o)
 
 	switch (o->kind) {
 	case RP_MK_VM:
-	case RP_MK_VMSS:
-		return expand_vm(b, o);
+	case RP_MK_VMSS: return expand_vm(b, o);
 	case RP_MK_VNET:
 		if ((rc = expand(b, o, o->props, "properties", "subnets",
-				 "Microsoft.Network/virtualNetworks/subnets", RP_LINK_PARENT, NULL, NULL)) < 0)
+				 "Microsoft.Network/virtualNetworks/subnets", RP_LINK_PARENT, NULL,
+				 NULL)) < 0)
 			return rc;
 		return expand(b, o, o->props, "properties", "virtualNetworkPeerings",
-			      "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", RP_LINK_PARENT, NULL, NULL);
+			      "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+			      RP_LINK_PARENT, NULL, NULL);
 	case RP_MK_NSG:
 		return expand(b, o, o->props, "properties", "securityRules",
-			      "Microsoft.Network/networkSecurityGroups/securityRules", RP_LINK_PARENT, NULL, NULL);
+			      "Microsoft.Network/networkSecurityGroups/securityRules",
+			      RP_LINK_PARENT, NULL, NULL);
 	case RP_MK_NIC:
 		return expand(b, o, o->props, "properties", "ipConfigurations",
-			      "Microsoft.Network/networkInterfaces/ipConfigurations", RP_LINK_PARENT, NULL, NULL);
+			      "Microsoft.Network/networkInterfaces/ipConfigurations",
+			      RP_LINK_PARENT, NULL, NULL);
 	case RP_MK_LB: {
 		static const char *const members[][2] = {
-			{ "frontendIPConfigurations", "Microsoft.Network/loadBalancers/frontendIPConfigurations" },
-			{ "backendAddressPools", "Microsoft.Network/loadBalancers/backendAddressPools" },
-			{ "loadBalancingRules", "Microsoft.Network/loadBalancers/loadBalancingRules" },
+			{ "frontendIPConfigurations",
+			  "Microsoft.Network/loadBalancers/frontendIPConfigurations" },
+			{ "backendAddressPools",
+			  "Microsoft.Network/loadBalancers/backendAddressPools" },
+			{ "loadBalancingRules",
+			  "Microsoft.Network/loadBalancers/loadBalancingRules" },
 			{ "inboundNatRules", "Microsoft.Network/loadBalancers/inboundNatRules" },
 			{ "inboundNatPools", "Microsoft.Network/loadBalancers/inboundNatPools" },
 		};
@@ -722,8 +782,7 @@ static int expand_resource(builder *b, rp_mobj *o)
 				return rc;
 		return 0;
 	}
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -768,7 +827,8 @@ static int link_parent(builder *b, rp_mobj *o)
 	pn = parent_name(a, o->name);
 	key = rp_model_key_from_type_name(a, pt, pn);
 	pk = kind_of_type(pt);
-	p = key ? lookup(b->m, b->ix, rp_arena_printf(a, "/providers/%s", key), b->dep, &pk, 1, &amb)
+	p = key ? lookup(b->m, b->ix, rp_arena_printf(a, "/providers/%s", key), b->dep, &pk, 1,
+			 &amb)
 		: NULL;
 	if (!p) {
 		const char *text = rp_arena_printf(a, "%s/%s", pt, pn ? pn : "?");
@@ -777,20 +837,21 @@ static int link_parent(builder *b, rp_mobj *o)
 		/* Only report parents whose kind the model knows. */
 		if (pk == RP_MK_OTHER)
 			return 0;
-		if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_UNRESOLVED, NULL, o->res->name, text,
-				   NULL, "name", NULL)) < 0)
+		if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_UNRESOLVED, NULL, o->res->name,
+				   text, NULL, "name", NULL)) < 0)
 			return rc;
-		rp_diag_addc(b->diag, RP_DIAG_NOTE, "model-unresolved-ref", o->span.src, o->span.off,
-			     (size_t)o->span.off + o->span.len,
-			     "parent %s of '%s' is not in the scanned input; kept as unresolved", text,
-			     o->name);
+		rp_diag_addc(b->diag, RP_DIAG_NOTE, "model-unresolved-ref", o->span.src,
+			     o->span.off, (size_t)o->span.off + o->span.len,
+			     "parent %s of '%s' is not in the scanned input; kept as unresolved",
+			     text, o->name);
 		return 0;
 	}
-	if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_RESOLVED, p, o->res->name, NULL, NULL, "name",
-			   NULL)) < 0)
+	if ((rc = add_link(b, o, RP_LINK_PARENT, RP_LINK_RESOLVED, p, o->res->name, NULL, NULL,
+			   "name", NULL)) < 0)
 		return rc;
 	if (o->kind == RP_MK_EXTENSION && (p->kind == RP_MK_VM || p->kind == RP_MK_VMSS))
-		return add_link(b, p, RP_LINK_EXTENSION, RP_LINK_RESOLVED, o, NULL, NULL, NULL, "", NULL);
+		return add_link(b, p, RP_LINK_EXTENSION, RP_LINK_RESOLVED, o, NULL, NULL, NULL, "",
+				NULL);
 	return 0;
 }
 
@@ -810,25 +871,28 @@ static int link_scope(builder *b, rp_mobj *o)
 		if (!t)
 			return -RP_ENOMEM;
 		if (!o->name)
-			return add_link(b, o, RP_LINK_SCOPE, RP_LINK_UNKNOWN, NULL, o->res->name, NULL,
-					o->name_reason ? o->name_reason : "name unknown", "name", NULL);
+			return add_link(b, o, RP_LINK_SCOPE, RP_LINK_UNKNOWN, NULL, o->res->name,
+					NULL, o->name_reason ? o->name_reason : "name unknown",
+					"name", NULL);
 		mi = strstr(o->name, "/Microsoft.Insights/");
 		if (!mi)
 			mi = strstr(o->name, "/microsoft.insights/");
-		pn = mi ? rp_arena_strndup(a, o->name, (size_t)(mi - o->name)) : parent_name(a, o->name);
+		pn = mi ? rp_arena_strndup(a, o->name, (size_t)(mi - o->name))
+			: parent_name(a, o->name);
 		text = rp_model_key_from_type_name(a, t, pn);
 		if (!text)
 			return 0;
 		text = rp_arena_printf(a, "/providers/%s", text);
 		if (!text)
 			return -RP_ENOMEM;
-		sv = rp_value_string(a, text, strlen(text), o->res->name ? o->res->name->span : o->span);
+		sv = rp_value_string(a, text, strlen(text),
+				     o->res->name ? o->res->name->span : o->span);
 		if (!sv)
 			return -RP_ENOMEM;
 		return link_ref(b, o, RP_LINK_SCOPE, sv, "name", NULL, 0);
 	}
-	if (o->kind != RP_MK_DIAG && o->kind != RP_MK_ROLE_ASSIGNMENT && o->kind != RP_MK_DCR_ASSOC &&
-	    !o->res->scope)
+	if (o->kind != RP_MK_DIAG && o->kind != RP_MK_ROLE_ASSIGNMENT &&
+	    o->kind != RP_MK_DCR_ASSOC && !o->res->scope)
 		return 0;
 	if (o->res->scope) {
 		const rp_value *bs = rp_value_getz(o->body, "scope");
@@ -870,50 +934,56 @@ static int link_refs(builder *b, rp_mobj *o)
 			      J("networkSecurityGroup.id"), k_nsg, 1);
 		break;
 	case RP_MK_IPCONFIG:
-		if ((rc = link_ref(b, o, RP_LINK_SUBNET, id_of(rp_value_getz(p, "subnet")), J("subnet.id"),
-				   k_subnet, 1)) < 0)
+		if ((rc = link_ref(b, o, RP_LINK_SUBNET, id_of(rp_value_getz(p, "subnet")),
+				   J("subnet.id"), k_subnet, 1)) < 0)
 			break;
 		if ((rc = link_ref(b, o, RP_LINK_PIP, id_of(rp_value_getz(p, "publicIPAddress")),
 				   J("publicIPAddress.id"), k_pip, 1)) < 0)
 			break;
-		if ((rc = link_id_array(b, o, RP_LINK_ASG, p, "applicationSecurityGroups", pp, k_asg, 1)) < 0)
+		if ((rc = link_id_array(b, o, RP_LINK_ASG, p, "applicationSecurityGroups", pp,
+					k_asg, 1)) < 0)
 			break;
-		if ((rc = link_id_array(b, o, RP_LINK_LB_POOL, p, "loadBalancerBackendAddressPools", pp,
-					k_pool, 1)) < 0)
+		if ((rc = link_id_array(b, o, RP_LINK_LB_POOL, p, "loadBalancerBackendAddressPools",
+					pp, k_pool, 1)) < 0)
 			break;
-		if ((rc = link_id_array(b, o, RP_LINK_LB_NAT_RULE, p, "loadBalancerInboundNatRules", pp,
-					k_nat, 1)) < 0)
+		if ((rc = link_id_array(b, o, RP_LINK_LB_NAT_RULE, p, "loadBalancerInboundNatRules",
+					pp, k_nat, 1)) < 0)
 			break;
-		rc = link_id_array(b, o, RP_LINK_LB_NAT_POOL, p, "loadBalancerInboundNatPools", pp, k_natp, 1);
+		rc = link_id_array(b, o, RP_LINK_LB_NAT_POOL, p, "loadBalancerInboundNatPools", pp,
+				   k_natp, 1);
 		break;
 	case RP_MK_SUBNET:
 		rc = link_ref(b, o, RP_LINK_NSG, id_of(rp_value_getz(p, "networkSecurityGroup")),
 			      J("networkSecurityGroup.id"), k_nsg, 1);
 		break;
 	case RP_MK_PEERING:
-		rc = link_ref(b, o, RP_LINK_REMOTE_VNET, id_of(rp_value_getz(p, "remoteVirtualNetwork")),
+		rc = link_ref(b, o, RP_LINK_REMOTE_VNET,
+			      id_of(rp_value_getz(p, "remoteVirtualNetwork")),
 			      J("remoteVirtualNetwork.id"), k_vnet, 1);
 		break;
 	case RP_MK_NSG_RULE:
-		if ((rc = link_id_array(b, o, RP_LINK_ASG, p, "sourceApplicationSecurityGroups", pp, k_asg,
-					1)) < 0)
+		if ((rc = link_id_array(b, o, RP_LINK_ASG, p, "sourceApplicationSecurityGroups", pp,
+					k_asg, 1)) < 0)
 			break;
-		rc = link_id_array(b, o, RP_LINK_ASG, p, "destinationApplicationSecurityGroups", pp, k_asg, 1);
+		rc = link_id_array(b, o, RP_LINK_ASG, p, "destinationApplicationSecurityGroups", pp,
+				   k_asg, 1);
 		break;
 	case RP_MK_LB_FRONTEND:
 		if ((rc = link_ref(b, o, RP_LINK_PIP, id_of(rp_value_getz(p, "publicIPAddress")),
 				   J("publicIPAddress.id"), k_pip, 1)) < 0)
 			break;
-		rc = link_ref(b, o, RP_LINK_SUBNET, id_of(rp_value_getz(p, "subnet")), J("subnet.id"),
-			      k_subnet, 1);
+		rc = link_ref(b, o, RP_LINK_SUBNET, id_of(rp_value_getz(p, "subnet")),
+			      J("subnet.id"), k_subnet, 1);
 		break;
 	case RP_MK_LB_RULE:
 	case RP_MK_LB_NAT_RULE:
 	case RP_MK_LB_NAT_POOL:
-		if ((rc = link_ref(b, o, RP_LINK_LB_FRONTEND, id_of(rp_value_getz(p, "frontendIPConfiguration")),
+		if ((rc = link_ref(b, o, RP_LINK_LB_FRONTEND,
+				   id_of(rp_value_getz(p, "frontendIPConfiguration")),
 				   J("frontendIPConfiguration.id"), k_fe, 1)) < 0)
 			break;
-		if ((rc = link_ref(b, o, RP_LINK_LB_POOL, id_of(rp_value_getz(p, "backendAddressPool")),
+		if ((rc = link_ref(b, o, RP_LINK_LB_POOL,
+				   id_of(rp_value_getz(p, "backendAddressPool")),
 				   J("backendAddressPool.id"), k_pool, 1)) < 0)
 			break;
 		rc = link_id_array(b, o, RP_LINK_LB_POOL, p, "backendAddressPools", pp, k_pool, 1);
@@ -923,22 +993,26 @@ static int link_refs(builder *b, rp_mobj *o)
 		const rp_value *np = rp_value_getz(rp_model_vm_profile(o), "networkProfile");
 		const rp_value *ident = rp_value_getz(o->body, "identity");
 		const rp_value *uai = rp_value_getz(ident, "userAssignedIdentities");
-		const char *npp = o->kind == RP_MK_VMSS ? "properties.virtualMachineProfile.networkProfile"
-							: "properties.networkProfile";
-		if ((rc = link_id_array(b, o, RP_LINK_NIC, np, "networkInterfaces", npp, k_nic, 1)) < 0)
+		const char *npp = o->kind == RP_MK_VMSS
+					  ? "properties.virtualMachineProfile.networkProfile"
+					  : "properties.networkProfile";
+		if ((rc = link_id_array(b, o, RP_LINK_NIC, np, "networkInterfaces", npp, k_nic,
+					1)) < 0)
 			break;
 		if (rp_value_is(uai, RP_V_OBJECT)) {
 			uint32_t i;
 			for (i = 0; i < uai->len && rc == 0; i++) {
 				const rp_member *mb = &uai->u.members[i];
-				rp_value *kv = rp_value_string(b->m->arena, mb->key, mb->keylen, mb->keyspan);
+				rp_value *kv = rp_value_string(b->m->arena, mb->key, mb->keylen,
+							       mb->keyspan);
 				if (!kv)
 					return -RP_ENOMEM;
-				rc = link_ref(b, o, RP_LINK_IDENTITY, kv, "identity.userAssignedIdentities", k_id, 1);
+				rc = link_ref(b, o, RP_LINK_IDENTITY, kv,
+					      "identity.userAssignedIdentities", k_id, 1);
 			}
 		} else if (rp_value_is(uai, RP_V_UNKNOWN)) {
-			rc = add_link(b, o, RP_LINK_IDENTITY, RP_LINK_UNKNOWN, NULL, uai, NULL, uai->u.reason,
-				      "identity.userAssignedIdentities", NULL);
+			rc = add_link(b, o, RP_LINK_IDENTITY, RP_LINK_UNKNOWN, NULL, uai, NULL,
+				      uai->u.reason, "identity.userAssignedIdentities", NULL);
 		}
 		break;
 	}
@@ -947,8 +1021,8 @@ static int link_refs(builder *b, rp_mobj *o)
 		const char *mp = rp_arena_printf(b->m->arena, "%s.managedDisk", o->path);
 		if (!mp)
 			return -RP_ENOMEM;
-		if ((rc = link_ref(b, o, RP_LINK_DISK, rp_value_getz(md, "id"), join_path(b, mp, "id"),
-				   k_disk, 1)) < 0)
+		if ((rc = link_ref(b, o, RP_LINK_DISK, rp_value_getz(md, "id"),
+				   join_path(b, mp, "id"), k_disk, 1)) < 0)
 			break;
 		if ((rc = link_ref(b, o, RP_LINK_DES, id_of(rp_value_getz(md, "diskEncryptionSet")),
 				   join_path(b, mp, "diskEncryptionSet.id"), k_des, 1)) < 0)
@@ -966,8 +1040,7 @@ static int link_refs(builder *b, rp_mobj *o)
 		rc = link_ref(b, o, RP_LINK_FLOWLOG_TARGET, rp_value_getz(p, "targetResourceId"),
 			      "properties.targetResourceId", k_fl, 4);
 		break;
-	default:
-		break;
+	default: break;
 	}
 #undef J
 	return rc;
@@ -1199,11 +1272,13 @@ rp_os rp_model_vm_os(const rp_mobj *vm)
 	const rp_value *prof = rp_model_vm_profile(vm);
 	const rp_value *os = rp_value_getz(prof, "osProfile");
 	const rp_value *v;
-	static const char *const linux_pubs[] = { "Canonical", "RedHat", "Debian", "SUSE", "OpenLogic",
-						  "Oracle", "MicrosoftCBLMariner", "AlmaLinux",
-						  "resf", "kinvolk", NULL };
+	static const char *const linux_pubs[] = {
+		"Canonical",           "RedHat",    "Debian", "SUSE",    "OpenLogic", "Oracle",
+		"MicrosoftCBLMariner", "AlmaLinux", "resf",   "kinvolk", NULL
+	};
 	static const char *const win_pubs[] = { "MicrosoftWindowsServer", "MicrosoftWindowsDesktop",
-						"MicrosoftSQLServer", "MicrosoftVisualStudio", NULL };
+						"MicrosoftSQLServer", "MicrosoftVisualStudio",
+						NULL };
 	size_t i;
 
 	if (rp_value_getz(os, "linuxConfiguration"))

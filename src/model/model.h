@@ -64,57 +64,60 @@
 
 typedef enum rp_mkind {
 	RP_MK_OTHER = 0,
-	RP_MK_VM,            /* Microsoft.Compute/virtualMachines */
-	RP_MK_VMSS,          /* Microsoft.Compute/virtualMachineScaleSets */
-	RP_MK_EXTENSION,     /* .../virtualMachines/extensions, .../virtualMachineScaleSets/extensions, inline VMSS */
-	RP_MK_DISK,          /* Microsoft.Compute/disks */
-	RP_MK_DISK_SPEC,     /* inline osDisk / dataDisks[] of a VM or VMSS */
-	RP_MK_DES,           /* Microsoft.Compute/diskEncryptionSets */
-	RP_MK_NIC,           /* Microsoft.Network/networkInterfaces, VMSS/VM networkInterfaceConfigurations[] */
-	RP_MK_IPCONFIG,      /* NIC / VMSS NIC ipConfigurations[] */
-	RP_MK_VNET,          /* Microsoft.Network/virtualNetworks */
-	RP_MK_SUBNET,        /* .../virtualNetworks/subnets (child or inline) */
-	RP_MK_PEERING,       /* .../virtualNetworks/virtualNetworkPeerings */
-	RP_MK_NSG,           /* Microsoft.Network/networkSecurityGroups */
-	RP_MK_NSG_RULE,      /* .../networkSecurityGroups/securityRules (child or inline) */
-	RP_MK_ASG,           /* Microsoft.Network/applicationSecurityGroups */
-	RP_MK_PIP,           /* Microsoft.Network/publicIPAddresses */
-	RP_MK_LB,            /* Microsoft.Network/loadBalancers */
-	RP_MK_LB_FRONTEND,   /* .../loadBalancers/frontendIPConfigurations */
-	RP_MK_LB_POOL,       /* .../loadBalancers/backendAddressPools */
-	RP_MK_LB_RULE,       /* .../loadBalancers/loadBalancingRules */
-	RP_MK_LB_NAT_RULE,   /* .../loadBalancers/inboundNatRules */
-	RP_MK_LB_NAT_POOL,   /* .../loadBalancers/inboundNatPools */
-	RP_MK_STORAGE,       /* Microsoft.Storage/storageAccounts */
-	RP_MK_KEYVAULT,      /* Microsoft.KeyVault/vaults */
-	RP_MK_DIAG,          /* Microsoft.Insights/diagnosticSettings and <type>/providers/diagnosticSettings */
-	RP_MK_PRICING,       /* Microsoft.Security/pricings */
-	RP_MK_WATCHER,       /* Microsoft.Network/networkWatchers */
-	RP_MK_FLOWLOG,       /* Microsoft.Network/networkWatchers/flowLogs */
-	RP_MK_IDENTITY,      /* Microsoft.ManagedIdentity/userAssignedIdentities */
+	RP_MK_VM,        /* Microsoft.Compute/virtualMachines */
+	RP_MK_VMSS,      /* Microsoft.Compute/virtualMachineScaleSets */
+	RP_MK_EXTENSION, /* .../virtualMachines/extensions, .../virtualMachineScaleSets/extensions,
+			    inline VMSS */
+	RP_MK_DISK,      /* Microsoft.Compute/disks */
+	RP_MK_DISK_SPEC, /* inline osDisk / dataDisks[] of a VM or VMSS */
+	RP_MK_DES,       /* Microsoft.Compute/diskEncryptionSets */
+	RP_MK_NIC, /* Microsoft.Network/networkInterfaces, VMSS/VM networkInterfaceConfigurations[]
+		    */
+	RP_MK_IPCONFIG,    /* NIC / VMSS NIC ipConfigurations[] */
+	RP_MK_VNET,        /* Microsoft.Network/virtualNetworks */
+	RP_MK_SUBNET,      /* .../virtualNetworks/subnets (child or inline) */
+	RP_MK_PEERING,     /* .../virtualNetworks/virtualNetworkPeerings */
+	RP_MK_NSG,         /* Microsoft.Network/networkSecurityGroups */
+	RP_MK_NSG_RULE,    /* .../networkSecurityGroups/securityRules (child or inline) */
+	RP_MK_ASG,         /* Microsoft.Network/applicationSecurityGroups */
+	RP_MK_PIP,         /* Microsoft.Network/publicIPAddresses */
+	RP_MK_LB,          /* Microsoft.Network/loadBalancers */
+	RP_MK_LB_FRONTEND, /* .../loadBalancers/frontendIPConfigurations */
+	RP_MK_LB_POOL,     /* .../loadBalancers/backendAddressPools */
+	RP_MK_LB_RULE,     /* .../loadBalancers/loadBalancingRules */
+	RP_MK_LB_NAT_RULE, /* .../loadBalancers/inboundNatRules */
+	RP_MK_LB_NAT_POOL, /* .../loadBalancers/inboundNatPools */
+	RP_MK_STORAGE,     /* Microsoft.Storage/storageAccounts */
+	RP_MK_KEYVAULT,    /* Microsoft.KeyVault/vaults */
+	RP_MK_DIAG, /* Microsoft.Insights/diagnosticSettings and <type>/providers/diagnosticSettings
+		     */
+	RP_MK_PRICING,         /* Microsoft.Security/pricings */
+	RP_MK_WATCHER,         /* Microsoft.Network/networkWatchers */
+	RP_MK_FLOWLOG,         /* Microsoft.Network/networkWatchers/flowLogs */
+	RP_MK_IDENTITY,        /* Microsoft.ManagedIdentity/userAssignedIdentities */
 	RP_MK_ROLE_ASSIGNMENT, /* Microsoft.Authorization/roleAssignments */
-	RP_MK_DCR_ASSOC,     /* Microsoft.Insights/dataCollectionRuleAssociations */
+	RP_MK_DCR_ASSOC,       /* Microsoft.Insights/dataCollectionRuleAssociations */
 	RP_MK_COUNT_,
 } rp_mkind;
 
 typedef enum rp_link_kind {
-	RP_LINK_PARENT = 0,   /* child -> parent (subnet->vnet, rule->nsg, ext->vm, ipconfig->nic) */
-	RP_LINK_NIC,          /* VM -> NIC (networkProfile.networkInterfaces[].id) */
-	RP_LINK_SUBNET,       /* ipconfig -> subnet */
-	RP_LINK_NSG,          /* NIC / subnet -> NSG */
-	RP_LINK_ASG,          /* ipconfig -> ASG; NSG rule -> ASG (source or destination) */
-	RP_LINK_PIP,          /* ipconfig / LB frontend -> public IP */
-	RP_LINK_LB_POOL,      /* ipconfig -> LB backend pool; LB rule -> pool */
-	RP_LINK_LB_NAT_RULE,  /* ipconfig -> LB inbound NAT rule */
-	RP_LINK_LB_NAT_POOL,  /* ipconfig -> LB inbound NAT pool */
-	RP_LINK_LB_FRONTEND,  /* LB rule / NAT rule / NAT pool -> frontend */
-	RP_LINK_REMOTE_VNET,  /* peering -> remote VNet */
-	RP_LINK_DISK,         /* VM -> disk spec (inline), disk spec -> attached Microsoft.Compute/disks */
-	RP_LINK_DES,          /* disk spec / disk -> disk encryption set */
-	RP_LINK_EXTENSION,    /* VM / VMSS -> extension */
-	RP_LINK_SCOPE,        /* extension resource (diag setting, role assignment, DCR assoc) -> target */
+	RP_LINK_PARENT = 0,  /* child -> parent (subnet->vnet, rule->nsg, ext->vm, ipconfig->nic) */
+	RP_LINK_NIC,         /* VM -> NIC (networkProfile.networkInterfaces[].id) */
+	RP_LINK_SUBNET,      /* ipconfig -> subnet */
+	RP_LINK_NSG,         /* NIC / subnet -> NSG */
+	RP_LINK_ASG,         /* ipconfig -> ASG; NSG rule -> ASG (source or destination) */
+	RP_LINK_PIP,         /* ipconfig / LB frontend -> public IP */
+	RP_LINK_LB_POOL,     /* ipconfig -> LB backend pool; LB rule -> pool */
+	RP_LINK_LB_NAT_RULE, /* ipconfig -> LB inbound NAT rule */
+	RP_LINK_LB_NAT_POOL, /* ipconfig -> LB inbound NAT pool */
+	RP_LINK_LB_FRONTEND, /* LB rule / NAT rule / NAT pool -> frontend */
+	RP_LINK_REMOTE_VNET, /* peering -> remote VNet */
+	RP_LINK_DISK, /* VM -> disk spec (inline), disk spec -> attached Microsoft.Compute/disks */
+	RP_LINK_DES,  /* disk spec / disk -> disk encryption set */
+	RP_LINK_EXTENSION, /* VM / VMSS -> extension */
+	RP_LINK_SCOPE, /* extension resource (diag setting, role assignment, DCR assoc) -> target */
 	RP_LINK_FLOWLOG_TARGET, /* flow log -> NSG / VNet / subnet / NIC */
-	RP_LINK_IDENTITY,     /* VM / VMSS / others -> user-assigned identity */
+	RP_LINK_IDENTITY,       /* VM / VMSS / others -> user-assigned identity */
 	RP_LINK_COUNT_,
 } rp_link_kind;
 
@@ -130,11 +133,12 @@ typedef struct rp_mlink {
 	rp_link_kind kind;
 	rp_link_state state;
 	rp_mobj *from;
-	rp_mobj *target;        /* RESOLVED only */
-	const rp_value *ref;    /* the reference as written (STRING / UNKNOWN), NULL for structural links */
-	const char *text;       /* reference text, or NULL */
-	const char *why;        /* UNKNOWN: reason */
-	const char *path;       /* where in from's body: "properties.subnet.id" */
+	rp_mobj *target; /* RESOLVED only */
+	const rp_value
+		*ref; /* the reference as written (STRING / UNKNOWN), NULL for structural links */
+	const char *text; /* reference text, or NULL */
+	const char *why;  /* UNKNOWN: reason */
+	const char *path; /* where in from's body: "properties.subnet.id" */
 } rp_mlink;
 
 /* Operating system of a VM / VMSS, from osProfile / osDisk.osType / image. */
@@ -146,36 +150,39 @@ typedef enum rp_os {
 
 struct rp_mobj {
 	rp_mkind kind;
-	uint32_t index;          /* position in rp_model.objs */
-	const rp_resource *res;  /* declaring resource (for inline objects: the parent's) */
-	const rp_value *body;    /* this object's JSON object (resource body or inline element) */
-	const rp_value *props;   /* body.properties, or NULL */
-	const char *type;        /* full ARM type (inline: the child type ARM would use) */
-	const char *name;        /* full name "vnet/subnet"; NULL when unknown */
-	const char *id;          /* resource ID as given (rp_resource.id), or synthesized; NULL when unknown */
-	const char *key;         /* normalized identity "ns/type/name[/child/name]" lowercased; NULL when unknown */
+	uint32_t index;         /* position in rp_model.objs */
+	const rp_resource *res; /* declaring resource (for inline objects: the parent's) */
+	const rp_value *body;   /* this object's JSON object (resource body or inline element) */
+	const rp_value *props;  /* body.properties, or NULL */
+	const char *type;       /* full ARM type (inline: the child type ARM would use) */
+	const char *name;       /* full name "vnet/subnet"; NULL when unknown */
+	const char
+		*id; /* resource ID as given (rp_resource.id), or synthesized; NULL when unknown */
+	const char *key; /* normalized identity "ns/type/name[/child/name]" lowercased; NULL when
+			    unknown */
 	const char *name_reason; /* why name is unknown, or NULL */
-	const char *path;        /* inline: path of the element in res->body ("properties.subnets[0]"); "" for resources */
+	const char *path; /* inline: path of the element in res->body ("properties.subnets[0]"); ""
+			     for resources */
 	bool is_inline;
-	rp_span span;            /* body span, else res->span */
-	rp_mobj *parent;         /* RP_LINK_PARENT target, or NULL */
-	rp_mlink **links;        /* outgoing, in discovery order */
+	rp_span span;     /* body span, else res->span */
+	rp_mobj *parent;  /* RP_LINK_PARENT target, or NULL */
+	rp_mlink **links; /* outgoing, in discovery order */
 	size_t nlinks, links_cap;
-	rp_mlink **backlinks;    /* incoming */
+	rp_mlink **backlinks; /* incoming */
 	size_t nbacklinks, backlinks_cap;
 };
 
 typedef struct rp_model {
 	rp_arena *arena;
-	rp_mobj **objs;          /* every object, input order */
+	rp_mobj **objs; /* every object, input order */
 	size_t nobjs, objs_cap;
-	rp_mobj **by_kind[RP_MK_COUNT_];  /* objects per kind, input order */
+	rp_mobj **by_kind[RP_MK_COUNT_]; /* objects per kind, input order */
 	size_t nby_kind[RP_MK_COUNT_];
-	rp_mlink **unresolved;   /* every UNRESOLVED link, in discovery order */
+	rp_mlink **unresolved; /* every UNRESOLVED link, in discovery order */
 	size_t nunresolved, unresolved_cap;
 	const rp_deployment *const *deps; /* borrowed */
 	size_t ndeps;
-	void *index_;            /* private lookup maps */
+	void *index_; /* private lookup maps */
 } rp_model;
 
 /* Builds the model of ndeps deployments.  Unresolved references become

@@ -310,7 +310,8 @@ int rp_net_prefix_parse(const char *s, size_t n, rp_net_ival *out, const char **
 			return -RP_EPARSE;
 		}
 		if (len > maxlen) {
-			*why = a.fam == 0 ? "IPv4 prefix length above 32" : "IPv6 prefix length above 128";
+			*why = a.fam == 0 ? "IPv4 prefix length above 32"
+					  : "IPv6 prefix length above 128";
 			return -RP_EPARSE;
 		}
 	}
@@ -318,14 +319,16 @@ int rp_net_prefix_parse(const char *s, size_t n, rp_net_ival *out, const char **
 	if (a.fam == 0) {
 		uint64_t m = len >= 32 ? 0 : (V4_MAX >> len);
 		if (a.lo & m) {
-			*why = "host bits set below the prefix length (Azure rejects such a prefix)";
+			*why = "host bits set below the prefix length (Azure rejects such a "
+			       "prefix)";
 			return -RP_EPARSE;
 		}
 		hi.lo = a.lo | m;
 	} else {
 		uint64_t mh = host_mask(len, 0), ml = host_mask(len, 64);
 		if ((a.hi & mh) || (a.lo & ml)) {
-			*why = "host bits set below the prefix length (Azure rejects such a prefix)";
+			*why = "host bits set below the prefix length (Azure rejects such a "
+			       "prefix)";
 			return -RP_EPARSE;
 		}
 		hi.hi = a.hi | mh;
@@ -395,7 +398,9 @@ static unsigned prefix_bits(const rp_net_addr *lo, const rp_net_addr *hi)
 				continue;
 			end.lo = lo->lo | m;
 		} else {
-			mh = bits > 64 ? (bits >= 128 ? UINT64_MAX : ((UINT64_C(1) << (bits - 64)) - 1)) : 0;
+			mh = bits > 64 ? (bits >= 128 ? UINT64_MAX
+						      : ((UINT64_C(1) << (bits - 64)) - 1))
+				       : 0;
 			ml = bits >= 64 ? UINT64_MAX : ((UINT64_C(1) << bits) - 1);
 			if ((lo->hi & mh) || (lo->lo & ml))
 				continue;
@@ -427,7 +432,9 @@ static int format_same_family(rp_buf *b, rp_net_addr lo, const rp_net_addr *hi, 
 		if (lo.fam == 0) {
 			end.lo = lo.lo | (bits >= 32 ? V4_MAX : ((UINT64_C(1) << bits) - 1));
 		} else {
-			uint64_t mh = bits > 64 ? (bits >= 128 ? UINT64_MAX : ((UINT64_C(1) << (bits - 64)) - 1)) : 0;
+			uint64_t mh = bits > 64 ? (bits >= 128 ? UINT64_MAX
+							       : ((UINT64_C(1) << (bits - 64)) - 1))
+						: 0;
 			uint64_t ml = bits >= 64 ? UINT64_MAX : ((UINT64_C(1) << bits) - 1);
 			end.hi = lo.hi | mh;
 			end.lo = lo.lo | ml;
@@ -444,7 +451,8 @@ int rp_net_ival_format(rp_buf *b, const rp_net_ival *iv)
 	bool first = true;
 
 	if (iv->lo.fam == 0 && iv->hi.fam == 1) {
-		rp_net_addr v4end = rp_net_addr_v4((uint32_t)V4_MAX), v6start = rp_net_addr_v6(0, 0);
+		rp_net_addr v4end = rp_net_addr_v4((uint32_t)V4_MAX),
+			    v6start = rp_net_addr_v6(0, 0);
 		int rc = format_same_family(b, iv->lo, &v4end, &first);
 		return rc < 0 ? rc : format_same_family(b, v6start, &iv->hi, &first);
 	}
@@ -652,7 +660,8 @@ bool rp_net_aset_equal(const rp_net_aset *a, const rp_net_aset *b)
 	if (a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++)
-		if (rp_net_addr_cmp(&a->v[i].lo, &b->v[i].lo) || rp_net_addr_cmp(&a->v[i].hi, &b->v[i].hi))
+		if (rp_net_addr_cmp(&a->v[i].lo, &b->v[i].lo) ||
+		    rp_net_addr_cmp(&a->v[i].hi, &b->v[i].hi))
 			return false;
 	return true;
 }
@@ -661,7 +670,8 @@ bool rp_net_aset_is_all(const rp_net_aset *s)
 {
 	rp_net_addr mn = rp_net_addr_min(), mx = rp_net_addr_max();
 
-	return s->n == 1 && !rp_net_addr_cmp(&s->v[0].lo, &mn) && !rp_net_addr_cmp(&s->v[0].hi, &mx);
+	return s->n == 1 && !rp_net_addr_cmp(&s->v[0].lo, &mn) &&
+	       !rp_net_addr_cmp(&s->v[0].hi, &mx);
 }
 
 int rp_net_aset_freeze(rp_arena *a, const rp_net_aset *s, rp_net_aset *out)
@@ -877,8 +887,9 @@ int rp_net_pset_format(rp_buf *b, const rp_net_pset *s)
 		if (i > 0)
 			rc = rp_buf_puts(b, ", ");
 		if (rc == 0)
-			rc = s->v[i].lo == s->v[i].hi ? rp_buf_printf(b, "%u", s->v[i].lo)
-						      : rp_buf_printf(b, "%u-%u", s->v[i].lo, s->v[i].hi);
+			rc = s->v[i].lo == s->v[i].hi
+				     ? rp_buf_printf(b, "%u", s->v[i].lo)
+				     : rp_buf_printf(b, "%u-%u", s->v[i].lo, s->v[i].hi);
 	}
 	return rc;
 }

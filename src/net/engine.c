@@ -26,10 +26,10 @@
 #define NONE16 0xFFFFu
 
 struct dim {
-	size_t na;           /* atoms */
-	rp_net_addr *bound;  /* start of each atom; atom k ends before bound[k+1] */
-	uint32_t *sig;       /* signature of each atom */
-	size_t ns;           /* signatures */
+	size_t na;            /* atoms */
+	rp_net_addr *bound;   /* start of each atom; atom k ends before bound[k+1] */
+	uint32_t *sig;        /* signature of each atom */
+	size_t ns;            /* signatures */
 	uint64_t *yes, *poss; /* ns x W */
 };
 
@@ -129,8 +129,8 @@ static size_t lower_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
 
 struct event {
 	uint32_t rule;
-	int8_t delta;   /* +1 start, -1 end */
-	uint8_t both;   /* 1: yes and poss, 0: poss only */
+	int8_t delta; /* +1 start, -1 end */
+	uint8_t both; /* 1: yes and poss, 0: poss only */
 };
 
 /* Per-atom bit vectors by one sweep over interval start/end events (a
@@ -170,7 +170,8 @@ static int sweep_bits(const struct dim *d, size_t nr, size_t W, const rp_net_ase
 			for (which = 0; which < 2; which++) {
 				const rp_net_aset *st = which == 0 ? &yes[r] : &maybe[r];
 				for (i = 0; i < st->n; i++) {
-					size_t k0 = lower_bound(d->bound, d->na, &st->v[i].lo), k1 = d->na;
+					size_t k0 = lower_bound(d->bound, d->na, &st->v[i].lo),
+					       k1 = d->na;
 					rp_net_addr h = st->v[i].hi;
 					if (rp_net_addr_next(&h))
 						k1 = lower_bound(d->bound, d->na, &h);
@@ -178,8 +179,12 @@ static int sweep_bits(const struct dim *d, size_t nr, size_t W, const rp_net_ase
 						start[k0]++;
 						start[k1]++;
 					} else {
-						ev[start[k0]++] = (struct event){ (uint32_t)r, 1, (uint8_t)(which == 0) };
-						ev[start[k1]++] = (struct event){ (uint32_t)r, -1, (uint8_t)(which == 0) };
+						ev[start[k0]++] =
+							(struct event){ (uint32_t)r, 1,
+									(uint8_t)(which == 0) };
+						ev[start[k1]++] =
+							(struct event){ (uint32_t)r, -1,
+									(uint8_t)(which == 0) };
 					}
 				}
 			}
@@ -315,7 +320,8 @@ static int pset_to_aset(const rp_net_pset *p, rp_net_aset *out)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (rp_net_aset_add(out, rp_net_addr_v4(p->v[i].lo), rp_net_addr_v4(p->v[i].hi)) < 0)
+		if (rp_net_aset_add(out, rp_net_addr_v4(p->v[i].lo), rp_net_addr_v4(p->v[i].hi)) <
+		    0)
 			return -RP_ENOMEM;
 	return 0;
 }
@@ -332,8 +338,8 @@ static void release_sets(rp_net_aset *a, size_t n)
 	free(a);
 }
 
-static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, const rp_net_env *env,
-		       struct table **out)
+static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
+		       const rp_net_env *env, struct table **out)
 {
 	struct table *t = rp_arena_calloc(e->arena, 1, sizeof(*t));
 	rp_net_aset *ys = NULL, *ms = NULL;
@@ -359,7 +365,8 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, 
 	if (!t->rules || !t->acc || !t->pyes || !t->pposs || !t->plyes || !t->plposs || !ys || !ms)
 		goto out;
 	for (r = 0; r < t->nr; r++) {
-		const rp_net_rule *ru = r < t->nord ? nsg->ordered[dir][r] : nsg->floating[dir][r - t->nord];
+		const rp_net_rule *ru =
+			r < t->nord ? nsg->ordered[dir][r] : nsg->floating[dir][r - t->nord];
 		bool fl = r >= t->nord;
 		t->rules[r] = ru;
 		t->acc[r] = (uint8_t)rp_net__acc_bits(ru);
@@ -383,19 +390,21 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, 
 		int side;
 		for (side = 0; side < 2; side++) {
 			for (r = 0; r < t->nr; r++) {
-				const rp_net_ports *ports = side == 0 ? &t->rules[r]->sport : &t->rules[r]->dport;
+				const rp_net_ports *ports =
+					side == 0 ? &t->rules[r]->sport : &t->rules[r]->dport;
 				ys[r].n = 0;
 				ms[r].n = 0;
 				if (!(t->rules[r]->proto_poss & (1u << pp)))
 					continue;
 				rc = pset_to_aset(&ports->yes, &ys[r]);
 				if (rc == 0 && ports->unknown)
-					rc = rp_net_aset_add(&ms[r], rp_net_addr_v4(0), rp_net_addr_v4(RP_NET_PORT_MAX));
+					rc = rp_net_aset_add(&ms[r], rp_net_addr_v4(0),
+							     rp_net_addr_v4(RP_NET_PORT_MAX));
 				if (rc < 0)
 					goto out;
 			}
-			rc = dim_build(e, side == 0 ? &t->sport[pp] : &t->dport[pp], t->nr, W, ys, ms,
-				       rp_net_addr_v4(RP_NET_PORT_MAX));
+			rc = dim_build(e, side == 0 ? &t->sport[pp] : &t->dport[pp], t->nr, W, ys,
+				       ms, rp_net_addr_v4(RP_NET_PORT_MAX));
 			if (rc < 0)
 				goto out;
 		}
@@ -468,7 +477,8 @@ static void msig_release(struct msig *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int msig_build(const struct dim *d, size_t W, const uint64_t *my, const uint64_t *mp, struct msig *m)
+static int msig_build(const struct dim *d, size_t W, const uint64_t *my, const uint64_t *mp,
+		      struct msig *m)
 {
 	size_t hsize, s, w;
 	uint32_t *slot = NULL;
@@ -500,7 +510,8 @@ static int msig_build(const struct dim *d, size_t W, const uint64_t *my, const u
 				m->map[s] = (uint32_t)m->n++;
 				break;
 			}
-			if (!memcmp(m->yes + o * W, y, W * sizeof(*y)) && !memcmp(m->poss + o * W, p, W * sizeof(*p))) {
+			if (!memcmp(m->yes + o * W, y, W * sizeof(*y)) &&
+			    !memcmp(m->poss + o * W, p, W * sizeof(*p))) {
 				m->map[s] = o;
 				break;
 			}
@@ -517,8 +528,8 @@ out:
 
 /* e non-NULL: the arrays live in the engine's scratch (one such cdim at a
  * time). */
-static int cdim_merge(rp_net_engine *e, const struct dim *a, const struct dim *b, const struct msig *ma,
-		      const struct msig *mb, struct cdim *out)
+static int cdim_merge(rp_net_engine *e, const struct dim *a, const struct dim *b,
+		      const struct msig *ma, const struct msig *mb, struct cdim *out)
 {
 	size_t ia = 0, ib = 0, na = a ? a->na : 1, nb = b ? b->na : 1, cap = na + nb, hsize, k = 0;
 	uint32_t *slot = NULL;
@@ -627,7 +638,8 @@ floating:
 				ffl = i - t->nord;
 			acc |= t->acc[i];
 		}
-	return (uint64_t)acc | ((uint64_t)first << 2) | ((uint64_t)def << 18) | ((uint64_t)ffl << 34);
+	return (uint64_t)acc | ((uint64_t)first << 2) | ((uint64_t)def << 18) |
+	       ((uint64_t)ffl << 34);
 }
 
 static void outcome_hop(const struct table *t, uint64_t o, unsigned proto, rp_net_hop *h)
@@ -776,7 +788,8 @@ static int cmp_piece(const void *pa, const void *pb)
 		return a->proto < b->proto ? -1 : 1;
 	if (a->verdict != b->verdict)
 		return verdict_rank(a->verdict) < verdict_rank(b->verdict) ? -1 : 1;
-	if (a->remote.n && b->remote.n && (c = rp_net_addr_cmp(&a->remote.v[0].lo, &b->remote.v[0].lo)))
+	if (a->remote.n && b->remote.n &&
+	    (c = rp_net_addr_cmp(&a->remote.v[0].lo, &b->remote.v[0].lo)))
 		return c;
 	if (a->sports.n && b->sports.n && a->sports.v[0].lo != b->sports.v[0].lo)
 		return a->sports.v[0].lo < b->sports.v[0].lo ? -1 : 1;
@@ -855,7 +868,8 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 		/* groups with the same class list share one frozen remote set */
 		if (g->ncls == 1) {
 			uint32_t c = g->cls[0];
-			if (!cfrozen[c].v && rp_net_aset_freeze(e->arena, &csets[c], &cfrozen[c]) < 0)
+			if (!cfrozen[c].v &&
+			    rp_net_aset_freeze(e->arena, &csets[c], &cfrozen[c]) < 0)
 				goto out;
 			pc->remote = cfrozen[c];
 		} else {
@@ -868,7 +882,8 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 				uint32_t o = lslot[pos];
 				if (o == UINT32_MAX) {
 					lslot[pos] = (uint32_t)i;
-					if (union_classes(e->arena, rem, mark, ++stamp, g->cls, g->ncls, &pc->remote) < 0)
+					if (union_classes(e->arena, rem, mark, ++stamp, g->cls,
+							  g->ncls, &pc->remote) < 0)
 						goto out;
 					break;
 				}
@@ -887,14 +902,16 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 				for (k = 0; k < d->na; k++) {
 					bool in = s == 0 ? d->cls[k] == g->a
 							 : bit_get(gs->pool + g->boff, d->cls[k]);
-					if (in && rp_net_pset_add(&ps, (uint32_t)d->bound[k].lo,
-								  (uint32_t)atom_end(d, k, pmax).lo) < 0)
+					if (in &&
+					    rp_net_pset_add(&ps, (uint32_t)d->bound[k].lo,
+							    (uint32_t)atom_end(d, k, pmax).lo) < 0)
 						goto out;
 				}
 			} else if (rp_net_pset_add(&ps, 0, RP_NET_PORT_MAX) < 0) {
 				goto out;
 			}
-			if (rp_net_pset_freeze(e->arena, &ps, s == 0 ? &pc->sports : &pc->dports) < 0)
+			if (rp_net_pset_freeze(e->arena, &ps, s == 0 ? &pc->sports : &pc->dports) <
+			    0)
 				goto out;
 		}
 		outcome_hop(t[0], g->o[0], g->p, &pc->hop[0]);
@@ -957,11 +974,14 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 				goto out;
 		}
 	}
-	if (cdim_merge(e, t[0] ? &t[0]->remote : NULL, t[1] ? &t[1]->remote : NULL, &mrem[0], &mrem[1], &rem) < 0)
+	if (cdim_merge(e, t[0] ? &t[0]->remote : NULL, t[1] ? &t[1]->remote : NULL, &mrem[0],
+		       &mrem[1], &rem) < 0)
 		goto out;
 	for (p = 0; p < 2; p++) {
-		if (cdim_merge(NULL, t[0] ? &t[0]->sport[p] : NULL, t[1] ? &t[1]->sport[p] : NULL, &msp[0][p], &msp[1][p], &sp[p]) < 0 ||
-		    cdim_merge(NULL, t[0] ? &t[0]->dport[p] : NULL, t[1] ? &t[1]->dport[p] : NULL, &mdp[0][p], &mdp[1][p], &dp[p]) < 0)
+		if (cdim_merge(NULL, t[0] ? &t[0]->sport[p] : NULL, t[1] ? &t[1]->sport[p] : NULL,
+			       &msp[0][p], &msp[1][p], &sp[p]) < 0 ||
+		    cdim_merge(NULL, t[0] ? &t[0]->dport[p] : NULL, t[1] ? &t[1]->dport[p] : NULL,
+			       &mdp[0][p], &mdp[1][p], &dp[p]) < 0)
 			goto out;
 		if (dp[p].nc > nbmax)
 			nbmax = dp[p].nc;
@@ -1016,8 +1036,10 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 					const uint64_t *xp, *xy;
 					if (!th)
 						continue;
-					xp = pf ? msp[h][p].poss + sp[p].csig[2 * a + h] * th->W : th->plposs;
-					xy = pf ? msp[h][p].yes + sp[p].csig[2 * a + h] * th->W : th->plyes;
+					xp = pf ? msp[h][p].poss + sp[p].csig[2 * a + h] * th->W
+						: th->plposs;
+					xy = pf ? msp[h][p].yes + sp[p].csig[2 * a + h] * th->W
+						: th->plyes;
 					for (w = 0; w < th->W; w++) {
 						b2p[h][w] = b1p[h][w] & xp[w];
 						b2y[h][w] = b1y[h][w] & xy[w];
@@ -1031,8 +1053,12 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 							continue;
 						}
 						if (pf) {
-							const uint64_t *xp = mdp[h][p].poss + dp[p].csig[2 * b + h] * th->W;
-							const uint64_t *xy = mdp[h][p].yes + dp[p].csig[2 * b + h] * th->W;
+							const uint64_t *xp =
+								mdp[h][p].poss +
+								dp[p].csig[2 * b + h] * th->W;
+							const uint64_t *xy =
+								mdp[h][p].yes +
+								dp[p].csig[2 * b + h] * th->W;
 							for (w = 0; w < th->W; w++) {
 								b3p[h][w] = b2p[h][w] & xp[w];
 								b3y[h][w] = b2y[h][w] & xy[w];
@@ -1043,7 +1069,8 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 						}
 					}
 					for (kk = 0; kk < nk; kk++)
-						if (keys[2 * kk] == ob[2 * b] && keys[2 * kk + 1] == ob[2 * b + 1])
+						if (keys[2 * kk] == ob[2 * b] &&
+						    keys[2 * kk + 1] == ob[2 * b + 1])
 							break;
 					if (kk == nk) {
 						keys[2 * nk] = ob[2 * b];
@@ -1054,9 +1081,11 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 				for (kk = 0; kk < nk; kk++) {
 					memset(bset, 0, nbw * sizeof(*bset));
 					for (b = 0; b < nb; b++)
-						if (ob[2 * b] == keys[2 * kk] && ob[2 * b + 1] == keys[2 * kk + 1])
+						if (ob[2 * b] == keys[2 * kk] &&
+						    ob[2 * b + 1] == keys[2 * kk + 1])
 							bit_set(bset, b);
-					if (gs_add(&gs, (unsigned)p, a, &keys[2 * kk], bset, nbw, (uint32_t)c) < 0)
+					if (gs_add(&gs, (unsigned)p, a, &keys[2 * kk], bset, nbw,
+						   (uint32_t)c) < 0)
 						goto out;
 				}
 			}
@@ -1223,14 +1252,15 @@ const rp_net_piece *rp_net_result_lookup(const rp_net_result *r, unsigned proto,
 	for (i = 0; i < r->n; i++) {
 		const rp_net_piece *p = &r->pieces[i];
 		if (p->proto == proto && rp_net_pset_contains(&p->sports, sport) &&
-		    rp_net_pset_contains(&p->dports, dport) && rp_net_aset_contains(&p->remote, remote))
+		    rp_net_pset_contains(&p->dports, dport) &&
+		    rp_net_aset_contains(&p->remote, remote))
 			return p;
 	}
 	return NULL;
 }
 
-int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote,
-			   unsigned verdict_mask, rp_arena *a, rp_net_result *out)
+int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote, unsigned verdict_mask,
+			   rp_arena *a, rp_net_result *out)
 {
 	size_t i;
 	rp_net_aset tmp = { 0 };
@@ -1275,8 +1305,8 @@ static int cmp_src_iv(const void *pa, const void *pb)
 	return rp_net_addr_cmp(&a->iv.lo, &b->iv.lo);
 }
 
-int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
-			    unsigned verdict_mask, rp_arena *a, rp_net_result *out)
+int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources,
+			    size_t nsources, unsigned verdict_mask, rp_arena *a, rp_net_result *out)
 {
 	struct hit {
 		size_t src;
@@ -1320,7 +1350,8 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			const rp_net_ival *x = &pc->remote.v[i], *y = &sv[k].iv;
 			rp_net_addr lo = rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? x->lo : y->lo;
 			rp_net_addr hi = rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? x->hi : y->hi;
-			if (rp_net_addr_cmp(&lo, &hi) <= 0 && rp_net_aset_add(&tmp[sv[k].src], lo, hi) < 0)
+			if (rp_net_addr_cmp(&lo, &hi) <= 0 &&
+			    rp_net_aset_add(&tmp[sv[k].src], lo, hi) < 0)
 				goto out;
 			if (rp_net_addr_cmp(&x->hi, &y->hi) < 0)
 				i++;

@@ -22,9 +22,9 @@ static uint32_t next_env_id = 1;
  * 203.0.113/24, 2001:db8::/32) are deliberately NOT listed, so examples
  * may use them as Internet addresses. */
 static const char *const special_ranges[] = {
-	"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-	"172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
-	"::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+	"0.0.0.0/8",     "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+	"172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4",   "240.0.0.0/4", "::/128",
+	"::1/128",       "fc00::/7",       "fe80::/10",     "ff00::/8",
 };
 
 /* AzureLoadBalancer: the host's virtual IP where health probes originate. */
@@ -215,7 +215,8 @@ int rp_net_env_finish(rp_net_env *e)
 	if (rc == 0)
 		rc = rp_net_aset_subtract(&e->c_internet.yes, &t2, &e->c_lb.yes);
 	if (rc == 0)
-		rc = rp_net_aset_intersect(&e->c_internet.maybe, &e->public_space, &e->c_vnet.maybe);
+		rc = rp_net_aset_intersect(&e->c_internet.maybe, &e->public_space,
+					   &e->c_vnet.maybe);
 	/* opaque service tags: any public address may be a member */
 	if (rc == 0)
 		rc = rp_net_aset_copy(&e->c_opaque.maybe, &e->public_space);

@@ -8,14 +8,15 @@
 
 #include <string.h>
 
-static const char portless_why[] =
-	"the rule restricts ports and this protocol has none; Azure does not document how such a rule treats it";
+static const char portless_why[] = "the rule restricts ports and this protocol has none; Azure "
+				   "does not document how such a rule treats it";
 
 const char *rp_net__maybe_reason(const rp_net_rule *r, unsigned proto)
 {
 	if (r->unknown)
 		return r->unknown;
-	if (!rp_net__portful(proto) && !(rp_net_pset_is_all(&r->sport.yes) && rp_net_pset_is_all(&r->dport.yes)))
+	if (!rp_net__portful(proto) &&
+	    !(rp_net_pset_is_all(&r->sport.yes) && rp_net_pset_is_all(&r->dport.yes)))
 		return portless_why;
 	if (r->tag_why)
 		return r->tag_why;
@@ -55,14 +56,11 @@ rp_net_tri rp_net__side_local(const rp_net_side *s, const rp_net_chain *c, const
 		switch (t->kind) {
 		case RP_NET_T_PREFIX:
 			x = rp_net_addr_cmp(&t->iv.lo, a) <= 0 && rp_net_addr_cmp(a, &t->iv.hi) <= 0
-				    ? RP_NET_YES : RP_NET_NO;
+				    ? RP_NET_YES
+				    : RP_NET_NO;
 			break;
-		case RP_NET_T_ANY:
-			x = RP_NET_YES;
-			break;
-		case RP_NET_T_TAG:
-			x = class_tri(rp_net_env_tag(c->env, t->name), a);
-			break;
+		case RP_NET_T_ANY: x = RP_NET_YES; break;
+		case RP_NET_T_TAG: x = class_tri(rp_net_env_tag(c->env, t->name), a); break;
 		case RP_NET_T_ASG:
 			for (j = 0; j < c->nasgs; j++)
 				if (c->asgs[j] && id_eq(c->asgs[j], t->name))
@@ -70,9 +68,7 @@ rp_net_tri rp_net__side_local(const rp_net_side *s, const rp_net_chain *c, const
 			if (x == RP_NET_NO && c->asgs_unknown)
 				x = RP_NET_MAYBE;
 			break;
-		default:
-			x = RP_NET_MAYBE;
-			break;
+		default: x = RP_NET_MAYBE; break;
 		}
 		m = tri_or(m, x);
 	}
@@ -91,20 +87,13 @@ rp_net_tri rp_net__side_remote(const rp_net_side *s, const rp_net_env *env, cons
 		switch (t->kind) {
 		case RP_NET_T_PREFIX:
 			x = rp_net_addr_cmp(&t->iv.lo, a) <= 0 && rp_net_addr_cmp(a, &t->iv.hi) <= 0
-				    ? RP_NET_YES : RP_NET_NO;
+				    ? RP_NET_YES
+				    : RP_NET_NO;
 			break;
-		case RP_NET_T_ANY:
-			x = RP_NET_YES;
-			break;
-		case RP_NET_T_TAG:
-			x = class_tri(rp_net_env_tag(env, t->name), a);
-			break;
-		case RP_NET_T_ASG:
-			x = class_tri(rp_net_env_asg(env, t->name), a);
-			break;
-		default:
-			x = RP_NET_MAYBE;
-			break;
+		case RP_NET_T_ANY: x = RP_NET_YES; break;
+		case RP_NET_T_TAG: x = class_tri(rp_net_env_tag(env, t->name), a); break;
+		case RP_NET_T_ASG: x = class_tri(rp_net_env_asg(env, t->name), a); break;
+		default: x = RP_NET_MAYBE; break;
 		}
 		m = tri_or(m, x);
 	}
@@ -122,15 +111,12 @@ int rp_net__side_sets(const rp_net_side *s, const rp_net_env *env, rp_net_aset *
 		const rp_net_class *cl;
 
 		switch (t->kind) {
-		case RP_NET_T_PREFIX:
-			rc = rp_net_aset_add(yes, t->iv.lo, t->iv.hi);
-			break;
-		case RP_NET_T_ANY:
-			rc = rp_net_aset_add_all(yes);
-			break;
+		case RP_NET_T_PREFIX: rc = rp_net_aset_add(yes, t->iv.lo, t->iv.hi); break;
+		case RP_NET_T_ANY: rc = rp_net_aset_add_all(yes); break;
 		case RP_NET_T_TAG:
 		case RP_NET_T_ASG:
-			cl = t->kind == RP_NET_T_TAG ? rp_net_env_tag(env, t->name) : rp_net_env_asg(env, t->name);
+			cl = t->kind == RP_NET_T_TAG ? rp_net_env_tag(env, t->name)
+						     : rp_net_env_asg(env, t->name);
 			rc = rp_net_aset_add_set(yes, &cl->yes);
 			if (rc == 0 && maybe)
 				rc = rp_net_aset_add_set(maybe, &cl->maybe);
@@ -270,7 +256,8 @@ static void eval_hop(const rp_net_nsg *nsg, const rp_net_chain *c, const rp_net_
 		acc |= rp_net__acc_bits(nsg->floating[f->dir][i]);
 	}
 	rp_net__make_hop(nsg, f->dir, f->proto, first, definite, ffl, acc, out);
-	if (out->verdict == RP_NET_UNKNOWN && first_partial && !nsg->ordered[f->dir][first]->unknown)
+	if (out->verdict == RP_NET_UNKNOWN && first_partial &&
+	    !nsg->ordered[f->dir][first]->unknown)
 		out->reason = "the rule matches only part of the given port range";
 }
 

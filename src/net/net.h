@@ -45,9 +45,9 @@
 #include "util/hashmap.h"
 
 /* Limits (Azure's own limits are lower; these bound hostile input). */
-#define RP_NET_MAX_RULES 4096u        /* rules per NSG (Azure: 1,000) */
-#define RP_NET_MAX_TERMS 8192u        /* address terms per rule side (Azure: 4,000 per NSG) */
-#define RP_NET_MAX_PORT_ITEMS 4096u   /* entries in a port-range array */
+#define RP_NET_MAX_RULES 4096u      /* rules per NSG (Azure: 1,000) */
+#define RP_NET_MAX_TERMS 8192u      /* address terms per rule side (Azure: 4,000 per NSG) */
+#define RP_NET_MAX_PORT_ITEMS 4096u /* entries in a port-range array */
 #define RP_NET_PRIORITY_MIN 100
 #define RP_NET_PRIORITY_MAX 4096
 
@@ -85,39 +85,39 @@ typedef struct rp_net_term {
 typedef struct rp_net_side {
 	rp_net_term *terms; /* union of terms */
 	size_t n;
-	rp_span span;       /* the field that gave it */
+	rp_span span; /* the field that gave it */
 } rp_net_side;
 
 typedef struct rp_net_ports {
-	rp_net_pset yes;      /* ports the rule certainly matches */
-	const char *unknown;  /* non-NULL: any other port may match too (why) */
+	rp_net_pset yes;     /* ports the rule certainly matches */
+	const char *unknown; /* non-NULL: any other port may match too (why) */
 	rp_span span;
 } rp_net_ports;
 
 typedef struct rp_net_rule {
 	const char *name;
-	rp_span span;          /* the rule object; for defaults src == NULL */
+	rp_span span; /* the rule object; for defaults src == NULL */
 	int32_t priority;
 	bool priority_known;
 	bool is_default;
-	bool floating;         /* position unknown (see above) */
-	int8_t dir;            /* rp_net_dir, or -1 unknown */
-	int8_t access;         /* RP_NET_ALLOW / RP_NET_DENY, or -1 unknown */
-	uint8_t proto_yes;     /* protocol classes certainly matched (bit per RP_NET_TCP...) */
-	uint8_t proto_poss;    /* possibly matched (superset of proto_yes) */
+	bool floating;      /* position unknown (see above) */
+	int8_t dir;         /* rp_net_dir, or -1 unknown */
+	int8_t access;      /* RP_NET_ALLOW / RP_NET_DENY, or -1 unknown */
+	uint8_t proto_yes;  /* protocol classes certainly matched (bit per RP_NET_TCP...) */
+	uint8_t proto_poss; /* possibly matched (superset of proto_yes) */
 	rp_net_side src, dst;
 	rp_net_ports sport, dport;
-	const char *unknown;   /* first reason part of the rule is unknown/malformed, or NULL */
+	const char *unknown; /* first reason part of the rule is unknown/malformed, or NULL */
 	rp_span unknown_span;
-	const char *tag_why;   /* why a service tag / ASG term may or may not match (set by finish) */
-	uint32_t index;        /* input order within its NSG */
+	const char *tag_why; /* why a service tag / ASG term may or may not match (set by finish) */
+	uint32_t index;      /* input order within its NSG */
 } rp_net_rule;
 
 typedef struct rp_net_nsg {
 	const char *name;
 	rp_span span;
 	rp_arena *arena;
-	rp_net_rule **input;     /* user rules in input order */
+	rp_net_rule **input; /* user rules in input order */
 	size_t ninput, cap;
 	/* after rp_net_nsg_finish(): per direction, user rules by ascending
 	 * priority (ties keep input order) then the three defaults; floating
@@ -127,8 +127,8 @@ typedef struct rp_net_nsg {
 	rp_net_rule **floating[2];
 	size_t nfloating[2];
 	bool finished;
-	bool rejected;           /* Azure would reject it (duplicate priority ...) */
-	uint32_t id;             /* unique per process, for caches */
+	bool rejected; /* Azure would reject it (duplicate priority ...) */
+	uint32_t id;   /* unique per process, for caches */
 } rp_net_nsg;
 
 /* ---- rules and NSGs ---- */
@@ -158,9 +158,9 @@ int rp_net_nsg_from_value(rp_arena *a, const rp_value *res, rp_diag *diag, rp_ne
 /* The six default rules (section 2.3), static. */
 const rp_net_rule *rp_net_default_rule(rp_net_dir dir, size_t i); /* i < 3 */
 
-const char *rp_net_proto_name(unsigned proto);   /* "Tcp" ... */
+const char *rp_net_proto_name(unsigned proto);     /* "Tcp" ... */
 const char *rp_net_verdict_name(rp_net_verdict v); /* "deny" "allow" "unknown" */
-const char *rp_net_dir_name(rp_net_dir d);       /* "inbound" "outbound" */
+const char *rp_net_dir_name(rp_net_dir d);         /* "inbound" "outbound" */
 /* Parses "tcp" "udp" "icmp" "esp" "ah" (any case); -1 if none. */
 int rp_net_proto_parse(const char *s, size_t n);
 
@@ -172,16 +172,16 @@ typedef struct rp_net_class {
 } rp_net_class;
 
 typedef struct rp_net_env {
-	rp_net_aset vnet;        /* VirtualNetwork: address space, peered VNets with
-				  * allowVirtualNetworkAccess, known gateway prefixes */
-	rp_net_aset vnet_maybe;  /* prefixes that may be in VirtualNetwork (e.g. a
-				  * gateway whose learned routes are unknown) */
-	bool asg_complete;       /* memberships given are all there are (default) */
+	rp_net_aset vnet;         /* VirtualNetwork: address space, peered VNets with
+				   * allowVirtualNetworkAccess, known gateway prefixes */
+	rp_net_aset vnet_maybe;   /* prefixes that may be in VirtualNetwork (e.g. a
+				   * gateway whose learned routes are unknown) */
+	bool asg_complete;        /* memberships given are all there are (default) */
 	rp_net_aset public_space; /* derived: globally routable space (docs/network.md) */
 	rp_net_class c_vnet, c_internet, c_lb, c_opaque, c_any, c_asg_unknown;
-	rp_map tags;             /* name (case-insensitive) -> rp_net_class* */
-	rp_map asgs;             /* id (case-insensitive) -> rp_net_class* */
-	char **keys;             /* owned copies of map keys */
+	rp_map tags; /* name (case-insensitive) -> rp_net_class* */
+	rp_map asgs; /* id (case-insensitive) -> rp_net_class* */
+	char **keys; /* owned copies of map keys */
 	size_t nkeys, keys_cap;
 	bool finished;
 	uint32_t id;
@@ -212,17 +212,17 @@ typedef struct rp_net_chain {
 	const rp_net_nsg *nic_nsg;    /* NULL: none at the NIC */
 	const char *const *asgs;      /* ASG ids of the NIC's ipConfiguration */
 	size_t nasgs;
-	const char *asgs_unknown;     /* non-NULL: membership not known (why) */
+	const char *asgs_unknown; /* non-NULL: membership not known (why) */
 } rp_net_chain;
 
 /* One NSG on the path. */
 typedef struct rp_net_hop {
-	const rp_net_nsg *nsg;     /* NULL: no NSG at this level (allows) */
-	uint8_t verdict;           /* rp_net_verdict */
-	const rp_net_rule *rule;   /* deciding rule; when unknown, the first rule that may match */
-	const rp_net_rule *alt;    /* unknown (or known through several candidates): the
-				    * rule that decides if `rule` does not match; else NULL */
-	const char *reason;        /* unknown: why (static or rule-owned text); else NULL */
+	const rp_net_nsg *nsg;   /* NULL: no NSG at this level (allows) */
+	uint8_t verdict;         /* rp_net_verdict */
+	const rp_net_rule *rule; /* deciding rule; when unknown, the first rule that may match */
+	const rp_net_rule *alt;  /* unknown (or known through several candidates): the
+				  * rule that decides if `rule` does not match; else NULL */
+	const char *reason;      /* unknown: why (static or rule-owned text); else NULL */
 } rp_net_hop;
 
 /* hop[0], hop[1] in traversal order: inbound subnet then NIC, outbound NIC
@@ -237,7 +237,7 @@ typedef struct rp_net_decision {
  * (0-65535 = any source port); dport a range too (usually one port). */
 typedef struct rp_net_flow {
 	rp_net_dir dir;
-	unsigned proto;            /* RP_NET_TCP ... */
+	unsigned proto; /* RP_NET_TCP ... */
 	rp_net_addr src, dst;
 	rp_net_pival sport, dport;
 } rp_net_flow;
@@ -265,7 +265,7 @@ typedef struct rp_net_piece {
 typedef struct rp_net_result {
 	rp_net_piece *pieces;
 	size_t n;
-	size_t nclasses;  /* cells evaluated (protocol x address x port classes) */
+	size_t nclasses; /* cells evaluated (protocol x address x port classes) */
 } rp_net_result;
 
 typedef struct rp_net_engine rp_net_engine;
@@ -284,27 +284,27 @@ void rp_net_engine_stats(const rp_net_engine *e, size_t *computed, size_t *cache
 
 /* The piece containing a point, or NULL (only if r is not a partition). */
 const rp_net_piece *rp_net_result_lookup(const rp_net_result *r, unsigned proto,
-					 const rp_net_addr *remote, uint32_t sport,
-					 uint32_t dport);
+					 const rp_net_addr *remote, uint32_t sport, uint32_t dport);
 /* Pieces of r whose verdict bit (1 << verdict) is in verdict_mask,
  * intersected with the remote set (NULL = no restriction); empty pieces
  * dropped.  out in arena a.  0 or -RP_ENOMEM. */
-int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote,
-			   unsigned verdict_mask, rp_arena *a, rp_net_result *out);
+int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote, unsigned verdict_mask,
+			   rp_arena *a, rp_net_result *out);
 
 /* The same as rp_net_result_restrict for many pairwise-disjoint remote sets
  * at once (Internet and every subnet, for exposures), in one sweep per
  * piece: out[i] gets the pieces meeting sources[i].  out must hold
  * nsources results; pieces in arena a.  0, -RP_ENOMEM, or -RP_EINVAL when
  * two sources overlap. */
-int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
-			    unsigned verdict_mask, rp_arena *a, rp_net_result *out);
+int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources,
+			    size_t nsources, unsigned verdict_mask, rp_arena *a,
+			    rp_net_result *out);
 
 /* ---- shadowed rules (RMP-NET-006) ---- */
 
 typedef struct rp_net_shadow {
-	const rp_net_rule *rule;       /* never matches */
-	const rp_net_rule **covers;    /* the earlier rules that take all its traffic */
+	const rp_net_rule *rule;    /* never matches */
+	const rp_net_rule **covers; /* the earlier rules that take all its traffic */
 	size_t ncovers;
 } rp_net_shadow;
 

@@ -116,7 +116,8 @@ static int parse_priority(rp_arena *a, const rp_value *p, rp_net_rule *r, rp_dia
 
 /* Case-insensitive enum field: returns the index in names, -1 unknown/bad. */
 static int parse_enum(rp_arena *a, const rp_value *v, rp_net_rule *r, rp_diag *d, rp_span rs,
-		      const char *field, const char *const *names, size_t nnames, const char *expect)
+		      const char *field, const char *const *names, size_t nnames,
+		      const char *expect)
 {
 	size_t i;
 
@@ -196,7 +197,8 @@ static int parse_addr_text(rp_arena *a, const rp_value *v, rp_net_rule *r, rp_di
 	if (v->kind == RP_V_UNKNOWN)
 		return push_unknown(a, tv, unknown_reason(a, r, v, field), v->span);
 	if (v->kind != RP_V_STRING)
-		return push_unknown(a, tv, malformed(a, d, r, v->span, field, "not a string"), v->span);
+		return push_unknown(a, tv, malformed(a, d, r, v->span, field, "not a string"),
+				    v->span);
 	if ((v->len == 1 && v->u.s[0] == '*') || (v->len == 3 && rp_str_ieq(v->u.s, "Any", 3))) {
 		t.kind = RP_NET_T_ANY;
 		return push_term(a, tv, t);
@@ -209,10 +211,11 @@ static int parse_addr_text(rp_arena *a, const rp_value *v, rp_net_rule *r, rp_di
 	}
 	for (i = 0; i < v->len; i++)
 		if (v->u.s[i] == '-')
-			return push_unknown(a, tv,
-					    malformed(a, d, r, v->span, field,
-						      "address ranges a-b are not accepted; use CIDR prefixes"),
-					    v->span);
+			return push_unknown(
+				a, tv,
+				malformed(a, d, r, v->span, field,
+					  "address ranges a-b are not accepted; use CIDR prefixes"),
+				v->span);
 	if (rp_net_prefix_parse(v->u.s, v->len, &t.iv, &why) < 0)
 		return push_unknown(a, tv, malformed(a, d, r, v->span, field, why), v->span);
 	t.kind = RP_NET_T_PREFIX;
@@ -248,14 +251,19 @@ static int parse_side(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_dia
 	out->span = rs;
 	nfields = (size_t)present(v1) + (size_t)present(vn) + (size_t)present(va);
 	if (nfields == 0) {
-		rc = push_unknown(a, &tv, malformed(a, d, r, rs, one, "no address prefix, prefixes or application security groups"), rs);
+		rc = push_unknown(
+			a, &tv,
+			malformed(a, d, r, rs, one,
+				  "no address prefix, prefixes or application security groups"),
+			rs);
 		goto out;
 	}
 	if (nfields > 1) {
 		const rp_value *second = present(vn) && present(v1) ? vn : va;
 		rc = push_unknown(a, &tv,
 				  malformed(a, d, r, second->span, many,
-					    "more than one of the singular prefix, the plural prefixes and the application security groups is set"),
+					    "more than one of the singular prefix, the plural "
+					    "prefixes and the application security groups is set"),
 				  second->span);
 		goto out;
 	}
@@ -269,21 +277,27 @@ static int parse_side(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_dia
 			goto out;
 		}
 		if (vn->kind != RP_V_ARRAY) {
-			rc = push_unknown(a, &tv, malformed(a, d, r, vn->span, many, "not an array"), vn->span);
+			rc = push_unknown(a, &tv,
+					  malformed(a, d, r, vn->span, many, "not an array"),
+					  vn->span);
 			goto out;
 		}
 		if (vn->len > RP_NET_MAX_TERMS) {
-			rc = push_unknown(a, &tv, malformed(a, d, r, vn->span, many, "too many prefixes"), vn->span);
+			rc = push_unknown(a, &tv,
+					  malformed(a, d, r, vn->span, many, "too many prefixes"),
+					  vn->span);
 			goto out;
 		}
 		for (i = 0; i < vn->len && rc == 0; i++)
 			rc = parse_addr_text(a, vn->u.items[i], r, d, many, &tv, &ntags);
 		if (rc == 0 && ntags > 1) {
 			tv.n = 0;
-			rc = push_unknown(a, &tv,
-					  malformed(a, d, r, vn->span, many,
-						    "more than one service tag in one rule (Azure rejects it)"),
-					  vn->span);
+			rc = push_unknown(
+				a, &tv,
+				malformed(
+					a, d, r, vn->span, many,
+					"more than one service tag in one rule (Azure rejects it)"),
+				vn->span);
 		}
 	} else {
 		out->span = va->span;
@@ -292,12 +306,16 @@ static int parse_side(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_dia
 			goto out;
 		}
 		if (va->kind != RP_V_ARRAY || va->len > RP_NET_MAX_TERMS) {
-			rc = push_unknown(a, &tv, malformed(a, d, r, va->span, asgs, "not an array of {id} objects"), va->span);
+			rc = push_unknown(
+				a, &tv,
+				malformed(a, d, r, va->span, asgs, "not an array of {id} objects"),
+				va->span);
 			goto out;
 		}
 		for (i = 0; i < va->len && rc == 0; i++) {
 			const rp_value *it = va->u.items[i];
-			const rp_value *id = it && it->kind == RP_V_OBJECT ? rp_value_getz(it, "id") : NULL;
+			const rp_value *id =
+				it && it->kind == RP_V_OBJECT ? rp_value_getz(it, "id") : NULL;
 			rp_net_term t;
 
 			memset(&t, 0, sizeof(t));
@@ -341,7 +359,8 @@ static int parse_port_item(rp_arena *a, const rp_value *v, rp_net_rule *r, rp_di
 	}
 	if (v->kind == RP_V_INT) {
 		if (v->u.i < 0 || v->u.i > (int64_t)RP_NET_PORT_MAX) {
-			out->unknown = malformed(a, d, r, v->span, field, "port number outside 0-65535");
+			out->unknown =
+				malformed(a, d, r, v->span, field, "port number outside 0-65535");
 			return 0;
 		}
 		return rp_net_pset_add(set, (uint32_t)v->u.i, (uint32_t)v->u.i);
@@ -370,7 +389,8 @@ static int parse_ports(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_di
 	out->unknown = NULL;
 	if (present(v1) && present(vn)) {
 		out->span = vn->span;
-		out->unknown = malformed(a, d, r, vn->span, many, "both the singular range and the plural ranges are set");
+		out->unknown = malformed(a, d, r, vn->span, many,
+					 "both the singular range and the plural ranges are set");
 	} else if (present(v1)) {
 		out->span = v1->span;
 		rc = parse_port_item(a, v1, r, d, one, &set, out);
@@ -386,7 +406,8 @@ static int parse_ports(rp_arena *a, const rp_value *props, rp_net_rule *r, rp_di
 			for (i = 0; i < vn->len && rc == 0; i++)
 				rc = parse_port_item(a, vn->u.items[i], r, d, many, &set, out);
 	} else {
-		out->unknown = malformed(a, d, r, rs, one, "no port range or ranges; Azure requires one");
+		out->unknown =
+			malformed(a, d, r, rs, one, "no port range or ranges; Azure requires one");
 	}
 	if (rc == 0)
 		rc = rp_net_pset_freeze(a, &set, &out->yes);
@@ -460,7 +481,9 @@ int rp_net_rule_parse(rp_arena *a, const rp_value *rv, rp_net_rule *r, rp_diag *
 		if (props && props->kind == RP_V_UNKNOWN)
 			all_unknown(a, r, unknown_reason(a, r, props, "properties"), props->span);
 		else
-			all_unknown(a, r, malformed(a, d, r, span_of(props, rs), "properties", "missing or not an object"),
+			all_unknown(a, r,
+				    malformed(a, d, r, span_of(props, rs), "properties",
+					      "missing or not an object"),
 				    span_of(props, rs));
 		return 0;
 	}
@@ -486,12 +509,15 @@ int rp_net_rule_parse(rp_arena *a, const rp_value *rv, rp_net_rule *r, rp_diag *
 	rc = parse_side(a, props, r, d, rs, "sourceAddressPrefix", "sourceAddressPrefixes",
 			"sourceApplicationSecurityGroups", &r->src);
 	if (rc == 0)
-		rc = parse_side(a, props, r, d, rs, "destinationAddressPrefix", "destinationAddressPrefixes",
+		rc = parse_side(a, props, r, d, rs, "destinationAddressPrefix",
+				"destinationAddressPrefixes",
 				"destinationApplicationSecurityGroups", &r->dst);
 	if (rc == 0)
-		rc = parse_ports(a, props, r, d, rs, "sourcePortRange", "sourcePortRanges", &r->sport);
+		rc = parse_ports(a, props, r, d, rs, "sourcePortRange", "sourcePortRanges",
+				 &r->sport);
 	if (rc == 0)
-		rc = parse_ports(a, props, r, d, rs, "destinationPortRange", "destinationPortRanges", &r->dport);
+		rc = parse_ports(a, props, r, d, rs, "destinationPortRange",
+				 "destinationPortRanges", &r->dport);
 	return rc;
 }
 
@@ -499,22 +525,46 @@ int rp_net_rule_parse(rp_arena *a, const rp_value *rv, rp_net_rule *r, rp_diag *
  * 0.0.0.0/0, as the API returns them) ---- */
 
 static rp_net_term t_any = { RP_NET_T_ANY, NULL, { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 } };
-static rp_net_term t_vnet = { RP_NET_T_TAG, "VirtualNetwork", { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 } };
-static rp_net_term t_lb = { RP_NET_T_TAG, "AzureLoadBalancer", { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 } };
-static rp_net_term t_inet = { RP_NET_T_TAG, "Internet", { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 } };
+static rp_net_term t_vnet = {
+	RP_NET_T_TAG, "VirtualNetwork", { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 }
+};
+static rp_net_term t_lb = {
+	RP_NET_T_TAG, "AzureLoadBalancer", { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 }
+};
+static rp_net_term t_inet = {
+	RP_NET_T_TAG, "Internet", { { 0, 0, 0 }, { 0, 0, 0 } }, { NULL, 0, 0 }
+};
 static rp_net_pival all_ports_iv = { 0, RP_NET_PORT_MAX };
 
-#define SIDE(t) { &(t), 1, { NULL, 0, 0 } }
-#define PORTS_ALL { { &all_ports_iv, 1, 0 }, NULL, { NULL, 0, 0 } }
-#define DEFRULE(nm, prio, d, acc, s, t)                                                          \
-	{ nm, { NULL, 0, 0 }, prio, true, true, false, d, acc, RP_NET_PROTO_ALL, RP_NET_PROTO_ALL, \
-	  SIDE(s), SIDE(t), PORTS_ALL, PORTS_ALL, NULL, { NULL, 0, 0 },                          \
-	  "membership of the address in VirtualNetwork, Internet or AzureLoadBalancer is not certain", 0 }
+#define SIDE(t)                    \
+	{                          \
+		&(t), 1,           \
+		{                  \
+			NULL, 0, 0 \
+		}                  \
+	}
+#define PORTS_ALL                              \
+	{                                      \
+		{ &all_ports_iv, 1, 0 }, NULL, \
+		{                              \
+			NULL, 0, 0             \
+		}                              \
+	}
+#define DEFRULE(nm, prio, d, acc, s, t)                                                 \
+	{                                                                               \
+		nm, { NULL, 0, 0 }, prio, true, true, false, d, acc, RP_NET_PROTO_ALL,  \
+			RP_NET_PROTO_ALL, SIDE(s), SIDE(t), PORTS_ALL, PORTS_ALL, NULL, \
+			{ NULL, 0, 0 },                                                 \
+			"membership of the address in VirtualNetwork, Internet or "     \
+			"AzureLoadBalancer is not certain",                             \
+			0                                                               \
+	}
 
 static const rp_net_rule defaults[2][3] = {
 	{
 		DEFRULE("AllowVnetInBound", 65000, RP_NET_IN, RP_NET_ALLOW, t_vnet, t_vnet),
-		DEFRULE("AllowAzureLoadBalancerInBound", 65001, RP_NET_IN, RP_NET_ALLOW, t_lb, t_any),
+		DEFRULE("AllowAzureLoadBalancerInBound", 65001, RP_NET_IN, RP_NET_ALLOW, t_lb,
+			t_any),
 		DEFRULE("DenyAllInBound", 65500, RP_NET_IN, RP_NET_DENY, t_any, t_any),
 	},
 	{
@@ -553,7 +603,8 @@ int rp_net_nsg_add_rule(rp_net_nsg *nsg, const rp_value *rule, rp_diag *diag)
 		return -RP_EINVAL;
 	if (nsg->ninput >= RP_NET_MAX_RULES) {
 		rp_span sp = rule ? rule->span : nsg->span;
-		rp_diag_addc(diag, RP_DIAG_ERROR, DIAG_CODE, sp.src, sp.off, (size_t)sp.off + sp.len,
+		rp_diag_addc(diag, RP_DIAG_ERROR, DIAG_CODE, sp.src, sp.off,
+			     (size_t)sp.off + sp.len,
 			     "network security group %s: more than %u rules", nsg->name,
 			     RP_NET_MAX_RULES);
 		return -RP_ELIMIT;
@@ -605,7 +656,9 @@ static int build_tag_why(rp_arena *a, rp_net_rule *r)
 				rc = rp_buf_puts(&b, ", ");
 			if (rc == 0)
 				rc = rp_buf_printf(&b, "%s %s",
-						   t->kind == RP_NET_T_TAG ? "service tag" : "application security group",
+						   t->kind == RP_NET_T_TAG
+							   ? "service tag"
+							   : "application security group",
 						   t->name);
 		}
 	if (rc == 0)
@@ -650,9 +703,10 @@ int rp_net_nsg_finish(rp_net_nsg *nsg, rp_diag *diag)
 		for (i = 0; i + 1 < no;) {
 			for (j = i + 1; j < no && ord[j]->priority == ord[i]->priority; j++) {
 				rp_span sp = ord[j]->span;
-				rp_diag_addc(diag, RP_DIAG_ERROR, "net-duplicate-priority", sp.src, sp.off,
-					     (size_t)sp.off + sp.len,
-					     "security rules %s and %s share priority %d in direction %s (Azure rejects the NSG)",
+				rp_diag_addc(diag, RP_DIAG_ERROR, "net-duplicate-priority", sp.src,
+					     sp.off, (size_t)sp.off + sp.len,
+					     "security rules %s and %s share priority %d in "
+					     "direction %s (Azure rejects the NSG)",
 					     ord[i]->name, ord[j]->name, (int)ord[i]->priority,
 					     rp_net_dir_name((rp_net_dir)d));
 				nsg->rejected = true;
@@ -661,7 +715,10 @@ int rp_net_nsg_finish(rp_net_nsg *nsg, rp_diag *diag)
 				size_t k;
 				for (k = i; k < j; k++) {
 					ord[k]->floating = true;
-					mark_unknown(ord[k], "its priority is shared with another rule of the same direction (Azure rejects the NSG)", ord[k]->span);
+					mark_unknown(ord[k],
+						     "its priority is shared with another rule of "
+						     "the same direction (Azure rejects the NSG)",
+						     ord[k]->span);
 					flo[nf++] = ord[k];
 					ord[k] = NULL;
 				}

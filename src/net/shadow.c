@@ -28,11 +28,11 @@ struct sdim {
 struct walk {
 	size_t W, nearly;
 	struct sdim d[ND];
-	uint64_t *full;        /* ND x W: rule covers R's whole region in the dim */
-	uint64_t *portless;    /* W: rule matches portless traffic (all ports) */
-	uint64_t *proto;       /* NPROTO x W */
-	uint64_t *covers;      /* W: rules that take some of R's traffic */
-	uint64_t *stack;       /* (ND + 2) x W */
+	uint64_t *full;     /* ND x W: rule covers R's whole region in the dim */
+	uint64_t *portless; /* W: rule matches portless traffic (all ports) */
+	uint64_t *proto;    /* NPROTO x W */
+	uint64_t *covers;   /* W: rules that take some of R's traffic */
+	uint64_t *stack;    /* (ND + 2) x W */
 	uint8_t rproto;
 	bool rport_all;
 };
@@ -43,14 +43,14 @@ static bool term_eq(const rp_net_term *a, const rp_net_term *b)
 		return false;
 	switch (a->kind) {
 	case RP_NET_T_PREFIX:
-		return !rp_net_addr_cmp(&a->iv.lo, &b->iv.lo) && !rp_net_addr_cmp(&a->iv.hi, &b->iv.hi);
-	case RP_NET_T_ANY:
-		return true;
+		return !rp_net_addr_cmp(&a->iv.lo, &b->iv.lo) &&
+		       !rp_net_addr_cmp(&a->iv.hi, &b->iv.hi);
+	case RP_NET_T_ANY: return true;
 	case RP_NET_T_TAG:
 	case RP_NET_T_ASG:
-		return strlen(a->name) == strlen(b->name) && rp_str_ieq(a->name, b->name, strlen(a->name));
-	default:
-		return false; /* two unknowns are not known to be equal */
+		return strlen(a->name) == strlen(b->name) &&
+		       rp_str_ieq(a->name, b->name, strlen(a->name));
+	default: return false; /* two unknowns are not known to be equal */
 	}
 }
 
@@ -79,7 +79,8 @@ static int port_sets(const rp_net_ports *p, rp_net_aset *yes, rp_net_aset *maybe
 	size_t i;
 
 	for (i = 0; i < p->yes.n; i++)
-		if (rp_net_aset_add(yes, rp_net_addr_v4(p->yes.v[i].lo), rp_net_addr_v4(p->yes.v[i].hi)) < 0)
+		if (rp_net_aset_add(yes, rp_net_addr_v4(p->yes.v[i].lo),
+				    rp_net_addr_v4(p->yes.v[i].hi)) < 0)
 			return -RP_ENOMEM;
 	if (p->unknown && maybe)
 		return rp_net_aset_add(maybe, rp_net_addr_v4(0), rp_net_addr_v4(RP_NET_PORT_MAX));
@@ -307,7 +308,8 @@ static rp_net_env *generic_env(void)
 	rp_net_aset_release(&e->c_opaque.maybe);
 	rp_net_aset_release(&e->c_asg_unknown.maybe);
 	rp_net_aset_release(&e->c_internet.maybe);
-	if (rp_net_aset_add_all(&e->c_opaque.maybe) < 0 || rp_net_aset_add_all(&e->c_asg_unknown.maybe) < 0 ||
+	if (rp_net_aset_add_all(&e->c_opaque.maybe) < 0 ||
+	    rp_net_aset_add_all(&e->c_asg_unknown.maybe) < 0 ||
 	    rp_net_aset_add_all(&e->c_internet.maybe) < 0)
 		goto fail;
 	rp_net_aset_release(&e->c_internet.yes);
@@ -366,8 +368,10 @@ int rp_net_nsg_shadowed(const rp_net_nsg *nsg, const rp_net_env *env, rp_arena *
 				unsigned p;
 				for (p = 0; p < RP_NET_NPROTO; p++)
 					if (ord[j]->proto_yes & (1u << p))
-						w.proto[p * w.W + j / 64] |= UINT64_C(1) << (j % 64);
-				if (rp_net_pset_is_all(&ord[j]->sport.yes) && rp_net_pset_is_all(&ord[j]->dport.yes))
+						w.proto[p * w.W + j / 64] |= UINT64_C(1)
+									     << (j % 64);
+				if (rp_net_pset_is_all(&ord[j]->sport.yes) &&
+				    rp_net_pset_is_all(&ord[j]->dport.yes))
 					w.portless[j / 64] |= UINT64_C(1) << (j % 64);
 			}
 			for (dim = 0; dim < ND; dim++)

@@ -13,7 +13,8 @@ static inline const char *rpt_sev(rp_severity s)
 }
 static inline const char *rpt_status(rp_status s)
 {
-	static const char *const n[RP_STATUS_COUNT_] = { "pass", "fail", "unknown", "not-applicable" };
+	static const char *const n[RP_STATUS_COUNT_] = { "pass", "fail", "unknown",
+							 "not-applicable" };
 	return (unsigned)s < RP_STATUS_COUNT_ ? n[s] : "?";
 }
 

@@ -68,7 +68,8 @@ static int testcase(rp_buf *b, const rp_report_finding *f)
 	if (rc < 0)
 		goto out;
 	if (f->suppressed != RP_SUPPRESS_NONE) {
-		rc = rp_buf_printf(&tmp, "suppressed (%s): %s", rp_suppress_kind_name(f->suppressed),
+		rc = rp_buf_printf(&tmp, "suppressed (%s): %s",
+				   rp_suppress_kind_name(f->suppressed),
 				   f->suppress_reason ? f->suppress_reason : "");
 		if (rc == 0)
 			rc = rp_buf_puts(b, "      <skipped");
@@ -85,18 +86,22 @@ static int testcase(rp_buf *b, const rp_report_finding *f)
 		if (rc == 0)
 			rc = rp_buf_puts(b, ">");
 		if (rc == 0)
-			rc = rp_buf_printf(&tmp, "%s:%u:%u: %s [%s, %s]\nresource: %s\nfingerprint: %s\nremediation: %s",
+			rc = rp_buf_printf(&tmp,
+					   "%s:%u:%u: %s [%s, %s]\nresource: %s\nfingerprint: "
+					   "%s\nremediation: %s",
 					   f->file, f->line, f->column, f->message, f->rule->layer,
 					   rpt_sev(f->rule->severity),
 					   f->resource_id[0] ? f->resource_id : f->resource_name,
-					   f->fingerprint, f->rule->remediation ? f->rule->remediation : "");
+					   f->fingerprint,
+					   f->rule->remediation ? f->rule->remediation : "");
 		if (rc == 0)
 			rc = rp_xml_escape(b, tmp.data);
 		if (rc == 0)
 			rc = rp_buf_puts(b, "</failure>\n");
 	} else {
 		if (f->status == RP_STATUS_UNKNOWN)
-			rc = rp_buf_printf(&tmp, "unknown: %s", f->unknown_reason ? f->unknown_reason : f->message);
+			rc = rp_buf_printf(&tmp, "unknown: %s",
+					   f->unknown_reason ? f->unknown_reason : f->message);
 		else
 			rc = rp_buf_printf(&tmp, "not applicable: %s", f->message);
 		if (rc == 0)
@@ -127,8 +132,9 @@ int rp_report_write_junit(rp_report *r, const rp_report_options *o, rp_buf *out)
 	if (rc == 0)
 		rc = attr(out, "name", RP_REPORT_TOOL_NAME);
 	if (rc == 0)
-		rc = rp_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
-				   all.tests, all.failures, all.skipped);
+		rc = rp_buf_printf(
+			out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+			all.tests, all.failures, all.skipped);
 	for (i = 0; i < r->nfindings && rc == 0; i = j) {
 		const char *file = r->findings[i].file;
 		tally t = { 0, 0, 0 };
@@ -138,8 +144,10 @@ int rp_report_write_junit(rp_report *r, const rp_report_options *o, rp_buf *out)
 		if (rc == 0)
 			rc = attr(out, "name", file[0] ? file : "(no file)");
 		if (rc == 0)
-			rc = rp_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
-					   t.tests, t.failures, t.skipped);
+			rc = rp_buf_printf(
+				out,
+				" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
+				t.tests, t.failures, t.skipped);
 		for (k = i; k < j && rc == 0; k++)
 			rc = testcase(out, &r->findings[k]);
 		if (rc == 0)

@@ -278,7 +278,8 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 	dst->arenas[dst->narenas++] = src->arena;
 	src->arena = NULL;
 	for (i = 0; i < src->narenas; i++) {
-		rc = grow((void **)&dst->arenas, &dst->arenas_cap, dst->narenas, sizeof(*dst->arenas));
+		rc = grow((void **)&dst->arenas, &dst->arenas_cap, dst->narenas,
+			  sizeof(*dst->arenas));
 		if (rc < 0)
 			return rc; /* src keeps the rest */
 		dst->arenas[dst->narenas++] = src->arenas[i];
@@ -333,7 +334,8 @@ static int cmp_file(const void *pa, const void *pb)
 
 static int cmp_finding_ptr(const void *a, const void *b)
 {
-	return cmp_finding(*(const rp_report_finding *const *)a, *(const rp_report_finding *const *)b);
+	return cmp_finding(*(const rp_report_finding *const *)a,
+			   *(const rp_report_finding *const *)b);
 }
 
 void rp_report_sort(rp_report *r)
@@ -419,8 +421,11 @@ bool rp_report_fails(const rp_report *r, rp_severity threshold)
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
-	size_t want = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
-		      (c & 0xF8) == 0xF0 ? 4 : 0;
+	size_t want = c < 0x80             ? 1
+		      : (c & 0xE0) == 0xC0 ? 2
+		      : (c & 0xF0) == 0xE0 ? 3
+		      : (c & 0xF8) == 0xF0 ? 4
+					   : 0;
 
 	if (want == 0 || want > n)
 		return 0;
@@ -437,14 +442,38 @@ int rp_xml_escape(rp_buf *b, const char *s)
 		unsigned char c = p[i];
 		size_t l;
 		switch (c) {
-		case '&': rc = rp_buf_puts(b, "&amp;"); i++; continue;
-		case '<': rc = rp_buf_puts(b, "&lt;"); i++; continue;
-		case '>': rc = rp_buf_puts(b, "&gt;"); i++; continue;
-		case '"': rc = rp_buf_puts(b, "&quot;"); i++; continue;
-		case '\'': rc = rp_buf_puts(b, "&apos;"); i++; continue;
-		case '\t': rc = rp_buf_puts(b, "&#9;"); i++; continue;
-		case '\n': rc = rp_buf_puts(b, "&#10;"); i++; continue;
-		case '\r': rc = rp_buf_puts(b, "&#13;"); i++; continue;
+		case '&':
+			rc = rp_buf_puts(b, "&amp;");
+			i++;
+			continue;
+		case '<':
+			rc = rp_buf_puts(b, "&lt;");
+			i++;
+			continue;
+		case '>':
+			rc = rp_buf_puts(b, "&gt;");
+			i++;
+			continue;
+		case '"':
+			rc = rp_buf_puts(b, "&quot;");
+			i++;
+			continue;
+		case '\'':
+			rc = rp_buf_puts(b, "&apos;");
+			i++;
+			continue;
+		case '\t':
+			rc = rp_buf_puts(b, "&#9;");
+			i++;
+			continue;
+		case '\n':
+			rc = rp_buf_puts(b, "&#10;");
+			i++;
+			continue;
+		case '\r':
+			rc = rp_buf_puts(b, "&#13;");
+			i++;
+			continue;
 		default: break;
 		}
 		if (c < 0x20 || c == 0x7F) {
@@ -459,7 +488,8 @@ int rp_xml_escape(rp_buf *b, const char *s)
 			continue;
 		}
 		/* U+FFFE and U+FFFF are not XML characters. */
-		if (l == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+		if (l == 3 && p[i] == 0xEF && p[i + 1] == 0xBF &&
+		    (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
 			rc = rp_buf_puts(b, "\xEF\xBF\xBD");
 		else
 			rc = rp_buf_append(b, p + i, l);

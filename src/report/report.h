@@ -40,7 +40,7 @@
 #define RP_REPORT_TOOL_NAME "rampart"
 #define RP_REPORT_JSON_VERSION 1
 /* Named limits on inputs the report layer reads itself. */
-#define RP_REPORT_MAX_SKIPS 256          /* inline suppressions per resource */
+#define RP_REPORT_MAX_SKIPS 256                  /* inline suppressions per resource */
 #define RP_REPORT_MAX_BASELINE ((size_t)1 << 24) /* baseline file bytes */
 
 typedef enum rp_suppress_kind {
@@ -56,10 +56,10 @@ const char *rp_suppress_kind_name(rp_suppress_kind k);
  * the report. references: free text such as "MCSB PV-2; CIS 7.x"; mcsb and
  * cis are comma-separated control IDs, or NULL. */
 typedef struct rp_report_rule {
-	const char *id;          /* "RMP-BOOT-001" */
-	const char *layer;       /* rp_layer_name() ("BOOT" .. "DEPTH"), or "META" */
+	const char *id;    /* "RMP-BOOT-001" */
+	const char *layer; /* rp_layer_name() ("BOOT" .. "DEPTH"), or "META" */
 	rp_severity severity;
-	const char *title;       /* one line */
+	const char *title; /* one line */
 	const char *rationale;
 	const char *remediation;
 	const char *mcsb;
@@ -76,11 +76,11 @@ typedef struct rp_report_finding {
 	const char *resource_name;
 	const char *resource_id;
 	const char *message;
-	const char *unknown_reason; /* status unknown: why; else NULL */
+	const char *unknown_reason;  /* status unknown: why; else NULL */
 	const char *suppress_reason; /* NULL when not suppressed */
-	char fingerprint[17];       /* 16 lower-case hex digits */
-	uint8_t status;             /* rp_status */
-	uint8_t suppressed;         /* rp_suppress_kind */
+	char fingerprint[17];        /* 16 lower-case hex digits */
+	uint8_t status;              /* rp_status */
+	uint8_t suppressed;          /* rp_suppress_kind */
 } rp_report_finding;
 
 /* What the caller gives rp_report_add(); strings are copied. */
@@ -108,14 +108,14 @@ typedef struct rp_report {
 	size_t nrules, rules_cap;
 	rp_report_finding *findings;
 	size_t nfindings, findings_cap;
-	const char **files;           /* every input file scanned, sorted */
+	const char **files; /* every input file scanned, sorted */
 	size_t nfiles, files_cap;
-	rp_map strings;               /* interned copies in arena (keys = values) */
-	rp_map file_set;              /* files[] by name, for O(1) duplicate checks */
-	rp_arena **arenas;            /* merged reports' arenas (owned) */
+	rp_map strings;    /* interned copies in arena (keys = values) */
+	rp_map file_set;   /* files[] by name, for O(1) duplicate checks */
+	rp_arena **arenas; /* merged reports' arenas (owned) */
 	size_t narenas, arenas_cap;
-	size_t nresources;            /* resources evaluated (informational) */
-	size_t nerrors;               /* input errors (files that failed) */
+	size_t nresources; /* resources evaluated (informational) */
+	size_t nerrors;    /* input errors (files that failed) */
 	bool sorted;
 } rp_report;
 
@@ -128,8 +128,8 @@ int rp_report_add_rule(rp_report *r, const rp_report_rule *rule);
 int rp_report_add_file(rp_report *r, const char *file);
 /* Adds a finding (copies strings, interned: a report of thousands of
  * findings on the same resource keeps one copy of its type, name and ID;
- * computes the fingerprint, registers the rule).  *out (may be NULL) gets the stored finding, valid until the next
- * add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
+ * computes the fingerprint, registers the rule).  *out (may be NULL) gets the stored finding, valid
+ * until the next add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
 int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out);
 /* Makes room for n more findings (one allocation for a known total).
  * 0 or -RP_ENOMEM. */
@@ -204,12 +204,12 @@ void rp_day_format(rp_day d, char out[40]);
 
 /* One entry of metadata.rampart.skip. */
 typedef struct rp_skip {
-	const char *id;       /* rule ID, or NULL when missing/not a string */
-	const char *reason;   /* NULL when missing or empty */
+	const char *id;     /* rule ID, or NULL when missing/not a string */
+	const char *reason; /* NULL when missing or empty */
 	bool has_expires;
 	bool expires_valid;
 	rp_day expires;
-	rp_span span;         /* the entry in the source */
+	rp_span span; /* the entry in the source */
 } rp_skip;
 
 /* Reads body.metadata.rampart.skip into arena-allocated entries.  A

@@ -82,13 +82,14 @@ static int walk(const char *dir, const char *root, int depth, rp_scan_files *out
 
 	if (depth > RP_SCAN_MAX_DEPTH) {
 		rp_diag_addc(diag, RP_DIAG_WARNING, "scan-depth", NULL, 0, 0,
-			     "%s: directory nesting deeper than %d, not walked", dir, RP_SCAN_MAX_DEPTH);
+			     "%s: directory nesting deeper than %d, not walked", dir,
+			     RP_SCAN_MAX_DEPTH);
 		return 0;
 	}
 	d = opendir(dir);
 	if (!d) {
-		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: cannot open directory: %s",
-			     dir, strerror(errno));
+		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0,
+			     "%s: cannot open directory: %s", dir, strerror(errno));
 		return -RP_EIO;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -304,7 +305,8 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 		return -RP_ENOMEM;
 	fp = fopen(path, "rb");
 	if (!fp) {
-		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: %s", path, strerror(errno));
+		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: %s", path,
+			     strerror(errno));
 		free(buf);
 		return -RP_EIO;
 	}
@@ -354,7 +356,8 @@ static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
 
 static int cmp_rrule(const void *a, const void *b)
 {
-	return strcmp((*(const rp_report_rule *const *)a)->id, (*(const rp_report_rule *const *)b)->id);
+	return strcmp((*(const rp_report_rule *const *)a)->id,
+		      (*(const rp_report_rule *const *)b)->id);
 }
 
 static void catalog_build(void)
@@ -499,22 +502,27 @@ static int read_skips(rp_report *rep, const rp_scan_options *o, const rp_deploym
 			const rp_skip *s = &skips[i][j];
 			char date[40];
 			if (!s->id)
-				rc = meta_skip(rep, o, res, s, (size_t)j,
-					       "suppression entry without an \"id\" naming a rule%s", NULL);
+				rc = meta_skip(
+					rep, o, res, s, (size_t)j,
+					"suppression entry without an \"id\" naming a rule%s",
+					NULL);
 			else if (!rp_rule_find(s->id))
 				rc = meta_skip(rep, o, res, s, (size_t)j,
 					       "suppression names an unknown rule '%s'", s->id);
 			else if (!s->reason)
 				rc = meta_skip(rep, o, res, s, (size_t)j,
-					       "suppression of %s has no reason; it is not applied", s->id);
+					       "suppression of %s has no reason; it is not applied",
+					       s->id);
 			else if (s->has_expires && !s->expires_valid)
 				rc = meta_skip(rep, o, res, s, (size_t)j,
-					       "suppression of %s: \"expires\" is not a date YYYY-MM-DD; it is not applied",
+					       "suppression of %s: \"expires\" is not a date "
+					       "YYYY-MM-DD; it is not applied",
 					       s->id);
 			else if (s->has_expires && s->expires < o->today) {
 				rp_day_format(s->expires, date);
 				char m[160];
-				snprintf(m, sizeof(m), "suppression of %s expired on %s; it is not applied",
+				snprintf(m, sizeof(m),
+					 "suppression of %s expired on %s; it is not applied",
 					 s->id, date);
 				rc = meta_skip(rep, o, res, s, (size_t)j, "%s", m);
 			}
@@ -552,7 +560,8 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		if (!in.file)
 			in.file = path;
 		in.resource_type = f->obj && f->obj->type ? f->obj->type
-							  : f->resource ? f->resource->type : "";
+				   : f->resource          ? f->resource->type
+							  : "";
 		in.resource_name = f->obj && f->obj->name ? f->obj->name : "";
 		in.resource_id = f->obj && f->obj->id ? f->obj->id : "";
 		in.message = f->message;
@@ -560,7 +569,8 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		in.fingerprint = f->fingerprint;
 		in.fingerprint_material = f->fingerprint_material;
 		rc = rp_report_add(rep, &in, &out);
-		if (rc < 0 || !f->resource || (f->status != RP_STATUS_FAIL && f->status != RP_STATUS_UNKNOWN))
+		if (rc < 0 || !f->resource ||
+		    (f->status != RP_STATUS_FAIL && f->status != RP_STATUS_UNKNOWN))
 			continue;
 		if (f->resource >= d->resources && f->resource < d->resources + d->nresources) {
 			size_t ri = (size_t)(f->resource - d->resources);
@@ -570,8 +580,8 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 				if (skip_valid(s, o->today) && strlen(s->id) == strlen(ru->id) &&
 				    rp_str_ieq(s->id, ru->id, strlen(ru->id))) {
 					out->suppressed = RP_SUPPRESS_INLINE;
-					out->suppress_reason = rp_arena_strndup(rep->arena, s->reason,
-										strlen(s->reason));
+					out->suppress_reason = rp_arena_strndup(
+						rep->arena, s->reason, strlen(s->reason));
 					if (!out->suppress_reason)
 						rc = -RP_ENOMEM;
 					break;
@@ -669,10 +679,14 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 	if (kind != RP_SCAN_TEMPLATE) {
 		if (sf->explicit_arg) {
 			rp_diag_addc(&diag, RP_DIAG_ERROR, "scan-not-template", NULL, 0, 0,
-				     "%s: not an ARM template, Terraform plan or export (%s)", sf->path,
-				     kind == RP_SCAN_PARAMETERS ? "a parameters file: pass it with --params"
-				     : kind == RP_SCAN_INVALID ? "not valid JSON"
-							       : "no deploymentTemplate $schema or resources, no format_version, no resource list");
+				     "%s: not an ARM template, Terraform plan or export (%s)",
+				     sf->path,
+				     kind == RP_SCAN_PARAMETERS
+					     ? "a parameters file: pass it with --params"
+				     : kind == RP_SCAN_INVALID
+					     ? "not valid JSON"
+					     : "no deploymentTemplate $schema or resources, no "
+					       "format_version, no resource list");
 			fr->failed = true;
 		}
 		goto done;
@@ -747,7 +761,8 @@ done:
 		for (i = 0; i < diag.count; i++) {
 			const rp_diag_item *it = &diag.items[i];
 			if (it->level == RP_DIAG_ERROR) {
-				rp_span sp = { it->src, (uint32_t)it->start, (uint32_t)(it->end - it->start) };
+				rp_span sp = { it->src, (uint32_t)it->start,
+					       (uint32_t)(it->end - it->start) };
 				span_pos(&sp, &in);
 				if (!in.file)
 					in.file = sf->path;
@@ -897,7 +912,8 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 			}
 			started++;
 		}
-		while (started && atomic_load(&sh.done) < files->n && atomic_load(&sh.failed_rc) == 0) {
+		while (started && atomic_load(&sh.done) < files->n &&
+		       atomic_load(&sh.failed_rc) == 0) {
 			struct timespec ts = { 0, 100 * 1000 * 1000 };
 			if (o->progress)
 				o->progress(o->progress_ctx, atomic_load(&sh.done), files->n);

@@ -32,8 +32,8 @@
 #include "rules/rule.h"
 #include "util/diag.h"
 
-#define RP_SCAN_MAX_DEPTH 64          /* directory nesting walked */
-#define RP_SCAN_MAX_FILES 1000000u    /* candidate files collected */
+#define RP_SCAN_MAX_DEPTH 64       /* directory nesting walked */
+#define RP_SCAN_MAX_FILES 1000000u /* candidate files collected */
 #define RP_SCAN_MAX_JOBS 256u
 
 typedef struct rp_scan_file {
@@ -56,10 +56,10 @@ void rp_scan_files_release(rp_scan_files *f);
 
 /* What a JSON text is, by its content. */
 typedef enum rp_scan_kind {
-	RP_SCAN_OTHER = 0,      /* JSON, but neither */
+	RP_SCAN_OTHER = 0, /* JSON, but neither */
 	RP_SCAN_TEMPLATE = 1,
 	RP_SCAN_PARAMETERS = 2,
-	RP_SCAN_INVALID = 3,    /* does not start like a JSON object or array */
+	RP_SCAN_INVALID = 3, /* does not start like a JSON object or array */
 } rp_scan_kind;
 /* Lexical: looks at the root object's keys without parsing the document
  * (comments and a BOM skipped).  A broken file that looks like a template
@@ -70,12 +70,12 @@ rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size);
 typedef void (*rp_scan_progress_fn)(void *ctx, size_t done, size_t total);
 
 typedef struct rp_scan_options {
-	const char *params_path;      /* --params, or NULL */
-	const char *subscription_id;  /* NULL: ARM defaults */
+	const char *params_path;     /* --params, or NULL */
+	const char *subscription_id; /* NULL: ARM defaults */
 	const char *resource_group;
 	const char *location;
-	const char *const *only_ids;  /* --rule, NULL-terminated, or NULL */
-	const char *const *skip_ids;  /* --skip-rule */
+	const char *const *only_ids; /* --rule, NULL-terminated, or NULL */
+	const char *const *skip_ids; /* --skip-rule */
 	bool assume_trusted_launch_default;
 	unsigned jobs;                /* 0 or 1: in the calling thread */
 	rp_day today;                 /* for suppression expiry */
@@ -86,9 +86,9 @@ typedef struct rp_scan_options {
 } rp_scan_options;
 
 typedef struct rp_scan_stats {
-	size_t candidates;   /* files looked at */
-	size_t templates;    /* evaluated as templates */
-	size_t failed;       /* templates that could not be evaluated */
+	size_t candidates; /* files looked at */
+	size_t templates;  /* evaluated as templates */
+	size_t failed;     /* templates that could not be evaluated */
 	size_t errors, warnings;
 } rp_scan_stats;
 

@@ -201,11 +201,12 @@ int rp_baseline_load(const char *path, rp_baseline *b, rp_diag *diag)
 		goto out;
 	root = rp_json_root(doc);
 	list = rp_json_is(doc, root, RP_JSON_OBJECT) ? rp_json_getz(doc, root, "findings")
-						       : RP_JSON_NONE;
+						     : RP_JSON_NONE;
 	if (!rp_json_is(doc, list, RP_JSON_ARRAY)) {
-		rp_diag_addc(diag, RP_DIAG_ERROR, "baseline-format", src, doc->nodes[root].off,
-			     doc->nodes[root].off + 1,
-			     "not a rampart baseline: expected an object with a \"findings\" array");
+		rp_diag_addc(
+			diag, RP_DIAG_ERROR, "baseline-format", src, doc->nodes[root].off,
+			doc->nodes[root].off + 1,
+			"not a rampart baseline: expected an object with a \"findings\" array");
 		rc = -RP_EPARSE;
 		goto out;
 	}
@@ -220,8 +221,8 @@ int rp_baseline_load(const char *path, rp_baseline *b, rp_diag *diag)
 		if (!rp_json_is(doc, fpn, RP_JSON_STRING) || rp_json_str(doc, fpn, &p, &n) < 0 ||
 		    !fp_wellformed(p, n)) {
 			uint32_t at = fpn != RP_JSON_NONE ? fpn : val;
-			rp_diag_addc(diag, RP_DIAG_ERROR, "baseline-format", src, doc->nodes[at].off,
-				     doc->nodes[at].off + doc->nodes[at].len,
+			rp_diag_addc(diag, RP_DIAG_ERROR, "baseline-format", src,
+				     doc->nodes[at].off, doc->nodes[at].off + doc->nodes[at].len,
 				     "baseline entry without a 16-hex-digit \"fingerprint\"");
 			rc = -RP_EPARSE;
 			goto out;

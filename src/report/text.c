@@ -224,22 +224,24 @@ static int summary(rp_buf *b, rp_report *r, const rp_report_options *o)
 	for (j = 0; j < nrows && rc == 0; j++)
 		rc = rp_buf_printf(b, "  %-12s %8zu %8zu %8zu %8zu %11zu\n", rows[j].layer,
 				   rows[j].n[RP_STATUS_PASS], rows[j].n[RP_STATUS_FAIL],
-				   rows[j].n[RP_STATUS_UNKNOWN], rows[j].n[RP_STATUS_NOT_APPLICABLE],
-				   rows[j].suppressed);
+				   rows[j].n[RP_STATUS_UNKNOWN],
+				   rows[j].n[RP_STATUS_NOT_APPLICABLE], rows[j].suppressed);
 	if (rc == 0)
 		rc = rp_buf_printf(b, "  %-12s %8zu %8zu %8zu %8zu %11zu\n", "total",
 				   tot.n[RP_STATUS_PASS], tot.n[RP_STATUS_FAIL],
-				   tot.n[RP_STATUS_UNKNOWN], tot.n[RP_STATUS_NOT_APPLICABLE], tot.suppressed);
+				   tot.n[RP_STATUS_UNKNOWN], tot.n[RP_STATUS_NOT_APPLICABLE],
+				   tot.suppressed);
 	rp_report_count(r, &c);
 	if (rc == 0)
-		rc = rp_buf_printf(b,
-				   "\n%zu file%s, %zu resource%s, %zu rule%s; failures by severity: "
-				   "%zu critical, %zu high, %zu medium, %zu low, %zu info\n",
-				   r->nfiles, r->nfiles == 1 ? "" : "s", r->nresources,
-				   r->nresources == 1 ? "" : "s", r->nrules, r->nrules == 1 ? "" : "s",
-				   c.fail_by_severity[RP_SEV_CRITICAL], c.fail_by_severity[RP_SEV_HIGH],
-				   c.fail_by_severity[RP_SEV_MEDIUM], c.fail_by_severity[RP_SEV_LOW],
-				   c.fail_by_severity[RP_SEV_INFO]);
+		rc = rp_buf_printf(
+			b,
+			"\n%zu file%s, %zu resource%s, %zu rule%s; failures by severity: "
+			"%zu critical, %zu high, %zu medium, %zu low, %zu info\n",
+			r->nfiles, r->nfiles == 1 ? "" : "s", r->nresources,
+			r->nresources == 1 ? "" : "s", r->nrules, r->nrules == 1 ? "" : "s",
+			c.fail_by_severity[RP_SEV_CRITICAL], c.fail_by_severity[RP_SEV_HIGH],
+			c.fail_by_severity[RP_SEV_MEDIUM], c.fail_by_severity[RP_SEV_LOW],
+			c.fail_by_severity[RP_SEV_INFO]);
 	free(rows);
 	return rc;
 }
@@ -279,7 +281,8 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 		if (rc == 0)
 			rc = rp_buf_printf(out, "  %s", color ? C_BOLD : "");
 		if (rc == 0)
-			rc = put_safe(out, a->resource_name[0] ? a->resource_name : "(no resource)");
+			rc = put_safe(out,
+				      a->resource_name[0] ? a->resource_name : "(no resource)");
 		if (rc == 0)
 			rc = rp_buf_printf(out, "%s %s", color ? C_RESET : "", color ? C_DIM : "");
 		if (rc == 0)
@@ -308,9 +311,11 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 			nshown++;
 		}
 		if (rc == 0 && nshown == 0)
-			rc = rp_buf_printf(out, "    %sall %zu applicable check%s passed%s (%zu not applicable)\n",
-					   color ? C_GREEN : "", npass, npass == 1 ? "" : "s",
-					   color ? C_RESET : "", nna);
+			rc = rp_buf_printf(
+				out,
+				"    %sall %zu applicable check%s passed%s (%zu not applicable)\n",
+				color ? C_GREEN : "", npass, npass == 1 ? "" : "s",
+				color ? C_RESET : "", nna);
 		else if (rc == 0 && (npass || nna))
 			rc = rp_buf_printf(out, "    %zu passed, %zu not applicable\n", npass, nna);
 	}

@@ -94,7 +94,8 @@ const char *rp_prop_why(const rp_prop *p)
 	if (p->unknown)
 		return p->unknown;
 	if (p->api_unknown)
-		return "the property is absent and its Azure default depends on the apiVersion, which is not set";
+		return "the property is absent and its Azure default depends on the apiVersion, "
+		       "which is not set";
 	if (p->v && p->v->kind != RP_V_BOOL && p->v->kind != RP_V_STRING)
 		return "the property has an unexpected type";
 	return "unknown";
@@ -197,9 +198,11 @@ const char *rp_vm_security_type(rp_rule_ctx *ctx, const rp_mobj *vm, rp_prop *p,
 				return "TrustedLaunch";
 			}
 			if (g != RP_CAP_NO && z != RP_CAP_NO) {
-				*why = rp_rule_printf(ctx,
-						      "Trusted Launch by default (preview) applies only to an eligible Gen2 image and size: %s; %s",
-						      d1, d2);
+				*why = rp_rule_printf(
+					ctx,
+					"Trusted Launch by default (preview) applies only to an "
+					"eligible Gen2 image and size: %s; %s",
+					d1, d2);
 				return NULL;
 			}
 		}
@@ -224,12 +227,14 @@ rp_capability rp_vm_image_gen2(rp_rule_ctx *ctx, const rp_mobj *vm, const char *
 	rp_prop_get(vm, rp_vm_path(ctx, vm, "storageProfile.imageReference"), &ir);
 	*at = ir.anchor;
 	if (ir.unknown) {
-		*detail = rp_rule_printf(ctx, "the image reference cannot be known (%s)", ir.unknown);
+		*detail =
+			rp_rule_printf(ctx, "the image reference cannot be known (%s)", ir.unknown);
 		return RP_CAP_UNKNOWN;
 	}
 	if (!ir.v) {
 		/* Attached OS disk or no image: generation is the disk's. */
-		*detail = "no imageReference (attached OS disk): the image generation is the disk's hyperVGeneration";
+		*detail = "no imageReference (attached OS disk): the image generation is the "
+			  "disk's hyperVGeneration";
 		return RP_CAP_UNKNOWN;
 	}
 	id = rp_value_getz(ir.v, "id");
@@ -237,13 +242,15 @@ rp_capability rp_vm_image_gen2(rp_rule_ctx *ctx, const rp_mobj *vm, const char *
 	offer = rp_value_getz(ir.v, "offer");
 	sku = rp_value_getz(ir.v, "sku");
 	if (id && !pub) {
-		*detail = "the image is a gallery or managed image: its generation is the image definition's hyperVGeneration";
+		*detail = "the image is a gallery or managed image: its generation is the image "
+			  "definition's hyperVGeneration";
 		return RP_CAP_UNKNOWN;
 	}
 	if (rp_value_is(sku, RP_V_UNKNOWN) || rp_value_is(offer, RP_V_UNKNOWN) ||
 	    rp_value_is(pub, RP_V_UNKNOWN)) {
-		const rp_value *u = rp_value_is(sku, RP_V_UNKNOWN) ? sku
-				    : rp_value_is(offer, RP_V_UNKNOWN) ? offer : pub;
+		const rp_value *u = rp_value_is(sku, RP_V_UNKNOWN)     ? sku
+				    : rp_value_is(offer, RP_V_UNKNOWN) ? offer
+								       : pub;
 		*at = u;
 		*detail = rp_rule_printf(ctx, "the image SKU cannot be known (%s)", u->u.reason);
 		return RP_CAP_UNKNOWN;
@@ -276,16 +283,18 @@ rp_capability rp_vm_image_gen2(rp_rule_ctx *ctx, const rp_mobj *vm, const char *
 	 * Gen1 one (documented pairs: 2019-Datacenter vs
 	 * 2019-datacenter-gensecond; 22_04-lts vs 22_04-lts-gen2). */
 	if (eq_ci(ps, "MicrosoftWindowsServer") || eq_ci(ps, "MicrosoftWindowsDesktop") ||
-	    (eq_ci(ps, "Canonical") && (eq_ci(os, "UbuntuServer") ||
-					prefix_ci(os, "0001-com-ubuntu-server"))) ||
+	    (eq_ci(ps, "Canonical") &&
+	     (eq_ci(os, "UbuntuServer") || prefix_ci(os, "0001-com-ubuntu-server"))) ||
 	    (eq_ci(ps, "RedHat") && eq_ci(os, "RHEL"))) {
 		*detail = rp_rule_printf(ctx,
-					 "image %s:%s:%s is the Generation 1 SKU (its Gen2 twin has a -gen2 / -g2 / -gensecond suffix)",
+					 "image %s:%s:%s is the Generation 1 SKU (its Gen2 twin "
+					 "has a -gen2 / -g2 / -gensecond suffix)",
 					 ps, os, ss);
 		return RP_CAP_NO;
 	}
 	*detail = rp_rule_printf(ctx,
-				 "the generation of image %s:%s:%s is not recorded in rampart's table (check hyperVGeneration with az vm image show)",
+				 "the generation of image %s:%s:%s is not recorded in rampart's "
+				 "table (check hyperVGeneration with az vm image show)",
 				 ps, os, ss);
 	return RP_CAP_UNKNOWN;
 }
@@ -293,10 +302,10 @@ rp_capability rp_vm_image_gen2(rp_rule_ctx *ctx, const rp_mobj *vm, const char *
 /* ---- VM sizes (azure-facts 1.6) ---- */
 
 typedef enum size_class {
-	SZ_TL = 0,        /* Trusted Launch supported */
-	SZ_NO_GEN2 = 1,   /* size family has no Generation 2 */
-	SZ_NOT_YET = 2,   /* Gen2 but "currently not supported" */
-	SZ_CVM = 3,       /* confidential family: use ConfidentialVM */
+	SZ_TL = 0,      /* Trusted Launch supported */
+	SZ_NO_GEN2 = 1, /* size family has no Generation 2 */
+	SZ_NOT_YET = 2, /* Gen2 but "currently not supported" */
+	SZ_CVM = 3,     /* confidential family: use ConfidentialVM */
 	SZ_UNKNOWN = 4,
 } size_class;
 
@@ -372,7 +381,8 @@ static size_class classify_size(const char *size)
 	if (!strcmp(fam, "NP"))
 		return SZ_NO_GEN2;
 	if (!strcmp(fam, "ND"))
-		return (ver == 4 && (strstr(suf, "asr") || strstr(suf, "amsr"))) ? SZ_NOT_YET : SZ_TL;
+		return (ver == 4 && (strstr(suf, "asr") || strstr(suf, "amsr"))) ? SZ_NOT_YET
+										 : SZ_TL;
 	if (!strcmp(fam, "B") || !strcmp(fam, "E") || !strcmp(fam, "F") || !strcmp(fam, "FX") ||
 	    !strcmp(fam, "L") || !strcmp(fam, "HB") || !strcmp(fam, "HC") || !strcmp(fam, "HX"))
 		return SZ_TL;
@@ -385,7 +395,8 @@ rp_capability rp_vm_size_tl(rp_rule_ctx *ctx, const rp_mobj *vm, const char **de
 	rp_prop sz;
 	const char *s;
 
-	rp_prop_get(vm, vm->kind == RP_MK_VMSS ? "sku.name" : "properties.hardwareProfile.vmSize", &sz);
+	rp_prop_get(vm, vm->kind == RP_MK_VMSS ? "sku.name" : "properties.hardwareProfile.vmSize",
+		    &sz);
 	*at = sz.anchor;
 	if (sz.unknown) {
 		*detail = rp_rule_printf(ctx, "the VM size cannot be known (%s)", sz.unknown);
@@ -401,23 +412,27 @@ rp_capability rp_vm_size_tl(rp_rule_ctx *ctx, const rp_mobj *vm, const char **de
 		*detail = rp_rule_printf(ctx, "size %s supports Trusted Launch", s);
 		return RP_CAP_YES;
 	case SZ_NO_GEN2:
-		*detail = rp_rule_printf(ctx,
-					 "size %s belongs to a family without Generation 2 support (A, Dv2, Dv3, original NC/NV, NP): choose a v5 or later size such as Standard_D2s_v5",
-					 s);
+		*detail = rp_rule_printf(
+			ctx,
+			"size %s belongs to a family without Generation 2 support (A, Dv2, Dv3, "
+			"original NC/NV, NP): choose a v5 or later size such as Standard_D2s_v5",
+			s);
 		return RP_CAP_NO;
 	case SZ_NOT_YET:
 		*detail = rp_rule_printf(ctx,
-					 "size %s does not support Trusted Launch yet (M-family, Dpsv5/Dpdsv5/Dplsv5/Dpldsv5, NDasrA100_v4, NDm_A100_v4): choose a TL-capable size",
+					 "size %s does not support Trusted Launch yet (M-family, "
+					 "Dpsv5/Dpdsv5/Dplsv5/Dpldsv5, NDasrA100_v4, NDm_A100_v4): "
+					 "choose a TL-capable size",
 					 s);
 		return RP_CAP_NO;
 	case SZ_CVM:
-		*detail = rp_rule_printf(ctx,
-					 "size %s is a confidential size: use securityType ConfidentialVM",
-					 s);
+		*detail = rp_rule_printf(
+			ctx, "size %s is a confidential size: use securityType ConfidentialVM", s);
 		return RP_CAP_NO;
 	default:
 		*detail = rp_rule_printf(ctx,
-					 "size %s is not in rampart's Trusted Launch table (check the SKU capability TrustedLaunchDisabled)",
+					 "size %s is not in rampart's Trusted Launch table (check "
+					 "the SKU capability TrustedLaunchDisabled)",
 					 s);
 		return RP_CAP_UNKNOWN;
 	}
@@ -435,15 +450,15 @@ int rp_check_bool_prop(rp_rule_ctx *ctx, const rp_mobj *o, const char *path, boo
 	case RP_TRI_TRUE:
 	case RP_TRI_FALSE:
 		if ((t == RP_TRI_TRUE) == secure)
-			return rp_report_prop(ctx, o, RP_STATUS_PASS, &p, "%s: %s is %s%s", secure_text,
-					      path, t == RP_TRI_TRUE ? "true" : "false",
-					      rp_prop_default_note(ctx, &p));
-		return rp_report_prop(ctx, o, RP_STATUS_FAIL, &p, "%s: %s is %s%s", insecure_text, path,
-				      t == RP_TRI_TRUE ? "true" : "false", rp_prop_default_note(ctx, &p));
+			return rp_report_prop(
+				ctx, o, RP_STATUS_PASS, &p, "%s: %s is %s%s", secure_text, path,
+				t == RP_TRI_TRUE ? "true" : "false", rp_prop_default_note(ctx, &p));
+		return rp_report_prop(ctx, o, RP_STATUS_FAIL, &p, "%s: %s is %s%s", insecure_text,
+				      path, t == RP_TRI_TRUE ? "true" : "false",
+				      rp_prop_default_note(ctx, &p));
 	case RP_TRI_ABSENT:
 		return rp_report_prop(ctx, o, RP_STATUS_UNKNOWN, &p,
 				      "%s is absent and Azure's default is not documented", path);
-	default:
-		return rp_report_prop(ctx, o, RP_STATUS_UNKNOWN, &p, "%s cannot be known", path);
+	default: return rp_report_prop(ctx, o, RP_STATUS_UNKNOWN, &p, "%s cannot be known", path);
 	}
 }

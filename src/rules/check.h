@@ -17,12 +17,13 @@
 #include "rules/rule.h"
 
 typedef struct rp_prop {
-	const rp_value *v;      /* explicit value or the default's value; NULL when absent without default */
+	const rp_value
+		*v; /* explicit value or the default's value; NULL when absent without default */
 	const rp_value *anchor; /* v when explicit, else the deepest container on the path */
 	const char *path;
-	const rp_default *def;  /* set when v is Azure's default */
-	const char *unknown;    /* reason when the value or a container on the path is UNKNOWN */
-	bool api_unknown;       /* absent, and the default depends on an absent API version */
+	const rp_default *def; /* set when v is Azure's default */
+	const char *unknown;   /* reason when the value or a container on the path is UNKNOWN */
+	bool api_unknown;      /* absent, and the default depends on an absent API version */
 } rp_prop;
 
 void rp_prop_get(const rp_mobj *o, const char *path, rp_prop *out);
@@ -81,8 +82,6 @@ rp_capability rp_vm_image_gen2(rp_rule_ctx *ctx, const rp_mobj *vm, const char *
 /* VM size supports Trusted Launch (azure-facts 1.6). */
 rp_capability rp_vm_size_tl(rp_rule_ctx *ctx, const rp_mobj *vm, const char **detail,
 			    const rp_value **at);
-
-
 
 /* Checks that the bool at path (with defaults) equals secure: PASS with
  * secure_text, FAIL with insecure_text, UNKNOWN when it cannot be known. */

@@ -11,15 +11,25 @@
 #define KV "Microsoft.KeyVault/vaults"
 #define VMSSP "properties.virtualMachineProfile."
 
-#define B(x) { .kind = RP_V_BOOL, .u.b = (x) }
-#define S(x) { .kind = RP_V_STRING, .len = sizeof(x) - 1, .u.s = (x) }
-#define I(x) { .kind = RP_V_INT, .u.i = (x) }
+#define B(x)                                  \
+	{                                     \
+		.kind = RP_V_BOOL, .u.b = (x) \
+	}
+#define S(x)                                                          \
+	{                                                             \
+		.kind = RP_V_STRING, .len = sizeof(x) - 1, .u.s = (x) \
+	}
+#define I(x)                                 \
+	{                                    \
+		.kind = RP_V_INT, .u.i = (x) \
+	}
 
 const rp_default rp_defaults[] = {
 	/* 1.1/1.4: "UefiSettings will not be enabled unless this property is set";
 	 * Standard is "returned as the default value when securityType is not specified". */
 	{ VM, "properties.securityProfile.securityType", NULL, NULL, NULL, NULL, S("Standard"),
-	  "azure-facts 1.4: absent securityType means Standard (Trusted Launch by default is a preview feature for ARM/REST)" },
+	  "azure-facts 1.4: absent securityType means Standard (Trusted Launch by default is a "
+	  "preview feature for ARM/REST)" },
 	{ VMSS, VMSSP "securityProfile.securityType", NULL, NULL, NULL, NULL, S("Standard"),
 	  "azure-facts 1.4: absent securityType means Standard" },
 	/* 1.9: Confidential VMs: "Secure Boot on by default", "vTPM required". */
@@ -35,37 +45,44 @@ const rp_default rp_defaults[] = {
 	{ VMSS, VMSSP "securityProfile.uefiSettings.vTpmEnabled", NULL, NULL,
 	  VMSSP "securityProfile.securityType", "ConfidentialVM", B(true),
 	  "azure-facts 1.9: Confidential VM: vTPM required" },
-	/* 1.1/4.1: "The Encryption at host will be disabled unless this property is set to true". */
+	/* 1.1/4.1: "The Encryption at host will be disabled unless this property is set to true".
+	 */
 	{ VM, "properties.securityProfile.encryptionAtHost", NULL, NULL, NULL, NULL, B(false),
 	  "azure-facts 4.1: encryption at host is disabled unless set to true" },
 	{ VMSS, VMSSP "securityProfile.encryptionAtHost", NULL, NULL, NULL, NULL, B(false),
 	  "azure-facts 4.1: encryption at host is disabled unless set to true" },
 	/* 6: "Default when omitted: false if adminPassword supplied". */
-	{ VM, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication", NULL, NULL, NULL,
-	  NULL, B(false), "azure-facts 6: password authentication stays enabled when omitted" },
-	{ VMSS, VMSSP "osProfile.linuxConfiguration.disablePasswordAuthentication", NULL, NULL, NULL,
-	  NULL, B(false), "azure-facts 6: password authentication stays enabled when omitted" },
-	/* 6: Linux patchMode ImageDefault ("The virtual machine's default patching configuration is used"). */
-	{ VM, "properties.osProfile.linuxConfiguration.patchSettings.patchMode", NULL, NULL, NULL, NULL,
-	  S("ImageDefault"), "azure-facts 6: Linux patchMode ImageDefault" },
-	{ VMSS, VMSSP "osProfile.linuxConfiguration.patchSettings.patchMode", NULL, NULL, NULL, NULL,
-	  S("ImageDefault"), "azure-facts 6: Linux patchMode ImageDefault" },
+	{ VM, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication", NULL, NULL,
+	  NULL, NULL, B(false),
+	  "azure-facts 6: password authentication stays enabled when omitted" },
+	{ VMSS, VMSSP "osProfile.linuxConfiguration.disablePasswordAuthentication", NULL, NULL,
+	  NULL, NULL, B(false),
+	  "azure-facts 6: password authentication stays enabled when omitted" },
+	/* 6: Linux patchMode ImageDefault ("The virtual machine's default patching configuration is
+	   used"). */
+	{ VM, "properties.osProfile.linuxConfiguration.patchSettings.patchMode", NULL, NULL, NULL,
+	  NULL, S("ImageDefault"), "azure-facts 6: Linux patchMode ImageDefault" },
+	{ VMSS, VMSSP "osProfile.linuxConfiguration.patchSettings.patchMode", NULL, NULL, NULL,
+	  NULL, S("ImageDefault"), "azure-facts 6: Linux patchMode ImageDefault" },
 	/* 6: Windows patchMode: Manual | AutomaticByOS | AutomaticByPlatform; with
 	 * enableAutomaticUpdates defaulting to true the OS patches itself. */
 	{ VM, "properties.osProfile.windowsConfiguration.patchSettings.patchMode", NULL, NULL, NULL,
-	  NULL, S("AutomaticByOS"), "azure-facts 6: Windows enableAutomaticUpdates default true (AutomaticByOS)" },
+	  NULL, S("AutomaticByOS"),
+	  "azure-facts 6: Windows enableAutomaticUpdates default true (AutomaticByOS)" },
 	{ VMSS, VMSSP "osProfile.windowsConfiguration.patchSettings.patchMode", NULL, NULL, NULL,
-	  NULL, S("AutomaticByOS"), "azure-facts 6: Windows enableAutomaticUpdates default true (AutomaticByOS)" },
+	  NULL, S("AutomaticByOS"),
+	  "azure-facts 6: Windows enableAutomaticUpdates default true (AutomaticByOS)" },
 	{ VMSS, "properties.upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade", NULL,
 	  NULL, NULL, NULL, B(false), "azure-facts 6: automatic OS image upgrade is opt-in" },
 	/* 5.5 */
-	{ VM, "properties.diagnosticsProfile.bootDiagnostics.enabled", NULL, NULL, NULL, NULL, B(false),
-	  "azure-facts 5.5: boot diagnostics only when enabled" },
-	{ VMSS, VMSSP "diagnosticsProfile.bootDiagnostics.enabled", NULL, NULL, NULL, NULL, B(false),
-	  "azure-facts 5.5: boot diagnostics only when enabled" },
+	{ VM, "properties.diagnosticsProfile.bootDiagnostics.enabled", NULL, NULL, NULL, NULL,
+	  B(false), "azure-facts 5.5: boot diagnostics only when enabled" },
+	{ VMSS, VMSSP "diagnosticsProfile.bootDiagnostics.enabled", NULL, NULL, NULL, NULL,
+	  B(false), "azure-facts 5.5: boot diagnostics only when enabled" },
 	/* 4.1: "EncryptionAtRestWithPlatformKey ... It is the default encryption type." */
 	{ "Microsoft.Compute/disks", "properties.encryption.type", NULL, NULL, NULL, NULL,
-	  S("EncryptionAtRestWithPlatformKey"), "azure-facts 4.1: platform-managed keys are the default" },
+	  S("EncryptionAtRestWithPlatformKey"),
+	  "azure-facts 4.1: platform-managed keys are the default" },
 	/* 4.3 Storage. */
 	{ SA, "properties.supportsHttpsTrafficOnly", "2019-04-01", NULL, NULL, NULL, B(true),
 	  "azure-facts 4.3: \"The default value is true since API version 2019-04-01\"" },
@@ -74,17 +91,20 @@ const rp_default rp_defaults[] = {
 	{ SA, "properties.minimumTlsVersion", NULL, NULL, NULL, NULL, S("TLS1_0"),
 	  "azure-facts 4.3 / CIS 4.15: the default interpretation is TLS 1.0" },
 	{ SA, "properties.allowBlobPublicAccess", NULL, NULL, NULL, NULL, B(false),
-	  "azure-facts 4.3: \"The default interpretation is false\" for new accounts (service change Dec 2023, not API-gated)" },
+	  "azure-facts 4.3: \"The default interpretation is false\" for new accounts (service "
+	  "change Dec 2023, not API-gated)" },
 	{ SA, "properties.allowSharedKeyAccess", NULL, NULL, NULL, NULL, B(true),
 	  "azure-facts 4.3: \"The default value is null, which is equivalent to true\"" },
 	{ SA, "properties.publicNetworkAccess", NULL, NULL, NULL, NULL, S("Enabled"),
 	  "azure-facts 4.3: absent publicNetworkAccess leaves the public endpoint to networkAcls" },
 	{ SA, "properties.networkAcls.defaultAction", NULL, NULL, NULL, NULL, S("Allow"),
 	  "azure-facts 4.3: networkAcls.defaultAction default Allow" },
-	{ SA, "properties.encryption.requireInfrastructureEncryption", NULL, NULL, NULL, NULL, B(false),
+	{ SA, "properties.encryption.requireInfrastructureEncryption", NULL, NULL, NULL, NULL,
+	  B(false),
 	  "azure-facts 4.3: infrastructure encryption default false (set only at creation)" },
 	{ SA, "properties.allowCrossTenantReplication", NULL, NULL, NULL, NULL, B(false),
-	  "azure-facts 4.3: \"Cross-tenant policies are not permitted by default for a storage account created after Dec 15, 2023\"" },
+	  "azure-facts 4.3: \"Cross-tenant policies are not permitted by default for a storage "
+	  "account created after Dec 15, 2023\"" },
 	/* 4.4 Key Vault. */
 	{ KV, "properties.enableSoftDelete", NULL, NULL, NULL, NULL, B(true),
 	  "azure-facts 4.4: enableSoftDelete default true" },
@@ -99,15 +119,16 @@ const rp_default rp_defaults[] = {
 	{ KV, "properties.networkAcls.defaultAction", NULL, NULL, NULL, NULL, S("Allow"),
 	  "azure-facts 4.4: networkAcls.defaultAction default Allow" },
 	/* 2.8 flow logs: no retention policy = records kept (0 = unlimited). */
-	{ "Microsoft.Network/networkWatchers/flowLogs", "properties.retentionPolicy.enabled", NULL, NULL,
-	  NULL, NULL, B(false), "azure-facts 2.8: no retention policy: records are kept (days 0 = unlimited)" },
-	{ "Microsoft.Network/networkWatchers/flowLogs", "properties.retentionPolicy.days", NULL, NULL,
-	  NULL, NULL, I(0), "azure-facts 2.8: days 0 = unlimited" },
-	{ "Microsoft.Network/networkWatchers/flowLogs", "properties.enabled", NULL, NULL, NULL, NULL,
-	  B(false), "azure-facts 2.8: a flow log records only when enabled" },
+	{ "Microsoft.Network/networkWatchers/flowLogs", "properties.retentionPolicy.enabled", NULL,
+	  NULL, NULL, NULL, B(false),
+	  "azure-facts 2.8: no retention policy: records are kept (days 0 = unlimited)" },
+	{ "Microsoft.Network/networkWatchers/flowLogs", "properties.retentionPolicy.days", NULL,
+	  NULL, NULL, NULL, I(0), "azure-facts 2.8: days 0 = unlimited" },
+	{ "Microsoft.Network/networkWatchers/flowLogs", "properties.enabled", NULL, NULL, NULL,
+	  NULL, B(false), "azure-facts 2.8: a flow log records only when enabled" },
 	/* 5.4 */
-	{ "Microsoft.Security/pricings", "properties.pricingTier", NULL, NULL, NULL, NULL, S("Free"),
-	  "azure-facts 5.4: pricingTier Free unless Standard" },
+	{ "Microsoft.Security/pricings", "properties.pricingTier", NULL, NULL, NULL, NULL,
+	  S("Free"), "azure-facts 5.4: pricingTier Free unless Standard" },
 };
 
 const size_t rp_ndefaults = sizeof(rp_defaults) / sizeof(rp_defaults[0]);

@@ -22,9 +22,11 @@ struct rp_rule_ctx {
 /* Longest piece of a name expression used in an identity. */
 #define MAX_IDENT_TEXT 256
 
-static const char *const layer_names[RP_LAYER_COUNT_] = { "BOOT", "HOST", "NET", "DATA", "MON", "DEPTH" };
+static const char *const layer_names[RP_LAYER_COUNT_] = { "BOOT", "HOST", "NET",
+							  "DATA", "MON",  "DEPTH" };
 static const char *const sev_names[RP_SEV_COUNT_] = { "info", "low", "medium", "high", "critical" };
-static const char *const status_names[RP_STATUS_COUNT_] = { "pass", "fail", "unknown", "not-applicable" };
+static const char *const status_names[RP_STATUS_COUNT_] = { "pass", "fail", "unknown",
+							    "not-applicable" };
 
 const char *rp_layer_name(rp_layer l)
 {
@@ -134,7 +136,8 @@ static const char *base_ident(rp_arena *a, const rp_mobj *o)
 
 	if (o->key)
 		return o->key;
-	if (nv && nv->span.src && nv->span.len && (size_t)nv->span.off + nv->span.len <= nv->span.src->size) {
+	if (nv && nv->span.src && nv->span.len &&
+	    (size_t)nv->span.off + nv->span.len <= nv->span.src->size) {
 		size_t n = nv->span.len < MAX_IDENT_TEXT ? nv->span.len : MAX_IDENT_TEXT;
 		c = rp_arena_strndup(a, nv->span.src->data + nv->span.off, n);
 		if (!c)
@@ -144,8 +147,8 @@ static const char *base_ident(rp_arena *a, const rp_mobj *o)
 		text = o->res->name->u.s;
 	}
 	if (o->res->copy_index >= 0)
-		return rp_arena_printf(a, "%s/{%s}[%lld]%s%s", o->res->type ? o->res->type : "?", text,
-				       (long long)o->res->copy_index, o->is_inline ? "@" : "",
+		return rp_arena_printf(a, "%s/{%s}[%lld]%s%s", o->res->type ? o->res->type : "?",
+				       text, (long long)o->res->copy_index, o->is_inline ? "@" : "",
 				       o->is_inline ? o->path : "");
 	return rp_arena_printf(a, "%s/{%s}%s%s", o->res->type ? o->res->type : "?", text,
 			       o->is_inline ? "@" : "", o->is_inline ? o->path : "");
@@ -198,9 +201,10 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 		conditional = true;
 		/* Deployment of the resource itself is unknown: never fail. */
 		st = RP_STATUS_UNKNOWN;
-		unknown_reason = rp_arena_printf(a, "deployed only if its condition holds (%s)",
-						 obj->res->condition_reason ? obj->res->condition_reason
-									    : "condition unknown");
+		unknown_reason =
+			rp_arena_printf(a, "deployed only if its condition holds (%s)",
+					obj->res->condition_reason ? obj->res->condition_reason
+								   : "condition unknown");
 		if (!unknown_reason)
 			return -RP_ENOMEM;
 	}
@@ -379,9 +383,9 @@ const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
 
 const char *rp_vm_path(rp_rule_ctx *ctx, const rp_mobj *vm, const char *rel)
 {
-	return rp_rule_printf(ctx, "%s%s",
-			      vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.",
-			      rel);
+	return rp_rule_printf(
+		ctx, "%s%s",
+		vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.", rel);
 }
 
 int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_prop *p,

@@ -3,7 +3,6 @@
 #include "rules/check.h"
 #include "rules/checks.h"
 
-
 RP_CHECK(rp_check_boot_003)
 {
 	return rp_check_uefi_flag(ctx, obj, "vTpmEnabled", "vTPM");

@@ -23,9 +23,10 @@ int rp_check_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *p
 		const char *w;
 		for (k = 0; pubs[k]; k++)
 			if (rp_ext_is(ext[i], pubs[k], types[k]))
-				return rp_rule_report(ctx, vm, forbidden ? RP_STATUS_FAIL : RP_STATUS_PASS,
-						      ext[i]->body, "", NULL, "%s: extension '%s'", present,
-						      ext[i]->name ? ext[i]->name : "?");
+				return rp_rule_report(ctx, vm,
+						      forbidden ? RP_STATUS_FAIL : RP_STATUS_PASS,
+						      ext[i]->body, "", NULL, "%s: extension '%s'",
+						      present, ext[i]->name ? ext[i]->name : "?");
 		if (!unk && rp_ext_unknown(ext[i], &w)) {
 			unk = ext[i];
 			why = w;
@@ -40,12 +41,16 @@ int rp_check_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *p
 		for (k = 0; !relevant && pubs[k]; k++)
 			relevant = rp_ext_is(all[i], pubs[k], types[k]);
 		if (relevant && l && l->state == RP_LINK_UNKNOWN)
-			why = rp_rule_printf(ctx, "extension '%s' may belong to this VM, but its VM cannot be known: %s",
-					     rp_model_ext_type(all[i]) ? rp_model_ext_type(all[i]) : "?", l->why);
+			why = rp_rule_printf(ctx,
+					     "extension '%s' may belong to this VM, but its VM "
+					     "cannot be known: %s",
+					     rp_model_ext_type(all[i]) ? rp_model_ext_type(all[i])
+								       : "?",
+					     l->why);
 	}
 	if (unk || why)
-		return rp_rule_report(ctx, vm, RP_STATUS_UNKNOWN, unk ? unk->body : NULL, "",
-				      why, "an extension of this VM cannot be classified");
+		return rp_rule_report(ctx, vm, RP_STATUS_UNKNOWN, unk ? unk->body : NULL, "", why,
+				      "an extension of this VM cannot be classified");
 	return rp_rule_report(ctx, vm, forbidden ? RP_STATUS_PASS : RP_STATUS_FAIL, NULL, "", NULL,
 			      "%s", absent);
 }
@@ -63,8 +68,12 @@ RP_CHECK(rp_check_boot_004)
 		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, p.anchor, p.path, why,
 				      "security type cannot be known");
 	if (st[0] == 'S')
-		return rp_report_prop(ctx, obj, RP_STATUS_NOT_APPLICABLE, &p,
-				      "boot integrity monitoring needs Secure Boot and vTPM (see RMP-BOOT-001)");
-	return rp_check_extension(ctx, obj, pubs, types, false, "boot integrity monitoring is installed",
-				      "no boot integrity monitoring: the Guest Attestation extension (publisher Microsoft.Azure.Security.WindowsAttestation / LinuxAttestation, type GuestAttestation) is not deployed; it must be configured explicitly");
+		return rp_report_prop(
+			ctx, obj, RP_STATUS_NOT_APPLICABLE, &p,
+			"boot integrity monitoring needs Secure Boot and vTPM (see RMP-BOOT-001)");
+	return rp_check_extension(
+		ctx, obj, pubs, types, false, "boot integrity monitoring is installed",
+		"no boot integrity monitoring: the Guest Attestation extension (publisher "
+		"Microsoft.Azure.Security.WindowsAttestation / LinuxAttestation, type "
+		"GuestAttestation) is not deployed; it must be configured explicitly");
 }

@@ -19,23 +19,33 @@ RP_CHECK(rp_check_boot_005)
 	g = rp_vm_image_gen2(ctx, obj, &dg, &ag);
 	z = rp_vm_size_tl(ctx, obj, &dz, &az);
 	if (g == RP_CAP_NO && z == RP_CAP_NO)
-		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, ag, rp_vm_path(ctx, obj, "storageProfile.imageReference.sku"), NULL,
-				      "Trusted Launch is impossible as configured: %s, and %s", dg, dz);
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_FAIL, ag,
+			rp_vm_path(ctx, obj, "storageProfile.imageReference.sku"), NULL,
+			"Trusted Launch is impossible as configured: %s, and %s", dg, dz);
 	if (g == RP_CAP_NO)
-		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, ag, rp_vm_path(ctx, obj, "storageProfile.imageReference.sku"), NULL,
-				      "Trusted Launch is impossible as configured: %s; use the image's Generation 2 SKU",
+		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, ag,
+				      rp_vm_path(ctx, obj, "storageProfile.imageReference.sku"),
+				      NULL,
+				      "Trusted Launch is impossible as configured: %s; use the "
+				      "image's Generation 2 SKU",
 				      dg);
 	if (z == RP_CAP_NO)
 		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, az,
-				      obj->kind == RP_MK_VMSS ? "sku.name" : "properties.hardwareProfile.vmSize",
+				      obj->kind == RP_MK_VMSS ? "sku.name"
+							      : "properties.hardwareProfile.vmSize",
 				      NULL, "Trusted Launch is impossible as configured: %s", dz);
 	if (g == RP_CAP_UNKNOWN)
-		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, ag, rp_vm_path(ctx, obj, "storageProfile.imageReference"), dg,
-				      "whether Trusted Launch is possible cannot be known (image generation)");
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_UNKNOWN, ag,
+			rp_vm_path(ctx, obj, "storageProfile.imageReference"), dg,
+			"whether Trusted Launch is possible cannot be known (image generation)");
 	if (z == RP_CAP_UNKNOWN)
-		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, az,
-				      obj->kind == RP_MK_VMSS ? "sku.name" : "properties.hardwareProfile.vmSize",
-				      dz, "whether Trusted Launch is possible cannot be known (VM size)");
-	return rp_rule_report(ctx, obj, RP_STATUS_PASS, ag, rp_vm_path(ctx, obj, "storageProfile.imageReference"), NULL,
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_UNKNOWN, az,
+			obj->kind == RP_MK_VMSS ? "sku.name" : "properties.hardwareProfile.vmSize",
+			dz, "whether Trusted Launch is possible cannot be known (VM size)");
+	return rp_rule_report(ctx, obj, RP_STATUS_PASS, ag,
+			      rp_vm_path(ctx, obj, "storageProfile.imageReference"), NULL,
 			      "Trusted Launch is possible: %s; %s", dg, dz);
 }

@@ -5,7 +5,9 @@
 
 RP_CHECK(rp_check_data_015)
 {
-	return rp_check_bool_prop(ctx, obj, "properties.encryption.requireInfrastructureEncryption", true,
-				  "no second layer of encryption at rest (infrastructure encryption can only be set when the account is created)",
+	return rp_check_bool_prop(ctx, obj, "properties.encryption.requireInfrastructureEncryption",
+				  true,
+				  "no second layer of encryption at rest (infrastructure "
+				  "encryption can only be set when the account is created)",
 				  "infrastructure (double) encryption is required");
 }

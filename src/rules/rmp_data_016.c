@@ -5,7 +5,8 @@
 
 RP_CHECK(rp_check_data_016)
 {
-	return rp_check_bool_prop(ctx, obj, "properties.allowCrossTenantReplication", false,
-				  "object replication to storage accounts in other Entra tenants is allowed",
-				  "cross-tenant replication is not allowed");
+	return rp_check_bool_prop(
+		ctx, obj, "properties.allowCrossTenantReplication", false,
+		"object replication to storage accounts in other Entra tenants is allowed",
+		"cross-tenant replication is not allowed");
 }

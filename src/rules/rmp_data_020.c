@@ -6,6 +6,7 @@
 RP_CHECK(rp_check_data_020)
 {
 	return rp_check_bool_prop(ctx, obj, "properties.enablePurgeProtection", true,
-				  "purge protection is off: a deleted vault or key can be purged before the retention period ends",
+				  "purge protection is off: a deleted vault or key can be purged "
+				  "before the retention period ends",
 				  "purge protection is on");
 }

@@ -5,7 +5,8 @@
 
 RP_CHECK(rp_check_data_021)
 {
-	return rp_check_bool_prop(ctx, obj, "properties.enableSoftDelete", true,
-				  "soft delete is off: deleted keys and secrets cannot be recovered",
-				  "soft delete is on");
+	return rp_check_bool_prop(
+		ctx, obj, "properties.enableSoftDelete", true,
+		"soft delete is off: deleted keys and secrets cannot be recovered",
+		"soft delete is on");
 }

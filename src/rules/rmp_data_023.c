@@ -6,7 +6,8 @@
 
 RP_CHECK(rp_check_data_023)
 {
-	return rp_check_bool_prop(ctx, obj, "properties.enableRbacAuthorization", true,
-				  "data-plane access uses vault access policies instead of Azure RBAC",
-				  "Azure RBAC authorizes data-plane access");
+	return rp_check_bool_prop(
+		ctx, obj, "properties.enableRbacAuthorization", true,
+		"data-plane access uses vault access policies instead of Azure RBAC",
+		"Azure RBAC authorizes data-plane access");
 }

@@ -12,9 +12,11 @@
 
 static bool key_is_secret(const char *k, size_t n)
 {
-	static const char *const words[] = { "password", "passwd", "pwd", "secret", "token",
-					     "connectionstring", "accountkey", "workspacekey",
-					     "privatekey", "apikey", "sastoken", "credential", NULL };
+	static const char *const words[] = { "password",   "passwd",       "pwd",
+					     "secret",     "token",        "connectionstring",
+					     "accountkey", "workspacekey", "privatekey",
+					     "apikey",     "sastoken",     "credential",
+					     NULL };
 	size_t i, j, m;
 
 	for (i = 0; words[i]; i++) {
@@ -50,7 +52,8 @@ static const rp_value *find_secret(const rp_value *v, const char **what, unsigne
 	} else if (v->kind == RP_V_OBJECT) {
 		for (i = 0; i < v->len; i++) {
 			const rp_member *m = &v->u.members[i];
-			if (key_is_secret(m->key, m->keylen) && m->val && m->val->kind != RP_V_NULL &&
+			if (key_is_secret(m->key, m->keylen) && m->val &&
+			    m->val->kind != RP_V_NULL &&
 			    !(m->val->kind == RP_V_STRING && m->val->len == 0)) {
 				*what = m->key;
 				return m->val;
@@ -69,17 +72,22 @@ static int check_extension(rp_rule_ctx *ctx, const rp_mobj *obj)
 	const rp_value *sec;
 	rp_prop_get(obj, "properties.settings", &s);
 	if (s.unknown && !s.v)
-		return rp_report_prop(ctx, obj, RP_STATUS_UNKNOWN, &s, "public settings cannot be known");
+		return rp_report_prop(ctx, obj, RP_STATUS_UNKNOWN, &s,
+				      "public settings cannot be known");
 	if (rp_value_is(s.v, RP_V_UNKNOWN))
-		return rp_report_prop(ctx, obj, RP_STATUS_UNKNOWN, &s, "public settings cannot be known");
+		return rp_report_prop(ctx, obj, RP_STATUS_UNKNOWN, &s,
+				      "public settings cannot be known");
 	rp_prop_get(obj, "properties.settings.commandToExecute", &c);
 	if (c.v && c.v->kind != RP_V_NULL)
-		return rp_report_prop(ctx, obj, RP_STATUS_FAIL, &c,
-				      "commandToExecute is in the extension's public settings, which are stored in plain text in the deployment history: move it to protectedSettings");
+		return rp_report_prop(
+			ctx, obj, RP_STATUS_FAIL, &c,
+			"commandToExecute is in the extension's public settings, which are stored "
+			"in plain text in the deployment history: move it to protectedSettings");
 	sec = find_secret(s.v, &what, 0);
 	if (sec)
 		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, sec, "properties.settings", NULL,
-				      "secret in the extension's public settings (%s): public settings are stored in plain text; use protectedSettings",
+				      "secret in the extension's public settings (%s): public "
+				      "settings are stored in plain text; use protectedSettings",
 				      what);
 	return rp_report_prop(ctx, obj, RP_STATUS_PASS, &s, "no secrets in public settings");
 }
@@ -94,17 +102,23 @@ RP_CHECK(rp_check_host_002)
 	rp_prop_get(obj, rp_vm_path(ctx, obj, "osProfile.adminPassword"), &pw);
 	if (pw.unknown || rp_value_is(pw.v, RP_V_UNKNOWN))
 		return rp_report_prop(ctx, obj, RP_STATUS_PASS, &pw,
-				      "admin password is supplied at deployment time (%s)", rp_prop_why(&pw));
+				      "admin password is supplied at deployment time (%s)",
+				      rp_prop_why(&pw));
 	if (!pw.v)
-		return rp_report_prop(ctx, obj, RP_STATUS_PASS, &pw, "no admin password in the template");
+		return rp_report_prop(ctx, obj, RP_STATUS_PASS, &pw,
+				      "no admin password in the template");
 	f = pw.v->flags;
 	if (f & RP_VF_DEFAULT)
 		return rp_report_prop(ctx, obj, RP_STATUS_FAIL, &pw,
-				      "admin password is the default value of a %sparameter: the secret is written in the template",
+				      "admin password is the default value of a %sparameter: the "
+				      "secret is written in the template",
 				      (f & RP_VF_SECURE) ? "secure " : "");
 	if (!(f & RP_VF_SECURE))
-		return rp_report_prop(ctx, obj, RP_STATUS_FAIL, &pw,
-				      "admin password is not a secureString parameter value (%s): it is stored in clear in the template, parameters or deployment history",
-				      (f & RP_VF_LITERAL) ? "a literal string" : "a computed string");
-	return rp_report_prop(ctx, obj, RP_STATUS_PASS, &pw, "admin password comes from a secure parameter value");
+		return rp_report_prop(
+			ctx, obj, RP_STATUS_FAIL, &pw,
+			"admin password is not a secureString parameter value (%s): it is stored "
+			"in clear in the template, parameters or deployment history",
+			(f & RP_VF_LITERAL) ? "a literal string" : "a computed string");
+	return rp_report_prop(ctx, obj, RP_STATUS_PASS, &pw,
+			      "admin password comes from a secure parameter value");
 }

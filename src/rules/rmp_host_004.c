@@ -87,21 +87,28 @@ RP_CHECK(rp_check_host_004)
 
 	scan_uris(ctx, rp_value_path(p, "settings.fileUris"), "properties.settings.fileUris", &s);
 	scan_uris(ctx, rp_value_getz(ps, "fileUris"), "properties.protectedSettings.fileUris", &s);
-	scan_cmd(rp_value_path(p, "settings.commandToExecute"), "properties.settings.commandToExecute", &s);
-	scan_cmd(rp_value_getz(ps, "commandToExecute"), "properties.protectedSettings.commandToExecute", &s);
+	scan_cmd(rp_value_path(p, "settings.commandToExecute"),
+		 "properties.settings.commandToExecute", &s);
+	scan_cmd(rp_value_getz(ps, "commandToExecute"),
+		 "properties.protectedSettings.commandToExecute", &s);
 	scan_uris(ctx, rp_value_path(p, "source.scriptUri"), "properties.source.scriptUri", &s);
 	if (s.bad)
-		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, s.bad, s.bad_path, NULL,
-				      "extension downloads over plain http: '%s' (use https: a network attacker can replace the script, which runs as root/SYSTEM)",
-				      s.bad->u.s);
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_FAIL, s.bad, s.bad_path, NULL,
+			"extension downloads over plain http: '%s' (use https: a network attacker "
+			"can replace the script, which runs as root/SYSTEM)",
+			s.bad->u.s);
 	if (s.unknown)
 		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, s.unknown_at, "", s.unknown,
 				      "download locations cannot be known");
 	if (rp_value_is(ps, RP_V_UNKNOWN) && is_script_ext(obj))
-		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, ps, "properties.protectedSettings",
-				      ps->u.reason, "protected settings (which may name script URLs) cannot be known");
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_UNKNOWN, ps, "properties.protectedSettings",
+			ps->u.reason,
+			"protected settings (which may name script URLs) cannot be known");
 	if (!s.any)
 		return rp_rule_report(ctx, obj, RP_STATUS_NOT_APPLICABLE, NULL, "", NULL,
 				      "extension downloads no scripts");
-	return rp_rule_report(ctx, obj, RP_STATUS_PASS, NULL, "", NULL, "script locations use https");
+	return rp_rule_report(ctx, obj, RP_STATUS_PASS, NULL, "", NULL,
+			      "script locations use https");
 }

@@ -9,7 +9,9 @@ RP_CHECK(rp_check_mon_002)
 					    "Microsoft.EnterpriseCloud.Monitoring", NULL };
 	static const char *const types[] = { "MicrosoftMonitoringAgent", "OmsAgentForLinux", NULL };
 
-	return rp_check_extension(ctx, obj, pubs, types, true,
-				  "legacy Log Analytics agent (retired on 2024-08-31; data upload can stop at any time after 2026-03-02): migrate to the Azure Monitor Agent",
-				  "no legacy Log Analytics agent");
+	return rp_check_extension(
+		ctx, obj, pubs, types, true,
+		"legacy Log Analytics agent (retired on 2024-08-31; data upload can stop at any "
+		"time after 2026-03-02): migrate to the Azure Monitor Agent",
+		"no legacy Log Analytics agent");
 }

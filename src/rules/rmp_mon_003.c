@@ -39,32 +39,41 @@ RP_CHECK(rp_check_mon_003)
 	const rp_mlink *l;
 
 	if (r == 1)
-		return rp_rule_report(ctx, obj, RP_STATUS_PASS, at, "", NULL, "an enabled flow log targets it");
+		return rp_rule_report(ctx, obj, RP_STATUS_PASS, at, "", NULL,
+				      "an enabled flow log targets it");
 	if (obj->kind == RP_MK_NSG) {
 		/* Subnets using this NSG, and their VNets, may carry VNet flow logs. */
 		while (r != 1 && (l = rp_mobj_next_backlink(obj, RP_LINK_NSG, &it)) != NULL) {
 			const rp_mobj *sub = l->from;
 			int s = flow_logged(sub, &why, &at);
-			if (s == 1 || (sub->parent && (s = flow_logged(sub->parent, &why, &at)) == 1))
+			if (s == 1 ||
+			    (sub->parent && (s = flow_logged(sub->parent, &why, &at)) == 1))
 				return rp_rule_report(ctx, obj, RP_STATUS_PASS, at, "", NULL,
 						      "covered by a virtual network flow log on %s",
-						      sub->kind == RP_MK_SUBNET && sub->parent && sub->parent->name
-							      ? sub->parent->name : "its network");
+						      sub->kind == RP_MK_SUBNET && sub->parent &&
+								      sub->parent->name
+							      ? sub->parent->name
+							      : "its network");
 			if (s < 0)
 				r = -1;
 		}
 	}
 	if (r < 0)
-		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, at, "", why,
-				      "whether the flow log targeting it is enabled cannot be known");
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_UNKNOWN, at, "", why,
+			"whether the flow log targeting it is enabled cannot be known");
 	for (i = 0; i < nfl; i++) {
 		const rp_mlink *t = rp_mobj_link(fls[i], RP_LINK_FLOWLOG_TARGET);
 		if (t && t->state == RP_LINK_UNKNOWN)
-			return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, NULL, "", t->why,
-					      "a flow log in the input has a target that cannot be known");
+			return rp_rule_report(
+				ctx, obj, RP_STATUS_UNKNOWN, NULL, "", t->why,
+				"a flow log in the input has a target that cannot be known");
 	}
 	return rp_rule_report(ctx, obj, RP_STATUS_FAIL, NULL, "", NULL,
-			      "no enabled flow log (Microsoft.Network/networkWatchers/flowLogs) targets this %s%s in the scanned input; flow logs usually live in NetworkWatcherRG: scan them together",
+			      "no enabled flow log (Microsoft.Network/networkWatchers/flowLogs) "
+			      "targets this %s%s in the scanned input; flow logs usually live in "
+			      "NetworkWatcherRG: scan them together",
 			      obj->kind == RP_MK_NSG ? "network security group" : "virtual network",
-			      obj->kind == RP_MK_NSG ? " or the virtual networks of its subnets" : "");
+			      obj->kind == RP_MK_NSG ? " or the virtual networks of its subnets"
+						     : "");
 }

@@ -70,17 +70,21 @@ RP_CHECK(rp_check_mon_005)
 			unknown = 1;
 	}
 	if (unknown)
-		return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, at, "", why,
-				      "whether the diagnostic settings capture audit events cannot be known");
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_UNKNOWN, at, "", why,
+			"whether the diagnostic settings capture audit events cannot be known");
 	for (i = 0; i < nall; i++) {
 		const rp_mlink *l = rp_mobj_link(all[i], RP_LINK_SCOPE);
 		if (l && l->state == RP_LINK_UNKNOWN)
 			return rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, NULL, "", l->why,
-					      "a diagnostic setting in the input has a scope that cannot be known");
+					      "a diagnostic setting in the input has a scope that "
+					      "cannot be known");
 	}
 	if (n)
 		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, ds[0]->body, "", NULL,
-				      "diagnostic settings exist but none enables AuditEvent (or the audit / allLogs category group)");
+				      "diagnostic settings exist but none enables AuditEvent (or "
+				      "the audit / allLogs category group)");
 	return rp_rule_report(ctx, obj, RP_STATUS_FAIL, NULL, "", NULL,
-			      "no diagnostic setting (Microsoft.Insights/diagnosticSettings) records this Key Vault's AuditEvent logs");
+			      "no diagnostic setting (Microsoft.Insights/diagnosticSettings) "
+			      "records this Key Vault's AuditEvent logs");
 }

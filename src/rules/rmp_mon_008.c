@@ -31,8 +31,10 @@ RP_CHECK(rp_check_mon_008)
 				      "flow log target cannot be known");
 	nsg = l->target ? l->target->kind == RP_MK_NSG : names_nsg(l->text);
 	if (nsg)
-		return rp_rule_report(ctx, obj, RP_STATUS_FAIL, l->ref, l->path, NULL,
-				      "NSG flow logs retire on 2027-09-30 and cannot be created since 2025-06-30: use a virtual network flow log (targetResourceId = the VNet)");
+		return rp_rule_report(
+			ctx, obj, RP_STATUS_FAIL, l->ref, l->path, NULL,
+			"NSG flow logs retire on 2027-09-30 and cannot be created since "
+			"2025-06-30: use a virtual network flow log (targetResourceId = the VNet)");
 	return rp_rule_report(ctx, obj, RP_STATUS_PASS, l->ref, l->path, NULL,
 			      "virtual network flow log");
 }

@@ -99,7 +99,7 @@ typedef struct rp_rule_ctx rp_rule_ctx; /* opaque; see rp_rule_report() */
 typedef int (*rp_rule_check_fn)(rp_rule_ctx *ctx, const rp_mobj *obj);
 
 typedef struct rp_rule {
-	const char *id;           /* "RMP-BOOT-001": public and stable */
+	const char *id; /* "RMP-BOOT-001": public and stable */
 	rp_layer layer;
 	rp_severity severity;
 	const char *title;        /* one line, imperative finding text */
@@ -124,14 +124,14 @@ const rp_rule *rp_rule_find(const char *id);
 typedef struct rp_finding {
 	const rp_rule *rule;
 	rp_status status;
-	const rp_mobj *obj;           /* the object checked: type, name, id, address */
-	const rp_resource *resource;  /* obj->res: the declaring resource */
-	rp_span span;                 /* exact property, else the object, else the resource */
-	const char *path;             /* property path within the object body,
-					 "properties.securityProfile.securityType";
-					 "" for the object as a whole */
-	const char *message;          /* specific to this object; never NULL */
-	const char *unknown_reason;   /* UNKNOWN: what rampart cannot know; else NULL */
+	const rp_mobj *obj;          /* the object checked: type, name, id, address */
+	const rp_resource *resource; /* obj->res: the declaring resource */
+	rp_span span;                /* exact property, else the object, else the resource */
+	const char *path;            /* property path within the object body,
+					"properties.securityProfile.securityType";
+					"" for the object as a whole */
+	const char *message;         /* specific to this object; never NULL */
+	const char *unknown_reason;  /* UNKNOWN: what rampart cannot know; else NULL */
 	/* Fingerprint: 16 lowercase hex digits of FNV-1a 64 over the material
 	 * "<rule id>|<object key>|<path>" (object key = normalized resource
 	 * ID when known, else "<type>/<name>").  Stable across moved lines. */
@@ -139,15 +139,15 @@ typedef struct rp_finding {
 	const char *fingerprint_material;
 	/* Filled by the suppression/baseline layer (src/report); zero here. */
 	bool suppressed;
-	const char *suppression_reason;   /* justification text, or NULL */
-	const char *suppression_source;   /* where the suppression came from, or NULL */
-	bool in_baseline;                 /* already present in the baseline */
+	const char *suppression_reason; /* justification text, or NULL */
+	const char *suppression_source; /* where the suppression came from, or NULL */
+	bool in_baseline;               /* already present in the baseline */
 } rp_finding;
 
 typedef struct rp_findings {
 	rp_finding *items;
 	size_t count, cap;
-	rp_arena *arena;   /* messages, paths, fingerprints */
+	rp_arena *arena; /* messages, paths, fingerprints */
 	size_t by_status[RP_STATUS_COUNT_];
 } rp_findings;
 
@@ -157,12 +157,12 @@ void rp_findings_release(rp_findings *f);
 
 /* Which rules to run. A zeroed filter runs every rule with default options. */
 typedef struct rp_rule_filter {
-	unsigned layers;              /* bit (1u << rp_layer); 0 = all layers */
-	rp_severity min_severity;     /* rules below are skipped */
-	const char *const *only_ids;  /* run only these IDs (NULL-terminated), or NULL */
-	const char *const *skip_ids;  /* never run these IDs, or NULL */
-	bool include_pass;            /* keep PASS results (default: dropped) */
-	bool include_not_applicable;  /* keep NOT_APPLICABLE results (default: dropped) */
+	unsigned layers;             /* bit (1u << rp_layer); 0 = all layers */
+	rp_severity min_severity;    /* rules below are skipped */
+	const char *const *only_ids; /* run only these IDs (NULL-terminated), or NULL */
+	const char *const *skip_ids; /* never run these IDs, or NULL */
+	bool include_pass;           /* keep PASS results (default: dropped) */
+	bool include_not_applicable; /* keep NOT_APPLICABLE results (default: dropped) */
 	rp_rule_options options;
 } rp_rule_filter;
 

@@ -25,8 +25,7 @@ void *rp_arena_calloc(rp_arena *a, size_t n, size_t size);
 /* Copy of s[0..len) with a NUL after it. */
 char *rp_arena_strndup(rp_arena *a, const char *s, size_t len);
 /* printf into the arena. */
-char *rp_arena_printf(rp_arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *rp_arena_printf(rp_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Total bytes obtained from malloc (for benchmarks and limits). */
 size_t rp_arena_footprint(const rp_arena *a);

@@ -18,7 +18,10 @@ typedef struct rp_buf {
 	size_t cap;
 } rp_buf;
 
-#define RP_BUF_INIT { NULL, 0, 0 }
+#define RP_BUF_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 int rp_buf_reserve(rp_buf *b, size_t extra);
 int rp_buf_append(rp_buf *b, const void *p, size_t n);

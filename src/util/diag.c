@@ -32,8 +32,8 @@ const char *rp_diag_level_name(rp_diag_level level)
 	}
 }
 
-int rp_diag_vadd(rp_diag *d, rp_diag_level level, const char *code, rp_source *src,
-		 size_t start, size_t end, const char *fmt, va_list ap)
+int rp_diag_vadd(rp_diag *d, rp_diag_level level, const char *code, rp_source *src, size_t start,
+		 size_t end, const char *fmt, va_list ap)
 {
 	rp_diag_item *it;
 	va_list ap2;
@@ -98,8 +98,8 @@ int rp_diag_add(rp_diag *d, rp_diag_level level, rp_source *src, size_t start, s
 	return r;
 }
 
-int rp_diag_addc(rp_diag *d, rp_diag_level level, const char *code, rp_source *src,
-		 size_t start, size_t end, const char *fmt, ...)
+int rp_diag_addc(rp_diag *d, rp_diag_level level, const char *code, rp_source *src, size_t start,
+		 size_t end, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -215,8 +215,9 @@ static void print_excerpt(FILE *fp, rp_source *src, size_t start, size_t end, bo
 
 void rp_diag_print_item(FILE *fp, const rp_diag_item *it, bool color)
 {
-	const char *lc = it->level == RP_DIAG_ERROR ? C_RED
-		       : it->level == RP_DIAG_WARNING ? C_YELLOW : C_CYAN;
+	const char *lc = it->level == RP_DIAG_ERROR     ? C_RED
+			 : it->level == RP_DIAG_WARNING ? C_YELLOW
+							: C_CYAN;
 
 	fputs("rampart: ", fp);
 	if (it->src) {

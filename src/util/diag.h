@@ -30,9 +30,9 @@ typedef enum rp_diag_level {
 
 typedef struct rp_diag_item {
 	rp_diag_level level;
-	rp_source *src;  /* borrowed; NULL for messages about no file */
+	rp_source *src; /* borrowed; NULL for messages about no file */
 	size_t start, end;
-	char *code;      /* optional stable identifier, e.g. "json-duplicate-key" */
+	char *code; /* optional stable identifier, e.g. "json-duplicate-key" */
 	char *message;
 } rp_diag_item;
 
@@ -50,11 +50,10 @@ void rp_diag_release(rp_diag *d);
  * -RP_ENOMEM if it could not be stored (it is still counted). */
 int rp_diag_add(rp_diag *d, rp_diag_level level, rp_source *src, size_t start, size_t end,
 		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-int rp_diag_addc(rp_diag *d, rp_diag_level level, const char *code, rp_source *src,
-		 size_t start, size_t end, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-int rp_diag_vadd(rp_diag *d, rp_diag_level level, const char *code, rp_source *src,
-		 size_t start, size_t end, const char *fmt, va_list ap);
+int rp_diag_addc(rp_diag *d, rp_diag_level level, const char *code, rp_source *src, size_t start,
+		 size_t end, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+int rp_diag_vadd(rp_diag *d, rp_diag_level level, const char *code, rp_source *src, size_t start,
+		 size_t end, const char *fmt, va_list ap);
 
 const char *rp_diag_level_name(rp_diag_level level);
 

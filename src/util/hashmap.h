@@ -25,7 +25,7 @@ typedef struct rp_map {
 	uint32_t *slots;       /* 0 = empty, else entry index + 1 */
 	size_t count;
 	size_t entries_cap;
-	size_t nslots;         /* power of two */
+	size_t nslots; /* power of two */
 	bool icase;
 } rp_map;
 

@@ -214,7 +214,8 @@ int rp_source_linecol(rp_source *s, size_t offset, uint32_t *line, uint32_t *col
 	li = line_index(s, offset);
 	*line = li + 1;
 	*col = (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->lines[li],
-				       offset - s->lines[li]) + 1;
+				       offset - s->lines[li]) +
+	       1;
 	return 0;
 }
 

@@ -16,10 +16,10 @@ struct rp_diag;
 #define RP_SOURCE_MAX_SIZE ((size_t)1 << 30)
 
 typedef struct rp_source {
-	char *name;          /* as the user gave it; owned */
-	char *data;          /* owned; NUL-terminated (NUL not in size) */
+	char *name; /* as the user gave it; owned */
+	char *data; /* owned; NUL-terminated (NUL not in size) */
 	size_t size;
-	uint32_t *lines;     /* offsets of line starts; built on demand */
+	uint32_t *lines; /* offsets of line starts; built on demand */
 	size_t nlines;
 } rp_source;
 

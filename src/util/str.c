@@ -59,7 +59,8 @@ size_t rp_utf8_check(const unsigned char *s, size_t n)
 				lo = 0xA0; /* overlong */
 			else if (c == 0xED)
 				hi = 0x9F; /* surrogates */
-			if (n - i < 3 || s[i + 1] < lo || s[i + 1] > hi || (s[i + 2] & 0xC0) != 0x80)
+			if (n - i < 3 || s[i + 1] < lo || s[i + 1] > hi ||
+			    (s[i + 2] & 0xC0) != 0x80)
 				return i;
 			i += 3;
 		} else if (c >= 0xF0 && c <= 0xF4) {
@@ -68,8 +69,8 @@ size_t rp_utf8_check(const unsigned char *s, size_t n)
 				lo = 0x90; /* overlong */
 			else if (c == 0xF4)
 				hi = 0x8F; /* > U+10FFFF */
-			if (n - i < 4 || s[i + 1] < lo || s[i + 1] > hi || (s[i + 2] & 0xC0) != 0x80 ||
-			    (s[i + 3] & 0xC0) != 0x80)
+			if (n - i < 4 || s[i + 1] < lo || s[i + 1] > hi ||
+			    (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
 				return i;
 			i += 4;
 		} else {

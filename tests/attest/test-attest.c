@@ -72,7 +72,7 @@ static void test_cursor(void **state)
 	assert_int_equal(u32, 0x08070605);
 	assert_int_equal(c.off, 8);
 	assert_int_equal(rp_cur_u32be(&c, &u32), -RP_EPARSE); /* only 1 byte left */
-	assert_int_equal(c.off, 8);                             /* did not move */
+	assert_int_equal(c.off, 8);                           /* did not move */
 	assert_int_equal(rp_cur_u8(&c, &u8), 0);
 	assert_int_equal(u8, 9);
 	assert_int_equal(rp_cur_u8(&c, &u8), -RP_EPARSE);
@@ -104,11 +104,22 @@ static void test_cursor(void **state)
 
 static void test_sha(void **state)
 {
-	static const struct { uint16_t alg; const char *hex; const char *evp; } kat[] = {
+	static const struct {
+		uint16_t alg;
+		const char *hex;
+		const char *evp;
+	} kat[] = {
 		{ RP_TPM_ALG_SHA1, "a9993e364706816aba3e25717850c26c9cd0d89d", "SHA1" },
-		{ RP_TPM_ALG_SHA256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA256" },
-		{ RP_TPM_ALG_SHA384, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7", "SHA384" },
-		{ RP_TPM_ALG_SHA512, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f", "SHA512" },
+		{ RP_TPM_ALG_SHA256,
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA256" },
+		{ RP_TPM_ALG_SHA384,
+		  "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc23"
+		  "58baeca134c825a7",
+		  "SHA384" },
+		{ RP_TPM_ALG_SHA512,
+		  "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a8"
+		  "36ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+		  "SHA512" },
 	};
 	uint8_t buf[600], out[64], ref[64];
 	char hex[129];
@@ -130,7 +141,9 @@ static void test_sha(void **state)
 			assert_int_equal(EVP_Digest(buf, n, ref, &rl, md, NULL), 1);
 			assert_int_equal(rp_tpm_hash(kat[i].alg, buf, n, out), 0);
 			assert_memory_equal(out, ref, sz);
-			assert_int_equal(rp_tpm_hash2(kat[i].alg, buf, n / 3, buf + n / 3, n - n / 3, out), 0);
+			assert_int_equal(
+				rp_tpm_hash2(kat[i].alg, buf, n / 3, buf + n / 3, n - n / 3, out),
+				0);
 			assert_memory_equal(out, ref, sz);
 		}
 		EVP_MD_free(md);
@@ -241,7 +254,8 @@ static void test_fixtures_derived_facts(void **state)
 		ev = rp_json_getz(doc, v, "events");
 		assert_int_equal(rp_json_int64(doc, ev, &nev), 0);
 		if ((int64_t)p->log->nevents != nev)
-			fail_msg("%s: %zu events, DERIVED_FACTS says %lld", name, p->log->nevents, (long long)nev);
+			fail_msg("%s: %zu events, DERIVED_FACTS says %lld", name, p->log->nevents,
+				 (long long)nev);
 		rp = rp_json_getz(doc, v, "replayed_pcrs");
 		if (rp != RP_JSON_NONE)
 			values += compare_pcrs(doc, rp, &p->rep, 0, name);
@@ -285,12 +299,14 @@ static void test_replay_go_eventlog(void **state)
 	while (rp_json_iter_next(doc, &it, &k, &v)) {
 		char rel[256];
 		parsed *p;
-		snprintf(rel, sizeof(rel), "go-eventlog/tpm/%s", rp_json_strz(doc, rp_json_getz(doc, v, "file")));
+		snprintf(rel, sizeof(rel), "go-eventlog/tpm/%s",
+			 rp_json_strz(doc, rp_json_getz(doc, v, "file")));
 		p = parse_file(rel, false);
 		n += compare_pcrs(doc, rp_json_getz(doc, v, "pcrs"), &p->rep, 0, rel);
 		/* expected EFI application digests (firmware volumes excluded) */
 		{
-			uint32_t apps = rp_json_getz(doc, v, "expected_efi_boot_services_app_digests");
+			uint32_t apps =
+				rp_json_getz(doc, v, "expected_efi_boot_services_app_digests");
 			uint32_t k2, v2;
 			rp_json_iter jt;
 			if (apps != RP_JSON_NONE) {
@@ -301,7 +317,8 @@ static void test_replay_go_eventlog(void **state)
 					size_t i, j = 0;
 					rp_json_iter lt = rp_json_iter_begin(doc, v2);
 					uint32_t lk, lv;
-					assert_int_equal(rp_tpm_alg_parse(rp_json_strz(doc, k2), &alg), 0);
+					assert_int_equal(
+						rp_tpm_alg_parse(rp_json_strz(doc, k2), &alg), 0);
 					bi = rp_evlog_bank_index(p->log, alg);
 					assert_true(bi >= 0);
 					for (i = 0; i < p->log->nevents; i++) {
@@ -314,7 +331,8 @@ static void test_replay_go_eventlog(void **state)
 						if (rp_efi_devpath_is_fv(im.path, im.path_len))
 							continue;
 						assert_true(rp_json_iter_next(doc, &lt, &lk, &lv));
-						rp_hex_encode(ev->digests[bi], p->log->banks[bi].size, hex);
+						rp_hex_encode(ev->digests[bi],
+							      p->log->banks[bi].size, hex);
 						assert_string_equal(hex, rp_json_strz(doc, lv));
 						j++;
 					}
@@ -342,29 +360,44 @@ static void test_replay_go_attestation(void **state)
 	(void)state;
 	/* PCR10 is IMA, not part of the firmware log */
 	p = parse_file("go-attestation/sb_cert_eventlog", false);
-	n = compare_pcrs(doc, rp_json_getz(doc, rp_json_getz(doc, 0, "sb_cert_eventlog"), "pcrs"), &p->rep,
-			 1u << 10, "sb_cert_eventlog");
+	n = compare_pcrs(doc, rp_json_getz(doc, rp_json_getz(doc, 0, "sb_cert_eventlog"), "pcrs"),
+			 &p->rep, 1u << 10, "sb_cert_eventlog");
 	assert_int_equal(n, 46);
 	parsed_free(p);
 	/* tpm2_eventlog 5.4 segfaults on this one */
 	p = parse_file("go-attestation/option_rom_eventlog", false);
-	n = compare_pcrs(doc, rp_json_getz(doc, rp_json_getz(doc, 0, "option_rom_eventlog"), "pcrs"), &p->rep, 0,
-			 "option_rom_eventlog");
+	n = compare_pcrs(doc,
+			 rp_json_getz(doc, rp_json_getz(doc, 0, "option_rom_eventlog"), "pcrs"),
+			 &p->rep, 0, "option_rom_eventlog");
 	assert_int_equal(n, 8);
 	parsed_free(p);
 	/* firmware omits ExitBootServices: matches only with the flagged workaround */
 	p = parse_file("go-attestation/ebs_event_missing_eventlog", true);
 	assert_true(p->rep.ebs_applied);
-	n = compare_pcrs(doc, rp_json_getz(doc, rp_json_getz(doc, 0, "ebs_event_missing_eventlog"), "pcrs"),
-			 &p->rep, 0, "ebs_event_missing_eventlog");
+	n = compare_pcrs(
+		doc, rp_json_getz(doc, rp_json_getz(doc, 0, "ebs_event_missing_eventlog"), "pcrs"),
+		&p->rep, 0, "ebs_event_missing_eventlog");
 	assert_int_equal(n, 1);
 	parsed_free(p);
 	p = parse_file("go-attestation/ebs_event_missing_eventlog", false);
 	{
 		char hex[41];
 		rp_hex_encode(p->rep.pcrs.banks[0].v[5], 20, hex);
-		assert_string_not_equal(hex, rp_json_strz(doc, rp_json_getz(doc,
-			rp_json_getz(doc, rp_json_getz(doc, rp_json_getz(doc, 0, "ebs_event_missing_eventlog"), "pcrs"), "sha1"), "5")));
+		assert_string_not_equal(
+			hex,
+			rp_json_strz(
+				doc,
+				rp_json_getz(
+					doc,
+					rp_json_getz(
+						doc,
+						rp_json_getz(
+							doc,
+							rp_json_getz(doc, 0,
+								     "ebs_event_missing_eventlog"),
+							"pcrs"),
+						"sha1"),
+					"5")));
 	}
 	parsed_free(p);
 	rp_json_doc_free(doc);
@@ -379,8 +412,10 @@ static void test_replay_go_attestation(void **state)
 static void test_replay_expected_pcr_files(void **state)
 {
 	static const char *files[][2] = {
-		{ "go-attestation/windows_gcp_shielded_vm.eventlog.bin", "go-attestation/windows_gcp_shielded_vm.expected_pcrs.json" },
-		{ "go-eventlog/legacydata/linux_tpm12.eventlog.bin", "go-eventlog/legacydata/linux_tpm12.expected_pcrs.json" },
+		{ "go-attestation/windows_gcp_shielded_vm.eventlog.bin",
+		  "go-attestation/windows_gcp_shielded_vm.expected_pcrs.json" },
+		{ "go-eventlog/legacydata/linux_tpm12.eventlog.bin",
+		  "go-eventlog/legacydata/linux_tpm12.expected_pcrs.json" },
 	};
 	size_t i;
 
@@ -391,7 +426,8 @@ static void test_replay_expected_pcr_files(void **state)
 		parsed *p = parse_file(files[i][0], false);
 		/* compare only PCRs the firmware log extends (PCR10 is IMA) */
 		uint32_t skip = ~p->rep.extended;
-		size_t n = compare_pcrs(doc, rp_json_getz(doc, 0, "pcrs"), &p->rep, skip, files[i][0]);
+		size_t n =
+			compare_pcrs(doc, rp_json_getz(doc, 0, "pcrs"), &p->rep, skip, files[i][0]);
 		assert_true(n >= 8);
 		parsed_free(p);
 		rp_json_doc_free(doc);
@@ -402,10 +438,18 @@ static void test_replay_expected_pcr_files(void **state)
 /* tpm2-tools' upstream expected YAML: the "pcrs:" section. */
 static void test_replay_tpm2_tools_yaml(void **state)
 {
-	static const char *names[] = { "event-arch-linux.bin", "event-bootorder.bin", "event-gce-ubuntu-2104-log.bin",
-				       "event-moklisttrusted.bin", "event-postcode.bin", "event-sd-boot-fedora37.bin",
-				       "event-uefi-sha1-log.bin", "event-uefiaction.bin", "event-uefiservices.bin",
-				       "event-uefivar.bin", "event.bin", "specid-vendordata.bin" };
+	static const char *names[] = { "event-arch-linux.bin",
+				       "event-bootorder.bin",
+				       "event-gce-ubuntu-2104-log.bin",
+				       "event-moklisttrusted.bin",
+				       "event-postcode.bin",
+				       "event-sd-boot-fedora37.bin",
+				       "event-uefi-sha1-log.bin",
+				       "event-uefiaction.bin",
+				       "event-uefiservices.bin",
+				       "event-uefivar.bin",
+				       "event.bin",
+				       "specid-vendordata.bin" };
 	size_t i, total = 0;
 
 	(void)state;
@@ -446,10 +490,12 @@ static void test_replay_tpm2_tools_yaml(void **state)
 				size_t k;
 				assert_non_null(b);
 				for (k = 0; hex[k]; k++)
-					hex[k] = (char)(hex[k] >= 'A' && hex[k] <= 'F' ? hex[k] + 32 : hex[k]);
+					hex[k] = (char)(hex[k] >= 'A' && hex[k] <= 'F' ? hex[k] + 32
+										       : hex[k]);
 				rp_hex_encode(b->v[pcr], b->size, got);
 				if (strcmp(got, hex) != 0)
-					fail_msg("%s: PCR %u: %s, yaml %s", names[i], pcr, got, hex);
+					fail_msg("%s: PCR %u: %s, yaml %s", names[i], pcr, got,
+						 hex);
 				total++;
 			}
 		}
@@ -476,7 +522,9 @@ static void test_startup_locality(void **state)
 		for (i = 0; i < p->log->nevents; i++) {
 			const rp_evlog_event *ev = &p->log->events[i];
 			if (ev->pcr == 0 && ev->type != RP_EV_NO_ACTION)
-				assert_int_equal(rp_tpm_hash2(RP_TPM_ALG_SHA256, h, 32, ev->digests[bi], 32, h), 0);
+				assert_int_equal(rp_tpm_hash2(RP_TPM_ALG_SHA256, h, 32,
+							      ev->digests[bi], 32, h),
+						 0);
 		}
 	}
 	assert_memory_equal(h, rp_pcr_set_cbank(&p->rep.pcrs, RP_TPM_ALG_SHA256)->v[0], 32);
@@ -523,8 +571,8 @@ static void test_payloads(void **state)
 	parsed_free(p);
 	/* GUID formatting: EFI_GLOBAL_VARIABLE as stored in a log */
 	{
-		rp_efi_guid g = { { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03,
-				    0x2b, 0x8c } };
+		rp_efi_guid g = { { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11, 0xaa, 0x0d,
+				    0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
 		char s[37];
 		rp_efi_guid_format(&g, s);
 		assert_string_equal(s, RP_GUID_EFI_GLOBAL_VARIABLE);
@@ -541,7 +589,8 @@ static void test_digest_mismatch_warns(void **state)
 	(void)state;
 	assert_int_equal(p->log->events[24].check, RP_DIGEST_MISMATCH);
 	for (i = 0; i < p->d.count; i++)
-		if (p->d.items[i].level == RP_DIAG_WARNING && strstr(p->d.items[i].message, "event 24 "))
+		if (p->d.items[i].level == RP_DIAG_WARNING &&
+		    strstr(p->d.items[i].message, "event 24 "))
 			warn++;
 	assert_int_equal(warn, 1);
 	/* separators check out */
@@ -565,8 +614,8 @@ static void expect_error(rp_source *src, size_t offset, const char *needle)
 	assert_null(log);
 	assert_int_equal(d.nerrors, 1);
 	if (d.items[0].start != offset || !strstr(d.items[0].message, needle))
-		fail_msg("%s: error at %zu '%s', expected offset %zu and '%s'", src->name, d.items[0].start,
-			 d.items[0].message, offset, needle);
+		fail_msg("%s: error at %zu '%s', expected offset %zu and '%s'", src->name,
+			 d.items[0].start, d.items[0].message, offset, needle);
 	rp_diag_release(&d);
 	rp_source_free(src);
 }
@@ -585,7 +634,10 @@ static void test_bad_logs(void **state)
 	/* a 3.18 GB EventSize (go-attestation's test) */
 	memset(buf, 0, sizeof(buf));
 	buf[4] = 8; /* EV_S_CRTM_VERSION */
-	buf[28] = 0x00; buf[29] = 0x00; buf[30] = 0x90; buf[31] = 0xBD;
+	buf[28] = 0x00;
+	buf[29] = 0x00;
+	buf[30] = 0x90;
+	buf[31] = 0xBD;
 	expect_error(mem("huge", buf, 40), 28, "exceeds the limit");
 	/* PCR index out of range */
 	memset(buf, 0, sizeof(buf));
@@ -735,15 +787,16 @@ static void test_policy_generated_roundtrip(void **state)
 	rp_diag_init(&d);
 	pol = policy_from(b.data, &d, &r);
 	assert_int_equal(r, 0);
-	assert_true(pol->secure_boot && pol->pk.set && pol->db.set && pol->dbx.set && pol->apps_set);
+	assert_true(pol->secure_boot && pol->pk.set && pol->db.set && pol->dbx.set &&
+		    pol->apps_set);
 	assert_int_equal(pol->separators, 0xFF);
 	/* the log the policy was made from passes */
 	eval(good, pol, &v);
 	if (!rp_verdict_trusted(&v)) {
 		size_t i;
 		for (i = 0; i < v.n; i++)
-			fprintf(stderr, "%s %s %s\n", rp_check_status_name(v.checks[i].status), v.checks[i].id,
-				v.checks[i].message);
+			fprintf(stderr, "%s %s %s\n", rp_check_status_name(v.checks[i].status),
+				v.checks[i].id, v.checks[i].message);
 		fail_msg("generated policy does not accept its own log");
 	}
 	assert_non_null(find_check(&v, "policy.secure-boot", RP_CHECK_PASS));
@@ -756,11 +809,13 @@ static void test_policy_generated_roundtrip(void **state)
 		const rp_check *c = find_check(&v, "policy.secure-boot", RP_CHECK_FAIL);
 		assert_non_null(c);
 		assert_true(c->event >= 0);
-		assert_int_equal(other->log->events[c->event].type, RP_EV_EFI_VARIABLE_DRIVER_CONFIG);
+		assert_int_equal(other->log->events[c->event].type,
+				 RP_EV_EFI_VARIABLE_DRIVER_CONFIG);
 		c = find_check(&v, "policy.boot-applications", RP_CHECK_FAIL);
 		assert_non_null(c);
 		assert_true(c->event >= 0);
-		assert_int_equal(other->log->events[c->event].type, RP_EV_EFI_BOOT_SERVICES_APPLICATION);
+		assert_int_equal(other->log->events[c->event].type,
+				 RP_EV_EFI_BOOT_SERVICES_APPLICATION);
 		assert_non_null(find_check(&v, "policy.pcrs", RP_CHECK_FAIL));
 	}
 	rp_verdict_release(&v);
@@ -775,7 +830,8 @@ static void test_policy_cases(void **state)
 {
 	parsed *sb = parse_file("keylime/binary_bios_measurements-secureboot", false);
 	parsed *empty_sb = parse_file("go-attestation/crypto_agile_eventlog", false);
-	parsed *dupe = parse_file("go-eventlog/ccel/cos-113-intel-tdx-dupe-separator-unpadded.bin", false);
+	parsed *dupe =
+		parse_file("go-eventlog/ccel/cos-113-intel-tdx-dupe-separator-unpadded.bin", false);
 	rp_policy *pol;
 	rp_verdict v;
 	rp_diag d;
@@ -784,8 +840,10 @@ static void test_policy_cases(void **state)
 	(void)state;
 	rp_diag_init(&d);
 	/* dbx must contain a revocation the log lacks */
-	pol = policy_from("{\"version\": 1, \"dbx\": {\"must_contain\": "
-			  "[\"0000000000000000000000000000000000000000000000000000000000000001\"]}}", &d, &r);
+	pol = policy_from(
+		"{\"version\": 1, \"dbx\": {\"must_contain\": "
+		"[\"0000000000000000000000000000000000000000000000000000000000000001\"]}}",
+		&d, &r);
 	assert_int_equal(r, 0);
 	eval(sb, pol, &v);
 	assert_non_null(find_check(&v, "policy.dbx", RP_CHECK_FAIL));
@@ -817,8 +875,10 @@ static void test_policy_cases(void **state)
 	rp_verdict_release(&v);
 	rp_policy_free(pol);
 	/* forbidden event: a string event that this log has */
-	pol = policy_from("{\"version\": 1, \"forbidden_events\": [{\"type\": \"EV_EFI_ACTION\", \"pcr\": 5, "
-			  "\"string\": \"Exit Boot Services Invocation\"}]}", &d, &r);
+	pol = policy_from(
+		"{\"version\": 1, \"forbidden_events\": [{\"type\": \"EV_EFI_ACTION\", \"pcr\": 5, "
+		"\"string\": \"Exit Boot Services Invocation\"}]}",
+		&d, &r);
 	assert_int_equal(r, 0);
 	eval(sb, pol, &v);
 	{
@@ -836,7 +896,8 @@ static void test_policy_cases(void **state)
 	{
 		size_t i, second = 0;
 		for (i = 0; i < v.n; i++)
-			if (v.checks[i].status == RP_CHECK_FAIL && strstr(v.checks[i].message, "second EV_SEPARATOR"))
+			if (v.checks[i].status == RP_CHECK_FAIL &&
+			    strstr(v.checks[i].message, "second EV_SEPARATOR"))
 				second++;
 		assert_true(second >= 1);
 	}
@@ -847,7 +908,8 @@ static void test_policy_cases(void **state)
 	rp_policy_free(pol);
 	/* expected PCR value mismatch */
 	pol = policy_from("{\"version\": 1, \"pcrs\": {\"sha256\": {\"7\": "
-			  "\"0000000000000000000000000000000000000000000000000000000000000000\"}}}", &d, &r);
+			  "\"0000000000000000000000000000000000000000000000000000000000000000\"}}}",
+			  &d, &r);
 	assert_int_equal(r, 0);
 	eval(sb, pol, &v);
 	assert_non_null(find_check(&v, "policy.pcrs", RP_CHECK_FAIL));
@@ -937,7 +999,8 @@ static void test_quote_gce(void **state)
 	for (i = 0; i < 2; i++) {
 		gce g;
 		rp_verdict v;
-		parsed *log = parse_file("go-attestation/windows_gcp_shielded_vm.eventlog.bin", false);
+		parsed *log =
+			parse_file("go-attestation/windows_gcp_shielded_vm.eventlog.bin", false);
 		gce_load(&g, aks[i]);
 		assert_int_equal(g.q.magic, RP_TPM_GENERATED_VALUE);
 		assert_int_equal(g.q.type, RP_TPM_ST_ATTEST_QUOTE);
@@ -953,7 +1016,8 @@ static void test_quote_gce(void **state)
 		if (!rp_verdict_trusted(&v)) {
 			size_t j;
 			for (j = 0; j < v.n; j++)
-				fprintf(stderr, "%s %s %s\n", rp_check_status_name(v.checks[j].status), v.checks[j].id,
+				fprintf(stderr, "%s %s %s\n",
+					rp_check_status_name(v.checks[j].status), v.checks[j].id,
 					v.checks[j].message);
 			fail_msg("GCE quote not trusted with %s", aks[i]);
 		}

@@ -43,8 +43,8 @@ static void test_psrule_fixture(void **state)
 
 	(void)state;
 	rp_diag_init(&diag);
-	d = tt_load(tt_shared("fixtures/exports/psrule-rules-azure/Resources.VirtualMachine.json"), RP_INPUT_UNKNOWN,
-		    &rc, &diag);
+	d = tt_load(tt_shared("fixtures/exports/psrule-rules-azure/Resources.VirtualMachine.json"),
+		    RP_INPUT_UNKNOWN, &rc, &diag);
 	assert_int_equal(rc, 0);
 	assert_int_equal(diag.count, 0);
 	printf("PSRule export: %zu resources\n", d->nresources);
@@ -64,11 +64,14 @@ static void test_psrule_fixture(void **state)
 		for (j = i + 1; j < d->nresources; j++)
 			assert_false(strcmp(d->resources[i].id->u.s, d->resources[j].id->u.s) == 0);
 	/* extension child names from the ID */
-	r = tt_by_name(d, "Microsoft.Compute/virtualMachines/extensions", "aks-agentpool-00000000-1/OmsAgentForLinux");
+	r = tt_by_name(d, "Microsoft.Compute/virtualMachines/extensions",
+		       "aks-agentpool-00000000-1/OmsAgentForLinux");
 	assert_non_null(r);
-	assert_string_equal(tt_str(r, "properties.publisher"), "Microsoft.EnterpriseCloud.Monitoring");
+	assert_string_equal(tt_str(r, "properties.publisher"),
+			    "Microsoft.EnterpriseCloud.Monitoring");
 	/* inline extension of vm-A */
-	assert_non_null(tt_by_name(d, "Microsoft.Compute/virtualMachines/extensions", "vm-A/AzureMonitorWindowsAgent"));
+	assert_non_null(tt_by_name(d, "Microsoft.Compute/virtualMachines/extensions",
+				   "vm-A/AzureMonitorWindowsAgent"));
 	/* PascalCase envelope -> ARM keys */
 	r = tt_by_name(d, "Microsoft.Compute/virtualMachines", "vm-A");
 	assert_non_null(r);
@@ -84,13 +87,15 @@ static void test_psrule_fixture(void **state)
 	{
 		bool found = false;
 		for (i = 0; i < d->nresources; i++)
-			if (tt_bool(&d->resources[i], "properties.osProfile.linuxConfiguration.disablePasswordAuthentication") == 0)
+			if (tt_bool(&d->resources[i], "properties.osProfile.linuxConfiguration."
+						      "disablePasswordAuthentication") == 0)
 				found = true;
 		assert_true(found);
 	}
 	/* configuration assignment: an extension resource scoped to its VM */
 	for (i = 0; i < d->nresources; i++)
-		if (strcmp(d->resources[i].type, "Microsoft.Maintenance/configurationAssignments") == 0) {
+		if (strcmp(d->resources[i].type,
+			   "Microsoft.Maintenance/configurationAssignments") == 0) {
 			assert_non_null(d->resources[i].scope);
 			assert_non_null(strstr(d->resources[i].scope, "/virtualMachines/"));
 		}
@@ -115,8 +120,10 @@ static void test_az_nsg_list(void **state)
 	/* flattened -> properties, child rules folded too */
 	assert_string_equal(tt_str(r, "properties.provisioningState"), "Succeeded");
 	assert_string_equal(tt_str(r, "properties.securityRules[0].name"), "ssh");
-	assert_string_equal(tt_str(r, "properties.securityRules[0].properties.destinationPortRange"), "22");
-	assert_string_equal(tt_str(r, "properties.securityRules[1].properties.sourceAddressPrefix"), "Internet");
+	assert_string_equal(
+		tt_str(r, "properties.securityRules[0].properties.destinationPortRange"), "22");
+	assert_string_equal(tt_str(r, "properties.securityRules[1].properties.sourceAddressPrefix"),
+			    "Internet");
 	assert_int_equal(tt_path(r, "properties.securityRules[1].properties.priority")->u.i, 1010);
 	assert_null(tt_path(r, "properties.securityRules[0].direction"));
 	assert_null(tt_path(r, "properties.securityRules[0].properties.resourceGroup"));
@@ -142,12 +149,16 @@ static void test_az_vm_show(void **state)
 	d = load_case("az-vm-show.json", &diag);
 	assert_int_equal(d->nresources, 2);
 	vm = tt_by_name(d, "Microsoft.Compute/virtualMachines", "vm-web");
-	ext = tt_by_name(d, "Microsoft.Compute/virtualMachines/extensions", "vm-web/AzureMonitorLinuxAgent");
+	ext = tt_by_name(d, "Microsoft.Compute/virtualMachines/extensions",
+			 "vm-web/AzureMonitorLinuxAgent");
 	assert_non_null(vm);
 	assert_non_null(ext);
 	assert_string_equal(tt_str(vm, "properties.securityProfile.securityType"), "TrustedLaunch");
 	assert_int_equal(tt_bool(vm, "properties.securityProfile.uefiSettings.vTpmEnabled"), 1);
-	assert_int_equal(tt_bool(vm, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication"), 1);
+	assert_int_equal(
+		tt_bool(vm,
+			"properties.osProfile.linuxConfiguration.disablePasswordAuthentication"),
+		1);
 	assert_null(tt_path(vm, "properties.resources"));
 	assert_string_equal(tt_str(ext, "properties.publisher"), "Microsoft.Azure.Monitor");
 	/* typePropertiesType is the extension's properties.type */
@@ -169,7 +180,8 @@ static void test_rest_value(void **state)
 	assert_int_equal(d->nresources, 2);
 	r = tt_by_name(d, "Microsoft.Network/networkSecurityGroups", "nsg-rest");
 	assert_non_null(r);
-	assert_string_equal(tt_str(r, "properties.securityRules[0].properties.destinationPortRange"), "3389");
+	assert_string_equal(
+		tt_str(r, "properties.securityRules[0].properties.destinationPortRange"), "3389");
 	r = tt_by_name(d, "Microsoft.Storage/storageAccounts", "stlive");
 	assert_string_equal(tt_str(r, "kind"), "StorageV2");
 	assert_string_equal(tt_str(r, "sku.name"), "Standard_LRS");
@@ -196,8 +208,10 @@ static void test_graph_data(void **state)
 	assert_null(tt_path(r, "resourceGroup"));
 	r = tt_by_name(d, "Microsoft.Insights/diagnosticSettings", "audit");
 	assert_non_null(r);
-	assert_string_equal(r->scope, "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-live/"
-				      "providers/Microsoft.KeyVault/vaults/kv-live");
+	assert_string_equal(
+		r->scope,
+		"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-live/"
+		"providers/Microsoft.KeyVault/vaults/kv-live");
 	rp_deployment_free(d);
 	rp_diag_release(&diag);
 }
@@ -225,31 +239,44 @@ static void test_detect(void **state)
 	rp_input_kind k;
 
 	(void)state;
-	assert_int_equal(detect("{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
-				"deploymentTemplate.json#\", \"contentVersion\": \"1.0.0.0\", \"resources\": []}"),
-			 RP_INPUT_ARM);
-	assert_int_equal(detect("{\"$schema\": \"https://schema.management.azure.com/schemas/2018-05-01/"
-				"subscriptionDeploymentTemplate.json#\", \"resources\": []}"),
-			 RP_INPUT_ARM);
+	assert_int_equal(
+		detect("{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
+		       "deploymentTemplate.json#\", \"contentVersion\": \"1.0.0.0\", "
+		       "\"resources\": []}"),
+		RP_INPUT_ARM);
+	assert_int_equal(
+		detect("{\"$schema\": \"https://schema.management.azure.com/schemas/2018-05-01/"
+		       "subscriptionDeploymentTemplate.json#\", \"resources\": []}"),
+		RP_INPUT_ARM);
 	/* comments: ARM's extended JSON */
-	assert_int_equal(detect("// az group export\n{\"contentVersion\": \"1.0.0.0\", \"resources\": [],}"),
-			 RP_INPUT_ARM);
-	assert_int_equal(detect("{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
-				"deploymentParameters.json#\", \"parameters\": {}}"),
+	assert_int_equal(
+		detect("// az group export\n{\"contentVersion\": \"1.0.0.0\", \"resources\": [],}"),
+		RP_INPUT_ARM);
+	assert_int_equal(
+		detect("{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/"
+		       "deploymentParameters.json#\", \"parameters\": {}}"),
+		RP_INPUT_ARM_PARAMS);
+	assert_int_equal(detect("{\"contentVersion\": \"1.0.0.0\", \"parameters\": {\"a\": "
+				"{\"value\": 1}}}"),
 			 RP_INPUT_ARM_PARAMS);
-	assert_int_equal(detect("{\"contentVersion\": \"1.0.0.0\", \"parameters\": {\"a\": {\"value\": 1}}}"),
-			 RP_INPUT_ARM_PARAMS);
-	assert_int_equal(detect("{\"format_version\": \"1.2\", \"planned_values\": {}}"), RP_INPUT_TFPLAN);
-	assert_int_equal(detect("{\"format_version\": \"0.1\", \"terraform_version\": \"0.12.0\", \"values\": {}}"),
+	assert_int_equal(detect("{\"format_version\": \"1.2\", \"planned_values\": {}}"),
+			 RP_INPUT_TFPLAN);
+	assert_int_equal(detect("{\"format_version\": \"0.1\", \"terraform_version\": \"0.12.0\", "
+				"\"values\": {}}"),
 			 RP_INPUT_TFPLAN);
 	assert_int_equal(detect("[]"), RP_INPUT_EXPORT);
-	assert_int_equal(detect("[{\"id\": \"/subscriptions/x\", \"name\": \"n\"}]"), RP_INPUT_EXPORT);
-	assert_int_equal(detect("{\"value\": [{\"type\": \"Microsoft.Network/publicIPAddresses\"}]}"), RP_INPUT_EXPORT);
-	assert_int_equal(detect("{\"count\": 0, \"data\": []}"), RP_INPUT_EXPORT);
-	assert_int_equal(detect("{\"id\": \"/subscriptions/x/resourceGroups/r/providers/Microsoft.Compute/"
-				"virtualMachines/v\", \"type\": \"Microsoft.Compute/virtualMachines\"}"),
+	assert_int_equal(detect("[{\"id\": \"/subscriptions/x\", \"name\": \"n\"}]"),
 			 RP_INPUT_EXPORT);
-	assert_int_equal(detect("{\"version\": 4, \"terraform_version\": \"1.9.0\", \"serial\": 3, \"lineage\": \"x\", "
+	assert_int_equal(
+		detect("{\"value\": [{\"type\": \"Microsoft.Network/publicIPAddresses\"}]}"),
+		RP_INPUT_EXPORT);
+	assert_int_equal(detect("{\"count\": 0, \"data\": []}"), RP_INPUT_EXPORT);
+	assert_int_equal(
+		detect("{\"id\": \"/subscriptions/x/resourceGroups/r/providers/Microsoft.Compute/"
+		       "virtualMachines/v\", \"type\": \"Microsoft.Compute/virtualMachines\"}"),
+		RP_INPUT_EXPORT);
+	assert_int_equal(detect("{\"version\": 4, \"terraform_version\": \"1.9.0\", \"serial\": 3, "
+				"\"lineage\": \"x\", "
 				"\"resources\": []}"),
 			 RP_INPUT_UNKNOWN);
 	assert_int_equal(detect("[1, 2]"), RP_INPUT_UNKNOWN);
@@ -320,7 +347,9 @@ static void test_bad_export(void **state)
 	rp_diag_release(&diag);
 	rp_diag_init(&diag);
 	/* elements without a type are skipped with a warning; non-objects too */
-	d = tt_load_mem("y.json", "[{\"name\": \"a\"}, 3, {\"type\": \"Microsoft.Network/virtualNetworks\", \"name\": \"v\"}]",
+	d = tt_load_mem("y.json",
+			"[{\"name\": \"a\"}, 3, {\"type\": \"Microsoft.Network/virtualNetworks\", "
+			"\"name\": \"v\"}]",
 			RP_INPUT_EXPORT, &rc, &diag);
 	assert_int_equal(rc, 0);
 	assert_int_equal(d->nresources, 1);
@@ -333,14 +362,10 @@ static void test_bad_export(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_psrule_fixture),
-		cmocka_unit_test(test_az_nsg_list),
-		cmocka_unit_test(test_az_vm_show),
-		cmocka_unit_test(test_rest_value),
-		cmocka_unit_test(test_graph_data),
-		cmocka_unit_test(test_detect),
-		cmocka_unit_test(test_load_file),
-		cmocka_unit_test(test_bad_export),
+		cmocka_unit_test(test_psrule_fixture), cmocka_unit_test(test_az_nsg_list),
+		cmocka_unit_test(test_az_vm_show),     cmocka_unit_test(test_rest_value),
+		cmocka_unit_test(test_graph_data),     cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_load_file),      cmocka_unit_test(test_bad_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

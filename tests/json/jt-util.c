@@ -71,8 +71,8 @@ int jt_list_dir(const char *dir, const char *suffix, jt_list *out)
 		char *p;
 		if (e->d_name[0] == '.')
 			continue;
-		if (suffix && (ln < strlen(suffix) ||
-			       strcmp(e->d_name + ln - strlen(suffix), suffix) != 0))
+		if (suffix &&
+		    (ln < strlen(suffix) || strcmp(e->d_name + ln - strlen(suffix), suffix) != 0))
 			continue;
 		p = jt_path(dir, e->d_name);
 		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && jt_list_add(out, p) < 0)

@@ -136,8 +136,7 @@ static const char *check(const char *path, rp_source *src)
 			fail = "i_ case documented as rejected was accepted";
 		break;
 	}
-	default:
-		fail = "unknown prefix";
+	default: fail = "unknown prefix";
 	}
 out:
 	if (fail) {

@@ -76,27 +76,36 @@ static bool same(rp_json_doc *d, uint32_t i, json_t *j)
 
 	switch (k) {
 	case RP_JSON_NULL:
-		return json_is_null(j) || fail("offset %u: null vs jansson type %d", off, json_typeof(j));
+		return json_is_null(j) ||
+		       fail("offset %u: null vs jansson type %d", off, json_typeof(j));
 	case RP_JSON_TRUE:
-		return json_is_true(j) || fail("offset %u: true vs jansson type %d", off, json_typeof(j));
+		return json_is_true(j) ||
+		       fail("offset %u: true vs jansson type %d", off, json_typeof(j));
 	case RP_JSON_FALSE:
-		return json_is_false(j) || fail("offset %u: false vs jansson type %d", off, json_typeof(j));
+		return json_is_false(j) ||
+		       fail("offset %u: false vs jansson type %d", off, json_typeof(j));
 	case RP_JSON_NUMBER:
 		if (rp_json_flags(d, i) & RP_JSON_F_INTEGER) {
 			int64_t v;
 			if (!json_is_integer(j))
-				return fail("offset %u: integer vs jansson type %d", off, json_typeof(j));
+				return fail("offset %u: integer vs jansson type %d", off,
+					    json_typeof(j));
 			if (rp_json_int64(d, i, &v) != 0)
-				return fail("offset %u: integer out of range but jansson accepted it", off);
+				return fail(
+					"offset %u: integer out of range but jansson accepted it",
+					off);
 			return (json_int_t)v == json_integer_value(j) ||
 			       fail("offset %u: integer %lld vs %lld", off, (long long)v,
 				    (long long)json_integer_value(j));
 		} else {
 			double v;
 			if (!json_is_real(j))
-				return fail("offset %u: real vs jansson type %d", off, json_typeof(j));
+				return fail("offset %u: real vs jansson type %d", off,
+					    json_typeof(j));
 			if (rp_json_double(d, i, &v) != 0)
-				return fail("offset %u: double out of range but jansson accepted it", off);
+				return fail(
+					"offset %u: double out of range but jansson accepted it",
+					off);
 			return v == json_real_value(j) ||
 			       fail("offset %u: double %.17g vs %.17g", off, v, json_real_value(j));
 		}
@@ -118,8 +127,8 @@ static bool same(rp_json_doc *d, uint32_t i, json_t *j)
 		if (!json_is_array(j))
 			return fail("offset %u: array vs jansson type %d", off, json_typeof(j));
 		if (json_array_size(j) != rp_json_count(d, i))
-			return fail("offset %u: array of %u vs %zu elements", off, rp_json_count(d, i),
-				    json_array_size(j));
+			return fail("offset %u: array of %u vs %zu elements", off,
+				    rp_json_count(d, i), json_array_size(j));
 		while (rp_json_iter_next(d, &it, &key, &val))
 			if (!same(d, val, json_array_get(j, idx++)))
 				return false;
@@ -157,10 +166,10 @@ static bool same(rp_json_doc *d, uint32_t i, json_t *j)
 		if (ji)
 			return fail("offset %u: jansson object has more members", off);
 		return distinct == json_object_size(j) ||
-		       fail("offset %u: %zu distinct keys vs %zu", off, distinct, json_object_size(j));
+		       fail("offset %u: %zu distinct keys vs %zu", off, distinct,
+			    json_object_size(j));
 	}
-	default:
-		return fail("offset %u: unexpected kind %d", off, (int)k);
+	default: return fail("offset %u: unexpected kind %d", off, (int)k);
 	}
 }
 

@@ -199,7 +199,8 @@ static void test_iteration(void **state)
 	it = rp_json_iter_begin(d, v);
 	n = 0;
 	{
-		static const rp_json_kind kinds[] = { RP_JSON_NUMBER, RP_JSON_ARRAY, RP_JSON_OBJECT };
+		static const rp_json_kind kinds[] = { RP_JSON_NUMBER, RP_JSON_ARRAY,
+						      RP_JSON_OBJECT };
 		uint32_t val;
 		while (rp_json_iter_next(d, &it, &k, &val)) {
 			assert_int_equal(k, RP_JSON_NONE);
@@ -489,8 +490,8 @@ static bool comma_locale(char *dir, size_t cap)
 		dir[0] = '\0';
 		return false;
 	}
-	snprintf(cmd, sizeof cmd,
-		 "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+	snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+		 dir);
 	if (system(cmd) != 0)
 		return false;
 	setenv("LOCPATH", dir, 1);
@@ -565,8 +566,7 @@ static void test_limits(void **state)
 	}
 	free(s);
 	s = repeat("\n  ", "[", 1001, "");
-	expect_error(s, strlen(s), RP_JSON_STRICT, NULL, -RP_ELIMIT, 2, 1003,
-		     "RP_JSON_MAX_DEPTH");
+	expect_error(s, strlen(s), RP_JSON_STRICT, NULL, -RP_ELIMIT, 2, 1003, "RP_JSON_MAX_DEPTH");
 	free(s);
 	s = repeat("\n", "{\"a\":", 1001, "1");
 	expect_error(s, strlen(s), RP_JSON_EXTENDED, NULL, -RP_ELIMIT, 2, 5001,
@@ -635,8 +635,7 @@ static void test_limits_ex(void **state)
 		     "RP_JSON_MAX_CHILDREN");
 	memset(&lim, 0, sizeof lim);
 	lim.max_number = 3;
-	expect_error("[123,1234]", 10, RP_JSON_STRICT, &lim, -RP_ELIMIT, 1, 6,
-		     "limit of 3");
+	expect_error("[123,1234]", 10, RP_JSON_STRICT, &lim, -RP_ELIMIT, 1, 6, "limit of 3");
 	memset(&lim, 0, sizeof lim);
 	lim.max_string = 3;
 	pj_parse_ex(&p, "[\"abc\",\"\\n\"]", 12, RP_JSON_STRICT, &lim);
@@ -728,7 +727,7 @@ static void test_crlf_positions(void **state)
 struct ext_case {
 	const char *text;
 	rp_json_ext ext;
-	uint32_t off;      /* first use */
+	uint32_t off;       /* first use */
 	uint32_t line, col; /* strict error */
 	const char *needle;
 };
@@ -736,12 +735,14 @@ struct ext_case {
 static void test_extensions(void **state)
 {
 	static const struct ext_case cases[] = {
-		{ "[1, // one\n 2]", RP_JSON_EXT_LINE_COMMENT, 4, 1, 5, "comments are not allowed" },
+		{ "[1, // one\n 2]", RP_JSON_EXT_LINE_COMMENT, 4, 1, 5,
+		  "comments are not allowed" },
 		{ "// head\n{}", RP_JSON_EXT_LINE_COMMENT, 0, 1, 1, "comments" },
 		{ "{}\r\n// tail", RP_JSON_EXT_LINE_COMMENT, 4, 2, 1, "comments" },
 		{ "[1,\n  /* two */ 2]", RP_JSON_EXT_BLOCK_COMMENT, 6, 2, 3, "comments" },
 		{ "{\"a\"/**/:1}", RP_JSON_EXT_BLOCK_COMMENT, 4, 1, 5, "comments" },
-		{ "{\n \"s\": \"a\nb\"}", RP_JSON_EXT_MULTILINE_STRING, 10, 2, 9, "raw line break" },
+		{ "{\n \"s\": \"a\nb\"}", RP_JSON_EXT_MULTILINE_STRING, 10, 2, 9,
+		  "raw line break" },
 		{ "[\"x\ty\"]", RP_JSON_EXT_MULTILINE_STRING, 3, 1, 4, "raw control character" },
 		{ "[1,2,\n]", RP_JSON_EXT_TRAILING_COMMA, 4, 1, 5, "trailing comma" },
 		{ "{\"a\":1 , }", RP_JSON_EXT_TRAILING_COMMA, 7, 1, 8, "trailing comma" },
@@ -753,12 +754,12 @@ static void test_extensions(void **state)
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct ext_case *c = &cases[i];
 		struct pj p;
-		unsigned only = c->ext == RP_JSON_EXT_LINE_COMMENT ||
-					c->ext == RP_JSON_EXT_BLOCK_COMMENT
-				    ? RP_JSON_ALLOW_COMMENTS
-				: c->ext == RP_JSON_EXT_MULTILINE_STRING ? RP_JSON_ALLOW_MULTILINE
-				: c->ext == RP_JSON_EXT_TRAILING_COMMA ? RP_JSON_ALLOW_TRAILING_COMMAS
-								       : RP_JSON_ALLOW_BOM;
+		unsigned only =
+			c->ext == RP_JSON_EXT_LINE_COMMENT || c->ext == RP_JSON_EXT_BLOCK_COMMENT
+				? RP_JSON_ALLOW_COMMENTS
+			: c->ext == RP_JSON_EXT_MULTILINE_STRING ? RP_JSON_ALLOW_MULTILINE
+			: c->ext == RP_JSON_EXT_TRAILING_COMMA   ? RP_JSON_ALLOW_TRAILING_COMMAS
+								 : RP_JSON_ALLOW_BOM;
 		/* extended: accepted, recorded with its offset */
 		pj_parse(&p, c->text, RP_JSON_EXTENDED);
 		assert_int_equal(p.r, 0);
@@ -953,7 +954,11 @@ static void test_writer_escaping(void **state)
 	expect_escape("caf\xc3\xa9 \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf", 15,
 		      "\"caf\xc3\xa9 \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"");
 	/* invalid UTF-8: one U+FFFD per bad byte */
-	expect_escape("a\xff" "b", 3, "\"a\xef\xbf\xbd" "b\"");
+	expect_escape("a\xff"
+		      "b",
+		      3,
+		      "\"a\xef\xbf\xbd"
+		      "b\"");
 	expect_escape("\xc3", 1, "\"\xef\xbf\xbd\"");
 	expect_escape("\xc0\xaf", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"");
 	expect_escape("\xed\xa0\x80", 3, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
@@ -1106,16 +1111,55 @@ static void test_writer(void **state)
 }
 
 typedef void (*misuse_fn)(rp_jw *w);
-static void mu_value_for_key(rp_jw *w) { rp_jw_object_begin(w); rp_jw_int(w, 1); }
-static void mu_key_in_array(rp_jw *w) { rp_jw_array_begin(w); rp_jw_key(w, "a"); }
-static void mu_key_at_top(rp_jw *w) { rp_jw_key(w, "a"); }
-static void mu_two_keys(rp_jw *w) { rp_jw_object_begin(w); rp_jw_key(w, "a"); rp_jw_key(w, "b"); }
-static void mu_two_tops(rp_jw *w) { rp_jw_int(w, 1); rp_jw_int(w, 2); }
-static void mu_wrong_close(rp_jw *w) { rp_jw_array_begin(w); rp_jw_object_end(w); }
-static void mu_close_top(rp_jw *w) { rp_jw_array_end(w); }
-static void mu_close_after_key(rp_jw *w) { rp_jw_object_begin(w); rp_jw_key(w, "a"); rp_jw_object_end(w); }
-static void mu_unclosed(rp_jw *w) { rp_jw_array_begin(w); rp_jw_int(w, 1); }
-static void mu_nothing(rp_jw *w) { (void)w; }
+static void mu_value_for_key(rp_jw *w)
+{
+	rp_jw_object_begin(w);
+	rp_jw_int(w, 1);
+}
+static void mu_key_in_array(rp_jw *w)
+{
+	rp_jw_array_begin(w);
+	rp_jw_key(w, "a");
+}
+static void mu_key_at_top(rp_jw *w)
+{
+	rp_jw_key(w, "a");
+}
+static void mu_two_keys(rp_jw *w)
+{
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "a");
+	rp_jw_key(w, "b");
+}
+static void mu_two_tops(rp_jw *w)
+{
+	rp_jw_int(w, 1);
+	rp_jw_int(w, 2);
+}
+static void mu_wrong_close(rp_jw *w)
+{
+	rp_jw_array_begin(w);
+	rp_jw_object_end(w);
+}
+static void mu_close_top(rp_jw *w)
+{
+	rp_jw_array_end(w);
+}
+static void mu_close_after_key(rp_jw *w)
+{
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "a");
+	rp_jw_object_end(w);
+}
+static void mu_unclosed(rp_jw *w)
+{
+	rp_jw_array_begin(w);
+	rp_jw_int(w, 1);
+}
+static void mu_nothing(rp_jw *w)
+{
+	(void)w;
+}
 static void mu_too_deep(rp_jw *w)
 {
 	int i;
@@ -1219,7 +1263,8 @@ static void test_jw_node(void **state)
 	roundtrip("// c\n{\"s\":\"x\ny\",\"t\":[1,],}", RP_JSON_EXTENDED, 2,
 		  "{\n  \"s\": \"x\\ny\",\n  \"t\": [\n    1\n  ]\n}\n");
 	roundtrip("\"top\"", RP_JSON_STRICT, 2, "\"top\"\n");
-	roundtrip("{\"k\\u00e9\":{\"\":[[],{}]}}", RP_JSON_STRICT, 0, "{\"k\xc3\xa9\":{\"\":[[],{}]}}");
+	roundtrip("{\"k\\u00e9\":{\"\":[[],{}]}}", RP_JSON_STRICT, 0,
+		  "{\"k\xc3\xa9\":{\"\":[[],{}]}}");
 	/* a subtree */
 	{
 		struct pj a;

@@ -82,8 +82,10 @@ static int set_from_list(const rp_value *arr, rp_net_aset *s)
 	for (i = 0; i < arr->len; i++) {
 		rp_net_ival iv;
 		const rp_value *it = arr->u.items[i];
-		if (it->kind != RP_V_STRING || rp_net_prefix_parse(it->u.s, it->len, &iv, &why) < 0) {
-			failf("bad prefix in case file: %s%s%s", it->kind == RP_V_STRING ? it->u.s : "?", "", "");
+		if (it->kind != RP_V_STRING ||
+		    rp_net_prefix_parse(it->u.s, it->len, &iv, &why) < 0) {
+			failf("bad prefix in case file: %s%s%s",
+			      it->kind == RP_V_STRING ? it->u.s : "?", "", "");
 			return -1;
 		}
 		rp_net_aset_add(s, iv.lo, iv.hi);
@@ -138,8 +140,10 @@ static const char *hop_name(const rp_net_hop *h)
 
 static bool same_hop(const rp_net_hop *a, const rp_net_hop *b)
 {
-	return a->nsg == b->nsg && a->verdict == b->verdict && a->rule == b->rule && a->alt == b->alt &&
-	       ((!a->reason && !b->reason) || (a->reason && b->reason && !strcmp(a->reason, b->reason)));
+	return a->nsg == b->nsg && a->verdict == b->verdict && a->rule == b->rule &&
+	       a->alt == b->alt &&
+	       ((!a->reason && !b->reason) ||
+		(a->reason && b->reason && !strcmp(a->reason, b->reason)));
 }
 
 static int parse_dir(const char *s)
@@ -156,7 +160,8 @@ static int parse_proto(const char *s)
 
 static void check_query(const rp_value *q, const rp_net_chain *ch, rp_net_engine *eng)
 {
-	const char *sdir = str(q, "dir"), *sp = str(q, "proto"), *ssrc = str(q, "src"), *sdst = str(q, "dst");
+	const char *sdir = str(q, "dir"), *sp = str(q, "proto"), *ssrc = str(q, "src"),
+		   *sdst = str(q, "dst");
 	const char *expect = str(q, "expect"), *why;
 	const rp_value *port = rp_value_getz(q, "port"), *sport = rp_value_getz(q, "sport");
 	const rp_value *hops = rp_value_getz(q, "hops"), *alt = rp_value_getz(q, "alt");
@@ -169,7 +174,8 @@ static void check_query(const rp_value *q, const rp_net_chain *ch, rp_net_engine
 	char label[200];
 
 	snprintf(label, sizeof(label), "%s %s %s->%s:%lld", sdir ? sdir : "in", sp ? sp : "?",
-		 ssrc ? ssrc : "?", sdst ? sdst : "?", port && port->kind == RP_V_INT ? (long long)port->u.i : -1LL);
+		 ssrc ? ssrc : "?", sdst ? sdst : "?",
+		 port && port->kind == RP_V_INT ? (long long)port->u.i : -1LL);
 	memset(&f, 0, sizeof(f));
 	f.dir = (rp_net_dir)parse_dir(sdir);
 	if (proto < 0 || !ssrc || !sdst || !expect ||
@@ -191,11 +197,13 @@ static void check_query(const rp_value *q, const rp_net_chain *ch, rp_net_engine
 		return;
 	}
 	if (strcmp(rp_net_verdict_name((rp_net_verdict)d.verdict), expect))
-		failf("%s: flow verdict %s, expected %s", label, rp_net_verdict_name((rp_net_verdict)d.verdict), expect);
+		failf("%s: flow verdict %s, expected %s", label,
+		      rp_net_verdict_name((rp_net_verdict)d.verdict), expect);
 	for (h = 0; hops && h < 2 && (size_t)h < hops->len; h++) {
 		const rp_value *e = hops->u.items[h];
 		if (e->kind == RP_V_STRING && strcmp(hop_name(&d.hop[h]), e->u.s))
-			failf("%s: deciding rule %s, expected %s", label, hop_name(&d.hop[h]), e->u.s);
+			failf("%s: deciding rule %s, expected %s", label, hop_name(&d.hop[h]),
+			      e->u.s);
 	}
 	for (h = 0; alt && h < 2 && (size_t)h < alt->len; h++) {
 		const rp_value *e = alt->u.items[h];
@@ -222,9 +230,11 @@ static void check_query(const rp_value *q, const rp_net_chain *ch, rp_net_engine
 				seen |= 1u << pc->verdict;
 		}
 		if ((d.verdict != RP_NET_UNKNOWN && seen != (1u << d.verdict)) ||
-		    (d.verdict == RP_NET_UNKNOWN && (seen == (1u << RP_NET_ALLOW) || seen == (1u << RP_NET_DENY))))
-			failf("%s: engine pieces over the point disagree with the flow verdict %s%s", label,
-			      rp_net_verdict_name((rp_net_verdict)d.verdict), "");
+		    (d.verdict == RP_NET_UNKNOWN &&
+		     (seen == (1u << RP_NET_ALLOW) || seen == (1u << RP_NET_DENY))))
+			failf("%s: engine pieces over the point disagree with the flow verdict "
+			      "%s%s",
+			      label, rp_net_verdict_name((rp_net_verdict)d.verdict), "");
 		return;
 	}
 	pc = rp_net_result_lookup(res, f.proto, remote, f.sport.lo, f.dport.lo);
@@ -232,12 +242,14 @@ static void check_query(const rp_value *q, const rp_net_chain *ch, rp_net_engine
 		failf("%s: engine has no piece for the point%s%s", label, "", "");
 		return;
 	}
-	if (pc->verdict != d.verdict || !same_hop(&pc->hop[0], &d.hop[0]) || !same_hop(&pc->hop[1], &d.hop[1]))
+	if (pc->verdict != d.verdict || !same_hop(&pc->hop[0], &d.hop[0]) ||
+	    !same_hop(&pc->hop[1], &d.hop[1]))
 		failf("%s: engine (%s, %s) disagrees with the flow evaluator", label,
 		      rp_net_verdict_name((rp_net_verdict)pc->verdict), hop_name(&pc->hop[0]));
 }
 
-static void check_allowed(const rp_value *q, const rp_net_chain *ch, rp_net_engine *eng, rp_arena *a)
+static void check_allowed(const rp_value *q, const rp_net_chain *ch, rp_net_engine *eng,
+			  rp_arena *a)
 {
 	const char *sdir = str(q, "dir"), *slocal = str(q, "local"), *sp = str(q, "proto");
 	const char *from = str(q, "from"), *ports = str(q, "ports"), *sv = str(q, "verdict"), *why;
@@ -291,7 +303,8 @@ out:
 	rp_buf_release(&b);
 }
 
-static void check_shadowed(const rp_value *exp, const rp_net_nsg *nsg, const rp_net_env *env, rp_arena *a)
+static void check_shadowed(const rp_value *exp, const rp_net_nsg *nsg, const rp_net_env *env,
+			   rp_arena *a)
 {
 	rp_net_shadow *sh;
 	size_t n, i, j;
@@ -315,7 +328,8 @@ static void check_shadowed(const rp_value *exp, const rp_net_nsg *nsg, const rp_
 		rp_buf_puts(&want, ">;");
 	}
 	if (strcmp(got.data ? got.data : "", want.data ? want.data : ""))
-		failf("shadowed %s, expected %s%s", got.data ? got.data : "(none)", want.data ? want.data : "(none)", "");
+		failf("shadowed %s, expected %s%s", got.data ? got.data : "(none)",
+		      want.data ? want.data : "(none)", "");
 	rp_buf_release(&got);
 	rp_buf_release(&want);
 }
@@ -371,7 +385,8 @@ static void run_case(const char *path)
 		check_allowed(v->u.items[i], &ch, eng, a);
 	v = rp_value_getz(root, "shadowed");
 	if (v)
-		check_shadowed(v, nnic ? nnic : nsub, rp_value_getz(root, "shadow_generic") ? NULL : env, a);
+		check_shadowed(v, nnic ? nnic : nsub,
+			       rp_value_getz(root, "shadow_generic") ? NULL : env, a);
 	v = rp_value_getz(root, "errors");
 	if (v && v->kind == RP_V_INT && (size_t)v->u.i != diag.nerrors) {
 		char got[32], want[32];

@@ -68,15 +68,22 @@ static rp_value *U(void)
 /* ---- the universe ---- */
 
 static const char *const blocks[] = {
-	"10.0.0.0/28",      /* VNet */
-	"203.0.113.0/29",   /* public */
-	"192.168.0.0/30",   /* private, not in the VNet */
-	"fd00::/125",       /* VNet IPv6 */
-	"2001:db8::/126",   /* public IPv6 */
+	"10.0.0.0/28",    /* VNet */
+	"203.0.113.0/29", /* public */
+	"192.168.0.0/30", /* private, not in the VNet */
+	"fd00::/125",     /* VNet IPv6 */
+	"2001:db8::/126", /* public IPv6 */
 };
 static const char *const points[] = {
-	"168.63.129.16", "0.0.0.0", "255.255.255.255", "9.255.255.255", "10.0.0.16",
-	"::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe80::1", "8.8.8.8",
+	"168.63.129.16",
+	"0.0.0.0",
+	"255.255.255.255",
+	"9.255.255.255",
+	"10.0.0.16",
+	"::",
+	"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	"fe80::1",
+	"8.8.8.8",
 };
 
 static rp_net_addr uni[128];
@@ -138,12 +145,13 @@ static rp_value *rand_prefix(void)
 	return S(buf);
 }
 
-static const char *const tags[] = { "VirtualNetwork", "Internet", "AzureLoadBalancer", "Storage", "internet" };
+static const char *const tags[] = { "VirtualNetwork", "Internet", "AzureLoadBalancer", "Storage",
+				    "internet" };
 static const char *const asg_ids[] = { "asg-a", "asg-b", "asg-c" };
 
 static bool wide;
 static unsigned window = 16; /* destination ports 0..window-1 */
-#define SPORT_WINDOW 5u     /* source ports 0..4 */
+#define SPORT_WINDOW 5u      /* source ports 0..4 */
 
 static rp_value *rand_port_text(bool source)
 {
@@ -152,21 +160,14 @@ static rp_value *rand_port_text(bool source)
 	unsigned lo = rn(top), hi;
 
 	switch (rn(5)) {
-	case 0:
-		return S("*");
-	case 1:
-		snprintf(buf, sizeof(buf), "%u", lo);
-		break;
+	case 0: return S("*");
+	case 1: snprintf(buf, sizeof(buf), "%u", lo); break;
 	case 2:
 		hi = lo + rn(top - lo);
 		snprintf(buf, sizeof(buf), "%u-%u", lo, hi);
 		break;
-	case 3:
-		snprintf(buf, sizeof(buf), "%u-65535", lo);
-		break;
-	default:
-		snprintf(buf, sizeof(buf), "0-%u", lo);
-		break;
+	case 3: snprintf(buf, sizeof(buf), "%u-65535", lo); break;
+	default: snprintf(buf, sizeof(buf), "0-%u", lo); break;
 	}
 	return S(buf);
 }
@@ -237,7 +238,8 @@ static void rand_ports(rp_member *m, size_t *n, const char *one, const char *man
 
 static rp_value *rand_rule(unsigned idx, rp_net_dir dir)
 {
-	static const char *const protos[] = { "Tcp", "Udp", "Icmp", "Esp", "Ah", "*", "*", "Tcp", "Udp" };
+	static const char *const protos[] = { "Tcp", "Udp", "Icmp", "Esp", "Ah",
+					      "*",   "*",   "Tcp",  "Udp" };
 	rp_member p[16], r[2];
 	size_t np = 0, nr = 0;
 	char name[16];
@@ -246,13 +248,16 @@ static rp_value *rand_rule(unsigned idx, rp_net_dir dir)
 	k = rn(30);
 	put(p, &np, "priority", k == 0 ? U() : I(100 + rn(12) * 10 + (rn(6) == 0 ? 5 : 0)));
 	k = rn(30);
-	put(p, &np, "direction", k == 0 ? U() : S(k < 4 ? (dir == RP_NET_IN ? "Outbound" : "Inbound")
-						     : (dir == RP_NET_IN ? "Inbound" : "Outbound")));
+	put(p, &np, "direction",
+	    k == 0 ? U()
+		   : S(k < 4 ? (dir == RP_NET_IN ? "Outbound" : "Inbound")
+			     : (dir == RP_NET_IN ? "Inbound" : "Outbound")));
 	k = rn(30);
 	put(p, &np, "access", k == 0 ? U() : S(k % 2 ? "Allow" : "Deny"));
 	k = rn(30);
 	put(p, &np, "protocol", k == 0 ? U() : S(protos[rn(9)]));
-	rand_side(p, &np, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
+	rand_side(p, &np, "sourceAddressPrefix", "sourceAddressPrefixes",
+		  "sourceApplicationSecurityGroups");
 	rand_side(p, &np, "destinationAddressPrefix", "destinationAddressPrefixes",
 		  "destinationApplicationSecurityGroups");
 	rand_ports(p, &np, "sourcePortRange", "sourcePortRanges", true);
@@ -286,8 +291,10 @@ static int add_text(rp_net_aset *s, const char *t)
 
 static bool same_hop(const rp_net_hop *a, const rp_net_hop *b)
 {
-	return a->nsg == b->nsg && a->verdict == b->verdict && a->rule == b->rule && a->alt == b->alt &&
-	       ((!a->reason && !b->reason) || (a->reason && b->reason && !strcmp(a->reason, b->reason)));
+	return a->nsg == b->nsg && a->verdict == b->verdict && a->rule == b->rule &&
+	       a->alt == b->alt &&
+	       ((!a->reason && !b->reason) ||
+		(a->reason && b->reason && !strcmp(a->reason, b->reason)));
 }
 
 static const char *rname(const rp_net_rule *r)
@@ -323,11 +330,13 @@ static int check_point(const rp_net_chain *ch, const rp_net_result *res, rp_net_
 		printf("  no piece for proto %u port %u/%u\n", proto, sport, dport);
 		return -1;
 	}
-	if (pc->verdict != d.verdict || !same_hop(&pc->hop[0], &d.hop[0]) || !same_hop(&pc->hop[1], &d.hop[1])) {
+	if (pc->verdict != d.verdict || !same_hop(&pc->hop[0], &d.hop[0]) ||
+	    !same_hop(&pc->hop[1], &d.hop[1])) {
 		rp_buf b = RP_BUF_INIT;
 		rp_net_addr_format(&b, remote);
-		printf("  mismatch %s %s remote %s sport %u dport %u: engine %s", rp_net_dir_name(dir),
-		       rp_net_proto_name(proto), b.data, sport, dport, rp_net_verdict_name((rp_net_verdict)pc->verdict));
+		printf("  mismatch %s %s remote %s sport %u dport %u: engine %s",
+		       rp_net_dir_name(dir), rp_net_proto_name(proto), b.data, sport, dport,
+		       rp_net_verdict_name((rp_net_verdict)pc->verdict));
 		for (h = 0; h < 2; h++)
 			printf(" [%s/%s]", rname(pc->hop[h].rule), rname(pc->hop[h].alt));
 		printf(", flow %s", rp_net_verdict_name((rp_net_verdict)d.verdict));
@@ -349,7 +358,8 @@ static int check_partition(const rp_net_result *res, unsigned proto, const rp_ne
 	for (i = 0; i < res->n; i++) {
 		const rp_net_piece *p = &res->pieces[i];
 		if (p->proto == proto && rp_net_aset_contains(&p->remote, remote) &&
-		    rp_net_pset_contains(&p->sports, sport) && rp_net_pset_contains(&p->dports, dport))
+		    rp_net_pset_contains(&p->sports, sport) &&
+		    rp_net_pset_contains(&p->dports, dport))
 			hits++;
 	}
 	if (hits != 1) {
@@ -364,7 +374,8 @@ static bool term_eq(const rp_net_term *a, const rp_net_term *b)
 	if (a->kind != b->kind)
 		return false;
 	if (a->kind == RP_NET_T_PREFIX)
-		return !rp_net_addr_cmp(&a->iv.lo, &b->iv.lo) && !rp_net_addr_cmp(&a->iv.hi, &b->iv.hi);
+		return !rp_net_addr_cmp(&a->iv.lo, &b->iv.lo) &&
+		       !rp_net_addr_cmp(&a->iv.hi, &b->iv.hi);
 	if (a->kind == RP_NET_T_ANY)
 		return true;
 	if (a->kind == RP_NET_T_TAG || a->kind == RP_NET_T_ASG)
@@ -415,31 +426,46 @@ static int check_shadows(const rp_net_nsg *nsg, const rp_net_env *env, size_t *n
 				continue;
 			for (s = 0; s < nuni; s++)
 				for (t = 0; t < nuni; t += 3)
-					for (k = 0; k < (pf ? sizeof(ports) / sizeof(ports[0]) : 1); k++) {
-						uint32_t sp = ports[(k * 7) % (sizeof(ports) / sizeof(ports[0]))], dp = ports[k];
-						if (rp_net__side_remote(&r->src, env, &uni[s]) == RP_NET_NO ||
-						    rp_net__side_remote(&r->dst, env, &uni[t]) == RP_NET_NO ||
-						    (pf && (!ports_may(&r->sport, sp) || !ports_may(&r->dport, dp))))
+					for (k = 0; k < (pf ? sizeof(ports) / sizeof(ports[0]) : 1);
+					     k++) {
+						uint32_t sp = ports[(k * 7) % (sizeof(ports) /
+									       sizeof(ports[0]))],
+							 dp = ports[k];
+						if (rp_net__side_remote(&r->src, env, &uni[s]) ==
+							    RP_NET_NO ||
+						    rp_net__side_remote(&r->dst, env, &uni[t]) ==
+							    RP_NET_NO ||
+						    (pf && (!ports_may(&r->sport, sp) ||
+							    !ports_may(&r->dport, dp))))
 							continue;
 						for (j = 0; j < pos; j++) {
 							const rp_net_rule *e = nsg->ordered[dir][j];
 							if (!((e->proto_yes >> proto) & 1u))
 								continue;
 							if (!literal_cover(&e->src, &r->src) &&
-							    rp_net__side_remote(&e->src, env, &uni[s]) != RP_NET_YES)
+							    rp_net__side_remote(&e->src, env,
+										&uni[s]) !=
+								    RP_NET_YES)
 								continue;
 							if (!literal_cover(&e->dst, &r->dst) &&
-							    rp_net__side_remote(&e->dst, env, &uni[t]) != RP_NET_YES)
+							    rp_net__side_remote(&e->dst, env,
+										&uni[t]) !=
+								    RP_NET_YES)
 								continue;
-							if (pf ? !(rp_net_pset_contains(&e->sport.yes, sp) &&
-								   rp_net_pset_contains(&e->dport.yes, dp))
-							       : !(rp_net_pset_is_all(&e->sport.yes) &&
-								   rp_net_pset_is_all(&e->dport.yes)))
+							if (pf ? !(rp_net_pset_contains(
+									   &e->sport.yes, sp) &&
+								   rp_net_pset_contains(
+									   &e->dport.yes, dp))
+							       : !(rp_net_pset_is_all(
+									   &e->sport.yes) &&
+								   rp_net_pset_is_all(
+									   &e->dport.yes)))
 								continue;
 							break;
 						}
 						if (j == pos) {
-							printf("  rule %s reported shadowed but may match uncovered (%s)\n",
+							printf("  rule %s reported shadowed but "
+							       "may match uncovered (%s)\n",
 							       r->name, rp_net_proto_name(proto));
 							return -1;
 						}
@@ -519,7 +545,8 @@ static int run_case(unsigned idx, size_t *nshadow)
 		bool pf = proto == RP_NET_TCP || proto == RP_NET_UDP;
 		for (i = 0; i < nuni && !fails; i++) {
 			if (!pf) {
-				fails += check_point(&ch, res, dir, &local, proto, &uni[i], 0, 0) < 0;
+				fails += check_point(&ch, res, dir, &local, proto, &uni[i], 0, 0) <
+					 0;
 				continue;
 			}
 			if (wide) {
@@ -527,17 +554,23 @@ static int run_case(unsigned idx, size_t *nshadow)
 					continue; /* every port, at a sample of the addresses */
 				for (k = 0; k < 2 && !fails; k++)
 					for (dp = 0; dp <= RP_NET_PORT_MAX && !fails; dp++)
-						fails += check_point(&ch, res, dir, &local, proto, &uni[i], sports_wide[k], dp) < 0;
+						fails += check_point(&ch, res, dir, &local, proto,
+								     &uni[i], sports_wide[k],
+								     dp) < 0;
 				continue;
 			}
-			for (k = 0; k < sizeof(sports_narrow) / sizeof(sports_narrow[0]) && !fails; k++) {
+			for (k = 0; k < sizeof(sports_narrow) / sizeof(sports_narrow[0]) && !fails;
+			     k++) {
 				sp = sports_narrow[k];
 				for (dp = 0; dp <= window && !fails; dp++)
-					fails += check_point(&ch, res, dir, &local, proto, &uni[i], sp, dp) < 0;
+					fails += check_point(&ch, res, dir, &local, proto, &uni[i],
+							     sp, dp) < 0;
 				if (!fails)
-					fails += check_point(&ch, res, dir, &local, proto, &uni[i], sp, 30000) < 0;
+					fails += check_point(&ch, res, dir, &local, proto, &uni[i],
+							     sp, 30000) < 0;
 				if (!fails)
-					fails += check_point(&ch, res, dir, &local, proto, &uni[i], sp, 65535) < 0;
+					fails += check_point(&ch, res, dir, &local, proto, &uni[i],
+							     sp, 65535) < 0;
 			}
 		}
 	}
@@ -590,8 +623,8 @@ int main(int argc, char **argv)
 			fail++;
 		A = rp_arena_free(A);
 	}
-	printf("%llu points compared, %zu shadowed rules verified, %.1f s\n", points_checked, nshadow,
-	       (double)(clock() - t0) / CLOCKS_PER_SEC);
+	printf("%llu points compared, %zu shadowed rules verified, %.1f s\n", points_checked,
+	       nshadow, (double)(clock() - t0) / CLOCKS_PER_SEC);
 	printf("%u passed, %u failed\n", pass, fail);
 	return fail ? 1 : 0;
 }

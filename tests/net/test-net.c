@@ -117,7 +117,8 @@ static void test_prefix(void **state)
 	assert_int_equal(rp_net_prefix_parse("::/0", 4, &iv, &why), 0);
 	assert_true(iv.lo.fam == 1 && iv.hi.hi == UINT64_MAX);
 	assert_int_equal(rp_net_prefix_parse("fd00::/72", 9, &iv, &why), 0);
-	assert_true(iv.hi.hi == UINT64_C(0xfd00000000000000) && iv.hi.lo == UINT64_C(0x00ffffffffffffff));
+	assert_true(iv.hi.hi == UINT64_C(0xfd00000000000000) &&
+		    iv.hi.lo == UINT64_C(0x00ffffffffffffff));
 	assert_int_equal(rp_net_prefix_parse("10.0.0.5/24", 11, &iv, &why), -RP_EPARSE);
 	assert_non_null(strstr(why, "host bits"));
 	assert_int_equal(rp_net_prefix_parse("10.0.0.0/33", 11, &iv, &why), -RP_EPARSE);
@@ -207,8 +208,9 @@ static void test_sets(void **state)
 	rp_net_aset_add(&b, iv.lo, iv.hi);
 	assert_int_equal(rp_net_aset_subtract(&c, &a, &b), 0);
 	assert_int_equal(rp_net_aset_format(&out, &c), 0);
-	assert_string_equal(out.data, "10.0.0.0/16, 10.2.0.0/15, 10.4.0.0/14, 10.8.0.0/13, 10.16.0.0/12, "
-				      "10.32.0.0/11, 10.64.0.0/10, 10.128.0.0/9");
+	assert_string_equal(out.data,
+			    "10.0.0.0/16, 10.2.0.0/15, 10.4.0.0/14, 10.8.0.0/13, 10.16.0.0/12, "
+			    "10.32.0.0/11, 10.64.0.0/10, 10.128.0.0/9");
 	assert_int_equal(rp_net_aset_intersect(&d, &a, &b), 0);
 	rp_buf_clear(&out);
 	rp_net_aset_format(&out, &d);
@@ -274,13 +276,19 @@ static void test_rule_parse(void **state)
 	rp_net_rule r;
 	rp_source *src = NULL;
 	rp_json_doc *doc = NULL;
-	const char *ok = "{\"name\":\"AllowWeb\",\"properties\":{\"priority\":200,\"direction\":\"inbound\","
-			 "\"access\":\"ALLOW\",\"protocol\":\"tcp\",\"sourceAddressPrefixes\":[\"10.0.0.0/24\",\"10.0.5.1\"],"
-			 "\"sourceAddressPrefix\":\"\",\"destinationAddressPrefix\":\"VirtualNetwork\","
-			 "\"sourcePortRange\":\"*\",\"destinationPortRanges\":[\"80\",\"443\",\"8000-8010\"]}}";
-	const char *bad = "{\"name\":\"Bad\",\"properties\":{\"priority\":5000,\"direction\":\"In\","
-			  "\"access\":\"Allow\",\"protocol\":\"Gre\",\"sourceAddressPrefix\":\"10.0.0.1-10.0.0.9\","
-			  "\"destinationAddressPrefix\":\"*\",\"sourcePortRange\":\"*\",\"destinationPortRange\":\"80-70\"}}";
+	const char *ok =
+		"{\"name\":\"AllowWeb\",\"properties\":{\"priority\":200,\"direction\":\"inbound\","
+		"\"access\":\"ALLOW\",\"protocol\":\"tcp\",\"sourceAddressPrefixes\":[\"10.0.0.0/"
+		"24\",\"10.0.5.1\"],"
+		"\"sourceAddressPrefix\":\"\",\"destinationAddressPrefix\":\"VirtualNetwork\","
+		"\"sourcePortRange\":\"*\",\"destinationPortRanges\":[\"80\",\"443\",\"8000-8010\"]"
+		"}}";
+	const char *bad =
+		"{\"name\":\"Bad\",\"properties\":{\"priority\":5000,\"direction\":\"In\","
+		"\"access\":\"Allow\",\"protocol\":\"Gre\",\"sourceAddressPrefix\":\"10.0.0.1-10.0."
+		"0.9\","
+		"\"destinationAddressPrefix\":\"*\",\"sourcePortRange\":\"*\","
+		"\"destinationPortRange\":\"80-70\"}}";
 
 	(void)state;
 	rp_diag_init(&d);
@@ -389,14 +397,10 @@ static void test_env_internet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4),
-		cmocka_unit_test(test_ipv6),
-		cmocka_unit_test(test_prefix),
-		cmocka_unit_test(test_ports),
-		cmocka_unit_test(test_protocols),
-		cmocka_unit_test(test_sets),
-		cmocka_unit_test(test_rule_parse),
-		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_ipv4),         cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_prefix),       cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_protocols),    cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_rule_parse),   cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_env_internet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,8 +124,9 @@ static int analyse(side *s, rp_diag *diag)
 		for (j = 0; j < o->nlinks; j++) {
 			const rp_mlink *k = o->links[j];
 			if (k->state == RP_LINK_RESOLVED && !implicit_disk_owner(k->target))
-				add_line(&s->links, "%s %s -> %s %s", oname(o), rp_link_kind_name(k->kind),
-					 k->target->type, oname(k->target));
+				add_line(&s->links, "%s %s -> %s %s", oname(o),
+					 rp_link_kind_name(k->kind), k->target->type,
+					 oname(k->target));
 		}
 	}
 	if (rp_findings_init(&s->findings) < 0)
@@ -141,8 +142,8 @@ static int analyse(side *s, rp_diag *diag)
 			add_line(&s->results, "%s %s %s %s", f->rule->id, rp_status_name(f->status),
 				 "Microsoft.Compute/virtualMachines", owner);
 		else
-			add_line(&s->results, "%s %s %s %s", f->rule->id, rp_status_name(f->status), f->obj->type,
-				 oname(f->obj));
+			add_line(&s->results, "%s %s %s %s", f->rule->id, rp_status_name(f->status),
+				 f->obj->type, oname(f->obj));
 	}
 	finish(&s->objs);
 	finish(&s->links);
@@ -171,15 +172,16 @@ static void compare(const char *what, const side *x, const lines *a, const side 
 		else
 			printf("  %s only in %s: %s\n", what, y->label, b->v[j++]);
 	}
-	printf("%s %s: %s (%zu) vs %s (%zu)\n", diffs ? "FAIL" : "ok  ", what, x->label, a->n, y->label, b->n);
+	printf("%s %s: %s (%zu) vs %s (%zu)\n", diffs ? "FAIL" : "ok  ", what, x->label, a->n,
+	       y->label, b->n);
 	if (diffs)
 		failed++;
 	else
 		passed++;
 }
 
-static rp_deployment *load_with(const char *path, int (*fn)(rp_source *, rp_deployment *, rp_diag *),
-				rp_diag *diag)
+static rp_deployment *load_with(const char *path,
+				int (*fn)(rp_source *, rp_deployment *, rp_diag *), rp_diag *diag)
 {
 	rp_source *src = NULL;
 	rp_deployment *d;

@@ -11,19 +11,34 @@
 #include "util/error.h"
 
 static const rp_report_rule rule_boot = {
-	"RMP-BOOT-001", "BOOT", RP_SEV_HIGH, "VM or scale set not on Trusted Launch",
+	"RMP-BOOT-001",
+	"BOOT",
+	RP_SEV_HIGH,
+	"VM or scale set not on Trusted Launch",
 	"Trusted Launch gives the VM Secure Boot and a vTPM.",
 	"Set properties.securityProfile.securityType to \"TrustedLaunch\".",
-	"PV-3", "7.9",
+	"PV-3",
+	"7.9",
 };
 static const rp_report_rule rule_data = {
-	"RMP-DATA-012", "DATA", RP_SEV_MEDIUM, "Storage account allows public blob access",
+	"RMP-DATA-012",
+	"DATA",
+	RP_SEV_MEDIUM,
+	"Storage account allows public blob access",
 	"Anonymous <blob> access & \"public\" containers leak data.",
-	"Set allowBlobPublicAccess to false.", "DP-2", NULL,
+	"Set allowBlobPublicAccess to false.",
+	"DP-2",
+	NULL,
 };
 static const rp_report_rule rule_mon = {
-	"RMP-MON-006", "MON", RP_SEV_LOW, "Boot diagnostics off", "Console output helps.",
-	"Enable diagnosticsProfile.bootDiagnostics.", NULL, NULL,
+	"RMP-MON-006",
+	"MON",
+	RP_SEV_LOW,
+	"Boot diagnostics off",
+	"Console output helps.",
+	"Enable diagnosticsProfile.bootDiagnostics.",
+	NULL,
+	NULL,
 };
 
 static int add(rp_report *r, const rp_report_rule *rule, rp_status st, const char *file,
@@ -36,7 +51,8 @@ static int add(rp_report *r, const rp_report_rule *rule, rp_status st, const cha
 	int rc;
 
 	memset(&in, 0, sizeof(in));
-	snprintf(id, sizeof(id), "/subscriptions/0000/resourceGroups/rg/providers/%s/%s", type, name);
+	snprintf(id, sizeof(id), "/subscriptions/0000/resourceGroups/rg/providers/%s/%s", type,
+		 name);
 	in.rule = rule;
 	in.status = st;
 	in.file = file;
@@ -93,8 +109,8 @@ int main(int argc, char **argv)
 			 "st\xc3\xa4tic\x01", "allowBlobPublicAccess is true", NULL,
 			 RP_SUPPRESS_INLINE, "public web assets; reviewed 'ok'");
 	if (rc == 0)
-		rc = add(&r, &rule_data, RP_STATUS_FAIL, "dir with space/b.json", 40, 3, st,
-			 "logs", "allowBlobPublicAccess is true", NULL, RP_SUPPRESS_BASELINE,
+		rc = add(&r, &rule_data, RP_STATUS_FAIL, "dir with space/b.json", 40, 3, st, "logs",
+			 "allowBlobPublicAccess is true", NULL, RP_SUPPRESS_BASELINE,
 			 "in the baseline");
 	if (rc == 0)
 		rc = add(&r, &rule_mon, RP_STATUS_NOT_APPLICABLE, "dir with space/b.json", 40, 3,

@@ -135,7 +135,8 @@ static void test_skips(void **state)
 {
 	const char *text =
 		"{\"type\": \"x\", \"metadata\": {\"rampart\": {\"skip\": [\n"
-		"  {\"id\": \"RMP-DATA-010\", \"reason\": \"internal only\", \"expires\": \"2027-01-31\"},\n"
+		"  {\"id\": \"RMP-DATA-010\", \"reason\": \"internal only\", \"expires\": "
+		"\"2027-01-31\"},\n"
 		"  {\"id\": \"RMP-DATA-011\"},\n"
 		"  {\"id\": \"RMP-DATA-012\", \"reason\": \"  \"},\n"
 		"  {\"id\": \"RMP-DATA-013\", \"reason\": \"r\", \"expires\": \"2027-02-30\"},\n"

@@ -48,11 +48,12 @@ static const char *check(const rp_deployment *d, const rp_findings *a, const rp_
 	for (i = 0; i < a->count; i++) {
 		const rp_finding *x = &a->items[i];
 		bool in_src = false;
-		if (strcmp(x->fingerprint, b->items[i].fingerprint) || x->status != b->items[i].status ||
-		    strcmp(x->message, b->items[i].message))
+		if (strcmp(x->fingerprint, b->items[i].fingerprint) ||
+		    x->status != b->items[i].status || strcmp(x->message, b->items[i].message))
 			return "second run gave different results";
 		for (s = 0; s < d->nsources; s++)
-			if (x->span.src == d->sources[s] && (size_t)x->span.off + x->span.len <= d->sources[s]->size)
+			if (x->span.src == d->sources[s] &&
+			    (size_t)x->span.off + x->span.len <= d->sources[s]->size)
 				in_src = true;
 		if (!in_src)
 			return "span outside the loaded sources";
@@ -71,8 +72,9 @@ static const char *check(const rp_deployment *d, const rp_findings *a, const rp_
 			if (!strcmp(a->items[j].fingerprint_material, x->fingerprint_material) &&
 			    a->items[j].obj != x->obj) {
 				if (getenv("RAMPART_RULES_VERBOSE"))
-					printf("  duplicate: %s (%s / %s)\n", x->fingerprint_material,
-					       a->items[j].obj->path, x->obj->path);
+					printf("  duplicate: %s (%s / %s)\n",
+					       x->fingerprint_material, a->items[j].obj->path,
+					       x->obj->path);
 				return "two objects share a fingerprint";
 			}
 	}
@@ -148,7 +150,7 @@ int main(int argc, char **argv)
 				if (rp_rules[r] == f1.items[i].rule)
 					counts[r][f1.items[i].status]++;
 		}
-next:
+	next:
 		if (d) {
 			if (bad) {
 				printf("FAIL %s: %s\n", line, bad);
@@ -168,7 +170,8 @@ next:
 	for (i = 0; i < rp_nrules && i < MAX_RULES; i++)
 		printf("%-14s %6zu %6zu %7zu\n", rp_rules[i]->id, counts[i][RP_STATUS_PASS],
 		       counts[i][RP_STATUS_FAIL], counts[i][RP_STATUS_UNKNOWN]);
-	printf("templates: %zu checked, %zu not evaluated; resources %zu, model objects %zu, unresolved references %zu\n",
+	printf("templates: %zu checked, %zu not evaluated; resources %zu, model objects %zu, "
+	       "unresolved references %zu\n",
 	       passed + failed, noeval, nres, nobjs, nunres);
 	printf("time: evaluation %.3f s, model + rules %.3f s (ratio %.2f)\n", t_eval, t_rules,
 	       t_eval > 0 ? t_rules / t_eval : 0.0);

@@ -21,7 +21,8 @@ static const char *sv(const rp_value *v)
 	return rp_value_is(v, RP_V_STRING) ? v->u.s : NULL;
 }
 
-/* "Microsoft.Network/virtualNetworks/subnets" + "v/s" -> "Microsoft.Network/virtualNetworks/v/subnets/s" */
+/* "Microsoft.Network/virtualNetworks/subnets" + "v/s" ->
+ * "Microsoft.Network/virtualNetworks/v/subnets/s" */
 static char *interleave(rp_arena *a, const char *type, const char *name)
 {
 	char buf[2048];

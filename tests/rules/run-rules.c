@@ -97,7 +97,8 @@ static int check_one(const rp_rule *rule, const char *kind, const char *dir, con
 		cnt[x->status]++;
 		if (!x->span.src || !x->message[0] || !x->fingerprint ||
 		    (x->status == RP_STATUS_UNKNOWN && !x->unknown_reason)) {
-			printf("FAIL %s %s/%s: result without span, message or reason\n", rule->id, kind, file);
+			printf("FAIL %s %s/%s: result without span, message or reason\n", rule->id,
+			       kind, file);
 			goto out;
 		}
 		if (x->span.src != d->sources[0] && d->nsources == 1) {
@@ -115,11 +116,11 @@ static int check_one(const rp_rule *rule, const char *kind, const char *dir, con
 		ok = cnt[RP_STATUS_NOT_APPLICABLE] > 0 && !cnt[RP_STATUS_FAIL] &&
 		     !cnt[RP_STATUS_UNKNOWN] && !cnt[RP_STATUS_PASS];
 	if (!ok) {
-		printf("FAIL %s %s/%s: got pass %zu, fail %zu, unknown %zu, n/a %zu\n", rule->id, kind,
-		       file, cnt[0], cnt[1], cnt[2], cnt[3]);
+		printf("FAIL %s %s/%s: got pass %zu, fail %zu, unknown %zu, n/a %zu\n", rule->id,
+		       kind, file, cnt[0], cnt[1], cnt[2], cnt[3]);
 		for (i = 0; i < f.count; i++)
-			printf("  %s: %s%s%s\n", rp_status_name(f.items[i].status), f.items[i].message,
-			       f.items[i].unknown_reason ? " -- " : "",
+			printf("  %s: %s%s%s\n", rp_status_name(f.items[i].status),
+			       f.items[i].message, f.items[i].unknown_reason ? " -- " : "",
 			       f.items[i].unknown_reason ? f.items[i].unknown_reason : "");
 	} else if (getenv("RAMPART_RULES_VERBOSE")) {
 		for (i = 0; i < f.count; i++)

@@ -246,7 +246,8 @@ static void test_lb(void **state)
 	assert_non_null(lk);
 	assert_int_equal(lk->state, RP_LINK_UNRESOLVED);
 	assert_string_equal(lk->path,
-			    "properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].properties.networkSecurityGroup.id");
+			    "properties.virtualMachineProfile.networkProfile."
+			    "networkInterfaceConfigurations[0].properties.networkSecurityGroup.id");
 	/* The pool knows both members. */
 	{
 		size_t it = 0, n = 0;
@@ -278,7 +279,8 @@ static void test_extensions_both_ways(void **state)
 	assert_string_equal(rp_model_ext_type(ext[0]), "AzureMonitorLinuxAgent");
 	assert_string_equal(ext[0]->name, "vm1/AzureMonitorLinuxAgent");
 	assert_string_equal(ext[0]->type, "Microsoft.Compute/virtualMachines/extensions");
-	assert_string_equal(rp_model_ext_publisher(ext[1]), "Microsoft.Azure.Security.LinuxAttestation");
+	assert_string_equal(rp_model_ext_publisher(ext[1]),
+			    "Microsoft.Azure.Security.LinuxAttestation");
 	n = rp_model_extensions(ss, ext, 8);
 	assert_int_equal(n, 1);
 	assert_true(ext[0]->is_inline);
@@ -419,7 +421,8 @@ static void test_two_deployments(void **state)
 		rp_mobj *sub = rp_mobj_target(ipcs[i], RP_LINK_SUBNET);
 		if (!sub)
 			continue;
-		assert_int_equal(sub->res >= a.d->resources && sub->res < a.d->resources + a.d->nresources,
+		assert_int_equal(sub->res >= a.d->resources &&
+					 sub->res < a.d->resources + a.d->nresources,
 				 ipcs[i]->res >= a.d->resources &&
 					 ipcs[i]->res < a.d->resources + a.d->nresources);
 		own++;
@@ -457,20 +460,32 @@ static void test_keys(void **state)
 	loaded l;
 
 	(void)state;
-	assert_string_equal(rp_model_key_from_id(a, "/subscriptions/x/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/V/subnets/S"),
-			    "microsoft.network/virtualnetworks/v/subnets/s");
-	assert_string_equal(rp_model_key_from_id(a, "/subscriptions/x/providers/Microsoft.Compute/virtualMachines/vm/providers/Microsoft.Insights/diagnosticSettings/d"),
-			    "microsoft.insights/diagnosticsettings/d");
-	assert_string_equal(rp_model_key_from_id(a, "Microsoft.KeyVault/vaults/kv1"), "microsoft.keyvault/vaults/kv1");
+	assert_string_equal(
+		rp_model_key_from_id(a, "/subscriptions/x/resourceGroups/RG/providers/"
+					"Microsoft.Network/virtualNetworks/V/subnets/S"),
+		"microsoft.network/virtualnetworks/v/subnets/s");
+	assert_string_equal(
+		rp_model_key_from_id(a,
+				     "/subscriptions/x/providers/Microsoft.Compute/virtualMachines/"
+				     "vm/providers/Microsoft.Insights/diagnosticSettings/d"),
+		"microsoft.insights/diagnosticsettings/d");
+	assert_string_equal(rp_model_key_from_id(a, "Microsoft.KeyVault/vaults/kv1"),
+			    "microsoft.keyvault/vaults/kv1");
 	assert_null(rp_model_key_from_id(a, "plainname"));
-	assert_null(rp_model_key_from_id(a, "/subscriptions/x/providers/Microsoft.Network/virtualNetworks"));
-	assert_string_equal(rp_model_key_from_type_name(a, "Microsoft.Network/virtualNetworks/subnets", "v/s"),
-			    "microsoft.network/virtualnetworks/v/subnets/s");
-	assert_null(rp_model_key_from_type_name(a, "Microsoft.Network/virtualNetworks/subnets", "v"));
+	assert_null(rp_model_key_from_id(
+		a, "/subscriptions/x/providers/Microsoft.Network/virtualNetworks"));
+	assert_string_equal(
+		rp_model_key_from_type_name(a, "Microsoft.Network/virtualNetworks/subnets", "v/s"),
+		"microsoft.network/virtualnetworks/v/subnets/s");
+	assert_null(
+		rp_model_key_from_type_name(a, "Microsoft.Network/virtualNetworks/subnets", "v"));
 	rp_arena_free(a);
 	load(&l, "network.json");
 	assert_non_null(rp_model_find(l.m, "nsg-nic", "Microsoft.Network/networkSecurityGroups"));
-	assert_non_null(rp_model_find(l.m, "/SUBSCRIPTIONS/0/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/VIRTUALNETWORKS/VNET1/SUBNETS/WEB", NULL));
+	assert_non_null(rp_model_find(l.m,
+				      "/SUBSCRIPTIONS/0/RESOURCEGROUPS/RG/PROVIDERS/"
+				      "MICROSOFT.NETWORK/VIRTUALNETWORKS/VNET1/SUBNETS/WEB",
+				      NULL));
 	assert_null(rp_model_find(l.m, "nsg-nic", "Microsoft.Network/virtualNetworks"));
 	unload(&l);
 }
@@ -529,26 +544,30 @@ static void test_defaults(void **state)
 	assert_int_equal(rp_api_cmp("2019-04-01", "2019-04-01-preview"), 0);
 	assert_true(rp_api_cmp("2018-11-01", "2019-04-01") < 0);
 	assert_int_equal(rp_default_lookup("Microsoft.Storage/storageAccounts",
-					   "properties.supportsHttpsTrafficOnly", "2023-01-01", NULL, &d),
+					   "properties.supportsHttpsTrafficOnly", "2023-01-01",
+					   NULL, &d),
 			 RP_DEFAULT_FOUND);
 	assert_true(d->value.u.b);
 	assert_int_equal(rp_default_lookup("microsoft.storage/storageaccounts",
-					   "properties.supportsHttpsTrafficOnly", "2018-07-01", NULL, &d),
+					   "properties.supportsHttpsTrafficOnly", "2018-07-01",
+					   NULL, &d),
 			 RP_DEFAULT_FOUND);
 	assert_false(d->value.u.b);
 	assert_int_equal(rp_default_lookup("Microsoft.Storage/storageAccounts",
 					   "properties.supportsHttpsTrafficOnly", NULL, NULL, &d),
 			 RP_DEFAULT_API_UNKNOWN);
-	assert_int_equal(rp_default_lookup("Microsoft.KeyVault/vaults", "properties.enableRbacAuthorization",
-					   "2026-02-01", NULL, &d),
+	assert_int_equal(rp_default_lookup("Microsoft.KeyVault/vaults",
+					   "properties.enableRbacAuthorization", "2026-02-01", NULL,
+					   &d),
 			 RP_DEFAULT_FOUND);
 	assert_true(d->value.u.b);
-	assert_int_equal(rp_default_lookup("Microsoft.KeyVault/vaults", "properties.enableRbacAuthorization",
-					   "2025-05-01", NULL, &d),
+	assert_int_equal(rp_default_lookup("Microsoft.KeyVault/vaults",
+					   "properties.enableRbacAuthorization", "2025-05-01", NULL,
+					   &d),
 			 RP_DEFAULT_FOUND);
 	assert_false(d->value.u.b);
-	assert_int_equal(rp_default_lookup("Microsoft.KeyVault/vaults", "properties.nothing", "2025-05-01",
-					   NULL, &d),
+	assert_int_equal(rp_default_lookup("Microsoft.KeyVault/vaults", "properties.nothing",
+					   "2025-05-01", NULL, &d),
 			 RP_DEFAULT_NONE);
 	assert_null(d);
 }
@@ -584,11 +603,13 @@ static void test_run_sorted_and_fingerprints(void **state)
 		if (i) {
 			const rp_finding *p = &f1.items[i - 1];
 			assert_true(p->span.off < x->span.off ||
-				    (p->span.off == x->span.off && strcmp(p->rule->id, x->rule->id) <= 0));
+				    (p->span.off == x->span.off &&
+				     strcmp(p->rule->id, x->rule->id) <= 0));
 		}
 	}
 	/* by_status adds up */
-	assert_int_equal(f1.by_status[0] + f1.by_status[1] + f1.by_status[2] + f1.by_status[3], f1.count);
+	assert_int_equal(f1.by_status[0] + f1.by_status[1] + f1.by_status[2] + f1.by_status[3],
+			 f1.count);
 	rp_findings_release(&f1);
 	unload(&l1);
 }
@@ -672,7 +693,8 @@ static void test_filter(void **state)
 	for (i = 0; i < f.count; i++) {
 		assert_int_equal(f.items[i].rule->layer, RP_LAYER_MON);
 		assert_true(f.items[i].rule->severity >= RP_SEV_MEDIUM);
-		assert_true(f.items[i].status == RP_STATUS_FAIL || f.items[i].status == RP_STATUS_UNKNOWN);
+		assert_true(f.items[i].status == RP_STATUS_FAIL ||
+			    f.items[i].status == RP_STATUS_UNKNOWN);
 	}
 	rp_findings_release(&f);
 	unload(&l);

@@ -76,8 +76,8 @@ int main(int argc, char **argv)
 				rc = rp_export_load(src, dep, &diag);
 				src = NULL;
 			} else {
-				fprintf(stderr, "%s: %s input is not handled by this helper\n", argv[i],
-					rp_input_kind_name(kind));
+				fprintf(stderr, "%s: %s input is not handled by this helper\n",
+					argv[i], rp_input_kind_name(kind));
 				rc = -RP_EUNSUPPORTED;
 			}
 		}

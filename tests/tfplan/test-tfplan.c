@@ -20,7 +20,7 @@
 typedef struct fixture {
 	const char *dir;
 	size_t nres;
-	const char *type;  /* a type expected among the resources, or NULL */
+	const char *type; /* a type expected among the resources, or NULL */
 	size_t ntype;
 } fixture;
 
@@ -62,7 +62,8 @@ static void test_fixtures(void **state)
 		rp_deployment *d;
 		int rc = 0;
 
-		snprintf(rel, sizeof(rel), "fixtures/tfplan/terraform-compliance/tests/functional/%s/plan.out.json",
+		snprintf(rel, sizeof(rel),
+			 "fixtures/tfplan/terraform-compliance/tests/functional/%s/plan.out.json",
 			 fixtures[i].dir);
 		rp_diag_init(&diag);
 		d = tt_load(tt_shared(rel), RP_INPUT_UNKNOWN, &rc, &diag);
@@ -96,7 +97,8 @@ static void test_issue_294_links(void **state)
 
 	(void)state;
 	rp_diag_init(&diag);
-	d = tt_load(tt_shared("fixtures/tfplan/terraform-compliance/tests/functional/test_issue-294/plan.out.json"),
+	d = tt_load(tt_shared("fixtures/tfplan/terraform-compliance/tests/functional/"
+			      "test_issue-294/plan.out.json"),
 		    RP_INPUT_TFPLAN, &rc, &diag);
 	assert_int_equal(rc, 0);
 	nic = tt_by_address(d, "module.windowsservers-pass.azurerm_network_interface.vm[0]");
@@ -115,25 +117,38 @@ static void test_issue_294_links(void **state)
 	assert_non_null(rule);
 	assert_non_null(lnic);
 	assert_non_null(lvm);
-	assert_string_equal(sub->id->u.s, SUB "tfctagcheck-rg/providers/Microsoft.Network/virtualNetworks/"
-					  "tfctagcheck-network/subnets/internal");
+	assert_string_equal(sub->id->u.s,
+			    SUB "tfctagcheck-rg/providers/Microsoft.Network/virtualNetworks/"
+				"tfctagcheck-network/subnets/internal");
 	assert_string_equal(sub->name->u.s, "tfctagcheck-network/internal");
 	/* subnet_id = var.vnet_subnet_id -> module call -> azurerm_subnet.internal */
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.subnet.id"), sub->id->u.s);
+	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.subnet.id"),
+			    sub->id->u.s);
 	/* public_ip_address_id = azurerm_public_ip.vm[count.index] */
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.publicIPAddress.id"), pip->id->u.s);
+	assert_string_equal(
+		tt_str(nic, "properties.ipConfigurations[0].properties.publicIPAddress.id"),
+		pip->id->u.s);
 	/* the association resource sets the NIC's NSG */
 	assert_string_equal(tt_str(nic, "properties.networkSecurityGroup.id"), nsg->id->u.s);
-	assert_string_equal(tt_str(lnic, "properties.networkSecurityGroup.id"),
-			    SUB "tfctagcheck-rg/providers/Microsoft.Network/networkSecurityGroups/myvm-nsg");
+	assert_string_equal(
+		tt_str(lnic, "properties.networkSecurityGroup.id"),
+		SUB "tfctagcheck-rg/providers/Microsoft.Network/networkSecurityGroups/myvm-nsg");
 	/* "" public_ip_address_id (nb_public_ip = 0): no public IP */
 	assert_null(tt_path(lnic, "properties.ipConfigurations[0].properties.publicIPAddress"));
-	assert_string_equal(tt_str(vm, "properties.networkProfile.networkInterfaces[0].id"), nic->id->u.s);
+	assert_string_equal(tt_str(vm, "properties.networkProfile.networkInterfaces[0].id"),
+			    nic->id->u.s);
 	assert_string_equal(tt_str(vm, "properties.osProfile.computerName"), "mywinvm-0");
-	assert_int_equal(tt_bool(vm, "properties.osProfile.windowsConfiguration.provisionVMAgent"), 1);
-	assert_int_equal(tt_bool(lvm, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication"), 1);
-	assert_string_equal(tt_str(lvm, "properties.storageProfile.imageReference.offer"), "UbuntuServer");
-	assert_string_equal(tt_str(lvm, "properties.storageProfile.osDisk.managedDisk.storageAccountType"), "Premium_LRS");
+	assert_int_equal(tt_bool(vm, "properties.osProfile.windowsConfiguration.provisionVMAgent"),
+			 1);
+	assert_int_equal(
+		tt_bool(lvm,
+			"properties.osProfile.linuxConfiguration.disablePasswordAuthentication"),
+		1);
+	assert_string_equal(tt_str(lvm, "properties.storageProfile.imageReference.offer"),
+			    "UbuntuServer");
+	assert_string_equal(
+		tt_str(lvm, "properties.storageProfile.osDisk.managedDisk.storageAccountType"),
+		"Premium_LRS");
 	v = tt_path(vm, "properties.osProfile.adminPassword");
 	assert_non_null(v);
 	assert_true(v->flags & RP_VF_SECURE);
@@ -141,7 +156,8 @@ static void test_issue_294_links(void **state)
 	v = nic->location;
 	assert_true(rp_value_is(v, RP_V_UNKNOWN));
 	assert_string_equal(v->u.reason,
-			    "known after apply: module.windowsservers-pass.azurerm_network_interface.vm[0].location");
+			    "known after apply: "
+			    "module.windowsservers-pass.azurerm_network_interface.vm[0].location");
 	/* NSG rule child resource with its ARM name and properties */
 	assert_string_equal(rule->type, "Microsoft.Network/networkSecurityGroups/securityRules");
 	assert_string_equal(rule->name->u.s, "mywinvm-nsg/allow_remote_3389_in_all");
@@ -187,14 +203,20 @@ static void test_modules_v4(void **state)
 	assert_true(vm && nic && sub && nsg && asg && pip && vnet);
 	/* Trusted Launch from secure_boot_enabled / vtpm_enabled */
 	assert_string_equal(tt_str(vm, "properties.securityProfile.securityType"), "TrustedLaunch");
-	assert_int_equal(tt_bool(vm, "properties.securityProfile.uefiSettings.secureBootEnabled"), 1);
+	assert_int_equal(tt_bool(vm, "properties.securityProfile.uefiSettings.secureBootEnabled"),
+			 1);
 	assert_int_equal(tt_bool(vm, "properties.securityProfile.uefiSettings.vTpmEnabled"), 1);
 	assert_int_equal(tt_bool(vm, "properties.securityProfile.encryptionAtHost"), 1);
-	assert_int_equal(tt_bool(vm, "properties.osProfile.linuxConfiguration.disablePasswordAuthentication"), 0);
-	assert_string_equal(tt_str(vm, "properties.osProfile.linuxConfiguration.ssh.publicKeys[0].path"),
-			    "/home/azureadmin/.ssh/authorized_keys");
-	assert_string_equal(tt_str(vm, "properties.osProfile.linuxConfiguration.patchSettings.patchMode"),
-			    "AutomaticByPlatform");
+	assert_int_equal(
+		tt_bool(vm,
+			"properties.osProfile.linuxConfiguration.disablePasswordAuthentication"),
+		0);
+	assert_string_equal(
+		tt_str(vm, "properties.osProfile.linuxConfiguration.ssh.publicKeys[0].path"),
+		"/home/azureadmin/.ssh/authorized_keys");
+	assert_string_equal(
+		tt_str(vm, "properties.osProfile.linuxConfiguration.patchSettings.patchMode"),
+		"AutomaticByPlatform");
 	assert_string_equal(tt_str(vm, "properties.storageProfile.osDisk.osType"), "Linux");
 	assert_string_equal(tt_str(vm, "identity.type"), "SystemAssigned");
 	assert_string_equal(tt_str(vm, "zones[0]"), "1");
@@ -211,13 +233,21 @@ static void test_modules_v4(void **state)
 	assert_int_equal(v->span.len, (uint32_t)strlen("\"Standard_D2s_v5\""));
 	/* links: VM -> NIC (count.index), NIC -> subnet via var -> module
 	 * output, NIC -> PIP, NIC ASG association, subnet NSG association */
-	assert_string_equal(tt_str(vm, "properties.networkProfile.networkInterfaces[0].id"), nic->id->u.s);
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.subnet.id"), sub->id->u.s);
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.publicIPAddress.id"), pip->id->u.s);
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.applicationSecurityGroups[0].id"),
-			    asg->id->u.s);
+	assert_string_equal(tt_str(vm, "properties.networkProfile.networkInterfaces[0].id"),
+			    nic->id->u.s);
+	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.subnet.id"),
+			    sub->id->u.s);
+	assert_string_equal(
+		tt_str(nic, "properties.ipConfigurations[0].properties.publicIPAddress.id"),
+		pip->id->u.s);
+	assert_string_equal(
+		tt_str(nic,
+		       "properties.ipConfigurations[0].properties.applicationSecurityGroups[0].id"),
+		asg->id->u.s);
 	assert_string_equal(tt_str(sub, "properties.networkSecurityGroup.id"), nsg->id->u.s);
-	assert_string_equal(sub->id->u.s, SUB "rg-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/snet-app");
+	assert_string_equal(
+		sub->id->u.s, SUB
+		"rg-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/snet-app");
 	assert_string_equal(tt_str(sub, "properties.addressPrefix"), "10.0.1.0/24");
 	assert_int_equal(tt_bool(sub, "properties.defaultOutboundAccess"), 1);
 	/* computed, not configured: absent, as in an ARM template */
@@ -225,12 +255,19 @@ static void test_modules_v4(void **state)
 	assert_null(tt_path(vnet, "properties.subnets"));
 	/* inline security_rule blocks with ARM names, plural forms, no empty strings */
 	assert_string_equal(tt_str(nsg, "properties.securityRules[0].name"), "ssh-in");
-	assert_string_equal(tt_str(nsg, "properties.securityRules[0].properties.sourceAddressPrefix"), "Internet");
-	assert_string_equal(tt_str(nsg, "properties.securityRules[0].properties.destinationPortRange"), "22");
+	assert_string_equal(
+		tt_str(nsg, "properties.securityRules[0].properties.sourceAddressPrefix"),
+		"Internet");
+	assert_string_equal(
+		tt_str(nsg, "properties.securityRules[0].properties.destinationPortRange"), "22");
 	assert_null(tt_path(nsg, "properties.securityRules[0].properties.description"));
 	assert_null(tt_path(nsg, "properties.securityRules[0].properties.destinationPortRanges"));
-	assert_string_equal(tt_str(nsg, "properties.securityRules[1].properties.destinationPortRanges[0]"), "443");
-	assert_string_equal(tt_str(nsg, "properties.securityRules[1].properties.sourceAddressPrefixes[1]"), "198.51.100.7");
+	assert_string_equal(
+		tt_str(nsg, "properties.securityRules[1].properties.destinationPortRanges[0]"),
+		"443");
+	assert_string_equal(
+		tt_str(nsg, "properties.securityRules[1].properties.sourceAddressPrefixes[1]"),
+		"198.51.100.7");
 	assert_null(tt_path(nsg, "properties.securityRules[1].properties.sourceAddressPrefix"));
 	assert_string_equal(tt_str(pip, "sku.name"), "Standard");
 	assert_string_equal(tt_str(pip, "properties.publicIPAllocationMethod"), "Static");
@@ -239,8 +276,10 @@ static void test_modules_v4(void **state)
 	/* unknown inside a block without configuration: kept, with its reason */
 	v = tt_path(vm, "properties.storageProfile.osDisk.diskSizeGB");
 	assert_true(rp_value_is(v, RP_V_UNKNOWN));
-	assert_string_equal(v->u.reason,
-			    "known after apply: module.app.azurerm_linux_virtual_machine.vm[0].os_disk[0].disk_size_gb");
+	assert_string_equal(
+		v->u.reason,
+		"known after apply: "
+		"module.app.azurerm_linux_virtual_machine.vm[0].os_disk[0].disk_size_gb");
 	assert_string_equal(vm->api_version, "2024-03-01");
 	rp_deployment_free(d);
 	rp_diag_release(&diag);
@@ -266,31 +305,42 @@ static void test_mappings(void **state)
 	assert_null(tt_by_address(d, "azurerm_lb_rule.https"));
 	lbid = lb->id->u.s;
 	assert_string_equal(tt_str(lb, "properties.loadBalancingRules[0].name"), "https");
-	assert_int_equal(tt_path(lb, "properties.loadBalancingRules[0].properties.backendPort")->u.i, 8443);
-	assert_true(strstr(tt_str(lb, "properties.loadBalancingRules[0].properties.frontendIPConfiguration.id"),
+	assert_int_equal(
+		tt_path(lb, "properties.loadBalancingRules[0].properties.backendPort")->u.i, 8443);
+	assert_true(strstr(tt_str(lb, "properties.loadBalancingRules[0].properties."
+				      "frontendIPConfiguration.id"),
 			   "/loadBalancers/lb-web/frontendIPConfigurations/fe") != NULL);
-	assert_true(strncmp(tt_str(lb, "properties.loadBalancingRules[0].properties.backendAddressPools[0].id"), lbid,
-			    strlen(lbid)) == 0);
+	assert_true(strncmp(tt_str(lb, "properties.loadBalancingRules[0].properties."
+				       "backendAddressPools[0].id"),
+			    lbid, strlen(lbid)) == 0);
 	assert_string_equal(tt_str(lb, "properties.inboundNatRules[0].name"), "ssh-nat");
 	assert_string_equal(tt_str(lb, "properties.backendAddressPools[0].name"), "pool-web");
 	assert_string_equal(tt_str(lb, "properties.probes[0].name"), "probe-443");
-	assert_non_null(tt_str(lb, "properties.frontendIPConfigurations[0].properties.publicIPAddress.id"));
+	assert_non_null(
+		tt_str(lb, "properties.frontendIPConfigurations[0].properties.publicIPAddress.id"));
 	nic = tt_by_address(d, "azurerm_network_interface.web");
-	assert_true(strstr(tt_str(nic, "properties.ipConfigurations[0].properties.loadBalancerBackendAddressPools[0].id"),
+	assert_true(strstr(tt_str(nic, "properties.ipConfigurations[0].properties."
+				       "loadBalancerBackendAddressPools[0].id"),
 			   "/loadBalancers/lb-web/backendAddressPools/pool-web") != NULL);
-	assert_true(strstr(tt_str(nic, "properties.ipConfigurations[0].properties.loadBalancerInboundNatRules[0].id"),
+	assert_true(strstr(tt_str(nic, "properties.ipConfigurations[0].properties."
+				       "loadBalancerInboundNatRules[0].id"),
 			   "/loadBalancers/lb-web/inboundNatRules/ssh-nat") != NULL);
-	assert_true(strstr(tt_str(nic, "properties.networkSecurityGroup.id"), "/networkSecurityGroups/nsg-hub") != NULL);
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.privateIPAddress"), "10.2.1.10");
+	assert_true(strstr(tt_str(nic, "properties.networkSecurityGroup.id"),
+			   "/networkSecurityGroups/nsg-hub") != NULL);
+	assert_string_equal(
+		tt_str(nic, "properties.ipConfigurations[0].properties.privateIPAddress"),
+		"10.2.1.10");
 	assert_int_equal(tt_bool(nic, "properties.enableAcceleratedNetworking"), 1);
 	/* NSG rule child resource with an ASG source */
 	r = tt_by_address(d, "azurerm_network_security_rule.rdp");
 	assert_string_equal(r->name->u.s, "nsg-hub/rdp-from-asg");
-	assert_true(strstr(tt_str(r, "properties.sourceApplicationSecurityGroups[0].id"), "/applicationSecurityGroups/asg-db"));
+	assert_true(strstr(tt_str(r, "properties.sourceApplicationSecurityGroups[0].id"),
+			   "/applicationSecurityGroups/asg-db"));
 	/* VNet inline subnet with its NSG, peering, subnet */
 	r = tt_by_address(d, "azurerm_virtual_network.hub");
 	assert_string_equal(tt_str(r, "properties.subnets[0].name"), "snet-a");
-	assert_true(strstr(tt_str(r, "properties.subnets[0].properties.networkSecurityGroup.id"), "/nsg-hub"));
+	assert_true(strstr(tt_str(r, "properties.subnets[0].properties.networkSecurityGroup.id"),
+			   "/nsg-hub"));
 	r = tt_by_address(d, "azurerm_virtual_network_peering.hub_to_spoke");
 	assert_string_equal(r->name->u.s, "vnet-hub/hub-to-spoke");
 	assert_string_equal(tt_str(r, "properties.remoteVirtualNetwork.id"),
@@ -298,22 +348,26 @@ static void test_mappings(void **state)
 	r = tt_by_address(d, "azurerm_subnet.spoke");
 	assert_null(tt_path(r, "properties.addressPrefix"));
 	assert_int_equal(tt_bool(r, "properties.defaultOutboundAccess"), 0);
-	assert_string_equal(tt_str(r, "properties.serviceEndpoints[0].service"), "Microsoft.Storage");
+	assert_string_equal(tt_str(r, "properties.serviceEndpoints[0].service"),
+			    "Microsoft.Storage");
 	/* Key Vault v3 and v4 names */
 	kv = tt_by_address(d, "azurerm_key_vault.cmk");
 	assert_int_equal(tt_bool(kv, "properties.enablePurgeProtection"), 1);
 	assert_int_equal(tt_bool(kv, "properties.enableRbacAuthorization"), 1);
 	assert_string_equal(tt_str(kv, "properties.publicNetworkAccess"), "Disabled");
 	assert_string_equal(tt_str(kv, "properties.networkAcls.defaultAction"), "Deny");
-	assert_string_equal(tt_str(kv, "properties.networkAcls.ipRules[0].value"), "203.0.113.4/32");
+	assert_string_equal(tt_str(kv, "properties.networkAcls.ipRules[0].value"),
+			    "203.0.113.4/32");
 	assert_string_equal(tt_str(kv, "properties.sku.name"), "premium");
 	r = tt_by_address(d, "azurerm_key_vault.v4");
 	assert_null(tt_path(r, "properties.enablePurgeProtection"));
 	assert_int_equal(tt_bool(r, "properties.enableRbacAuthorization"), 0);
-	assert_string_equal(tt_str(r, "properties.accessPolicies[0].permissions.secrets[1]"), "List");
+	assert_string_equal(tt_str(r, "properties.accessPolicies[0].permissions.secrets[1]"),
+			    "List");
 	/* disks and DES */
 	des = tt_by_address(d, "azurerm_disk_encryption_set.des");
-	assert_string_equal(tt_str(des, "properties.encryptionType"), "EncryptionAtRestWithPlatformAndCustomerKeys");
+	assert_string_equal(tt_str(des, "properties.encryptionType"),
+			    "EncryptionAtRestWithPlatformAndCustomerKeys");
 	r = tt_by_address(d, "azurerm_managed_disk.data");
 	assert_string_equal(tt_str(r, "properties.encryption.diskEncryptionSetId"), des->id->u.s);
 	assert_string_equal(tt_str(r, "properties.networkAccessPolicy"), "DenyAll");
@@ -321,17 +375,24 @@ static void test_mappings(void **state)
 	/* Windows VM (v3 names), its OS disk DES, extension with parsed settings */
 	r = tt_by_address(d, "azurerm_windows_virtual_machine.app");
 	assert_null(tt_path(r, "properties.securityProfile"));
-	assert_string_equal(tt_str(r, "properties.storageProfile.osDisk.managedDisk.diskEncryptionSet.id"), des->id->u.s);
-	assert_int_equal(tt_bool(r, "properties.osProfile.windowsConfiguration.enableAutomaticUpdates"), 1);
-	assert_string_equal(tt_str(r, "properties.osProfile.windowsConfiguration.winRM.listeners[0].protocol"), "Http");
+	assert_string_equal(
+		tt_str(r, "properties.storageProfile.osDisk.managedDisk.diskEncryptionSet.id"),
+		des->id->u.s);
+	assert_int_equal(
+		tt_bool(r, "properties.osProfile.windowsConfiguration.enableAutomaticUpdates"), 1);
+	assert_string_equal(
+		tt_str(r, "properties.osProfile.windowsConfiguration.winRM.listeners[0].protocol"),
+		"Http");
 	assert_int_equal(tt_bool(r, "properties.diagnosticsProfile.bootDiagnostics.enabled"), 1);
 	assert_true(tt_path(r, "properties.osProfile.adminPassword")->flags & RP_VF_SECURE);
 	{
 		const rp_resource *ext = tt_by_address(d, "azurerm_virtual_machine_extension.ama");
 		assert_string_equal(ext->name->u.s, "vm-win/AzureMonitorWindowsAgent");
-		assert_string_equal(ext->id->u.s, SUB "rg-map/providers/Microsoft.Compute/virtualMachines/vm-win/"
-							  "extensions/AzureMonitorWindowsAgent");
-		assert_string_equal(tt_str(ext, "properties.settings.authentication.managedIdentity.identifier-name"),
+		assert_string_equal(ext->id->u.s,
+				    SUB "rg-map/providers/Microsoft.Compute/virtualMachines/vm-win/"
+					"extensions/AzureMonitorWindowsAgent");
+		assert_string_equal(tt_str(ext, "properties.settings.authentication."
+						"managedIdentity.identifier-name"),
 				    "mi_res_id");
 		assert_string_equal(tt_str(ext, "properties.publisher"), "Microsoft.Azure.Monitor");
 	}
@@ -339,20 +400,31 @@ static void test_mappings(void **state)
 	r = tt_by_address(d, "azurerm_linux_virtual_machine_scale_set.web");
 	assert_string_equal(r->type, "Microsoft.Compute/virtualMachineScaleSets");
 	assert_string_equal(tt_str(r, "properties.orchestrationMode"), "Uniform");
-	assert_string_equal(tt_str(r, "properties.virtualMachineProfile.securityProfile.securityType"), "TrustedLaunch");
-	assert_null(tt_path(r, "properties.virtualMachineProfile.securityProfile.uefiSettings.vTpmEnabled"));
-	assert_string_equal(tt_str(r, "properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0]"
-				      ".properties.ipConfigurations[0].properties.publicIPAddressConfiguration.name"),
+	assert_string_equal(
+		tt_str(r, "properties.virtualMachineProfile.securityProfile.securityType"),
+		"TrustedLaunch");
+	assert_null(tt_path(
+		r, "properties.virtualMachineProfile.securityProfile.uefiSettings.vTpmEnabled"));
+	assert_string_equal(tt_str(r, "properties.virtualMachineProfile.networkProfile."
+				      "networkInterfaceConfigurations[0]"
+				      ".properties.ipConfigurations[0].properties."
+				      "publicIPAddressConfiguration.name"),
 			    "inst-pip");
-	assert_true(strstr(tt_str(r, "properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0]"
-				     ".properties.networkSecurityGroup.id"), "/nsg-hub"));
-	assert_string_equal(tt_str(r, "properties.virtualMachineProfile.extensionProfile.extensions[0].properties.type"),
+	assert_true(strstr(tt_str(r, "properties.virtualMachineProfile.networkProfile."
+				     "networkInterfaceConfigurations[0]"
+				     ".properties.networkSecurityGroup.id"),
+			   "/nsg-hub"));
+	assert_string_equal(tt_str(r, "properties.virtualMachineProfile.extensionProfile."
+				      "extensions[0].properties.type"),
 			    "ApplicationHealthLinux");
 	assert_int_equal(tt_path(r, "sku.capacity")->u.i, 3);
 	r = tt_by_address(d, "azurerm_orchestrated_virtual_machine_scale_set.flex");
 	assert_string_equal(tt_str(r, "properties.orchestrationMode"), "Flexible");
-	assert_int_equal(tt_bool(r, "properties.virtualMachineProfile.osProfile.linuxConfiguration.disablePasswordAuthentication"), 1);
-	assert_int_equal(tt_bool(r, "properties.virtualMachineProfile.securityProfile.encryptionAtHost"), 1);
+	assert_int_equal(tt_bool(r, "properties.virtualMachineProfile.osProfile.linuxConfiguration."
+				    "disablePasswordAuthentication"),
+			 1);
+	assert_int_equal(
+		tt_bool(r, "properties.virtualMachineProfile.securityProfile.encryptionAtHost"), 1);
 	/* storage v3 + network rules resource, v4 */
 	r = tt_by_address(d, "azurerm_storage_account.v3");
 	assert_string_equal(tt_str(r, "sku.name"), "Standard_GRS");
@@ -361,7 +433,8 @@ static void test_mappings(void **state)
 	assert_string_equal(tt_str(r, "properties.minimumTlsVersion"), "TLS1_0");
 	assert_string_equal(tt_str(r, "properties.networkAcls.defaultAction"), "Deny");
 	assert_string_equal(tt_str(r, "properties.networkAcls.bypass"), "Logging, AzureServices");
-	assert_true(strstr(tt_str(r, "properties.networkAcls.virtualNetworkRules[0].id"), "/subnets/snet-spoke"));
+	assert_true(strstr(tt_str(r, "properties.networkAcls.virtualNetworkRules[0].id"),
+			   "/subnets/snet-spoke"));
 	r = tt_by_address(d, "azurerm_storage_account.v4");
 	assert_int_equal(tt_bool(r, "properties.supportsHttpsTrafficOnly"), 0);
 	assert_int_equal(tt_bool(r, "properties.allowSharedKeyAccess"), 0);
@@ -376,13 +449,17 @@ static void test_mappings(void **state)
 	assert_string_equal(tt_str(r, "properties.metrics[0].category"), "AllMetrics");
 	r = tt_by_address(d, "azurerm_network_watcher_flow_log.hub");
 	assert_string_equal(r->name->u.s, "nw-northeurope/fl-hub");
-	assert_true(strstr(tt_str(r, "properties.targetResourceId"), "/networkSecurityGroups/nsg-hub"));
+	assert_true(
+		strstr(tt_str(r, "properties.targetResourceId"), "/networkSecurityGroups/nsg-hub"));
 	assert_int_equal(tt_path(r, "properties.retentionPolicy.days")->u.i, 30);
-	assert_int_equal(tt_bool(r, "properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration.enabled"), 1);
+	assert_int_equal(tt_bool(r, "properties.flowAnalyticsConfiguration."
+				    "networkWatcherFlowAnalyticsConfiguration.enabled"),
+			 1);
 	r = tt_by_address(d, "azurerm_security_center_subscription_pricing.vms");
 	assert_string_equal(r->name->u.s, "VirtualMachines");
-	assert_string_equal(r->id->u.s, "/subscriptions/00000000-0000-0000-0000-000000000000/providers/"
-					 "Microsoft.Security/pricings/VirtualMachines");
+	assert_string_equal(r->id->u.s,
+			    "/subscriptions/00000000-0000-0000-0000-000000000000/providers/"
+			    "Microsoft.Security/pricings/VirtualMachines");
 	assert_string_equal(tt_str(r, "properties.pricingTier"), "Standard");
 	assert_string_equal(tt_str(r, "properties.subPlan"), "P2");
 	rp_deployment_free(d);
@@ -403,10 +480,13 @@ static void test_state(void **state)
 	sub = tt_by_address(d, "azurerm_subnet.app");
 	nic = tt_by_address(d, "azurerm_network_interface.app");
 	assert_string_equal(sub->name->u.s, "vnet-live/app");
-	assert_true(strstr(sub->id->u.s, "/subscriptions/11111111-1111-1111-1111-111111111111/") == sub->id->u.s);
-	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.subnet.id"), sub->id->u.s);
+	assert_true(strstr(sub->id->u.s, "/subscriptions/11111111-1111-1111-1111-111111111111/") ==
+		    sub->id->u.s);
+	assert_string_equal(tt_str(nic, "properties.ipConfigurations[0].properties.subnet.id"),
+			    sub->id->u.s);
 	/* association known by ID; the NSG itself is not in this state */
-	assert_true(strstr(tt_str(nic, "properties.networkSecurityGroup.id"), "/networkSecurityGroups/nsg-live"));
+	assert_true(strstr(tt_str(nic, "properties.networkSecurityGroup.id"),
+			   "/networkSecurityGroups/nsg-live"));
 	rp_deployment_free(d);
 	rp_diag_release(&diag);
 }
@@ -434,10 +514,12 @@ static void expect_fail(const char *text, int want, const char *code)
 static void test_bad_input(void **state)
 {
 	(void)state;
-	expect_fail("{\"format_version\":\"2.0\",\"planned_values\":{}}", -RP_EUNSUPPORTED, "tfplan-version");
+	expect_fail("{\"format_version\":\"2.0\",\"planned_values\":{}}", -RP_EUNSUPPORTED,
+		    "tfplan-version");
 	expect_fail("[]", -RP_EPARSE, "tfplan-shape");
 	expect_fail("{\"planned_values\":{}}", -RP_EPARSE, "tfplan-shape");
-	expect_fail("{\"format_version\":\"1.0\",\"planned_values\":{\"root_module\":{\"resources\":[{\"type\":\"azurerm_subnet\"}]}}}",
+	expect_fail("{\"format_version\":\"1.0\",\"planned_values\":{\"root_module\":{"
+		    "\"resources\":[{\"type\":\"azurerm_subnet\"}]}}}",
 		    -RP_EPARSE, "tfplan-shape");
 	expect_fail("{\"format_version\":\"1.0\",", -RP_EPARSE, NULL);
 }
@@ -447,12 +529,16 @@ static void test_empty_and_unknown_name(void **state)
 	rp_diag diag;
 	rp_deployment *d;
 	int rc = 0;
-	const char *plan =
-		"{\"format_version\":\"1.1\",\"terraform_version\":\"1.6.0\",\"planned_values\":{\"root_module\":{"
-		"\"resources\":[{\"address\":\"azurerm_network_security_group.x\",\"mode\":\"managed\","
-		"\"type\":\"azurerm_network_security_group\",\"name\":\"x\",\"values\":{\"location\":\"eastus\","
-		"\"resource_group_name\":\"rg\"}}]}},\"resource_changes\":[{\"address\":\"azurerm_network_security_group.x\","
-		"\"change\":{\"actions\":[\"create\"],\"after_unknown\":{\"name\":true,\"id\":true}}}]}";
+	const char *plan = "{\"format_version\":\"1.1\",\"terraform_version\":\"1.6.0\",\"planned_"
+			   "values\":{\"root_module\":{"
+			   "\"resources\":[{\"address\":\"azurerm_network_security_group.x\","
+			   "\"mode\":\"managed\","
+			   "\"type\":\"azurerm_network_security_group\",\"name\":\"x\",\"values\":{"
+			   "\"location\":\"eastus\","
+			   "\"resource_group_name\":\"rg\"}}]}},\"resource_changes\":[{\"address\":"
+			   "\"azurerm_network_security_group.x\","
+			   "\"change\":{\"actions\":[\"create\"],\"after_unknown\":{\"name\":true,"
+			   "\"id\":true}}}]}";
 
 	(void)state;
 	rp_diag_init(&diag);
@@ -460,14 +546,18 @@ static void test_empty_and_unknown_name(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(d->nresources, 1);
 	assert_true(rp_value_is(d->resources[0].name, RP_V_UNKNOWN));
-	assert_string_equal(d->resources[0].name->u.reason, "known after apply: azurerm_network_security_group.x.name");
+	assert_string_equal(d->resources[0].name->u.reason,
+			    "known after apply: azurerm_network_security_group.x.name");
 	/* the ID stands in the address for the unknown name */
-	assert_string_equal(d->resources[0].id->u.s, SUB "rg/providers/Microsoft.Network/networkSecurityGroups/"
-						      "azurerm_network_security_group.x");
+	assert_string_equal(d->resources[0].id->u.s,
+			    SUB "rg/providers/Microsoft.Network/networkSecurityGroups/"
+				"azurerm_network_security_group.x");
 	rp_deployment_free(d);
 	rp_diag_release(&diag);
 	rp_diag_init(&diag);
-	d = tt_load_mem("empty.json", "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.0\",\"planned_values\":{\"root_module\":{}}}",
+	d = tt_load_mem("empty.json",
+			"{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.0\",\"planned_"
+			"values\":{\"root_module\":{}}}",
 			RP_INPUT_UNKNOWN, &rc, &diag);
 	assert_int_equal(rc, 0);
 	assert_int_equal(d->nresources, 0);
@@ -479,19 +569,36 @@ static void test_type_table(void **state)
 {
 	size_t i, n = rp_tfplan_type_count();
 	const char *want[] = {
-		"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine",
-		"azurerm_linux_virtual_machine_scale_set", "azurerm_windows_virtual_machine_scale_set",
-		"azurerm_orchestrated_virtual_machine_scale_set", "azurerm_network_interface",
-		"azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet",
-		"azurerm_subnet_network_security_group_association", "azurerm_virtual_network",
-		"azurerm_virtual_network_peering", "azurerm_public_ip", "azurerm_lb", "azurerm_lb_rule",
-		"azurerm_lb_nat_rule", "azurerm_lb_backend_address_pool",
+		"azurerm_linux_virtual_machine",
+		"azurerm_windows_virtual_machine",
+		"azurerm_virtual_machine",
+		"azurerm_linux_virtual_machine_scale_set",
+		"azurerm_windows_virtual_machine_scale_set",
+		"azurerm_orchestrated_virtual_machine_scale_set",
+		"azurerm_network_interface",
+		"azurerm_network_security_group",
+		"azurerm_network_security_rule",
+		"azurerm_subnet",
+		"azurerm_subnet_network_security_group_association",
+		"azurerm_virtual_network",
+		"azurerm_virtual_network_peering",
+		"azurerm_public_ip",
+		"azurerm_lb",
+		"azurerm_lb_rule",
+		"azurerm_lb_nat_rule",
+		"azurerm_lb_backend_address_pool",
 		"azurerm_network_interface_backend_address_pool_association",
 		"azurerm_application_security_group",
-		"azurerm_network_interface_application_security_group_association", "azurerm_managed_disk",
-		"azurerm_disk_encryption_set", "azurerm_virtual_machine_extension", "azurerm_storage_account",
-		"azurerm_storage_account_network_rules", "azurerm_key_vault", "azurerm_monitor_diagnostic_setting",
-		"azurerm_network_watcher_flow_log", "azurerm_security_center_subscription_pricing",
+		"azurerm_network_interface_application_security_group_association",
+		"azurerm_managed_disk",
+		"azurerm_disk_encryption_set",
+		"azurerm_virtual_machine_extension",
+		"azurerm_storage_account",
+		"azurerm_storage_account_network_rules",
+		"azurerm_key_vault",
+		"azurerm_monitor_diagnostic_setting",
+		"azurerm_network_watcher_flow_log",
+		"azurerm_security_center_subscription_pricing",
 		"azurerm_network_interface_security_group_association",
 	};
 	size_t w;

@@ -17,8 +17,14 @@ static const char *conv_note(tf_conv c, const char *aux)
 
 	switch (c) {
 	case TC_COPY: return "";
-	case TC_ID: snprintf(buf, sizeof(buf), "reference: ARM ID%s%s", aux ? " of " : "", aux ? aux : ""); return buf;
-	case TC_ID_LIST: snprintf(buf, sizeof(buf), "references: `[{id}]`%s%s", aux ? " of " : "", aux ? aux : ""); return buf;
+	case TC_ID:
+		snprintf(buf, sizeof(buf), "reference: ARM ID%s%s", aux ? " of " : "",
+			 aux ? aux : "");
+		return buf;
+	case TC_ID_LIST:
+		snprintf(buf, sizeof(buf), "references: `[{id}]`%s%s", aux ? " of " : "",
+			 aux ? aux : "");
+		return buf;
 	case TC_TRUE_ONLY: return "sent only when true";
 	case TC_ENABLED: return "true/false -> `Enabled`/`Disabled`";
 	case TC_NOT: return "negated";
@@ -33,9 +39,13 @@ static const char *conv_note(tf_conv c, const char *aux)
 	case TC_VNET_RULES: return "references: `[{id, action: Allow}]`";
 	case TC_SERVICE_LIST: return "`[{service}]`";
 	case TC_SINGLE: return "when exactly one element";
-	case TC_SECTYPE: return "`TrustedLaunch` if either is true; `ConfidentialVM` if os_disk.security_encryption_type is set";
+	case TC_SECTYPE:
+		return "`TrustedLaunch` if either is true; `ConfidentialVM` if "
+		       "os_disk.security_encryption_type is set";
 	case TC_SKU2: snprintf(buf, sizeof(buf), "`<account_tier>_<%s>`", aux); return buf;
-	case TC_CHILD_ID: snprintf(buf, sizeof(buf), "name -> `<parent ID>/%s/<name>`", aux); return buf;
+	case TC_CHILD_ID:
+		snprintf(buf, sizeof(buf), "name -> `<parent ID>/%s/<name>`", aux);
+		return buf;
 	case TC_INT: return "integer";
 	case TC_LOWER: return "lower-cased";
 	case TC_CAPITAL: return "first letter capitalised";
@@ -63,7 +73,8 @@ static void walk(rp_buf *out, const tf_attr *t, const char *tfbase, const char *
 		char tfp[512], armp[512];
 		join(tfp, sizeof(tfp), tfbase, m->tf, ".");
 		if (m->conv == TC_BLOCKS)
-			snprintf(armp, sizeof(armp), "%s%s%s[]", armbase, *armbase ? "." : "", m->arm);
+			snprintf(armp, sizeof(armp), "%s%s%s[]", armbase, *armbase ? "." : "",
+				 m->arm);
 		else
 			join(armp, sizeof(armp), armbase, m->arm, ".");
 		if (m->conv == TC_GROUP) {
@@ -86,7 +97,8 @@ static void walk(rp_buf *out, const tf_attr *t, const char *tfbase, const char *
 				esc[j++] = tfp[i];
 			}
 			esc[j] = '\0';
-			rp_buf_printf(out, "| `%s` | `%s` | %s |\n", *esc ? esc : "-", armp, conv_note(m->conv, m->aux));
+			rp_buf_printf(out, "| `%s` | `%s` | %s |\n", *esc ? esc : "-", armp,
+				      conv_note(m->conv, m->aux));
 		}
 	}
 }
@@ -101,24 +113,37 @@ static void generate(rp_buf *out)
 			continue;
 		rp_buf_printf(out, "\n### %s\n\n", t->tf_type);
 		if (t->kind == TK_ASSOC) {
-			rp_buf_printf(out, "Association: sets `%s%s` = `{id: <%s>}` on the %s named by `%s`%s%s%s.\n",
-				      t->assoc_op == TA_APPEND ? "ipConfigurations[].properties." : "", t->assoc_path,
-				      t->assoc_value, t->assoc_target_type, t->assoc_target,
-				      t->assoc_op == TA_APPEND ? " (appended" : "",
-				      t->assoc_ipconfig ? ", to the ipConfiguration named by `ip_configuration_name`" : "",
+			rp_buf_printf(out,
+				      "Association: sets `%s%s` = `{id: <%s>}` on the %s named by "
+				      "`%s`%s%s%s.\n",
+				      t->assoc_op == TA_APPEND ? "ipConfigurations[].properties."
+							       : "",
+				      t->assoc_path, t->assoc_value, t->assoc_target_type,
+				      t->assoc_target, t->assoc_op == TA_APPEND ? " (appended" : "",
+				      t->assoc_ipconfig ? ", to the ipConfiguration named by "
+							  "`ip_configuration_name`"
+							: "",
 				      t->assoc_op == TA_APPEND ? ")" : "");
 			continue;
 		}
 		if (t->kind == TK_MERGE)
-			rp_buf_printf(out, "Merged into the %s named by `%s`: %s `%s%s` (ARM type %s).\n\n", t->parent_type,
-				      t->parent_attr, t->merge_object ? "object" : "an element of", t->merge_path,
-				      t->merge_object ? "" : "[]", t->arm_type);
+			rp_buf_printf(
+				out,
+				"Merged into the %s named by `%s`: %s `%s%s` (ARM type %s).\n\n",
+				t->parent_type, t->parent_attr,
+				t->merge_object ? "object" : "an element of", t->merge_path,
+				t->merge_object ? "" : "[]", t->arm_type);
 		else
-			rp_buf_printf(out, "ARM type `%s`, apiVersion `%s`; name from `%s%s%s`%s%s%s.\n\n", t->arm_type,
-				      t->api_version, t->name_attrs[0], t->name_attrs[1] ? "` / `" : "",
-				      t->name_attrs[1] ? t->name_attrs[1] : "", t->scope_attr ? "; scope: `" : "",
-				      t->scope_attr ? t->scope_attr : "", t->scope_attr ? "`" : "");
-		rp_buf_puts(out, "| Terraform attribute | ARM property | conversion |\n|---|---|---|\n");
+			rp_buf_printf(
+				out,
+				"ARM type `%s`, apiVersion `%s`; name from `%s%s%s`%s%s%s.\n\n",
+				t->arm_type, t->api_version, t->name_attrs[0],
+				t->name_attrs[1] ? "` / `" : "",
+				t->name_attrs[1] ? t->name_attrs[1] : "",
+				t->scope_attr ? "; scope: `" : "",
+				t->scope_attr ? t->scope_attr : "", t->scope_attr ? "`" : "");
+		rp_buf_puts(out,
+			    "| Terraform attribute | ARM property | conversion |\n|---|---|---|\n");
 		walk(out, t->attrs, "", "", 0);
 	}
 }
@@ -127,7 +152,8 @@ int main(int argc, char **argv)
 {
 	rp_buf out = RP_BUF_INIT;
 
-	rp_buf_puts(&out, "<!-- mapping:begin (generated by tests/tfplan/tf-mapping-md.c; do not edit) -->\n");
+	rp_buf_puts(&out, "<!-- mapping:begin (generated by tests/tfplan/tf-mapping-md.c; do not "
+			  "edit) -->\n");
 	generate(&out);
 	rp_buf_puts(&out, "<!-- mapping:end -->\n");
 	if (argc > 2 && strcmp(argv[1], "--check") == 0) {
@@ -148,7 +174,9 @@ int main(int argc, char **argv)
 		ok = b && e && (size_t)(e + strlen("<!-- mapping:end -->\n") - b) == out.len &&
 		     memcmp(b, out.data, out.len) == 0;
 		if (!ok)
-			printf("%s: the mapping section differs from the tables; regenerate it with tf-mapping-md\n", argv[2]);
+			printf("%s: the mapping section differs from the tables; regenerate it "
+			       "with tf-mapping-md\n",
+			       argv[2]);
 		printf("%d passed, %d failed\n", ok, !ok);
 		rp_buf_release(&out);
 		return ok ? 0 : 1;

@@ -81,7 +81,9 @@ static void test_map(void **state)
 	rp_map_init(&m, false);
 	for (i = 0; i < 2000; i++) {
 		snprintf(keys[i], sizeof keys[i], "key%d", i);
-		assert_int_equal(rp_map_put(&m, keys[i], strlen(keys[i]), (void *)(intptr_t)(i + 1), NULL), 0);
+		assert_int_equal(
+			rp_map_put(&m, keys[i], strlen(keys[i]), (void *)(intptr_t)(i + 1), NULL),
+			0);
 	}
 	assert_int_equal(m.count, 2000);
 	for (i = 0; i < 2000; i++) {

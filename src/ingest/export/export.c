@@ -100,16 +100,37 @@ static const ex_key envelope[] = {
 
 /* Keys that are neither properties nor copied into the body. */
 static const char *const metadata_keys[] = {
-	"etag", "resourceGroup", "ResourceGroupName", "subscriptionId", "tenantId", "systemData",
-	"resources", "ExtensionResourceName", "ExtensionResourceType", "ParentResource",
-	"ChangedTime", "CreatedTime", "PowerState", "instanceView",
+	"etag",
+	"resourceGroup",
+	"ResourceGroupName",
+	"subscriptionId",
+	"tenantId",
+	"systemData",
+	"resources",
+	"ExtensionResourceName",
+	"ExtensionResourceType",
+	"ParentResource",
+	"ChangedTime",
+	"CreatedTime",
+	"PowerState",
+	"instanceView",
 };
 
 /* Inline child arrays whose elements the az CLI also flattens. */
 static const char *const child_arrays[] = {
-	"securityRules", "defaultSecurityRules", "subnets", "virtualNetworkPeerings",
-	"ipConfigurations", "frontendIPConfigurations", "backendAddressPools", "loadBalancingRules",
-	"inboundNatRules", "inboundNatPools", "probes", "outboundRules", "networkInterfaceConfigurations",
+	"securityRules",
+	"defaultSecurityRules",
+	"subnets",
+	"virtualNetworkPeerings",
+	"ipConfigurations",
+	"frontendIPConfigurations",
+	"backendAddressPools",
+	"loadBalancingRules",
+	"inboundNatRules",
+	"inboundNatPools",
+	"probes",
+	"outboundRules",
+	"networkInterfaceConfigurations",
 };
 
 static bool key_is(rp_json_doc *d, uint32_t k, const char *s)
@@ -191,7 +212,8 @@ static rp_value *fold_props(ex_ctx *c, uint32_t obj, bool skip_envelope, unsigne
 		m[idx].key = rp_arena_strndup(c->a, p, pn);
 		m[idx].keylen = (uint32_t)pn;
 		m[idx].keyspan = span_of(c, k);
-		if (is_child_array(c->doc, k) && rp_json_is(c->doc, e, RP_JSON_ARRAY) && depth < 4) {
+		if (is_child_array(c->doc, k) && rp_json_is(c->doc, e, RP_JSON_ARRAY) &&
+		    depth < 4) {
 			uint32_t cnt = rp_json_count(c->doc, e), ck, ce, ci = 0;
 			rp_value **items = rp_arena_calloc(c->a, (size_t)cnt + 1, sizeof(*items));
 			rp_json_iter ct = rp_json_iter_begin(c->doc, e);
@@ -233,8 +255,8 @@ static rp_value *fold_element(ex_ctx *c, uint32_t obj, unsigned depth)
 	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 		const char *p;
 		size_t pn;
-		if (!key_is(c->doc, k, "name") && !key_is(c->doc, k, "id") && !key_is(c->doc, k, "type") &&
-		    !key_is(c->doc, k, "etag"))
+		if (!key_is(c->doc, k, "name") && !key_is(c->doc, k, "id") &&
+		    !key_is(c->doc, k, "type") && !key_is(c->doc, k, "etag"))
 			continue;
 		if (rp_json_str(c->doc, k, &p, &pn) < 0)
 			return NULL;
@@ -364,7 +386,8 @@ static int add_children(ex_ctx *c, uint32_t arr, const ex_parent *self, unsigned
 	}
 	it = rp_json_iter_begin(c->doc, arr);
 	while (rp_json_iter_next(c->doc, &it, &k, &e))
-		if (rp_json_is(c->doc, e, RP_JSON_OBJECT) && (rc = add_resource(c, e, self, depth + 1)) < 0)
+		if (rp_json_is(c->doc, e, RP_JSON_OBJECT) &&
+		    (rc = add_resource(c, e, self, depth + 1)) < 0)
 			return rc;
 	return 0;
 }
@@ -405,8 +428,9 @@ static int add_resource(ex_ctx *c, uint32_t obj, const ex_parent *parent, unsign
 	if (type && parent && !strchr(type, '/'))
 		type = rp_arena_printf(c->a, "%s/%s", parent->type, type);
 	if (!type || !*type) {
-		rp_diag_addc(c->diag, RP_DIAG_WARNING, "export-no-type", c->src, sp.off, (size_t)sp.off + 1,
-			     "%s: an element has no resource type; skipped", c->src->name);
+		rp_diag_addc(c->diag, RP_DIAG_WARNING, "export-no-type", c->src, sp.off,
+			     (size_t)sp.off + 1, "%s: an element has no resource type; skipped",
+			     c->src->name);
 		return 0;
 	}
 	if (id && rp_str_has_prefix(id, "/"))
@@ -414,7 +438,8 @@ static int add_resource(ex_ctx *c, uint32_t obj, const ex_parent *parent, unsign
 	if (!name && slot[1] != RP_JSON_NONE && rp_json_is(c->doc, slot[1], RP_JSON_STRING)) {
 		name = rp_json_strz(c->doc, slot[1]);
 		if (name && parent && parent->name && !strchr(name, '/') &&
-		    strncmp(type, parent->type, strlen(parent->type)) == 0 && type[strlen(parent->type)] == '/')
+		    strncmp(type, parent->type, strlen(parent->type)) == 0 &&
+		    type[strlen(parent->type)] == '/')
 			name = rp_arena_printf(c->a, "%s/%s", parent->name, name);
 	}
 	if (id) {
@@ -458,7 +483,8 @@ static int add_resource(ex_ctx *c, uint32_t obj, const ex_parent *parent, unsign
 	if (!body)
 		return -RP_ENOMEM;
 	if (c->dep->nresources >= RP_EXPORT_MAX_RESOURCES) {
-		rp_diag_addc(c->diag, RP_DIAG_ERROR, "export-limit", c->src, sp.off, (size_t)sp.off + 1,
+		rp_diag_addc(c->diag, RP_DIAG_ERROR, "export-limit", c->src, sp.off,
+			     (size_t)sp.off + 1,
 			     "more resources than the limit (RP_EXPORT_MAX_RESOURCES)");
 		return -RP_ELIMIT;
 	}
@@ -469,7 +495,9 @@ static int add_resource(ex_ctx *c, uint32_t obj, const ex_parent *parent, unsign
 	namev = rp_value_getz(body, "name");
 	r->name = namev ? namev : rp_value_unknown(c->a, sp, "the export gives no name");
 	idv = rp_value_getz(body, "id");
-	r->id = idv && idv->kind == RP_V_STRING ? idv : rp_value_unknown(c->a, sp, "the export gives no resource ID");
+	r->id = idv && idv->kind == RP_V_STRING
+			? idv
+			: rp_value_unknown(c->a, sp, "the export gives no resource ID");
 	if (!r->name || !r->id)
 		return -RP_ENOMEM;
 	{
@@ -529,9 +557,12 @@ int rp_export_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 		it = rp_json_iter_begin(doc, items);
 		while (rp_json_iter_next(doc, &it, &k, &e)) {
 			if (!rp_json_is(doc, e, RP_JSON_OBJECT)) {
-				rp_diag_addc(diag, RP_DIAG_WARNING, "export-not-object", c.src, doc->nodes[e].off,
-					     (size_t)doc->nodes[e].off + doc->nodes[e].len,
-					     "%s: an element of the export is not an object; skipped", c.src->name);
+				rp_diag_addc(
+					diag, RP_DIAG_WARNING, "export-not-object", c.src,
+					doc->nodes[e].off,
+					(size_t)doc->nodes[e].off + doc->nodes[e].len,
+					"%s: an element of the export is not an object; skipped",
+					c.src->name);
 				continue;
 			}
 			if ((rc = add_resource(&c, e, NULL, 0)) < 0)
@@ -542,8 +573,10 @@ int rp_export_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 		    rp_json_getz_ci(doc, root, "ResourceType") != RP_JSON_NONE)) {
 		rc = add_resource(&c, root, NULL, 0);
 	} else {
-		rp_diag_addc(diag, RP_DIAG_ERROR, "export-shape", c.src, 0, doc->nodes[0].len ? 1 : 0,
-			     "%s: not an Azure export (expected an array of resources, {\"value\": [...]}, "
+		rp_diag_addc(diag, RP_DIAG_ERROR, "export-shape", c.src, 0,
+			     doc->nodes[0].len ? 1 : 0,
+			     "%s: not an Azure export (expected an array of resources, {\"value\": "
+			     "[...]}, "
 			     "{\"data\": [...]} or one resource object)",
 			     c.src->name);
 		rc = -RP_EPARSE;

@@ -33,9 +33,9 @@ typedef enum vt_kind { VT_OBJ = 0, VT_ARR = 1, VT_LEAF = 2 } vt_kind;
 typedef struct vt_node vt_node;
 struct vt_node {
 	vt_kind kind;
-	rp_value *leaf;     /* VT_LEAF */
-	rp_span span;       /* where the element came from (objects/arrays) */
-	const char *key;    /* member name when inside an object */
+	rp_value *leaf;  /* VT_LEAF */
+	rp_span span;    /* where the element came from (objects/arrays) */
+	const char *key; /* member name when inside an object */
 	rp_span keyspan;
 	vt_node *first, *last, *next;
 	uint32_t n;
@@ -64,68 +64,69 @@ rp_value *rp_vt_freeze(rp_arena *a, const vt_node *n);
 /* ---- mapping tables ---- */
 
 typedef enum tf_conv {
-	TC_COPY = 0,    /* value as is (null, "" and [] are absent, as azurerm sends nothing) */
-	TC_ID,          /* reference to another resource: its ARM ID string */
-	TC_ID_LIST,     /* list of references: array of {"id": ...} */
-	TC_TRUE_ONLY,   /* bool sent by azurerm only when true: false is absent */
-	TC_ENABLED,     /* bool -> "Enabled" / "Disabled" */
-	TC_NOT,         /* bool -> !bool */
-	TC_JOIN,        /* list of strings -> "a, b" */
-	TC_JSON,        /* JSON-encoded string -> value (kept as string if not JSON) */
-	TC_BLOCK,       /* single nested block: sub-table applied at arm (a base path) */
-	TC_BLOCKS,      /* repeated block: array at arm, one element per block */
-	TC_GROUP,       /* same TF object, sub-table applied at base path arm */
-	TC_PRESENT,     /* block present -> true (absent block -> false) */
-	TC_ZONE,        /* string -> [string] */
-	TC_IDENTITY,    /* identity block -> {type, userAssignedIdentities} */
-	TC_SSH_KEYS,    /* admin_ssh_key blocks -> publicKeys[{keyData, path}] */
-	TC_CONST,       /* constant string aux (tf names the attribute that must be present, or NULL) */
-	TC_VALUE_LIST,  /* list of strings -> [{"value": s, "action": "Allow"}] */
-	TC_VNET_RULES,  /* list of subnet IDs -> [{"id": s, "action": "Allow"}] */
-	TC_SERVICE_LIST,/* list of strings -> [{"service": s}] */
-	TC_SINGLE,      /* list with one element -> that element (addressPrefix) */
-	TC_SECTYPE,     /* VM security type from secure_boot/vtpm/os_disk */
-	TC_SKU2,        /* "<tf>_<aux>" (storage account tier + replication) */
-	TC_CHILD_ID,    /* name of a sibling child: <parent id>/<aux>/<name> */
-	TC_INT,         /* number, or a numeric string -> int */
-	TC_LOWER,       /* string lower-cased (ARM enum spelling) */
-	TC_CAPITAL,     /* string with a capital first letter ("dynamic" -> "Dynamic") */
-	TC_TRUE_CONST,  /* true whenever the attribute is present (enabled_log blocks) */
-	TC_SECRET,      /* as TC_COPY, flagged RP_VF_SECURE (azurerm marks it sensitive) */
+	TC_COPY = 0,  /* value as is (null, "" and [] are absent, as azurerm sends nothing) */
+	TC_ID,        /* reference to another resource: its ARM ID string */
+	TC_ID_LIST,   /* list of references: array of {"id": ...} */
+	TC_TRUE_ONLY, /* bool sent by azurerm only when true: false is absent */
+	TC_ENABLED,   /* bool -> "Enabled" / "Disabled" */
+	TC_NOT,       /* bool -> !bool */
+	TC_JOIN,      /* list of strings -> "a, b" */
+	TC_JSON,      /* JSON-encoded string -> value (kept as string if not JSON) */
+	TC_BLOCK,     /* single nested block: sub-table applied at arm (a base path) */
+	TC_BLOCKS,    /* repeated block: array at arm, one element per block */
+	TC_GROUP,     /* same TF object, sub-table applied at base path arm */
+	TC_PRESENT,   /* block present -> true (absent block -> false) */
+	TC_ZONE,      /* string -> [string] */
+	TC_IDENTITY,  /* identity block -> {type, userAssignedIdentities} */
+	TC_SSH_KEYS,  /* admin_ssh_key blocks -> publicKeys[{keyData, path}] */
+	TC_CONST, /* constant string aux (tf names the attribute that must be present, or NULL) */
+	TC_VALUE_LIST,   /* list of strings -> [{"value": s, "action": "Allow"}] */
+	TC_VNET_RULES,   /* list of subnet IDs -> [{"id": s, "action": "Allow"}] */
+	TC_SERVICE_LIST, /* list of strings -> [{"service": s}] */
+	TC_SINGLE,       /* list with one element -> that element (addressPrefix) */
+	TC_SECTYPE,      /* VM security type from secure_boot/vtpm/os_disk */
+	TC_SKU2,         /* "<tf>_<aux>" (storage account tier + replication) */
+	TC_CHILD_ID,     /* name of a sibling child: <parent id>/<aux>/<name> */
+	TC_INT,          /* number, or a numeric string -> int */
+	TC_LOWER,        /* string lower-cased (ARM enum spelling) */
+	TC_CAPITAL,      /* string with a capital first letter ("dynamic" -> "Dynamic") */
+	TC_TRUE_CONST,   /* true whenever the attribute is present (enabled_log blocks) */
+	TC_SECRET,       /* as TC_COPY, flagged RP_VF_SECURE (azurerm marks it sensitive) */
 } tf_conv;
 
 typedef struct tf_attr {
-	const char *tf;          /* Terraform attribute ("a|b" for TC_SECTYPE) */
-	const char *arm;         /* ARM path (dotted), base for blocks/groups */
+	const char *tf;  /* Terraform attribute ("a|b" for TC_SECTYPE) */
+	const char *arm; /* ARM path (dotted), base for blocks/groups */
 	tf_conv conv;
-	const char *aux;         /* TC_ID/TC_ID_LIST: expected ARM type; TC_CONST: value; ... */
-	const struct tf_attr *sub; /* TC_BLOCK/TC_BLOCKS/TC_GROUP: terminated by tf == NULL && arm == NULL */
+	const char *aux; /* TC_ID/TC_ID_LIST: expected ARM type; TC_CONST: value; ... */
+	const struct tf_attr
+		*sub; /* TC_BLOCK/TC_BLOCKS/TC_GROUP: terminated by tf == NULL && arm == NULL */
 } tf_attr;
 
 typedef enum tf_kind {
-	TK_RESOURCE = 0,  /* becomes an ARM resource */
-	TK_MERGE,         /* merged into its parent resource (LB rules, pools, network rules) */
-	TK_ASSOC,         /* association: sets a link on another resource */
-	TK_IGNORE,        /* known, deliberately not mapped (resource groups, random ids) */
+	TK_RESOURCE = 0, /* becomes an ARM resource */
+	TK_MERGE,        /* merged into its parent resource (LB rules, pools, network rules) */
+	TK_ASSOC,        /* association: sets a link on another resource */
+	TK_IGNORE,       /* known, deliberately not mapped (resource groups, random ids) */
 } tf_kind;
 
 typedef enum tf_assoc_op {
-	TA_SET = 0,      /* target.<path> = {"id": value} */
-	TA_APPEND,       /* target.<path> += {"id": value}, per ipConfiguration */
+	TA_SET = 0, /* target.<path> = {"id": value} */
+	TA_APPEND,  /* target.<path> += {"id": value}, per ipConfiguration */
 } tf_assoc_op;
 
 typedef struct tf_type {
-	const char *tf_type;     /* azurerm_... */
+	const char *tf_type; /* azurerm_... */
 	tf_kind kind;
-	const char *arm_type;    /* full ARM type */
+	const char *arm_type; /* full ARM type */
 	const char *api_version;
 	/* Name segments, outermost first.  "@attr": last segment of the resource
 	 * the attribute references (a parent given by ID); "=x": literal default
 	 * when the attribute list is empty.  NULL-terminated. */
 	const char *name_attrs[4];
-	const char *scope_attr;  /* extension resources: attribute holding the target ID */
-	bool sub_scope;          /* subscription-level resource (no resource group) */
-	const tf_attr *attrs;    /* mapping table, NULL-terminated */
+	const char *scope_attr; /* extension resources: attribute holding the target ID */
+	bool sub_scope;         /* subscription-level resource (no resource group) */
+	const tf_attr *attrs;   /* mapping table, NULL-terminated */
 	/* TK_MERGE: reference attribute naming the parent, the parent's ARM type,
 	 * and the array property (or base object, when merge_object) in it. */
 	const char *parent_attr;
@@ -153,25 +154,25 @@ const tf_type *rp_tf_type_at(size_t i);
 
 typedef struct tf_res tf_res;
 struct tf_res {
-	const char *address;     /* full Terraform address */
-	const char *modinst;     /* "module.a.module.b[0]" or "" */
-	const char *type;        /* azurerm_... */
-	const char *name;        /* configuration name */
-	const char *index;       /* count index / for_each key as text, or NULL */
-	bool data;               /* data source */
-	const tf_type *map;      /* NULL: unmapped type */
-	uint32_t node;           /* resource object in planned_values / values */
-	uint32_t cfg;            /* configuration resource object, or RP_JSON_NONE */
-	rp_value *tfv;           /* attribute values with unknowns and secrets merged */
+	const char *address; /* full Terraform address */
+	const char *modinst; /* "module.a.module.b[0]" or "" */
+	const char *type;    /* azurerm_... */
+	const char *name;    /* configuration name */
+	const char *index;   /* count index / for_each key as text, or NULL */
+	bool data;           /* data source */
+	const tf_type *map;  /* NULL: unmapped type */
+	uint32_t node;       /* resource object in planned_values / values */
+	uint32_t cfg;        /* configuration resource object, or RP_JSON_NONE */
+	rp_value *tfv;       /* attribute values with unknowns and secrets merged */
 	/* ARM identity (computed lazily, once). */
 	int id_state;            /* 0 not yet, 1 computing, 2 done */
 	const char *arm_name;    /* "vnet/subnet"; NULL when unknown */
 	const char *name_reason; /* why the name is unknown */
 	rp_span name_span;
-	const char *id;          /* ARM ID (known or synthetic) */
-	vt_node *body;           /* ARM body under construction (TK_RESOURCE) */
+	const char *id; /* ARM ID (known or synthetic) */
+	vt_node *body;  /* ARM body under construction (TK_RESOURCE) */
 	rp_resource *out;
-	tf_res *next_inst;       /* next instance with the same module/type/name */
+	tf_res *next_inst; /* next instance with the same module/type/name */
 };
 
 typedef struct tf_ctx {
@@ -180,16 +181,16 @@ typedef struct tf_ctx {
 	rp_deployment *dep;
 	rp_diag *diag;
 	rp_source *src;
-	uint32_t config_root;    /* configuration.root_module, or NONE */
-	uint32_t changes;        /* resource_changes array, or NONE */
+	uint32_t config_root; /* configuration.root_module, or NONE */
+	uint32_t changes;     /* resource_changes array, or NONE */
 	tf_res **res;
 	size_t nres, cap;
-	rp_map by_addr;          /* address -> tf_res */
-	rp_map by_base;          /* "modinst|type.name" (data. prefixed) -> first tf_res */
-	rp_map by_id;            /* lower-case ID -> tf_res (icase map) */
-	rp_map unmapped;         /* type -> first resource, reported once */
-	rp_map by_change;        /* address -> resource_changes element index + 1 */
-	rp_map cfg_index;        /* "<module node>|<address>" -> expressions index + 1 */
+	rp_map by_addr;   /* address -> tf_res */
+	rp_map by_base;   /* "modinst|type.name" (data. prefixed) -> first tf_res */
+	rp_map by_id;     /* lower-case ID -> tf_res (icase map) */
+	rp_map unmapped;  /* type -> first resource, reported once */
+	rp_map by_change; /* address -> resource_changes element index + 1 */
+	rp_map cfg_index; /* "<module node>|<address>" -> expressions index + 1 */
 	const char *subscription;
 } tf_ctx;
 
@@ -201,8 +202,8 @@ int rp_tf_map_resource(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs
  * to the ARM ID of the resource it references; *out is a STRING (known ID),
  * an UNKNOWN, or NULL (absent).  expect: ARM type wanted, or NULL.
  * tfplan.c. */
-int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr,
-		     const char *attr, const char *expect, rp_value **out);
+int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr, const char *attr,
+		     const char *expect, rp_value **out);
 /* As rp_tf_resolve_id for list attributes: *out is an ARRAY of STRING /
  * UNKNOWN, or NULL when absent. */
 int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr,

@@ -70,7 +70,8 @@ static rp_value *decode_json(tf_ctx *c, const rp_value *v)
 	if (rp_source_from_memory("settings", v->u.s, v->len, &tmp) < 0)
 		return NULL;
 	if (rp_json_parse(tmp, RP_JSON_STRICT, &doc, NULL) == 0 &&
-	    (rp_json_kind_of(doc, 0) == RP_JSON_OBJECT || rp_json_kind_of(doc, 0) == RP_JSON_ARRAY)) {
+	    (rp_json_kind_of(doc, 0) == RP_JSON_OBJECT ||
+	     rp_json_kind_of(doc, 0) == RP_JSON_ARRAY)) {
 		out = rp_value_from_json(c->a, doc, 0);
 		if (out)
 			respan(out, v->span, v->flags);
@@ -106,7 +107,8 @@ static int sectype(tf_ctx *c, vt_node *base, const tf_attr *m, const rp_value *t
 	if (is_true(vt))
 		return set(c, base, m->arm, str_val(c, "TrustedLaunch", vt->span, 0));
 	if (set_enc && set_enc->kind == RP_V_UNKNOWN)
-		return set(c, base, m->arm, rp_value_with(c->a, set_enc, set_enc->flags, set_enc->span));
+		return set(c, base, m->arm,
+			   rp_value_with(c->a, set_enc, set_enc->flags, set_enc->span));
 	if (sb && sb->kind == RP_V_UNKNOWN)
 		return set(c, base, m->arm, rp_value_with(c->a, sb, sb->flags, sb->span));
 	if (vt && vt->kind == RP_V_UNKNOWN)
@@ -159,8 +161,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		if (!sub)
 			return -RP_ENOMEM;
 		return apply(c, r, sub, m->sub, tfv, cfg, parent_id, depth + 1);
-	case TC_SECTYPE:
-		return sectype(c, base, m, tfv);
+	case TC_SECTYPE: return sectype(c, base, m, tfv);
 	case TC_CONST:
 		if (m->tf && (absent(v) || (v->kind == RP_V_BOOL && !v->u.b)))
 			return 0;
@@ -178,8 +179,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		out = str_val(c, rp_arena_printf(c->a, "%s_%s", v->u.s, w->u.s), v->span, 0);
 		return set(c, base, m->arm, out);
 	}
-	default:
-		break;
+	default: break;
 	}
 	/* Unknown and not set in the configuration: a value the provider
 	 * computes (Azure's default), which an ARM template would not state
@@ -192,19 +192,19 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		return 0;
 	}
 	switch (m->conv) {
-	case TC_COPY:
-		return set(c, base, m->arm, v);
+	case TC_COPY: return set(c, base, m->arm, v);
 	case TC_SECRET:
-		return set(c, base, m->arm, rp_value_with(c->a, v, v->flags | RP_VF_SECURE, v->span));
+		return set(c, base, m->arm,
+			   rp_value_with(c->a, v, v->flags | RP_VF_SECURE, v->span));
 	case TC_TRUE_ONLY:
 		if (v->kind == RP_V_UNKNOWN || is_true(v))
 			return set(c, base, m->arm, v);
 		return 0;
-	case TC_TRUE_CONST:
-		return set(c, base, m->arm, rp_value_bool(c->a, true, v->span));
+	case TC_TRUE_CONST: return set(c, base, m->arm, rp_value_bool(c->a, true, v->span));
 	case TC_ENABLED:
 		if (v->kind == RP_V_BOOL)
-			return set(c, base, m->arm, str_val(c, v->u.b ? "Enabled" : "Disabled", v->span, 0));
+			return set(c, base, m->arm,
+				   str_val(c, v->u.b ? "Enabled" : "Disabled", v->span, 0));
 		return v->kind == RP_V_UNKNOWN ? set(c, base, m->arm, v) : 0;
 	case TC_NOT:
 		if (v->kind == RP_V_BOOL)
@@ -244,9 +244,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			return set(c, base, m->arm, str_val(c, s, v->span, v->flags));
 		}
 		return set(c, base, m->arm, v);
-	case TC_JSON:
-		out = decode_json(c, v);
-		return set(c, base, m->arm, out);
+	case TC_JSON: out = decode_json(c, v); return set(c, base, m->arm, out);
 	case TC_ZONE:
 		if (v->kind == RP_V_STRING || v->kind == RP_V_UNKNOWN)
 			return set(c, base, m->arm, rp_value_array(c->a, &v, 1, v->span));
@@ -269,15 +267,16 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			return 0;
 		if (out->kind != RP_V_ARRAY)
 			return set(c, base, m->arm, out);
-		return m->conv == TC_ID_LIST ? obj_list(c, base, m->arm, out, "id", NULL, NULL)
-					     : obj_list(c, base, m->arm, out, "id", "action", "Allow");
-	case TC_VALUE_LIST:
-		return obj_list(c, base, m->arm, v, "value", "action", "Allow");
-	case TC_SERVICE_LIST:
-		return obj_list(c, base, m->arm, v, "service", NULL, NULL);
+		return m->conv == TC_ID_LIST
+			       ? obj_list(c, base, m->arm, out, "id", NULL, NULL)
+			       : obj_list(c, base, m->arm, out, "id", "action", "Allow");
+	case TC_VALUE_LIST: return obj_list(c, base, m->arm, v, "value", "action", "Allow");
+	case TC_SERVICE_LIST: return obj_list(c, base, m->arm, v, "service", NULL, NULL);
 	case TC_CHILD_ID:
 		if (v->kind == RP_V_STRING && parent_id) {
-			out = str_val(c, rp_arena_printf(c->a, "%s/%s/%s", parent_id, m->aux, v->u.s), v->span, 0);
+			out = str_val(c,
+				      rp_arena_printf(c->a, "%s/%s/%s", parent_id, m->aux, v->u.s),
+				      v->span, 0);
 			return set(c, base, m->arm, out);
 		}
 		return v->kind == RP_V_UNKNOWN ? set(c, base, m->arm, v) : 0;
@@ -313,8 +312,8 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			el = rp_vt_new(c->a, VT_OBJ, it->span);
 			if (!el)
 				return -RP_ENOMEM;
-			rc = apply(c, r, el, m->sub, it, rp_tf_cfg_member(c, cfg, m->tf, i), parent_id,
-				   depth + 1);
+			rc = apply(c, r, el, m->sub, it, rp_tf_cfg_member(c, cfg, m->tf, i),
+				   parent_id, depth + 1);
 			if (rc < 0)
 				return rc;
 			rp_vt_append(arr, el);
@@ -350,7 +349,8 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 					/* an identity created in the same plan */
 					return set(c, sub, "userAssignedIdentities",
 						   rp_value_unknown(c->a, id->span,
-								    "known after apply: %s.identity.identity_ids",
+								    "known after apply: "
+								    "%s.identity.identity_ids",
 								    r->address));
 				}
 				e = rp_vt_new(c->a, VT_OBJ, id->span);
@@ -380,7 +380,9 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			if (key && (rc = set(c, el, "keyData", (rp_value *)key)) < 0)
 				return rc;
 			if (user && user->kind == RP_V_STRING) {
-				out = str_val(c, rp_arena_printf(c->a, "/home/%s/.ssh/authorized_keys", user->u.s),
+				out = str_val(c,
+					      rp_arena_printf(c->a, "/home/%s/.ssh/authorized_keys",
+							      user->u.s),
 					      user->span, 0);
 				if ((rc = set(c, el, "path", out)) < 0)
 					return rc;
@@ -392,8 +394,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		}
 		return 0;
 	}
-	default:
-		return -RP_EINTERNAL;
+	default: return -RP_EINTERNAL;
 	}
 }
 

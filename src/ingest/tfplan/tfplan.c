@@ -188,8 +188,9 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 			m[idx].keylen = (uint32_t)kl;
 			m[idx].keyspan = span_of(c, k);
 			old = path_push(p, ".%s", m[idx].key, 0);
-			m[idx].val = merge(c, r, e, child_of(c, unk, key, kl, 0), child_of(c, sens, key, kl, 0),
-					   secure, p, depth + 1, err);
+			m[idx].val =
+				merge(c, r, e, child_of(c, unk, key, kl, 0),
+				      child_of(c, sens, key, kl, 0), secure, p, depth + 1, err);
 			p->len = old;
 			p->buf[old] = '\0';
 			if (!m[idx].val)
@@ -214,8 +215,9 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 				m[idx].keylen = (uint32_t)kl;
 				m[idx].keyspan = span_of(c, k);
 				old = path_push(p, ".%s", m[idx].key, 0);
-				m[idx].val = unknown_at(c, r, span_of(c, e), p,
-							secure || is_true_node(c, child_of(c, sens, key, kl, 0)));
+				m[idx].val = unknown_at(
+					c, r, span_of(c, e), p,
+					secure || is_true_node(c, child_of(c, sens, key, kl, 0)));
 				p->len = old;
 				p->buf[old] = '\0';
 				if (!m[idx].val)
@@ -236,8 +238,9 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			size_t old = path_push(p, "[%u]", NULL, idx);
-			items[idx] = merge(c, r, e, child_of(c, unk, NULL, 0, idx), child_of(c, sens, NULL, 0, idx),
-					   secure, p, depth + 1, err);
+			items[idx] =
+				merge(c, r, e, child_of(c, unk, NULL, 0, idx),
+				      child_of(c, sens, NULL, 0, idx), secure, p, depth + 1, err);
 			p->len = old;
 			p->buf[old] = '\0';
 			if (!items[idx])
@@ -293,7 +296,8 @@ static uint32_t get_indexed(tf_ctx *c, uint32_t obj, const char *key)
 		while (rp_json_iter_next(c->doc, &it, &kk, &e)) {
 			const char *name = rp_json_strz(c->doc, kk);
 			char *mk = name ? rp_arena_printf(c->a, "#%u|%s", obj, name) : NULL;
-			if (!mk || rp_map_put(&c->cfg_index, mk, strlen(mk), (void *)((uintptr_t)e + 1u), NULL) < 0)
+			if (!mk || rp_map_put(&c->cfg_index, mk, strlen(mk),
+					      (void *)((uintptr_t)e + 1u), NULL) < 0)
 				return RP_JSON_NONE;
 		}
 	}
@@ -407,7 +411,8 @@ static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr
 				if (!a || ex == RP_JSON_NONE)
 					continue;
 				rk = rp_arena_printf(c->a, "%u|%s", mod, a);
-				if (!rk || rp_map_put(&c->cfg_index, rk, strlen(rk), (void *)((uintptr_t)ex + 1u), NULL) < 0)
+				if (!rk || rp_map_put(&c->cfg_index, rk, strlen(rk),
+						      (void *)((uintptr_t)ex + 1u), NULL) < 0)
 					return RP_JSON_NONE;
 			}
 		}
@@ -515,8 +520,8 @@ static void parse_ref(const char *s, tref *t)
 		bracket(p, t);
 		t->data = true;
 		t->kind = R_RES;
-	} else if (strchr(first, '_') && strcmp(first, "local") != 0 && strcmp(first, "path") != 0 &&
-		   strcmp(first, "terraform") != 0) {
+	} else if (strchr(first, '_') && strcmp(first, "local") != 0 &&
+		   strcmp(first, "path") != 0 && strcmp(first, "terraform") != 0) {
 		memcpy(t->type, first, sizeof(t->type));
 		p = ident(p, t->name, sizeof(t->name));
 		bracket(p, t);
@@ -548,8 +553,8 @@ static bool type_ok(const tf_res *t, const char *expect)
 	return !expect || rp_str_ieq(t->map->arm_type, expect, strlen(expect) + 1);
 }
 
-static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t expr, const char *expect,
-		    bool list, tlist *out, unsigned depth)
+static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t expr,
+		    const char *expect, bool list, tlist *out, unsigned depth)
 {
 	uint32_t refs = get(c, expr, "references"), e, k;
 	rp_json_iter it;
@@ -575,8 +580,8 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 			continue;
 		parse_ref(s, &t);
 		if (t.kind == R_RES) {
-			char *key = rp_arena_printf(c->a, "%s|%s%s.%s", modinst, t.data ? "data." : "", t.type,
-						    t.name);
+			char *key = rp_arena_printf(c->a, "%s|%s%s.%s", modinst,
+						    t.data ? "data." : "", t.type, t.name);
 			void *hit = NULL;
 			tf_res *x, *only = NULL;
 			size_t cnt = 0;
@@ -610,16 +615,20 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 			if (!pm || !call)
 				continue;
 			callnode = get_indexed(c, get(c, cfg_module(c, pm), "module_calls"), call);
-			collect(c, r, pm, get(c, get(c, callnode, "expressions"), t.name), expect, list, out,
-				depth + 1);
+			collect(c, r, pm, get(c, get(c, callnode, "expressions"), t.name), expect,
+				list, out, depth + 1);
 		} else if (t.kind == R_MODULE) {
-			const char *child = rp_arena_printf(c->a, "%s%smodule.%s", modinst, *modinst ? "." : "",
-							    t.name);
+			const char *child = rp_arena_printf(c->a, "%s%smodule.%s", modinst,
+							    *modinst ? "." : "", t.name);
 			uint32_t mod;
 			if (!child)
 				continue;
-			mod = get(c, get_indexed(c, get(c, cfg_module(c, modinst), "module_calls"), t.name), "module");
-			collect(c, r, child, get(c, get(c, get(c, mod, "outputs"), t.out), "expression"), expect,
+			mod = get(c,
+				  get_indexed(c, get(c, cfg_module(c, modinst), "module_calls"),
+					      t.name),
+				  "module");
+			collect(c, r, child,
+				get(c, get(c, get(c, mod, "outputs"), t.out), "expression"), expect,
 				list, out, depth + 1);
 		}
 		if (!list && out->n > 0)
@@ -691,8 +700,8 @@ int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr,
 	return 0;
 }
 
-int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr, const char *attr,
-			  const char *expect, rp_value **out)
+int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr,
+			  const char *attr, const char *expect, rp_value **out)
 {
 	tlist l;
 	rp_value **items;
@@ -862,7 +871,8 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 				parent_id = pv->u.s;
 			}
 			if (!seg && !reason)
-				reason = rp_arena_printf(c->a, "the parent named by %s.%s is not known",
+				reason = rp_arena_printf(c->a,
+							 "the parent named by %s.%s is not known",
 							 r->address, spec + 1);
 		} else {
 			const rp_value *nv = rp_value_getz(r->tfv, spec);
@@ -875,7 +885,8 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 				reason = rp_arena_printf(c->a, "%s has no %s", r->address, spec);
 			}
 		}
-		name = rp_arena_printf(c->a, "%s%s%s", name, *name ? "/" : "", seg ? seg : r->address);
+		name = rp_arena_printf(c->a, "%s%s%s", name, *name ? "/" : "",
+				       seg ? seg : r->address);
 		if (!name)
 			return -RP_ENOMEM;
 	}
@@ -890,24 +901,30 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 	rgs = rg && rg->kind == RP_V_STRING && rg->len ? rg->u.s : "rampart-unknown-rg";
 	if (parent_id) {
 		const char *own = strrchr(name, '/');
-		r->id = rp_arena_printf(c->a, "%s/%s/%s", parent_id, last_type_seg(type), own ? own + 1 : name);
+		r->id = rp_arena_printf(c->a, "%s/%s/%s", parent_id, last_type_seg(type),
+					own ? own + 1 : name);
 	} else if (m->sub_scope) {
-		r->id = rp_arena_printf(c->a, "/subscriptions/%s/providers/%s/%s", c->subscription, type, name);
+		r->id = rp_arena_printf(c->a, "/subscriptions/%s/providers/%s/%s", c->subscription,
+					type, name);
 	} else if (m->scope_attr) {
 		rp_value *sv = NULL;
 		const char *scope;
-		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->scope_attr), res_expr(c, r, m->scope_attr),
-				     m->scope_attr, NULL, &sv) < 0)
+		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->scope_attr),
+				     res_expr(c, r, m->scope_attr), m->scope_attr, NULL, &sv) < 0)
 			return -RP_ENOMEM;
-		scope = sv && sv->kind == RP_V_STRING ? sv->u.s
-			: rp_arena_printf(c->a, "/subscriptions/%s/resourceGroups/%s/providers/terraform/%s",
-					  c->subscription, rgs, r->address);
+		scope = sv && sv->kind == RP_V_STRING
+				? sv->u.s
+				: rp_arena_printf(c->a,
+						  "/subscriptions/%s/resourceGroups/%s/providers/"
+						  "terraform/%s",
+						  c->subscription, rgs, r->address);
 		r->id = rp_arena_printf(c->a, "%s/providers/%s/%s", scope, type, name);
 	} else {
 		/* /providers/NS/T1/n1/T2/n2 from "NS/T1/T2" and "n1/n2" */
 		const char *slash = strchr(type, '/');
-		char *id = rp_arena_printf(c->a, "/subscriptions/%s/resourceGroups/%s/providers/%.*s",
-					   c->subscription, rgs, (int)(slash ? slash - type : 0), type);
+		char *id = rp_arena_printf(
+			c->a, "/subscriptions/%s/resourceGroups/%s/providers/%.*s", c->subscription,
+			rgs, (int)(slash ? slash - type : 0), type);
 		const char *tp = slash ? slash + 1 : "", *np = name;
 		while (id && *tp) {
 			const char *te = strchr(tp, '/'), *ne = strchr(np, '/');
@@ -936,8 +953,8 @@ static int add_res(tf_ctx *c, tf_res *r)
 	char *base;
 
 	if (c->nres >= RP_TF_MAX_RESOURCES) {
-		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", r->node, "more resources than the limit (%s)",
-			"RP_TF_MAX_RESOURCES");
+		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", r->node,
+			"more resources than the limit (%s)", "RP_TF_MAX_RESOURCES");
 		return -RP_ELIMIT;
 	}
 	if (c->nres == c->cap) {
@@ -951,7 +968,8 @@ static int add_res(tf_ctx *c, tf_res *r)
 	c->res[c->nres++] = r;
 	if (rp_map_put(&c->by_addr, r->address, strlen(r->address), r, NULL) < 0)
 		return -RP_ENOMEM;
-	base = rp_arena_printf(c->a, "%s|%s%s.%s", r->modinst, r->data ? "data." : "", r->type, r->name);
+	base = rp_arena_printf(c->a, "%s|%s%s.%s", r->modinst, r->data ? "data." : "", r->type,
+			       r->name);
 	if (!base)
 		return -RP_ENOMEM;
 	if (rp_map_get(&c->by_base, base, strlen(base), &hit)) {
@@ -971,26 +989,31 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 	int rc;
 
 	if (depth > RP_TF_MAX_MODULE_DEPTH) {
-		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", mod, "modules nested deeper than the limit (%s)",
-			"RP_TF_MAX_MODULE_DEPTH");
+		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", mod,
+			"modules nested deeper than the limit (%s)", "RP_TF_MAX_MODULE_DEPTH");
 		return -RP_ELIMIT;
 	}
 	if (rp_json_is(c->doc, res, RP_JSON_ARRAY)) {
 		it = rp_json_iter_begin(c->doc, res);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			tf_res *r = rp_arena_calloc(c->a, 1, sizeof(*r));
-			const char *addr = strz(c, get(c, e, "address")), *type = strz(c, get(c, e, "type"));
-			const char *name = strz(c, get(c, e, "name")), *mode = strz(c, get(c, e, "mode"));
-			uint32_t values = get(c, e, "values"), ch = RP_JSON_NONE, unk = RP_JSON_NONE;
+			const char *addr = strz(c, get(c, e, "address")),
+				   *type = strz(c, get(c, e, "type"));
+			const char *name = strz(c, get(c, e, "name")),
+				   *mode = strz(c, get(c, e, "mode"));
+			uint32_t values = get(c, e, "values"), ch = RP_JSON_NONE,
+				 unk = RP_JSON_NONE;
 			uint32_t sens = get(c, e, "sensitive_values");
 			const char *cfgaddr;
 			mpath p;
 			void *hit;
 			if (!r)
 				return -RP_ENOMEM;
-			if (!addr || !type || !name || !rp_json_is(c->doc, values, RP_JSON_OBJECT)) {
+			if (!addr || !type || !name ||
+			    !rp_json_is(c->doc, values, RP_JSON_OBJECT)) {
 				diag_at(c, RP_DIAG_ERROR, "tfplan-shape", e,
-					"%s: a resource needs string address, type and name and an object of values",
+					"%s: a resource needs string address, type and name and an "
+					"object of values",
 					c->src->name);
 				return -RP_EPARSE;
 			}
@@ -1002,7 +1025,8 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 			r->data = mode && strcmp(mode, "data") == 0;
 			r->map = rp_tf_type_find(type);
 			r->node = e;
-			cfgaddr = rp_arena_printf(c->a, "%s%s.%s", r->data ? "data." : "", type, name);
+			cfgaddr = rp_arena_printf(c->a, "%s%s.%s", r->data ? "data." : "", type,
+						  name);
 			if (!r->address || !r->type || !r->name || !cfgaddr)
 				return -RP_ENOMEM;
 			r->cfg = cfg_resource(c, modinst, cfgaddr);
@@ -1024,10 +1048,12 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 				return rc;
 			if (!r->map && !r->data) {
 				if (!rp_map_get(&c->unmapped, r->type, strlen(r->type), &hit)) {
-					if (rp_map_put(&c->unmapped, r->type, strlen(r->type), r, NULL) < 0)
+					if (rp_map_put(&c->unmapped, r->type, strlen(r->type), r,
+						       NULL) < 0)
 						return -RP_ENOMEM;
 					diag_at(c, RP_DIAG_NOTE, "tfplan-unmapped-type", e,
-						"resource type %s is not mapped to the model; its resources are skipped",
+						"resource type %s is not mapped to the model; its "
+						"resources are skipped",
 						r->type);
 				}
 			}
@@ -1038,8 +1064,8 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			const char *maddr = strz(c, get(c, e, "address"));
 			if (!maddr) {
-				diag_at(c, RP_DIAG_ERROR, "tfplan-shape", e, "%s: a child module needs an address",
-					c->src->name);
+				diag_at(c, RP_DIAG_ERROR, "tfplan-shape", e,
+					"%s: a child module needs an address", c->src->name);
 				return -RP_EPARSE;
 			}
 			if ((rc = walk_module(c, e, dupz(c, maddr), depth + 1)) < 0)
@@ -1076,7 +1102,8 @@ static int build_body(tf_ctx *c, tf_res *r)
 			    rp_value_string(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
 		return rc;
 	loc = rp_value_getz(r->tfv, "location");
-	if (loc && loc->kind != RP_V_NULL && (rc = rp_vt_set(c->a, r->body, "location", (rp_value *)loc)) < 0)
+	if (loc && loc->kind != RP_V_NULL &&
+	    (rc = rp_vt_set(c->a, r->body, "location", (rp_value *)loc)) < 0)
 		return rc;
 	return rp_tf_map_resource(c, r, r->body, m->attrs, r->tfv, r->cfg, r->id);
 }
@@ -1090,7 +1117,8 @@ static int do_merge(tf_ctx *c, tf_res *r)
 
 	if (!p || !p->body) {
 		diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-parent", r->node,
-			"%s: its parent resource is not in the plan; the settings are not applied", r->address);
+			"%s: its parent resource is not in the plan; the settings are not applied",
+			r->address);
 		return 0;
 	}
 	if (m->merge_object) {
@@ -1113,16 +1141,19 @@ static int do_assoc(tf_ctx *c, tf_res *r)
 	tf_res *t = rp_tf_resolve_target(c, r, m->assoc_target, m->assoc_target_type);
 	rp_value *val = NULL;
 	vt_node *props, *ipcs, *el;
-	const rp_value *ipname = m->assoc_ipconfig ? rp_value_getz(r->tfv, m->assoc_ipconfig) : NULL;
+	const rp_value *ipname =
+		m->assoc_ipconfig ? rp_value_getz(r->tfv, m->assoc_ipconfig) : NULL;
 	int rc;
 
-	rc = rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->assoc_value), res_expr(c, r, m->assoc_value),
-			      m->assoc_value, m->assoc_value_type, &val);
+	rc = rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->assoc_value),
+			      res_expr(c, r, m->assoc_value), m->assoc_value, m->assoc_value_type,
+			      &val);
 	if (rc < 0)
 		return rc;
 	if (!t || !t->body || !val) {
 		diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-association", r->node,
-			"%s: the associated resource is not in the plan; the association is not applied",
+			"%s: the associated resource is not in the plan; the association is not "
+			"applied",
 			r->address);
 		return 0;
 	}
@@ -1139,11 +1170,13 @@ static int do_assoc(tf_ctx *c, tf_res *r)
 	for (el = ipcs->first; el; el = el->next) {
 		vt_node *arr, *o, *nm = rp_vt_get(el, "name");
 		if (ipname && ipname->kind == RP_V_STRING) {
-			if (!nm || nm->kind != VT_LEAF || !nm->leaf || nm->leaf->kind != RP_V_STRING ||
+			if (!nm || nm->kind != VT_LEAF || !nm->leaf ||
+			    nm->leaf->kind != RP_V_STRING ||
 			    strcmp(nm->leaf->u.s, ipname->u.s) != 0)
 				continue;
 		}
-		arr = rp_vt_arr_at(c->a, el, rp_arena_printf(c->a, "properties.%s", m->assoc_path), val->span);
+		arr = rp_vt_arr_at(c->a, el, rp_arena_printf(c->a, "properties.%s", m->assoc_path),
+				   val->span);
 		o = rp_vt_new(c->a, VT_OBJ, val->span);
 		if (!arr || !o || rp_vt_set(c->a, o, "id", val) < 0)
 			return -RP_ENOMEM;
@@ -1166,7 +1199,8 @@ static int emit(tf_ctx *c, tf_res *r)
 	o->type = r->map->arm_type;
 	o->name = rp_value_getz(body, "name");
 	o->id = r->id ? rp_value_string(c->a, r->id, strlen(r->id), span_of(c, r->node))
-		      : rp_value_unknown(c->a, span_of(c, r->node), "resource ID of %s not known", r->address);
+		      : rp_value_unknown(c->a, span_of(c, r->node), "resource ID of %s not known",
+					 r->address);
 	o->api_version = r->map->api_version;
 	loc = rp_value_getz(body, "location");
 	o->location = (rp_value *)loc;
@@ -1179,7 +1213,8 @@ static int emit(tf_ctx *c, tf_res *r)
 	if (r->map->scope_attr) {
 		v = NULL;
 		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, r->map->scope_attr),
-				     res_expr(c, r, r->map->scope_attr), r->map->scope_attr, NULL, &v) < 0)
+				     res_expr(c, r, r->map->scope_attr), r->map->scope_attr, NULL,
+				     &v) < 0)
 			return -RP_ENOMEM;
 		if (v && v->kind == RP_V_STRING)
 			o->scope = v->u.s;
@@ -1219,7 +1254,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	rp_map_init(&c.cfg_index, false);
 	if (!rp_json_is(doc, root, RP_JSON_OBJECT)) {
 		diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
-			"%s: not a Terraform plan or state (`terraform show -json` prints an object)",
+			"%s: not a Terraform plan or state (`terraform show -json` prints an "
+			"object)",
 			c.src->name);
 		rc = -RP_EPARSE;
 		goto out;
@@ -1249,7 +1285,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 			const char *a = dupz(&c, strz(&c, get(&c, e, "address")));
 			if (!a)
 				continue;
-			if (rp_map_put(&c.by_change, a, strlen(a), (void *)((uintptr_t)e + 1u), NULL) < 0) {
+			if (rp_map_put(&c.by_change, a, strlen(a), (void *)((uintptr_t)e + 1u),
+				       NULL) < 0) {
 				rc = -RP_ENOMEM;
 				goto out;
 			}
@@ -1259,9 +1296,11 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	}
 	if (pv == RP_JSON_NONE) {
 		/* A plan with no changes and no values, e.g. an empty configuration. */
-		if (c.changes == RP_JSON_NONE && get(&c, root, "terraform_version") == RP_JSON_NONE) {
+		if (c.changes == RP_JSON_NONE &&
+		    get(&c, root, "terraform_version") == RP_JSON_NONE) {
 			diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
-				"%s: neither planned_values nor values: not a Terraform plan or state",
+				"%s: neither planned_values nor values: not a Terraform plan or "
+				"state",
 				c.src->name);
 			rc = -RP_EPARSE;
 		}
@@ -1277,7 +1316,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 			goto out;
 	for (i = 0; i < c.nres; i++) {
 		tf_res *r = c.res[i];
-		if (!r->data && r->map && r->map->kind == TK_RESOURCE && (rc = build_body(&c, r)) < 0)
+		if (!r->data && r->map && r->map->kind == TK_RESOURCE &&
+		    (rc = build_body(&c, r)) < 0)
 			goto out;
 	}
 	for (i = 0; i < c.nres; i++) {

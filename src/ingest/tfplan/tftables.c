@@ -14,7 +14,10 @@
 
 #include <string.h>
 
-#define END { NULL, NULL, TC_COPY, NULL, NULL }
+#define END                                     \
+	{                                       \
+		NULL, NULL, TC_COPY, NULL, NULL \
+	}
 
 #define T_NSG "Microsoft.Network/networkSecurityGroups"
 #define T_ASG "Microsoft.Network/applicationSecurityGroups"
@@ -54,8 +57,10 @@ static const tf_attr nsg_rule_props[] = {
 	{ "source_address_prefixes", "sourceAddressPrefixes", TC_COPY, NULL, NULL },
 	{ "destination_address_prefix", "destinationAddressPrefix", TC_COPY, NULL, NULL },
 	{ "destination_address_prefixes", "destinationAddressPrefixes", TC_COPY, NULL, NULL },
-	{ "source_application_security_group_ids", "sourceApplicationSecurityGroups", TC_ID_LIST, T_ASG, NULL },
-	{ "destination_application_security_group_ids", "destinationApplicationSecurityGroups", TC_ID_LIST, T_ASG, NULL },
+	{ "source_application_security_group_ids", "sourceApplicationSecurityGroups", TC_ID_LIST,
+	  T_ASG, NULL },
+	{ "destination_application_security_group_ids", "destinationApplicationSecurityGroups",
+	  TC_ID_LIST, T_ASG, NULL },
 	{ "access", "access", TC_COPY, NULL, NULL },
 	{ "priority", "priority", TC_COPY, NULL, NULL },
 	{ "direction", "direction", TC_COPY, NULL, NULL },
@@ -86,7 +91,8 @@ static const tf_attr subnet_props[] = {
 	{ "address_prefixes", "addressPrefix", TC_SINGLE, NULL, NULL },
 	{ "default_outbound_access_enabled", "defaultOutboundAccess", TC_COPY, NULL, NULL },
 	{ "service_endpoints", "serviceEndpoints", TC_SERVICE_LIST, NULL, NULL },
-	{ "private_endpoint_network_policies", "privateEndpointNetworkPolicies", TC_COPY, NULL, NULL },
+	{ "private_endpoint_network_policies", "privateEndpointNetworkPolicies", TC_COPY, NULL,
+	  NULL },
 	{ "network_security_group_id", "networkSecurityGroup.id", TC_ID, T_NSG, NULL },
 	{ "security_group", "networkSecurityGroup.id", TC_ID, T_NSG, NULL },
 	{ "route_table_id", "routeTable.id", TC_ID, NULL, NULL },
@@ -114,7 +120,8 @@ static const tf_attr vnet_attrs[] = {
 
 static const tf_attr peering_attrs[] = {
 	{ "remote_virtual_network_id", "properties.remoteVirtualNetwork.id", TC_ID, T_VNET, NULL },
-	{ "allow_virtual_network_access", "properties.allowVirtualNetworkAccess", TC_COPY, NULL, NULL },
+	{ "allow_virtual_network_access", "properties.allowVirtualNetworkAccess", TC_COPY, NULL,
+	  NULL },
 	{ "allow_forwarded_traffic", "properties.allowForwardedTraffic", TC_COPY, NULL, NULL },
 	{ "allow_gateway_transit", "properties.allowGatewayTransit", TC_COPY, NULL, NULL },
 	{ "use_remote_gateways", "properties.useRemoteGateways", TC_COPY, NULL, NULL },
@@ -141,8 +148,10 @@ static const tf_attr nic_ipconfig_props[] = {
 	{ "private_ip_address_version", "privateIPAddressVersion", TC_COPY, NULL, NULL },
 	{ "public_ip_address_id", "publicIPAddress.id", TC_ID, T_PIP, NULL },
 	{ "primary", "primary", TC_COPY, NULL, NULL },
-	{ "load_balancer_backend_address_pools_ids", "loadBalancerBackendAddressPools", TC_ID_LIST, T_LB_POOL, NULL },
-	{ "load_balancer_inbound_nat_rules_ids", "loadBalancerInboundNatRules", TC_ID_LIST, T_LB_NAT, NULL },
+	{ "load_balancer_backend_address_pools_ids", "loadBalancerBackendAddressPools", TC_ID_LIST,
+	  T_LB_POOL, NULL },
+	{ "load_balancer_inbound_nat_rules_ids", "loadBalancerInboundNatRules", TC_ID_LIST,
+	  T_LB_NAT, NULL },
 	{ "application_security_group_ids", "applicationSecurityGroups", TC_ID_LIST, T_ASG, NULL },
 	END,
 };
@@ -154,8 +163,10 @@ static const tf_attr nic_ipconfig[] = {
 };
 
 static const tf_attr nic_attrs[] = {
-	{ "enable_accelerated_networking", "properties.enableAcceleratedNetworking", TC_COPY, NULL, NULL },
-	{ "accelerated_networking_enabled", "properties.enableAcceleratedNetworking", TC_COPY, NULL, NULL },
+	{ "enable_accelerated_networking", "properties.enableAcceleratedNetworking", TC_COPY, NULL,
+	  NULL },
+	{ "accelerated_networking_enabled", "properties.enableAcceleratedNetworking", TC_COPY, NULL,
+	  NULL },
 	{ "enable_ip_forwarding", "properties.enableIPForwarding", TC_COPY, NULL, NULL },
 	{ "ip_forwarding_enabled", "properties.enableIPForwarding", TC_COPY, NULL, NULL },
 	{ "dns_servers", "properties.dnsSettings.dnsServers", TC_COPY, NULL, NULL },
@@ -182,16 +193,19 @@ static const tf_attr lb_frontend[] = {
 static const tf_attr lb_attrs[] = {
 	{ "sku", "sku.name", TC_COPY, NULL, NULL },
 	{ "sku_tier", "sku.tier", TC_COPY, NULL, NULL },
-	{ "frontend_ip_configuration", "properties.frontendIPConfigurations", TC_BLOCKS, NULL, lb_frontend },
+	{ "frontend_ip_configuration", "properties.frontendIPConfigurations", TC_BLOCKS, NULL,
+	  lb_frontend },
 	END,
 };
 
 /* Elements merged into the parent load balancer (name + properties). */
 static const tf_attr lb_rule_attrs[] = {
 	{ "name", "name", TC_COPY, NULL, NULL },
-	{ "frontend_ip_configuration_name", "properties.frontendIPConfiguration.id", TC_CHILD_ID, "frontendIPConfigurations", NULL },
+	{ "frontend_ip_configuration_name", "properties.frontendIPConfiguration.id", TC_CHILD_ID,
+	  "frontendIPConfigurations", NULL },
 	{ "backend_address_pool_id", "properties.backendAddressPool.id", TC_ID, T_LB_POOL, NULL },
-	{ "backend_address_pool_ids", "properties.backendAddressPools", TC_ID_LIST, T_LB_POOL, NULL },
+	{ "backend_address_pool_ids", "properties.backendAddressPools", TC_ID_LIST, T_LB_POOL,
+	  NULL },
 	{ "probe_id", "properties.probe.id", TC_ID, T_LB_PROBE, NULL },
 	{ "protocol", "properties.protocol", TC_COPY, NULL, NULL },
 	{ "frontend_port", "properties.frontendPort", TC_COPY, NULL, NULL },
@@ -206,7 +220,8 @@ static const tf_attr lb_rule_attrs[] = {
 
 static const tf_attr lb_nat_rule_attrs[] = {
 	{ "name", "name", TC_COPY, NULL, NULL },
-	{ "frontend_ip_configuration_name", "properties.frontendIPConfiguration.id", TC_CHILD_ID, "frontendIPConfigurations", NULL },
+	{ "frontend_ip_configuration_name", "properties.frontendIPConfiguration.id", TC_CHILD_ID,
+	  "frontendIPConfigurations", NULL },
 	{ "protocol", "properties.protocol", TC_COPY, NULL, NULL },
 	{ "frontend_port", "properties.frontendPort", TC_COPY, NULL, NULL },
 	{ "backend_port", "properties.backendPort", TC_COPY, NULL, NULL },
@@ -220,7 +235,8 @@ static const tf_attr lb_nat_rule_attrs[] = {
 
 static const tf_attr lb_nat_pool_attrs[] = {
 	{ "name", "name", TC_COPY, NULL, NULL },
-	{ "frontend_ip_configuration_name", "properties.frontendIPConfiguration.id", TC_CHILD_ID, "frontendIPConfigurations", NULL },
+	{ "frontend_ip_configuration_name", "properties.frontendIPConfiguration.id", TC_CHILD_ID,
+	  "frontendIPConfigurations", NULL },
 	{ "protocol", "properties.protocol", TC_COPY, NULL, NULL },
 	{ "frontend_port_start", "properties.frontendPortRangeStart", TC_COPY, NULL, NULL },
 	{ "frontend_port_end", "properties.frontendPortRangeEnd", TC_COPY, NULL, NULL },
@@ -257,16 +273,20 @@ static const tf_attr flowlog_attrs[] = {
 	{ "enabled", "properties.enabled", TC_COPY, NULL, NULL },
 	{ "retention_policy", "properties.retentionPolicy", TC_BLOCK, NULL,
 	  (const tf_attr[]){ { "enabled", "enabled", TC_COPY, NULL, NULL },
-			     { "days", "days", TC_COPY, NULL, NULL }, END } },
+			     { "days", "days", TC_COPY, NULL, NULL },
+			     END } },
 	{ "version", "properties.format.version", TC_COPY, NULL, NULL },
 	{ "version", "properties.format.type", TC_CONST, "JSON", NULL },
-	{ "traffic_analytics", "properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration", TC_BLOCK, NULL,
-	  (const tf_attr[]){ { "enabled", "enabled", TC_COPY, NULL, NULL },
-			     { "workspace_id", "workspaceId", TC_COPY, NULL, NULL },
-			     { "workspace_region", "workspaceRegion", TC_COPY, NULL, NULL },
-			     { "workspace_resource_id", "workspaceResourceId", TC_COPY, NULL, NULL },
-			     { "interval_in_minutes", "trafficAnalyticsInterval", TC_COPY, NULL, NULL },
-			     END } },
+	{ "traffic_analytics",
+	  "properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration",
+	  TC_BLOCK, NULL,
+	  (const tf_attr[]){
+		  { "enabled", "enabled", TC_COPY, NULL, NULL },
+		  { "workspace_id", "workspaceId", TC_COPY, NULL, NULL },
+		  { "workspace_region", "workspaceRegion", TC_COPY, NULL, NULL },
+		  { "workspace_resource_id", "workspaceResourceId", TC_COPY, NULL, NULL },
+		  { "interval_in_minutes", "trafficAnalyticsInterval", TC_COPY, NULL, NULL },
+		  END } },
 	END,
 };
 
@@ -293,11 +313,14 @@ static const tf_attr os_disk_attrs[] = {
 	{ "disk_size_gb", "diskSizeGB", TC_COPY, NULL, NULL },
 	{ "write_accelerator_enabled", "writeAcceleratorEnabled", TC_COPY, NULL, NULL },
 	{ "disk_encryption_set_id", "managedDisk.diskEncryptionSet.id", TC_ID, T_DES, NULL },
-	{ "security_encryption_type", "managedDisk.securityProfile.securityEncryptionType", TC_COPY, NULL, NULL },
-	{ "secure_vm_disk_encryption_set_id", "managedDisk.securityProfile.diskEncryptionSet.id", TC_ID, T_DES, NULL },
+	{ "security_encryption_type", "managedDisk.securityProfile.securityEncryptionType", TC_COPY,
+	  NULL, NULL },
+	{ "secure_vm_disk_encryption_set_id", "managedDisk.securityProfile.diskEncryptionSet.id",
+	  TC_ID, T_DES, NULL },
 	{ "diff_disk_settings", "diffDiskSettings", TC_BLOCK, NULL,
 	  (const tf_attr[]){ { "option", "option", TC_COPY, NULL, NULL },
-			     { "placement", "placement", TC_COPY, NULL, NULL }, END } },
+			     { "placement", "placement", TC_COPY, NULL, NULL },
+			     END } },
 	{ NULL, "createOption", TC_CONST, "FromImage", NULL },
 	END,
 };
@@ -318,17 +341,26 @@ static const tf_attr boot_diag_attrs[] = {
 
 /* Security, disks, image, boot diagnostics: shared by VMs (base
  * "properties") and scale sets (base "properties.virtualMachineProfile"). */
-#define COMPUTE_COMMON                                                                        \
-	{ "secure_boot_enabled", "securityProfile.uefiSettings.secureBootEnabled", TC_TRUE_ONLY, NULL, NULL }, \
-	{ "vtpm_enabled", "securityProfile.uefiSettings.vTpmEnabled", TC_TRUE_ONLY, NULL, NULL },           \
-	{ "secure_boot_enabled|vtpm_enabled", "securityProfile.securityType", TC_SECTYPE, NULL, NULL },       \
-	{ "encryption_at_host_enabled", "securityProfile.encryptionAtHost", TC_TRUE_ONLY, NULL, NULL },     \
-	{ "os_disk", "storageProfile.osDisk", TC_BLOCK, NULL, os_disk_attrs },                             \
-	{ "source_image_reference", "storageProfile.imageReference", TC_BLOCK, NULL, image_ref_attrs },    \
-	{ "source_image_id", "storageProfile.imageReference.id", TC_COPY, NULL, NULL },                    \
-	{ "boot_diagnostics", "diagnosticsProfile.bootDiagnostics.enabled", TC_PRESENT, NULL, NULL },      \
-	{ "boot_diagnostics", "diagnosticsProfile.bootDiagnostics", TC_BLOCK, NULL, boot_diag_attrs },     \
-	{ "license_type", "licenseType", TC_COPY, NULL, NULL }
+#define COMPUTE_COMMON                                                                            \
+	{ "secure_boot_enabled", "securityProfile.uefiSettings.secureBootEnabled", TC_TRUE_ONLY,  \
+	  NULL, NULL },                                                                           \
+		{ "vtpm_enabled", "securityProfile.uefiSettings.vTpmEnabled", TC_TRUE_ONLY, NULL, \
+		  NULL },                                                                         \
+		{ "secure_boot_enabled|vtpm_enabled", "securityProfile.securityType", TC_SECTYPE, \
+		  NULL, NULL },                                                                   \
+		{ "encryption_at_host_enabled", "securityProfile.encryptionAtHost", TC_TRUE_ONLY, \
+		  NULL, NULL },                                                                   \
+		{ "os_disk", "storageProfile.osDisk", TC_BLOCK, NULL, os_disk_attrs },            \
+		{ "source_image_reference", "storageProfile.imageReference", TC_BLOCK, NULL,      \
+		  image_ref_attrs },                                                              \
+		{ "source_image_id", "storageProfile.imageReference.id", TC_COPY, NULL, NULL },   \
+		{ "boot_diagnostics", "diagnosticsProfile.bootDiagnostics.enabled", TC_PRESENT,   \
+		  NULL, NULL },                                                                   \
+		{ "boot_diagnostics", "diagnosticsProfile.bootDiagnostics", TC_BLOCK, NULL,       \
+		  boot_diag_attrs },                                                              \
+	{                                                                                         \
+		"license_type", "licenseType", TC_COPY, NULL, NULL                                \
+	}
 
 static const tf_attr linux_os_attrs[] = {
 	{ "admin_username", "adminUsername", TC_COPY, NULL, NULL },
@@ -338,11 +370,13 @@ static const tf_attr linux_os_attrs[] = {
 	{ "computer_name_prefix", "computerNamePrefix", TC_COPY, NULL, NULL },
 	{ "allow_extension_operations", "allowExtensionOperations", TC_COPY, NULL, NULL },
 	{ "extension_operations_enabled", "allowExtensionOperations", TC_COPY, NULL, NULL },
-	{ "disable_password_authentication", "linuxConfiguration.disablePasswordAuthentication", TC_COPY, NULL, NULL },
+	{ "disable_password_authentication", "linuxConfiguration.disablePasswordAuthentication",
+	  TC_COPY, NULL, NULL },
 	{ "admin_ssh_key", "linuxConfiguration.ssh.publicKeys", TC_SSH_KEYS, NULL, NULL },
 	{ "provision_vm_agent", "linuxConfiguration.provisionVMAgent", TC_COPY, NULL, NULL },
 	{ "patch_mode", "linuxConfiguration.patchSettings.patchMode", TC_COPY, NULL, NULL },
-	{ "patch_assessment_mode", "linuxConfiguration.patchSettings.assessmentMode", TC_COPY, NULL, NULL },
+	{ "patch_assessment_mode", "linuxConfiguration.patchSettings.assessmentMode", TC_COPY, NULL,
+	  NULL },
 	END,
 };
 
@@ -355,13 +389,18 @@ static const tf_attr windows_os_attrs[] = {
 	{ "allow_extension_operations", "allowExtensionOperations", TC_COPY, NULL, NULL },
 	{ "extension_operations_enabled", "allowExtensionOperations", TC_COPY, NULL, NULL },
 	{ "provision_vm_agent", "windowsConfiguration.provisionVMAgent", TC_COPY, NULL, NULL },
-	{ "enable_automatic_updates", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL, NULL },
-	{ "automatic_updates_enabled", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL, NULL },
+	{ "enable_automatic_updates", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL,
+	  NULL },
+	{ "automatic_updates_enabled", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL,
+	  NULL },
 	{ "patch_mode", "windowsConfiguration.patchSettings.patchMode", TC_COPY, NULL, NULL },
-	{ "patch_assessment_mode", "windowsConfiguration.patchSettings.assessmentMode", TC_COPY, NULL, NULL },
-	{ "hotpatching_enabled", "windowsConfiguration.patchSettings.enableHotpatching", TC_COPY, NULL, NULL },
+	{ "patch_assessment_mode", "windowsConfiguration.patchSettings.assessmentMode", TC_COPY,
+	  NULL, NULL },
+	{ "hotpatching_enabled", "windowsConfiguration.patchSettings.enableHotpatching", TC_COPY,
+	  NULL, NULL },
 	{ "timezone", "windowsConfiguration.timeZone", TC_COPY, NULL, NULL },
-	{ "winrm_listener", "windowsConfiguration.winRM.listeners", TC_BLOCKS, NULL, winrm_listener },
+	{ "winrm_listener", "windowsConfiguration.winRM.listeners", TC_BLOCKS, NULL,
+	  winrm_listener },
 	END,
 };
 
@@ -379,12 +418,15 @@ static const tf_attr vm_windows_profile[] = {
 	END,
 };
 
-#define VM_TOP                                                                                   \
-	{ "size", "properties.hardwareProfile.vmSize", TC_COPY, NULL, NULL },                        \
-	{ "network_interface_ids", "properties.networkProfile.networkInterfaces", TC_ID_LIST, T_NIC, NULL }, \
-	{ "availability_set_id", "properties.availabilitySet.id", TC_ID, T_AVSET, NULL },            \
-	{ "zone", "zones", TC_ZONE, NULL, NULL },                                                    \
-	{ "identity", "identity", TC_IDENTITY, NULL, NULL }
+#define VM_TOP                                                                                    \
+	{ "size", "properties.hardwareProfile.vmSize", TC_COPY, NULL, NULL },                     \
+		{ "network_interface_ids", "properties.networkProfile.networkInterfaces",         \
+		  TC_ID_LIST, T_NIC, NULL },                                                      \
+		{ "availability_set_id", "properties.availabilitySet.id", TC_ID, T_AVSET, NULL }, \
+		{ "zone", "zones", TC_ZONE, NULL, NULL },                                         \
+	{                                                                                         \
+		"identity", "identity", TC_IDENTITY, NULL, NULL                                   \
+	}
 
 static const tf_attr linux_vm_attrs[] = {
 	VM_TOP,
@@ -455,13 +497,19 @@ static const tf_attr legacy_boot_diag[] = {
 static const tf_attr legacy_vm_attrs[] = {
 	{ "vm_size", "properties.hardwareProfile.vmSize", TC_COPY, NULL, NULL },
 	{ "os_profile", "properties.osProfile", TC_BLOCK, NULL, legacy_os_profile },
-	{ "os_profile_linux_config", "properties.osProfile.linuxConfiguration", TC_BLOCK, NULL, legacy_linux_config },
-	{ "os_profile_windows_config", "properties.osProfile.windowsConfiguration", TC_BLOCK, NULL, legacy_windows_config },
-	{ "storage_image_reference", "properties.storageProfile.imageReference", TC_BLOCK, NULL, image_ref_attrs },
+	{ "os_profile_linux_config", "properties.osProfile.linuxConfiguration", TC_BLOCK, NULL,
+	  legacy_linux_config },
+	{ "os_profile_windows_config", "properties.osProfile.windowsConfiguration", TC_BLOCK, NULL,
+	  legacy_windows_config },
+	{ "storage_image_reference", "properties.storageProfile.imageReference", TC_BLOCK, NULL,
+	  image_ref_attrs },
 	{ "storage_os_disk", "properties.storageProfile.osDisk", TC_BLOCK, NULL, legacy_os_disk },
-	{ "storage_data_disk", "properties.storageProfile.dataDisks", TC_BLOCKS, NULL, legacy_data_disk },
-	{ "network_interface_ids", "properties.networkProfile.networkInterfaces", TC_ID_LIST, T_NIC, NULL },
-	{ "boot_diagnostics", "properties.diagnosticsProfile.bootDiagnostics", TC_BLOCK, NULL, legacy_boot_diag },
+	{ "storage_data_disk", "properties.storageProfile.dataDisks", TC_BLOCKS, NULL,
+	  legacy_data_disk },
+	{ "network_interface_ids", "properties.networkProfile.networkInterfaces", TC_ID_LIST, T_NIC,
+	  NULL },
+	{ "boot_diagnostics", "properties.diagnosticsProfile.bootDiagnostics", TC_BLOCK, NULL,
+	  legacy_boot_diag },
 	{ "availability_set_id", "properties.availabilitySet.id", TC_ID, T_AVSET, NULL },
 	{ "license_type", "properties.licenseType", TC_COPY, NULL, NULL },
 	{ "zones", "zones", TC_COPY, NULL, NULL },
@@ -484,8 +532,10 @@ static const tf_attr vmss_ipconfig_props[] = {
 	{ "primary", "primary", TC_COPY, NULL, NULL },
 	{ "subnet_id", "subnet.id", TC_ID, T_SUBNET, NULL },
 	{ "version", "privateIPAddressVersion", TC_COPY, NULL, NULL },
-	{ "load_balancer_backend_address_pool_ids", "loadBalancerBackendAddressPools", TC_ID_LIST, T_LB_POOL, NULL },
-	{ "load_balancer_inbound_nat_rules_ids", "loadBalancerInboundNatPools", TC_ID_LIST, "Microsoft.Network/loadBalancers/inboundNatPools", NULL },
+	{ "load_balancer_backend_address_pool_ids", "loadBalancerBackendAddressPools", TC_ID_LIST,
+	  T_LB_POOL, NULL },
+	{ "load_balancer_inbound_nat_rules_ids", "loadBalancerInboundNatPools", TC_ID_LIST,
+	  "Microsoft.Network/loadBalancers/inboundNatPools", NULL },
 	{ "application_security_group_ids", "applicationSecurityGroups", TC_ID_LIST, T_ASG, NULL },
 	{ "public_ip_address", "publicIPAddressConfiguration", TC_BLOCK, NULL, vmss_pip_attrs },
 	END,
@@ -501,8 +551,10 @@ static const tf_attr vmss_nic[] = {
 	{ "name", "name", TC_COPY, NULL, NULL },
 	{ "primary", "properties.primary", TC_COPY, NULL, NULL },
 	{ "network_security_group_id", "properties.networkSecurityGroup.id", TC_ID, T_NSG, NULL },
-	{ "enable_accelerated_networking", "properties.enableAcceleratedNetworking", TC_COPY, NULL, NULL },
-	{ "accelerated_networking_enabled", "properties.enableAcceleratedNetworking", TC_COPY, NULL, NULL },
+	{ "enable_accelerated_networking", "properties.enableAcceleratedNetworking", TC_COPY, NULL,
+	  NULL },
+	{ "accelerated_networking_enabled", "properties.enableAcceleratedNetworking", TC_COPY, NULL,
+	  NULL },
 	{ "enable_ip_forwarding", "properties.enableIPForwarding", TC_COPY, NULL, NULL },
 	{ "ip_forwarding_enabled", "properties.enableIPForwarding", TC_COPY, NULL, NULL },
 	{ "ip_configuration", "properties.ipConfigurations", TC_BLOCKS, NULL, vmss_ipconfig },
@@ -526,9 +578,12 @@ static const tf_attr vmss_ext[] = {
 	END,
 };
 
-#define VMSS_PROFILE_COMMON                                                                          \
-	{ "network_interface", "networkProfile.networkInterfaceConfigurations", TC_BLOCKS, NULL, vmss_nic }, \
-	{ "extension", "extensionProfile.extensions", TC_BLOCKS, NULL, vmss_ext }
+#define VMSS_PROFILE_COMMON                                                                      \
+	{ "network_interface", "networkProfile.networkInterfaceConfigurations", TC_BLOCKS, NULL, \
+	  vmss_nic },                                                                            \
+	{                                                                                        \
+		"extension", "extensionProfile.extensions", TC_BLOCKS, NULL, vmss_ext            \
+	}
 
 static const tf_attr vmss_linux_profile[] = {
 	COMPUTE_COMMON,
@@ -552,14 +607,18 @@ static const tf_attr vmss_upgrade_auto[] = {
 	END,
 };
 
-#define VMSS_TOP                                                                                 \
-	{ "sku", "sku.name", TC_COPY, NULL, NULL },                                                  \
-	{ "instances", "sku.capacity", TC_COPY, NULL, NULL },                                        \
-	{ "upgrade_mode", "properties.upgradePolicy.mode", TC_COPY, NULL, NULL },                    \
-	{ "automatic_os_upgrade_policy", "properties.upgradePolicy.automaticOSUpgradePolicy", TC_BLOCK, NULL, vmss_upgrade_auto }, \
-	{ NULL, "properties.orchestrationMode", TC_CONST, "Uniform", NULL },                        \
-	{ "zones", "zones", TC_COPY, NULL, NULL },                                                   \
-	{ "identity", "identity", TC_IDENTITY, NULL, NULL }
+#define VMSS_TOP                                                                          \
+	{ "sku", "sku.name", TC_COPY, NULL, NULL },                                       \
+		{ "instances", "sku.capacity", TC_COPY, NULL, NULL },                     \
+		{ "upgrade_mode", "properties.upgradePolicy.mode", TC_COPY, NULL, NULL }, \
+		{ "automatic_os_upgrade_policy",                                          \
+		  "properties.upgradePolicy.automaticOSUpgradePolicy", TC_BLOCK, NULL,    \
+		  vmss_upgrade_auto },                                                    \
+		{ NULL, "properties.orchestrationMode", TC_CONST, "Uniform", NULL },      \
+		{ "zones", "zones", TC_COPY, NULL, NULL },                                \
+	{                                                                                 \
+		"identity", "identity", TC_IDENTITY, NULL, NULL                           \
+	}
 
 static const tf_attr linux_vmss_attrs[] = {
 	VMSS_TOP,
@@ -578,11 +637,13 @@ static const tf_attr flex_linux_cfg[] = {
 	{ "admin_username", "adminUsername", TC_COPY, NULL, NULL },
 	{ "admin_password", "adminPassword", TC_SECRET, NULL, NULL },
 	{ "computer_name_prefix", "computerNamePrefix", TC_COPY, NULL, NULL },
-	{ "disable_password_authentication", "linuxConfiguration.disablePasswordAuthentication", TC_COPY, NULL, NULL },
+	{ "disable_password_authentication", "linuxConfiguration.disablePasswordAuthentication",
+	  TC_COPY, NULL, NULL },
 	{ "admin_ssh_key", "linuxConfiguration.ssh.publicKeys", TC_SSH_KEYS, NULL, NULL },
 	{ "provision_vm_agent", "linuxConfiguration.provisionVMAgent", TC_COPY, NULL, NULL },
 	{ "patch_mode", "linuxConfiguration.patchSettings.patchMode", TC_COPY, NULL, NULL },
-	{ "patch_assessment_mode", "linuxConfiguration.patchSettings.assessmentMode", TC_COPY, NULL, NULL },
+	{ "patch_assessment_mode", "linuxConfiguration.patchSettings.assessmentMode", TC_COPY, NULL,
+	  NULL },
 	END,
 };
 
@@ -591,12 +652,17 @@ static const tf_attr flex_windows_cfg[] = {
 	{ "admin_password", "adminPassword", TC_SECRET, NULL, NULL },
 	{ "computer_name_prefix", "computerNamePrefix", TC_COPY, NULL, NULL },
 	{ "provision_vm_agent", "windowsConfiguration.provisionVMAgent", TC_COPY, NULL, NULL },
-	{ "enable_automatic_updates", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL, NULL },
-	{ "automatic_updates_enabled", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL, NULL },
+	{ "enable_automatic_updates", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL,
+	  NULL },
+	{ "automatic_updates_enabled", "windowsConfiguration.enableAutomaticUpdates", TC_COPY, NULL,
+	  NULL },
 	{ "patch_mode", "windowsConfiguration.patchSettings.patchMode", TC_COPY, NULL, NULL },
-	{ "patch_assessment_mode", "windowsConfiguration.patchSettings.assessmentMode", TC_COPY, NULL, NULL },
-	{ "hotpatching_enabled", "windowsConfiguration.patchSettings.enableHotpatching", TC_COPY, NULL, NULL },
-	{ "winrm_listener", "windowsConfiguration.winRM.listeners", TC_BLOCKS, NULL, winrm_listener },
+	{ "patch_assessment_mode", "windowsConfiguration.patchSettings.assessmentMode", TC_COPY,
+	  NULL, NULL },
+	{ "hotpatching_enabled", "windowsConfiguration.patchSettings.enableHotpatching", TC_COPY,
+	  NULL, NULL },
+	{ "winrm_listener", "windowsConfiguration.winRM.listeners", TC_BLOCKS, NULL,
+	  winrm_listener },
 	END,
 };
 
@@ -618,7 +684,8 @@ static const tf_attr flex_vmss_attrs[] = {
 	{ "sku_name", "sku.name", TC_COPY, NULL, NULL },
 	{ "instances", "sku.capacity", TC_COPY, NULL, NULL },
 	{ NULL, "properties.orchestrationMode", TC_CONST, "Flexible", NULL },
-	{ "platform_fault_domain_count", "properties.platformFaultDomainCount", TC_COPY, NULL, NULL },
+	{ "platform_fault_domain_count", "properties.platformFaultDomainCount", TC_COPY, NULL,
+	  NULL },
 	{ "zones", "zones", TC_COPY, NULL, NULL },
 	{ "identity", "identity", TC_IDENTITY, NULL, NULL },
 	{ NULL, "properties.virtualMachineProfile", TC_GROUP, NULL, flex_profile },
@@ -636,13 +703,17 @@ static const tf_attr disk_attrs[] = {
 	{ "source_resource_id", "properties.creationData.sourceResourceId", TC_COPY, NULL, NULL },
 	{ "disk_size_gb", "properties.diskSizeGB", TC_COPY, NULL, NULL },
 	{ "os_type", "properties.osType", TC_COPY, NULL, NULL },
-	{ "disk_encryption_set_id", "properties.encryption.diskEncryptionSetId", TC_ID, T_DES, NULL },
+	{ "disk_encryption_set_id", "properties.encryption.diskEncryptionSetId", TC_ID, T_DES,
+	  NULL },
 	{ "network_access_policy", "properties.networkAccessPolicy", TC_COPY, NULL, NULL },
-	{ "public_network_access_enabled", "properties.publicNetworkAccess", TC_ENABLED, NULL, NULL },
+	{ "public_network_access_enabled", "properties.publicNetworkAccess", TC_ENABLED, NULL,
+	  NULL },
 	{ "disk_access_id", "properties.diskAccessId", TC_ID, NULL, NULL },
-	{ "encryption_settings", "properties.encryptionSettingsCollection.enabled", TC_PRESENT, NULL, NULL },
+	{ "encryption_settings", "properties.encryptionSettingsCollection.enabled", TC_PRESENT,
+	  NULL, NULL },
 	{ "security_type", "properties.securityProfile.securityType", TC_COPY, NULL, NULL },
-	{ "secure_vm_disk_encryption_set_id", "properties.securityProfile.secureVMDiskEncryptionSetId", TC_ID, T_DES, NULL },
+	{ "secure_vm_disk_encryption_set_id",
+	  "properties.securityProfile.secureVMDiskEncryptionSetId", TC_ID, T_DES, NULL },
 	{ "zone", "zones", TC_ZONE, NULL, NULL },
 	{ "zones", "zones", TC_COPY, NULL, NULL },
 	END,
@@ -651,15 +722,18 @@ static const tf_attr disk_attrs[] = {
 static const tf_attr des_attrs[] = {
 	{ "key_vault_key_id", "properties.activeKey.keyUrl", TC_COPY, NULL, NULL },
 	{ "encryption_type", "properties.encryptionType", TC_COPY, NULL, NULL },
-	{ "auto_key_rotation_enabled", "properties.rotationToLatestKeyVersionEnabled", TC_COPY, NULL, NULL },
+	{ "auto_key_rotation_enabled", "properties.rotationToLatestKeyVersionEnabled", TC_COPY,
+	  NULL, NULL },
 	{ "federated_client_id", "properties.federatedClientId", TC_COPY, NULL, NULL },
 	{ "identity", "identity", TC_IDENTITY, NULL, NULL },
 	END,
 };
 
 static const tf_attr avset_attrs[] = {
-	{ "platform_fault_domain_count", "properties.platformFaultDomainCount", TC_COPY, NULL, NULL },
-	{ "platform_update_domain_count", "properties.platformUpdateDomainCount", TC_COPY, NULL, NULL },
+	{ "platform_fault_domain_count", "properties.platformFaultDomainCount", TC_COPY, NULL,
+	  NULL },
+	{ "platform_update_domain_count", "properties.platformUpdateDomainCount", TC_COPY, NULL,
+	  NULL },
 	{ "managed", "sku.name", TC_CONST, "Aligned", NULL },
 	END,
 };
@@ -678,15 +752,21 @@ static const tf_attr sa_attrs[] = {
 	{ "account_kind", "kind", TC_COPY, NULL, NULL },
 	{ "account_tier", "sku.name", TC_SKU2, "account_replication_type", NULL },
 	{ "enable_https_traffic_only", "properties.supportsHttpsTrafficOnly", TC_COPY, NULL, NULL },
-	{ "https_traffic_only_enabled", "properties.supportsHttpsTrafficOnly", TC_COPY, NULL, NULL },
+	{ "https_traffic_only_enabled", "properties.supportsHttpsTrafficOnly", TC_COPY, NULL,
+	  NULL },
 	{ "min_tls_version", "properties.minimumTlsVersion", TC_COPY, NULL, NULL },
 	{ "allow_blob_public_access", "properties.allowBlobPublicAccess", TC_COPY, NULL, NULL },
-	{ "allow_nested_items_to_be_public", "properties.allowBlobPublicAccess", TC_COPY, NULL, NULL },
+	{ "allow_nested_items_to_be_public", "properties.allowBlobPublicAccess", TC_COPY, NULL,
+	  NULL },
 	{ "shared_access_key_enabled", "properties.allowSharedKeyAccess", TC_COPY, NULL, NULL },
-	{ "public_network_access_enabled", "properties.publicNetworkAccess", TC_ENABLED, NULL, NULL },
-	{ "cross_tenant_replication_enabled", "properties.allowCrossTenantReplication", TC_COPY, NULL, NULL },
-	{ "infrastructure_encryption_enabled", "properties.encryption.requireInfrastructureEncryption", TC_COPY, NULL, NULL },
-	{ "default_to_oauth_authentication", "properties.defaultToOAuthAuthentication", TC_COPY, NULL, NULL },
+	{ "public_network_access_enabled", "properties.publicNetworkAccess", TC_ENABLED, NULL,
+	  NULL },
+	{ "cross_tenant_replication_enabled", "properties.allowCrossTenantReplication", TC_COPY,
+	  NULL, NULL },
+	{ "infrastructure_encryption_enabled",
+	  "properties.encryption.requireInfrastructureEncryption", TC_COPY, NULL, NULL },
+	{ "default_to_oauth_authentication", "properties.defaultToOAuthAuthentication", TC_COPY,
+	  NULL, NULL },
 	{ "is_hns_enabled", "properties.isHnsEnabled", TC_COPY, NULL, NULL },
 	{ "local_user_enabled", "properties.isLocalUserEnabled", TC_COPY, NULL, NULL },
 	{ "sftp_enabled", "properties.isSftpEnabled", TC_COPY, NULL, NULL },
@@ -719,14 +799,19 @@ static const tf_attr kv_attrs[] = {
 	{ "sku_name", "properties.sku.name", TC_LOWER, NULL, NULL },
 	{ "sku_name", "properties.sku.family", TC_CONST, "A", NULL },
 	{ "soft_delete_enabled", "properties.enableSoftDelete", TC_COPY, NULL, NULL },
-	{ "soft_delete_retention_days", "properties.softDeleteRetentionInDays", TC_COPY, NULL, NULL },
-	{ "purge_protection_enabled", "properties.enablePurgeProtection", TC_TRUE_ONLY, NULL, NULL },
+	{ "soft_delete_retention_days", "properties.softDeleteRetentionInDays", TC_COPY, NULL,
+	  NULL },
+	{ "purge_protection_enabled", "properties.enablePurgeProtection", TC_TRUE_ONLY, NULL,
+	  NULL },
 	{ "enable_rbac_authorization", "properties.enableRbacAuthorization", TC_COPY, NULL, NULL },
 	{ "rbac_authorization_enabled", "properties.enableRbacAuthorization", TC_COPY, NULL, NULL },
-	{ "public_network_access_enabled", "properties.publicNetworkAccess", TC_ENABLED, NULL, NULL },
+	{ "public_network_access_enabled", "properties.publicNetworkAccess", TC_ENABLED, NULL,
+	  NULL },
 	{ "enabled_for_deployment", "properties.enabledForDeployment", TC_COPY, NULL, NULL },
-	{ "enabled_for_disk_encryption", "properties.enabledForDiskEncryption", TC_COPY, NULL, NULL },
-	{ "enabled_for_template_deployment", "properties.enabledForTemplateDeployment", TC_COPY, NULL, NULL },
+	{ "enabled_for_disk_encryption", "properties.enabledForDiskEncryption", TC_COPY, NULL,
+	  NULL },
+	{ "enabled_for_template_deployment", "properties.enabledForTemplateDeployment", TC_COPY,
+	  NULL, NULL },
 	{ "network_acls", "properties.networkAcls", TC_BLOCK, NULL, kv_network_acls },
 	{ "access_policy", "properties.accessPolicies", TC_BLOCKS, NULL, kv_access_policy },
 	END,
@@ -740,7 +825,8 @@ static const tf_attr diag_log[] = {
 	{ "enabled", "enabled", TC_COPY, NULL, NULL },
 	{ "retention_policy", "retentionPolicy", TC_BLOCK, NULL,
 	  (const tf_attr[]){ { "enabled", "enabled", TC_COPY, NULL, NULL },
-			     { "days", "days", TC_COPY, NULL, NULL }, END } },
+			     { "days", "days", TC_COPY, NULL, NULL },
+			     END } },
 	END,
 };
 
@@ -754,9 +840,11 @@ static const tf_attr diag_enabled_log[] = {
 static const tf_attr diag_attrs[] = {
 	{ "log_analytics_workspace_id", "properties.workspaceId", TC_COPY, NULL, NULL },
 	{ "storage_account_id", "properties.storageAccountId", TC_ID, T_SA, NULL },
-	{ "eventhub_authorization_rule_id", "properties.eventHubAuthorizationRuleId", TC_COPY, NULL, NULL },
+	{ "eventhub_authorization_rule_id", "properties.eventHubAuthorizationRuleId", TC_COPY, NULL,
+	  NULL },
 	{ "eventhub_name", "properties.eventHubName", TC_COPY, NULL, NULL },
-	{ "log_analytics_destination_type", "properties.logAnalyticsDestinationType", TC_COPY, NULL, NULL },
+	{ "log_analytics_destination_type", "properties.logAnalyticsDestinationType", TC_COPY, NULL,
+	  NULL },
 	{ "partner_solution_id", "properties.marketplacePartnerId", TC_COPY, NULL, NULL },
 	{ "log", "properties.logs", TC_BLOCKS, NULL, diag_log },
 	{ "enabled_log", "properties.logs", TC_BLOCKS, NULL, diag_enabled_log },
@@ -781,85 +869,150 @@ static const tf_attr pricing_attrs[] = {
 
 /* ---------------- the type table ---------------- */
 
-#define RES(tf, arm, api, n0, n1, attrs) \
-	{ tf, TK_RESOURCE, arm, api, { n0, n1, NULL, NULL }, NULL, false, attrs, \
-	  NULL, NULL, NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL }
-#define MERGE(tf, arm, pattr, ptype, mpath, attrs)                                         \
-	{ tf, TK_MERGE, arm, API_NETWORK, { "@" pattr, "name", NULL, NULL }, NULL, false, attrs, \
-	  pattr, ptype, mpath, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL }
-#define ASSOC(tf, tattr, ttype, vattr, vtype, op, path, ipc)                               \
-	{ tf, TK_ASSOC, NULL, NULL, { NULL, NULL, NULL, NULL }, NULL, false, NULL,          \
-	  NULL, NULL, NULL, false, tattr, ttype, vattr, vtype, op, path, ipc }
-#define IGNORE(tf) \
-	{ tf, TK_IGNORE, NULL, NULL, { NULL, NULL, NULL, NULL }, NULL, false, NULL, \
-	  NULL, NULL, NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL }
+#define RES(tf, arm, api, n0, n1, attrs)                                                           \
+	{                                                                                          \
+		tf, TK_RESOURCE, arm, api, { n0, n1, NULL, NULL }, NULL, false, attrs, NULL, NULL, \
+			NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL                    \
+	}
+#define MERGE(tf, arm, pattr, ptype, mpath, attrs)                                               \
+	{                                                                                        \
+		tf, TK_MERGE, arm, API_NETWORK, { "@" pattr, "name", NULL, NULL }, NULL, false,  \
+			attrs, pattr, ptype, mpath, false, NULL, NULL, NULL, NULL, TA_SET, NULL, \
+			NULL                                                                     \
+	}
+#define ASSOC(tf, tattr, ttype, vattr, vtype, op, path, ipc)                                   \
+	{                                                                                      \
+		tf, TK_ASSOC, NULL, NULL, { NULL, NULL, NULL, NULL }, NULL, false, NULL, NULL, \
+			NULL, NULL, false, tattr, ttype, vattr, vtype, op, path, ipc           \
+	}
+#define IGNORE(tf)                                                                              \
+	{                                                                                       \
+		tf, TK_IGNORE, NULL, NULL, { NULL, NULL, NULL, NULL }, NULL, false, NULL, NULL, \
+			NULL, NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL           \
+	}
 
 static const tf_type types[] = {
 	/* compute */
 	RES("azurerm_linux_virtual_machine", T_VM, API_COMPUTE, "name", NULL, linux_vm_attrs),
 	RES("azurerm_windows_virtual_machine", T_VM, API_COMPUTE, "name", NULL, windows_vm_attrs),
 	RES("azurerm_virtual_machine", T_VM, API_COMPUTE, "name", NULL, legacy_vm_attrs),
-	RES("azurerm_linux_virtual_machine_scale_set", T_VMSS, API_COMPUTE, "name", NULL, linux_vmss_attrs),
-	RES("azurerm_windows_virtual_machine_scale_set", T_VMSS, API_COMPUTE, "name", NULL, windows_vmss_attrs),
-	RES("azurerm_orchestrated_virtual_machine_scale_set", T_VMSS, API_COMPUTE, "name", NULL, flex_vmss_attrs),
-	RES("azurerm_virtual_machine_extension", "Microsoft.Compute/virtualMachines/extensions", API_COMPUTE,
-	    "@virtual_machine_id", "name", vm_ext_attrs),
-	RES("azurerm_virtual_machine_scale_set_extension", "Microsoft.Compute/virtualMachineScaleSets/extensions",
-	    API_COMPUTE, "@virtual_machine_scale_set_id", "name", vm_ext_attrs),
+	RES("azurerm_linux_virtual_machine_scale_set", T_VMSS, API_COMPUTE, "name", NULL,
+	    linux_vmss_attrs),
+	RES("azurerm_windows_virtual_machine_scale_set", T_VMSS, API_COMPUTE, "name", NULL,
+	    windows_vmss_attrs),
+	RES("azurerm_orchestrated_virtual_machine_scale_set", T_VMSS, API_COMPUTE, "name", NULL,
+	    flex_vmss_attrs),
+	RES("azurerm_virtual_machine_extension", "Microsoft.Compute/virtualMachines/extensions",
+	    API_COMPUTE, "@virtual_machine_id", "name", vm_ext_attrs),
+	RES("azurerm_virtual_machine_scale_set_extension",
+	    "Microsoft.Compute/virtualMachineScaleSets/extensions", API_COMPUTE,
+	    "@virtual_machine_scale_set_id", "name", vm_ext_attrs),
 	RES("azurerm_managed_disk", T_DISK, API_DISK, "name", NULL, disk_attrs),
 	RES("azurerm_disk_encryption_set", T_DES, API_DISK, "name", NULL, des_attrs),
 	RES("azurerm_availability_set", T_AVSET, API_COMPUTE, "name", NULL, avset_attrs),
 	/* network */
 	RES("azurerm_network_security_group", T_NSG, API_NETWORK, "name", NULL, nsg_attrs),
-	RES("azurerm_network_security_rule", "Microsoft.Network/networkSecurityGroups/securityRules",
-	    API_NETWORK, "network_security_group_name", "name", nsg_rule_attrs),
+	RES("azurerm_network_security_rule",
+	    "Microsoft.Network/networkSecurityGroups/securityRules", API_NETWORK,
+	    "network_security_group_name", "name", nsg_rule_attrs),
 	RES("azurerm_application_security_group", T_ASG, API_NETWORK, "name", NULL, asg_attrs),
 	RES("azurerm_virtual_network", T_VNET, API_NETWORK, "name", NULL, vnet_attrs),
 	RES("azurerm_subnet", T_SUBNET, API_NETWORK, "virtual_network_name", "name", subnet_attrs),
-	RES("azurerm_virtual_network_peering", "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
-	    API_NETWORK, "virtual_network_name", "name", peering_attrs),
+	RES("azurerm_virtual_network_peering",
+	    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", API_NETWORK,
+	    "virtual_network_name", "name", peering_attrs),
 	RES("azurerm_public_ip", T_PIP, API_NETWORK, "name", NULL, pip_attrs),
 	RES("azurerm_network_interface", T_NIC, API_NETWORK, "name", NULL, nic_attrs),
 	RES("azurerm_lb", T_LB, API_NETWORK, "name", NULL, lb_attrs),
 	RES("azurerm_network_watcher", T_WATCHER, API_NETWORK, "name", NULL, watcher_attrs),
-	RES("azurerm_network_watcher_flow_log", "Microsoft.Network/networkWatchers/flowLogs", API_NETWORK,
-	    "network_watcher_name", "name", flowlog_attrs),
-	MERGE("azurerm_lb_rule", "Microsoft.Network/loadBalancers/loadBalancingRules", "loadbalancer_id", T_LB,
-	      "properties.loadBalancingRules", lb_rule_attrs),
-	MERGE("azurerm_lb_nat_rule", T_LB_NAT, "loadbalancer_id", T_LB, "properties.inboundNatRules",
-	      lb_nat_rule_attrs),
-	MERGE("azurerm_lb_nat_pool", "Microsoft.Network/loadBalancers/inboundNatPools", "loadbalancer_id", T_LB,
-	      "properties.inboundNatPools", lb_nat_pool_attrs),
+	RES("azurerm_network_watcher_flow_log", "Microsoft.Network/networkWatchers/flowLogs",
+	    API_NETWORK, "network_watcher_name", "name", flowlog_attrs),
+	MERGE("azurerm_lb_rule", "Microsoft.Network/loadBalancers/loadBalancingRules",
+	      "loadbalancer_id", T_LB, "properties.loadBalancingRules", lb_rule_attrs),
+	MERGE("azurerm_lb_nat_rule", T_LB_NAT, "loadbalancer_id", T_LB,
+	      "properties.inboundNatRules", lb_nat_rule_attrs),
+	MERGE("azurerm_lb_nat_pool", "Microsoft.Network/loadBalancers/inboundNatPools",
+	      "loadbalancer_id", T_LB, "properties.inboundNatPools", lb_nat_pool_attrs),
 	MERGE("azurerm_lb_backend_address_pool", T_LB_POOL, "loadbalancer_id", T_LB,
 	      "properties.backendAddressPools", lb_pool_attrs),
-	MERGE("azurerm_lb_probe", T_LB_PROBE, "loadbalancer_id", T_LB, "properties.probes", lb_probe_attrs),
-	MERGE("azurerm_lb_outbound_rule", "Microsoft.Network/loadBalancers/outboundRules", "loadbalancer_id", T_LB,
-	      "properties.outboundRules", lb_outbound_attrs),
+	MERGE("azurerm_lb_probe", T_LB_PROBE, "loadbalancer_id", T_LB, "properties.probes",
+	      lb_probe_attrs),
+	MERGE("azurerm_lb_outbound_rule", "Microsoft.Network/loadBalancers/outboundRules",
+	      "loadbalancer_id", T_LB, "properties.outboundRules", lb_outbound_attrs),
 	ASSOC("azurerm_subnet_network_security_group_association", "subnet_id", T_SUBNET,
 	      "network_security_group_id", T_NSG, TA_SET, "properties.networkSecurityGroup", NULL),
 	ASSOC("azurerm_network_interface_security_group_association", "network_interface_id", T_NIC,
 	      "network_security_group_id", T_NSG, TA_SET, "properties.networkSecurityGroup", NULL),
-	ASSOC("azurerm_network_interface_application_security_group_association", "network_interface_id", T_NIC,
-	      "application_security_group_id", T_ASG, TA_APPEND, "applicationSecurityGroups", NULL),
-	ASSOC("azurerm_network_interface_backend_address_pool_association", "network_interface_id", T_NIC,
-	      "backend_address_pool_id", T_LB_POOL, TA_APPEND, "loadBalancerBackendAddressPools",
-	      "ip_configuration_name"),
+	ASSOC("azurerm_network_interface_application_security_group_association",
+	      "network_interface_id", T_NIC, "application_security_group_id", T_ASG, TA_APPEND,
+	      "applicationSecurityGroups", NULL),
+	ASSOC("azurerm_network_interface_backend_address_pool_association", "network_interface_id",
+	      T_NIC, "backend_address_pool_id", T_LB_POOL, TA_APPEND,
+	      "loadBalancerBackendAddressPools", "ip_configuration_name"),
 	ASSOC("azurerm_network_interface_nat_rule_association", "network_interface_id", T_NIC,
-	      "nat_rule_id", T_LB_NAT, TA_APPEND, "loadBalancerInboundNatRules", "ip_configuration_name"),
+	      "nat_rule_id", T_LB_NAT, TA_APPEND, "loadBalancerInboundNatRules",
+	      "ip_configuration_name"),
 	/* storage, key vault */
 	RES("azurerm_storage_account", T_SA, API_STORAGE, "name", NULL, sa_attrs),
-	{ "azurerm_storage_account_network_rules", TK_MERGE, "Microsoft.Storage/storageAccounts/networkAcls",
-	  API_STORAGE, { "@storage_account_id", "=default", NULL, NULL }, NULL, false, sa_network_rules,
-	  "storage_account_id", T_SA, "properties.networkAcls", true, NULL, NULL, NULL, NULL, TA_SET, NULL,
+	{ "azurerm_storage_account_network_rules",
+	  TK_MERGE,
+	  "Microsoft.Storage/storageAccounts/networkAcls",
+	  API_STORAGE,
+	  { "@storage_account_id", "=default", NULL, NULL },
+	  NULL,
+	  false,
+	  sa_network_rules,
+	  "storage_account_id",
+	  T_SA,
+	  "properties.networkAcls",
+	  true,
+	  NULL,
+	  NULL,
+	  NULL,
+	  NULL,
+	  TA_SET,
+	  NULL,
 	  NULL },
 	RES("azurerm_key_vault", T_KV, API_KV, "name", NULL, kv_attrs),
 	/* monitoring, Defender */
-	{ "azurerm_monitor_diagnostic_setting", TK_RESOURCE, "Microsoft.Insights/diagnosticSettings",
-	  "2021-05-01-preview", { "name", NULL, NULL, NULL }, "target_resource_id", false, diag_attrs, NULL,
-	  NULL, NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL },
-	{ "azurerm_security_center_subscription_pricing", TK_RESOURCE, "Microsoft.Security/pricings",
-	  "2024-01-01", { "resource_type", NULL, NULL, NULL }, NULL, true, pricing_attrs, NULL,
-	  NULL, NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL },
+	{ "azurerm_monitor_diagnostic_setting",
+	  TK_RESOURCE,
+	  "Microsoft.Insights/diagnosticSettings",
+	  "2021-05-01-preview",
+	  { "name", NULL, NULL, NULL },
+	  "target_resource_id",
+	  false,
+	  diag_attrs,
+	  NULL,
+	  NULL,
+	  NULL,
+	  false,
+	  NULL,
+	  NULL,
+	  NULL,
+	  NULL,
+	  TA_SET,
+	  NULL,
+	  NULL },
+	{ "azurerm_security_center_subscription_pricing",
+	  TK_RESOURCE,
+	  "Microsoft.Security/pricings",
+	  "2024-01-01",
+	  { "resource_type", NULL, NULL, NULL },
+	  NULL,
+	  true,
+	  pricing_attrs,
+	  NULL,
+	  NULL,
+	  NULL,
+	  false,
+	  NULL,
+	  NULL,
+	  NULL,
+	  NULL,
+	  TA_SET,
+	  NULL,
+	  NULL },
 	/* deliberately not mapped: containers and helpers with no security
 	 * properties the model reads */
 	IGNORE("azurerm_resource_group"),
