@@ -126,6 +126,10 @@ int main(int argc, char **argv)
 		free(reasons[i].code);
 		rp_buf_release(&reasons[i].files);
 	}
-	printf("%zu passed, %zu failed\n", total - failed, failed);
+	/* The test is one check: the success rate.  Templates that fail to
+	 * evaluate (their own bugs, or something unavailable) are reported
+	 * above, not counted as failed tests. */
+	printf("%d passed, %d failed\n", total > 0 && pct >= min_pct ? 1 : 0,
+	       total > 0 && pct >= min_pct ? 0 : 1);
 	return total > 0 && pct >= min_pct ? 0 : 1;
 }
