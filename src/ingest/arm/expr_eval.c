@@ -406,12 +406,66 @@ static rp_value *from_doc(rp_arena *a, rp_json_doc *doc, uint32_t i, rp_span sp)
 	}
 }
 
+/* Newtonsoft.Json (which ARM's json() uses) reads a number that starts
+ * with '.' (".25", "-.5") as 0.25 / -0.5; RFC 8259 does not.  Returns a copy
+ * of s with a '0' inserted before each such leading dot outside strings (in
+ * a), s itself when there is none, or NULL on allocation failure.  Anything
+ * else stays strict. */
+static const char *json_leading_dots(rp_arena *a, const char *s, size_t *n)
+{
+	size_t i, extra = 0, j = 0;
+	bool str = false, pass;
+	char *t = NULL;
+
+	for (pass = false;; pass = true) {
+		str = false;
+		for (i = 0; i < *n; i++) {
+			char ch = s[i];
+			if (str) {
+				if (ch == '\\' && i + 1 < *n) {
+					if (pass) {
+						t[j++] = ch;
+						t[j++] = s[i + 1];
+					}
+					i++;
+					continue;
+				}
+				if (ch == '"')
+					str = false;
+			} else if (ch == '"') {
+				str = true;
+			} else if (ch == '.' && i + 1 < *n && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+				   (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
+				if (pass)
+					t[j++] = '0';
+				else
+					extra++;
+			}
+			if (pass)
+				t[j++] = ch;
+		}
+		if (pass || extra == 0)
+			break;
+		t = rp_arena_alloc(a, *n + extra + 1);
+		if (!t)
+			return NULL;
+	}
+	if (!extra)
+		return s;
+	t[j] = '\0';
+	*n = j;
+	return t;
+}
+
 int rp_arm_json_parse(rp_arena *a, const char *s, size_t n, rp_span sp, rp_value **out)
 {
 	rp_source *src = NULL;
 	rp_json_doc *doc = NULL;
 	int rc;
 
+	s = json_leading_dots(a, s, &n);
+	if (!s)
+		return -RP_ENOMEM;
 	rc = rp_source_from_memory("json()", s, n, &src);
 	if (rc)
 		goto out;

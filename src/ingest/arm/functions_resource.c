@@ -15,6 +15,7 @@
 #include "ingest/arm/expr_internal.h"
 #include "util/str.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* The context with every NULL field replaced by its default. */
@@ -280,6 +281,14 @@ static int append_typed(rp_arm_fcall *c, rp_buf *b, size_t t)
 	for (i = t + 1; i < c->nargs; i++) {
 		const char *s;
 		size_t n, k;
+		/* ARM formats an integer name segment in decimal
+		 * (vm-dedicated-hosts: resourceId(type, prefix, copyIndex(2))) */
+		if (c->args[i]->kind == RP_V_INT) {
+			char *d = rp_arena_printf(c->a, "%" PRId64, c->args[i]->u.i);
+			if (!d || !(c->args[i] = rp_value_string_borrow(c->a, d, strlen(d),
+									 c->args[i]->span)))
+				return -RP_ENOMEM;
+		}
 		if ((rc = rp_arm_arg_str(c, i, &s, &n)) != 0)
 			return rc;
 		nnames++;

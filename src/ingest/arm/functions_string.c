@@ -676,9 +676,12 @@ RP_ARM_FN(replace)
 		rc = rp_arm_arg_str(c, 2, &nw, &nn);
 	if (rc)
 		return rc;
+	/* An empty oldValue leaves the string unchanged: deployed quickstarts
+	 * (list-storage-keys-windows-vm, vm-custom-script-windows) call
+	 * replace(_artifactsLocation, _artifactsLocationSasToken, '') with an
+	 * empty SAS token default, and ARM deploys them. */
 	if (on == 0)
-		return rp_arm_fail(c, rp_arm_arg_span(c, 1), RP_EINVAL,
-				   "the string to replace must not be empty");
+		return rp_arm_ret_str(c, s, n, out);
 	rc = rp_buf_append(&b, "", 0);
 	for (i = 0; !rc && i < n;) {
 		if (on <= n - i && memcmp(s + i, o, on) == 0) {
