@@ -614,7 +614,7 @@ static void test_type_trailing_slash(void **state)
 	ev e;
 
 	(void)state;
-	/* ARM accepts 'Namespace/type/' in resourceId(); so do we (template.c) */
+	/* ARM accepts 'Namespace/type/' in resourceId(); so does the expression library */
 	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/networkInterfaces`, `apiVersion`: `2023-04-01`, `name`: `nic`,\n"
 		 " `tags`: {`[concat('hidden-link:', resourceId ('Microsoft.Web/sites/', 'app'))]`: `Resource`},\n"
 		 " `properties`: {`ip`: {`id`: `[resourceId ( 'Microsoft.Network/publicIPAddresses/' , 'ip')]`},\n"

@@ -459,124 +459,6 @@ void arm_env_init(rp_arm_env *env, arm_ectx *ec, arm_frame *f, unsigned flags)
 	env->symbolic = f->lang2 ? cb_symbolic : NULL;
 }
 
-/* ---------------------------------------------- expression workaround */
-
-/* WORKAROUND (remove when expr accepts it): Azure Resource Manager accepts a
- * resource type with a trailing slash as the type argument of resourceId()
- * and its siblings ("resourceId('Microsoft.Network/publicIPAddresses/', n)",
- * in 350+ quickstart templates); the expression library rejects it ("empty
- * segment").  Until it normalises the type itself, the template layer
- * removes the trailing slashes of such whole string-literal arguments of
- * resourceId, subscriptionResourceId, tenantResourceId,
- * managementGroupResourceId and extensionResourceId calls before
- * evaluation.  Returns the rewritten text in the arena, or NULL when there
- * is nothing to rewrite (or on allocation failure: then the original text is
- * evaluated). */
-static bool is_ident(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.';
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool rid_name(const char *s, size_t n)
-{
-	static const char *const names[] = { "resourceId", "subscriptionResourceId",
-					     "tenantResourceId", "managementGroupResourceId",
-					     "extensionResourceId" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && rp_str_ieq(names[i], s, n))
-			return true;
-	return false;
-}
-
-static bool slash_type(const char *s, size_t n)
-{
-	const char *sl = memchr(s, '/', n), *dot = memchr(s, '.', n);
-	size_t i;
-
-	if (n < 4 || s[n - 1] != '/' || !sl || !dot || dot > sl || sl == s + n - 1)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!is_ident(s[i]) && s[i] != '/' && s[i] != '-')
-			return false;
-	return true;
-}
-
-static char *fix_type_slash(rp_arena *a, const char *s, size_t n, size_t *outn)
-{
-	char *out = NULL;
-	size_t i = 0, o = 0, depth = 0;
-	unsigned char rid[RP_ARM_MAX_NESTING + 1];
-	bool changed = false;
-
-	if (!memmem(s, n, "/'", 2))
-		return NULL;
-	out = rp_arena_alloc(a, n + 1);
-	if (!out)
-		return NULL;
-	rid[0] = 0;
-	while (i < n) {
-		char c = s[i];
-		if (c == '\'') {
-			size_t j = i + 1, k;
-			while (j < n && !(s[j] == '\'' && (j + 1 >= n || s[j + 1] != '\'')))
-				j += s[j] == '\'' ? 2 : 1;
-			if (j >= n)
-				break; /* unterminated: leave it to the parser */
-			k = o;
-			memcpy(out + o, s + i, j + 1 - i);
-			o += j + 1 - i;
-			if (depth > 0 && rid[depth]) {
-				/* a whole argument: ( or , before, , or ) after */
-				size_t b = i, f = j + 1;
-				while (b > 0 && is_space(s[b - 1]))
-					b--;
-				while (f < n && is_space(s[f]))
-					f++;
-				if (b > 0 && (s[b - 1] == '(' || s[b - 1] == ',') && f < n &&
-				    (s[f] == ',' || s[f] == ')') && slash_type(s + i + 1, j - i - 1)) {
-					size_t len = j - i - 1;
-					while (len > 0 && s[i + len] == '/')
-						len--;
-					out[k + 1 + len] = '\'';
-					o = k + len + 2;
-					changed = true;
-				}
-			}
-			i = j + 1;
-			continue;
-		}
-		if (c == '(' || c == '[') {
-			size_t b = i, e;
-			while (b > 0 && is_space(s[b - 1]))
-				b--;
-			e = b;
-			while (b > 0 && is_ident(s[b - 1]))
-				b--;
-			if (depth >= RP_ARM_MAX_NESTING)
-				return NULL;
-			depth++;
-			rid[depth] = c == '(' && rid_name(s + b, e - b);
-		} else if ((c == ')' || c == ']') && depth > 0) {
-			depth--;
-		}
-		out[o++] = c;
-		i++;
-	}
-	if (!changed || i < n)
-		return NULL;
-	out[o] = '\0';
-	*outn = o;
-	return out;
-}
-
 /* ------------------------------------------------------------ tree walk */
 
 int arm_copy_count(rp_arm_env *env, arm_run *run, const rp_value *copy, int64_t *count,
@@ -699,14 +581,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 	case RP_V_STRING:
 		if (v->len > 0 && v->u.s[0] == '[') {
 			rp_value *res = NULL;
-			size_t fn = 0;
-			const char *fixed = rp_arm_is_expression(v->u.s, v->len)
-						    ? fix_type_slash(a, v->u.s, v->len, &fn)
-						    : NULL;
-			if (fixed)
-				r = rp_arm_eval_string(env, fixed, fn, v->span, &res);
-			else
-				r = rp_arm_eval_string(env, v->u.s, v->len, v->span, &res);
+			r = rp_arm_eval_string(env, v->u.s, v->len, v->span, &res);
 			if (r < 0)
 				return arm_fail(run, r);
 			if (v->flags & RP_VF_SECURE && res->kind != RP_V_UNKNOWN)
@@ -775,13 +650,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 			if (src->keylen > 0 && src->key[0] == '[' &&
 			    rp_arm_is_expression(src->key, src->keylen)) {
 				rp_value *k = NULL;
-				size_t fn = 0;
-				const char *fixed = fix_type_slash(a, src->key, src->keylen, &fn);
-				if (fixed)
-					r = rp_arm_eval_string(env, fixed, fn, src->keyspan, &k);
-				else
-					r = rp_arm_eval_string(env, src->key, src->keylen, src->keyspan,
-							       &k);
+				r = rp_arm_eval_string(env, src->key, src->keylen, src->keyspan, &k);
 				if (r < 0)
 					return arm_fail(run, r);
 				if (k->kind == RP_V_UNKNOWN) {
