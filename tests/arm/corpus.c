@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 		rp_diag_init(&diag);
 		r = rp_arm_evaluate(path, &o, &d, &diag);
 		for (i = 0; i < diag.count; i++)
-			if (diag.items[i].code && strcmp(diag.items[i].code, "arm-unresolved-link") == 0) {
+			if (diag.items[i].code &&
+			    strcmp(diag.items[i].code, "arm-unresolved-link") == 0) {
 				unresolved++;
 				unres = true;
 			}
@@ -84,7 +85,8 @@ int main(int argc, char **argv)
 			for (i = 0; i < diag.count && !first; i++)
 				if (diag.items[i].level == RP_DIAG_ERROR)
 					first = &diag.items[i];
-			code = first && first->code ? first->code : (first ? "(no code)" : rp_strerror(r));
+			code = first && first->code ? first->code
+						    : (first ? "(no code)" : rp_strerror(r));
 			for (i = 0; i < nreasons; i++)
 				if (strcmp(reasons[i].code, code) == 0)
 					break;
@@ -116,9 +118,11 @@ int main(int argc, char **argv)
 	}
 	fclose(fp);
 	pct = total ? 100.0 * (double)(total - failed) / (double)total : 0.0;
-	printf("arm corpus: %zu primary templates: %zu fully known, %zu with unknowns, %zu failed (%.2f%% without error; need %.2f%%)\n",
+	printf("arm corpus: %zu primary templates: %zu fully known, %zu with unknowns, %zu failed "
+	       "(%.2f%% without error; need %.2f%%)\n",
 	       total, known, unknowns, failed, pct, min_pct);
-	printf("arm corpus: %zu resources; %zu unresolved linked templates in %zu templates (warnings)\n",
+	printf("arm corpus: %zu resources; %zu unresolved linked templates in %zu templates "
+	       "(warnings)\n",
 	       nres, unresolved, with_unresolved);
 	for (i = 0; i < nreasons; i++) {
 		printf("  failed: %s: %zu\n%s", reasons[i].code, reasons[i].count,

@@ -112,7 +112,10 @@ static const char *vstr(const rp_value *v)
 	return v->u.s;
 }
 
-#define HEAD "{`$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
+#define HEAD                                                                                  \
+	"{`$schema`: "                                                                        \
+	"`https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, " \
+	"`contentVersion`: `1.0.0.0`,\n"
 
 /* --------------------------------------------------------------- tests */
 
@@ -122,11 +125,13 @@ static void test_basic_resource(void **state)
 	rp_resource *r;
 
 	(void)state;
-	eval_str(&e, HEAD
-		 "`parameters`: {`name`: {`type`: `string`, `defaultValue`: `st1`}},\n"
-		 "`resources`: [{`type`: `Microsoft.Storage/storageAccounts`, `apiVersion`: `2023-01-01`,\n"
-		 " `name`: `[parameters('name')]`, `location`: `[resourceGroup().location]`,\n"
-		 " `properties`: {`supportsHttpsTrafficOnly`: true, `minimumTlsVersion`: `TLS1_2`}}]}",
+	eval_str(&e,
+		 HEAD "`parameters`: {`name`: {`type`: `string`, `defaultValue`: `st1`}},\n"
+		      "`resources`: [{`type`: `Microsoft.Storage/storageAccounts`, `apiVersion`: "
+		      "`2023-01-01`,\n"
+		      " `name`: `[parameters('name')]`, `location`: `[resourceGroup().location]`,\n"
+		      " `properties`: {`supportsHttpsTrafficOnly`: true, `minimumTlsVersion`: "
+		      "`TLS1_2`}}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_int_equal(e.d->nresources, 1);
@@ -136,8 +141,8 @@ static void test_basic_resource(void **state)
 	assert_string_equal(r->api_version, "2023-01-01");
 	assert_string_equal(vstr(r->location), RP_ARM_DEFAULT_LOCATION);
 	assert_string_equal(vstr(r->id), "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
-			    "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
-			    "/providers/Microsoft.Storage/storageAccounts/st1");
+					 "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
+					 "/providers/Microsoft.Storage/storageAccounts/st1");
 	assert_int_equal(r->condition, RP_COND_TRUE);
 	assert_true(rp_value_getz(r->properties, "supportsHttpsTrafficOnly")->u.b);
 	/* spans: the property value points at its literal (line 4) */
@@ -164,12 +169,16 @@ static void test_context_options(void **state)
 	o.subscription_id = "11111111-2222-3333-4444-555555555555";
 	o.resource_group = "prod";
 	o.location = "westeurope";
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: `2023-04-01`,"
-		 " `name`: `vnet`, `location`: `[resourceGroup().location]`}]}", &o);
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: "
+		      "`2023-04-01`,"
+		      " `name`: `vnet`, `location`: `[resourceGroup().location]`}]}",
+		 &o);
 	expect_ok(&e);
 	assert_string_equal(vstr(e.d->resources[0].location), "westeurope");
 	assert_string_equal(vstr(e.d->resources[0].id),
-			    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/prod/providers/Microsoft.Network/virtualNetworks/vnet");
+			    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/"
+			    "prod/providers/Microsoft.Network/virtualNetworks/vnet");
 	ev_free(&e);
 }
 
@@ -180,11 +189,14 @@ static void test_param_unknown_and_secure(void **state)
 	rp_value *p, *pw;
 
 	(void)state;
-	eval_str(&e, HEAD
+	eval_str(&e,
+		 HEAD
 		 "`parameters`: {`adminPassword`: {`type`: `secureString`, `defaultValue`: `x`},\n"
 		 " `prefix`: {`type`: `string`}},\n"
-		 "`resources`: [{`type`: `Microsoft.Compute/virtualMachines`, `apiVersion`: `2023-03-01`,\n"
-		 " `name`: `vm`, `properties`: {`osProfile`: {`adminPassword`: `[parameters('adminPassword')]`,"
+		 "`resources`: [{`type`: `Microsoft.Compute/virtualMachines`, `apiVersion`: "
+		 "`2023-03-01`,\n"
+		 " `name`: `vm`, `properties`: {`osProfile`: {`adminPassword`: "
+		 "`[parameters('adminPassword')]`,"
 		 " `computerName`: `[parameters('prefix')]`}}}]}",
 		 NULL);
 	expect_ok(&e);
@@ -205,29 +217,41 @@ static void test_param_constraints(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`parameters`: {`n`: {`type`: `int`, `defaultValue`: 9,\n"
-		 "  `maxValue`: 5}}, `resources`: []}", NULL);
+	eval_str(&e,
+		 HEAD "`parameters`: {`n`: {`type`: `int`, `defaultValue`: 9,\n"
+		      "  `maxValue`: 5}}, `resources`: []}",
+		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-max-value", 2, 53, false);
 	ev_free(&e);
-	eval_str(&e, HEAD "`parameters`: {`n`: {`type`: `int`, `defaultValue`: 1, `minValue`: 2}}, `resources`: []}",
+	eval_str(&e,
+		 HEAD "`parameters`: {`n`: {`type`: `int`, `defaultValue`: 1, `minValue`: 2}}, "
+		      "`resources`: []}",
 		 NULL);
 	expect_diag(&e, "arm-min-value", 2, 53, false);
 	ev_free(&e);
-	eval_str(&e, HEAD "`parameters`: {`s`: {`type`: `string`, `defaultValue`: `abc`, `minLength`: 5}}, `resources`: []}",
+	eval_str(&e,
+		 HEAD "`parameters`: {`s`: {`type`: `string`, `defaultValue`: `abc`, `minLength`: "
+		      "5}}, `resources`: []}",
 		 NULL);
 	expect_diag(&e, "arm-min-length", 2, 56, false);
 	ev_free(&e);
-	eval_str(&e, HEAD "`parameters`: {`s`: {`type`: `string`, `defaultValue`: `abcdef`, `maxLength`: 3}}, `resources`: []}",
+	eval_str(&e,
+		 HEAD "`parameters`: {`s`: {`type`: `string`, `defaultValue`: `abcdef`, "
+		      "`maxLength`: 3}}, `resources`: []}",
 		 NULL);
 	expect_diag(&e, "arm-max-length", 2, 56, false);
 	ev_free(&e);
-	eval_str(&e, HEAD "`parameters`: {`s`: {`type`: `string`, `defaultValue`: `c`,\n"
-		 " `allowedValues`: [`a`, `b`]}}, `resources`: []}", NULL);
+	eval_str(&e,
+		 HEAD "`parameters`: {`s`: {`type`: `string`, `defaultValue`: `c`,\n"
+		      " `allowedValues`: [`a`, `b`]}}, `resources`: []}",
+		 NULL);
 	expect_diag(&e, "arm-allowed-values", 2, 56, false);
 	ev_free(&e);
 	/* type error: an int parameter given a string */
-	eval_str(&e, HEAD "`parameters`: {`n`: {`type`: `int`, `defaultValue`: `abc`}}, `resources`: []}",
+	eval_str(&e,
+		 HEAD
+		 "`parameters`: {`n`: {`type`: `int`, `defaultValue`: `abc`}}, `resources`: []}",
 		 NULL);
 	expect_diag(&e, "arm-type", 2, 53, false);
 	assert_int_equal(e.rc, -RP_EPARSE);
@@ -247,10 +271,12 @@ static void test_enumeration(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/enum.json", dir);
-	t = tpl(HEAD "`parameters`: {`environment`: {`type`: `string`, `allowedValues`: [`dev`, `test`, `prod`]},\n"
-		"`tier`: {`type`: `string`, `allowedValues`: [`a`, `b`]}},\n"
-		"`resources`: [{`condition`: `[equals(parameters('environment'), 'prod')]`,\n"
-		" `type`: `Microsoft.Storage/storageAccounts`, `apiVersion`: `2023-01-01`, `name`: `[concat('st', parameters('tier'))]`}]}");
+	t = tpl(HEAD "`parameters`: {`environment`: {`type`: `string`, `allowedValues`: [`dev`, "
+		     "`test`, `prod`]},\n"
+		     "`tier`: {`type`: `string`, `allowedValues`: [`a`, `b`]}},\n"
+		     "`resources`: [{`condition`: `[equals(parameters('environment'), 'prod')]`,\n"
+		     " `type`: `Microsoft.Storage/storageAccounts`, `apiVersion`: `2023-01-01`, "
+		     "`name`: `[concat('st', parameters('tier'))]`}]}");
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs(t, fp);
@@ -303,17 +329,21 @@ static void test_variables_lazy_and_cycle(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`variables`: {`a`: `[concat(variables('b'), '-x')]`, `b`: `pre`,\n"
-		 " `unused`: `[length('abc')]`},\n"
-		 "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `[variables('a')]`}]}",
+	eval_str(&e,
+		 HEAD "`variables`: {`a`: `[concat(variables('b'), '-x')]`, `b`: `pre`,\n"
+		      " `unused`: `[length('abc')]`},\n"
+		      "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, "
+		      "`apiVersion`: `2023-04-01`, `name`: `[variables('a')]`}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_string_equal(vstr(e.d->resources[0].name), "pre-x");
 	ev_free(&e);
 
-	eval_str(&e, HEAD "`variables`: {`a`: `[variables('b')]`,\n"
-		 " `b`: `[concat(variables('c'), 'x')]`, `c`: `[variables('a')]`},\n"
-		 "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `[variables('a')]`}]}",
+	eval_str(&e,
+		 HEAD "`variables`: {`a`: `[variables('b')]`,\n"
+		      " `b`: `[concat(variables('c'), 'x')]`, `c`: `[variables('a')]`},\n"
+		      "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, "
+		      "`apiVersion`: `2023-04-01`, `name`: `[variables('a')]`}]}",
 		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-cycle", 3, 47, false);
@@ -323,7 +353,8 @@ static void test_variables_lazy_and_cycle(void **state)
 		for (i = 0; i < e.diag.count; i++)
 			if (e.diag.items[i].code && strcmp(e.diag.items[i].code, "arm-cycle") == 0)
 				named = strstr(e.diag.items[i].message,
-					       "variables('a') -> variables('b') -> variables('c') -> variables('a')") != NULL;
+					       "variables('a') -> variables('b') -> variables('c') "
+					       "-> variables('a')") != NULL;
 		assert_true(named);
 	}
 	ev_free(&e);
@@ -335,10 +366,15 @@ static void test_variable_copy(void **state)
 	rp_value *v;
 
 	(void)state;
-	eval_str(&e, HEAD "`variables`: {`copy`: [{`name`: `subnets`, `count`: 3, `input`: {`name`: `[concat('sn', copyIndex('subnets'))]`}}],\n"
-		 " `obj`: {`copy`: [{`name`: `disks`, `count`: 2, `input`: `[copyIndex('disks', 1)]`}], `other`: 1}},\n"
-		 "`resources`: [{`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: `2023-04-01`, `name`: `v`,\n"
-		 " `properties`: {`subnets`: `[variables('subnets')]`, `o`: `[variables('obj')]`}}]}",
+	eval_str(&e,
+		 HEAD "`variables`: {`copy`: [{`name`: `subnets`, `count`: 3, `input`: {`name`: "
+		      "`[concat('sn', copyIndex('subnets'))]`}}],\n"
+		      " `obj`: {`copy`: [{`name`: `disks`, `count`: 2, `input`: "
+		      "`[copyIndex('disks', 1)]`}], `other`: 1}},\n"
+		      "`resources`: [{`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: "
+		      "`2023-04-01`, `name`: `v`,\n"
+		      " `properties`: {`subnets`: `[variables('subnets')]`, `o`: "
+		      "`[variables('obj')]`}}]}",
 		 NULL);
 	expect_ok(&e);
 	v = rp_value_getz(e.d->resources[0].properties, "subnets");
@@ -352,9 +388,13 @@ static void test_variable_copy(void **state)
 	assert_int_equal(rp_value_path(e.d->resources[0].properties, "o.other")->u.i, 1);
 	ev_free(&e);
 	/* a copy variable first used inside a resource loop keeps the loop's index */
-	eval_str(&e, HEAD "`variables`: {`copy`: [{`name`: `ci`, `count`: 2, `input`: `[concat('c', copyIndex('ci'))]`}]},\n"
-		 "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`,\n"
-		 " `name`: `[concat(variables('ci')[copyIndex()], '-', copyIndex())]`, `copy`: {`name`: `l`, `count`: 2}}]}",
+	eval_str(&e,
+		 HEAD "`variables`: {`copy`: [{`name`: `ci`, `count`: 2, `input`: `[concat('c', "
+		      "copyIndex('ci'))]`}]},\n"
+		      "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: "
+		      "`2023-04-01`,\n"
+		      " `name`: `[concat(variables('ci')[copyIndex()], '-', copyIndex())]`, "
+		      "`copy`: {`name`: `l`, `count`: 2}}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_string_equal(vstr(e.d->resources[1].name), "c1-1");
@@ -366,34 +406,43 @@ static void test_user_functions(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`functions`: [{`namespace`: `contoso`, `members`: {`uniqueName`: {\n"
-		 " `parameters`: [{`name`: `prefix`, `type`: `string`}],\n"
-		 " `output`: {`type`: `string`, `value`: `[concat(parameters('prefix'), '-fn')]`}}}}],\n"
-		 "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `[contoso.uniqueName('ip')]`}]}",
+	eval_str(&e,
+		 HEAD "`functions`: [{`namespace`: `contoso`, `members`: {`uniqueName`: {\n"
+		      " `parameters`: [{`name`: `prefix`, `type`: `string`}],\n"
+		      " `output`: {`type`: `string`, `value`: `[concat(parameters('prefix'), "
+		      "'-fn')]`}}}}],\n"
+		      "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: "
+		      "`2023-04-01`, `name`: `[contoso.uniqueName('ip')]`}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_string_equal(vstr(e.d->resources[0].name), "ip-fn");
 	ev_free(&e);
 
 	/* recursion */
-	eval_str(&e, HEAD "`functions`: [{`namespace`: `n`, `members`: {`f`: {\n"
-		 " `parameters`: [{`name`: `x`, `type`: `int`}],\n"
-		 " `output`: {`type`: `int`, `value`: `[n.f(parameters('x'))]`}}}}],\n"
-		 "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f(1)]`}}}", NULL);
+	eval_str(&e,
+		 HEAD "`functions`: [{`namespace`: `n`, `members`: {`f`: {\n"
+		      " `parameters`: [{`name`: `x`, `type`: `int`}],\n"
+		      " `output`: {`type`: `int`, `value`: `[n.f(parameters('x'))]`}}}}],\n"
+		      "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f(1)]`}}}",
+		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-function-cycle", 4, 39, false);
 	ev_free(&e);
 
 	/* wrong arity */
-	eval_str(&e, HEAD "`functions`: [{`namespace`: `n`, `members`: {`f`: {\n"
-		 " `parameters`: [{`name`: `x`, `type`: `int`}],\n"
-		 " `output`: {`type`: `int`, `value`: `[parameters('x')]`}}}}],\n"
-		 "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f(1, 2)]`}}}", NULL);
+	eval_str(&e,
+		 HEAD "`functions`: [{`namespace`: `n`, `members`: {`f`: {\n"
+		      " `parameters`: [{`name`: `x`, `type`: `int`}],\n"
+		      " `output`: {`type`: `int`, `value`: `[parameters('x')]`}}}}],\n"
+		      "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f(1, 2)]`}}}",
+		 NULL);
 	expect_diag(&e, "arm-arity", 5, 62, false);
 	ev_free(&e);
 
 	/* unknown user function */
-	eval_str(&e, HEAD "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[n.nope(1)]`}}}",
+	eval_str(&e,
+		 HEAD
+		 "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[n.nope(1)]`}}}",
 		 NULL);
 	expect_diag(&e, "arm-unknown-function", 3, 45, false);
 	ev_free(&e);
@@ -404,8 +453,10 @@ static void test_unknown_builtin_function(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`,\n"
-		 " `apiVersion`: `2023-04-01`, `name`: `[noSuchFunction('x')]`}]}", NULL);
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`,\n"
+		      " `apiVersion`: `2023-04-01`, `name`: `[noSuchFunction('x')]`}]}",
+		 NULL);
 	assert_true(e.rc < 0);
 	assert_true(e.diag.nerrors > 0);
 	{
@@ -417,7 +468,9 @@ static void test_unknown_builtin_function(void **state)
 	}
 	ev_free(&e);
 	/* wrong arity of a built-in function */
-	eval_str(&e, HEAD "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[length()]`}}}", NULL);
+	eval_str(&e,
+		 HEAD "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[length()]`}}}",
+		 NULL);
 	assert_true(e.rc < 0);
 	assert_true(e.diag.nerrors > 0);
 	{
@@ -428,7 +481,10 @@ static void test_unknown_builtin_function(void **state)
 	}
 	ev_free(&e);
 	/* a type error inside an expression */
-	eval_str(&e, HEAD "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[add('a', 1)]`}}}", NULL);
+	eval_str(&e,
+		 HEAD
+		 "`resources`: [],\n`outputs`: {`o`: {`type`: `int`, `value`: `[add('a', 1)]`}}}",
+		 NULL);
 	assert_true(e.rc < 0);
 	assert_true(e.diag.nerrors > 0);
 	ev_free(&e);
@@ -439,22 +495,30 @@ static void test_parameter_cycle(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`parameters`: {`a`: {`type`: `string`, `defaultValue`: `[parameters('b')]`},\n"
+	eval_str(&e,
+		 HEAD
+		 "`parameters`: {`a`: {`type`: `string`, `defaultValue`: `[parameters('b')]`},\n"
 		 " `b`: {`type`: `string`, `defaultValue`: `[parameters('a')]`}},\n"
-		 "`resources`: []}", NULL);
+		 "`resources`: []}",
+		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-cycle", 3, 44, false);
 	ev_free(&e);
 	/* a variable copy with a negative count */
-	eval_str(&e, HEAD "`variables`: {`copy`: [{`name`: `x`, `count`: -1, `input`: 1}]},\n`resources`: []}",
+	eval_str(&e,
+		 HEAD "`variables`: {`copy`: [{`name`: `x`, `count`: -1, `input`: "
+		      "1}]},\n`resources`: []}",
 		 NULL);
 	expect_diag(&e, "arm-copy-count", 2, 47, false);
 	ev_free(&e);
 	/* mutual recursion of user functions */
-	eval_str(&e, HEAD "`functions`: [{`namespace`: `n`, `members`: {\n"
+	eval_str(&e,
+		 HEAD
+		 "`functions`: [{`namespace`: `n`, `members`: {\n"
 		 " `f`: {`parameters`: [], `output`: {`type`: `int`, `value`: `[n.g()]`}},\n"
 		 " `g`: {`parameters`: [], `output`: {`type`: `int`, `value`: `[n.f()]`}}}}],\n"
-		 "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f()]`}}}", NULL);
+		 "`resources`: [], `outputs`: {`o`: {`type`: `int`, `value`: `[n.f()]`}}}",
+		 NULL);
 	expect_diag(&e, "arm-function-cycle", 0, 0, false);
 	ev_free(&e);
 }
@@ -464,11 +528,17 @@ static void test_conditions(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`parameters`: {`deploy`: {`type`: `bool`}},\n"
-		 "`resources`: [{`condition`: false, `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `a`},\n"
-		 " {`condition`: `[parameters('deploy')]`, `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `b`},\n"
-		 " {`condition`: `[equals(1, 1)]`, `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `c`}]}",
-		 NULL);
+	eval_str(
+		&e,
+		HEAD
+		"`parameters`: {`deploy`: {`type`: `bool`}},\n"
+		"`resources`: [{`condition`: false, `type`: `Microsoft.Network/publicIPAddresses`, "
+		"`apiVersion`: `2023-04-01`, `name`: `a`},\n"
+		" {`condition`: `[parameters('deploy')]`, `type`: "
+		"`Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `b`},\n"
+		" {`condition`: `[equals(1, 1)]`, `type`: `Microsoft.Network/publicIPAddresses`, "
+		"`apiVersion`: `2023-04-01`, `name`: `c`}]}",
+		NULL);
 	expect_ok(&e);
 	assert_int_equal(e.d->nresources, 2);
 	assert_int_equal(res_named(e.d, "b")->condition, RP_COND_UNKNOWN);
@@ -476,8 +546,10 @@ static void test_conditions(void **state)
 	assert_int_equal(res_named(e.d, "c")->condition, RP_COND_TRUE);
 	ev_free(&e);
 	/* a condition that is not a boolean */
-	eval_str(&e, HEAD "`resources`: [{`condition`: `[concat('a', 'b')]`,\n"
-		 " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `a`}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`condition`: `[concat('a', 'b')]`,\n"
+		      " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, "
+		      "`name`: `a`}]}",
 		 NULL);
 	assert_true(e.rc < 0);
 	ev_free(&e);
@@ -489,8 +561,11 @@ static void test_resource_copy(void **state)
 	size_t i;
 
 	(void)state;
-	eval_str(&e, HEAD "`resources`: [{`copy`: {`name`: `ips`, `count`: 3, `mode`: `serial`, `batchSize`: 1},\n"
-		 " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `[concat('ip', copyIndex(1))]`}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`copy`: {`name`: `ips`, `count`: 3, `mode`: `serial`, "
+		      "`batchSize`: 1},\n"
+		      " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, "
+		      "`name`: `[concat('ip', copyIndex(1))]`}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_int_equal(e.d->nresources, 3);
@@ -502,20 +577,26 @@ static void test_resource_copy(void **state)
 		assert_string_equal(e.d->resources[i].copy_name, "ips");
 	}
 	ev_free(&e);
-	eval_str(&e, HEAD "`resources`: [{`copy`: {`name`: `ips`,\n `count`: 801},"
-		 " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `[concat('ip', copyIndex())]`}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`copy`: {`name`: `ips`,\n `count`: 801},"
+		      " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, "
+		      "`name`: `[concat('ip', copyIndex())]`}]}",
 		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-copy-count", 3, 11, false);
 	ev_free(&e);
-	eval_str(&e, HEAD "`resources`: [{`copy`: {`name`: `ips`, `count`: `[sub(0, 2)]`},\n"
-		 " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `[concat('ip', copyIndex())]`}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`copy`: {`name`: `ips`, `count`: `[sub(0, 2)]`},\n"
+		      " `type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, "
+		      "`name`: `[concat('ip', copyIndex())]`}]}",
 		 NULL);
 	expect_diag(&e, "arm-copy-count", 2, 49, false);
 	ev_free(&e);
 	/* copyIndex() outside a loop */
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`,\n"
-		 " `apiVersion`: `2023-04-01`, `name`: `[concat('ip', copyIndex())]`}]}", NULL);
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`,\n"
+		      " `apiVersion`: `2023-04-01`, `name`: `[concat('ip', copyIndex())]`}]}",
+		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-copy-index", 0, 0, false);
 	ev_free(&e);
@@ -527,9 +608,13 @@ static void test_property_copy(void **state)
 	rp_value *dd;
 
 	(void)state;
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Compute/virtualMachines`, `apiVersion`: `2023-03-01`, `name`: `vm`,\n"
+	eval_str(&e,
+		 HEAD
+		 "`resources`: [{`type`: `Microsoft.Compute/virtualMachines`, `apiVersion`: "
+		 "`2023-03-01`, `name`: `vm`,\n"
 		 " `properties`: {`storageProfile`: {`copy`: [{`name`: `dataDisks`, `count`: 2,\n"
-		 "  `input`: {`lun`: `[copyIndex('dataDisks')]`, `createOption`: `Empty`, `diskSizeGB`: 64}}]}}}]}",
+		 "  `input`: {`lun`: `[copyIndex('dataDisks')]`, `createOption`: `Empty`, "
+		 "`diskSizeGB`: 64}}]}}}]}",
 		 NULL);
 	expect_ok(&e);
 	dd = rp_value_path(e.d->resources[0].properties, "storageProfile.dataDisks");
@@ -547,28 +632,36 @@ static void test_children_depends_existing(void **state)
 	rp_resource *r;
 
 	(void)state;
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: `2023-04-01`, `name`: `vnet`,\n"
-		 " `resources`: [{`type`: `subnets`, `apiVersion`: `2023-04-01`, `name`: `default`,\n"
-		 "   `dependsOn`: [`[resourceId('Microsoft.Network/virtualNetworks', 'vnet')]`]}]},\n"
-		 " {`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `nsg`, `existing`: true}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: "
+		      "`2023-04-01`, `name`: `vnet`,\n"
+		      " `resources`: [{`type`: `subnets`, `apiVersion`: `2023-04-01`, `name`: "
+		      "`default`,\n"
+		      "   `dependsOn`: [`[resourceId('Microsoft.Network/virtualNetworks', "
+		      "'vnet')]`]}]},\n"
+		      " {`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: "
+		      "`2023-04-01`, `name`: `nsg`, `existing`: true}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_int_equal(e.d->nresources, 3);
 	r = res_named(e.d, "vnet/default");
 	assert_string_equal(r->type, "Microsoft.Network/virtualNetworks/subnets");
-	assert_string_equal(vstr(r->id), "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
+	assert_string_equal(vstr(r->id),
+			    "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
 			    "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
 			    "/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default");
 	assert_int_equal(r->ndepends, 1);
 	assert_string_equal(r->depends_on[0], "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
-			    "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
-			    "/providers/Microsoft.Network/virtualNetworks/vnet");
+					      "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
+					      "/providers/Microsoft.Network/virtualNetworks/vnet");
 	assert_true(res_named(e.d, "nsg")->existing);
 	assert_false(res_named(e.d, "vnet")->existing);
 	ev_free(&e);
 	/* a name with the wrong number of segments */
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/virtualNetworks/subnets`,\n"
-		 " `apiVersion`: `2023-04-01`, `name`: `default`}]}", NULL);
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/virtualNetworks/subnets`,\n"
+		      " `apiVersion`: `2023-04-01`, `name`: `default`}]}",
+		 NULL);
 	expect_diag(&e, "arm-name-segments", 3, 38, false);
 	ev_free(&e);
 }
@@ -583,12 +676,14 @@ static void test_if_unknown_condition_branch_error(void **state)
 	 * variables('undefined')): the failing branch may never be taken, so the
 	 * value is UNKNOWN and there is no error.  A variable that fails inside
 	 * such a branch is not cached, so its own evaluation still reports. */
-	eval_str(&e, HEAD
-		 "`parameters`: {`lb`: {`type`: `string`}},\n"
-		 "`variables`: {`a`: [1],\n"
-		 " `pick`: `[if(equals(parameters('lb'), 'x'), variables('a'), variables('nope'))]`},\n"
-		 "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `n`,\n"
-		 " `properties`: {`p`: `[variables('pick')]`}}]}",
+	eval_str(&e,
+		 HEAD "`parameters`: {`lb`: {`type`: `string`}},\n"
+		      "`variables`: {`a`: [1],\n"
+		      " `pick`: `[if(equals(parameters('lb'), 'x'), variables('a'), "
+		      "variables('nope'))]`},\n"
+		      "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, "
+		      "`apiVersion`: `2023-04-01`, `name`: `n`,\n"
+		      " `properties`: {`p`: `[variables('pick')]`}}]}",
 		 NULL);
 	expect_ok(&e);
 	v = rp_value_getz(e.d->resources[0].properties, "p");
@@ -597,12 +692,13 @@ static void test_if_unknown_condition_branch_error(void **state)
 	assert_non_null(strstr(v->u.reason, "false branch fails"));
 	ev_free(&e);
 
-	eval_str(&e, HEAD
-		 "`parameters`: {`lb`: {`type`: `string`}},\n"
-		 "`variables`: {`bad`: `[variables('nope')]`,\n"
-		 " `pick`: `[if(equals(parameters('lb'), 'x'), 1, variables('bad'))]`},\n"
-		 "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, `apiVersion`: `2023-04-01`, `name`: `n`,\n"
-		 " `properties`: {`p`: `[variables('pick')]`, `q`: `[variables('bad')]`}}]}",
+	eval_str(&e,
+		 HEAD "`parameters`: {`lb`: {`type`: `string`}},\n"
+		      "`variables`: {`bad`: `[variables('nope')]`,\n"
+		      " `pick`: `[if(equals(parameters('lb'), 'x'), 1, variables('bad'))]`},\n"
+		      "`resources`: [{`type`: `Microsoft.Network/networkSecurityGroups`, "
+		      "`apiVersion`: `2023-04-01`, `name`: `n`,\n"
+		      " `properties`: {`p`: `[variables('pick')]`, `q`: `[variables('bad')]`}}]}",
 		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-undefined-variable", 0, 0, false);
@@ -615,16 +711,22 @@ static void test_type_trailing_slash(void **state)
 
 	(void)state;
 	/* ARM accepts 'Namespace/type/' in resourceId(); so does the expression library */
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/networkInterfaces`, `apiVersion`: `2023-04-01`, `name`: `nic`,\n"
-		 " `tags`: {`[concat('hidden-link:', resourceId ('Microsoft.Web/sites/', 'app'))]`: `Resource`},\n"
-		 " `properties`: {`ip`: {`id`: `[resourceId ( 'Microsoft.Network/publicIPAddresses/' , 'ip')]`},\n"
-		 "  `s`: `[concat('Microsoft.Network/x/', 'y')]`}}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/networkInterfaces`, `apiVersion`: "
+		      "`2023-04-01`, `name`: `nic`,\n"
+		      " `tags`: {`[concat('hidden-link:', resourceId ('Microsoft.Web/sites/', "
+		      "'app'))]`: `Resource`},\n"
+		      " `properties`: {`ip`: {`id`: `[resourceId ( "
+		      "'Microsoft.Network/publicIPAddresses/' , 'ip')]`},\n"
+		      "  `s`: `[concat('Microsoft.Network/x/', 'y')]`}}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_string_equal(vstr(rp_value_path(e.d->resources[0].properties, "ip.id")),
-			    "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
+			    "/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
+			    "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
 			    "/providers/Microsoft.Network/publicIPAddresses/ip");
-	assert_string_equal(vstr(rp_value_getz(e.d->resources[0].properties, "s")), "Microsoft.Network/x/y");
+	assert_string_equal(vstr(rp_value_getz(e.d->resources[0].properties, "s")),
+			    "Microsoft.Network/x/y");
 	assert_non_null(rp_value_getz(rp_value_getz(e.d->resources[0].body, "tags"),
 				      "hidden-link:/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION
 				      "/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
@@ -637,13 +739,17 @@ static void test_extension_scope(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Authorization/locks`, `apiVersion`: `2020-05-01`, `name`: `lock`,\n"
-		 " `scope`: `[format('Microsoft.Storage/storageAccounts/{0}', 'st')]`, `properties`: {`level`: `CanNotDelete`}}]}",
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Authorization/locks`, `apiVersion`: "
+		      "`2020-05-01`, `name`: `lock`,\n"
+		      " `scope`: `[format('Microsoft.Storage/storageAccounts/{0}', 'st')]`, "
+		      "`properties`: {`level`: `CanNotDelete`}}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_string_equal(e.d->resources[0].scope, "Microsoft.Storage/storageAccounts/st");
 	assert_string_equal(vstr(e.d->resources[0].id),
-			    "Microsoft.Storage/storageAccounts/st/providers/Microsoft.Authorization/locks/lock");
+			    "Microsoft.Storage/storageAccounts/st/providers/"
+			    "Microsoft.Authorization/locks/lock");
 	ev_free(&e);
 }
 
@@ -653,13 +759,19 @@ static void test_lang2(void **state)
 	rp_resource *r;
 
 	(void)state;
-	eval_str(&e, "{`$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`,"
-		 " `languageVersion`: `2.0`, `contentVersion`: `1.0.0.0`,\n"
-		 "`resources`: {`vnet`: {`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: `2023-04-01`, `name`: `v1`},\n"
-		 " `sub`: {`type`: `Microsoft.Network/virtualNetworks/subnets`, `apiVersion`: `2023-04-01`, `name`: `v1/s1`,"
-		 " `dependsOn`: [`vnet`]},\n"
-		 " `old`: {`existing`: true, `type`: `Microsoft.Storage/storageAccounts`, `apiVersion`: `2023-01-01`, `name`: `st`}}}",
-		 NULL);
+	eval_str(
+		&e,
+		"{`$schema`: "
+		"`https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`,"
+		" `languageVersion`: `2.0`, `contentVersion`: `1.0.0.0`,\n"
+		"`resources`: {`vnet`: {`type`: `Microsoft.Network/virtualNetworks`, `apiVersion`: "
+		"`2023-04-01`, `name`: `v1`},\n"
+		" `sub`: {`type`: `Microsoft.Network/virtualNetworks/subnets`, `apiVersion`: "
+		"`2023-04-01`, `name`: `v1/s1`,"
+		" `dependsOn`: [`vnet`]},\n"
+		" `old`: {`existing`: true, `type`: `Microsoft.Storage/storageAccounts`, "
+		"`apiVersion`: `2023-01-01`, `name`: `st`}}}",
+		NULL);
 	expect_ok(&e);
 	assert_int_equal(e.d->nresources, 3);
 	r = res_named(e.d, "v1/s1");
@@ -673,22 +785,29 @@ static void test_lang2(void **state)
 	ev_free(&e);
 }
 
-static const char *NESTED =
-	HEAD "`parameters`: {`p`: {`type`: `string`, `defaultValue`: `outerP`}},\n"
+static const char *NESTED = HEAD
+	"`parameters`: {`p`: {`type`: `string`, `defaultValue`: `outerP`}},\n"
 	"`variables`: {`v`: `outerV`},\n"
 	"`resources`: [\n"
 	"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `inner`,\n"
-	" `properties`: {`mode`: `Incremental`, `expressionEvaluationOptions`: {`scope`: `inner`},\n"
+	" `properties`: {`mode`: `Incremental`, `expressionEvaluationOptions`: {`scope`: "
+	"`inner`},\n"
 	"  `parameters`: {`p`: {`value`: `[concat(parameters('p'), '-passed')]`}},\n"
-	"  `template`: {`$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
+	"  `template`: {`$schema`: "
+	"`https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, "
+	"`contentVersion`: `1.0.0.0`,\n"
 	"   `parameters`: {`p`: {`type`: `string`}}, `variables`: {`v`: `innerV`},\n"
-	"   `resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`,\n"
+	"   `resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: "
+	"`2023-04-01`,\n"
 	"     `name`: `[concat(parameters('p'), '.', variables('v'))]`}]}}},\n"
 	"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `outer`,\n"
 	" `properties`: {`mode`: `Incremental`,\n"
-	"  `template`: {`$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
+	"  `template`: {`$schema`: "
+	"`https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, "
+	"`contentVersion`: `1.0.0.0`,\n"
 	"   `variables`: {`v`: `ignored`},\n"
-	"   `resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`,\n"
+	"   `resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: "
+	"`2023-04-01`,\n"
 	"     `name`: `[concat(parameters('p'), '.', variables('v'))]`}]}}}]}";
 
 static void test_nested_scopes(void **state)
@@ -738,29 +857,46 @@ static void test_linked_templates(void **state)
 	assert_int_equal(mkdir(sub, 0700), 0);
 	snprintf(path, sizeof(path), "%s/nested", sub);
 	assert_int_equal(mkdir(path, 0700), 0);
-	write_file(sub, "nested/linked.json", HEAD "`parameters`: {`n`: {`type`: `string`}},\n"
-		   "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `[parameters('n')]`}]}");
-	write_file(outside, "secret.json", HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `stolen`}]}");
+	write_file(sub, "nested/linked.json",
+		   HEAD "`parameters`: {`n`: {`type`: `string`}},\n"
+			"`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, "
+			"`apiVersion`: `2023-04-01`, `name`: `[parameters('n')]`}]}");
+	write_file(outside, "secret.json",
+		   HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, "
+			"`apiVersion`: `2023-04-01`, `name`: `stolen`}]}");
 	snprintf(lnk, sizeof(lnk), "%s/escape.json", path);
 	snprintf(path, sizeof(path), "%s/secret.json", outside);
 	assert_int_equal(symlink(path, lnk), 0);
-	write_file(sub, "azuredeploy.json", HEAD
-		   "`parameters`: {`_artifactsLocation`: {`type`: `string`, `defaultValue`: `[deployment().properties.templateLink.uri]`}},\n"
-		   "`resources`: [\n"
-		   "{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `byRel`,\n"
-		   " `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: `nested/linked.json`},\n"
-		   "  `parameters`: {`n`: {`value`: `ip-rel`}}}},\n"
-		   "{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `byUri`,\n"
-		   " `properties`: {`mode`: `Incremental`, `templateLink`: {`uri`: `[uri(parameters('_artifactsLocation'), 'nested/linked.json')]`},\n"
-		   "  `parameters`: {`n`: {`value`: `ip-uri`}}}},\n"
-		   "{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `web`,\n"
-		   " `properties`: {`mode`: `Incremental`, `templateLink`: {`uri`: `https://example.com/t.json`}}},\n"
-		   "{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `up`,\n"
-		   " `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: `../../etc/passwd`}}},\n"
-		   "{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `sym`,\n"
-		   " `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: `nested/escape.json`}}},\n"
-		   "{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `missing`,\n"
-		   " `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: `nested/none.json`}}}]}");
+	write_file(sub, "azuredeploy.json",
+		   HEAD "`parameters`: {`_artifactsLocation`: {`type`: `string`, `defaultValue`: "
+			"`[deployment().properties.templateLink.uri]`}},\n"
+			"`resources`: [\n"
+			"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, "
+			"`name`: `byRel`,\n"
+			" `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: "
+			"`nested/linked.json`},\n"
+			"  `parameters`: {`n`: {`value`: `ip-rel`}}}},\n"
+			"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, "
+			"`name`: `byUri`,\n"
+			" `properties`: {`mode`: `Incremental`, `templateLink`: {`uri`: "
+			"`[uri(parameters('_artifactsLocation'), 'nested/linked.json')]`},\n"
+			"  `parameters`: {`n`: {`value`: `ip-uri`}}}},\n"
+			"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, "
+			"`name`: `web`,\n"
+			" `properties`: {`mode`: `Incremental`, `templateLink`: {`uri`: "
+			"`https://example.com/t.json`}}},\n"
+			"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, "
+			"`name`: `up`,\n"
+			" `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: "
+			"`../../etc/passwd`}}},\n"
+			"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, "
+			"`name`: `sym`,\n"
+			" `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: "
+			"`nested/escape.json`}}},\n"
+			"{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, "
+			"`name`: `missing`,\n"
+			" `properties`: {`mode`: `Incremental`, `templateLink`: {`relativePath`: "
+			"`nested/none.json`}}}]}");
 	snprintf(path, sizeof(path), "%s/azuredeploy.json", sub);
 	memset(&o, 0, sizeof(o));
 	o.root = root;
@@ -805,12 +941,20 @@ static void test_params_file_and_keyvault(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	write_file(dir, "main.json", HEAD "`parameters`: {`name`: {`type`: `string`}, `pw`: {`type`: `securestring`}},\n"
-		   "`resources`: [{`type`: `Microsoft.Sql/servers`, `apiVersion`: `2022-05-01-preview`, `name`: `[parameters('name')]`,\n"
+	write_file(dir, "main.json",
+		   HEAD
+		   "`parameters`: {`name`: {`type`: `string`}, `pw`: {`type`: `securestring`}},\n"
+		   "`resources`: [{`type`: `Microsoft.Sql/servers`, `apiVersion`: "
+		   "`2022-05-01-preview`, `name`: `[parameters('name')]`,\n"
 		   " `properties`: {`administratorLoginPassword`: `[parameters('pw')]`}}]}");
-	write_file(dir, "main.parameters.json", "{`$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#`,"
+	write_file(dir, "main.parameters.json",
+		   "{`$schema`: "
+		   "`https://schema.management.azure.com/schemas/2019-04-01/"
+		   "deploymentParameters.json#`,"
 		   " `contentVersion`: `1.0.0.0`, `parameters`: {`name`: {`value`: `sql1`},\n"
-		   " `pw`: {`reference`: {`keyVault`: {`id`: `/subscriptions/x/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv`}, `secretName`: `sqlpw`}}}}");
+		   " `pw`: {`reference`: {`keyVault`: {`id`: "
+		   "`/subscriptions/x/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv`}, "
+		   "`secretName`: `sqlpw`}}}}");
 	snprintf(path, sizeof(path), "%s/main.json", dir);
 	rp_diag_init(&diag);
 	assert_int_equal(rp_arm_evaluate(path, NULL, &d, &diag), 0);
@@ -851,9 +995,12 @@ static void test_nesting_limit(void **state)
 
 	(void)state;
 	for (i = 0; i < n; i++)
-		rp_buf_puts(&b, "{`$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,"
-			    " `resources`: [{`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `d`,"
-			    " `properties`: {`mode`: `Incremental`, `template`: ");
+		rp_buf_puts(&b, "{`$schema`: "
+				"`https://schema.management.azure.com/schemas/2019-04-01/"
+				"deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,"
+				" `resources`: [{`type`: `Microsoft.Resources/deployments`, "
+				"`apiVersion`: `2022-09-01`, `name`: `d`,"
+				" `properties`: {`mode`: `Incremental`, `template`: ");
 	rp_buf_puts(&b, "{`resources`: []}");
 	for (i = 0; i < n; i++)
 		rp_buf_puts(&b, "}}]}");
@@ -871,7 +1018,8 @@ static void test_expression_too_long(void **state)
 	ev e;
 
 	(void)state;
-	rp_buf_puts(&b, HEAD "`resources`: [], `outputs`: {`o`: {`type`: `string`, `value`: `[concat('");
+	rp_buf_puts(&b, HEAD
+		    "`resources`: [], `outputs`: {`o`: {`type`: `string`, `value`: `[concat('");
 	for (i = 0; i < RP_ARM_MAX_EXPR_LEN; i++)
 		rp_buf_putc(&b, 'a');
 	rp_buf_puts(&b, "')]`}}}");
@@ -893,8 +1041,12 @@ static void test_outputs(void **state)
 	rp_value *o;
 
 	(void)state;
-	eval_str(&e, HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `ip`}],\n"
-		 "`outputs`: {`id`: {`type`: `string`, `value`: `[resourceId('Microsoft.Network/publicIPAddresses', 'ip')]`},\n"
+	eval_str(&e,
+		 HEAD
+		 "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: "
+		 "`2023-04-01`, `name`: `ip`}],\n"
+		 "`outputs`: {`id`: {`type`: `string`, `value`: "
+		 "`[resourceId('Microsoft.Network/publicIPAddresses', 'ip')]`},\n"
 		 " `fqdn`: {`type`: `string`, `value`: `[reference('ip').dnsSettings.fqdn]`},\n"
 		 " `list`: {`type`: `array`, `copy`: {`count`: 2, `input`: `[copyIndex()]`}},\n"
 		 " `skipped`: {`condition`: false, `type`: `string`, `value`: `x`}}}",
@@ -914,12 +1066,21 @@ static void test_subscription_scope(void **state)
 	ev e;
 
 	(void)state;
-	eval_str(&e, "{`$schema`: `https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
-		 "`resources`: [{`type`: `Microsoft.Resources/resourceGroups`, `apiVersion`: `2022-09-01`, `name`: `rg1`, `location`: `eastus`},\n"
-		 " {`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: `inrg`, `resourceGroup`: `rg1`,\n"
-		 "  `properties`: {`mode`: `Incremental`, `expressionEvaluationOptions`: {`scope`: `inner`}, `template`: {\n"
-		 "   `$schema`: `https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
-		 "   `resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: `2023-04-01`, `name`: `ip`}]}}}]}",
+	eval_str(&e,
+		 "{`$schema`: "
+		 "`https://schema.management.azure.com/schemas/2018-05-01/"
+		 "subscriptionDeploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
+		 "`resources`: [{`type`: `Microsoft.Resources/resourceGroups`, `apiVersion`: "
+		 "`2022-09-01`, `name`: `rg1`, `location`: `eastus`},\n"
+		 " {`type`: `Microsoft.Resources/deployments`, `apiVersion`: `2022-09-01`, `name`: "
+		 "`inrg`, `resourceGroup`: `rg1`,\n"
+		 "  `properties`: {`mode`: `Incremental`, `expressionEvaluationOptions`: {`scope`: "
+		 "`inner`}, `template`: {\n"
+		 "   `$schema`: "
+		 "`https://schema.management.azure.com/schemas/2019-04-01/"
+		 "deploymentTemplate.json#`, `contentVersion`: `1.0.0.0`,\n"
+		 "   `resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, `apiVersion`: "
+		 "`2023-04-01`, `name`: `ip`}]}}}]}",
 		 NULL);
 	expect_ok(&e);
 	assert_string_equal(vstr(res_named(e.d, "rg1")->id),

@@ -21,7 +21,7 @@
 #include <string.h>
 
 typedef struct state {
-	rp_arena *a;            /* per file */
+	rp_arena *a; /* per file */
 	rp_value *params, *vars;
 	rp_arm_context ctx;
 	char ctxbuf[7][256];
@@ -101,8 +101,7 @@ static bool same(const rp_value *got, const rp_value *want)
 			    !same(got->u.members[i].val, want->u.members[i].val))
 				return false;
 		return true;
-	default:
-		return rp_value_equal(got, want);
+	default: return rp_value_equal(got, want);
 	}
 }
 
@@ -168,12 +167,15 @@ static const char *skip_ws(const char *s)
 static void set_context(state *st, const char *json, const char *file, unsigned line)
 {
 	rp_value *o = parse_json(st->a, json, strlen(json));
-	static const char *const keys[7] = { "subscriptionId", "tenantId", "resourceGroup",
-					     "location", "deploymentName", "managementGroup",
+	static const char *const keys[7] = { "subscriptionId", "tenantId",       "resourceGroup",
+					     "location",       "deploymentName", "managementGroup",
 					     "scope" };
-	const char **fields[7] = { &st->ctx.subscription_id, &st->ctx.tenant_id,
-				   &st->ctx.resource_group, &st->ctx.location,
-				   &st->ctx.deployment_name, &st->ctx.management_group,
+	const char **fields[7] = { &st->ctx.subscription_id,
+				   &st->ctx.tenant_id,
+				   &st->ctx.resource_group,
+				   &st->ctx.location,
+				   &st->ctx.deployment_name,
+				   &st->ctx.management_group,
 				   &st->ctx.scope };
 	int i;
 
@@ -236,13 +238,15 @@ static void run_case(state *st, counts *cnt, const char *file, unsigned line, co
 		} else if (diag.count == 0) {
 			snprintf(why, sizeof(why), "failed (%d) without a diagnostic", rc);
 		} else if (!strstr(diag.items[0].message, p)) {
-			snprintf(why, sizeof(why), "message '%s' lacks '%s'", diag.items[0].message, p);
+			snprintf(why, sizeof(why), "message '%s' lacks '%s'", diag.items[0].message,
+				 p);
 		} else if (col >= 0) {
 			uint32_t l, c;
 			rp_source_linecol(src, diag.items[0].start, &l, &c);
 			if ((long)c - 1 != col)
-				snprintf(why, sizeof(why), "error at column %ld, expected %ld ('%s')",
-					 (long)c - 1, col, diag.items[0].message);
+				snprintf(why, sizeof(why),
+					 "error at column %ld, expected %ld ('%s')", (long)c - 1,
+					 col, diag.items[0].message);
 			else
 				ok = true;
 		} else {
@@ -308,11 +312,13 @@ static void run_file(const char *path, counts *cnt)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		if (strncmp(line, "%%params ", 9) == 0) {
-			st.params = with_unknowns(st.a, parse_json(st.a, line + 9, strlen(line + 9)), 0);
+			st.params = with_unknowns(st.a,
+						  parse_json(st.a, line + 9, strlen(line + 9)), 0);
 			if (!st.params)
 				printf("WARN %s:%u: bad %%%%params JSON\n", path, ln);
 		} else if (strncmp(line, "%%vars ", 7) == 0) {
-			st.vars = with_unknowns(st.a, parse_json(st.a, line + 7, strlen(line + 7)), 0);
+			st.vars = with_unknowns(st.a, parse_json(st.a, line + 7, strlen(line + 7)),
+						0);
 		} else if (strncmp(line, "%%context ", 10) == 0) {
 			set_context(&st, line + 10, path, ln);
 		} else if (strcmp(line, "%%flags param-default") == 0) {

@@ -122,10 +122,11 @@ static void test_eval_value_tree(void **state)
 {
 	fixture f;
 	rp_value *v, *x;
-	const char *json = "{\"name\": \"[parameters('name')]\", \"[concat('k', '1')]\": 1,"
-			   " \"lit\": \"[[x]\", \"arr\": [\"[add(1, 2)]\", true, null],"
-			   " \"deep\": {\"id\": \"[contoso.double(21)]\"}, \"dep\": \"[deployment().name]\","
-			   " \"ref\": \"[reference('st').x]\"}";
+	const char *json =
+		"{\"name\": \"[parameters('name')]\", \"[concat('k', '1')]\": 1,"
+		" \"lit\": \"[[x]\", \"arr\": [\"[add(1, 2)]\", true, null],"
+		" \"deep\": {\"id\": \"[contoso.double(21)]\"}, \"dep\": \"[deployment().name]\","
+		" \"ref\": \"[reference('st').x]\"}";
 
 	(void)state;
 	load(&f, json);
@@ -218,11 +219,13 @@ static void test_call_and_helpers(void **state)
 
 	assert_int_equal(rp_arm_truth(&f.env, rp_value_bool(f.a, true, none), none, &truth), 0);
 	assert_int_equal(truth, 1);
-	assert_int_equal(rp_arm_truth(&f.env, rp_value_string(f.a, "False", 5, none), none, &truth), 0);
+	assert_int_equal(rp_arm_truth(&f.env, rp_value_string(f.a, "False", 5, none), none, &truth),
+			 0);
 	assert_int_equal(truth, 0);
 	assert_int_equal(rp_arm_truth(&f.env, rp_value_unknown(f.a, none, "x"), none, &truth), 0);
 	assert_int_equal(truth, -1);
-	assert_int_equal(rp_arm_truth(&f.env, rp_value_int(f.a, 1, none), none, &truth), -RP_EINVAL);
+	assert_int_equal(rp_arm_truth(&f.env, rp_value_int(f.a, 1, none), none, &truth),
+			 -RP_EINVAL);
 
 	s = rp_arm_to_string(f.a, rp_value_bool(f.a, true, none), &n);
 	assert_string_equal(s, "True");

@@ -460,10 +460,10 @@ static void test_keys(void **state)
 	loaded l;
 
 	(void)state;
-	assert_string_equal(
-		rp_model_key_from_id(a, "/subscriptions/x/resourceGroups/RG/providers/"
-					"Microsoft.Network/virtualNetworks/V/subnets/S"),
-		"microsoft.network/virtualnetworks/v/subnets/s");
+	assert_string_equal(rp_model_key_from_id(a,
+						 "/subscriptions/x/resourceGroups/RG/providers/"
+						 "Microsoft.Network/virtualNetworks/V/subnets/S"),
+			    "microsoft.network/virtualnetworks/v/subnets/s");
 	assert_string_equal(
 		rp_model_key_from_id(a,
 				     "/subscriptions/x/providers/Microsoft.Compute/virtualMachines/"

@@ -37,14 +37,14 @@
 
 /* ---- named limits ---- */
 /* (Expression limits, RP_ARM_MAX_EXPR_LEN among them, are in expr.h.) */
-#define RP_ARM_MAX_COPY 800u             /* copy count, as Azure */
-#define RP_ARM_MAX_DEPLOY_DEPTH 16u      /* nested/linked deployment depth */
-#define RP_ARM_MAX_ENUM 64u              /* allowedValues combinations enumerated */
-#define RP_ARM_MAX_RESOURCES 100000u     /* resources produced by one evaluation */
-#define RP_ARM_MAX_VAR_DEPTH 64u         /* variables/parameters resolving each other */
+#define RP_ARM_MAX_COPY 800u                        /* copy count, as Azure */
+#define RP_ARM_MAX_DEPLOY_DEPTH 16u                 /* nested/linked deployment depth */
+#define RP_ARM_MAX_ENUM 64u                         /* allowedValues combinations enumerated */
+#define RP_ARM_MAX_RESOURCES 100000u                /* resources produced by one evaluation */
+#define RP_ARM_MAX_VAR_DEPTH 64u                    /* variables/parameters resolving each other */
 #define RP_ARM_MAX_TEMPLATE_SIZE ((size_t)16 << 20) /* bytes of one template file */
-#define RP_ARM_MAX_STEPS 50000000u       /* value nodes evaluated by one evaluation */
-#define RP_ARM_MAX_MEMORY ((size_t)1 << 30) /* bytes of values built by one evaluation */
+#define RP_ARM_MAX_STEPS 50000000u                  /* value nodes evaluated by one evaluation */
+#define RP_ARM_MAX_MEMORY ((size_t)1 << 30)         /* bytes of values built by one evaluation */
 
 /* Deployment scope of a template ($schema). */
 typedef enum rp_arm_scope {
@@ -68,7 +68,7 @@ typedef struct rp_arm_options {
 	const char *tenant_id;
 	const char *resource_group;
 	const char *location;
-	const char *deployment_name;   /* NULL: the template file's base name */
+	const char *deployment_name; /* NULL: the template file's base name */
 	const char *management_group;
 	/* Enumeration bound for rp_arm_evaluate_all (0: RP_ARM_MAX_ENUM). */
 	size_t max_enum;

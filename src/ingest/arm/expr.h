@@ -32,14 +32,14 @@
 #include "util/diag.h"
 
 /* ---- limits (each an RP_ELIMIT diagnostic with a position) ---- */
-#define RP_ARM_MAX_EXPR_LEN 24576u       /* characters in one expression (as Azure) */
-#define RP_ARM_MAX_NESTING 128u          /* nesting of calls / indexes / parentheses */
-#define RP_ARM_MAX_CALL_DEPTH 32u        /* user functions / nested evaluation (env->depth) */
-#define RP_ARM_MAX_STRING ((size_t)1 << 20)  /* bytes in one produced string */
-#define RP_ARM_MAX_ITEMS 100000u         /* elements of one produced array/object */
-#define RP_ARM_MAX_ARGS 256u             /* arguments of one call */
-#define RP_ARM_MAX_WORK 20000000u        /* elementary steps per top-level evaluation */
-#define RP_ARM_MAX_VALUE_DEPTH 1000u     /* nesting of a value built by reduce() */
+#define RP_ARM_MAX_EXPR_LEN 24576u          /* characters in one expression (as Azure) */
+#define RP_ARM_MAX_NESTING 128u             /* nesting of calls / indexes / parentheses */
+#define RP_ARM_MAX_CALL_DEPTH 32u           /* user functions / nested evaluation (env->depth) */
+#define RP_ARM_MAX_STRING ((size_t)1 << 20) /* bytes in one produced string */
+#define RP_ARM_MAX_ITEMS 100000u            /* elements of one produced array/object */
+#define RP_ARM_MAX_ARGS 256u                /* arguments of one call */
+#define RP_ARM_MAX_WORK 20000000u           /* elementary steps per top-level evaluation */
+#define RP_ARM_MAX_VALUE_DEPTH 1000u        /* nesting of a value built by reduce() */
 
 /* Default deployment context (documented in docs/arm-functions.md); the CLI
  * overrides each with --subscription-id, --resource-group, --location,
@@ -56,10 +56,10 @@ typedef struct rp_arm_context {
 	const char *subscription_id;
 	const char *tenant_id;
 	const char *resource_group;
-	const char *location;        /* resource group location (resourceGroup().location) */
+	const char *location; /* resource group location (resourceGroup().location) */
 	const char *deployment_name;
 	const char *management_group; /* managementGroup() name at managementGroup scope */
-	const char *scope;  /* "resourceGroup" | "subscription" | "managementGroup" | "tenant" */
+	const char *scope; /* "resourceGroup" | "subscription" | "managementGroup" | "tenant" */
 } rp_arm_context;
 
 /* Fills c with the RP_ARM_DEFAULT_* values and scope "resourceGroup". */
@@ -85,11 +85,11 @@ typedef struct rp_arm_env rp_arm_env;
  * *out (value in env->arena, may be UNKNOWN), or a negative RP_E* code after
  * adding a diagnostic at `at`. */
 struct rp_arm_env {
-	void *ud;                   /* the template layer's state */
-	rp_arena *arena;            /* where results are allocated */
-	rp_diag *diag;              /* may be NULL */
-	const rp_arm_context *ctx;  /* NULL = defaults */
-	unsigned flags;             /* RP_ARM_IN_* */
+	void *ud;                  /* the template layer's state */
+	rp_arena *arena;           /* where results are allocated */
+	rp_diag *diag;             /* may be NULL */
+	const rp_arm_context *ctx; /* NULL = defaults */
+	unsigned flags;            /* RP_ARM_IN_* */
 
 	/* parameters('name') */
 	int (*parameter)(rp_arm_env *env, const char *name, size_t n, rp_span at, rp_value **out);
@@ -113,7 +113,7 @@ struct rp_arm_env {
 	int (*reference)(rp_arm_env *env, rp_value *const *args, size_t nargs, rp_span at,
 			 rp_value **out);
 
-	unsigned depth;  /* nesting guard: incremented around user functions */
+	unsigned depth; /* nesting guard: incremented around user functions */
 	/* internal: work counter for RP_ARM_MAX_WORK; reset by the entry points
 	 * when depth == 0.  Callers initialise to 0 (zero the struct). */
 	uint64_t work;
@@ -185,12 +185,12 @@ typedef enum rp_arm_fclass {
 } rp_arm_fclass;
 
 typedef struct rp_arm_function_info {
-	const char *name;     /* canonical spelling */
+	const char *name; /* canonical spelling */
 	unsigned min_args;
-	unsigned max_args;    /* RP_ARM_VARIADIC = no upper bound */
+	unsigned max_args; /* RP_ARM_VARIADIC = no upper bound */
 	rp_arm_fclass fclass;
-	const char *family;   /* "string", "array", "object", "comparison", ... */
-	const char *summary;  /* one line */
+	const char *family;  /* "string", "array", "object", "comparison", ... */
+	const char *summary; /* one line */
 } rp_arm_function_info;
 
 #define RP_ARM_VARIADIC 0xFFFFu
@@ -205,27 +205,27 @@ const char *rp_arm_fclass_name(rp_arm_fclass c);
 
 /* ---- AST (exposed for tests and tools) ---- */
 typedef enum rp_arm_node_kind {
-	RP_ARM_N_STRING = 0,  /* 'text' (decoded in .text/.n) */
-	RP_ARM_N_INT,         /* integer literal (.ival) */
-	RP_ARM_N_CALL,        /* name(args) or ns.name(args): .ns/.name, .args */
-	RP_ARM_N_PROP,        /* target.name: .args[0] target, .name/.n */
-	RP_ARM_N_INDEX,       /* target[index]: .args[0] target, .args[1] index */
-	RP_ARM_N_BOOL,        /* true / false (bare literals, ARM accepts them) */
-	RP_ARM_N_NULL,        /* null (bare literal) */
+	RP_ARM_N_STRING = 0, /* 'text' (decoded in .text/.n) */
+	RP_ARM_N_INT,        /* integer literal (.ival) */
+	RP_ARM_N_CALL,       /* name(args) or ns.name(args): .ns/.name, .args */
+	RP_ARM_N_PROP,       /* target.name: .args[0] target, .name/.n */
+	RP_ARM_N_INDEX,      /* target[index]: .args[0] target, .args[1] index */
+	RP_ARM_N_BOOL,       /* true / false (bare literals, ARM accepts them) */
+	RP_ARM_N_NULL,       /* null (bare literal) */
 } rp_arm_node_kind;
 
 typedef struct rp_arm_node rp_arm_node;
 struct rp_arm_node {
 	rp_arm_node_kind kind;
-	uint32_t off, len;     /* byte span in the expression string (decoded text) */
-	const char *text;      /* STRING: value; CALL/PROP: name */
+	uint32_t off, len; /* byte span in the expression string (decoded text) */
+	const char *text;  /* STRING: value; CALL/PROP: name */
 	size_t n;
-	const char *ns;        /* CALL: user-function namespace, or NULL */
+	const char *ns;                 /* CALL: user-function namespace, or NULL */
 	const struct rp_arm_fdef *fdef; /* CALL without ns: the table row resolved at
 					 * parse time, or NULL (unknown name) */
 	size_t nsn;
 	int64_t ival;
-	bool safe;             /* PROP/INDEX with '.?' / '[?' (null-safe, languageVersion 2) */
+	bool safe; /* PROP/INDEX with '.?' / '[?' (null-safe, languageVersion 2) */
 	rp_arm_node **args;
 	size_t nargs;
 };

@@ -126,9 +126,8 @@ const char *rp_arm_type_name(const rp_value *v)
 
 int rp_arm_type_error(const rp_arm_fcall *c, size_t i, const char *want)
 {
-	return rp_arm_fail(c, rp_arm_arg_span(c, i), RP_EINVAL,
-			   "argument %zu must be %s, got %s", i + 1, want,
-			   rp_arm_type_name(c->args ? c->args[i] : NULL));
+	return rp_arm_fail(c, rp_arm_arg_span(c, i), RP_EINVAL, "argument %zu must be %s, got %s",
+			   i + 1, want, rp_arm_type_name(c->args ? c->args[i] : NULL));
 }
 
 int rp_arm_ret(rp_arm_fcall *c, rp_value *v, rp_value **out)
@@ -297,8 +296,7 @@ int rp_arm_json(rp_buf *b, const rp_value *v)
 				rc = -RP_ELIMIT;
 		}
 		return rc ? rc : rp_buf_putc(b, '}');
-	default:
-		return -RP_EINVAL;
+	default: return -RP_EINVAL;
 	}
 }
 
@@ -401,8 +399,7 @@ static rp_value *from_doc(rp_arena *a, rp_json_doc *doc, uint32_t i, rp_span sp)
 		}
 		return rp_value_object(a, mem, idx, sp);
 	}
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
@@ -550,8 +547,8 @@ static int eval_prop(rp_arm_ev *ev, const rp_arm_node *nd, rp_value **out)
 			*out = rp_value_null(ev->env->arena, ev->where);
 			return *out ? 0 : -RP_ENOMEM;
 		}
-		return eval_fail(ev, nd, RP_EINVAL, "the object has no property '%.*s'",
-				 (int)nd->n, nd->text);
+		return eval_fail(ev, nd, RP_EINVAL, "the object has no property '%.*s'", (int)nd->n,
+				 nd->text);
 	}
 	*out = r;
 	return 0;
@@ -689,10 +686,9 @@ static int invoke(rp_arm_fcall *c, const rp_arm_fdef *f, rp_value **out)
 					   f->info.min_args, f->info.min_args == 1 ? "" : "s",
 					   c->nargs);
 		if (f->info.max_args == RP_ARM_VARIADIC)
-			return rp_arm_fail(c, c->at, RP_EINVAL,
-					   "expects at least %u argument%s, got %zu",
-					   f->info.min_args, f->info.min_args == 1 ? "" : "s",
-					   c->nargs);
+			return rp_arm_fail(
+				c, c->at, RP_EINVAL, "expects at least %u argument%s, got %zu",
+				f->info.min_args, f->info.min_args == 1 ? "" : "s", c->nargs);
 		return rp_arm_fail(c, c->at, RP_EINVAL, "expects %u to %u arguments, got %zu",
 				   f->info.min_args, f->info.max_args, c->nargs);
 	}
@@ -862,10 +858,10 @@ static int eval_tree(rp_arm_env *env, const rp_value *v, unsigned depth, rp_valu
 		return -RP_ELIMIT;
 	}
 	switch (v->kind) {
-	case RP_V_STRING:
-		return rp_arm_eval_string(env, v->u.s, v->len, v->span, out);
+	case RP_V_STRING: return rp_arm_eval_string(env, v->u.s, v->len, v->span, out);
 	case RP_V_ARRAY: {
-		rp_value **items = rp_arena_alloc(env->arena, (v->len ? v->len : 1) * sizeof(*items));
+		rp_value **items =
+			rp_arena_alloc(env->arena, (v->len ? v->len : 1) * sizeof(*items));
 		if (!items)
 			return -RP_ENOMEM;
 		for (i = 0; i < v->len; i++) {
@@ -919,9 +915,7 @@ static int eval_tree(rp_arm_env *env, const rp_value *v, unsigned depth, rp_valu
 			(*out)->flags = v->flags;
 		return *out ? 0 : -RP_ENOMEM;
 	}
-	default:
-		*out = (rp_value *)v;
-		return 0;
+	default: *out = (rp_value *)v; return 0;
 	}
 }
 

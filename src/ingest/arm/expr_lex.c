@@ -51,10 +51,22 @@ void rp_arm_lex_next(rp_arm_lexer *lx)
 	}
 	c = (unsigned char)s[p];
 	switch (c) {
-	case '(': lx->tok = RP_ARM_T_LPAREN; p++; break;
-	case ')': lx->tok = RP_ARM_T_RPAREN; p++; break;
-	case ']': lx->tok = RP_ARM_T_RBRACK; p++; break;
-	case ',': lx->tok = RP_ARM_T_COMMA; p++; break;
+	case '(':
+		lx->tok = RP_ARM_T_LPAREN;
+		p++;
+		break;
+	case ')':
+		lx->tok = RP_ARM_T_RPAREN;
+		p++;
+		break;
+	case ']':
+		lx->tok = RP_ARM_T_RBRACK;
+		p++;
+		break;
+	case ',':
+		lx->tok = RP_ARM_T_COMMA;
+		p++;
+		break;
 	case '[':
 		p++;
 		if (p < n && s[p] == '?') {
@@ -94,8 +106,8 @@ void rp_arm_lex_next(rp_arm_lexer *lx)
 		}
 		break;
 	default:
-		if ((c >= '0' && c <= '9') || (c == '-' && p + 1 < n && s[p + 1] >= '0' &&
-					       s[p + 1] <= '9') ||
+		if ((c >= '0' && c <= '9') ||
+		    (c == '-' && p + 1 < n && s[p + 1] >= '0' && s[p + 1] <= '9') ||
 		    (c == '+' && p + 1 < n && s[p + 1] >= '0' && s[p + 1] <= '9')) {
 			p++;
 			while (p < n && s[p] >= '0' && s[p] <= '9')

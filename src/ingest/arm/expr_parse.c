@@ -101,9 +101,10 @@ void rp_arm_srcmap_init(rp_arm_srcmap *m, rp_arena *a, const char *s, size_t n, 
 				if (!hex4(raw + r + 2, rn - 1 - (r + 2), &u))
 					return;
 				r += 6;
-				if (u >= 0xD800 && u <= 0xDBFF && r + 6 <= rn - 1 && raw[r] == '\\' &&
-				    raw[r + 1] == 'u' && hex4(raw + r + 2, rn - 1 - (r + 2), &lo) &&
-				    lo >= 0xDC00 && lo <= 0xDFFF) {
+				if (u >= 0xD800 && u <= 0xDBFF && r + 6 <= rn - 1 &&
+				    raw[r] == '\\' && raw[r + 1] == 'u' &&
+				    hex4(raw + r + 2, rn - 1 - (r + 2), &lo) && lo >= 0xDC00 &&
+				    lo <= 0xDFFF) {
 					r += 6;
 					produced = 4;
 				} else if (u < 0x80) {
@@ -174,8 +175,9 @@ static int perr(parser *p, size_t off, size_t len, int code, const char *fmt, ..
 	if (p->err)
 		return p->err;
 	va_start(ap, fmt);
-	rp_diag_vadd(p->diag, RP_DIAG_ERROR, code == RP_ELIMIT ? "arm-expr-limit" : "arm-expr-syntax",
-		     sp.src, sp.off, (size_t)sp.off + sp.len, fmt, ap);
+	rp_diag_vadd(p->diag, RP_DIAG_ERROR,
+		     code == RP_ELIMIT ? "arm-expr-limit" : "arm-expr-syntax", sp.src, sp.off,
+		     (size_t)sp.off + sp.len, fmt, ap);
 	va_end(ap);
 	p->err = -code;
 	return p->err;
@@ -188,9 +190,11 @@ static int unexpected(parser *p, const char *want)
 	if (lx->tok == RP_ARM_T_ERROR)
 		return perr(p, lx->start, lx->len, RP_EPARSE, "%s in expression", lx->err);
 	if (lx->tok == RP_ARM_T_EOF)
-		return perr(p, lx->start, 1, RP_EPARSE, "expected %s but the expression ends", want);
+		return perr(p, lx->start, 1, RP_EPARSE, "expected %s but the expression ends",
+			    want);
 	return perr(p, lx->start, lx->len, RP_EPARSE, "expected %s, found %s '%.*s'", want,
-		    rp_arm_tok_name(lx->tok), (int)(lx->len > 40 ? 40 : lx->len), lx->s + lx->start);
+		    rp_arm_tok_name(lx->tok), (int)(lx->len > 40 ? 40 : lx->len),
+		    lx->s + lx->start);
 }
 
 static rp_arm_node *new_node(parser *p, rp_arm_node_kind k, size_t off, size_t len)
@@ -309,8 +313,8 @@ static int parse_primary(parser *p, rp_arm_node **out)
 		nd = new_node(p, RP_ARM_N_INT, lx->start, lx->len);
 		if (!nd)
 			return p->err;
-		nd->ival = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v)
-			       : (int64_t)v;
+		nd->ival =
+			neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
 		rp_arm_lex_next(lx);
 		*out = nd;
 		return 0;
@@ -340,7 +344,8 @@ static int parse_primary(parser *p, rp_arm_node **out)
 				size_t fstart = lx->start, flen = lx->len;
 				rp_arm_lex_next(lx);
 				if (lx->tok == RP_ARM_T_LPAREN) {
-					nd = new_node(p, RP_ARM_N_CALL, start, fstart + flen - start);
+					nd = new_node(p, RP_ARM_N_CALL, start,
+						      fstart + flen - start);
 					if (!nd)
 						return p->err;
 					nd->ns = lx->s + start;
@@ -373,8 +378,7 @@ static int parse_primary(parser *p, rp_arm_node **out)
 		*out = nd;
 		return 0;
 	}
-	default:
-		return unexpected(p, "a function call, string or integer");
+	default: return unexpected(p, "a function call, string or integer");
 	}
 }
 

@@ -86,7 +86,8 @@ static int merge_objects(rp_arm_fcall *c, rp_value **objs, size_t nobjs, bool de
 		return rp_arm_fail(c, c->at, RP_ELIMIT, "objects nested too deeply");
 	for (i = 0; i < nobjs; i++)
 		total += objs[i]->len;
-	if (rp_arm_check_size(c, total, true) || rp_arm_work(c, total * (total < 4096 ? total : 4096)))
+	if (rp_arm_check_size(c, total, true) ||
+	    rp_arm_work(c, total * (total < 4096 ? total : 4096)))
 		return -RP_ELIMIT;
 	mem = rp_arena_calloc(c->a, total + 1, sizeof(*mem));
 	if (!mem)
@@ -103,7 +104,8 @@ static int merge_objects(rp_arm_fcall *c, rp_value **objs, size_t nobjs, bool de
 				mem[k++] = *src;
 				continue;
 			}
-			if (deep && mem[j].val->kind == RP_V_OBJECT && src->val->kind == RP_V_OBJECT) {
+			if (deep && mem[j].val->kind == RP_V_OBJECT &&
+			    src->val->kind == RP_V_OBJECT) {
 				rp_value *pair[2] = { mem[j].val, src->val }, *merged;
 				int rc = merge_objects(c, pair, 2, true, depth + 1, &merged);
 				if (rc)
@@ -138,12 +140,14 @@ RP_ARM_FN(union)
 		return rp_arm_type_error(c, 0, "an array or an object");
 	for (i = 0; i < c->nargs; i++) {
 		if (c->args[i]->kind != kind)
-			return rp_arm_type_error(c, i, kind == RP_V_ARRAY ? "an array" : "an object");
+			return rp_arm_type_error(c, i,
+						 kind == RP_V_ARRAY ? "an array" : "an object");
 		total += c->args[i]->len;
 	}
 	if (kind == RP_V_OBJECT)
 		return merge_objects(c, c->args, c->nargs, true, 0, out);
-	if (rp_arm_check_size(c, total, true) || rp_arm_work(c, total * (total < 4096 ? total : 4096)))
+	if (rp_arm_check_size(c, total, true) ||
+	    rp_arm_work(c, total * (total < 4096 ? total : 4096)))
 		return -RP_ELIMIT;
 	items = rp_arena_alloc(c->a, (total + 1) * sizeof(*items));
 	if (!items)
@@ -166,7 +170,8 @@ RP_ARM_FN(intersection)
 		return rp_arm_type_error(c, 0, "an array or an object");
 	for (i = 1; i < c->nargs; i++)
 		if (c->args[i]->kind != kind)
-			return rp_arm_type_error(c, i, kind == RP_V_ARRAY ? "an array" : "an object");
+			return rp_arm_type_error(c, i,
+						 kind == RP_V_ARRAY ? "an array" : "an object");
 	if (rp_arm_work(c, (size_t)first->len * c->nargs * 64))
 		return -RP_ELIMIT;
 	if (kind == RP_V_ARRAY) {
@@ -282,7 +287,7 @@ RP_ARM_FN(objectKeys)
 		return -RP_ENOMEM;
 	for (i = 0; i < obj->len; i++)
 		if (!(items[i] = rp_value_string_borrow(c->a, obj->u.members[i].key,
-							 obj->u.members[i].keylen, c->res)))
+							obj->u.members[i].keylen, c->res)))
 			return -RP_ENOMEM;
 	return rp_arm_ret(c, rp_value_array(c->a, items, obj->len, c->res), out);
 }
@@ -305,9 +310,9 @@ static int min_max(rp_arm_fcall *c, bool want_max, rp_value **out)
 		if (v->kind == RP_V_UNKNOWN)
 			return rp_arm_ret_unk(c, v, out);
 		if (v->kind != RP_V_INT)
-			return rp_arm_fail(c, c->args == vals ? rp_arm_arg_span(c, i) : rp_arm_arg_span(c, 0),
-					   RP_EINVAL, "values must be integers, got %s",
-					   rp_arm_type_name(v));
+			return rp_arm_fail(
+				c, c->args == vals ? rp_arm_arg_span(c, i) : rp_arm_arg_span(c, 0),
+				RP_EINVAL, "values must be integers, got %s", rp_arm_type_name(v));
 		if (!best || (want_max ? v->u.i > best->u.i : v->u.i < best->u.i))
 			best = v;
 	}
@@ -369,7 +374,8 @@ RP_ARM_FN(tryGet)
 		if (cur->kind == RP_V_OBJECT && k->kind == RP_V_STRING) {
 			cur = rp_value_get(cur, k->u.s, k->len);
 		} else if (cur->kind == RP_V_ARRAY && k->kind == RP_V_INT) {
-			cur = k->u.i >= 0 && k->u.i < (int64_t)cur->len ? cur->u.items[k->u.i] : NULL;
+			cur = k->u.i >= 0 && k->u.i < (int64_t)cur->len ? cur->u.items[k->u.i]
+									: NULL;
 		} else if (cur->kind == RP_V_NULL) {
 			cur = NULL;
 		} else {

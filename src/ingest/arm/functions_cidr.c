@@ -14,7 +14,7 @@
 
 typedef struct ipnet {
 	unsigned char a[16];
-	int bits;   /* 32 or 128 */
+	int bits; /* 32 or 128 */
 	int prefix;
 } ipnet;
 
@@ -184,9 +184,9 @@ static void fmt_addr(const unsigned char *a, int bits, char *out, size_t cap)
 				k += bestlen - 1;
 				continue;
 			}
-			pos += (size_t)snprintf(out + pos, cap - pos, "%s%x",
-						(k > 0 && !(best >= 0 && k == best + bestlen)) ? ":" : "",
-						g[k]);
+			pos += (size_t)snprintf(
+				out + pos, cap - pos, "%s%x",
+				(k > 0 && !(best >= 0 && k == best + bestlen)) ? ":" : "", g[k]);
 		}
 	}
 }
@@ -216,7 +216,8 @@ static int net_arg(rp_arm_fcall *c, size_t i, ipnet *net)
 		return rc;
 	if (!parse_net(s, n, net))
 		return rp_arm_fail(c, rp_arm_arg_span(c, i), RP_EINVAL,
-				   "'%.*s' is not an IP range in CIDR notation", (int)(n > 60 ? 60 : n), s);
+				   "'%.*s' is not an IP range in CIDR notation",
+				   (int)(n > 60 ? 60 : n), s);
 	return 0;
 }
 
@@ -251,15 +252,15 @@ RP_ARM_FN(parseCidr)
 		lu[3]--; /* bc ends in at least two 1 bits */
 	}
 	memset(mem, 0, sizeof(mem));
-#define PUT(name, v)                                   \
-	do {                                           \
-		mem[k].key = name;                     \
+#define PUT(name, v)                                    \
+	do {                                            \
+		mem[k].key = name;                      \
 		mem[k].keylen = (uint32_t)strlen(name); \
-		mem[k].keyspan = c->res;               \
-		mem[k].val = (v);                      \
-		if (!mem[k].val)                       \
-			return -RP_ENOMEM;             \
-		k++;                                   \
+		mem[k].keyspan = c->res;                \
+		mem[k].val = (v);                       \
+		if (!mem[k].val)                        \
+			return -RP_ENOMEM;              \
+		k++;                                    \
 	} while (0)
 	PUT("network", addr_val(c, nw, net.bits));
 	PUT("netmask", addr_val(c, m, net.bits));

@@ -17,9 +17,9 @@
 #include <string.h>
 
 typedef struct dt {
-	int64_t days;    /* days since 1970-01-01 */
-	int64_t secs;    /* seconds in the day */
-	int64_t ticks;   /* 100 ns units within the second */
+	int64_t days;  /* days since 1970-01-01 */
+	int64_t secs;  /* seconds in the day */
+	int64_t ticks; /* 100 ns units within the second */
 } dt;
 
 /* Howard Hinnant's civil-from-days algorithms (public domain description). */
@@ -90,7 +90,8 @@ static bool parse_dt(const char *s, size_t n, dt *out)
 		return false;
 	if (i < n && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
 		i++;
-		if (!digits(s, n, &i, 2, &h) || i >= n || s[i++] != ':' || !digits(s, n, &i, 2, &mi))
+		if (!digits(s, n, &i, 2, &h) || i >= n || s[i++] != ':' ||
+		    !digits(s, n, &i, 2, &mi))
 			return false;
 		if (i < n && s[i] == ':') {
 			i++;
@@ -173,12 +174,37 @@ static bool add_duration(dt *t, const char *s, size_t n)
 		if (i == st || i >= n)
 			return false;
 		switch (s[i] | 32) {
-		case 'y': if (in_time) return false; years += v; break;
-		case 'm': if (in_time) secs += v * 60; else months += v; break;
-		case 'w': if (in_time) return false; days += 7 * v; break;
-		case 'd': if (in_time) return false; days += v; break;
-		case 'h': if (!in_time) return false; secs += v * 3600; break;
-		case 's': if (!in_time) return false; secs += v; break;
+		case 'y':
+			if (in_time)
+				return false;
+			years += v;
+			break;
+		case 'm':
+			if (in_time)
+				secs += v * 60;
+			else
+				months += v;
+			break;
+		case 'w':
+			if (in_time)
+				return false;
+			days += 7 * v;
+			break;
+		case 'd':
+			if (in_time)
+				return false;
+			days += v;
+			break;
+		case 'h':
+			if (!in_time)
+				return false;
+			secs += v * 3600;
+			break;
+		case 's':
+			if (!in_time)
+				return false;
+			secs += v;
+			break;
 		default: return false;
 		}
 		any = true;
@@ -205,11 +231,11 @@ static bool add_duration(dt *t, const char *s, size_t n)
 	return true;
 }
 
-static const char *const MONTHS[12] = { "January", "February", "March", "April", "May", "June",
-					"July", "August", "September", "October", "November",
-					"December" };
-static const char *const WDAYS[7] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
-				      "Friday", "Saturday" };
+static const char *const MONTHS[12] = { "January",   "February", "March",    "April",
+					"May",       "June",     "July",     "August",
+					"September", "October",  "November", "December" };
+static const char *const WDAYS[7] = { "Sunday",   "Monday", "Tuesday", "Wednesday",
+				      "Thursday", "Friday", "Saturday" };
 
 static int put_num(rp_buf *b, int64_t v, int width)
 {
@@ -230,17 +256,27 @@ static int format_dt(rp_buf *b, const dt *t, const char *f, size_t fn)
 	if (y < 1 || y > 9999)
 		return -RP_ERANGE;
 	if (fn == 1) {
-		static const struct { char c; const char *p; } std[] = {
-			{ 'd', "MM/dd/yyyy" }, { 'D', "dddd, dd MMMM yyyy" },
-			{ 'f', "dddd, dd MMMM yyyy HH:mm" }, { 'F', "dddd, dd MMMM yyyy HH:mm:ss" },
-			{ 'g', "MM/dd/yyyy HH:mm" }, { 'G', "MM/dd/yyyy HH:mm:ss" },
-			{ 'm', "MMMM dd" }, { 'M', "MMMM dd" },
+		static const struct {
+			char c;
+			const char *p;
+		} std[] = {
+			{ 'd', "MM/dd/yyyy" },
+			{ 'D', "dddd, dd MMMM yyyy" },
+			{ 'f', "dddd, dd MMMM yyyy HH:mm" },
+			{ 'F', "dddd, dd MMMM yyyy HH:mm:ss" },
+			{ 'g', "MM/dd/yyyy HH:mm" },
+			{ 'G', "MM/dd/yyyy HH:mm:ss" },
+			{ 'm', "MMMM dd" },
+			{ 'M', "MMMM dd" },
 			{ 'o', "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'" },
 			{ 'O', "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'" },
 			{ 'r', "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'" },
 			{ 'R', "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'" },
-			{ 's', "yyyy'-'MM'-'dd'T'HH':'mm':'ss" }, { 't', "HH:mm" }, { 'T', "HH:mm:ss" },
-			{ 'u', "yyyy'-'MM'-'dd HH':'mm':'ss'Z'" }, { 'y', "yyyy MMMM" },
+			{ 's', "yyyy'-'MM'-'dd'T'HH':'mm':'ss" },
+			{ 't', "HH:mm" },
+			{ 'T', "HH:mm:ss" },
+			{ 'u', "yyyy'-'MM'-'dd HH':'mm':'ss'Z'" },
+			{ 'y', "yyyy MMMM" },
 			{ 'Y', "yyyy MMMM" },
 		};
 		size_t k;
@@ -283,9 +319,7 @@ static int format_dt(rp_buf *b, const dt *t, const char *f, size_t fn)
 		case 'h': rc = put_num(b, h % 12 ? h % 12 : 12, run >= 2 ? 2 : 1); break;
 		case 'm': rc = put_num(b, mi, run >= 2 ? 2 : 1); break;
 		case 's': rc = put_num(b, se, run >= 2 ? 2 : 1); break;
-		case 't':
-			rc = rp_buf_append(b, h < 12 ? "AM" : "PM", run >= 2 ? 2 : 1);
-			break;
+		case 't': rc = rp_buf_append(b, h < 12 ? "AM" : "PM", run >= 2 ? 2 : 1); break;
 		case 'f':
 		case 'F': {
 			int64_t v = t->ticks;
@@ -300,9 +334,7 @@ static int format_dt(rp_buf *b, const dt *t, const char *f, size_t fn)
 			break;
 		}
 		case 'K': rc = rp_buf_putc(b, 'Z'); break;
-		case 'z':
-			rc = rp_buf_puts(b, run == 1 ? "+0" : run == 2 ? "+00" : "+00:00");
-			break;
+		case 'z': rc = rp_buf_puts(b, run == 1 ? "+0" : run == 2 ? "+00" : "+00:00"); break;
 		case '\'':
 		case '"': {
 			size_t j = i + 1;
@@ -320,13 +352,9 @@ static int format_dt(rp_buf *b, const dt *t, const char *f, size_t fn)
 			rc = rp_buf_putc(b, f[i + 1]);
 			run = 2;
 			break;
-		case '%':
-			run = 1;
-			break;
+		case '%': run = 1; break;
 		case 'g':
-		case 'G':
-			rc = rp_buf_puts(b, "A.D.");
-			break;
+		case 'G': rc = rp_buf_puts(b, "A.D."); break;
 		default:
 			/* other characters (including letters such as T and Z) are
 			 * copied, as .NET does */
@@ -381,11 +409,13 @@ RP_ARM_FN(dateTimeAdd)
 				   base);
 	if (!add_duration(&t, dur, dn))
 		return rp_arm_fail(c, rp_arm_arg_span(c, 1), RP_EINVAL,
-				   "'%.*s' is not an ISO 8601 duration", (int)(dn > 40 ? 40 : dn), dur);
+				   "'%.*s' is not an ISO 8601 duration", (int)(dn > 40 ? 40 : dn),
+				   dur);
 	if (!fmt)
-		return rp_arm_ret_unknown(c, out,
-					  "dateTimeAdd() without a format argument: ARM's output text "
-					  "form is not documented precisely");
+		return rp_arm_ret_unknown(
+			c, out,
+			"dateTimeAdd() without a format argument: ARM's output text "
+			"form is not documented precisely");
 	return finish(c, &t, fmt, fn, 2, out);
 }
 
@@ -420,7 +450,8 @@ RP_ARM_FN(dateTimeToEpoch)
 		return rc;
 	if (!parse_dt(s, n, &t))
 		return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
-				   "'%.*s' is not an ISO 8601 date-time", (int)(n > 40 ? 40 : n), s);
+				   "'%.*s' is not an ISO 8601 date-time", (int)(n > 40 ? 40 : n),
+				   s);
 	return rp_arm_ret_int(c, t.days * 86400 + t.secs, out);
 }
 
@@ -429,7 +460,8 @@ RP_ARM_FN(utcNow)
 	if (c->nargs > 0 && c->args[0]->kind != RP_V_STRING)
 		return rp_arm_type_error(c, 0, "a string (a format)");
 	if (!(c->env->flags & RP_ARM_IN_PARAM_DEFAULT))
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "can only be used in the default value of a parameter (as in ARM)");
+		return rp_arm_fail(
+			c, c->at, RP_EINVAL,
+			"can only be used in the default value of a parameter (as in ARM)");
 	return rp_arm_ret_unknown(c, out, "utcNow() is the time of the deployment");
 }

@@ -106,7 +106,8 @@ static int format_number(rp_buf *b, const rp_value *v, const char *f, size_t fn)
 		}
 		{
 			char tmp[32];
-			uint64_t mag = v->u.i < 0 ? (uint64_t)0 - (uint64_t)v->u.i : (uint64_t)v->u.i;
+			uint64_t mag =
+				v->u.i < 0 ? (uint64_t)0 - (uint64_t)v->u.i : (uint64_t)v->u.i;
 			snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)mag);
 			if (v->u.i < 0)
 				rc = rp_buf_putc(b, '-');
@@ -139,9 +140,7 @@ static int format_number(rp_buf *b, const rp_value *v, const char *f, size_t fn)
 		else
 			rc = rp_arm_stringify(b, v);
 		break;
-	default:
-		rc = -RP_EUNSUPPORTED;
-		break;
+	default: rc = -RP_EUNSUPPORTED; break;
 	}
 	rp_buf_release(&t);
 	return rc;
@@ -214,18 +213,20 @@ RP_ARM_FN(format)
 			}
 			if (idx + 1 >= c->nargs) {
 				rp_buf_release(&b);
-				return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
-						   "the format refers to argument {%zu} but only %zu "
-						   "argument%s given",
-						   idx, c->nargs - 1, c->nargs == 2 ? " was" : "s were");
+				return rp_arm_fail(
+					c, rp_arm_arg_span(c, 0), RP_EINVAL,
+					"the format refers to argument {%zu} but only %zu "
+					"argument%s given",
+					idx, c->nargs - 1, c->nargs == 2 ? " was" : "s were");
 			}
 			v = c->args[idx + 1];
 			start = b.len;
 			if (v->kind == RP_V_ARRAY || v->kind == RP_V_OBJECT) {
 				rp_buf_release(&b);
-				return rp_arm_ret_unknown(c, out,
-							  "format() of an array or object (rendered "
-							  "as indented JSON by ARM) is not modelled");
+				return rp_arm_ret_unknown(
+					c, out,
+					"format() of an array or object (rendered "
+					"as indented JSON by ARM) is not modelled");
 			}
 			if (v->kind == RP_V_INT || v->kind == RP_V_FLOAT)
 				rc = format_number(&b, v, f + fs, fl);

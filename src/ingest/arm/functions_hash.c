@@ -132,8 +132,7 @@ static uint64_t murmur64(const char *const *parts, const size_t *lens, size_t np
 	return ((uint64_t)h2 << 32) | h1;
 }
 
-void rp_arm_unique_string(const char *const *parts, const size_t *lens, size_t nparts,
-			  char out[14])
+void rp_arm_unique_string(const char *const *parts, const size_t *lens, size_t nparts, char out[14])
 {
 	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz234567";
 	uint64_t h = murmur64(parts, lens, nparts);
@@ -300,7 +299,8 @@ RP_ARM_FN(guid)
 RP_ARM_FN(newGuid)
 {
 	if (!(c->env->flags & RP_ARM_IN_PARAM_DEFAULT))
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "can only be used in the default value of a parameter (as in ARM)");
+		return rp_arm_fail(
+			c, c->at, RP_EINVAL,
+			"can only be used in the default value of a parameter (as in ARM)");
 	return rp_arm_ret_unknown(c, out, "newGuid() is a new random value at each deployment");
 }

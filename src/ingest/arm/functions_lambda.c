@@ -14,8 +14,7 @@
 
 #include <string.h>
 
-static int get_lambda(rp_arm_fcall *c, size_t i, size_t minp, size_t maxp,
-		      const rp_arm_node **out)
+static int get_lambda(rp_arm_fcall *c, size_t i, size_t minp, size_t maxp, const rp_arm_node **out)
 {
 	const rp_arm_node *nd;
 	size_t k;
@@ -130,7 +129,7 @@ static unsigned value_depth(const rp_value *v, unsigned limit, size_t *budget)
 	if (limit == 0)
 		return 1;
 	n = v->len;
-	for (i = 0; i < n && *budget > 0; i++) {
+	for (i = 0; i<n && * budget> 0; i++) {
 		const rp_value *ch = v->kind == RP_V_ARRAY ? v->u.items[i] : v->u.members[i].val;
 		d = value_depth(ch, limit - 1, budget);
 		if (d > best)
@@ -164,10 +163,12 @@ RP_ARM_FN(reduce)
 			return rc;
 		if (r->kind == RP_V_ARRAY || r->kind == RP_V_OBJECT) {
 			size_t budget = 4 * RP_ARM_MAX_VALUE_DEPTH;
-			if (value_depth(r, RP_ARM_MAX_VALUE_DEPTH, &budget) > RP_ARM_MAX_VALUE_DEPTH)
-				return rp_arm_fail(c, c->at, RP_ELIMIT,
-						   "the accumulated value is nested more than %u levels",
-						   RP_ARM_MAX_VALUE_DEPTH);
+			if (value_depth(r, RP_ARM_MAX_VALUE_DEPTH, &budget) >
+			    RP_ARM_MAX_VALUE_DEPTH)
+				return rp_arm_fail(
+					c, c->at, RP_ELIMIT,
+					"the accumulated value is nested more than %u levels",
+					RP_ARM_MAX_VALUE_DEPTH);
 		}
 		acc = r;
 	}
@@ -176,8 +177,8 @@ RP_ARM_FN(reduce)
 }
 
 /* Stable merge sort with a lambda "a comes before b" predicate. */
-static int sort_cmp(rp_arm_fcall *c, const rp_arm_node *lam, rp_value *a, rp_value *b,
-		    bool *before, const rp_value **unk)
+static int sort_cmp(rp_arm_fcall *c, const rp_arm_node *lam, rp_value *a, rp_value *b, bool *before,
+		    const rp_value **unk)
 {
 	rp_value *vals[2] = { a, b }, *r;
 	int rc = rp_arm_lambda_call(c, lam, vals, 2, &r);

@@ -55,12 +55,12 @@ static int compare(rp_arm_fcall *c, int *cmp)
 			   rp_arm_type_name(a), rp_arm_type_name(b));
 }
 
-#define CMP_FN(fname, expr)                          \
-	RP_ARM_FN(fname)                             \
-	{                                            \
-		int cmp = 0, rc = compare(c, &cmp);  \
-		if (rc)                              \
-			return rc;                   \
+#define CMP_FN(fname, expr)                             \
+	RP_ARM_FN(fname)                                \
+	{                                               \
+		int cmp = 0, rc = compare(c, &cmp);     \
+		if (rc)                                 \
+			return rc;                      \
 		return rp_arm_ret_bool(c, (expr), out); \
 	}
 CMP_FN(greater, cmp > 0)
@@ -144,7 +144,7 @@ RP_ARM_FN(or)
 	return and_or(c, false, out);
 }
 
-RP_ARM_FN(not)
+RP_ARM_FN(not )
 {
 	bool b;
 	int rc = rp_arm_arg_bool(c, 0, &b);
@@ -189,8 +189,7 @@ RP_ARM_FN(bool)
  * an evaluation error (not a resource limit) *failed is set, the first
  * error message is kept in msg and 0 is returned (ARM would never evaluate
  * the branch if the condition selects the other one). */
-static int if_branch(rp_arm_fcall *c, size_t i, rp_value **v, bool *failed, char *msg,
-		     size_t msgsz)
+static int if_branch(rp_arm_fcall *c, size_t i, rp_value **v, bool *failed, char *msg, size_t msgsz)
 {
 	rp_diag *real = c->env->diag, tmp;
 	size_t k;
@@ -236,7 +235,8 @@ RP_ARM_FN(if)
 	}
 	if (cond->kind != RP_V_UNKNOWN)
 		return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
-				   "the condition must be a boolean, got %s", rp_arm_type_name(cond));
+				   "the condition must be a boolean, got %s",
+				   rp_arm_type_name(cond));
 	/* Unknown condition: both branches are evaluated, but an error in one
 	 * of them is not an error of the template (that branch may never be
 	 * taken): the result is UNKNOWN, with the failure in the reason. */
@@ -246,7 +246,8 @@ RP_ARM_FN(if)
 	if (rc)
 		return rc;
 	if (fa || fb)
-		return rp_arm_ret_unknown(c, out, "condition unknown (%s) and the %s branch fails: %s",
+		return rp_arm_ret_unknown(c, out,
+					  "condition unknown (%s) and the %s branch fails: %s",
 					  cond->u.reason, fa ? "true" : "false", fa ? ma : mb);
 	if (!rp_value_has_unknown(a) && !rp_value_has_unknown(b) && rp_value_equal(a, b) &&
 	    a->kind == b->kind) {
@@ -372,13 +373,13 @@ RP_ARM_FN(int)
 				return overflow(c);
 			r = r * 10 + d;
 		}
-		return rp_arm_ret_int(c, neg ? (r == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)r)
-					     : (int64_t)r,
+		return rp_arm_ret_int(c,
+				      neg ? (r == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)r)
+					  : (int64_t)r,
 				      out);
-bad:
-		return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
-				   "'%.*s' is not an integer", (int)(v->len > 40 ? 40 : v->len),
-				   v->u.s);
+	bad:
+		return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL, "'%.*s' is not an integer",
+				   (int)(v->len > 40 ? 40 : v->len), v->u.s);
 	}
 	return rp_arm_type_error(c, 0, "a string or an integer");
 }

@@ -22,8 +22,12 @@
 static const rp_arm_context *ctx_of(rp_arm_fcall *c)
 {
 	static const rp_arm_context defaults = {
-		RP_ARM_DEFAULT_SUBSCRIPTION, RP_ARM_DEFAULT_TENANT, RP_ARM_DEFAULT_RESOURCE_GROUP,
-		RP_ARM_DEFAULT_LOCATION,     RP_ARM_DEFAULT_DEPLOYMENT, RP_ARM_DEFAULT_MANAGEMENT_GROUP,
+		RP_ARM_DEFAULT_SUBSCRIPTION,
+		RP_ARM_DEFAULT_TENANT,
+		RP_ARM_DEFAULT_RESOURCE_GROUP,
+		RP_ARM_DEFAULT_LOCATION,
+		RP_ARM_DEFAULT_DEPLOYMENT,
+		RP_ARM_DEFAULT_MANAGEMENT_GROUP,
 		"resourceGroup",
 	};
 	const rp_arm_context *x = c->env->ctx;
@@ -38,7 +42,9 @@ static const rp_arm_context *ctx_of(rp_arm_fcall *c)
 	if (!m)
 		return &defaults;
 	*m = *x;
-#define FILL(f) if (!m->f) m->f = defaults.f
+#define FILL(f)    \
+	if (!m->f) \
+	m->f = defaults.f
 	FILL(subscription_id);
 	FILL(tenant_id);
 	FILL(resource_group);
@@ -161,7 +167,8 @@ static const char AZURE_CLOUD[] =
 	"arm-compute/quickstart-templates/aliases.json\","
 	"\"resourceManager\":\"https://management.azure.com/\","
 	"\"authentication\":{\"loginEndpoint\":\"https://login.windows.net/\","
-	"\"audiences\":[\"https://management.core.windows.net/\",\"https://management.azure.com/\"],"
+	"\"audiences\":[\"https://management.core.windows.net/\",\"https://management.azure.com/"
+	"\"],"
 	"\"tenant\":\"common\",\"identityProvider\":\"AAD\"},"
 	"\"suffixes\":{\"acrLoginServer\":\".azurecr.io\","
 	"\"azureDatalakeAnalyticsCatalogAndJob\":\"azuredatalakeanalytics.net\","
@@ -182,15 +189,17 @@ RP_ARM_FN(subscription)
 	obj_b o = { .n = 0 };
 
 	if (scope_is(c, "tenant") || scope_is(c, "managementGroup"))
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "is not available in a %s-scope deployment", x->scope);
+		return rp_arm_fail(c, c->at, RP_EINVAL, "is not available in a %s-scope deployment",
+				   x->scope);
 	{
 		char *id = rp_arena_printf(c->a, "/subscriptions/%s", x->subscription_id);
-		ob_put(c, &o, "id", id ? rp_value_string_borrow(c->a, id, strlen(id), c->res) : NULL);
+		ob_put(c, &o, "id",
+		       id ? rp_value_string_borrow(c->a, id, strlen(id), c->res) : NULL);
 	}
 	ob_put(c, &o, "subscriptionId", str(c, x->subscription_id));
 	ob_put(c, &o, "tenantId", str(c, x->tenant_id));
-	ob_put(c, &o, "displayName", unk(c, "the subscription's display name is not known offline"));
+	ob_put(c, &o, "displayName",
+	       unk(c, "the subscription's display name is not known offline"));
 	return rp_arm_ret(c, ob_done(c, &o), out);
 }
 
@@ -201,9 +210,10 @@ RP_ARM_FN(resourceGroup)
 	char *id;
 
 	if (!scope_is(c, "resourceGroup"))
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "is only available in a resource-group deployment (this is %s scope)",
-				   x->scope);
+		return rp_arm_fail(
+			c, c->at, RP_EINVAL,
+			"is only available in a resource-group deployment (this is %s scope)",
+			x->scope);
 	id = rp_arena_printf(c->a, "/subscriptions/%s/resourceGroups/%s", x->subscription_id,
 			     x->resource_group);
 	if (!id)
@@ -246,8 +256,9 @@ RP_ARM_FN(managementGroup)
 		if (rc)
 			return rc;
 	} else if (!scope_is(c, "managementGroup")) {
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "without a name is only available in a management-group deployment");
+		return rp_arm_fail(
+			c, c->at, RP_EINVAL,
+			"without a name is only available in a management-group deployment");
 	}
 	id = rp_arena_printf(c->a, "/providers/Microsoft.Management/managementGroups/%.*s", (int)mn,
 			     mg);
@@ -286,7 +297,7 @@ static int append_typed(rp_arm_fcall *c, rp_buf *b, size_t t)
 		if (c->args[i]->kind == RP_V_INT) {
 			char *d = rp_arena_printf(c->a, "%" PRId64, c->args[i]->u.i);
 			if (!d || !(c->args[i] = rp_value_string_borrow(c->a, d, strlen(d),
-									 c->args[i]->span)))
+									c->args[i]->span)))
 				return -RP_ENOMEM;
 		}
 		if ((rc = rp_arm_arg_str(c, i, &s, &n)) != 0)
@@ -310,7 +321,8 @@ static int append_typed(rp_arm_fcall *c, rp_buf *b, size_t t)
 	if (ntypes < 2 || seglen[0] == 0)
 		return rp_arm_fail(c, rp_arm_arg_span(c, t), RP_EINVAL,
 				   "'%.*s' is not a fully qualified resource type "
-				   "('{namespace}/{type}')", (int)(tn > 80 ? 80 : tn), type);
+				   "('{namespace}/{type}')",
+				   (int)(tn > 80 ? 80 : tn), type);
 	for (i = 1; i < ntypes; i++)
 		if (seglen[i] == 0)
 			return rp_arm_fail(c, rp_arm_arg_span(c, t), RP_EINVAL,
@@ -319,8 +331,8 @@ static int append_typed(rp_arm_fcall *c, rp_buf *b, size_t t)
 	if (nnames != ntypes - 1)
 		return rp_arm_fail(c, c->at, RP_EINVAL,
 				   "the type '%.*s' needs %zu resource name segment%s, got %zu",
-				   (int)(tn > 80 ? 80 : tn), type, ntypes - 1, ntypes == 2 ? "" : "s",
-				   nnames);
+				   (int)(tn > 80 ? 80 : tn), type, ntypes - 1,
+				   ntypes == 2 ? "" : "s", nnames);
 	rc = rp_buf_puts(b, "/providers/");
 	if (!rc)
 		rc = rp_buf_append(b, segs[0], seglen[0]);
@@ -352,7 +364,8 @@ static size_t type_index(rp_arm_fcall *c, size_t from)
 	size_t i;
 
 	for (i = from; i < c->nargs; i++)
-		if (c->args[i]->kind == RP_V_STRING && memchr(c->args[i]->u.s, '/', c->args[i]->len))
+		if (c->args[i]->kind == RP_V_STRING &&
+		    memchr(c->args[i]->u.s, '/', c->args[i]->len))
 			return i;
 	return SIZE_MAX;
 }
@@ -401,7 +414,8 @@ RP_ARM_FN(resourceId)
 	}
 	if (t == 0 && (scope_is(c, "tenant") || scope_is(c, "managementGroup"))) {
 		if (scope_is(c, "managementGroup"))
-			rc = rp_buf_printf(&b, "/providers/Microsoft.Management/managementGroups/%s",
+			rc = rp_buf_printf(&b,
+					   "/providers/Microsoft.Management/managementGroups/%s",
 					   x->management_group);
 	} else if (t == 0 && scope_is(c, "subscription")) {
 		rc = rp_buf_printf(&b, "/subscriptions/%.*s", (int)subn, sub);
@@ -426,8 +440,9 @@ RP_ARM_FN(subscriptionResourceId)
 	if (t == SIZE_MAX)
 		return no_type(c);
 	if (t > 1)
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "at most one argument (subscriptionId) may precede the resource type");
+		return rp_arm_fail(
+			c, c->at, RP_EINVAL,
+			"at most one argument (subscriptionId) may precede the resource type");
 	if (t == 1 && (rc = prefix_str(c, 0, &sub, &subn)))
 		return rc;
 	rc = rp_buf_printf(&b, "/subscriptions/%.*s", (int)subn, sub);
@@ -460,11 +475,13 @@ RP_ARM_FN(managementGroupResourceId)
 	if (t == SIZE_MAX)
 		return no_type(c);
 	if (t > 1)
-		return rp_arm_fail(c, c->at, RP_EINVAL,
-				   "at most one argument (managementGroupName) may precede the type");
+		return rp_arm_fail(
+			c, c->at, RP_EINVAL,
+			"at most one argument (managementGroupName) may precede the type");
 	if (t == 1 && (rc = prefix_str(c, 0, &mg, &mn)))
 		return rc;
-	rc = rp_buf_printf(&b, "/providers/Microsoft.Management/managementGroups/%.*s", (int)mn, mg);
+	rc = rp_buf_printf(&b, "/providers/Microsoft.Management/managementGroups/%.*s", (int)mn,
+			   mg);
 	if (!rc)
 		rc = append_typed(c, &b, t);
 	return finish_id(c, &b, rc, out);
@@ -551,9 +568,9 @@ RP_ARM_FN(list)
 
 RP_ARM_FN(pickZones)
 {
-	return rp_arm_ret_unknown(c, out,
-				  "pickZones(%s) depends on the zones available to the subscription",
-				  arg_text(c, 0));
+	return rp_arm_ret_unknown(
+		c, out, "pickZones(%s) depends on the zones available to the subscription",
+		arg_text(c, 0));
 }
 
 RP_ARM_FN(providers)

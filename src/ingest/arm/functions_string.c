@@ -170,7 +170,8 @@ RP_ARM_FN(concat)
 			if (c->args[i]->kind == RP_V_NULL)
 				continue;
 			if (c->args[i]->kind != RP_V_ARRAY)
-				return rp_arm_type_error(c, i, "an array (the first argument is one)");
+				return rp_arm_type_error(c, i,
+							 "an array (the first argument is one)");
 			total += c->args[i]->len;
 		}
 		rc = rp_arm_check_size(c, total, true);
@@ -278,8 +279,7 @@ RP_ARM_FN(contains)
 		if (item->kind != RP_V_STRING)
 			return rp_arm_type_error(c, 1, "a string (a property name)");
 		return rp_arm_ret_bool(c, rp_value_get(v, item->u.s, item->len) != NULL, out);
-	default:
-		return rp_arm_type_error(c, 0, "a string, array or object");
+	default: return rp_arm_type_error(c, 0, "a string, array or object");
 	}
 }
 
@@ -360,8 +360,9 @@ RP_ARM_FN(dataUriToString)
 	if (rc)
 		return rc;
 	if (n < 5 || !rp_str_ieq(s, "data:", 5) || !(comma = memchr(s, ',', n)))
-		return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
-				   "the argument is not a data URI ('data:[<mediatype>][;base64],<data>')");
+		return rp_arm_fail(
+			c, rp_arm_arg_span(c, 0), RP_EINVAL,
+			"the argument is not a data URI ('data:[<mediatype>][;base64],<data>')");
 	hl = (size_t)(comma - s);
 	is64 = hl >= 7 && rp_str_ieq(comma - 7, ";base64", 7);
 	if (is64) {
@@ -576,9 +577,10 @@ RP_ARM_FN(join)
 		const rp_value *e = arr->u.items[i];
 		if (e->kind == RP_V_ARRAY || e->kind == RP_V_OBJECT) {
 			rp_buf_release(&b);
-			return rp_arm_fail(c, rp_arm_arg_span(c, 0), RP_EINVAL,
-					   "element %u is %s; join needs strings, numbers or booleans",
-					   i, rp_arm_type_name(e));
+			return rp_arm_fail(
+				c, rp_arm_arg_span(c, 0), RP_EINVAL,
+				"element %u is %s; join needs strings, numbers or booleans", i,
+				rp_arm_type_name(e));
 		}
 		if (i)
 			rc = rp_buf_append(&b, d, dn);
@@ -630,7 +632,8 @@ RP_ARM_FN(split)
 		bool hit = false;
 		if (i < n)
 			for (k = 0; k < nd; k++)
-				if (dlens[k] && dlens[k] <= n - i && memcmp(s + i, delims[k], dlens[k]) == 0) {
+				if (dlens[k] && dlens[k] <= n - i &&
+				    memcmp(s + i, delims[k], dlens[k]) == 0) {
 					hit = true;
 					mlen = dlens[k];
 					break;
@@ -776,10 +779,11 @@ RP_ARM_FN(substring)
 	if (c->nargs > 2 && (rc = rp_arm_arg_int(c, 2, &cnt)) != 0)
 		return rc;
 	if (cnt < 0 || (uint64_t)cnt > len16 - (uint64_t)start)
-		return rp_arm_fail(c, rp_arm_arg_span(c, 2), RP_EINVAL,
-				   "the index and length must refer to a location within the string "
-				   "(start %lld, length %lld, string length %zu)",
-				   (long long)start, (long long)cnt, len16);
+		return rp_arm_fail(
+			c, rp_arm_arg_span(c, 2), RP_EINVAL,
+			"the index and length must refer to a location within the string "
+			"(start %lld, length %lld, string length %zu)",
+			(long long)start, (long long)cnt, len16);
 	b0 = rp_arm_u16_off(s, n, (size_t)start);
 	b1 = rp_arm_u16_off(s, n, (size_t)(start + cnt));
 	if (b0 == SIZE_MAX || b1 == SIZE_MAX)
@@ -799,9 +803,9 @@ static int change_case(rp_arm_fcall *c, bool upper, rp_value **out)
 		return rc;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
-			return rp_arm_ret_unknown(c, out,
-						  "%s() of non-ASCII text is not modelled by rampart",
-						  upper ? "toUpper" : "toLower");
+			return rp_arm_ret_unknown(
+				c, out, "%s() of non-ASCII text is not modelled by rampart",
+				upper ? "toUpper" : "toLower");
 	d = rp_arena_alloc(c->a, n + 1);
 	if (!d)
 		return -RP_ENOMEM;
@@ -921,8 +925,8 @@ RP_ARM_FN(uriComponent)
 	rc = rp_buf_append(&b, "", 0);
 	for (i = 0; !rc && i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-' || ch == '_' || ch == '.' || ch == '~')
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
 			rc = rp_buf_putc(&b, (char)ch);
 		else
 			rc = rp_buf_printf(&b, "%%%02X", ch);
@@ -952,8 +956,8 @@ RP_ARM_FN(uriComponentToString)
 	}
 	if (rp_utf8_check((const unsigned char *)b.data, b.len) != b.len) {
 		rp_buf_release(&b);
-		return rp_arm_ret_unknown(c, out,
-					  "uriComponentToString() of invalid UTF-8 escapes is not modelled");
+		return rp_arm_ret_unknown(
+			c, out, "uriComponentToString() of invalid UTF-8 escapes is not modelled");
 	}
 	return rp_arm_ret_buf(c, &b, out);
 }
@@ -982,7 +986,8 @@ RP_ARM_FN(uri)
 			bool scheme = rs > r;
 			for (; q < rs; q++)
 				if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-				      (*q >= '0' && *q <= '9') || *q == '+' || *q == '-' || *q == '.'))
+				      (*q >= '0' && *q <= '9') || *q == '+' || *q == '-' ||
+				      *q == '.'))
 					scheme = false;
 			if (scheme)
 				return rp_arm_ret_str(c, r, rn, out);
@@ -991,8 +996,8 @@ RP_ARM_FN(uri)
 	if (memchr(b, '?', bn) || memchr(b, '#', bn) || strstr(r, "./") ||
 	    (rn >= 2 && r[0] == '.' && r[1] == '.') || (rn == 1 && r[0] == '.') ||
 	    (rn >= 1 && (r[0] == '?' || r[0] == '#')) || (rn >= 2 && r[0] == '/' && r[1] == '/'))
-		return rp_arm_ret_unknown(c, out,
-					  "uri() with queries, fragments or dot segments is not modelled");
+		return rp_arm_ret_unknown(
+			c, out, "uri() with queries, fragments or dot segments is not modelled");
 	path = memchr(sch + 3, '/', bn - (size_t)(sch + 3 - b));
 	if (rn && r[0] == '/') {
 		/* root-relative: authority + relative */

@@ -120,8 +120,7 @@ static int resolve_rel(arm_run *run, const char *rel, char **abs, const char **w
 
 /* Path relative to the root for link (relativePath from dir, or a URI).
  * Returns an arena string, or NULL with *why. */
-static char *link_relpath(arm_frame *f, const rp_value *tl, const char **why,
-			  const char **shown)
+static char *link_relpath(arm_frame *f, const rp_value *tl, const char **why, const char **shown)
 {
 	arm_run *run = f->run;
 	rp_value *rp = rp_value_getz(tl, "relativePath"), *uri = rp_value_getz(tl, "uri");
@@ -146,8 +145,8 @@ static char *link_relpath(arm_frame *f, const rp_value *tl, const char **why,
 		    rp_str_has_prefix(f->link_uri->u.s, ARM_LINK_BASE))
 			dir = f->link_uri->u.s + strlen(ARM_LINK_BASE);
 		sl = strrchr(dir, '/');
-		p = rp_arena_printf(run->a, "%.*s%s%s", sl ? (int)(sl - dir) : 0, dir, sl ? "/" : "",
-				    rp->u.s);
+		p = rp_arena_printf(run->a, "%.*s%s%s", sl ? (int)(sl - dir) : 0, dir,
+				    sl ? "/" : "", rp->u.s);
 	} else if (uri) {
 		const char *u;
 		size_t cut;
@@ -250,8 +249,9 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 		if (rp_value_str_ieq(sc, "inner"))
 			inner = true;
 		else if (!rp_value_str_ieq(sc, "outer"))
-			return arm_error(run, &sc->span, "arm-template",
-					 "expressionEvaluationOptions.scope must be 'inner' or 'outer'");
+			return arm_error(
+				run, &sc->span, "arm-template",
+				"expressionEvaluationOptions.scope must be 'inner' or 'outer'");
 	}
 	tl = props ? rp_value_getz(props, "templateLink") : NULL;
 	child = calloc(1, sizeof(*child));
@@ -266,7 +266,7 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 		const char *why = NULL, *shown = NULL;
 		char *rel = link_relpath(f, tl, &why, &shown), *abs = NULL, *disp;
 		int x;
-		inner = true;  /* linked templates always have their own scope */
+		inner = true; /* linked templates always have their own scope */
 		if (!rel) {
 			arm_warn(run, &tl->span, "arm-unresolved-link",
 				 "unresolved linked template '%s' in deployment '%s': %s",
@@ -280,8 +280,8 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 		}
 		if (x > 0) {
 			arm_warn(run, &tl->span, "arm-unresolved-link",
-				 "unresolved linked template '%s' in deployment '%s': %s", rel, dname,
-				 why);
+				 "unresolved linked template '%s' in deployment '%s': %s", rel,
+				 dname, why);
 			goto out;
 		}
 		disp = display_for(f, rel);
@@ -290,9 +290,10 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 		if (x < 0) {
 			rc = x == -RP_ENOMEM ? arm_fail(run, x) : 0;
 			if (x != -RP_ENOMEM)
-				arm_warn(run, &tl->span, "arm-unresolved-link",
-					 "linked template '%s' of deployment '%s' could not be read", rel,
-					 dname);
+				arm_warn(
+					run, &tl->span, "arm-unresolved-link",
+					"linked template '%s' of deployment '%s' could not be read",
+					rel, dname);
 			goto out;
 		}
 		rc = arm_frame_init(child, run, f, tpl, src);
@@ -390,8 +391,8 @@ params:
 	}
 	if (rp_value_is(r->name, RP_V_STRING))
 		child->ctx.deployment_name = r->name->u.s;
-	child->depl_path = f->depl_path ? rp_arena_printf(run->a, "%s/%s", f->depl_path, dname)
-					: dname;
+	child->depl_path =
+		f->depl_path ? rp_arena_printf(run->a, "%s/%s", f->depl_path, dname) : dname;
 	child->deployment_obj = NULL;
 	if (!child->depl_path) {
 		rc = arm_fail(run, -RP_ENOMEM);

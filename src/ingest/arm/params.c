@@ -60,8 +60,8 @@ int arm_params_declare(arm_frame *f, const rp_value *supplied)
 				break;
 			}
 			if (found) {
-				rp_member *am = rp_arena_alloc(run->a,
-							       (run->nassumed + 1) * sizeof(*am));
+				rp_member *am =
+					rp_arena_alloc(run->a, (run->nassumed + 1) * sizeof(*am));
 				if (!am)
 					return arm_fail(run, -RP_ENOMEM);
 				if (run->nassumed)
@@ -71,8 +71,8 @@ int arm_params_declare(arm_frame *f, const rp_value *supplied)
 				run->assumed = am;
 				run->nassumed++;
 			} else if (!run->assign) {
-				arm_enum_param *e = realloc(run->enums,
-							    (run->nenums + 1) * sizeof(*e));
+				arm_enum_param *e =
+					realloc(run->enums, (run->nenums + 1) * sizeof(*e));
 				if (!e)
 					return arm_fail(run, -RP_ENOMEM);
 				run->enums = e;
@@ -93,7 +93,8 @@ int arm_params_declare(arm_frame *f, const rp_value *supplied)
 		const rp_member *m = &supplied->u.members[i];
 		if (!rp_map_get(&f->params, m->key, m->keylen, &x))
 			arm_warn(run, &m->keyspan, "arm-extra-parameter",
-				 "parameter '%s' is given a value but the template does not declare it",
+				 "parameter '%s' is given a value but the template does not "
+				 "declare it",
 				 m->key);
 	}
 	return 0;
@@ -129,8 +130,8 @@ static int check_type(arm_run *run, arm_param *p, rp_value **v)
 		}
 	} else if (type_is(t, "bool")) {
 		ok = x->kind == RP_V_BOOL;
-		if (x->kind == RP_V_STRING && (rp_value_str_ieq(x, "true") ||
-					       rp_value_str_ieq(x, "false"))) {
+		if (x->kind == RP_V_STRING &&
+		    (rp_value_str_ieq(x, "true") || rp_value_str_ieq(x, "false"))) {
 			*v = rp_value_bool(run->a, rp_value_str_ieq(x, "true"), x->span);
 			return *v ? 0 : arm_fail(run, -RP_ENOMEM);
 		}
@@ -174,13 +175,16 @@ static int check_constraints(arm_run *run, arm_param *p, const rp_value *v)
 		if (v->kind == RP_V_ARRAY && !in_allowed(allowed, v)) {
 			for (i = 0; i < v->len; i++)
 				if (!in_allowed(allowed, v->u.items[i]))
-					return arm_error(run, &v->u.items[i]->span, "arm-allowed-values",
-							 "element %u of parameter '%s' is not one of its allowedValues",
+					return arm_error(run, &v->u.items[i]->span,
+							 "arm-allowed-values",
+							 "element %u of parameter '%s' is not one "
+							 "of its allowedValues",
 							 i, p->name);
 		} else if (!in_allowed(allowed, v)) {
-			return arm_error(run, &v->span, "arm-allowed-values",
-					 "the value of parameter '%s' is not one of its allowedValues",
-					 p->name);
+			return arm_error(
+				run, &v->span, "arm-allowed-values",
+				"the value of parameter '%s' is not one of its allowedValues",
+				p->name);
 		}
 	}
 	if (v->kind == RP_V_INT) {
@@ -196,8 +200,10 @@ static int check_constraints(arm_run *run, arm_param *p, const rp_value *v)
 					 (long long)v->u.i, (long long)c->u.i);
 	}
 	if (v->kind == RP_V_STRING || v->kind == RP_V_ARRAY) {
-		int64_t len = v->kind == RP_V_STRING ? (int64_t)rp_utf8_count((const unsigned char *)v->u.s, v->len)
-						     : (int64_t)v->len;
+		int64_t len =
+			v->kind == RP_V_STRING
+				? (int64_t)rp_utf8_count((const unsigned char *)v->u.s, v->len)
+				: (int64_t)v->len;
 		c = rp_value_getz(p->decl, "minLength");
 		if (rp_value_is(c, RP_V_INT) && len < c->u.i)
 			return arm_error(run, &v->span, "arm-min-length",
@@ -222,8 +228,8 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 	int r = 0;
 
 	if (!rp_map_get(&f->params, name, n, &x))
-		return arm_error(run, &at, "arm-undefined-parameter", "parameter '%.*s' is not defined",
-				 (int)n, name);
+		return arm_error(run, &at, "arm-undefined-parameter",
+				 "parameter '%.*s' is not defined", (int)n, name);
 	p = x;
 	if (p->state == ARM_DONE) {
 		*out = p->value;
@@ -245,10 +251,12 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 	    rp_value_getz(p->decl, "minLength")->u.i > 0) {
 		/* A blank left in a parameters file for the user to fill in. */
 		arm_warn(run, &p->supplied->span, "arm-unresolved-parameter",
-			 "unresolved parameter '%s': the parameters file leaves it empty but it needs at least %lld characters; treated as unknown",
+			 "unresolved parameter '%s': the parameters file leaves it empty but it "
+			 "needs at least %lld characters; treated as unknown",
 			 p->name, (long long)rp_value_getz(p->decl, "minLength")->u.i);
 		v = rp_value_unknown(run->a, p->supplied->span,
-				     "parameter '%s' is left empty in the parameters file", p->name);
+				     "parameter '%s' is left empty in the parameters file",
+				     p->name);
 		if (!v)
 			r = arm_fail(run, -RP_ENOMEM);
 	} else if (p->supplied) {
@@ -331,9 +339,10 @@ static int param_entry(arm_run *run, const rp_member *m, bool file, rp_value **o
 	v = rp_value_getz(e, "value");
 	ref = rp_value_getz(e, "reference");
 	if (v && file && is_placeholder(v)) {
-		*out = rp_value_unknown(run->a, v->span,
-					"parameter '%s' is the test placeholder '%s' of the parameters file",
-					m->key, v->u.s);
+		*out = rp_value_unknown(
+			run->a, v->span,
+			"parameter '%s' is the test placeholder '%s' of the parameters file",
+			m->key, v->u.s);
 		return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 	}
 	if (v) {
@@ -347,7 +356,8 @@ static int param_entry(arm_run *run, const rp_member *m, bool file, rp_value **o
 		const char *vault = rp_value_is(id, RP_V_STRING) ? id->u.s : "(unknown vault)";
 		const char *secret = rp_value_is(sn, RP_V_STRING) ? sn->u.s : "(unknown secret)";
 		*out = rp_value_unknown(run->a, ref->span,
-					"Key Vault secret '%s' of vault '%s' (parameter '%s') is only known at deployment time",
+					"Key Vault secret '%s' of vault '%s' (parameter '%s') is "
+					"only known at deployment time",
 					secret, vault, m->key);
 		if (!*out)
 			return arm_fail(run, -RP_ENOMEM);
@@ -395,7 +405,8 @@ int arm_params_file(arm_run *run, const char *path, const char *display, rp_valu
 		return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 	}
 	if (ps->kind != RP_V_OBJECT)
-		return arm_error(run, &ps->span, "arm-parameters", "'parameters' must be an object");
+		return arm_error(run, &ps->span, "arm-parameters",
+				 "'parameters' must be an object");
 	return params_object(run, ps, true, out);
 }
 

@@ -63,12 +63,13 @@ static rp_value *resource_id(arm_frame *f, rp_resource *r, const char *type, con
 	ntype = nseg(ns_end + 1, strlen(ns_end + 1));
 	nname = nseg(name->u.s, name->len);
 	if (strstr(type, "/providers/"))
-		return rp_value_unknown(a, name->span,
-					"the resource ID of a legacy '/providers/' child type is not computed");
+		return rp_value_unknown(
+			a, name->span,
+			"the resource ID of a legacy '/providers/' child type is not computed");
 	if (ntype != nname) {
 		arm_error(f->run, &name->span, "arm-name-segments",
-			  "resource name '%s' has %zu segment(s) but type '%s' needs %zu", name->u.s,
-			  nname, type, ntype);
+			  "resource name '%s' has %zu segment(s) but type '%s' needs %zu",
+			  name->u.s, nname, type, ntype);
 		return rp_value_unknown(a, name->span, "the name does not match the type");
 	}
 	if (!sub)
@@ -135,8 +136,8 @@ static bool has_namespace(const char *type)
 }
 
 typedef struct res_parent {
-	const char *type;    /* full type */
-	rp_value *name;      /* full name */
+	const char *type; /* full type */
+	rp_value *name;   /* full name */
 } res_parent;
 
 static int eval_list(arm_frame *f, const rp_value *list, const res_parent *parent);
@@ -148,8 +149,7 @@ static const char *str_or_null(const rp_value *v)
 
 /* Full child name: parent/child unless the child already has the segments
  * its full type needs. */
-static rp_value *full_name(arm_frame *f, const res_parent *parent, const char *type,
-			   rp_value *name)
+static rp_value *full_name(arm_frame *f, const res_parent *parent, const char *type, rp_value *name)
 {
 	rp_arena *a = f->run->a;
 	char *s;
@@ -215,8 +215,8 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 	if (r < 0)
 		return r;
 	if (t2->kind != RP_V_STRING)
-		return arm_error(run, &tv->span, "arm-type", "resource 'type' must be a string, not %s",
-				 rp_arm_type_name(t2));
+		return arm_error(run, &tv->span, "arm-type",
+				 "resource 'type' must be a string, not %s", rp_arm_type_name(t2));
 	type = t2->u.s;
 	if (parent && !has_namespace(type))
 		type = rp_arena_printf(a, "%s/%s", parent->type, type);
@@ -228,8 +228,8 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 	if (r < 0)
 		return r;
 	if (nv->kind != RP_V_STRING && nv->kind != RP_V_UNKNOWN)
-		return arm_error(run, &nv->span, "arm-type", "resource 'name' must be a string, not %s",
-				 rp_arm_type_name(nv));
+		return arm_error(run, &nv->span, "arm-type",
+				 "resource 'name' must be a string, not %s", rp_arm_type_name(nv));
 	nv = full_name(f, parent, type, nv);
 	if (!nv)
 		return arm_fail(run, -RP_ENOMEM);
@@ -256,7 +256,8 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 				   rp_value_is(src->val, RP_V_OBJECT)) {
 				/* The nested template is evaluated in its own frame
 				 * (nested.c); here everything else. */
-				rp_member *pm = rp_arena_alloc(a, (src->val->len + 1) * sizeof(*pm));
+				rp_member *pm =
+					rp_arena_alloc(a, (src->val->len + 1) * sizeof(*pm));
 				uint32_t j, np = 0;
 				if (!pm)
 					return arm_fail(run, -RP_ENOMEM);
@@ -332,7 +333,8 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 			rp_value *sc = rp_value_getz(body, "scope");
 			if (sc && sc->kind == RP_V_UNKNOWN)
 				res->id = rp_value_unknown(a, sc->span,
-							   "the resource ID depends on its scope, which is unknown: %s",
+							   "the resource ID depends on its scope, "
+							   "which is unknown: %s",
 							   sc->u.reason);
 			else
 				res->id = resource_id(
@@ -351,7 +353,8 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 			/* In a copy loop the symbolic name names the collection;
 			 * the first instance answers. */
 			if (!rp_map_get(&f->symbols, sym, strlen(sym), &old)) {
-				r = rp_map_put(&f->symbols, sym, strlen(sym), (void *)(index + 1), NULL);
+				r = rp_map_put(&f->symbols, sym, strlen(sym), (void *)(index + 1),
+					       NULL);
 				if (r < 0)
 					return arm_fail(run, r);
 			}
@@ -390,18 +393,22 @@ static int eval_one(arm_frame *f, const rp_value *raw, const char *sym, const re
 	if (!copy)
 		return eval_instance(f, raw, sym, parent, NULL, -1, NULL);
 	if (!rp_value_is(copy, RP_V_OBJECT))
-		return arm_error(run, &copy->span, "arm-copy", "a resource 'copy' must be an object");
+		return arm_error(run, &copy->span, "arm-copy",
+				 "a resource 'copy' must be an object");
 	cn = rp_value_getz(copy, "name");
 	if (!rp_value_is(cn, RP_V_STRING))
 		return arm_error(run, &copy->span, "arm-copy", "a resource copy needs a 'name'");
 	name = cn->u.s;
 	{
-		rp_value *mode = rp_value_getz(copy, "mode"), *bs = rp_value_getz(copy, "batchSize");
-		if (mode && !(rp_value_str_ieq(mode, "serial") || rp_value_str_ieq(mode, "parallel")))
+		rp_value *mode = rp_value_getz(copy, "mode"),
+			 *bs = rp_value_getz(copy, "batchSize");
+		if (mode &&
+		    !(rp_value_str_ieq(mode, "serial") || rp_value_str_ieq(mode, "parallel")))
 			return arm_error(run, &mode->span, "arm-copy",
 					 "copy 'mode' must be 'serial' or 'parallel'");
 		if (bs && !rp_value_is(bs, RP_V_INT) && !rp_value_is(bs, RP_V_STRING))
-			return arm_error(run, &bs->span, "arm-copy", "copy 'batchSize' must be an integer");
+			return arm_error(run, &bs->span, "arm-copy",
+					 "copy 'batchSize' must be an integer");
 	}
 	arm_env_init(&env, &ec, f, 0);
 	r = arm_copy_count(&env, run, copy, &count, &why);
@@ -436,7 +443,7 @@ static int eval_one(arm_frame *f, const rp_value *raw, const char *sym, const re
 			rc = r;
 			if (r == -RP_ENOMEM || r == -RP_ELIMIT)
 				return r;
-			break;  /* one diagnostic per loop, not count of them */
+			break; /* one diagnostic per loop, not count of them */
 		}
 	}
 	return rc;
@@ -467,8 +474,8 @@ static int eval_list(arm_frame *f, const rp_value *list, const res_parent *paren
 		}
 		return rc;
 	}
-	return arm_error(f->run, &list->span, "arm-template",
-			 "'resources' must be an array%s", f->lang2 ? " or an object" : "");
+	return arm_error(f->run, &list->span, "arm-template", "'resources' must be an array%s",
+			 f->lang2 ? " or an object" : "");
 }
 
 int arm_resources_run(arm_frame *f)
@@ -500,7 +507,8 @@ int arm_symbolic(arm_frame *f, const char *name, size_t n, rp_span at, rp_value 
 		rp_value *rs = rp_value_getz(f->tpl, "resources");
 		if (rp_value_is(rs, RP_V_OBJECT) && rp_value_get(rs, name, n)) {
 			*out = rp_value_unknown(f->run->a, at,
-						"resource '%.*s' is declared after its use; its properties are not known here",
+						"resource '%.*s' is declared after its use; its "
+						"properties are not known here",
 						(int)n, name);
 			return *out ? 0 : arm_fail(f->run, -RP_ENOMEM);
 		}
@@ -524,7 +532,8 @@ int arm_symbolic(arm_frame *f, const char *name, size_t n, rp_span at, rp_value 
 		m[k].key = "apiVersion";
 		m[k].keylen = 10;
 		m[k].keyspan = NOSPAN;
-		m[k++].val = rp_value_string(f->run->a, r->api_version, strlen(r->api_version), NOSPAN);
+		m[k++].val =
+			rp_value_string(f->run->a, r->api_version, strlen(r->api_version), NOSPAN);
 	}
 	for (size_t i = 0; i < k; i++)
 		if (!m[i].val)

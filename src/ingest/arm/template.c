@@ -101,8 +101,8 @@ int arm_load_file(arm_run *run, const char *path, const char *display, rp_value 
 	return load_source(run, src, out);
 }
 
-int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size,
-		    rp_value **out, rp_source **srcp)
+int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size, rp_value **out,
+		    rp_source **srcp)
 {
 	rp_source *src = NULL;
 	int r;
@@ -237,9 +237,10 @@ static int cb_copy_index(rp_arm_env *env, const char *loop, size_t n, rp_span at
 		}
 	}
 	if (loop)
-		return arm_error(f->run, &at, "arm-copy-index",
-				 "copyIndex('%.*s'): no copy loop of that name is being evaluated here",
-				 (int)n, loop);
+		return arm_error(
+			f->run, &at, "arm-copy-index",
+			"copyIndex('%.*s'): no copy loop of that name is being evaluated here",
+			(int)n, loop);
 	return arm_error(f->run, &at, "arm-copy-index",
 			 "copyIndex() is only allowed inside a resource copy loop");
 }
@@ -273,7 +274,7 @@ static int check_output_type(arm_run *run, const char *what, const rp_value *typ
 }
 
 static int cb_user_function_in(rp_arm_env *env, const char *ns, size_t nsn, const char *name,
-			    size_t nn, rp_value **args, size_t nargs, rp_span at, rp_value **out)
+			       size_t nn, rp_value **args, size_t nargs, rp_span at, rp_value **out)
 {
 	arm_ectx *ec = env->ud, sub;
 	arm_frame *f = ec->f;
@@ -292,9 +293,10 @@ static int cb_user_function_in(rp_arm_env *env, const char *ns, size_t nsn, cons
 		return arm_error(f->run, &at, "arm-unknown-function",
 				 "unknown user-defined function '%s'", qn);
 	if (fn->state == ARM_ACTIVE)
-		return arm_error(f->run, &at, "arm-function-cycle",
-				 "user-defined function '%s' calls itself (recursion is not allowed)",
-				 fn->qname);
+		return arm_error(
+			f->run, &at, "arm-function-cycle",
+			"user-defined function '%s' calls itself (recursion is not allowed)",
+			fn->qname);
 	ps = rp_value_getz(fn->decl, "parameters");
 	if ((ps ? (rp_value_is(ps, RP_V_ARRAY) ? ps->len : 0) : 0) != nargs)
 		return arm_error(f->run, &at, "arm-arity",
@@ -302,8 +304,9 @@ static int cb_user_function_in(rp_arm_env *env, const char *ns, size_t nsn, cons
 				 fn->qname, rp_value_is(ps, RP_V_ARRAY) ? ps->len : 0u, nargs);
 	for (i = 0; rp_value_is(ps, RP_V_ARRAY) && i < ps->len; i++) {
 		rp_value *pn = rp_value_getz(ps->u.items[i], "name");
-		char *what = rp_arena_printf(f->run->a, "argument '%s' of '%s'",
-					     rp_value_is(pn, RP_V_STRING) ? pn->u.s : "?", fn->qname);
+		char *what =
+			rp_arena_printf(f->run->a, "argument '%s' of '%s'",
+					rp_value_is(pn, RP_V_STRING) ? pn->u.s : "?", fn->qname);
 		if (!what)
 			return arm_fail(f->run, -RP_ENOMEM);
 		r = check_output_type(f->run, what, rp_value_getz(ps->u.items[i], "type"), args[i],
@@ -409,8 +412,8 @@ static int cb_deployment(rp_arm_env *env, rp_span at, rp_value **out)
 	dm[nd].key = "name";
 	dm[nd].keylen = 4;
 	dm[nd].keyspan = none;
-	dm[nd].val = rp_value_string(a, f->ctx.deployment_name, strlen(f->ctx.deployment_name),
-				     none);
+	dm[nd].val =
+		rp_value_string(a, f->ctx.deployment_name, strlen(f->ctx.deployment_name), none);
 	if (!dm[nd++].val)
 		return arm_fail(f->run, -RP_ENOMEM);
 	dm[nd].key = "properties";
@@ -493,8 +496,8 @@ int arm_copy_count(rp_arm_env *env, arm_run *run, const rp_value *copy, int64_t 
 	*count = v->u.i;
 range:
 	if (*count < 0)
-		return arm_error(run, &cv->span, "arm-copy-count",
-				 "copy count %lld is negative", (long long)*count);
+		return arm_error(run, &cv->span, "arm-copy-count", "copy count %lld is negative",
+				 (long long)*count);
 	if (*count > (int64_t)RP_ARM_MAX_COPY)
 		return arm_error(run, &cv->span, "arm-copy-count",
 				 "copy count %lld is above Azure's limit of %u", (long long)*count,
@@ -518,8 +521,7 @@ static bool is_copy_array(const rp_value *v)
 }
 
 /* Expands one property/variable copy entry into an array (or UNKNOWN). */
-static int eval_copy_entry(rp_arm_env *env, const rp_value *e, const char **name,
-			   rp_value **out)
+static int eval_copy_entry(rp_arm_env *env, const rp_value *e, const char **name, rp_value **out)
 {
 	arm_ectx *ec = env->ud;
 	arm_frame *f = ec->f;
@@ -572,7 +574,8 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 
 	if (++run->steps > RP_ARM_MAX_STEPS)
 		return arm_error(run, &v->span, "arm-limit",
-				 "evaluation exceeds %u steps (RP_ARM_MAX_STEPS)", RP_ARM_MAX_STEPS);
+				 "evaluation exceeds %u steps (RP_ARM_MAX_STEPS)",
+				 RP_ARM_MAX_STEPS);
 	if ((run->steps & 1023u) == 0 && rp_arena_footprint(a) > RP_ARM_MAX_MEMORY)
 		return arm_error(run, &v->span, "arm-limit",
 				 "evaluation needs more than %zu MiB (RP_ARM_MAX_MEMORY)",
@@ -641,7 +644,8 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 						return r;
 					m[nm].key = cn;
 					m[nm].keylen = (uint32_t)strlen(cn);
-					m[nm].keyspan = rp_value_getz(src->val->u.items[j], "name")->span;
+					m[nm].keyspan =
+						rp_value_getz(src->val->u.items[j], "name")->span;
 					m[nm++].val = x;
 				}
 				continue;
@@ -650,7 +654,8 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 			if (src->keylen > 0 && src->key[0] == '[' &&
 			    rp_arm_is_expression(src->key, src->keylen)) {
 				rp_value *k = NULL;
-				r = rp_arm_eval_string(env, src->key, src->keylen, src->keyspan, &k);
+				r = rp_arm_eval_string(env, src->key, src->keylen, src->keyspan,
+						       &k);
 				if (r < 0)
 					return arm_fail(run, r);
 				if (k->kind == RP_V_UNKNOWN) {
@@ -660,9 +665,10 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 					return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 				}
 				if (k->kind != RP_V_STRING)
-					return arm_error(run, &src->keyspan, "arm-type",
-							 "property name expression yields %s, not a string",
-							 rp_arm_type_name(k));
+					return arm_error(
+						run, &src->keyspan, "arm-type",
+						"property name expression yields %s, not a string",
+						rp_arm_type_name(k));
 				m[nm].key = k->u.s;
 				m[nm].keylen = k->len;
 				changed = true;
@@ -683,9 +689,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 			(*out)->flags = v->flags & (uint8_t)~RP_VF_LITERAL;
 		return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 	}
-	default:
-		*out = (rp_value *)v;
-		return 0;
+	default: *out = (rp_value *)v; return 0;
 	}
 }
 
@@ -732,9 +736,10 @@ int arm_chain_push(arm_frame *f, const char *what, rp_span at)
 			return arm_error(f->run, &at, "arm-cycle", "cyclic reference: %s",
 					 chain_text(f, what));
 	if (f->nchain >= RP_ARM_MAX_VAR_DEPTH)
-		return arm_error(f->run, &at, "arm-limit",
-				 "variables and parameters nested deeper than %u (RP_ARM_MAX_VAR_DEPTH)",
-				 RP_ARM_MAX_VAR_DEPTH);
+		return arm_error(
+			f->run, &at, "arm-limit",
+			"variables and parameters nested deeper than %u (RP_ARM_MAX_VAR_DEPTH)",
+			RP_ARM_MAX_VAR_DEPTH);
 	f->chain[f->nchain++] = what;
 	return 0;
 }
@@ -754,7 +759,8 @@ static int declare_vars(arm_frame *f)
 	if (!vs)
 		return 0;
 	if (vs->kind != RP_V_OBJECT)
-		return arm_error(f->run, &vs->span, "arm-template", "'variables' must be an object");
+		return arm_error(f->run, &vs->span, "arm-template",
+				 "'variables' must be an object");
 	for (i = 0; i < vs->len; i++) {
 		const rp_member *m = &vs->u.members[i];
 		if (m->keylen == 4 && rp_str_ieq(m->key, "copy", 4) && m->val->kind == RP_V_ARRAY) {
@@ -764,7 +770,8 @@ static int declare_vars(arm_frame *f)
 				if (!rp_value_is(nm, RP_V_STRING) || !rp_value_getz(e, "count") ||
 				    !rp_value_getz(e, "input"))
 					return arm_error(f->run, &e->span, "arm-copy",
-							 "a variable copy entry needs 'name', 'count' and 'input'");
+							 "a variable copy entry needs 'name', "
+							 "'count' and 'input'");
 				v = rp_arena_calloc(f->run->a, 1, sizeof(*v));
 				if (!v)
 					return arm_fail(f->run, -RP_ENOMEM);
@@ -865,7 +872,8 @@ static int declare_funcs(arm_frame *f)
 		rp_value *mem = rp_value_getz(fs->u.items[i], "members");
 		if (!rp_value_is(ns, RP_V_STRING) || !rp_value_is(mem, RP_V_OBJECT))
 			return arm_error(f->run, &fs->u.items[i]->span, "arm-template",
-					 "a function namespace needs 'namespace' (string) and 'members' (object)");
+					 "a function namespace needs 'namespace' (string) and "
+					 "'members' (object)");
 		for (j = 0; j < mem->len; j++) {
 			arm_func *fn = rp_arena_calloc(f->run->a, 1, sizeof(*fn));
 			char *qn;
@@ -904,8 +912,7 @@ static const char *scope_of_schema(const rp_value *schema)
 	return NULL;
 }
 
-int arm_frame_init(arm_frame *f, arm_run *run, arm_frame *parent, rp_value *tpl,
-		   rp_source *src)
+int arm_frame_init(arm_frame *f, arm_run *run, arm_frame *parent, rp_value *tpl, rp_source *src)
 {
 	rp_value *lv, *sc;
 	const char *scope;
@@ -972,8 +979,8 @@ static int eval_outputs(arm_frame *f, rp_value **outputs)
 		arm_ectx ec;
 
 		if (!rp_value_is(o, RP_V_OBJECT)) {
-			rc = arm_error(f->run, &o->span, "arm-template", "output '%s' must be an object",
-				       os->u.members[i].key);
+			rc = arm_error(f->run, &o->span, "arm-template",
+				       "output '%s' must be an object", os->u.members[i].key);
 			continue;
 		}
 		arm_env_init(&env, &ec, f, 0);
@@ -1017,9 +1024,10 @@ static int eval_outputs(arm_frame *f, rp_value **outputs)
 			cm[2].keyspan = copy->span;
 			cm[2].val = rp_value_getz(copy, "input");
 			if (!cm[0].val || !cm[1].val || !cm[2].val) {
-				rc = cm[0].val ? arm_error(f->run, &copy->span, "arm-copy",
-							   "an output copy needs 'count' and 'input'")
-					       : arm_fail(f->run, -RP_ENOMEM);
+				rc = cm[0].val
+					     ? arm_error(f->run, &copy->span, "arm-copy",
+							 "an output copy needs 'count' and 'input'")
+					     : arm_fail(f->run, -RP_ENOMEM);
 				continue;
 			}
 			e = rp_value_object(f->run->a, cm, 3, copy->span);
@@ -1034,24 +1042,28 @@ static int eval_outputs(arm_frame *f, rp_value **outputs)
 				r = arm_copy_count(&env, f->run, e, &count, &why);
 				if (r == 0 && count < 0) {
 					res = rp_value_unknown(f->run->a, copy->span,
-							       "output copy count is unknown: %s", why);
+							       "output copy count is unknown: %s",
+							       why);
 				} else if (r == 0) {
 					items = rp_arena_alloc(f->run->a,
-							       (size_t)(count ? count : 1) * sizeof(*items));
+							       (size_t)(count ? count : 1) *
+								       sizeof(*items));
 					if (!items)
 						return arm_fail(f->run, -RP_ENOMEM);
-					for (k = 0; k < count && r == 0 && f->ncopies < ARM_MAX_COPY_STACK;
+					for (k = 0;
+					     k < count && r == 0 && f->ncopies < ARM_MAX_COPY_STACK;
 					     k++) {
 						f->copies[f->ncopies].name = cn;
 						f->copies[f->ncopies].index = k;
 						f->copies[f->ncopies].resource = true;
 						f->ncopies++;
-						r = arm_eval_tree_env(&env, cm[2].val, true, &items[k]);
+						r = arm_eval_tree_env(&env, cm[2].val, true,
+								      &items[k]);
 						f->ncopies--;
 					}
 					if (r == 0)
-						res = rp_value_array(f->run->a, items, (size_t)count,
-								     copy->span);
+						res = rp_value_array(f->run->a, items,
+								     (size_t)count, copy->span);
 				}
 			}
 		} else if (val) {
@@ -1168,8 +1180,8 @@ char *rp_arm_find_params(const char *path)
 }
 
 typedef struct arm_req {
-	const char *path;        /* file, or NULL for memory */
-	const char *name;        /* memory: display name */
+	const char *path; /* file, or NULL for memory */
+	const char *name; /* memory: display name */
 	const void *data;
 	size_t size;
 	const arm_assign *assign;
@@ -1239,15 +1251,17 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 		/* Fast path: PATH is ROOT/rest with no "." or ".." segment: its
 		 * place under the root is lexical (one realpath less per file;
 		 * the file the user named is trusted, linked files are not). */
-		if (run.root && rl && strncmp(rq->path, opts->root, rl) == 0 && rq->path[rl] == '/' &&
-		    !strstr(rq->path + rl, "/./") && !strstr(rq->path + rl, "/../") &&
-		    !rp_str_has_suffix(rq->path, "/..") && !rp_str_has_suffix(rq->path, "/.")) {
+		if (run.root && rl && strncmp(rq->path, opts->root, rl) == 0 &&
+		    rq->path[rl] == '/' && !strstr(rq->path + rl, "/./") &&
+		    !strstr(rq->path + rl, "/../") && !rp_str_has_suffix(rq->path, "/..") &&
+		    !rp_str_has_suffix(rq->path, "/.")) {
 			const char *rest = rq->path + rl;
 			while (*rest == '/')
 				rest++;
 			real = malloc(strlen(run.root) + strlen(rest) + 2);
 			if (real)
-				sprintf(real, "%s/%s", strcmp(run.root, "/") == 0 ? "" : run.root, rest);
+				sprintf(real, "%s/%s", strcmp(run.root, "/") == 0 ? "" : run.root,
+					rest);
 		} else {
 			real = realpath(rq->path, NULL);
 			if (!real) {
@@ -1270,8 +1284,9 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 		}
 	}
 	if (real && run.root && !arm_path_under(run.root, real)) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: the template is not under the root %s",
-			    rq->path, opts->root ? opts->root : run.root);
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0,
+			    "%s: the template is not under the root %s", rq->path,
+			    opts->root ? opts->root : run.root);
 		r = arm_fail(&run, -RP_EINVAL);
 		goto out;
 	}
@@ -1401,7 +1416,8 @@ static void merge_diags(rp_diag *to, size_t first, const rp_diag *from)
 			      strcmp(x->message, y->message) == 0;
 		}
 		if (!dup)
-			rp_diag_addc(to, x->level, x->code, x->src, x->start, x->end, "%s", x->message);
+			rp_diag_addc(to, x->level, x->code, x->src, x->start, x->end, "%s",
+				     x->message);
 	}
 }
 

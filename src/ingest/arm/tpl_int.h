@@ -21,35 +21,35 @@
 /* Resolution state of a lazily evaluated parameter / variable / function. */
 enum { ARM_PENDING = 0, ARM_ACTIVE = 1, ARM_DONE = 2 };
 
-#define ARM_MAX_COPY_STACK 16u  /* nested copy loops visible at once */
+#define ARM_MAX_COPY_STACK 16u /* nested copy loops visible at once */
 
 typedef struct arm_param {
 	const char *name;
-	rp_value *decl;      /* the declaration object */
-	rp_value *supplied;  /* value from a parameters file / nested deployment, or NULL */
-	rp_value *value;     /* resolved value (ARM_DONE) */
+	rp_value *decl;     /* the declaration object */
+	rp_value *supplied; /* value from a parameters file / nested deployment, or NULL */
+	rp_value *value;    /* resolved value (ARM_DONE) */
 	int state;
 	bool secure;
 } arm_param;
 
 typedef struct arm_var {
 	const char *name;
-	rp_value *expr;      /* the variable's JSON value, or NULL for a copy variable */
-	rp_value *copy;      /* entry of the variables' "copy" array, or NULL */
+	rp_value *expr; /* the variable's JSON value, or NULL for a copy variable */
+	rp_value *copy; /* entry of the variables' "copy" array, or NULL */
 	rp_value *value;
 	int state;
 } arm_var;
 
 typedef struct arm_func {
-	const char *qname;   /* "namespace.name" */
-	rp_value *decl;      /* {"parameters": [...], "output": {...}} */
-	int state;           /* ARM_ACTIVE while its body is evaluated */
+	const char *qname; /* "namespace.name" */
+	rp_value *decl;    /* {"parameters": [...], "output": {...}} */
+	int state;         /* ARM_ACTIVE while its body is evaluated */
 } arm_func;
 
 typedef struct arm_copy {
-	const char *name;    /* loop name (resource copy name, property/variable copy name) */
+	const char *name; /* loop name (resource copy name, property/variable copy name) */
 	int64_t index;
-	bool resource;       /* a resource-level loop (copyIndex() without a name) */
+	bool resource; /* a resource-level loop (copyIndex() without a name) */
 } arm_copy;
 
 typedef struct arm_run arm_run;
@@ -57,29 +57,30 @@ typedef struct arm_frame arm_frame;
 
 struct arm_frame {
 	arm_run *run;
-	arm_frame *parent;       /* enclosing deployment frame, NULL at top */
-	arm_frame *scope;        /* whose parameters/variables/functions apply (self or outer) */
+	arm_frame *parent; /* enclosing deployment frame, NULL at top */
+	arm_frame *scope;  /* whose parameters/variables/functions apply (self or outer) */
 	rp_source *src;
-	rp_value *tpl;           /* the template object */
-	const char *relpath;     /* template path relative to the root ("" for memory) */
-	const char *dirpath;     /* directory of the template on disk (absolute), or NULL */
-	rp_map params, vars, funcs, symbols;  /* icase maps; values arm_param/arm_var/arm_func/rp_resource index */
+	rp_value *tpl;       /* the template object */
+	const char *relpath; /* template path relative to the root ("" for memory) */
+	const char *dirpath; /* directory of the template on disk (absolute), or NULL */
+	rp_map params, vars, funcs,
+		symbols; /* icase maps; values arm_param/arm_var/arm_func/rp_resource index */
 	arm_copy copies[ARM_MAX_COPY_STACK];
 	unsigned ncopies;
 	rp_arm_context ctx;
-	const char *depl_path;   /* NULL at top level, else "outer/inner" */
-	unsigned depth;          /* 0 at top level */
-	bool lang2;              /* languageVersion 2.0 */
+	const char *depl_path;    /* NULL at top level, else "outer/inner" */
+	unsigned depth;           /* 0 at top level */
+	bool lang2;               /* languageVersion 2.0 */
 	rp_value *deployment_obj; /* deployment() result, built on first use */
-	rp_value *link_uri;      /* this template's templateLink.uri (STRING) when linked */
+	rp_value *link_uri;       /* this template's templateLink.uri (STRING) when linked */
 	const char *chain[RP_ARM_MAX_VAR_DEPTH]; /* variables/parameters being resolved */
 	unsigned nchain;
 };
 
 /* Evaluation context of one expression: ud of the rp_arm_env. */
 typedef struct arm_ectx {
-	arm_frame *f;            /* frame for copyIndex and resources */
-	arm_func *fn;            /* inside a user function body, or NULL */
+	arm_frame *f; /* frame for copyIndex and resources */
+	arm_func *fn; /* inside a user function body, or NULL */
 	rp_value **fn_args;
 	size_t fn_nargs;
 } arm_ectx;
@@ -87,32 +88,32 @@ typedef struct arm_ectx {
 /* Enumeration request: parameter name -> forced value. */
 typedef struct arm_assign {
 	const char *name;
-	size_t index;        /* into the parameter's allowedValues */
+	size_t index; /* into the parameter's allowedValues */
 } arm_assign;
 
 /* An enumerable parameter found by an evaluation. */
 typedef struct arm_enum_param {
-	char *name;          /* malloc'd */
+	char *name; /* malloc'd */
 	size_t nvalues;
 } arm_enum_param;
 
 struct arm_run {
 	rp_deployment *d;
-	rp_arena *a;             /* d->arena */
-	rp_diag *diag;           /* current sink (diverted inside if() branches) */
-	unsigned diverted;       /* > 0 while the sink is diverted */
+	rp_arena *a;       /* d->arena */
+	rp_diag *diag;     /* current sink (diverted inside if() branches) */
+	unsigned diverted; /* > 0 while the sink is diverted */
 	const rp_arm_options *opts;
-	char *root;              /* realpath of the root (malloc'd), or NULL for memory-only */
-	rp_arm_context ctx;      /* top-level context (strings borrowed from opts/defaults) */
+	char *root;         /* realpath of the root (malloc'd), or NULL for memory-only */
+	rp_arm_context ctx; /* top-level context (strings borrowed from opts/defaults) */
 	uint64_t steps;
 	/* enumeration */
 	const arm_assign *assign;
 	size_t nassign;
-	arm_enum_param *enums;   /* malloc'd; filled by the top frame's parameter pass */
+	arm_enum_param *enums; /* malloc'd; filled by the top frame's parameter pass */
 	size_t nenums;
-	rp_member *assumed;      /* arena; the assignments actually applied */
+	rp_member *assumed; /* arena; the assignments actually applied */
 	size_t nassumed;
-	int err;                 /* first error code */
+	int err; /* first error code */
 };
 
 /* ---- template.c ---- */
@@ -126,8 +127,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 /* Evaluates a frame's template (parameters, variables, functions, resources,
  * outputs).  ok_outputs: store outputs into *outputs. */
 /* Initialises f (maps, context copied from parent or run) for template tpl. */
-int arm_frame_init(arm_frame *f, arm_run *run, arm_frame *parent, rp_value *tpl,
-		   rp_source *src);
+int arm_frame_init(arm_frame *f, arm_run *run, arm_frame *parent, rp_value *tpl, rp_source *src);
 /* Declares (when f is its own scope) parameters from supplied, variables and
  * functions, then evaluates resources and outputs (*outputs when non-NULL). */
 int arm_frame_run(arm_frame *f, const rp_value *supplied, rp_value **outputs);
@@ -144,8 +144,8 @@ void arm_warn(arm_run *run, const rp_span *sp, const char *code, const char *fmt
  * owned by the deployment.  Relative to the root check done by the caller. */
 int arm_load_file(arm_run *run, const char *path, const char *display, rp_value **out,
 		  rp_source **src);
-int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size,
-		    rp_value **out, rp_source **src);
+int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size, rp_value **out,
+		    rp_source **src);
 /* The evaluated copy count of a copy object (0..RP_ARM_MAX_COPY), or -1
  * when unknown (reason in *why).  Negative return on error. */
 int arm_copy_count(rp_arm_env *env, arm_run *run, const rp_value *copy, int64_t *count,

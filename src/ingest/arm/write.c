@@ -113,8 +113,9 @@ static void write_positions(rp_jw *w, rp_buf *path, const rp_value *v, unsigned 
 
 static bool is_main_key(const char *k, uint32_t n)
 {
-	static const char *const keys[] = { "type", "name", "apiVersion", "location", "properties",
-					    "dependsOn", "condition", "copy", "resources" };
+	static const char *const keys[] = { "type",      "name",       "apiVersion",
+					    "location",  "properties", "dependsOn",
+					    "condition", "copy",       "resources" };
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
