@@ -149,7 +149,9 @@ static void mask_of(int bits, int prefix, unsigned char *m)
 	memset(m, 0, 16);
 	for (i = 0; i < bits / 8; i++) {
 		int take = prefix - 8 * i;
-		m[i] = take >= 8 ? 0xFF : take <= 0 ? 0 : (unsigned char)(0xFF << (8 - take));
+		m[i] = (unsigned char)(take >= 8   ? 0xFF
+				       : take <= 0 ? 0
+						   : (0xFF << (8 - take)) & 0xFF);
 	}
 }
 
