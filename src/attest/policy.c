@@ -343,7 +343,7 @@ int rp_policy_parse(rp_source *src, rp_policy **out, rp_diag *diag)
 					       ? rp_json_getz(d, val, "pcrs")
 					       : RP_JSON_NONE;
 			rp_json_iter jt;
-			uint32_t k2, v2, pcr;
+			uint32_t k2, v2, pcr = 0;
 			if (arr == RP_JSON_NONE || !rp_json_is(d, arr, RP_JSON_ARRAY) ||
 			    rp_json_count(d, val) != 1) {
 				r = perr(&ps, val, "separators must be {\"pcrs\": [0, 1, ...]}");
