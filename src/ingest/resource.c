@@ -67,3 +67,39 @@ int rp_deployment_own_source(rp_deployment *d, rp_source *src)
 	d->sources[d->nsources++] = src;
 	return 0;
 }
+
+char *rp_resource_id_name(rp_arena *a, const char *id)
+{
+	const char *p = id, *last = NULL, *q;
+	char *out;
+	size_t n = 0;
+	int seg = 0;
+
+	while ((q = strstr(p, "/providers/")) != NULL) {
+		last = q + 11;
+		p = last;
+	}
+	/* namespace / type / name / type / name ... */
+	if (!last || !(p = strchr(last, '/')))
+		return NULL;
+	out = rp_arena_alloc(a, strlen(p) + 1);
+	if (!out)
+		return NULL;
+	p++;
+	while (*p) {
+		const char *s = strchr(p, '/');
+		size_t len = s ? (size_t)(s - p) : strlen(p);
+		if (seg % 2 == 1) {
+			if (n)
+				out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		seg++;
+		p += len;
+		if (*p == '/')
+			p++;
+	}
+	out[n] = '\0';
+	return n ? out : NULL;
+}

@@ -74,6 +74,11 @@ rp_deployment *rp_deployment_new(void);
 rp_deployment *rp_deployment_free(rp_deployment *d);
 /* Appends a zeroed resource (copy_index -1) and returns it, or NULL. */
 rp_resource *rp_deployment_add(rp_deployment *d);
+/* Full name from an ARM resource ID: the name segments after the last
+ * provider namespace ("/subscriptions/../providers/NS/T1/n1/T2/n2" ->
+ * "n1/n2"), in the arena; NULL when the ID has none or on allocation
+ * failure. */
+char *rp_resource_id_name(rp_arena *a, const char *id);
 /* Takes ownership of src. 0 or -RP_ENOMEM (src freed on failure). */
 int rp_deployment_own_source(rp_deployment *d, rp_source *src);
 

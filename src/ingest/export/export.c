@@ -278,43 +278,6 @@ static rp_value *fold_element(ex_ctx *c, uint32_t obj, unsigned depth)
 	return rp_value_object(c->a, m, idx, span_of(c, obj));
 }
 
-/* Full name from an ID: the name segments after the last provider
- * namespace ("/providers/NS/T1/n1/T2/n2" -> "n1/n2"). */
-static char *name_from_id(ex_ctx *c, const char *id)
-{
-	const char *p = id, *last = NULL, *q;
-	char *out;
-	size_t n = 0;
-	int seg = 0;
-
-	while ((q = strstr(p, "/providers/")) != NULL) {
-		last = q + 11;
-		p = last;
-	}
-	if (!last || !(p = strchr(last, '/')))
-		return NULL;
-	out = rp_arena_alloc(c->a, strlen(p) + 1);
-	if (!out)
-		return NULL;
-	p++;
-	while (*p) {
-		const char *s = strchr(p, '/');
-		size_t len = s ? (size_t)(s - p) : strlen(p);
-		if (seg % 2 == 1) {
-			if (n)
-				out[n++] = '/';
-			memcpy(out + n, p, len);
-			n += len;
-		}
-		seg++;
-		p += len;
-		if (*p == '/')
-			p++;
-	}
-	out[n] = '\0';
-	return n ? out : NULL;
-}
-
 /* Type from an ID ("/providers/NS/T1/n1/T2/n2" -> "NS/T1/T2"). */
 static char *type_from_id(ex_ctx *c, const char *id)
 {
@@ -434,7 +397,7 @@ static int add_resource(ex_ctx *c, uint32_t obj, const ex_parent *parent, unsign
 		return 0;
 	}
 	if (id && rp_str_has_prefix(id, "/"))
-		name = name_from_id(c, id);
+		name = rp_resource_id_name(c->a, id);
 	if (!name && slot[1] != RP_JSON_NONE && rp_json_is(c->doc, slot[1], RP_JSON_STRING)) {
 		name = rp_json_strz(c->doc, slot[1]);
 		if (name && parent && parent->name && !strchr(name, '/') &&

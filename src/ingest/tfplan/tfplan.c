@@ -777,46 +777,6 @@ int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_
 
 /* ------------------------------------------------------------ identity */
 
-/* Name segments of an ARM ID after its last provider type ("vnet/subnet"). */
-static const char *name_from_id(tf_ctx *c, const char *id)
-{
-	const char *p = id, *last = NULL, *q;
-	char *out;
-	size_t n = 0;
-	int seg = 0;
-
-	while ((q = strstr(p, "/providers/")) != NULL) {
-		last = q + 11;
-		p = last;
-	}
-	if (!last)
-		return NULL;
-	out = rp_arena_alloc(c->a, strlen(last) + 1);
-	if (!out)
-		return NULL;
-	/* namespace / type / name / type / name ... */
-	p = strchr(last, '/');
-	if (!p)
-		return NULL;
-	p++;
-	while (*p) {
-		const char *s = strchr(p, '/');
-		size_t len = s ? (size_t)(s - p) : strlen(p);
-		if (seg % 2 == 1) {
-			if (n)
-				out[n++] = '/';
-			memcpy(out + n, p, len);
-			n += len;
-		}
-		seg++;
-		p += len;
-		if (*p == '/')
-			p++;
-	}
-	out[n] = '\0';
-	return n ? out : NULL;
-}
-
 /* The ARM parent type of a child type (".../subnets" -> the VNet type). */
 static const char *parent_type(tf_ctx *c, const char *type)
 {
@@ -852,7 +812,7 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 	idv = rp_value_getz(r->tfv, "id");
 	if (idv && idv->kind == RP_V_STRING && idv->len > 0 && idv->u.s[0] == '/') {
 		r->id = idv->u.s;
-		r->arm_name = name_from_id(c, idv->u.s);
+		r->arm_name = rp_resource_id_name(c->a, idv->u.s);
 		r->name_span = idv->span;
 		goto done;
 	}
@@ -867,7 +827,7 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 				seg = t->arm_name;
 				parent_id = t->id;
 			} else if (pv && pv->kind == RP_V_STRING && pv->u.s[0] == '/') {
-				seg = name_from_id(c, pv->u.s);
+				seg = rp_resource_id_name(c->a, pv->u.s);
 				parent_id = pv->u.s;
 			}
 			if (!seg && !reason)
