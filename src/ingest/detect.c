@@ -147,11 +147,36 @@ out:
 	return rc;
 }
 
+/* The parse options a loader reads its input with: terraform writes strict
+ * JSON; an export may start with a byte order mark (PowerShell). */
+static unsigned loader_options(rp_input_kind k)
+{
+	return k == RP_INPUT_TFPLAN ? RP_JSON_STRICT : RP_JSON_ALLOW_BOM;
+}
+
+/* The parse options a document needed: one per extension it used. */
+static unsigned used_options(const rp_json_doc *doc)
+{
+	unsigned o = 0;
+
+	if (doc->ext_mask & ((1u << RP_JSON_EXT_LINE_COMMENT) | (1u << RP_JSON_EXT_BLOCK_COMMENT)))
+		o |= RP_JSON_ALLOW_COMMENTS;
+	if (doc->ext_mask & (1u << RP_JSON_EXT_MULTILINE_STRING))
+		o |= RP_JSON_ALLOW_MULTILINE;
+	if (doc->ext_mask & (1u << RP_JSON_EXT_TRAILING_COMMA))
+		o |= RP_JSON_ALLOW_TRAILING_COMMAS;
+	if (doc->ext_mask & (1u << RP_JSON_EXT_BOM))
+		o |= RP_JSON_ALLOW_BOM;
+	return o;
+}
+
 int rp_ingest_load_file(const char *path, rp_input_kind forced, rp_input_kind *kind,
 			rp_deployment **out, rp_diag *diag)
 {
 	rp_source *src = NULL;
 	rp_deployment *dep = NULL;
+	rp_json_doc *doc = NULL;
+	const char *why = NULL;
 	int rc;
 
 	*out = NULL;
@@ -164,23 +189,42 @@ int rp_ingest_load_file(const char *path, rp_input_kind forced, rp_input_kind *k
 		rc = -RP_ENOMEM;
 		goto out;
 	}
-	if (*kind == RP_INPUT_UNKNOWN) {
-		rc = rp_ingest_detect_source(src, kind, diag);
-		if (rc < 0) {
-			/* the diagnostics point into src: the deployment keeps it */
-			rc = rp_deployment_own_source(dep, src) < 0 ? -RP_ENOMEM : rc;
-			src = NULL;
-			goto out;
+	/* One parse serves detection and loading. */
+	rc = rp_json_parse(src, RP_JSON_EXTENDED, &doc, diag);
+	if (rc == 0 && *kind == RP_INPUT_UNKNOWN) {
+		rp_ingest_detect(doc, kind, &why);
+		if (*kind == RP_INPUT_UNKNOWN) {
+			rp_diag_addc(
+				diag, RP_DIAG_ERROR, "input-unknown", src, 0, src->size ? 1 : 0,
+				"%s: not a recognised input: %s; use --input arm|tfplan|export",
+				src->name, why);
+			rc = -RP_EUNSUPPORTED;
 		}
 	}
-	if (*kind == RP_INPUT_TFPLAN)
-		rc = rp_tfplan_load(src, dep, diag);
-	else if (*kind == RP_INPUT_EXPORT)
-		rc = rp_export_load(src, dep, diag);
-	else
+	if (rc < 0) {
+		/* the diagnostics point into src: the deployment keeps it */
+		rc = rp_deployment_own_source(dep, src) < 0 ? -RP_ENOMEM : rc;
+		src = NULL;
+		goto out;
+	}
+	if (*kind != RP_INPUT_TFPLAN && *kind != RP_INPUT_EXPORT)
 		goto out; /* ARM: evaluated by the caller */
-	src = NULL;       /* owned by dep now */
+	if (used_options(doc) & ~loader_options(*kind)) {
+		/* An extension the loader does not accept: its own parse
+		 * reports it with the position. */
+		rc = *kind == RP_INPUT_TFPLAN ? rp_tfplan_load(src, dep, diag)
+					      : rp_export_load(src, dep, diag);
+		src = NULL; /* owned by dep now */
+		goto out;
+	}
+	rc = rp_deployment_own_source(dep, src);
+	src = NULL; /* owned by dep now, or freed */
+	if (rc < 0)
+		goto out;
+	rc = *kind == RP_INPUT_TFPLAN ? rp_tfplan_load_doc(doc, dep, diag)
+				      : rp_export_load_doc(doc, dep, diag);
 out:
+	rp_json_doc_free(doc);
 	rp_source_free(src);
 	if (dep && (dep->nsources > 0 || dep->nresources > 0))
 		*out = dep;

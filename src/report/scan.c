@@ -323,29 +323,6 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 	return rc;
 }
 
-/* Sets *kind to what a non-template JSON file is (Terraform plan or state,
- * live export, or unknown), without reporting anything: files met while
- * walking a directory that are neither are skipped silently. */
-static int probe_other_input(const char *path, rp_input_kind *kind)
-{
-	rp_source *src = NULL;
-	rp_json_doc *doc = NULL;
-	int r;
-
-	*kind = RP_INPUT_UNKNOWN;
-	r = rp_source_load(path, 0, &src, NULL);
-	if (r < 0)
-		goto out;
-	r = rp_json_parse(src, RP_JSON_EXTENDED, &doc, NULL);
-	if (r < 0)
-		goto out;
-	r = rp_ingest_detect(doc, kind, NULL);
-out:
-	rp_json_doc_free(doc);
-	rp_source_free(src);
-	return r == -RP_ENOMEM ? r : 0;
-}
-
 /* ---- the report view of the registry ---- */
 
 #define RP_SCAN_MAX_RULES 512
@@ -652,9 +629,24 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 	}
 	if (kind == RP_SCAN_OTHER) {
 		/* Not a template: maybe a Terraform plan or a live export, which
-		 * go through their own ingesters into the same model. */
+		 * go through their own ingesters into the same model.  Anything
+		 * else is skipped silently while walking, so the probe's
+		 * diagnostics are kept only for plans and exports. */
 		rp_input_kind ik = RP_INPUT_UNKNOWN;
-		r = probe_other_input(sf->path, &ik);
+		rp_diag probe;
+		size_t i;
+
+		rp_diag_init(&probe);
+		r = rp_ingest_load_file(sf->path, RP_INPUT_UNKNOWN, &ik, &dep, &probe);
+		if (ik == RP_INPUT_TFPLAN || ik == RP_INPUT_EXPORT) {
+			for (i = 0; i < probe.count; i++) {
+				const rp_diag_item *it = &probe.items[i];
+				rp_diag_addc(&diag, it->level, it->code, it->src, it->start,
+					     it->end, "%s", it->message);
+			}
+			diag.dropped += probe.dropped;
+		}
+		rp_diag_release(&probe);
 		if (r == -RP_ENOMEM) {
 			rc = r;
 			goto out;
@@ -664,17 +656,13 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 			rc = rp_report_add_file(&fr->rep, sf->path);
 			if (rc < 0)
 				goto out;
-			r = rp_ingest_load_file(sf->path, ik, &ik, &dep, &diag);
 			if (r < 0) {
-				if (r == -RP_ENOMEM) {
-					rc = r;
-					goto out;
-				}
 				fr->failed = true;
 				goto done;
 			}
 			goto loaded;
 		}
+		dep = rp_deployment_free(dep);
 	}
 	if (kind != RP_SCAN_TEMPLATE) {
 		if (sf->explicit_arg) {
