@@ -2,6 +2,7 @@
  * a report (text, json, sarif, junit), apply suppressions and baselines,
  * and map the result to an exit status. */
 #include "cli/cli.h"
+#include "ingest/detect.h"
 #include "report/report.h"
 #include "report/scan.h"
 #include "rules/rule.h"
@@ -130,7 +131,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		O_LOC,
 		O_ASSUME,
 		O_PASS,
-		O_NOTES
+		O_NOTES,
+		O_INPUT
 	};
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -148,6 +150,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		{ "assume", required_argument, NULL, O_ASSUME },
 		{ "show-pass", no_argument, NULL, O_PASS },
 		{ "notes", no_argument, NULL, O_NOTES },
+		{ "input", required_argument, NULL, O_INPUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -239,6 +242,23 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 			break;
 		case O_PASS: show_pass = true; break;
 		case O_NOTES: so.notes = true; break;
+		case O_INPUT: {
+			rp_input_kind ik;
+			if (strcmp(optarg, "auto") == 0) {
+				so.input = RP_INPUT_UNKNOWN;
+				break;
+			}
+			if (rp_input_kind_parse(optarg, &ik) < 0 || ik == RP_INPUT_ARM_PARAMS) {
+				rc = rp_cli_usage_error(
+					cli, self,
+					"--input takes arm, tfplan, export or auto, "
+					"not '%s'",
+					optarg);
+				goto out;
+			}
+			so.input = (int)ik;
+			break;
+		}
 		default:
 			rc = rp_cli_usage_error(cli, self, "unknown option or missing value '%s'",
 						argv[optind - 1]);
@@ -292,7 +312,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	if (stats.failed)
 		input_error = true;
 	if (stats.templates == 0 && !input_error) {
-		err(cli, "no ARM templates found in %s%s", argv[optind],
+		err(cli, "no ARM templates, Terraform plans or exports found in %s%s", argv[optind],
 		    argc - optind > 1 ? " ..." : "");
 		input_error = true;
 	}

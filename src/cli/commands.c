@@ -128,6 +128,8 @@ const rp_command rp_commands[] = {
 		"                           model the Trusted-Launch-by-default preview\n"
 		"  --show-pass              text: list passing checks too\n"
 		"  --notes                  also print note-level diagnostics\n"
+		"  --input KIND             read every file as arm, tfplan (terraform show\n"
+		"                           -json) or export; default auto (by content)\n"
 		"\n"
 		"Inline suppressions: \"metadata\": {\"rampart\": {\"skip\": [{\"id\": ...,\n"
 		"\"reason\": ..., \"expires\": \"YYYY-MM-DD\"}]}} in a resource; one without a\n"

@@ -103,3 +103,18 @@ char *rp_resource_id_name(rp_arena *a, const char *id)
 	out[n] = '\0';
 	return n ? out : NULL;
 }
+
+const char *rp_resource_address_at(const rp_resource *r, const char *path)
+{
+	size_t i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; path && i < r->nchild_addresses; i++) {
+		const rp_resource_addr *c = &r->child_addresses[i];
+		size_t n = strlen(c->path);
+		if (strncmp(path, c->path, n) == 0 && (path[n] == '\0' || path[n] == '.'))
+			return c->address;
+	}
+	return r->address;
+}

@@ -31,6 +31,13 @@ typedef enum rp_origin {
 	RP_ORIGIN_EXPORT = 2,
 } rp_origin;
 
+/* A Terraform resource merged into another one as an inline element
+ * (azurerm_lb_rule -> properties.loadBalancingRules[2] of its azurerm_lb). */
+typedef struct rp_resource_addr {
+	const char *path;    /* element path in the body ("properties.loadBalancingRules[2]") */
+	const char *address; /* its Terraform address */
+} rp_resource_addr;
+
 typedef struct rp_resource {
 	const char
 		*type;  /* full type, e.g. Microsoft.Network/networkSecurityGroups/securityRules */
@@ -53,6 +60,9 @@ typedef struct rp_resource {
 	const char **depends_on; /* evaluated dependsOn entries */
 	size_t ndepends;
 	rp_span span; /* the resource object in its source */
+	/* Terraform: elements merged in from resources of their own, or NULL. */
+	const rp_resource_addr *child_addresses;
+	size_t nchild_addresses;
 } rp_resource;
 
 typedef struct rp_deployment {
@@ -79,6 +89,11 @@ rp_resource *rp_deployment_add(rp_deployment *d);
  * "n1/n2"), in the arena; NULL when the ID has none or on allocation
  * failure. */
 char *rp_resource_id_name(rp_arena *a, const char *id);
+/* The Terraform address of the element at path in r's body (a model
+ * object's path, "" for the resource itself): the address of the merged
+ * resource whose element path is path or contains it, else r->address
+ * (NULL for ARM and exports). */
+const char *rp_resource_address_at(const rp_resource *r, const char *path);
 /* Takes ownership of src. 0 or -RP_ENOMEM (src freed on failure). */
 int rp_deployment_own_source(rp_deployment *d, rp_source *src);
 

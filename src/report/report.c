@@ -211,6 +211,7 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	f->resource_id = dup_or_empty(r, in->resource_id, &fail);
 	f->message = dup_or_empty(r, in->message, &fail);
 	f->unknown_reason = dup_or_null(r, in->unknown_reason, &fail);
+	f->address = dup_or_null(r, in->address, &fail);
 	if (fail)
 		return -RP_ENOMEM;
 	if (in->fingerprint && strlen(in->fingerprint) == 16 &&

@@ -78,6 +78,7 @@ typedef struct rp_report_finding {
 	const char *message;
 	const char *unknown_reason;  /* status unknown: why; else NULL */
 	const char *suppress_reason; /* NULL when not suppressed */
+	const char *address;         /* Terraform address (module.x.azurerm_y.z), or NULL */
 	char fingerprint[17];        /* 16 lower-case hex digits */
 	uint8_t status;              /* rp_status */
 	uint8_t suppressed;          /* rp_suppress_kind */
@@ -94,6 +95,9 @@ typedef struct rp_report_input {
 	const char *resource_id;
 	const char *message;
 	const char *unknown_reason;
+	/* Terraform resource address the finding is about (plans and state),
+	 * or NULL: written as an additional field by every format. */
+	const char *address;
 	/* Stable identity of the finding within its resource (for instance the
 	 * property path it is about); goes into the fingerprint.  May be NULL. */
 	const char *fingerprint_material;

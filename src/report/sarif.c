@@ -228,6 +228,17 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 		rp_jw_key(w, "kind");
 		rp_jw_string(w, "resource");
 		rp_jw_object_end(w);
+		if (f->address) {
+			/* the Terraform resource the finding is about */
+			rp_jw_object_begin(w);
+			rp_jw_key(w, "name");
+			rp_jw_string(w, f->address);
+			rp_jw_key(w, "fullyQualifiedName");
+			rp_jw_string(w, f->address);
+			rp_jw_key(w, "kind");
+			rp_jw_string(w, "resource");
+			rp_jw_object_end(w);
+		}
 		rp_jw_array_end(w);
 	}
 	rp_jw_object_end(w);

@@ -448,6 +448,7 @@ static int meta_skip(rp_report *rep, const rp_scan_options *o, const rp_resource
 	in.resource_type = res->type;
 	in.resource_name = value_text(res->name, "");
 	in.resource_id = value_text(res->id, "");
+	in.address = res->address;
 	snprintf(msg, sizeof(msg), fmt, arg ? arg : "");
 	in.message = msg;
 	snprintf(mat, sizeof(mat), "skip[%zu]:%s", idx, s->id ? s->id : "");
@@ -543,6 +544,8 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		in.resource_id = f->obj && f->obj->id ? f->obj->id : "";
 		in.message = f->message;
 		in.unknown_reason = f->unknown_reason;
+		in.address = f->obj ? rp_resource_address_at(f->obj->res, f->obj->path)
+				    : rp_resource_address_at(f->resource, "");
 		in.fingerprint = f->fingerprint;
 		in.fingerprint_material = f->fingerprint_material;
 		rc = rp_report_add(rep, &in, &out);
@@ -599,6 +602,13 @@ static int render_diags(const rp_diag *d, bool color, bool notes, file_result *f
 	return 0;
 }
 
+/* An error diagnostic was kept (the probe of a file named on the command
+ * line). */
+static bool probe_failed(const rp_diag *d)
+{
+	return d->nerrors > 0;
+}
+
 static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_result *fr)
 {
 	rp_deployment *dep = NULL;
@@ -618,6 +628,24 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 	if (rc < 0)
 		goto out;
 	fr->inited = true;
+	if (o->input == RP_INPUT_TFPLAN || o->input == RP_INPUT_EXPORT) {
+		/* --input tfplan|export: every file is read as that format */
+		rp_input_kind ik = RP_INPUT_UNKNOWN;
+		fr->is_template = true;
+		r = rp_ingest_load_file(sf->path, (rp_input_kind)o->input, &ik, &dep, &diag);
+		if (r == -RP_ENOMEM) {
+			rc = r;
+			goto out;
+		}
+		rc = rp_report_add_file(&fr->rep, sf->path);
+		if (rc < 0)
+			goto out;
+		if (r < 0) {
+			fr->failed = true;
+			goto done;
+		}
+		goto loaded;
+	}
 	r = classify_path(sf->path, &kind, &diag);
 	if (r < 0) {
 		if (r == -RP_ENOMEM) {
@@ -625,6 +653,17 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 			goto out;
 		}
 		fr->failed = sf->explicit_arg;
+		goto done;
+	}
+	if (o->input == RP_INPUT_ARM && kind == RP_SCAN_INVALID)
+		kind = RP_SCAN_TEMPLATE; /* --input arm: the JSON error with its position */
+	if (o->input == RP_INPUT_ARM && kind == RP_SCAN_OTHER) {
+		rp_diag_addc(&diag, RP_DIAG_ERROR, "input-not-arm", NULL, 0, 0,
+			     "%s: not an ARM template (--input arm): no \"resources\" and no "
+			     "deploymentTemplate $schema",
+			     sf->path);
+		fr->is_template = true;
+		fr->failed = true;
 		goto done;
 	}
 	if (kind == RP_SCAN_OTHER) {
@@ -638,7 +677,10 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 
 		rp_diag_init(&probe);
 		r = rp_ingest_load_file(sf->path, RP_INPUT_UNKNOWN, &ik, &dep, &probe);
-		if (ik == RP_INPUT_TFPLAN || ik == RP_INPUT_EXPORT) {
+		if (ik == RP_INPUT_TFPLAN || ik == RP_INPUT_EXPORT ||
+		    (sf->explicit_arg && ik == RP_INPUT_UNKNOWN && r != -RP_ENOMEM)) {
+			/* plans and exports; for a file named on the command line
+			 * also the error saying why it is none of the inputs */
 			for (i = 0; i < probe.count; i++) {
 				const rp_diag_item *it = &probe.items[i];
 				rp_diag_addc(&diag, it->level, it->code, it->src, it->start,
@@ -661,6 +703,12 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 				goto done;
 			}
 			goto loaded;
+		}
+		if (sf->explicit_arg && ik == RP_INPUT_UNKNOWN && probe_failed(&diag)) {
+			/* the error names the file and what was seen; dep keeps the
+			 * source it points into until the diagnostics are rendered */
+			fr->failed = true;
+			goto done;
 		}
 		dep = rp_deployment_free(dep);
 	}

@@ -83,6 +83,8 @@ typedef struct rp_scan_options {
 	bool notes;                   /* keep note-level diagnostics */
 	rp_scan_progress_fn progress; /* may be NULL; called from one thread */
 	void *progress_ctx;
+	/* rp_input_kind (ingest/detect.h) forced by --input; 0: by content */
+	int input;
 } rp_scan_options;
 
 typedef struct rp_scan_stats {

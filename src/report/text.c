@@ -287,6 +287,11 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 			rc = rp_buf_printf(out, "%s %s", color ? C_RESET : "", color ? C_DIM : "");
 		if (rc == 0)
 			rc = put_safe(out, a->resource_type);
+		if (rc == 0 && a->address) {
+			rc = rp_buf_puts(out, " ");
+			if (rc == 0)
+				rc = put_safe(out, a->address);
+		}
 		if (rc == 0)
 			rc = rp_buf_printf(out, "%s\n", color ? C_RESET : "");
 		for (k = i; k < j && rc == 0; k++) {

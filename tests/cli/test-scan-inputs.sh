@@ -42,12 +42,83 @@ echo '{"x": 1}' >"$tmp/x.json"
 "$bin" scan "$tmp/x.json" >/dev/null 2>"$tmp/x.err"
 rc=$?
 if [ "$rc" -eq 2 ]; then ok; else ko "unknown input exit $rc"; fi
-if grep -q "not an ARM template, Terraform plan or export" "$tmp/x.err"; then ok; else ko "unknown input message"; cat "$tmp/x.err"; fi
+if grep -q "x.json:1:1: error: .*x.json: not a recognised input: .*use --input arm|tfplan|export" "$tmp/x.err"; then ok; else ko "unknown input message"; cat "$tmp/x.err"; fi
 # ... but such a file met while walking a directory is skipped.
 mkdir "$tmp/d" && cp "$tmp/x.json" "$tmp/d/" && cp "$shared/fixtures/tfplan/terraform-compliance/tests/functional/test_issue-394/plan.out.json" "$tmp/d/plan.json"
 "$bin" scan "$tmp/d" >"$tmp/d.txt" 2>"$tmp/d.err"
 rc=$?
 if [ "$rc" -le 1 ] && grep -q "^1 file, 2 resources" "$tmp/d.txt"; then ok; else ko "walk skips unknown JSON (exit $rc)"; tail -3 "$tmp/d.txt"; cat "$tmp/d.err"; fi
+
+# Every real plan and export in ../shared/fixtures, one file at a time:
+# loaded without an error diagnostic and without an input error.
+for f in $(find "$shared/fixtures/tfplan" "$shared/fixtures/exports" -name '*.json' | sort); do
+	"$bin" scan -f json "$f" >"$tmp/one.json" 2>"$tmp/one.err"
+	rc=$?
+	if [ "$rc" -le 1 ] && ! grep -q ": error:" "$tmp/one.err"; then ok; else
+		ko "$f: exit $rc"; head -5 "$tmp/one.err"; fi
+	python3 - "$tmp/one.json" "$f" <<'PY' && ok || ko "$f: findings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["summary"]["input_errors"] == 0, d["summary"]
+assert d["files"] == [sys.argv[2]], d["files"]
+PY
+done
+
+# --input forces the format; auto is the default.
+par=${RAMPART_SOURCE_ROOT:?}/tests/parity
+for k in arm:deploy.arm.json tfplan:deploy.tfplan.json export:deploy.export.json; do
+	kind=${k%%:*}
+	file=${k#*:}
+	"$bin" scan -f json --input "$kind" "$par/$file" >"$tmp/forced.json" 2>"$tmp/forced.err"
+	rc=$?
+	"$bin" scan -f json --input auto "$par/$file" >"$tmp/auto.json" 2>/dev/null
+	if [ "$rc" -le 1 ] && cmp -s "$tmp/forced.json" "$tmp/auto.json"; then ok; else
+		ko "--input $kind $file: exit $rc or differs from detection"; cat "$tmp/forced.err"; fi
+done
+# Forced to the wrong format: an error naming the file, exit 2.
+"$bin" scan --input tfplan "$par/deploy.export.json" >/dev/null 2>"$tmp/w.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "deploy.export.json:1:1: error: .*deploy.export.json: no format_version" "$tmp/w.err"; then ok; else
+	ko "--input tfplan on an export: exit $rc"; cat "$tmp/w.err"; fi
+"$bin" scan --input export "$par/deploy.tfplan.json" >/dev/null 2>"$tmp/w.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "deploy.tfplan.json.*error: .*deploy.tfplan.json" "$tmp/w.err"; then ok; else
+	ko "--input export on a plan: exit $rc"; cat "$tmp/w.err"; fi
+"$bin" scan --input arm "$par/deploy.tfplan.json" >/dev/null 2>"$tmp/w.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "deploy.tfplan.json: not an ARM template (--input arm)" "$tmp/w.err"; then ok; else
+	ko "--input arm on a plan: exit $rc"; cat "$tmp/w.err"; fi
+"$bin" scan --input yaml "$par/deploy.tfplan.json" >/dev/null 2>"$tmp/w.err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "input takes arm, tfplan, export or auto" "$tmp/w.err"; then ok; else
+	ko "--input yaml: exit $rc"; cat "$tmp/w.err"; fi
+
+# Findings on Terraform resources name the resource address in every
+# format; ARM findings have none.
+"$bin" scan -f json "$par/deploy.tfplan.json" "$par/deploy.arm.json" >"$tmp/addr.json" 2>/dev/null
+python3 - "$tmp/addr.json" <<'PY' && ok || ko "address in JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+tf = [f for f in d["findings"] if f["file"].endswith("deploy.tfplan.json")]
+arm = [f for f in d["findings"] if f["file"].endswith("deploy.arm.json")]
+assert tf and arm
+assert all("address" not in f for f in arm), [f for f in arm if "address" in f][:1]
+assert all(f["address"].startswith(("azurerm_", "module.")) for f in tf), tf[:1]
+addrs = {f["address"] for f in tf}
+assert "module.net.azurerm_network_security_group.web" in addrs, addrs
+PY
+"$bin" scan -f sarif "$par/deploy.tfplan.json" >"$tmp/addr.sarif" 2>/dev/null
+python3 - "$tmp/addr.sarif" <<'PY' && ok || ko "address in SARIF"
+import json, sys
+d = json.load(open(sys.argv[1]))
+res = d["runs"][0]["results"]
+fq = [l["fullyQualifiedName"] for r in res for loc in r["locations"] for l in loc.get("logicalLocations", [])]
+assert "module.net.azurerm_network_security_group.web" in fq, fq
+PY
+"$bin" scan -f junit "$par/deploy.tfplan.json" >"$tmp/addr.xml" 2>/dev/null
+if grep -q 'name="RMP-[A-Z]*-[0-9]*: [^"]* \[module.net.azurerm_network_security_group.web\]"' "$tmp/addr.xml"; then ok; else ko "address in JUnit"; fi
+"$bin" --color=never scan "$par/deploy.tfplan.json" >"$tmp/addr.txt" 2>/dev/null
+if grep -q "^  nsg-web Microsoft.Network/networkSecurityGroups module.net.azurerm_network_security_group.web$" "$tmp/addr.txt"; then ok; else ko "address in text"; grep nsg "$tmp/addr.txt"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -172,6 +172,8 @@ struct tf_res {
 	const char *id; /* ARM ID (known or synthetic) */
 	vt_node *body;  /* ARM body under construction (TK_RESOURCE) */
 	rp_resource *out;
+	rp_resource_addr *kids; /* merged resources' element paths and addresses */
+	size_t nkids, kids_cap;
 	tf_res *next_inst; /* next instance with the same module/type/name */
 };
 

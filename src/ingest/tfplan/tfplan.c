@@ -1091,6 +1091,23 @@ static int do_merge(tf_ctx *c, tf_res *r)
 		if (!arr || !base)
 			return -RP_ENOMEM;
 		rp_vt_append(arr, base);
+		/* findings on the element name this resource's address */
+		if (p->nkids == p->kids_cap) {
+			size_t cap = p->kids_cap ? p->kids_cap * 2 : 8;
+			rp_resource_addr *k = rp_arena_alloc(c->a, cap * sizeof(*k));
+			if (!k)
+				return -RP_ENOMEM;
+			if (p->nkids)
+				memcpy(k, p->kids, p->nkids * sizeof(*k));
+			p->kids = k;
+			p->kids_cap = cap;
+		}
+		p->kids[p->nkids].path =
+			rp_arena_printf(c->a, "%s[%u]", m->merge_path, arr->n - 1u);
+		p->kids[p->nkids].address = r->address;
+		if (!p->kids[p->nkids].path)
+			return -RP_ENOMEM;
+		p->nkids++;
 	}
 	return rp_tf_map_resource(c, r, base, m->attrs, r->tfv, r->cfg, p->id);
 }
@@ -1167,6 +1184,8 @@ static int emit(tf_ctx *c, tf_res *r)
 	o->body = body;
 	o->properties = rp_value_getz(body, "properties");
 	o->address = r->address;
+	o->child_addresses = r->kids;
+	o->nchild_addresses = r->nkids;
 	o->origin = RP_ORIGIN_TFPLAN;
 	o->condition = RP_COND_TRUE;
 	o->span = span_of(c, r->node);
