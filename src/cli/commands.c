@@ -142,6 +142,49 @@ const rp_command rp_commands[] = {
 		rp_cmd_scan,
 	},
 	{
+		"watch",
+		"check flow logs and activity logs: drift, exposure, scans, weakening changes",
+		"rampart watch [OPTIONS] [PATH...]",
+		"Reads NSG flow logs (v1, v2), VNet flow logs and Azure Activity Log\n"
+		"records (Event Hubs/storage {\"records\": [...]}, JSON Lines, REST) from\n"
+		"files, directories (*.json, walked) or standard input (no PATH, or -),\n"
+		"and raises RMP-WATCH findings (`rampart rules`): Internet flows accepted\n"
+		"on management or database ports, port scans and host sweeps, new\n"
+		"external peers, traffic spikes, and Activity Log changes that weaken a\n"
+		"layer.  Windows run on the logs' own timestamps.\n"
+		"\n"
+		"  -f, --format FORMAT      jsonl (default: one JSON line per finding on\n"
+		"                           stdout, as raised), or text, json, sarif, junit\n"
+		"                           (a report at exit)\n"
+		"  -o, --output FILE        write the report to FILE\n"
+		"  --stream FILE            write the JSON lines to FILE (with a report format)\n"
+		"  --fail-on SEVERITY       exit 1 if a finding has this severity or higher\n"
+		"                           (default high; none to never fail)\n"
+		"  --follow                 keep reading blocks appended to the files\n"
+		"  --interval SECONDS       --follow: poll interval (default 5)\n"
+		"  --idle-exit SECONDS      --follow: stop after SECONDS without new data\n"
+		"  --exec CMD               run CMD per finding, the finding's JSON on its\n"
+		"                           stdin (split on blanks, no shell)\n"
+		"  --exec-timeout SECONDS   kill CMD after SECONDS (default 10)\n"
+		"  --scan-ports N           port scan: more than N ports per source (50)\n"
+		"  --scan-window SECONDS    port scan window (300)\n"
+		"  --sweep-hosts N          host sweep: more than N hosts on a port (20)\n"
+		"  --sweep-window SECONDS   host sweep window (3600)\n"
+		"  --lateness SECONDS       allowed lateness of records (600)\n"
+		"  --peer-baseline SECONDS  new-peer baseline period (86400)\n"
+		"  --spike-k K              traffic spike: standard deviations (3)\n"
+		"  --spike-floor BYTES      traffic spike: minimum bytes per interval (10000000)\n"
+		"  --max-keys N             keys tracked per detector (65536)\n"
+		"  --skip-rule ID,...       do not raise these rules\n"
+		"  --no-status              no live summary on a terminal\n"
+		"\n"
+		"Formats and detections: docs/watch.md.\n"
+		"\n"
+		"Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,\n"
+		"2 usage error or bad input (a diagnostic says where), 3 internal error.",
+		rp_cmd_watch,
+	},
+	{
 		"rules",
 		"list the rule catalog",
 		"rampart rules [--format text|json|markdown]",

@@ -5,6 +5,7 @@
 #include "ingest/arm/arm.h"
 #include "ingest/detect.h"
 #include "model/model.h"
+#include "watch/detect.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -328,6 +329,8 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 #define RP_SCAN_MAX_RULES 512
 static rp_report_rule catalog_rules[RP_SCAN_MAX_RULES];
 static const rp_report_rule *catalog_ptrs[RP_SCAN_MAX_RULES + 2];
+/* The WATCH rules (src/watch/rules.c): raised from logs, not from models. */
+static rp_report_rule watch_rules[64];
 static size_t catalog_n;
 static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
 
@@ -353,6 +356,21 @@ static void catalog_build(void)
 		o->mcsb = ru->mcsb;
 		o->cis = ru->cis;
 		catalog_ptrs[i] = o;
+	}
+	for (i = 0; i < rp_watch_nrules && i < sizeof(watch_rules) / sizeof(watch_rules[0]) &&
+		    n < RP_SCAN_MAX_RULES;
+	     i++, n++) {
+		const rp_rule *ru = rp_watch_rules[i];
+		rp_report_rule *o = &watch_rules[i];
+		o->id = ru->id;
+		o->layer = rp_layer_name(ru->layer);
+		o->severity = ru->severity;
+		o->title = ru->title;
+		o->rationale = ru->rationale;
+		o->remediation = ru->remediation;
+		o->mcsb = ru->mcsb;
+		o->cis = ru->cis;
+		catalog_ptrs[n] = o;
 	}
 	catalog_ptrs[n] = &rp_rule_meta_suppression;
 	catalog_ptrs[n + 1] = &rp_rule_meta_input;

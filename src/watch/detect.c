@@ -1,0 +1,1153 @@
+/* detect.c: flow detections (RMP-WATCH-002, 004, 005, 006; 001 and 003
+ * with a policy) on keyed event-time windows, and the findings' JSON.
+ * Activity-log detections are in change.c.  See detect.h. */
+#include "watch/detect.h"
+#include "watch/internal.h"
+
+#include "util/error.h"
+#include "util/hashmap.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rp_watch_config_default(rp_watch_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->scan_ports = 50;
+	c->scan_window_s = 300;
+	c->sweep_hosts = 20;
+	c->sweep_window_s = 3600;
+	c->agg_window_s = 3600;
+	c->lateness_s = 600;
+	c->peer_learn_s = 86400;
+	c->peer_rotate_s = 86400;
+	c->spike_bucket_s = 300;
+	c->spike_warmup = 12;
+	c->spike_lambda = 0.3;
+	c->spike_k = 3.0;
+	c->spike_floor = 10u * 1000u * 1000u;
+	c->max_keys = 65536;
+}
+
+/* Management and database ports (RMP-WATCH-002, 010). */
+bool rp_watch_sensitive_port(uint32_t port, const char **name)
+{
+	static const struct {
+		uint16_t port;
+		const char *name;
+	} t[] = {
+		{ 22, "SSH" },
+		{ 23, "Telnet" },
+		{ 135, "RPC" },
+		{ 139, "NetBIOS" },
+		{ 445, "SMB" },
+		{ 1433, "SQL Server" },
+		{ 1434, "SQL Browser" },
+		{ 1521, "Oracle" },
+		{ 2375, "Docker" },
+		{ 2376, "Docker TLS" },
+		{ 3306, "MySQL" },
+		{ 3389, "RDP" },
+		{ 5432, "PostgreSQL" },
+		{ 5900, "VNC" },
+		{ 5984, "CouchDB" },
+		{ 5985, "WinRM" },
+		{ 5986, "WinRM HTTPS" },
+		{ 6379, "Redis" },
+		{ 9200, "Elasticsearch" },
+		{ 11211, "Memcached" },
+		{ 27017, "MongoDB" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].port == port) {
+			if (name)
+				*name = t[i].name;
+			return true;
+		}
+	return false;
+}
+
+const char *rp_watch_proto_name(unsigned proto)
+{
+	switch (proto) {
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 1: return "icmp";
+	case 58: return "icmpv6";
+	default: return "ip";
+	}
+}
+
+void rp_watch_format_time(int64_t ms, char out[32])
+{
+	char tmp[128];
+
+	int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000,
+		days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+	int64_t sod = s - days * 86400, z = days + 719468, era, doe, yoe, y, doy, mp, d, m;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	snprintf(tmp, sizeof(tmp), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
+		 (long long)y, (long long)m, (long long)d, (long long)(sod / 3600),
+		 (long long)(sod / 60 % 60), (long long)(sod % 60), (long long)(ms - s * 1000));
+	snprintf(out, 32, "%.31s", tmp);
+}
+
+/* Hash of an address's value (never of its bytes: padding). */
+static uint64_t addr_hash(const rp_net_addr *a, uint64_t seed)
+{
+	uint64_t v[3] = { a->fam, a->hi, a->lo };
+
+	return rp_watch_hash(v, sizeof(v), seed);
+}
+
+/* ---- keyed windows ---- */
+
+typedef struct wkey {
+	rp_net_addr a, b;
+	int64_t win;
+	uint32_t port, proto;
+} wkey;
+
+typedef struct entry {
+	wkey k;
+	uint64_t hash;
+	uint64_t seq; /* insertion order */
+	int64_t first, last;
+	uint64_t count, bytes, best;
+	rp_hll distinct;
+	const char *resource; /* interned */
+	const char *rule;     /* interned */
+	rp_watch_evidence ev[2];
+	uint8_t nev;
+	uint8_t top_in;         /* the largest flow was inbound */
+	rp_net_addr top_remote; /* its remote end */
+	rp_net_addr first_peer; /* 005: the first Internet peer */
+} entry;
+
+typedef struct table {
+	entry *e;
+	size_t n, cap;
+	uint32_t *slot;
+	size_t nslots;
+	uint32_t window_s;
+	int64_t closed; /* windows below this index are closed */
+	rp_cms cms;
+	uint32_t admit; /* CMS estimate a key needs past half of max_keys */
+	/* Hopping windows (scan, sweep): window i covers [i*W/2, i*W/2 + W), so
+	 * a burst shorter than W/2 is always inside one window; a key raised in
+	 * window i is not raised again in window i+1 (same burst).  last_emit
+	 * is a lossy direct-mapped table: a collision can only repeat a
+	 * finding. */
+	bool hopping;
+	uint64_t *emit_key;
+	int64_t *emit_win;
+} table;
+#define EMIT_SLOTS 65536u
+
+/* Persistent per-server EWMA state (006). */
+typedef struct ewma {
+	rp_net_addr a;
+	int64_t last_bucket;
+	double mean, var;
+	uint32_t n;
+} ewma;
+
+struct rp_watch_det {
+	rp_watch_config c;
+	const struct rp_watch_policy *policy;
+	rp_watch_finding_fn fn;
+	void *ctx;
+	int64_t max_ts, first_ts;
+	bool any;
+	uint64_t seq;
+	table t002, t001, t003, tscan, tsweep, t005, t006;
+	rp_bloom gen[2]; /* 005: current, previous */
+	int64_t gen_idx;
+	ewma *ew;
+	size_t new_, ewcap;
+	rp_map ewmap; /* key bytes -> index+1 */
+	rp_map intern;
+	rp_arena *arena;
+	size_t ninterned;
+	rp_watch_det_stats st;
+	rp_buf msg, rem;
+	struct rp_watch_changes *changes; /* change.c */
+};
+
+static bool rule_on(const rp_watch_det *d, unsigned num)
+{
+	return !(d->c.disabled & (1u << (num % 32)));
+}
+
+static const char *intern(rp_watch_det *d, rp_slice s)
+{
+	void *v;
+	char *copy;
+
+	if (!s.n)
+		return NULL;
+	if (rp_map_get(&d->intern, s.p, s.n, &v))
+		return v;
+	if (d->ninterned >= 65536)
+		return NULL;
+	copy = rp_arena_strndup(d->arena, s.p, s.n);
+	if (!copy || rp_map_put(&d->intern, copy, s.n, copy, NULL) < 0)
+		return NULL;
+	d->ninterned++;
+	return copy;
+}
+
+static int table_init(table *t, uint32_t window_s, uint32_t admit)
+{
+	memset(t, 0, sizeof(*t));
+	t->window_s = window_s ? window_s : 1;
+	t->closed = INT64_MIN;
+	t->admit = admit < 2 ? 2 : admit;
+	return rp_cms_init(&t->cms, 4096, 4);
+}
+
+static void table_release(table *t)
+{
+	size_t i;
+
+	free(t->emit_key);
+	free(t->emit_win);
+	for (i = 0; i < t->n; i++)
+		rp_hll_release(&t->e[i].distinct);
+	free(t->e);
+	free(t->slot);
+	rp_cms_release(&t->cms);
+}
+
+static int table_rehash(table *t, size_t nslots)
+{
+	uint32_t *s = calloc(nslots, sizeof(*s));
+	size_t i;
+
+	if (!s)
+		return -RP_ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		size_t j = t->e[i].hash & (nslots - 1);
+		while (s[j])
+			j = (j + 1) & (nslots - 1);
+		s[j] = (uint32_t)i + 1;
+	}
+	free(t->slot);
+	t->slot = s;
+	t->nslots = nslots;
+	return 0;
+}
+
+/* Finds or creates the entry of k; *e NULL when refused (table full). */
+static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
+{
+	uint64_t h = rp_watch_hash(k, sizeof(*k), 0x5754);
+	size_t j;
+	entry *x;
+	uint32_t est;
+
+	*e = NULL;
+	if (t->nslots) {
+		for (j = h & (t->nslots - 1); t->slot[j]; j = (j + 1) & (t->nslots - 1)) {
+			x = &t->e[t->slot[j] - 1];
+			if (x->hash == h && memcmp(&x->k, k, sizeof(*k)) == 0) {
+				*e = x;
+				return 0;
+			}
+		}
+	}
+	est = rp_cms_add(&t->cms, h);
+	if (t->n >= d->c.max_keys || (t->n >= d->c.max_keys / 2 && est < t->admit)) {
+		d->st.refused++;
+		return 0;
+	}
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		entry *ne = realloc(t->e, nc * sizeof(*ne));
+		if (!ne)
+			return -RP_ENOMEM;
+		t->e = ne;
+		t->cap = nc;
+	}
+	if ((t->n + 1) * 2 > t->nslots) {
+		int rc = table_rehash(t, t->nslots ? t->nslots * 2 : 128);
+		if (rc < 0)
+			return rc;
+	}
+	x = &t->e[t->n];
+	memset(x, 0, sizeof(*x));
+	memcpy(&x->k, k, sizeof(*k));
+	x->hash = h;
+	x->seq = d->seq++;
+	for (j = h & (t->nslots - 1); t->slot[j]; j = (j + 1) & (t->nslots - 1))
+		;
+	t->slot[j] = (uint32_t)t->n + 1;
+	t->n++;
+	*e = x;
+	return 0;
+}
+
+static void key_addr(rp_net_addr *dst, const rp_net_addr *src)
+{
+	dst->fam = src->fam;
+	dst->hi = src->hi;
+	dst->lo = src->lo;
+}
+
+static void evidence_of(rp_watch_evidence *ev, const rp_flow *f)
+{
+	size_t n = f->text.n < sizeof(ev->text) - 1 ? f->text.n : sizeof(ev->text) - 1;
+
+	ev->ts_ms = f->ts_ms;
+	ev->input = f->input;
+	ev->off = f->off;
+	memcpy(ev->text, f->text.p, n);
+	ev->text[n] = '\0';
+}
+
+/* Updates e with flow f; distinct: what to count (0: nothing). */
+static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
+			uint64_t bytes)
+{
+	(void)d;
+	if (e->count == 0 || f->ts_ms < e->first)
+		e->first = f->ts_ms;
+	if (e->count == 0 || f->ts_ms > e->last)
+		e->last = f->ts_ms;
+	e->count++;
+	e->bytes += bytes;
+	if (e->nev == 0 || bytes >= e->best) {
+		const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
+		key_addr(&e->top_remote, remote);
+		e->top_in = f->dir == RP_FLOW_IN;
+	}
+	if (e->nev == 0) {
+		evidence_of(&e->ev[0], f);
+		e->nev = 1;
+	} else if (bytes >= e->best) {
+		evidence_of(&e->ev[1], f);
+		e->nev = 2;
+	}
+	if (bytes > e->best)
+		e->best = bytes;
+	if (distinct)
+		return rp_hll_add(&e->distinct, distinct);
+	return 0;
+}
+
+/* ---- remediation artifacts ---- */
+
+/* Resource group and name of an NSG resource ID. */
+static bool nsg_parts(const char *id, char *rg, size_t rgcap, char *name, size_t ncap)
+{
+	const char *p, *q;
+	size_t n;
+
+	if (!id)
+		return false;
+	for (p = id; *p; p++)
+		if (strncasecmp(p, "/resourceGroups/", 16) == 0)
+			break;
+	if (!*p)
+		return false;
+	p += 16;
+	q = strchr(p, '/');
+	if (!q || (size_t)(q - p) >= rgcap)
+		return false;
+	memcpy(rg, p, (size_t)(q - p));
+	rg[q - p] = '\0';
+	p = strcasestr(q, "/networkSecurityGroups/");
+	if (!p)
+		return false;
+	p += 23;
+	n = strcspn(p, "/");
+	if (n == 0 || n >= ncap)
+		return false;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	return true;
+}
+
+/* {"nsg_rule": {...}, "az": "..."|null, "notes": "..."} for a deny rule. */
+int rp_watch_deny_rule(rp_buf *b, const char *name, int priority, const char *priority_basis,
+		       bool inbound, unsigned proto, const char *src, const char *dst,
+		       const char *dport, const char *nsg_id)
+{
+	rp_jw w;
+	char rg[256], nsg[256];
+	const char *pr = proto == 6 ? "Tcp" : proto == 17 ? "Udp" : proto == 1 ? "Icmp" : "*";
+	rp_buf cmd = RP_BUF_INIT;
+	int rc;
+
+	rp_jw_init(&w, b, 0);
+	rp_jw_object_begin(&w);
+	rp_jw_key(&w, "kind");
+	rp_jw_string(&w, "nsg-deny-rule");
+	rp_jw_key(&w, "nsg_rule");
+	rp_jw_object_begin(&w);
+	rp_jw_key(&w, "name");
+	rp_jw_string(&w, name);
+	rp_jw_key(&w, "properties");
+	rp_jw_object_begin(&w);
+	rp_jw_key(&w, "priority");
+	rp_jw_int(&w, priority);
+	rp_jw_key(&w, "direction");
+	rp_jw_string(&w, inbound ? "Inbound" : "Outbound");
+	rp_jw_key(&w, "access");
+	rp_jw_string(&w, "Deny");
+	rp_jw_key(&w, "protocol");
+	rp_jw_string(&w, pr);
+	rp_jw_key(&w, "sourceAddressPrefix");
+	rp_jw_string(&w, src);
+	rp_jw_key(&w, "sourcePortRange");
+	rp_jw_string(&w, "*");
+	rp_jw_key(&w, "destinationAddressPrefix");
+	rp_jw_string(&w, dst);
+	rp_jw_key(&w, "destinationPortRange");
+	rp_jw_string(&w, dport);
+	rp_jw_object_end(&w);
+	rp_jw_object_end(&w);
+	rp_jw_key(&w, "priority_basis");
+	rp_jw_string(&w, priority_basis);
+	rp_jw_key(&w, "az");
+	if (nsg_parts(nsg_id, rg, sizeof(rg), nsg, sizeof(nsg)) &&
+	    rp_buf_printf(&cmd,
+			  "az network nsg rule create --resource-group %s --nsg-name %s --name %s "
+			  "--priority %d --direction %s --access Deny --protocol %s "
+			  "--source-address-prefixes %s --source-port-ranges '*' "
+			  "--destination-address-prefixes %s --destination-port-ranges %s",
+			  rg, nsg, name, priority, inbound ? "Inbound" : "Outbound", pr,
+			  strcmp(src, "*") ? src : "'*'", strcmp(dst, "*") ? dst : "'*'",
+			  strcmp(dport, "*") ? dport : "'*'") == 0)
+		rp_jw_string(&w, cmd.data);
+	else
+		rp_jw_null(&w);
+	if (!nsg_id || !nsg_parts(nsg_id, rg, sizeof(rg), nsg, sizeof(nsg))) {
+		rp_jw_key(&w, "notes");
+		rp_jw_string(&w, "the log does not name the NSG (VNet flow logs name the ACL by "
+				 "GUID): add the rule to the NSG on the path of the flow");
+	}
+	rp_jw_object_end(&w);
+	rc = rp_jw_finish(&w);
+	rp_buf_release(&cmd);
+	return rc;
+}
+
+static void addr_text(const rp_net_addr *a, char *out, size_t cap)
+{
+	rp_buf b = RP_BUF_INIT;
+
+	if (rp_net_addr_format(&b, a) == 0 && b.data)
+		snprintf(out, cap, "%s", b.data);
+	else
+		snprintf(out, cap, "?");
+	rp_buf_release(&b);
+}
+
+static const char *host_prefix(const rp_net_addr *a, char *out, size_t cap)
+{
+	char t[64];
+
+	addr_text(a, t, sizeof(t));
+	snprintf(out, cap, "%s/%d", t, a->fam == 0 ? 32 : 128);
+	return out;
+}
+
+/* ---- emitting ---- */
+
+int rp_watch_emit(rp_watch_det *d, const rp_watch_finding *f)
+{
+	d->st.findings++;
+	return d->fn ? d->fn(d->ctx, f) : 0;
+}
+
+static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char *subject,
+		      const entry *e, const char *message, const char *remediation)
+{
+	rp_watch_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.rule = rp_watch_rule(id);
+	f.status = st;
+	f.subject = subject;
+	f.resource_id = e->resource ? e->resource : "";
+	f.message = message;
+	f.first_ms = e->first;
+	f.last_ms = e->last;
+	f.count = e->count;
+	f.ev = e->ev;
+	f.nev = e->nev;
+	f.remediation = remediation;
+	return rp_watch_emit(d, &f);
+}
+
+static int emit_002(rp_watch_det *d, const entry *e)
+{
+	char dst[64], pfx[80], subject[96], name[64], port[16];
+	const char *svc = "?";
+	int rc;
+
+	addr_text(&e->k.a, dst, sizeof(dst));
+	rp_watch_sensitive_port(e->k.port, &svc);
+	snprintf(subject, sizeof(subject), "%s:%u/%s", dst, e->k.port,
+		 rp_watch_proto_name(e->k.proto));
+	snprintf(name, sizeof(name), "rampart-deny-internet-%u", e->k.port);
+	snprintf(port, sizeof(port), "%u", e->k.port);
+	rp_buf_clear(&d->msg);
+	rp_buf_clear(&d->rem);
+	rc = rp_buf_printf(&d->msg,
+			   "%s (%s %u) on %s accepted from the Internet: %llu flow%s from %.0f "
+			   "source%s%s%s",
+			   svc, rp_watch_proto_name(e->k.proto), e->k.port, dst,
+			   (unsigned long long)e->count, e->count == 1 ? "" : "s",
+			   rp_hll_count(&e->distinct), rp_hll_count(&e->distinct) < 1.5 ? "" : "s",
+			   e->rule ? ", allowed by rule " : "", e->rule ? e->rule : "");
+	if (rc == 0)
+		rc = rp_watch_policy_deny(d, &d->rem, name, true, e->k.proto, "Internet",
+					  host_prefix(&e->k.a, pfx, sizeof(pfx)), port, e->resource,
+					  &e->k.a, e->k.port, e->rule);
+	if (rc == 0)
+		rc = emit_entry(d, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, d->msg.data,
+				d->rem.data);
+	return rc;
+}
+
+static int emit_scan(rp_watch_det *d, const entry *e, bool sweep)
+{
+	char src[64], pfx[80], subject[96], name[96];
+	double n = rp_hll_count(&e->distinct);
+	bool pub = rp_watch_is_public(&e->k.a);
+	int rc;
+
+	if (n <= (sweep ? d->c.sweep_hosts : d->c.scan_ports))
+		return 0;
+	addr_text(&e->k.a, src, sizeof(src));
+	if (sweep)
+		snprintf(subject, sizeof(subject), "%s -> *:%u/%s", src, e->k.port,
+			 rp_watch_proto_name(e->k.proto));
+	else
+		snprintf(subject, sizeof(subject), "%s", src);
+	snprintf(name, sizeof(name), "rampart-deny-%s", src);
+	for (char *p = name; *p; p++)
+		if (*p == '.' || *p == ':')
+			*p = '-';
+	rp_buf_clear(&d->msg);
+	rp_buf_clear(&d->rem);
+	if (sweep)
+		rc = rp_buf_printf(&d->msg,
+				   "%s %s: contacted %.0f distinct hosts on %s %u (more than %u) "
+				   "within %u minutes (%llu flows)",
+				   pub ? "host sweep from the Internet address" : "host sweep by",
+				   src, n, rp_watch_proto_name(e->k.proto), e->k.port,
+				   d->c.sweep_hosts, d->c.sweep_window_s / 60,
+				   (unsigned long long)e->count);
+	else
+		rc = rp_buf_printf(&d->msg,
+				   "%s %s: contacted %.0f distinct ports (more than %u) within %u "
+				   "minutes (%llu flows)",
+				   pub ? "port scan from the Internet address" : "port scan by",
+				   src, n, d->c.scan_ports, d->c.scan_window_s / 60,
+				   (unsigned long long)e->count);
+	if (rc == 0) {
+		/* an outside scanner is denied inbound; an inside one is cut off
+		 * outbound (isolated) */
+		if (pub)
+			rc = rp_watch_policy_deny(d, &d->rem, name, true, 0,
+						  host_prefix(&e->k.a, pfx, sizeof(pfx)), "*", "*",
+						  e->resource, NULL, 0, NULL);
+		else
+			rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
+						  host_prefix(&e->k.a, pfx, sizeof(pfx)), "*", "*",
+						  e->resource, NULL, 0, NULL);
+	}
+	if (rc == 0)
+		rc = emit_entry(d, "RMP-WATCH-004", RP_STATUS_FAIL, subject, e, d->msg.data,
+				d->rem.data);
+	return rc;
+}
+
+static int emit_005(rp_watch_det *d, entry *e)
+{
+	char local[64], peer[64], pfx[80], ppfx[80], name[96];
+	int rc;
+
+	addr_text(&e->k.a, local, sizeof(local));
+	addr_text(&e->first_peer, peer, sizeof(peer));
+	snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
+	for (char *p = name; *p; p++)
+		if (*p == '.' || *p == ':')
+			*p = '-';
+	rp_buf_clear(&d->msg);
+	rp_buf_clear(&d->rem);
+	rc = rp_buf_printf(&d->msg,
+			   "%s had no Internet peers during the baseline and now exchanges traffic "
+			   "with %.0f (first: %s; %llu flows)",
+			   local, rp_hll_count(&e->distinct), peer, (unsigned long long)e->count);
+	if (rc == 0)
+		rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
+					  host_prefix(&e->k.a, pfx, sizeof(pfx)),
+					  host_prefix(&e->first_peer, ppfx, sizeof(ppfx)), "*",
+					  e->resource, NULL, 0, NULL);
+	if (rc == 0)
+		rc = emit_entry(d, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, d->msg.data,
+				d->rem.data);
+	/* now part of the baseline */
+	rp_bloom_add(&d->gen[0], addr_hash(&e->k.a, 5));
+	return rc;
+}
+
+static ewma *ewma_get(rp_watch_det *d, const rp_net_addr *a)
+{
+	void *v;
+	ewma *x;
+
+	if (rp_map_get(&d->ewmap, (const char *)a, sizeof(*a), &v))
+		return &d->ew[(size_t)(uintptr_t)v - 1];
+	if (d->new_ >= d->c.max_keys || d->new_ == d->ewcap)
+		return NULL;
+	x = &d->ew[d->new_];
+	memset(x, 0, sizeof(*x));
+	key_addr(&x->a, a);
+	x->last_bucket = INT64_MIN;
+	if (rp_map_put(&d->ewmap, (const char *)&x->a, sizeof(x->a),
+		       (void *)(uintptr_t)(d->new_ + 1), NULL) < 0)
+		return NULL;
+	d->new_++;
+	return x;
+}
+
+static void ewma_update(ewma *x, double v, double lambda)
+{
+	if (x->n == 0) {
+		x->mean = v;
+		x->var = 0;
+	} else {
+		double diff = v - x->mean, incr = lambda * diff;
+		x->mean += incr;
+		x->var = (1 - lambda) * (x->var + diff * incr);
+	}
+	x->n++;
+}
+
+static int emit_006(rp_watch_det *d, entry *e)
+{
+	ewma *x = ewma_get(d, &e->k.a);
+	double v = (double)e->bytes, sd, thr;
+	int64_t gap;
+	char local[64], subject[64];
+	int rc = 0;
+
+	if (!x) {
+		d->st.refused++;
+		return 0;
+	}
+	/* empty intervals since the last one count as zero traffic */
+	if (x->last_bucket != INT64_MIN)
+		for (gap = e->k.win - x->last_bucket - 1; gap > 0 && x->n < UINT32_MAX; gap--) {
+			ewma_update(x, 0, d->c.spike_lambda);
+			if (x->var == 0 && x->mean == 0)
+				break; /* a long silence: the state is all zero */
+		}
+	sd = sqrt(x->var);
+	thr = x->mean + d->c.spike_k * sd;
+	if (x->n >= d->c.spike_warmup && v > thr && v > (double)d->c.spike_floor) {
+		addr_text(&e->k.a, local, sizeof(local));
+		snprintf(subject, sizeof(subject), "%s", local);
+		rp_buf_clear(&d->msg);
+		rp_buf_clear(&d->rem);
+		rc = rp_buf_printf(
+			&d->msg,
+			"%s moved %.0f bytes in %u minutes; baseline mean %.0f, standard "
+			"deviation %.0f (threshold %.0f, floor %llu); largest flow in the "
+			"evidence",
+			local, v, d->c.spike_bucket_s / 60, x->mean, sd, thr,
+			(unsigned long long)d->c.spike_floor);
+		if (rc == 0) {
+			/* contain: deny the largest flow's remote peer */
+			char pfx[80], rpfx[80], name[96], peer[64];
+			const rp_net_addr *remote = &e->top_remote;
+			addr_text(remote, peer, sizeof(peer));
+			snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
+			for (char *p = name; *p; p++)
+				if (*p == '.' || *p == ':')
+					*p = '-';
+			rc = rp_watch_policy_deny(
+				d, &d->rem, name, e->top_in, 0,
+				e->top_in ? host_prefix(remote, rpfx, sizeof(rpfx))
+					  : host_prefix(&e->k.a, pfx, sizeof(pfx)),
+				e->top_in ? host_prefix(&e->k.a, pfx, sizeof(pfx))
+					  : host_prefix(remote, rpfx, sizeof(rpfx)),
+				"*", e->resource, NULL, 0, NULL);
+		}
+		if (rc == 0)
+			rc = emit_entry(d, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, d->msg.data,
+					d->rem.data);
+	}
+	ewma_update(x, v, d->c.spike_lambda);
+	x->last_bucket = e->k.win;
+	return rc;
+}
+
+typedef int (*emit_fn)(rp_watch_det *d, entry *e, int which);
+
+static int emit_any(rp_watch_det *d, entry *e, int which)
+{
+	switch (which) {
+	case 1:
+		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
+					    e->first, e->last, e->count, e->ev, e->nev, e->resource,
+					    e->rule, true);
+	case 2: return emit_002(d, e);
+	case 3:
+		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
+					    e->first, e->last, e->count, e->ev, e->nev, e->resource,
+					    e->rule, false);
+	case 4:
+	case 40: {
+		table *t = which == 4 ? &d->tscan : &d->tsweep;
+		wkey k;
+		uint64_t h;
+		size_t slot;
+		double n = rp_hll_count(&e->distinct);
+		if (n <= (which == 40 ? d->c.sweep_hosts : d->c.scan_ports))
+			return 0;
+		memcpy(&k, &e->k, sizeof(k));
+		k.win = 0;
+		h = rp_watch_hash(&k, sizeof(k), 77);
+		slot = h % EMIT_SLOTS;
+		if (t->emit_key[slot] == h && t->emit_win[slot] == e->k.win - 1) {
+			t->emit_win[slot] = e->k.win; /* the same burst, continued */
+			return 0;
+		}
+		t->emit_key[slot] = h;
+		t->emit_win[slot] = e->k.win;
+		return emit_scan(d, e, which == 40);
+	}
+	case 5: return emit_005(d, e);
+	case 6: return emit_006(d, e);
+	}
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const entry *x = a, *y = b;
+
+	if (x->k.win != y->k.win)
+		return x->k.win < y->k.win ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Emits and removes the entries of windows below upto (all if INT64_MAX). */
+static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
+{
+	size_t i, keep = 0, nclosed = 0;
+	entry *closed = NULL;
+	int rc = 0;
+
+	if (upto <= t->closed)
+		return 0;
+	t->closed = upto;
+	for (i = 0; i < t->n; i++)
+		nclosed += t->e[i].k.win < upto;
+	if (nclosed == 0)
+		return 0;
+	closed = malloc(nclosed * sizeof(*closed));
+	if (!closed)
+		return -RP_ENOMEM;
+	nclosed = 0;
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].k.win < upto)
+			closed[nclosed++] = t->e[i];
+		else
+			t->e[keep++] = t->e[i];
+	}
+	t->n = keep;
+	rc = table_rehash(t, t->nslots ? t->nslots : 128);
+	qsort(closed, nclosed, sizeof(*closed), cmp_entry);
+	for (i = 0; i < nclosed; i++) {
+		if (rc == 0)
+			rc = emit_any(d, &closed[i], which);
+		rp_hll_release(&closed[i].distinct);
+	}
+	free(closed);
+	if (t->n == 0)
+		rp_cms_clear(&t->cms);
+	return rc;
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* Closes the windows the watermark has passed. */
+static int advance(rp_watch_det *d, bool all)
+{
+	int64_t wm = d->max_ts - (int64_t)d->c.lateness_s * 1000;
+	struct {
+		table *t;
+		int which;
+	} ts[] = { { &d->t001, 1 },    { &d->t002, 2 }, { &d->t003, 3 }, { &d->tscan, 4 },
+		   { &d->tsweep, 40 }, { &d->t005, 5 }, { &d->t006, 6 } };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(ts) / sizeof(ts[0]) && rc == 0; i++) {
+		int64_t upto = all ? INT64_MAX : floordiv(wm, (int64_t)ts[i].t->window_s * 1000);
+		if (ts[i].t->hopping && upto != INT64_MAX)
+			upto -= 1; /* window i ends at (i + 2) hops */
+		if (upto > ts[i].t->closed)
+			rc = table_close(d, ts[i].t, upto, ts[i].which);
+	}
+	return rc;
+}
+
+/* ---- per flow ---- */
+
+/* In place: the key is hashed and compared as bytes, so its padding must
+ * be zero (a struct returned by value may not keep it). */
+static void mkkey(wkey *k, const rp_net_addr *a, const rp_net_addr *b, uint32_t port,
+		  uint32_t proto, int64_t win)
+{
+	memset(k, 0, sizeof(*k));
+	if (a)
+		key_addr(&k->a, a);
+	if (b)
+		key_addr(&k->b, b);
+	k->port = port;
+	k->proto = proto;
+	k->win = win;
+}
+
+static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr *a,
+		 const rp_net_addr *b, uint32_t port, uint32_t proto, uint64_t distinct,
+		 uint64_t bytes)
+{
+	int64_t win = floordiv(f->ts_ms, (int64_t)t->window_s * 1000);
+	wkey k;
+	entry *e;
+	int rc;
+
+	int64_t w;
+
+	for (w = win; w >= (t->hopping ? win - 1 : win); w--) {
+		if (w < t->closed) {
+			if (w == win)
+				d->st.late++;
+			return 0;
+		}
+		mkkey(&k, a, b, port, proto, w);
+		rc = table_get(d, t, &k, &e);
+		if (rc < 0)
+			return rc;
+		if (!e)
+			continue;
+		if (e->count == 0) {
+			e->resource = intern(d, f->resource);
+			e->rule = intern(d, f->rule);
+		}
+		rc = entry_update(d, e, f, distinct, bytes);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
+{
+	const rp_net_addr *local = f->dir == RP_FLOW_IN ? &f->dst : &f->src;
+	const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
+	bool rpub = rp_watch_is_public(remote), lpub = rp_watch_is_public(local);
+	int rc = 0;
+
+	if (!d->any) {
+		d->any = true;
+		d->first_ts = d->max_ts = f->ts_ms;
+		d->gen_idx = floordiv(f->ts_ms, (int64_t)d->c.peer_rotate_s * 1000);
+	}
+	if (f->ts_ms > d->max_ts) {
+		int64_t g;
+		d->max_ts = f->ts_ms;
+		g = floordiv(d->max_ts, (int64_t)d->c.peer_rotate_s * 1000);
+		if (g > d->gen_idx) {
+			/* rotate the peer baseline: current -> previous */
+			rp_bloom tmp = d->gen[1];
+			d->gen[1] = d->gen[0];
+			d->gen[0] = tmp;
+			rp_bloom_clear(&d->gen[0]);
+			if (g > d->gen_idx + 1)
+				rp_bloom_clear(&d->gen[1]);
+			d->gen_idx = g;
+		}
+		rc = advance(d, false);
+		if (rc < 0)
+			return rc;
+	}
+	/* 001 / 003: observed allowed flows against the intended policy */
+	if (d->policy && f->allowed && (rule_on(d, 1) || rule_on(d, 3))) {
+		int which = 0;
+		rc = rp_watch_policy_check(d, f, &which);
+		if (rc < 0)
+			return rc;
+		if (which == 1 && rule_on(d, 1))
+			rc = track(d, &d->t001, f, local, remote, f->dport, f->proto, 0, 0);
+		else if (which == 3 && rule_on(d, 3))
+			rc = track(d, &d->t003, f, &f->src, &f->dst, f->dport, f->proto, 0, 0);
+		if (rc < 0)
+			return rc;
+	}
+	/* 002: Internet -> management/database port, accepted */
+	if (rule_on(d, 2) && f->dir == RP_FLOW_IN && f->allowed && rpub &&
+	    rp_watch_sensitive_port(f->dport, NULL)) {
+		rc = track(d, &d->t002, f, &f->dst, NULL, f->dport, f->proto, addr_hash(&f->src, 2),
+			   0);
+		if (rc < 0)
+			return rc;
+	}
+	/* 004: scans (distinct ports per source) and sweeps (distinct hosts
+	 * per source and port); every outcome counts, as in Sentinel's rules */
+	if (rule_on(d, 4)) {
+		uint64_t pp = ((uint64_t)f->proto << 16) | f->dport;
+		rc = track(d, &d->tscan, f, &f->src, NULL, 0, 0, rp_watch_hash(&pp, sizeof(pp), 4),
+			   0);
+		if (rc == 0 && (f->dir == RP_FLOW_IN || (f->dport != 80 && f->dport != 443 &&
+							 f->dport != 53 && f->dport != 123)))
+			rc = track(d, &d->tsweep, f, &f->src, NULL, f->dport, f->proto,
+				   addr_hash(&f->dst, 40), 0);
+		if (rc < 0)
+			return rc;
+	}
+	/* 005: a server's first Internet peer */
+	if (rule_on(d, 5) && f->allowed && rpub != lpub) {
+		const rp_net_addr *srv = lpub ? remote : local, *peer = lpub ? local : remote;
+		uint64_t h = addr_hash(srv, 5);
+		bool known = rp_bloom_has(&d->gen[0], h) || rp_bloom_has(&d->gen[1], h);
+		if (f->ts_ms < d->first_ts + (int64_t)d->c.peer_learn_s * 1000) {
+			rp_bloom_add(&d->gen[0], h);
+		} else if (known) {
+			rp_bloom_add(&d->gen[0], h); /* keep it in the current generation */
+		} else {
+			/* the server keeps its first peer as key.b */
+			int64_t win = floordiv(f->ts_ms, (int64_t)d->t005.window_s * 1000);
+			wkey k;
+			entry *e;
+			mkkey(&k, srv, NULL, 0, 0, win);
+			if (win < d->t005.closed) {
+				d->st.late++;
+			} else {
+				rc = table_get(d, &d->t005, &k, &e);
+				if (rc < 0)
+					return rc;
+				if (e) {
+					if (e->count == 0) {
+						key_addr(&e->first_peer, peer);
+						e->resource = intern(d, f->resource);
+					}
+					rc = entry_update(d, e, f, addr_hash(peer, 55), 0);
+					if (rc < 0)
+						return rc;
+				}
+			}
+		}
+	}
+	/* 006: bytes per server per interval */
+	if (rule_on(d, 6) && f->allowed && f->has_counts) {
+		uint64_t by = f->by_s2d + f->by_d2s;
+		const rp_net_addr *srv = lpub && !rpub ? remote : local;
+		rc = track(d, &d->t006, f, srv, NULL, 0, 0, 0, by);
+	}
+	return rc;
+}
+
+/* ---- lifecycle ---- */
+
+rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_policy *policy,
+			       rp_watch_finding_fn fn, void *ctx)
+{
+	rp_watch_det *d = calloc(1, sizeof(*d));
+	int rc = 0;
+
+	if (!d)
+		return NULL;
+	d->c = *c;
+	if (d->c.max_keys < 16)
+		d->c.max_keys = 16;
+	d->policy = policy;
+	d->fn = fn;
+	d->ctx = ctx;
+	d->arena = rp_arena_new();
+	rp_map_init(&d->intern, false);
+	rp_map_init(&d->ewmap, false);
+	d->ewcap = d->c.max_keys;
+	d->ew = calloc(d->ewcap, sizeof(*d->ew));
+	if (!d->arena || !d->ew)
+		return rp_watch_det_free(d);
+	rc |= table_init(&d->t001, c->agg_window_s, 2);
+	rc |= table_init(&d->t002, c->agg_window_s, 2);
+	rc |= table_init(&d->t003, c->agg_window_s, 2);
+	rc |= table_init(&d->tscan, (c->scan_window_s + 1) / 2, c->scan_ports / 2);
+	rc |= table_init(&d->tsweep, (c->sweep_window_s + 1) / 2, c->sweep_hosts / 2);
+	d->tscan.hopping = d->tsweep.hopping = true;
+	d->tscan.emit_key = calloc(EMIT_SLOTS, sizeof(uint64_t));
+	d->tscan.emit_win = calloc(EMIT_SLOTS, sizeof(int64_t));
+	d->tsweep.emit_key = calloc(EMIT_SLOTS, sizeof(uint64_t));
+	d->tsweep.emit_win = calloc(EMIT_SLOTS, sizeof(int64_t));
+	if (!d->tscan.emit_key || !d->tscan.emit_win || !d->tsweep.emit_key || !d->tsweep.emit_win)
+		rc = -RP_ENOMEM;
+	rc |= table_init(&d->t005, c->agg_window_s, 2);
+	rc |= table_init(&d->t006, c->spike_bucket_s, 2);
+	rc |= rp_bloom_init(&d->gen[0], 20, 4);
+	rc |= rp_bloom_init(&d->gen[1], 20, 4);
+	if (rc)
+		return rp_watch_det_free(d);
+	if (rp_watch_changes_new(d) < 0)
+		return rp_watch_det_free(d);
+	return d;
+}
+
+rp_watch_det *rp_watch_det_free(rp_watch_det *d)
+{
+	if (!d)
+		return NULL;
+	table_release(&d->t001);
+	table_release(&d->t002);
+	table_release(&d->t003);
+	table_release(&d->tscan);
+	table_release(&d->tsweep);
+	table_release(&d->t005);
+	table_release(&d->t006);
+	rp_bloom_release(&d->gen[0]);
+	rp_bloom_release(&d->gen[1]);
+	free(d->ew);
+	rp_map_release(&d->ewmap);
+	rp_map_release(&d->intern);
+	rp_arena_free(d->arena);
+	rp_buf_release(&d->msg);
+	rp_buf_release(&d->rem);
+	rp_watch_changes_free(d);
+	free(d);
+	return NULL;
+}
+
+int rp_watch_det_finish(rp_watch_det *d)
+{
+	int rc = advance(d, true);
+
+	if (rc == 0)
+		rc = rp_watch_changes_finish(d);
+	return rc;
+}
+
+void rp_watch_det_get_stats(const rp_watch_det *d, rp_watch_det_stats *s)
+{
+	*s = d->st;
+}
+
+static int sink_flow(void *ctx, const rp_flow *f)
+{
+	return rp_watch_det_flow(ctx, f);
+}
+
+static int sink_act(void *ctx, const rp_activity *a)
+{
+	return rp_watch_det_activity(ctx, a);
+}
+
+rp_watch_sink rp_watch_det_sink(rp_watch_det *d)
+{
+	rp_watch_sink s = { d, sink_flow, sink_act };
+	return s;
+}
+
+/* internal accessors for change.c and policy.c */
+const rp_watch_config *rp_watch_det_config(const rp_watch_det *d)
+{
+	return &d->c;
+}
+struct rp_watch_changes **rp_watch_det_changes(rp_watch_det *d)
+{
+	return &d->changes;
+}
+const struct rp_watch_policy *rp_watch_det_policy(const rp_watch_det *d)
+{
+	return d->policy;
+}
+bool rp_watch_det_rule_on(const rp_watch_det *d, unsigned num)
+{
+	return rule_on(d, num);
+}
+
+/* ---- JSON ---- */
+
+int rp_watch_finding_json(rp_buf *b, const rp_watch_finding *f)
+{
+	rp_jw w;
+	char t[32];
+	size_t i;
+
+	rp_jw_init(&w, b, 0);
+	rp_jw_object_begin(&w);
+	rp_jw_key(&w, "rule_id");
+	rp_jw_string(&w, f->rule->id);
+	rp_jw_key(&w, "severity");
+	rp_jw_string(&w, rp_severity_name(f->rule->severity));
+	rp_jw_key(&w, "status");
+	rp_jw_string(&w, rp_status_name(f->status));
+	rp_jw_key(&w, "title");
+	rp_jw_string(&w, f->rule->title);
+	rp_jw_key(&w, "subject");
+	rp_jw_string(&w, f->subject ? f->subject : "");
+	rp_jw_key(&w, "resource_id");
+	rp_jw_string(&w, f->resource_id ? f->resource_id : "");
+	rp_jw_key(&w, "message");
+	rp_jw_string(&w, f->message ? f->message : "");
+	if (f->unknown_reason) {
+		rp_jw_key(&w, "unknown_reason");
+		rp_jw_string(&w, f->unknown_reason);
+	}
+	rp_watch_format_time(f->first_ms, t);
+	rp_jw_key(&w, "first_seen");
+	rp_jw_string(&w, t);
+	rp_watch_format_time(f->last_ms, t);
+	rp_jw_key(&w, "last_seen");
+	rp_jw_string(&w, t);
+	rp_jw_key(&w, "count");
+	rp_jw_uint(&w, f->count);
+	rp_jw_key(&w, "evidence");
+	rp_jw_array_begin(&w);
+	for (i = 0; i < f->nev; i++) {
+		rp_jw_object_begin(&w);
+		rp_watch_format_time(f->ev[i].ts_ms, t);
+		rp_jw_key(&w, "time");
+		rp_jw_string(&w, t);
+		rp_jw_key(&w, "input");
+		rp_jw_string(&w, f->ev[i].input ? f->ev[i].input : "");
+		rp_jw_key(&w, "offset");
+		rp_jw_uint(&w, f->ev[i].off);
+		rp_jw_key(&w, "text");
+		rp_jw_string(&w, f->ev[i].text);
+		rp_jw_object_end(&w);
+	}
+	rp_jw_array_end(&w);
+	rp_jw_key(&w, "remediation");
+	if (f->remediation && *f->remediation)
+		rp_jw_raw(&w, f->remediation, strlen(f->remediation));
+	else
+		rp_jw_null(&w);
+	rp_jw_object_end(&w);
+	return rp_jw_finish(&w);
+}

@@ -1,0 +1,140 @@
+/* detect.h: detections on flow logs and activity logs (RMP-WATCH-*).
+ *
+ * rp_watch_det consumes flows and activities (watch.h) and emits findings
+ * through a callback.  Flow detections aggregate per key and per window of
+ * event time (the tuples' own timestamps) and are emitted when the
+ * watermark (the largest timestamp seen minus the allowed lateness) passes
+ * the window's end, or at rp_watch_det_finish().  Records later than the
+ * lateness are counted and ignored.  Memory is bounded: at most max_keys
+ * keys per detector (further keys are admitted only when a count-min
+ * sketch says they are heavy enough to matter), HyperLogLog for distinct
+ * counts, Bloom filters for the peer baseline.
+ *
+ * Model-based detections (001 drift, 003 east-west) take an rp_watch_policy
+ * (policy.h) built from the intended deployment; without one they are off.
+ *
+ * Findings passed to the callback are valid during the call only.
+ */
+#ifndef RP_WATCH_DETECT_H
+#define RP_WATCH_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/rule.h"
+#include "util/buf.h"
+#include "watch/watch.h"
+
+/* The WATCH rules (registry metadata; see rules.c). */
+extern const rp_rule *const rp_watch_rules[];
+extern const size_t rp_watch_nrules;
+const rp_rule *rp_watch_rule(const char *id); /* case-insensitive; NULL if none */
+
+typedef struct rp_watch_config {
+	uint32_t scan_ports;     /* 004 scan: more than this many distinct ports ... */
+	uint32_t scan_window_s;  /* ... per source in this window (300) */
+	uint32_t sweep_hosts;    /* 004 sweep: more than this many hosts on one port ... */
+	uint32_t sweep_window_s; /* ... per source in this window (3600) */
+	uint32_t agg_window_s;   /* 001/002/003/005 aggregation window (3600) */
+	uint32_t lateness_s;     /* allowed lateness of records (600) */
+	uint32_t peer_learn_s;   /* 005: baseline period before it fires (86400) */
+	uint32_t peer_rotate_s;  /* 005: Bloom filter generation length (86400) */
+	uint32_t spike_bucket_s; /* 006: interval (300) */
+	uint32_t spike_warmup;   /* 006: intervals before it fires (12) */
+	double spike_lambda;     /* 006: EWMA weight (0.3) */
+	double spike_k;          /* 006: standard deviations (3) */
+	uint64_t spike_floor;    /* 006: bytes an interval must exceed (10 MB) */
+	size_t max_keys;         /* keys per detector (65536) */
+	unsigned disabled;       /* bit per rule: 1u << (number % 32) for RMP-WATCH-0NN */
+} rp_watch_config;
+
+void rp_watch_config_default(rp_watch_config *c);
+
+#define RP_WATCH_MAX_EVIDENCE 4
+#define RP_WATCH_EVIDENCE_TEXT 192
+
+typedef struct rp_watch_evidence {
+	int64_t ts_ms;
+	const char *input;                 /* input name (borrowed from the detector) */
+	uint64_t off;                      /* byte offset of the tuple or record */
+	char text[RP_WATCH_EVIDENCE_TEXT]; /* tuple text, or "OPERATION resultType" */
+} rp_watch_evidence;
+
+typedef struct rp_watch_finding {
+	const rp_rule *rule;
+	rp_status status;        /* FAIL, or UNKNOWN with unknown_reason */
+	const char *subject;     /* "203.0.113.7", "10.0.0.4:3389/tcp", a resource ID */
+	const char *resource_id; /* Azure resource when known, else "" */
+	const char *message;
+	const char *unknown_reason;
+	int64_t first_ms, last_ms;
+	uint64_t count; /* flows or records behind the finding */
+	const rp_watch_evidence *ev;
+	size_t nev;
+	const char *remediation; /* JSON object text */
+} rp_watch_finding;
+
+typedef int (*rp_watch_finding_fn)(void *ctx, const rp_watch_finding *f);
+
+typedef struct rp_watch_det rp_watch_det;
+struct rp_watch_policy;
+
+typedef struct rp_watch_det_stats {
+	uint64_t late;    /* records older than the watermark, ignored */
+	uint64_t refused; /* keys not tracked (table full, not heavy) */
+	uint64_t findings;
+} rp_watch_det_stats;
+
+/* NULL on ENOMEM.  policy may be NULL (001 and 003 off). */
+rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_policy *policy,
+			       rp_watch_finding_fn fn, void *ctx);
+rp_watch_det *rp_watch_det_free(rp_watch_det *d);
+int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f);
+int rp_watch_det_activity(rp_watch_det *d, const rp_activity *a);
+/* Emits everything still open (end of input). */
+int rp_watch_det_finish(rp_watch_det *d);
+void rp_watch_det_get_stats(const rp_watch_det *d, rp_watch_det_stats *s);
+
+/* A sink that feeds the detector (for rp_watch_reader). */
+rp_watch_sink rp_watch_det_sink(rp_watch_det *d);
+
+/* One finding as a compact JSON object (one line, no newline). */
+int rp_watch_finding_json(rp_buf *b, const rp_watch_finding *f);
+/* ISO-8601 UTC with milliseconds ("2024-01-01T00:00:00.000Z"). */
+void rp_watch_format_time(int64_t ms, char out[32]);
+
+/* ---- sketches (sketch.c), exposed for tests ---- */
+typedef struct rp_hll {
+	uint32_t n;      /* exact entries while small */
+	uint32_t *small; /* up to RP_HLL_SMALL hashes */
+	uint8_t *reg;    /* 2^RP_HLL_P registers once large */
+} rp_hll;
+#define RP_HLL_P 10
+#define RP_HLL_SMALL 64
+void rp_hll_release(rp_hll *h);
+int rp_hll_add(rp_hll *h, uint64_t hash); /* 0 or -RP_ENOMEM */
+double rp_hll_count(const rp_hll *h);
+
+typedef struct rp_cms {
+	uint32_t *c;
+	uint32_t w, d;
+} rp_cms;
+int rp_cms_init(rp_cms *s, uint32_t width, uint32_t depth);
+void rp_cms_release(rp_cms *s);
+uint32_t rp_cms_add(rp_cms *s, uint64_t hash); /* returns the new estimate */
+void rp_cms_clear(rp_cms *s);
+
+typedef struct rp_bloom {
+	uint64_t *bits;
+	uint32_t nbits_log2, k;
+} rp_bloom;
+int rp_bloom_init(rp_bloom *b, uint32_t nbits_log2, uint32_t k);
+void rp_bloom_release(rp_bloom *b);
+void rp_bloom_add(rp_bloom *b, uint64_t hash);
+bool rp_bloom_has(const rp_bloom *b, uint64_t hash);
+void rp_bloom_clear(rp_bloom *b);
+
+uint64_t rp_watch_hash(const void *p, size_t n, uint64_t seed);
+
+#endif

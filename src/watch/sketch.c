@@ -1,0 +1,200 @@
+/* sketch.c: bounded-memory sketches for the flow detectors.
+ *
+ *   HyperLogLog (Flajolet et al. 2007), p = 10: 1024 one-byte registers,
+ *     standard error about 1.04/sqrt(1024) = 3.3%; exact while it holds at
+ *     most RP_HLL_SMALL distinct hashes (most keys never grow past that),
+ *     linear counting for small estimates.
+ *   Count-min (Cormode and Muthukrishnan 2005): d rows of w counters; the
+ *     estimate is the minimum, an overestimate by at most e/w of the total
+ *     with probability 1 - e^-d.
+ *   Bloom filter with k probes from two halves of one 64-bit hash
+ *     (Kirsch and Mitzenmacher's double hashing).
+ */
+#include "watch/detect.h"
+
+#include "util/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+uint64_t rp_watch_hash(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *s = p;
+	uint64_t h = mix64(seed ^ (n * UINT64_C(0x9e3779b97f4a7c15)));
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = mix64(h ^ w) + UINT64_C(0x9e3779b97f4a7c15);
+	}
+	if (i < n) {
+		uint64_t w = 0;
+		memcpy(&w, s + i, n - i);
+		h = mix64(h ^ w ^ ((uint64_t)(n - i) << 56));
+	}
+	return mix64(h);
+}
+
+/* ---- HyperLogLog ---- */
+
+void rp_hll_release(rp_hll *h)
+{
+	free(h->small);
+	free(h->reg);
+	memset(h, 0, sizeof(*h));
+}
+
+static void hll_reg_add(uint8_t *reg, uint64_t hash)
+{
+	uint32_t idx = (uint32_t)(hash >> (64 - RP_HLL_P));
+	uint64_t rest = (hash << RP_HLL_P) | ((uint64_t)1 << (RP_HLL_P - 1));
+	uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
+
+	if (rank > reg[idx])
+		reg[idx] = rank;
+}
+
+int rp_hll_add(rp_hll *h, uint64_t hash)
+{
+	uint32_t v = (uint32_t)(hash >> 32), i;
+
+	if (h->reg) {
+		hll_reg_add(h->reg, hash);
+		return 0;
+	}
+	/* exact phase: a set of the top 32 bits (collisions are negligible at
+	 * these sizes) */
+	for (i = 0; i < h->n; i++)
+		if (h->small[i] == v)
+			return 0;
+	if (h->n < RP_HLL_SMALL) {
+		if (!h->small) {
+			h->small = malloc(RP_HLL_SMALL * sizeof(*h->small));
+			if (!h->small)
+				return -RP_ENOMEM;
+		}
+		h->small[h->n++] = v;
+		return 0;
+	}
+	/* promote: the small set only kept 32 bits, which are the register
+	 * index and the start of the rank; re-adding them with zero low bits
+	 * keeps the index and gives a rank within one of the true one */
+	h->reg = calloc((size_t)1 << RP_HLL_P, 1);
+	if (!h->reg)
+		return -RP_ENOMEM;
+	for (i = 0; i < h->n; i++)
+		hll_reg_add(h->reg, (uint64_t)h->small[i] << 32 | 0xFFFFFFFFu);
+	free(h->small);
+	h->small = NULL;
+	h->n = 0;
+	hll_reg_add(h->reg, hash);
+	return 0;
+}
+
+double rp_hll_count(const rp_hll *h)
+{
+	const double m = (double)(1u << RP_HLL_P);
+	double sum = 0, est;
+	uint32_t zeros = 0, i;
+
+	if (!h->reg)
+		return h->n;
+	for (i = 0; i < (1u << RP_HLL_P); i++) {
+		sum += ldexp(1.0, -(int)h->reg[i]);
+		zeros += h->reg[i] == 0;
+	}
+	est = (0.7213 / (1.0 + 1.079 / m)) * m * m / sum;
+	if (est <= 2.5 * m && zeros > 0)
+		est = m * log(m / zeros);
+	return est;
+}
+
+/* ---- count-min ---- */
+
+int rp_cms_init(rp_cms *s, uint32_t width, uint32_t depth)
+{
+	s->w = width;
+	s->d = depth;
+	s->c = calloc((size_t)width * depth, sizeof(*s->c));
+	return s->c ? 0 : -RP_ENOMEM;
+}
+
+void rp_cms_release(rp_cms *s)
+{
+	free(s->c);
+	s->c = NULL;
+}
+
+void rp_cms_clear(rp_cms *s)
+{
+	memset(s->c, 0, (size_t)s->w * s->d * sizeof(*s->c));
+}
+
+uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
+{
+	uint32_t i, min = UINT32_MAX;
+	uint64_t h1 = hash, h2 = mix64(hash) | 1;
+
+	for (i = 0; i < s->d; i++) {
+		uint32_t *c = &s->c[(size_t)i * s->w + (uint32_t)((h1 + i * h2) % s->w)];
+		if (*c < UINT32_MAX)
+			(*c)++;
+		if (*c < min)
+			min = *c;
+	}
+	return min;
+}
+
+/* ---- Bloom ---- */
+
+int rp_bloom_init(rp_bloom *b, uint32_t nbits_log2, uint32_t k)
+{
+	b->nbits_log2 = nbits_log2;
+	b->k = k;
+	b->bits = calloc(((size_t)1 << nbits_log2) / 64 + 1, sizeof(uint64_t));
+	return b->bits ? 0 : -RP_ENOMEM;
+}
+
+void rp_bloom_release(rp_bloom *b)
+{
+	free(b->bits);
+	b->bits = NULL;
+}
+
+void rp_bloom_clear(rp_bloom *b)
+{
+	memset(b->bits, 0, (((size_t)1 << b->nbits_log2) / 64 + 1) * sizeof(uint64_t));
+}
+
+void rp_bloom_add(rp_bloom *b, uint64_t hash)
+{
+	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < b->k; i++) {
+		uint64_t bit = (hash + i * h2) & mask;
+		b->bits[bit >> 6] |= (uint64_t)1 << (bit & 63);
+	}
+}
+
+bool rp_bloom_has(const rp_bloom *b, uint64_t hash)
+{
+	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < b->k; i++) {
+		uint64_t bit = (hash + i * h2) & mask;
+		if (!(b->bits[bit >> 6] & ((uint64_t)1 << (bit & 63))))
+			return false;
+	}
+	return true;
+}

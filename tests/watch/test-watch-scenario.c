@@ -1,0 +1,376 @@
+/* test-watch-scenario.c: detections on generated flow logs and activity
+ * logs (synthetic, built from the documented schemas): a port scan, a host
+ * sweep, an Internet flow to RDP, a new external peer, a traffic spike, and
+ * weakening Activity Log changes, each with its expected finding; benign
+ * traffic alone gives none. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+#include "watch/detect.h"
+
+#define T0 INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
+
+typedef struct got {
+	size_t n;
+	char ids[64][16];
+	uint8_t st[64];
+	char subj[64][96];
+	char rem[64][1024];
+} got;
+
+static int on_finding(void *ctx, const rp_watch_finding *f)
+{
+	got *g = ctx;
+	rp_buf b = RP_BUF_INIT;
+
+	assert_int_equal(rp_watch_finding_json(&b, f), 0);
+	assert_non_null(strstr(b.data, "\"first_seen\""));
+	if (g->n < 64) {
+		snprintf(g->ids[g->n], sizeof(g->ids[0]), "%s", f->rule->id);
+		g->st[g->n] = (uint8_t)f->status;
+		snprintf(g->subj[g->n], sizeof(g->subj[0]), "%s", f->subject);
+		snprintf(g->rem[g->n], sizeof(g->rem[0]), "%s",
+			 f->remediation ? f->remediation : "");
+	}
+	g->n++;
+	rp_buf_release(&b);
+	return 0;
+}
+
+static size_t count(const got *g, const char *id, rp_status st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->n && i < 64; i++)
+		n += strcmp(g->ids[i], id) == 0 && g->st[i] == st;
+	return n;
+}
+
+static int find(const got *g, const char *id, const char *subject)
+{
+	size_t i;
+
+	for (i = 0; i < g->n && i < 64; i++)
+		if (strcmp(g->ids[i], id) == 0 && strcmp(g->subj[i], subject) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One VNet flow-log record per call, tuples appended with tup(). */
+typedef struct gen {
+	rp_buf b;
+	size_t ntup;
+	bool open;
+} gen;
+
+static void rec_begin(gen *g)
+{
+	rp_buf_puts(&g->b, g->b.len ? ",\n" : "{\"records\":[\n");
+	rp_buf_puts(&g->b, "{\"time\":\"2023-11-14T22:13:20Z\",\"flowLogVersion\":4,"
+			   "\"targetResourceID\":\"/subscriptions/s/resourceGroups/rg/providers/"
+			   "Microsoft.Network/virtualNetworks/vnet\",\"flowRecords\":{\"flows\":[{"
+			   "\"aclID\":\"acl\",\"flowGroups\":[{\"rule\":\"r\",\"flowTuples\":[");
+	g->ntup = 0;
+	g->open = true;
+}
+
+static void rec_end(gen *g)
+{
+	rp_buf_puts(&g->b, "]}]}]}}");
+	g->open = false;
+}
+
+static void tup(gen *g, int64_t ts, const char *src, const char *dst, unsigned sp, unsigned dp,
+		char dir, char state, uint64_t bytes)
+{
+	if (!g->open || g->ntup == 500) {
+		if (g->open)
+			rec_end(g);
+		rec_begin(g);
+	}
+	rp_buf_printf(&g->b, "%s\"%lld,%s,%s,%u,%u,6,%c,%c,NX,%llu,%llu,%llu,%llu\"",
+		      g->ntup ? "," : "", (long long)ts * 1000, src, dst, sp, dp, dir, state,
+		      (unsigned long long)(bytes ? 10 : 0), (unsigned long long)bytes / 2,
+		      (unsigned long long)(bytes ? 10 : 0), (unsigned long long)bytes / 2);
+	g->ntup++;
+}
+
+static void finish_gen(gen *g)
+{
+	if (g->open)
+		rec_end(g);
+	rp_buf_puts(&g->b, "]}\n");
+}
+
+static void run(const char *text, const rp_watch_config *c, got *g)
+{
+	rp_diag d;
+	rp_watch_stats st;
+	rp_watch_det *det;
+	rp_watch_sink sink;
+	rp_watch_reader *r;
+
+	memset(g, 0, sizeof(*g));
+	memset(&st, 0, sizeof(st));
+	rp_diag_init(&d);
+	det = rp_watch_det_new(c, NULL, on_finding, g);
+	assert_non_null(det);
+	sink = rp_watch_det_sink(det);
+	r = rp_watch_reader_new("gen", NULL, &sink, &d, &st);
+	assert_int_equal(rp_watch_reader_feed(r, text, strlen(text)), 0);
+	assert_int_equal(rp_watch_reader_finish(r), 0);
+	assert_int_equal(rp_watch_det_finish(det), 0);
+	if (d.nerrors)
+		rp_diag_print(stderr, &d, false);
+	assert_int_equal(d.nerrors, 0);
+	rp_watch_reader_free(r);
+	rp_watch_det_free(det);
+	rp_diag_release(&d);
+}
+
+/* Two days of ordinary traffic: web servers answer the Internet on 443,
+ * talk to each other and to a database, fetch updates from a few public
+ * hosts; steady volumes. */
+static void benign(gen *g, int64_t from, int64_t to)
+{
+	int64_t t;
+	unsigned k = 0;
+	char ip[32];
+
+	for (t = from; t < to; t += 60, k++) {
+		snprintf(ip, sizeof(ip), "198.51.100.%u", 10 + k % 40);
+		tup(g, t, ip, "10.0.0.4", 40000 + k % 1000, 443, 'I', 'C', 200000);
+		tup(g, t + 1, "10.0.0.4", "10.0.1.5", 50000 + k % 1000, 1433, 'O', 'C', 50000);
+		tup(g, t + 2, "10.0.0.6", "20.1.2.3", 51000 + k % 1000, 443, 'O', 'E', 30000);
+		tup(g, t + 3, "10.0.0.8", "20.1.2.4", 52000 + k % 1000, 443, 'O', 'C', 100000);
+		if (k % 7 == 0)
+			tup(g, t + 4, "203.0.113.77", "10.0.0.4", 1234, 3389, 'I', 'D', 0);
+	}
+}
+
+static void test_benign(void **state)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	got r;
+
+	(void)state;
+	rp_watch_config_default(&c);
+	benign(&g, T0, T0 + 2 * 86400);
+	finish_gen(&g);
+	run(g.b.data, &c, &r);
+	if (r.n)
+		fprintf(stderr, "unexpected: %s %s\n", r.ids[0], r.subj[0]);
+	assert_int_equal(r.n, 0);
+	rp_buf_release(&g.b);
+}
+
+static void test_attacks(void **state)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	got r;
+	int64_t t = T0 + 86400 + 3600; /* after the one-day peer baseline */
+	unsigned i;
+	char ip[32];
+	int k;
+
+	(void)state;
+	rp_watch_config_default(&c);
+	benign(&g, T0, T0 + 86400);
+	/* port scan: 60 ports of 10.0.0.4 in 2 minutes, denied */
+	for (i = 0; i < 60; i++)
+		tup(&g, t + i * 2, "192.0.2.66", "10.0.0.4", 40000, 1000 + i, 'I', 'D', 0);
+	/* below the threshold: 40 ports */
+	for (i = 0; i < 40; i++)
+		tup(&g, t + i * 2, "192.0.2.67", "10.0.0.4", 40000, 2000 + i, 'I', 'D', 0);
+	/* host sweep on 22: 25 hosts in 30 minutes */
+	for (i = 0; i < 25; i++) {
+		snprintf(ip, sizeof(ip), "10.0.2.%u", i + 1);
+		tup(&g, t + 600 + i * 60, "192.0.2.99", ip, 40001, 22, 'I', 'D', 0);
+	}
+	/* RDP accepted from the Internet */
+	tup(&g, t + 100, "203.0.113.9", "10.0.0.5", 50123, 3389, 'I', 'B', 0);
+	tup(&g, t + 400, "203.0.113.9", "10.0.0.5", 50123, 3389, 'I', 'E', 5000);
+	/* new external peer for 10.0.1.5 (only internal peers during the baseline) */
+	tup(&g, t + 200, "10.0.1.5", "192.0.2.200", 40000, 8443, 'O', 'E', 4000);
+	/* spike: 10.0.0.8 steady at 200 kB per 5 min, then 200 MB */
+	benign(&g, T0 + 86400, T0 + 86400 + 7200);
+	tup(&g, T0 + 86400 + 7200 + 30, "10.0.0.8", "20.1.2.4", 52001, 443, 'O', 'C', 200000000);
+	benign(&g, T0 + 86400 + 7200 + 60, T0 + 86400 + 7200 + 3600);
+	finish_gen(&g);
+	run(g.b.data, &c, &r);
+	for (i = 0; i < r.n && i < 64; i++)
+		fprintf(stderr, "  %s %s\n", r.ids[i], r.subj[i]);
+	assert_true(find(&r, "RMP-WATCH-004", "192.0.2.66") >= 0);
+	assert_int_equal(find(&r, "RMP-WATCH-004", "192.0.2.67"), -1);
+	assert_true(find(&r, "RMP-WATCH-004", "192.0.2.99 -> *:22/tcp") >= 0);
+	k = find(&r, "RMP-WATCH-002", "10.0.0.5:3389/tcp");
+	assert_true(k >= 0);
+	assert_non_null(strstr(r.rem[k], "\"sourceAddressPrefix\":\"Internet\""));
+	assert_non_null(strstr(r.rem[k], "\"destinationPortRange\":\"3389\""));
+	assert_true(find(&r, "RMP-WATCH-005", "10.0.1.5") >= 0);
+	/* the RDP target had no Internet peer before either */
+	assert_true(find(&r, "RMP-WATCH-005", "10.0.0.5") >= 0);
+	assert_int_equal(count(&r, "RMP-WATCH-005", RP_STATUS_FAIL), 2);
+	assert_true(find(&r, "RMP-WATCH-006", "10.0.0.8") >= 0);
+	assert_int_equal(count(&r, "RMP-WATCH-006", RP_STATUS_FAIL), 1);
+	/* nothing else: 2 scans/sweeps, 1 RDP, 2 peers, 1 spike */
+	assert_int_equal(r.n, 6);
+	rp_buf_release(&g.b);
+}
+
+static void test_configurable(void **state)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	got r;
+	unsigned i;
+
+	(void)state;
+	rp_watch_config_default(&c);
+	c.scan_ports = 10;
+	for (i = 0; i < 12; i++)
+		tup(&g, T0 + i, "192.0.2.1", "10.0.0.4", 1, 100 + i, 'I', 'D', 0);
+	/* a late record (older than the closed window) is ignored */
+	for (i = 0; i < 12; i++)
+		tup(&g, T0 + 4000 + i, "192.0.2.2", "10.0.0.4", 1, 100 + i, 'I', 'D', 0);
+	for (i = 0; i < 12; i++)
+		tup(&g, T0 + 10 + i, "192.0.2.3", "10.0.0.4", 1, 100 + i, 'I', 'D', 0);
+	finish_gen(&g);
+	run(g.b.data, &c, &r);
+	assert_true(find(&r, "RMP-WATCH-004", "192.0.2.1") >= 0);
+	assert_true(find(&r, "RMP-WATCH-004", "192.0.2.2") >= 0);
+	assert_int_equal(find(&r, "RMP-WATCH-004", "192.0.2.3"), -1);
+	rp_buf_release(&g.b);
+}
+
+static const char *act(rp_buf *b, const char *op, const char *result, const char *corr,
+		       const char *body)
+{
+	rp_buf_printf(b,
+		      "{\"time\":\"2025-01-01T10:00:00Z\",\"resourceId\":\"/SUBSCRIPTIONS/S/"
+		      "RESOURCEGROUPS/RG/PROVIDERS/X/Y\",\"operationName\":\"%s\",\"resultType\":"
+		      "\"%s\",\"correlationId\":\"%s\",\"callerIpAddress\":\"203.0.113.10\","
+		      "\"identity\":{\"claims\":{\"name\":\"eve\"}},\"properties\":{%s%s%s}}\n",
+		      op, result, corr, body ? "\"requestbody\":\"" : "", body ? body : "",
+		      body ? "\"" : "");
+	return b->data;
+}
+
+static void test_changes(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+	rp_watch_config c;
+	got r;
+	int k;
+
+	(void)state;
+	rp_watch_config_default(&c);
+	/* NSG rule opened to the Internet on RDP: Start with body, then Success */
+	act(&b, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "c1",
+	    "{\\\"name\\\":\\\"allow-rdp\\\",\\\"properties\\\":{\\\"protocol\\\":\\\"Tcp\\\","
+	    "\\\"destinationPortRange\\\":\\\"3000-4000\\\",\\\"sourceAddressPrefix\\\":\\\"*\\\","
+	    "\\\"access\\\":\\\"Allow\\\",\\\"priority\\\":100,\\\"direction\\\":\\\"Inbound\\\"}"
+	    "}");
+	act(&b, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Success", "c1",
+	    NULL);
+	/* the same change, failed: nothing */
+	act(&b, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "c2",
+	    "{\\\"properties\\\":{\\\"destinationPortRange\\\":\\\"22\\\","
+	    "\\\"sourceAddressPrefix\\\":"
+	    "\\\"Internet\\\",\\\"access\\\":\\\"Allow\\\",\\\"direction\\\":\\\"Inbound\\\"}}");
+	act(&b, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Failure", "c2",
+	    NULL);
+	/* a rule from a known range on 443: not sensitive */
+	act(&b, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Start", "c3",
+	    "{\\\"properties\\\":{\\\"destinationPortRange\\\":\\\"443\\\","
+	    "\\\"sourceAddressPrefix\\\":"
+	    "\\\"*\\\",\\\"access\\\":\\\"Allow\\\",\\\"direction\\\":\\\"Inbound\\\"}}");
+	act(&b, "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE", "Success", "c3",
+	    NULL);
+	/* Secure Boot off, outcome not in the log: unknown */
+	act(&b, "Microsoft.Compute/virtualMachines/write", "Start", "c4",
+	    "{\\\"properties\\\":{\\\"securityProfile\\\":{\\\"securityType\\\":"
+	    "\\\"TrustedLaunch\\\","
+	    "\\\"uefiSettings\\\":{\\\"secureBootEnabled\\\":false,\\\"vTpmEnabled\\\":true}}}}");
+	/* storage: TLS 1.0 and HTTP allowed */
+	act(&b, "MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE", "Start", "c5",
+	    "{\\\"properties\\\":{\\\"minimumTlsVersion\\\":\\\"TLS1_0\\\","
+	    "\\\"supportsHttpsTrafficOnly\\\":false}}");
+	act(&b, "MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE", "Success", "c5", NULL);
+	/* storage: a secure write gives nothing */
+	act(&b, "MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE", "Start", "c6",
+	    "{\\\"properties\\\":{\\\"minimumTlsVersion\\\":\\\"TLS1_2\\\"}}");
+	act(&b, "MICROSOFT.STORAGE/STORAGEACCOUNTS/WRITE", "Success", "c6", NULL);
+	/* diagnostic settings deleted */
+	act(&b, "MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE", "Success", "c7", NULL);
+	/* Defender plan downgraded */
+	act(&b, "Microsoft.Security/pricings/write", "Start", "c8",
+	    "{\\\"name\\\":\\\"VirtualMachines\\\",\\\"properties\\\":{\\\"pricingTier\\\":"
+	    "\\\"Free\\\"}}");
+	act(&b, "Microsoft.Security/pricings/write", "Success", "c8", NULL);
+	run(b.data, &c, &r);
+	for (k = 0; k < (int)r.n; k++)
+		fprintf(stderr, "  %s %u %s\n", r.ids[k], r.st[k], r.subj[k]);
+	assert_int_equal(count(&r, "RMP-WATCH-010", RP_STATUS_FAIL), 1);
+	k = find(&r, "RMP-WATCH-010", "/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/X/Y");
+	assert_true(k >= 0);
+	assert_non_null(strstr(r.rem[k], "az network nsg rule update"));
+	assert_int_equal(count(&r, "RMP-WATCH-011", RP_STATUS_UNKNOWN), 1);
+	assert_int_equal(count(&r, "RMP-WATCH-012", RP_STATUS_FAIL), 1);
+	assert_int_equal(count(&r, "RMP-WATCH-013", RP_STATUS_FAIL), 1);
+	assert_int_equal(count(&r, "RMP-WATCH-014", RP_STATUS_FAIL), 1);
+	assert_int_equal(r.n, 5);
+	rp_buf_release(&b);
+}
+
+static void test_sketches(void **state)
+{
+	rp_hll h;
+	rp_cms s;
+	rp_bloom bl;
+	uint64_t i;
+	double est;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 20; i++)
+		assert_int_equal(rp_hll_add(&h, rp_watch_hash(&i, sizeof(i), 1)), 0);
+	assert_true(rp_hll_count(&h) == 20.0); /* exact while small */
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(rp_hll_add(&h, rp_watch_hash(&i, sizeof(i), 1)), 0);
+	est = rp_hll_count(&h);
+	assert_true(est > 9000 && est < 11000);
+	rp_hll_release(&h);
+	assert_int_equal(rp_cms_init(&s, 1024, 4), 0);
+	for (i = 0; i < 100; i++)
+		rp_cms_add(&s, 42);
+	assert_true(rp_cms_add(&s, 42) >= 101);
+	assert_true(rp_cms_add(&s, 43) >= 1);
+	rp_cms_release(&s);
+	assert_int_equal(rp_bloom_init(&bl, 16, 4), 0);
+	rp_bloom_add(&bl, 7);
+	assert_true(rp_bloom_has(&bl, 7));
+	assert_false(rp_bloom_has(&bl, 8));
+	rp_bloom_release(&bl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_benign),       cmocka_unit_test(test_attacks),
+		cmocka_unit_test(test_configurable), cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_sketches),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
