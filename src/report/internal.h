@@ -18,4 +18,15 @@ static inline const char *rpt_status(rp_status s)
 	return (unsigned)s < RP_STATUS_COUNT_ ? n[s] : "?";
 }
 
+/* Appends s (or printf output) with control characters escaped (text.c). */
+int rpt_put_safe(rp_buf *b, const char *s);
+int rpt_put_fmt_safe(rp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Network exposures (exposure.c). */
+int rpt_merge_exposures(rp_report *dst, rp_report *src);
+void rpt_sort_exposures(rp_report *r);
+struct rp_jw;
+void rpt_json_exposures(struct rp_jw *w, const rp_report *r);
+int rpt_text_exposures(const rp_report *r, bool color, rp_buf *out);
+
 #endif

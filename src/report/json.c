@@ -146,6 +146,7 @@ int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out)
 	for (i = 0; i < r->nfindings; i++)
 		finding(&w, &r->findings[i]);
 	rp_jw_array_end(&w);
+	rpt_json_exposures(&w, r);
 	rp_jw_object_end(&w);
 	rc = rp_jw_finish(&w);
 	return rc == -RP_EINVAL ? -RP_EINTERNAL : rc; /* misuse is our bug */

@@ -62,6 +62,7 @@ void rp_report_release(rp_report *r)
 	free(r->rules);
 	free(r->findings);
 	free(r->files);
+	free(r->exposures);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -276,6 +277,8 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 		       src->nfindings * sizeof(*src->findings));
 	dst->nfindings += src->nfindings;
 	src->nfindings = 0;
+	if ((rc = rpt_merge_exposures(dst, src)) < 0)
+		return rc;
 	dst->arenas[dst->narenas++] = src->arena;
 	src->arena = NULL;
 	for (i = 0; i < src->narenas; i++) {
@@ -343,6 +346,7 @@ void rp_report_sort(rp_report *r)
 {
 	if (r->sorted)
 		return;
+	rpt_sort_exposures(r);
 	if (r->nfindings > 1) {
 		/* Sort pointers, then permute in place along the cycles:
 		 * findings are big structs, and a second array would double

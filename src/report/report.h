@@ -106,6 +106,37 @@ typedef struct rp_report_input {
 	const char *fingerprint;
 } rp_report_input;
 
+/* One exposure of the network analysis (docs/json-output.md "exposures"):
+ * what reaches a VM, scale set or NIC, from where, through which public
+ * endpoint, and the rule that decided each NSG hop.  Strings are copied. */
+typedef struct rp_report_hop {
+	const char *level; /* "subnet", "nic" */
+	const char *nsg;   /* NULL: no NSG at this level (allows) */
+	const char *rule;  /* deciding rule, NULL when none */
+	const char *file;  /* rule position; NULL for the built-in default rules */
+	uint32_t line;
+	const char *verdict; /* "allow", "deny", "unknown" */
+} rp_report_hop;
+
+typedef struct rp_report_exposure {
+	const char *file; /* the ipConfiguration's position */
+	uint32_t line, column;
+	const char *resource_type;
+	const char *resource_name;
+	const char *nic;
+	const char *ip_configuration;
+	const char *source;           /* "Internet" or the source subnet's name */
+	const char *source_addresses; /* the addresses concerned */
+	bool whole_source;            /* every address of the source */
+	const char *protocol;         /* "Tcp", "Udp", "Icmp", "Esp", "Ah" */
+	const char *ports;            /* destination ports "22, 80-90" ("*": all) */
+	const char *public_endpoint;  /* NULL: east-west */
+	const char *endpoint_kind;    /* "public-ip", "lb-rule", ... or NULL */
+	const char *verdict;          /* "allow" or "unknown" */
+	const char *reason;           /* unknown: why */
+	rp_report_hop hops[2];        /* subnet NSG, NIC NSG */
+} rp_report_exposure;
+
 typedef struct rp_report {
 	rp_arena *arena;
 	const rp_report_rule **rules; /* the rules that ran, sorted by ID */
@@ -118,8 +149,10 @@ typedef struct rp_report {
 	rp_map file_set;   /* files[] by name, for O(1) duplicate checks */
 	rp_arena **arenas; /* merged reports' arenas (owned) */
 	size_t narenas, arenas_cap;
-	size_t nresources; /* resources evaluated (informational) */
-	size_t nerrors;    /* input errors (files that failed) */
+	size_t nresources;             /* resources evaluated (informational) */
+	size_t nerrors;                /* input errors (files that failed) */
+	rp_report_exposure *exposures; /* network exposures (report order after sort) */
+	size_t nexposures, exposures_cap;
 	bool sorted;
 } rp_report;
 
@@ -135,6 +168,9 @@ int rp_report_add_file(rp_report *r, const char *file);
  * computes the fingerprint, registers the rule).  *out (may be NULL) gets the stored finding, valid
  * until the next add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
 int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out);
+/* Adds a network exposure (strings copied).  0 or -RP_ENOMEM. */
+int rp_report_add_exposure(rp_report *r, const rp_report_exposure *e);
+
 /* Makes room for n more findings (one allocation for a known total).
  * 0 or -RP_ENOMEM. */
 int rp_report_reserve(rp_report *r, size_t n);

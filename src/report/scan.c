@@ -2,6 +2,7 @@
  * model -> rules -> report findings, inline suppressions, worker threads. */
 #include "report/scan.h"
 #include "report/internal.h"
+#include "report/scan_net.h"
 #include "ingest/arm/arm.h"
 #include "ingest/detect.h"
 #include "model/model.h"
@@ -631,6 +632,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 {
 	rp_deployment *dep = NULL;
 	rp_model *model = NULL;
+	rp_net_topo *net = NULL;
 	rp_findings fs;
 	bool fs_init = false;
 	rp_skip **skips = NULL;
@@ -782,6 +784,9 @@ loaded:
 	filter.include_pass = true;
 	filter.include_not_applicable = true;
 	filter.options.assume_trusted_launch_default = o->assume_trusted_launch_default;
+	if ((rc = rpt_scan_net(model, &fr->rep, &diag, &net)) < 0)
+		goto out;
+	filter.net = net;
 	rc = rp_findings_init(&fs);
 	if (rc < 0)
 		goto out;
@@ -839,6 +844,7 @@ out:
 	free(nskips);
 	if (fs_init)
 		rp_findings_release(&fs);
+	rp_net_topo_free(net);
 	rp_model_free(model);
 	rp_deployment_free(dep);
 	rp_diag_release(&diag);

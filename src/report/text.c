@@ -117,6 +117,26 @@ static int put_fmt_safe(rp_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int rpt_put_safe(rp_buf *b, const char *s)
+{
+	return put_safe(b, s);
+}
+
+int rpt_put_fmt_safe(rp_buf *b, const char *fmt, ...)
+{
+	rp_buf t = RP_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = rp_buf_vprintf(&t, fmt, ap);
+	va_end(ap);
+	if (rc == 0 && t.len)
+		rc = put_safe(b, t.data);
+	rp_buf_release(&t);
+	return rc;
+}
+
 static const char *status_label(const rp_report_finding *f)
 {
 	if (f->suppressed != RP_SUPPRESS_NONE)
@@ -326,6 +346,8 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 	}
 	if (rc == 0 && n)
 		rc = rp_buf_putc(out, '\n');
+	if (rc == 0)
+		rc = rpt_text_exposures(r, color, out);
 	if (rc == 0)
 		rc = summary(out, r, o);
 	free(idx);

@@ -1,5 +1,6 @@
 /* engine.c: enum names, findings container, the rule runner and
  * rp_rule_report() (see rule.h). */
+#include "net/topology.h"
 #include "rules/check.h"
 #include "rules/rule.h"
 #include "util/error.h"
@@ -17,6 +18,8 @@ struct rp_rule_ctx {
 	const rp_rule *rule;
 	rp_findings *out;
 	const char **ident; /* per object (by index): fingerprint identity */
+	rp_net_topo *net;   /* the filter's, or own_net */
+	rp_net_topo *own_net;
 };
 
 /* Longest piece of a name expression used in an identity. */
@@ -121,6 +124,13 @@ const rp_model *rp_rule_model(const rp_rule_ctx *ctx)
 const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx)
 {
 	return &ctx->f->options;
+}
+
+rp_net_topo *rp_rule_net(rp_rule_ctx *ctx)
+{
+	if (!ctx->net && rp_net_topo_build(ctx->m, NULL, &ctx->own_net) == 0)
+		ctx->net = ctx->own_net;
+	return ctx->net;
 }
 
 /* Identity of an object for fingerprints: its normalized key; when the
@@ -341,21 +351,25 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	ctx.m = m;
 	ctx.f = f;
 	ctx.out = out;
+	ctx.net = f->net;
+	ctx.own_net = NULL;
 	if ((rc = make_idents(m, out->arena, &ctx.ident)) < 0)
 		return rc;
-	for (r = 0; r < rp_nrules; r++) {
+	for (r = 0; r < rp_nrules && rc == 0; r++) {
 		const rp_rule *rule = rp_rules[r];
 		if (!rule_selected(rule, f))
 			continue;
 		ctx.rule = rule;
-		for (i = 0; i < m->nobjs; i++) {
+		for (i = 0; i < m->nobjs && rc == 0; i++) {
 			const rp_mobj *o = m->objs[i];
 			if (o->res->existing || !type_matches(rule, o->type))
 				continue;
-			if ((rc = rule->check(&ctx, o)) < 0)
-				return rc;
+			rc = rule->check(&ctx, o);
 		}
 	}
+	rp_net_topo_free(ctx.own_net);
+	if (rc < 0)
+		return rc;
 	if (out->count - first > 1)
 		qsort(out->items + first, out->count - first, sizeof(*out->items), cmp_findings);
 	return 0;

@@ -156,6 +156,8 @@ int rp_findings_init(rp_findings *f);
 void rp_findings_release(rp_findings *f);
 
 /* Which rules to run. A zeroed filter runs every rule with default options. */
+struct rp_net_topo;
+
 typedef struct rp_rule_filter {
 	unsigned layers;             /* bit (1u << rp_layer); 0 = all layers */
 	rp_severity min_severity;    /* rules below are skipped */
@@ -164,6 +166,9 @@ typedef struct rp_rule_filter {
 	bool include_pass;           /* keep PASS results (default: dropped) */
 	bool include_not_applicable; /* keep NOT_APPLICABLE results (default: dropped) */
 	rp_rule_options options;
+	/* The network topology of the model (src/net/topology.h) for the NET
+	 * rules, borrowed; NULL: built on first use and freed by the runner. */
+	struct rp_net_topo *net;
 } rp_rule_filter;
 
 /* Runs the selected rules over every object of m and appends the results to
@@ -179,6 +184,9 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out);
 /* The model and options of the running check. */
 const rp_model *rp_rule_model(const rp_rule_ctx *ctx);
 const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx);
+/* The network topology of the model (filter's, or built once per run);
+ * NULL on allocation failure. */
+struct rp_net_topo *rp_rule_net(rp_rule_ctx *ctx);
 
 /* Reports one result for obj.  at: the value the result points at (its span
  * is used; NULL or a spanless value falls back to the object); path: the
