@@ -448,6 +448,11 @@ int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n
 	return 0;
 }
 
+bool rp_net_proto_has_ports(unsigned proto)
+{
+	return rp_net__portful(proto);
+}
+
 bool rp_net_exposure_has_port(const rp_net_exposure *e, uint32_t p)
 {
 	return !rp_net__portful(e->proto) || rp_net_pset_contains(&e->ports, p);

@@ -188,6 +188,8 @@ int rp_net_rule_where(rp_buf *b, const rp_net_rule *r);
 /* Appends "NSG/RULE (FILE:LINE)" for a hop's deciding rule, "no NSG" when
  * the level has none. */
 int rp_net_hop_format(rp_buf *b, const rp_net_hop *h);
+/* True for the protocols with ports (Tcp, Udp). */
+bool rp_net_proto_has_ports(unsigned proto);
 /* True when the exposure's ports include p (portless protocols: any p). */
 bool rp_net_exposure_has_port(const rp_net_exposure *e, uint32_t p);
 
