@@ -1,20 +1,15 @@
 /* quote.c: TPMS_ATTEST parsing, TPMT_SIGNATURE and attestation key loading
- * (libtss2-mu), signature verification (OpenSSL 3 EVP), pcrDigest and the
+ * (libtss2-mu), signature verification (OpenSSL 3 EVP), both loaded at
+ * first use (crypto.h), pcrDigest and the
  * PCR files of tpm2_quote.  See quote.h. */
 #include "attest/quote.h"
+#include "attest/crypto.h"
 #include "attest/cursor.h"
+#include "attest/sha.h"
 #include "util/error.h"
 
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-#include <openssl/x509.h>
 #include <string.h>
-#include <tss2/tss2_mu.h>
 
 /* tpm2_quote's serialized PCR file (tpm2-tools lib/pcr.c): host structs. */
 #define SER_SELECTION_SIZE 132u   /* u32 count + 16 x 8-byte TPMS_PCR_SELECTION */
@@ -109,20 +104,20 @@ int rp_attest_parse(rp_source *src, rp_tpm_attest *q, rp_diag *diag)
 	return 0;
 }
 
-static int ecdsa_to_der(const uint8_t *r, size_t rn, const uint8_t *s, size_t sn, uint8_t *out,
-			size_t cap, size_t *len)
+static int ecdsa_to_der(const rp_crypto_api *C, const uint8_t *r, size_t rn, const uint8_t *s,
+			size_t sn, uint8_t *out, size_t cap, size_t *len)
 {
-	ECDSA_SIG *sig = ECDSA_SIG_new();
-	BIGNUM *br = BN_bin2bn(r, (int)rn, NULL), *bs = BN_bin2bn(s, (int)sn, NULL);
+	ECDSA_SIG *sig = C->ECDSA_SIG_new();
+	BIGNUM *br = C->BN_bin2bn(r, (int)rn, NULL), *bs = C->BN_bin2bn(s, (int)sn, NULL);
 	unsigned char *p = NULL;
 	int n, ret = -RP_ENOMEM;
 
 	if (!sig || !br || !bs)
 		goto out;
-	if (ECDSA_SIG_set0(sig, br, bs) != 1)
+	if (C->ECDSA_SIG_set0(sig, br, bs) != 1)
 		goto out;
 	br = bs = NULL;
-	n = i2d_ECDSA_SIG(sig, &p);
+	n = C->i2d_ECDSA_SIG(sig, &p);
 	if (n <= 0 || (size_t)n > cap) {
 		ret = -RP_EPARSE;
 		goto out;
@@ -131,23 +126,26 @@ static int ecdsa_to_der(const uint8_t *r, size_t rn, const uint8_t *s, size_t sn
 	*len = (size_t)n;
 	ret = 0;
 out:
-	OPENSSL_free(p);
-	BN_free(br);
-	BN_free(bs);
-	ECDSA_SIG_free(sig);
+	C->CRYPTO_free(p, OPENSSL_FILE, OPENSSL_LINE);
+	C->BN_free(br);
+	C->BN_free(bs);
+	C->ECDSA_SIG_free(sig);
 	return ret;
 }
 
 int rp_sig_load(rp_source *src, rp_tpm_sig *out, rp_diag *diag)
 {
+	const rp_crypto_api *C;
 	TPMT_SIGNATURE s;
 	size_t off = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (src->size == 0)
 		return qerr(diag, src, "sig-load", 0, "empty signature file");
+	if (!(C = rp_crypto(diag)))
+		return -RP_ENOTFOUND;
 	memset(&s, 0, sizeof(s));
-	if (Tss2_MU_TPMT_SIGNATURE_Unmarshal((const uint8_t *)src->data, src->size, &off, &s) ==
+	if (C->Tss2_MU_TPMT_SIGNATURE_Unmarshal((const uint8_t *)src->data, src->size, &off, &s) ==
 		    TSS2_RC_SUCCESS &&
 	    off == src->size) {
 		out->sig_alg = s.sigAlg;
@@ -163,7 +161,7 @@ int rp_sig_load(rp_source *src, rp_tpm_sig *out, rp_diag *diag)
 			return 0;
 		case RP_TPM_ALG_ECDSA:
 			out->hash_alg = s.signature.ecdsa.hash;
-			if (ecdsa_to_der(s.signature.ecdsa.signatureR.buffer,
+			if (ecdsa_to_der(C, s.signature.ecdsa.signatureR.buffer,
 					 s.signature.ecdsa.signatureR.size,
 					 s.signature.ecdsa.signatureS.buffer,
 					 s.signature.ecdsa.signatureS.size, out->bytes,
@@ -191,27 +189,31 @@ int rp_sig_load(rp_source *src, rp_tpm_sig *out, rp_diag *diag)
 
 void rp_ak_release(rp_ak *ak)
 {
-	EVP_PKEY_free(ak->pkey);
+	const rp_crypto_api *C = ak->pkey ? rp_crypto(NULL) : NULL;
+
+	if (C) /* a key was loaded, so was libcrypto */
+		C->EVP_PKEY_free(ak->pkey);
 	memset(ak, 0, sizeof(*ak));
 }
 
-static EVP_PKEY *pkey_fromdata(const char *type, OSSL_PARAM_BLD *bld)
+static EVP_PKEY *pkey_fromdata(const rp_crypto_api *C, const char *type, OSSL_PARAM_BLD *bld)
 {
-	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	OSSL_PARAM *params = C->OSSL_PARAM_BLD_to_param(bld);
+	EVP_PKEY_CTX *ctx = C->EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
 	EVP_PKEY *pkey = NULL;
 
-	if (params && ctx && EVP_PKEY_fromdata_init(ctx) == 1)
-		if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+	if (params && ctx && C->EVP_PKEY_fromdata_init(ctx) == 1)
+		if (C->EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
 			pkey = NULL;
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
+	C->EVP_PKEY_CTX_free(ctx);
+	C->OSSL_PARAM_free(params);
 	return pkey;
 }
 
-static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag *diag)
+static int ak_from_tpmt(const rp_crypto_api *C, const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src,
+			rp_diag *diag)
 {
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM_BLD *bld = C->OSSL_PARAM_BLD_new();
 	BIGNUM *n = NULL, *e = NULL;
 	int r = -RP_ENOMEM;
 
@@ -227,14 +229,14 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 					  ? 0
 					  : rp->scheme.details.anySig.hashAlg;
 		ak->bits = rp->keyBits;
-		n = BN_bin2bn(p->unique.rsa.buffer, p->unique.rsa.size, NULL);
-		e = BN_new();
-		if (!n || !e || BN_set_word(e, exp) != 1)
+		n = C->BN_bin2bn(p->unique.rsa.buffer, p->unique.rsa.size, NULL);
+		e = C->BN_new();
+		if (!n || !e || C->BN_set_word(e, exp) != 1)
 			goto out;
-		if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
-		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1)
+		if (C->OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
+		    C->OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1)
 			goto out;
-		ak->pkey = pkey_fromdata("RSA", bld);
+		ak->pkey = pkey_fromdata(C, "RSA", bld);
 	} else if (p->type == RP_TPM_ALG_ECC) {
 		const TPMS_ECC_PARMS *ep = &p->parameters.eccDetail;
 		const char *group;
@@ -275,12 +277,12 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 		       p->unique.ecc.x.size);
 		memcpy(pt + 1 + 2 * fl - p->unique.ecc.y.size, p->unique.ecc.y.buffer,
 		       p->unique.ecc.y.size);
-		if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) !=
+		if (C->OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) !=
 			    1 ||
-		    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt,
-						     1 + 2 * fl) != 1)
+		    C->OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt,
+							1 + 2 * fl) != 1)
 			goto out;
-		ak->pkey = pkey_fromdata("EC", bld);
+		ak->pkey = pkey_fromdata(C, "EC", bld);
 	} else {
 		rp_diag_addc(diag, RP_DIAG_ERROR, "ak-load", src, 0, 0,
 			     "attestation key: unsupported key type 0x%04x", p->type);
@@ -294,23 +296,24 @@ static int ak_from_tpmt(const TPMT_PUBLIC *p, rp_ak *ak, rp_source *src, rp_diag
 	}
 	r = 0;
 out:
-	BN_free(n);
-	BN_free(e);
-	OSSL_PARAM_BLD_free(bld);
+	C->BN_free(n);
+	C->BN_free(e);
+	C->OSSL_PARAM_BLD_free(bld);
 	return r;
 }
 
-static void ak_from_pkey(rp_ak *ak)
+static void ak_from_pkey(const rp_crypto_api *C, rp_ak *ak)
 {
-	ak->type = EVP_PKEY_is_a(ak->pkey, "RSA")  ? RP_TPM_ALG_RSA
-		   : EVP_PKEY_is_a(ak->pkey, "EC") ? RP_TPM_ALG_ECC
-						   : 0;
-	ak->bits = (unsigned)EVP_PKEY_get_bits(ak->pkey);
+	ak->type = C->EVP_PKEY_is_a(ak->pkey, "RSA")  ? RP_TPM_ALG_RSA
+		   : C->EVP_PKEY_is_a(ak->pkey, "EC") ? RP_TPM_ALG_ECC
+						      : 0;
+	ak->bits = (unsigned)C->EVP_PKEY_get_bits(ak->pkey);
 }
 
 int rp_ak_load(rp_source *src, rp_ak *ak, rp_diag *diag)
 {
 	const uint8_t *p = (const uint8_t *)src->data;
+	const rp_crypto_api *C;
 	TPM2B_PUBLIC pub2b;
 	TPMT_PUBLIC pubt;
 	size_t off = 0;
@@ -318,16 +321,18 @@ int rp_ak_load(rp_source *src, rp_ak *ak, rp_diag *diag)
 	memset(ak, 0, sizeof(*ak));
 	if (src->size == 0)
 		return qerr(diag, src, "ak-load", 0, "empty attestation key file");
+	if (!(C = rp_crypto(diag)))
+		return -RP_ENOTFOUND;
 	if (memmem(src->data, src->size, "-----BEGIN", 10)) {
-		BIO *bio = BIO_new_mem_buf(src->data, (int)src->size);
+		BIO *bio = C->BIO_new_mem_buf(src->data, (int)src->size);
 		if (!bio)
 			return -RP_ENOMEM;
-		ak->pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-		BIO_free(bio);
+		ak->pkey = C->PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		C->BIO_free(bio);
 		if (!ak->pkey)
 			return qerr(diag, src, "ak-load", 0,
 				    "attestation key: not a PEM public key");
-		ak_from_pkey(ak);
+		ak_from_pkey(C, ak);
 		if (!ak->type) {
 			rp_ak_release(ak);
 			return qerr(diag, src, "ak-load", 0, "attestation key: neither RSA nor EC");
@@ -335,19 +340,19 @@ int rp_ak_load(rp_source *src, rp_ak *ak, rp_diag *diag)
 		return 0;
 	}
 	memset(&pub2b, 0, sizeof(pub2b));
-	if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(p, src->size, &off, &pub2b) == TSS2_RC_SUCCESS &&
+	if (C->Tss2_MU_TPM2B_PUBLIC_Unmarshal(p, src->size, &off, &pub2b) == TSS2_RC_SUCCESS &&
 	    off == src->size)
-		return ak_from_tpmt(&pub2b.publicArea, ak, src, diag);
+		return ak_from_tpmt(C, &pub2b.publicArea, ak, src, diag);
 	off = 0;
 	memset(&pubt, 0, sizeof(pubt));
-	if (Tss2_MU_TPMT_PUBLIC_Unmarshal(p, src->size, &off, &pubt) == TSS2_RC_SUCCESS &&
+	if (C->Tss2_MU_TPMT_PUBLIC_Unmarshal(p, src->size, &off, &pubt) == TSS2_RC_SUCCESS &&
 	    off == src->size)
-		return ak_from_tpmt(&pubt, ak, src, diag);
+		return ak_from_tpmt(C, &pubt, ak, src, diag);
 	{
 		const unsigned char *q = p;
-		ak->pkey = d2i_PUBKEY(NULL, &q, (long)src->size);
+		ak->pkey = C->d2i_PUBKEY(NULL, &q, (long)src->size);
 		if (ak->pkey && q == p + src->size) {
-			ak_from_pkey(ak);
+			ak_from_pkey(C, ak);
 			if (ak->type)
 				return 0;
 		}
@@ -358,28 +363,28 @@ int rp_ak_load(rp_source *src, rp_ak *ak, rp_diag *diag)
 		    "TPMT_PUBLIC");
 }
 
-static int verify_one(EVP_PKEY *pkey, uint16_t scheme, const EVP_MD *md, const uint8_t *h,
-		      size_t hlen, const uint8_t *sig, size_t slen)
+static int verify_one(const rp_crypto_api *C, EVP_PKEY *pkey, uint16_t scheme, const EVP_MD *md,
+		      const uint8_t *h, size_t hlen, const uint8_t *sig, size_t slen)
 {
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pkey, NULL);
+	EVP_PKEY_CTX *ctx = C->EVP_PKEY_CTX_new(pkey, NULL);
 	int ok = 0;
 
 	if (!ctx)
 		return -RP_ENOMEM;
-	if (EVP_PKEY_verify_init(ctx) != 1 || EVP_PKEY_CTX_set_signature_md(ctx, md) != 1)
+	if (C->EVP_PKEY_verify_init(ctx) != 1 || C->EVP_PKEY_CTX_set_signature_md(ctx, md) != 1)
 		goto out;
 	if (scheme == RP_TPM_ALG_RSASSA) {
-		if (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1)
+		if (C->EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1)
 			goto out;
 	} else if (scheme == RP_TPM_ALG_RSAPSS) {
-		if (EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-		    EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_AUTO) != 1 ||
-		    EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) != 1)
+		if (C->EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+		    C->EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_AUTO) != 1 ||
+		    C->EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) != 1)
 			goto out;
 	}
-	ok = EVP_PKEY_verify(ctx, sig, slen, h, hlen) == 1;
+	ok = C->EVP_PKEY_verify(ctx, sig, slen, h, hlen) == 1;
 out:
-	EVP_PKEY_CTX_free(ctx);
+	C->EVP_PKEY_CTX_free(ctx);
 	return ok ? 0 : -RP_EVERIFY;
 }
 
@@ -392,6 +397,7 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 				       : RP_TPM_ALG_SHA256;
 	uint16_t schemes[2];
 	size_t nschemes = 0, i;
+	const rp_crypto_api *C = ak->pkey ? rp_crypto(NULL) : NULL;
 	const EVP_MD *md = rp_tpm_md(h);
 	uint8_t dg[RP_TPM_MAX_DIGEST];
 	int r;
@@ -399,7 +405,7 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 	*used_hash = h;
 	*used_scheme = 0;
 	*why = NULL;
-	if (!ak->pkey) {
+	if (!ak->pkey || !C) {
 		*why = "no attestation key";
 		return -RP_EINVAL;
 	}
@@ -434,7 +440,7 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 		return r;
 	}
 	for (i = 0; i < nschemes; i++) {
-		r = verify_one(ak->pkey, schemes[i], md, dg, rp_tpm_alg_size(h), sig->bytes,
+		r = verify_one(C, ak->pkey, schemes[i], md, dg, rp_tpm_alg_size(h), sig->bytes,
 			       sig->len);
 		if (r == 0) {
 			*used_scheme = schemes[i];
@@ -451,21 +457,26 @@ int rp_sig_verify(const rp_ak *ak, const rp_tpm_sig *sig, uint16_t hash, const u
 int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t hash, uint8_t *out,
 			size_t *outlen, uint16_t *miss_alg, unsigned *miss_pcr)
 {
-	const EVP_MD *md = rp_tpm_md(hash);
-	EVP_MD_CTX *ctx;
+	const rp_crypto_api *C = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	rp_sha sha;
+	bool own = rp_sha_init(&sha, hash) == 0; /* SHA-1/2 without OpenSSL */
 	size_t s;
 	unsigned i;
 	int r = -RP_EINTERNAL;
 
 	*miss_alg = 0;
 	*miss_pcr = 0;
-	if (!md)
-		return -RP_EUNSUPPORTED;
-	ctx = EVP_MD_CTX_new();
-	if (!ctx)
-		return -RP_ENOMEM;
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
-		goto out;
+	if (!own) {
+		const EVP_MD *md = rp_tpm_md(hash);
+		if (!md || !(C = rp_crypto(NULL)))
+			return -RP_EUNSUPPORTED;
+		ctx = C->EVP_MD_CTX_new();
+		if (!ctx)
+			return -RP_ENOMEM;
+		if (C->EVP_DigestInit_ex2(ctx, md, NULL) != 1)
+			goto out;
+	}
 	for (s = 0; s < q->nsel; s++) {
 		const rp_pcr_select *sel = &q->sel[s];
 		const rp_pcr_bank *b = rp_pcr_set_cbank(pcrs, sel->hash);
@@ -482,18 +493,23 @@ int rp_quote_pcr_digest(const rp_tpm_attest *q, const rp_pcr_set *pcrs, uint16_t
 				r = -RP_ENOTFOUND;
 				goto out;
 			}
-			if (EVP_DigestUpdate(ctx, b->v[i], b->size) != 1)
+			if (own)
+				rp_sha_update(&sha, b->v[i], b->size);
+			else if (C->EVP_DigestUpdate(ctx, b->v[i], b->size) != 1)
 				goto out;
 		}
 	}
 	*miss_alg = 0;
 	*miss_pcr = 0;
-	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+	if (own)
+		rp_sha_final(&sha, out);
+	else if (C->EVP_DigestFinal_ex(ctx, out, NULL) != 1)
 		goto out;
 	*outlen = rp_tpm_alg_size(hash);
 	r = 0;
 out:
-	EVP_MD_CTX_free(ctx);
+	if (ctx)
+		C->EVP_MD_CTX_free(ctx);
 	return r;
 }
 

@@ -8,6 +8,7 @@
 #ifndef RP_ATTEST_SHA_H
 #define RP_ATTEST_SHA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,5 +25,12 @@ int rp_sha_init(rp_sha *s, uint16_t alg);
 void rp_sha_update(rp_sha *s, const void *p, size_t n);
 /* Writes the digest (20, 32, 48 or 64 bytes). */
 void rp_sha_final(rp_sha *s, uint8_t *out);
+
+/* SHA-1 and SHA-256 use the CPU's SHA extensions (x86 SHA-NI) when it has
+ * them.  rp_sha_accel tells whether they are in use; rp_sha_set_accel(false)
+ * forces the portable code, true restores detection (tests compare both);
+ * it returns the previous state.  Not thread-safe. */
+bool rp_sha_accel(void);
+bool rp_sha_set_accel(bool on);
 
 #endif

@@ -1,9 +1,9 @@
 /* tpm.c: TPM algorithm table, EVP hashing, PCR sets, hex helpers. */
 #include "attest/tpm.h"
+#include "attest/crypto.h"
 #include "attest/sha.h"
 #include "util/error.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,7 +82,10 @@ static const EVP_MD *md_for(uint16_t alg)
 		if (algs[i].id != alg)
 			continue;
 		if (!tried[i]) {
-			cache[i] = EVP_MD_fetch(NULL, algs[i].evp, NULL);
+			/* libcrypto is loaded here, at the first digest that
+			 * sha.c does not compute (SM3, or a signature's hash). */
+			const rp_crypto_api *C = rp_crypto(NULL);
+			cache[i] = C ? C->EVP_MD_fetch(NULL, algs[i].evp, NULL) : NULL;
 			tried[i] = true;
 		}
 		return cache[i];
@@ -108,6 +111,7 @@ bool rp_tpm_alg_can_hash(uint16_t alg)
 
 int rp_tpm_hash2(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen, uint8_t *out)
 {
+	const rp_crypto_api *C;
 	const EVP_MD *md;
 	EVP_MD_CTX *ctx;
 	int r = -RP_EINTERNAL;
@@ -121,22 +125,22 @@ int rp_tpm_hash2(uint16_t alg, const void *a, size_t alen, const void *b, size_t
 		return 0;
 	}
 	md = md_for(alg);
-	if (!md)
+	if (!md || !(C = rp_crypto(NULL)))
 		return -RP_EUNSUPPORTED;
-	ctx = EVP_MD_CTX_new();
+	ctx = C->EVP_MD_CTX_new();
 	if (!ctx)
 		return -RP_ENOMEM;
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
+	if (C->EVP_DigestInit_ex2(ctx, md, NULL) != 1)
 		goto out;
-	if (alen && EVP_DigestUpdate(ctx, a, alen) != 1)
+	if (alen && C->EVP_DigestUpdate(ctx, a, alen) != 1)
 		goto out;
-	if (blen && EVP_DigestUpdate(ctx, b, blen) != 1)
+	if (blen && C->EVP_DigestUpdate(ctx, b, blen) != 1)
 		goto out;
-	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+	if (C->EVP_DigestFinal_ex(ctx, out, NULL) != 1)
 		goto out;
 	r = 0;
 out:
-	EVP_MD_CTX_free(ctx);
+	C->EVP_MD_CTX_free(ctx);
 	return r;
 }
 

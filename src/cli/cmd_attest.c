@@ -272,7 +272,6 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv)
 	rp_buf out = RP_BUF_INIT;
 	rp_diag d;
 
-	rp_cli_attest_crypto_init();
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {

@@ -10,10 +10,6 @@
 #include "cli/cli.h"
 #include "json/json.h"
 
-/* Initialises OpenSSL for the attestation commands: the built-in default
- * provider without reading openssl.cnf, so verification does not depend on
- * the host's OpenSSL configuration (and start-up stays fast). */
-void rp_cli_attest_crypto_init(void);
 /* "sha256", or "0x0020" for an unknown algorithm. */
 void rp_cli_attest_bank_name(uint16_t alg, char *dst, size_t cap);
 /* Prints diagnostics about binary inputs as "FILE: offset N: level: msg". */

@@ -9,7 +9,6 @@
 #include "util/error.h"
 
 #include <getopt.h>
-#include <openssl/crypto.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -301,11 +300,6 @@ static const char *check_name(rp_digest_check c)
 	}
 }
 
-void rp_cli_attest_crypto_init(void)
-{
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-}
-
 void rp_cli_attest_bank_name(uint16_t alg, char *dst, size_t cap)
 {
 	const char *n = rp_tpm_alg_name(alg);
@@ -520,7 +514,6 @@ int rp_cmd_eventlog(rp_cli *cli, int argc, char **argv)
 	rp_diag d;
 	int c, r, rc = RP_EXIT_OK;
 
-	rp_cli_attest_crypto_init();
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {

@@ -123,31 +123,38 @@ static void test_sha(void **state)
 	};
 	uint8_t buf[600], out[64], ref[64];
 	char hex[129];
-	size_t i, n;
+	size_t i, n, pass;
+	bool accel = rp_sha_accel();
 
 	(void)state;
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 131 + 7);
-	for (i = 0; i < 4; i++) {
-		EVP_MD *md = EVP_MD_fetch(NULL, kat[i].evp, NULL);
-		size_t sz = rp_tpm_alg_size(kat[i].alg);
-		assert_non_null(md);
-		assert_int_equal(rp_tpm_hash(kat[i].alg, "abc", 3, out), 0);
-		rp_hex_encode(out, sz, hex);
-		assert_string_equal(hex, kat[i].hex);
-		/* every length across block boundaries, one shot and split */
-		for (n = 0; n <= sizeof(buf); n++) {
-			unsigned int rl;
-			assert_int_equal(EVP_Digest(buf, n, ref, &rl, md, NULL), 1);
-			assert_int_equal(rp_tpm_hash(kat[i].alg, buf, n, out), 0);
-			assert_memory_equal(out, ref, sz);
-			assert_int_equal(
-				rp_tpm_hash2(kat[i].alg, buf, n / 3, buf + n / 3, n - n / 3, out),
-				0);
-			assert_memory_equal(out, ref, sz);
+	/* pass 0: the CPU's SHA extensions when present; pass 1: portable code */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < 4; i++) {
+			if (i == 0)
+				rp_sha_set_accel(pass == 0);
+			EVP_MD *md = EVP_MD_fetch(NULL, kat[i].evp, NULL);
+			size_t sz = rp_tpm_alg_size(kat[i].alg);
+			assert_non_null(md);
+			assert_int_equal(rp_tpm_hash(kat[i].alg, "abc", 3, out), 0);
+			rp_hex_encode(out, sz, hex);
+			assert_string_equal(hex, kat[i].hex);
+			/* every length across block boundaries, one shot and split */
+			for (n = 0; n <= sizeof(buf); n++) {
+				unsigned int rl;
+				assert_int_equal(EVP_Digest(buf, n, ref, &rl, md, NULL), 1);
+				assert_int_equal(rp_tpm_hash(kat[i].alg, buf, n, out), 0);
+				assert_memory_equal(out, ref, sz);
+				assert_int_equal(rp_tpm_hash2(kat[i].alg, buf, n / 3, buf + n / 3,
+							      n - n / 3, out),
+						 0);
+				assert_memory_equal(out, ref, sz);
+			}
+			EVP_MD_free(md);
 		}
-		EVP_MD_free(md);
-	}
+	rp_sha_set_accel(true);
+	assert_true(rp_sha_accel() == accel);
 	{
 		rp_sha s;
 		assert_int_equal(rp_sha_init(&s, RP_TPM_ALG_SM3_256), -RP_EUNSUPPORTED);
