@@ -58,8 +58,10 @@ int rp_vt_put(rp_arena *a, vt_node *obj, const char *key, size_t keylen, vt_node
 void rp_vt_append(vt_node *arr, vt_node *c);
 /* Leaf node holding v. */
 vt_node *rp_vt_leaf(rp_arena *a, rp_value *v);
-/* Immutable copy; NULL on allocation failure. */
-rp_value *rp_vt_freeze(rp_arena *a, const vt_node *n);
+/* Immutable copy in a (the tree itself may live in a scratch arena);
+ * member keys are interned through keys (copied into a once each).  NULL
+ * on allocation failure. */
+rp_value *rp_vt_freeze(rp_arena *a, rp_map *keys, const vt_node *n);
 
 /* ---- mapping tables ---- */
 
@@ -172,13 +174,17 @@ struct tf_res {
 	const char *id; /* ARM ID (known or synthetic) */
 	vt_node *body;  /* ARM body under construction (TK_RESOURCE) */
 	rp_resource *out;
+	tf_res **pending; /* merged children and associations applied to this one */
+	size_t npending, pending_cap;
 	rp_resource_addr *kids; /* merged resources' element paths and addresses */
 	size_t nkids, kids_cap;
 	tf_res *next_inst; /* next instance with the same module/type/name */
 };
 
 typedef struct tf_ctx {
-	rp_arena *a;
+	rp_arena *a;   /* the deployment's arena: everything that is kept */
+	rp_arena *vta; /* scratch: ARM bodies under construction (vt_node trees) */
+	rp_map keys;   /* interned member keys of frozen bodies */
 	rp_json_doc *doc;
 	rp_deployment *dep;
 	rp_diag *diag;

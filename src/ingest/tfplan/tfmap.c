@@ -38,7 +38,7 @@ static int set(tf_ctx *c, vt_node *base, const char *path, rp_value *v)
 {
 	if (!v)
 		return -RP_ENOMEM;
-	return rp_vt_set(c->a, base, path, v);
+	return rp_vt_set(c->vta, base, path, v);
 }
 
 /* Re-points every span of a freshly parsed value at sp (the JSON string in
@@ -127,13 +127,13 @@ static int obj_list(tf_ctx *c, vt_node *base, const char *path, const rp_value *
 		return set(c, base, path, (rp_value *)v);
 	if (v->kind != RP_V_ARRAY)
 		return 0;
-	arr = rp_vt_arr_at(c->a, base, path, v->span);
+	arr = rp_vt_arr_at(c->vta, base, path, v->span);
 	if (!arr)
 		return -RP_ENOMEM;
 	for (i = 0; i < v->len; i++) {
 		rp_value *it = v->u.items[i];
-		vt_node *o = rp_vt_new(c->a, VT_OBJ, it->span);
-		if (!o || rp_vt_set(c->a, o, key, it) < 0)
+		vt_node *o = rp_vt_new(c->vta, VT_OBJ, it->span);
+		if (!o || rp_vt_set(c->vta, o, key, it) < 0)
 			return -RP_ENOMEM;
 		if (extra_key && set(c, o, extra_key, str_val(c, extra, it->span, 0)) < 0)
 			return -RP_ENOMEM;
@@ -157,7 +157,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 
 	switch (m->conv) {
 	case TC_GROUP:
-		sub = rp_vt_obj_at(c->a, base, m->arm, tfv->span);
+		sub = rp_vt_obj_at(c->vta, base, m->arm, tfv->span);
 		if (!sub)
 			return -RP_ENOMEM;
 		return apply(c, r, sub, m->sub, tfv, cfg, parent_id, depth + 1);
@@ -291,7 +291,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			v = v->u.items[0];
 		if (v->kind != RP_V_OBJECT)
 			return 0;
-		sub = rp_vt_obj_at(c->a, base, m->arm, v->span);
+		sub = rp_vt_obj_at(c->vta, base, m->arm, v->span);
 		if (!sub)
 			return -RP_ENOMEM;
 		return apply(c, r, sub, m->sub, v, ecfg, parent_id, depth + 1);
@@ -301,7 +301,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			return set(c, base, m->arm, v);
 		if (v->kind != RP_V_ARRAY)
 			return 0;
-		arr = rp_vt_arr_at(c->a, base, m->arm, v->span);
+		arr = rp_vt_arr_at(c->vta, base, m->arm, v->span);
 		if (!arr)
 			return -RP_ENOMEM;
 		for (i = 0; i < v->len; i++) {
@@ -309,7 +309,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			vt_node *el;
 			if (it->kind != RP_V_OBJECT)
 				continue;
-			el = rp_vt_new(c->a, VT_OBJ, it->span);
+			el = rp_vt_new(c->vta, VT_OBJ, it->span);
 			if (!el)
 				return -RP_ENOMEM;
 			rc = apply(c, r, el, m->sub, it, rp_tf_cfg_member(c, cfg, m->tf, i),
@@ -327,7 +327,7 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			return set(c, base, m->arm, (rp_value *)blk);
 		if (blk->kind != RP_V_OBJECT)
 			return 0;
-		sub = rp_vt_obj_at(c->a, base, m->arm, blk->span);
+		sub = rp_vt_obj_at(c->vta, base, m->arm, blk->span);
 		if (!sub)
 			return -RP_ENOMEM;
 		type = rp_value_getz(blk, "type");
@@ -339,7 +339,8 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		if (ids->kind != RP_V_ARRAY)
 			return set(c, sub, "userAssignedIdentities", (rp_value *)ids);
 		{
-			vt_node *uai = rp_vt_obj_at(c->a, sub, "userAssignedIdentities", ids->span);
+			vt_node *uai =
+				rp_vt_obj_at(c->vta, sub, "userAssignedIdentities", ids->span);
 			if (!uai)
 				return -RP_ENOMEM;
 			for (i = 0; i < ids->len; i++) {
@@ -353,8 +354,8 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 								    "%s.identity.identity_ids",
 								    r->address));
 				}
-				e = rp_vt_new(c->a, VT_OBJ, id->span);
-				if (!e || rp_vt_put(c->a, uai, id->u.s, id->len, e) < 0)
+				e = rp_vt_new(c->vta, VT_OBJ, id->span);
+				if (!e || rp_vt_put(c->vta, uai, id->u.s, id->len, e) < 0)
 					return -RP_ENOMEM;
 				e->keyspan = id->span;
 			}
@@ -367,14 +368,14 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			return set(c, base, m->arm, v);
 		if (v->kind != RP_V_ARRAY)
 			return 0;
-		arr = rp_vt_arr_at(c->a, base, m->arm, v->span);
+		arr = rp_vt_arr_at(c->vta, base, m->arm, v->span);
 		if (!arr)
 			return -RP_ENOMEM;
 		for (i = 0; i < v->len; i++) {
 			const rp_value *it = v->u.items[i];
 			const rp_value *key = rp_value_getz(it, "public_key");
 			const rp_value *user = rp_value_getz(it, "username");
-			vt_node *el = rp_vt_new(c->a, VT_OBJ, it->span);
+			vt_node *el = rp_vt_new(c->vta, VT_OBJ, it->span);
 			if (!el)
 				return -RP_ENOMEM;
 			if (key && (rc = set(c, el, "keyData", (rp_value *)key)) < 0)

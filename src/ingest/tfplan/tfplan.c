@@ -22,6 +22,8 @@
 #include <string.h>
 
 #define PATH_MAX_LEN 512
+/* Scratch arena size after which it is dropped and started afresh. */
+#define TF_SCRATCH_MAX ((size_t)4 << 20)
 
 /* ---------------------------------------------------------------- utils */
 
@@ -149,10 +151,135 @@ static rp_value *adopt(rp_arena *a, rp_vkind kind, void *arr, uint32_t n, rp_spa
 	return v;
 }
 
+/* ---- which attributes are converted ----
+ *
+ * Only what the mapping tables and the identity/link logic read is turned
+ * into values: a plan holds every attribute of every resource, most of
+ * which the model never reads.  A selection is the set of tables that
+ * apply at one level of a resource's attributes (blocks nest), or "all"
+ * (a value read as a whole: lists, identity blocks, ...).  The wanted
+ * member's key is the table's static string, so keys are not copied. */
+#define TF_SEL_MAX 4
+
+typedef struct tf_sel {
+	const tf_attr *tabs[TF_SEL_MAX];
+	size_t ntabs;
+	const tf_type *type; /* top level: the type's identity/link attributes */
+	bool all;
+} tf_sel;
+
+static bool key_is(const char *name, const char *key, size_t kl)
+{
+	return name && strncmp(name, key, kl) == 0 && name[kl] == '\0';
+}
+
+/* Top-level attributes read outside the tables (identity, links). */
+static const char *type_wants(const tf_type *t, const char *key, size_t kl)
+{
+	static const char *const fixed[] = { "id", "location", "resource_group_name" };
+	const char *cand[12];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (key_is(fixed[i], key, kl))
+			return fixed[i];
+	for (i = 0; i < 4 && t->name_attrs[i]; i++)
+		cand[n++] = t->name_attrs[i][0] == '@'   ? t->name_attrs[i] + 1
+			    : t->name_attrs[i][0] == '=' ? NULL
+							 : t->name_attrs[i];
+	cand[n++] = t->scope_attr;
+	cand[n++] = t->parent_attr;
+	cand[n++] = t->assoc_target;
+	cand[n++] = t->assoc_value;
+	cand[n++] = t->assoc_ipconfig;
+	for (i = 0; i < n; i++)
+		if (key_is(cand[i], key, kl))
+			return cand[i];
+	return NULL;
+}
+
+/* Looks key up in one table (TC_GROUP entries apply at the same level).
+ * Sets *all or adds sub-tables to sub; returns the static key or NULL. */
+static const char *tab_wants(const tf_attr *tab, const char *key, size_t kl, tf_sel *sub,
+			     const char **split, int depth)
+{
+	const tf_attr *m;
+	const char *hit = NULL, *h;
+
+	if (!tab || depth > 8)
+		return NULL;
+	for (m = tab; m->tf || m->arm; m++) {
+		if (m->conv == TC_GROUP) {
+			if ((h = tab_wants(m->sub, key, kl, sub, split, depth + 1)) != NULL)
+				hit = h;
+			continue;
+		}
+		if (m->conv == TC_SECTYPE) {
+			/* "a|b" and the OS disk's security_encryption_type */
+			const char *bar = strchr(m->tf, '|');
+			if ((bar && (size_t)(bar - m->tf) == kl && strncmp(m->tf, key, kl) == 0) ||
+			    (bar && key_is(bar + 1, key, kl))) {
+				*split = key;
+				sub->all = true;
+				hit = hit ? hit : "";
+			} else if (key_is("os_disk", key, kl)) {
+				sub->all = true;
+				hit = "os_disk";
+			}
+			continue;
+		}
+		if (m->conv == TC_SKU2 && key_is(m->aux, key, kl)) {
+			sub->all = true;
+			hit = m->aux;
+			continue;
+		}
+		if (!key_is(m->tf, key, kl))
+			continue;
+		hit = m->tf;
+		if ((m->conv == TC_BLOCK || m->conv == TC_BLOCKS) && m->sub) {
+			if (sub->ntabs < TF_SEL_MAX)
+				sub->tabs[sub->ntabs++] = m->sub;
+			else
+				sub->all = true;
+		} else {
+			sub->all = true;
+		}
+	}
+	return hit;
+}
+
+/* Whether member key is wanted under sel: *keyz gets a NUL-terminated key
+ * (static when possible, else NULL: copy it), *sub the member's selection. */
+static bool sel_wants(const tf_sel *sel, const char *key, size_t kl, tf_sel *sub, const char **keyz)
+{
+	const char *hit = NULL, *h, *split = NULL;
+	size_t i;
+
+	memset(sub, 0, sizeof(*sub));
+	*keyz = NULL;
+	if (!sel || sel->all) {
+		sub->all = true;
+		return true;
+	}
+	for (i = 0; i < sel->ntabs; i++)
+		if ((h = tab_wants(sel->tabs[i], key, kl, sub, &split, 0)) != NULL)
+			hit = h;
+	if (sel->type && (h = type_wants(sel->type, key, kl)) != NULL) {
+		sub->all = true;
+		hit = h;
+	}
+	if (!hit)
+		return false;
+	*keyz = *hit ? hit : NULL;
+	(void)split;
+	return true;
+}
+
 /* Merges the value at val with its after_unknown (unk) and sensitive (sens)
- * markers.  Returns NULL on allocation failure; *err set for limits. */
+ * markers, converting only what sel selects (NULL: everything).  Returns
+ * NULL on allocation failure; *err set for limits. */
 static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, uint32_t sens,
-		       bool secure, mpath *p, unsigned depth, int *err)
+		       bool secure, mpath *p, unsigned depth, int *err, const tf_sel *sel)
 {
 	rp_value *v = NULL;
 	rp_json_iter it;
@@ -178,19 +305,22 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 			return NULL;
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-			const char *key;
+			const char *key, *keyz;
 			size_t kl, old;
+			tf_sel sub;
 			if (rp_json_str(c->doc, k, &key, &kl) < 0)
 				return NULL;
-			m[idx].key = rp_arena_strndup(c->a, key, kl);
+			if (!sel_wants(sel, key, kl, &sub, &keyz))
+				continue;
+			m[idx].key = keyz ? keyz : rp_arena_strndup(c->a, key, kl);
 			if (!m[idx].key)
 				return NULL;
 			m[idx].keylen = (uint32_t)kl;
 			m[idx].keyspan = span_of(c, k);
 			old = path_push(p, ".%s", m[idx].key, 0);
-			m[idx].val =
-				merge(c, r, e, child_of(c, unk, key, kl, 0),
-				      child_of(c, sens, key, kl, 0), secure, p, depth + 1, err);
+			m[idx].val = merge(c, r, e, child_of(c, unk, key, kl, 0),
+					   child_of(c, sens, key, kl, 0), secure, p, depth + 1, err,
+					   sub.all ? NULL : &sub);
 			p->len = old;
 			p->buf[old] = '\0';
 			if (!m[idx].val)
@@ -201,15 +331,18 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 		if (extra) {
 			it = rp_json_iter_begin(c->doc, unk);
 			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-				const char *key;
+				const char *key, *keyz;
 				size_t kl, old;
+				tf_sel sub;
 				if (!is_true_node(c, e))
 					continue;
 				if (rp_json_str(c->doc, k, &key, &kl) < 0)
 					return NULL;
+				if (!sel_wants(sel, key, kl, &sub, &keyz))
+					continue;
 				if (rp_json_get(c->doc, val, key, kl) != RP_JSON_NONE)
 					continue;
-				m[idx].key = rp_arena_strndup(c->a, key, kl);
+				m[idx].key = keyz ? keyz : rp_arena_strndup(c->a, key, kl);
 				if (!m[idx].key)
 					return NULL;
 				m[idx].keylen = (uint32_t)kl;
@@ -238,9 +371,9 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			size_t old = path_push(p, "[%u]", NULL, idx);
-			items[idx] =
-				merge(c, r, e, child_of(c, unk, NULL, 0, idx),
-				      child_of(c, sens, NULL, 0, idx), secure, p, depth + 1, err);
+			items[idx] = merge(c, r, e, child_of(c, unk, NULL, 0, idx),
+					   child_of(c, sens, NULL, 0, idx), secure, p, depth + 1,
+					   err, sel);
 			p->len = old;
 			p->buf[old] = '\0';
 			if (!items[idx])
@@ -1001,7 +1134,16 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 			p.len = 0;
 			p.buf[0] = '\0';
 			rc = 0;
-			r->tfv = merge(c, r, values, unk, sens, false, &p, 0, &rc);
+			{
+				tf_sel top;
+				memset(&top, 0, sizeof(top));
+				if (r->map) {
+					top.type = r->map;
+					if (!r->data && r->map->attrs)
+						top.tabs[top.ntabs++] = r->map->attrs;
+				}
+				r->tfv = merge(c, r, values, unk, sens, false, &p, 0, &rc, &top);
+			}
 			if (!r->tfv)
 				return rc ? rc : -RP_ENOMEM;
 			if ((rc = add_res(c, r)) < 0)
@@ -1045,7 +1187,7 @@ static int build_body(tf_ctx *c, tf_res *r)
 	const rp_value *loc;
 	int rc;
 
-	r->body = rp_vt_new(c->a, VT_OBJ, sp);
+	r->body = rp_vt_new(c->vta, VT_OBJ, sp);
 	if (!r->body)
 		return -RP_ENOMEM;
 	if (r->arm_name)
@@ -1053,41 +1195,76 @@ static int build_body(tf_ctx *c, tf_res *r)
 	else
 		v = rp_value_unknown(c->a, r->name_span, "%s",
 				     r->name_reason ? r->name_reason : "name not known");
-	if ((rc = rp_vt_set(c->a, r->body, "name", v)) < 0)
+	if ((rc = rp_vt_set(c->vta, r->body, "name", v)) < 0)
 		return rc;
-	if ((rc = rp_vt_set(c->a, r->body, "type",
+	if ((rc = rp_vt_set(c->vta, r->body, "type",
 			    rp_value_string(c->a, m->arm_type, strlen(m->arm_type), sp))) < 0)
 		return rc;
-	if ((rc = rp_vt_set(c->a, r->body, "apiVersion",
+	if ((rc = rp_vt_set(c->vta, r->body, "apiVersion",
 			    rp_value_string(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
 		return rc;
 	loc = rp_value_getz(r->tfv, "location");
 	if (loc && loc->kind != RP_V_NULL &&
-	    (rc = rp_vt_set(c->a, r->body, "location", (rp_value *)loc)) < 0)
+	    (rc = rp_vt_set(c->vta, r->body, "location", (rp_value *)loc)) < 0)
 		return rc;
 	return rp_tf_map_resource(c, r, r->body, m->attrs, r->tfv, r->cfg, r->id);
 }
 
-static int do_merge(tf_ctx *c, tf_res *r)
+/* Whether t gets an ARM body (a deployed resource of a mapped type). */
+static bool has_body(const tf_res *t)
+{
+	return t && !t->data && t->map && t->map->kind == TK_RESOURCE;
+}
+
+/* Queues child r (a merged resource or an association) on its target, to
+ * be applied when the target's body is built; a note when there is none. */
+static int queue_on(tf_ctx *c, tf_res *r)
 {
 	const tf_type *m = r->map;
-	tf_res *p = rp_tf_resolve_target(c, r, m->parent_attr, m->parent_type);
+	tf_res *t = m->kind == TK_MERGE
+			    ? rp_tf_resolve_target(c, r, m->parent_attr, m->parent_type)
+			    : rp_tf_resolve_target(c, r, m->assoc_target, m->assoc_target_type);
+
+	if (!has_body(t)) {
+		if (m->kind == TK_MERGE)
+			diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-parent", r->node,
+				"%s: its parent resource is not in the plan; the settings are not "
+				"applied",
+				r->address);
+		else
+			diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-association", r->node,
+				"%s: the associated resource is not in the plan; the association "
+				"is not applied",
+				r->address);
+		return 0;
+	}
+	if (t->npending == t->pending_cap) {
+		size_t cap = t->pending_cap ? t->pending_cap * 2 : 4;
+		tf_res **n = rp_arena_alloc(c->a, cap * sizeof(*n));
+		if (!n)
+			return -RP_ENOMEM;
+		if (t->npending)
+			memcpy(n, t->pending, t->npending * sizeof(*n));
+		t->pending = n;
+		t->pending_cap = cap;
+	}
+	t->pending[t->npending++] = r;
+	return 0;
+}
+
+static int do_merge(tf_ctx *c, tf_res *r, tf_res *p)
+{
+	const tf_type *m = r->map;
 	rp_span sp = span_of(c, r->node);
 	vt_node *base;
 
-	if (!p || !p->body) {
-		diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-parent", r->node,
-			"%s: its parent resource is not in the plan; the settings are not applied",
-			r->address);
-		return 0;
-	}
 	if (m->merge_object) {
-		base = rp_vt_obj_at(c->a, p->body, m->merge_path, sp);
+		base = rp_vt_obj_at(c->vta, p->body, m->merge_path, sp);
 		if (!base)
 			return -RP_ENOMEM;
 	} else {
-		vt_node *arr = rp_vt_arr_at(c->a, p->body, m->merge_path, sp);
-		base = rp_vt_new(c->a, VT_OBJ, sp);
+		vt_node *arr = rp_vt_arr_at(c->vta, p->body, m->merge_path, sp);
+		base = rp_vt_new(c->vta, VT_OBJ, sp);
 		if (!arr || !base)
 			return -RP_ENOMEM;
 		rp_vt_append(arr, base);
@@ -1112,10 +1289,9 @@ static int do_merge(tf_ctx *c, tf_res *r)
 	return rp_tf_map_resource(c, r, base, m->attrs, r->tfv, r->cfg, p->id);
 }
 
-static int do_assoc(tf_ctx *c, tf_res *r)
+static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
 {
 	const tf_type *m = r->map;
-	tf_res *t = rp_tf_resolve_target(c, r, m->assoc_target, m->assoc_target_type);
 	rp_value *val = NULL;
 	vt_node *props, *ipcs, *el;
 	const rp_value *ipname =
@@ -1135,10 +1311,10 @@ static int do_assoc(tf_ctx *c, tf_res *r)
 		return 0;
 	}
 	if (m->assoc_op == TA_SET) {
-		vt_node *o = rp_vt_obj_at(c->a, t->body, m->assoc_path, val->span);
+		vt_node *o = rp_vt_obj_at(c->vta, t->body, m->assoc_path, val->span);
 		if (!o)
 			return -RP_ENOMEM;
-		return rp_vt_set(c->a, o, "id", val);
+		return rp_vt_set(c->vta, o, "id", val);
 	}
 	props = rp_vt_get(t->body, "properties");
 	ipcs = rp_vt_get(props, "ipConfigurations");
@@ -1152,10 +1328,11 @@ static int do_assoc(tf_ctx *c, tf_res *r)
 			    strcmp(nm->leaf->u.s, ipname->u.s) != 0)
 				continue;
 		}
-		arr = rp_vt_arr_at(c->a, el, rp_arena_printf(c->a, "properties.%s", m->assoc_path),
+		arr = rp_vt_arr_at(c->vta, el,
+				   rp_arena_printf(c->vta, "properties.%s", m->assoc_path),
 				   val->span);
-		o = rp_vt_new(c->a, VT_OBJ, val->span);
-		if (!arr || !o || rp_vt_set(c->a, o, "id", val) < 0)
+		o = rp_vt_new(c->vta, VT_OBJ, val->span);
+		if (!arr || !o || rp_vt_set(c->vta, o, "id", val) < 0)
 			return -RP_ENOMEM;
 		rp_vt_append(arr, o);
 	}
@@ -1165,7 +1342,7 @@ static int do_assoc(tf_ctx *c, tf_res *r)
 static int emit(tf_ctx *c, tf_res *r)
 {
 	rp_resource *o;
-	rp_value *body = rp_vt_freeze(c->a, r->body), *v;
+	rp_value *body = rp_vt_freeze(c->a, &c->keys, r->body), *v;
 	const rp_value *loc;
 
 	if (!body)
@@ -1231,6 +1408,12 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	rp_map_init(&c.unmapped, false);
 	rp_map_init(&c.by_change, false);
 	rp_map_init(&c.cfg_index, false);
+	rp_map_init(&c.keys, false);
+	c.vta = rp_arena_new();
+	if (!c.vta) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
 	if (!rp_json_is(doc, root, RP_JSON_OBJECT)) {
 		diag_at(&c, RP_DIAG_ERROR, "tfplan-shape", root,
 			"%s: not a Terraform plan or state (`terraform show -json` prints an "
@@ -1295,23 +1478,32 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 			goto out;
 	for (i = 0; i < c.nres; i++) {
 		tf_res *r = c.res[i];
-		if (!r->data && r->map && r->map->kind == TK_RESOURCE &&
-		    (rc = build_body(&c, r)) < 0)
+		if (!r->data && r->map && (r->map->kind == TK_MERGE || r->map->kind == TK_ASSOC) &&
+		    (rc = queue_on(&c, r)) < 0)
 			goto out;
 	}
+	/* One resource at a time: its body with what is merged into it, frozen
+	 * and emitted; the construction tree is scratch, dropped in batches. */
 	for (i = 0; i < c.nres; i++) {
 		tf_res *r = c.res[i];
-		if (r->data || !r->map)
+		size_t j;
+		if (!has_body(r))
 			continue;
-		if (r->map->kind == TK_MERGE && (rc = do_merge(&c, r)) < 0)
+		if ((rc = build_body(&c, r)) < 0)
 			goto out;
-		if (r->map->kind == TK_ASSOC && (rc = do_assoc(&c, r)) < 0)
+		for (j = 0; j < r->npending && rc == 0; j++)
+			rc = r->pending[j]->map->kind == TK_MERGE ? do_merge(&c, r->pending[j], r)
+								  : do_assoc(&c, r->pending[j], r);
+		if (rc < 0 || (rc = emit(&c, r)) < 0)
 			goto out;
-	}
-	for (i = 0; i < c.nres; i++) {
-		tf_res *r = c.res[i];
-		if (r->body && (rc = emit(&c, r)) < 0)
-			goto out;
+		r->body = NULL;
+		if (rp_arena_footprint(c.vta) > TF_SCRATCH_MAX) {
+			c.vta = rp_arena_free(c.vta);
+			if (!(c.vta = rp_arena_new())) {
+				rc = -RP_ENOMEM;
+				goto out;
+			}
+		}
 	}
 out:
 	if (rc == -RP_ENOMEM)
@@ -1323,6 +1515,8 @@ out:
 	rp_map_release(&c.unmapped);
 	rp_map_release(&c.by_change);
 	rp_map_release(&c.cfg_index);
+	rp_map_release(&c.keys);
+	rp_arena_free(c.vta);
 	return rc;
 }
 

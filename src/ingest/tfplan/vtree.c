@@ -157,7 +157,21 @@ static rp_value *adopt(rp_arena *a, rp_vkind kind, void *arr, uint32_t n, rp_spa
 	return v;
 }
 
-static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
+static const char *intern(rp_arena *a, rp_map *keys, const char *k)
+{
+	size_t n = strlen(k);
+	void *hit = NULL;
+	char *c;
+
+	if (rp_map_get(keys, k, n, &hit))
+		return hit;
+	c = rp_arena_strndup(a, k, n);
+	if (!c || rp_map_put(keys, c, n, c, NULL) < 0)
+		return NULL;
+	return c;
+}
+
+static rp_value *freeze(rp_arena *a, rp_map *keys, const vt_node *n, int depth)
 {
 	const vt_node *c;
 	size_t i = 0;
@@ -171,7 +185,7 @@ static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
 		if (!items)
 			return NULL;
 		for (c = n->first; c; c = c->next) {
-			items[i] = freeze(a, c, depth + 1);
+			items[i] = freeze(a, keys, c, depth + 1);
 			if (!items[i])
 				return NULL;
 			i++;
@@ -182,10 +196,12 @@ static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
 		if (!m)
 			return NULL;
 		for (c = n->first; c; c = c->next) {
-			m[i].key = c->key;
+			m[i].key = intern(a, keys, c->key);
+			if (!m[i].key)
+				return NULL;
 			m[i].keylen = (uint32_t)strlen(c->key);
 			m[i].keyspan = c->keyspan.src ? c->keyspan : c->span;
-			m[i].val = freeze(a, c, depth + 1);
+			m[i].val = freeze(a, keys, c, depth + 1);
 			if (!m[i].val)
 				return NULL;
 			i++;
@@ -194,7 +210,7 @@ static rp_value *freeze(rp_arena *a, const vt_node *n, int depth)
 	}
 }
 
-rp_value *rp_vt_freeze(rp_arena *a, const vt_node *n)
+rp_value *rp_vt_freeze(rp_arena *a, rp_map *keys, const vt_node *n)
 {
-	return freeze(a, n, 0);
+	return freeze(a, keys, n, 0);
 }
