@@ -1,4 +1,4 @@
-/* test-parity.c: the same small deployment (a Linux VM behind an NSG with
+/* test-parity.c: the same deployments (a Linux VM behind an NSG with
  * SSH open to the Internet, a public IP, a VNet/subnet, a storage account
  * and a Key Vault) written three ways -- an ARM template (deploy.arm.json),
  * a Terraform plan as `terraform show -json` prints it with a child module
@@ -10,13 +10,26 @@
  * lists the OS disk Azure created for a VM as a Microsoft.Compute/disks
  * resource (managedBy = the VM), which a template or plan describes only
  * inside the VM; that disk is left out of the object and link lists and
- * its findings count as findings on its VM.  Every difference is printed; the test fails on any.
- * Prints a final line "N passed, N failed" (one check per comparison). */
+ * its findings count as findings on its VM.
+ *
+ * Exposures (src/net topology): the second deployment (exposure.*.json: a
+ * VNet with two subnets and their NSGs (inline rules, a Terraform
+ * azurerm_network_security_rule / ARM child rule with a destination ASG),
+ * an NSG on a NIC, an ASG membership, a Standard public load balancer in a
+ * child module with a load-balancing rule and an inbound NAT rule, pool and
+ * NAT rule associations, a Basic public IP) and the first are compared on
+ * every Internet and east-west exposure: owner, NIC, ipConfiguration,
+ * source and its addresses, protocol, ports, public endpoint, verdict and
+ * the deciding rule of each NSG hop.  Every difference is printed; the
+ * test fails on any.  Prints a final line "N passed, N failed" (one check
+ * per comparison). */
 #include "ingest/arm/arm.h"
 #include "ingest/export/export.h"
 #include "ingest/resource.h"
 #include "ingest/tfplan/tfplan.h"
 #include "model/model.h"
+#include "net/addr.h"
+#include "net/topology.h"
 #include "rules/rule.h"
 #include "util/diag.h"
 #include "util/error.h"
@@ -82,7 +95,7 @@ typedef struct side {
 	rp_deployment *dep;
 	rp_model *model;
 	rp_findings findings;
-	lines objs, links, results;
+	lines objs, links, results, exps;
 } side;
 
 static const char *oname(const rp_mobj *o)
@@ -106,6 +119,62 @@ static const char *implicit_disk_owner(const rp_mobj *o)
 		return NULL;
 	slash = strrchr(mb->u.s, '/');
 	return slash ? slash + 1 : NULL;
+}
+
+/* A rule's name without its NSG's ("nsg/rule" child resources). */
+static const char *rule_name(const rp_net_hop *h)
+{
+	const char *n, *g;
+	size_t k;
+
+	if (!h->rule || !h->rule->name)
+		return "-";
+	n = h->rule->name;
+	g = h->nsg && h->nsg->name ? h->nsg->name : NULL;
+	k = g ? strlen(g) : 0;
+	if (g && strncmp(n, g, k) == 0 && n[k] == '/')
+		return n + k + 1;
+	return n;
+}
+
+/* One line per exposure: everything but positions. */
+static int exposures(side *s)
+{
+	rp_net_topo *t = NULL;
+	const rp_net_exposure *ex = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	rc = rp_net_topo_build(s->model, NULL, &t);
+	if (rc == 0)
+		rc = rp_net_topo_exposures(t, &ex, &n);
+	for (i = 0; i < n && rc == 0; i++) {
+		const rp_net_exposure *e = &ex[i];
+		rp_buf src = RP_BUF_INIT, ports = RP_BUF_INIT;
+		if (rp_net_aset_format(&src, &e->remote) < 0 ||
+		    rp_net_pset_format(&ports, &e->ports) < 0 || rp_buf_putc(&src, '\0') < 0 ||
+		    rp_buf_putc(&ports, '\0') < 0)
+			rc = -1;
+		else
+			rc = add_line(
+				&s->exps,
+				"%s %s nic=%s ipc=%s from=%s [%s%s] %s ports=%s via=%s %s "
+				"subnet=%s/%s:%s nic=%s/%s:%s%s%s",
+				e->resource->type, oname(e->resource), oname(e->ipc->nic),
+				oname(e->ipc->ipconfig), e->source, src.data,
+				e->whole_source ? ", all" : "", rp_net_proto_name(e->proto),
+				ports.data, e->endpoint ? e->endpoint->label : "east-west",
+				rp_net_verdict_name((rp_net_verdict)e->verdict),
+				e->hop[0].nsg ? e->hop[0].nsg->name : "none", rule_name(&e->hop[0]),
+				rp_net_verdict_name((rp_net_verdict)e->hop[0].verdict),
+				e->hop[1].nsg ? e->hop[1].nsg->name : "none", rule_name(&e->hop[1]),
+				rp_net_verdict_name((rp_net_verdict)e->hop[1].verdict),
+				e->reason ? " because " : "", e->reason ? e->reason : "");
+		rp_buf_release(&src);
+		rp_buf_release(&ports);
+	}
+	rp_net_topo_free(t);
+	return rc < 0 ? -1 : 0;
 }
 
 static int analyse(side *s, rp_diag *diag)
@@ -145,9 +214,12 @@ static int analyse(side *s, rp_diag *diag)
 			add_line(&s->results, "%s %s %s %s", f->rule->id, rp_status_name(f->status),
 				 f->obj->type, oname(f->obj));
 	}
+	if (exposures(s) < 0)
+		return -1;
 	finish(&s->objs);
 	finish(&s->links);
 	finish(&s->results);
+	finish(&s->exps);
 	return 0;
 }
 
@@ -198,23 +270,26 @@ static rp_deployment *load_with(const char *path,
 	return d;
 }
 
-int main(int argc, char **argv)
+/* Loads and compares one deployment written three ways (NAME.arm.json,
+ * NAME.tfplan.json, NAME.export.json); min_exps: exposures the ARM form
+ * must have at least (something to compare). */
+static void one_set(const char *dir, const char *name, size_t min_exps)
 {
-	const char *dir = argc > 1 ? argv[1] : "tests/parity";
 	char p_arm[2048], p_tf[2048], p_ex[2048];
 	side s[3];
 	rp_diag diag;
 	rp_arm_options opts;
-	int i, rc = 1;
+	int i;
 
 	memset(s, 0, sizeof(s));
 	rp_diag_init(&diag);
-	snprintf(p_arm, sizeof(p_arm), "%s/deploy.arm.json", dir);
-	snprintf(p_tf, sizeof(p_tf), "%s/deploy.tfplan.json", dir);
-	snprintf(p_ex, sizeof(p_ex), "%s/deploy.export.json", dir);
+	snprintf(p_arm, sizeof(p_arm), "%s/%s.arm.json", dir, name);
+	snprintf(p_tf, sizeof(p_tf), "%s/%s.tfplan.json", dir, name);
+	snprintf(p_ex, sizeof(p_ex), "%s/%s.export.json", dir, name);
 	s[0].label = "arm";
 	s[1].label = "tfplan";
 	s[2].label = "export";
+	printf("# %s\n", name);
 	memset(&opts, 0, sizeof(opts));
 	opts.root = dir;
 	opts.no_auto_params = true;
@@ -224,35 +299,49 @@ int main(int argc, char **argv)
 	s[2].dep = load_with(p_ex, rp_export_load, &diag);
 	if (diag.nerrors) {
 		rp_diag_print(stdout, &diag, false);
-		printf("FAIL loading the three inputs\n");
+		printf("FAIL %s: loading the three inputs\n", name);
+		failed++;
 		goto out;
 	}
 	for (i = 0; i < 3; i++)
 		if (!s[i].dep || analyse(&s[i], NULL) < 0) {
-			printf("FAIL %s: load or analysis failed\n", s[i].label);
+			printf("FAIL %s %s: load or analysis failed\n", name, s[i].label);
+			failed++;
 			goto out;
 		}
 	for (i = 1; i < 3; i++) {
 		compare("object", &s[0], &s[0].objs, &s[i], &s[i].objs);
 		compare("link", &s[0], &s[0].links, &s[i], &s[i].links);
 		compare("result", &s[0], &s[0].results, &s[i], &s[i].results);
+		compare("exposure", &s[0], &s[0].exps, &s[i], &s[i].exps);
 	}
 	/* something to compare at all */
-	if (s[0].results.n > 0 && s[0].links.n > 0)
+	if (s[0].results.n > 0 && s[0].links.n > 0 && s[0].exps.n >= min_exps)
 		passed++;
-	else
+	else {
+		printf("FAIL %s: too little to compare (%zu results, %zu links, %zu exposures)\n",
+		       name, s[0].results.n, s[0].links.n, s[0].exps.n);
 		failed++;
-	printf("%d passed, %d failed\n", passed, failed);
-	rc = failed ? 1 : 0;
+	}
 out:
 	for (i = 0; i < 3; i++) {
 		release(&s[i].objs);
 		release(&s[i].links);
 		release(&s[i].results);
+		release(&s[i].exps);
 		rp_findings_release(&s[i].findings);
 		rp_model_free(s[i].model);
 		rp_deployment_free(s[i].dep);
 	}
 	rp_diag_release(&diag);
-	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "tests/parity";
+
+	one_set(dir, "deploy", 1);
+	one_set(dir, "exposure", 12);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
 }

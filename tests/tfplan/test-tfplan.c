@@ -617,10 +617,65 @@ static void test_type_table(void **state)
 	assert_null(rp_tfplan_type_name(n, NULL));
 }
 
+/* The parity exposure plan: load balancer children merged into the
+ * azurerm_lb keep their own address for findings (rp_resource_address_at),
+ * and the module's pool and NAT rule reach the NICs through module outputs
+ * (the association resources). */
+static void test_lb_children_addresses(void **state)
+{
+	rp_diag diag;
+	rp_deployment *d;
+	const rp_resource *lb, *front, *back;
+	int rc;
+
+	(void)state;
+	rp_diag_init(&diag);
+	d = tt_load(tt_source("tests/parity/exposure.tfplan.json"), RP_INPUT_UNKNOWN, &rc, &diag);
+	assert_non_null(d);
+	assert_int_equal(rc, 0);
+	assert_int_equal(tt_ndiag(&diag, RP_DIAG_ERROR), 0);
+	lb = tt_by_address(d, "module.lb.azurerm_lb.this");
+	front = tt_by_address(d, "azurerm_network_interface.front");
+	back = tt_by_address(d, "azurerm_network_interface.back");
+	assert_non_null(lb);
+	assert_non_null(front);
+	assert_non_null(back);
+	assert_string_equal(rp_resource_address_at(lb, ""), "module.lb.azurerm_lb.this");
+	assert_string_equal(rp_resource_address_at(lb, "properties.loadBalancingRules[0]"),
+			    "module.lb.azurerm_lb_rule.http");
+	assert_string_equal(rp_resource_address_at(lb, "properties.inboundNatRules[0].properties"),
+			    "module.lb.azurerm_lb_nat_rule.ssh");
+	assert_string_equal(rp_resource_address_at(lb, "properties.backendAddressPools[0]"),
+			    "module.lb.azurerm_lb_backend_address_pool.pool");
+	/* a longer index is another element, not a prefix match */
+	assert_string_equal(rp_resource_address_at(lb, "properties.loadBalancingRules[00]"),
+			    "module.lb.azurerm_lb.this");
+	assert_string_equal(rp_resource_address_at(lb, "properties.frontendIPConfigurations[0]"),
+			    "module.lb.azurerm_lb.this");
+	assert_string_equal(
+		tt_str(front, "properties.ipConfigurations[0].properties."
+			      "loadBalancerBackendAddressPools[0].id"),
+		tt_str(lb,
+		       "properties.loadBalancingRules[0].properties.backendAddressPools[0].id"));
+	assert_string_equal(
+		tt_str(back, "properties.ipConfigurations[0].properties."
+			     "loadBalancerInboundNatRules[0].id"),
+		"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rampart-rg/"
+		"providers/Microsoft.Network/loadBalancers/lb-front/inboundNatRules/ssh-nat");
+	assert_string_equal(
+		tt_str(lb, "properties.inboundNatRules[0].properties.frontendIPConfiguration.id"),
+		"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rampart-rg/"
+		"providers/Microsoft.Network/loadBalancers/lb-front/frontendIPConfigurations/fe1");
+	assert_null(rp_resource_address_at(NULL, ""));
+	rp_deployment_free(d);
+	rp_diag_release(&diag);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_lb_children_addresses),
 		cmocka_unit_test(test_issue_294_links),
 		cmocka_unit_test(test_modules_v4),
 		cmocka_unit_test(test_mappings),
