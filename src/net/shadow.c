@@ -214,18 +214,21 @@ static bool walk(struct walk *w, int level, bool portful, const uint64_t *m)
 	bool any = false;
 	int last = portful ? ND : D_DST + 1;
 
-	/* prune: some rule in m covers all remaining dimensions */
-	for (i = 0; i < w->W; i++) {
-		uint64_t f = m[i];
+	/* prune: the first rule in m covers all remaining dimensions, so it
+	 * matches first at every cell below.  (When only a later rule of m
+	 * covers everything, the region is covered, but earlier rules of m
+	 * may take part of it: split further to name the right ones.) */
+	k = first_bit(m, w->W);
+	if (k != SIZE_MAX) {
+		size_t wi = k / 64;
+		uint64_t f = m[wi] & (UINT64_C(1) << (k % 64));
 		int dd;
 		for (dd = level; dd < last; dd++)
-			f &= w->full[(size_t)dd * w->W + i];
+			f &= w->full[(size_t)dd * w->W + wi];
 		if (!portful)
-			f &= w->portless[i];
+			f &= w->portless[wi];
 		if (f) {
-			size_t first = first_bit(m, w->W);
-			/* the first rule in m matches first at every cell */
-			w->covers[first / 64] |= UINT64_C(1) << (first % 64);
+			w->covers[wi] |= f;
 			return true;
 		}
 	}

@@ -40,6 +40,15 @@ RP_CHECK(rp_check_mon_005);
 RP_CHECK(rp_check_mon_006);
 RP_CHECK(rp_check_mon_007);
 RP_CHECK(rp_check_mon_008);
+RP_CHECK(rp_check_net_001);
+RP_CHECK(rp_check_net_002);
+RP_CHECK(rp_check_net_003);
+RP_CHECK(rp_check_net_004);
+RP_CHECK(rp_check_net_005);
+RP_CHECK(rp_check_net_006);
+RP_CHECK(rp_check_net_007);
+RP_CHECK(rp_check_net_008);
+RP_CHECK(rp_check_net_009);
 
 /* Shared by BOOT-002 and BOOT-003 (rmp_boot_002.c): uefiSettings.<member>
  * on a Trusted Launch / Confidential VM. */
@@ -53,5 +62,21 @@ int rp_check_extension(rp_rule_ctx *ctx, const rp_mobj *vm, const char *const *p
 		       const char *absent);
 /* Shared by DATA-014 and DATA-022 (rmp_data_014.c). */
 int rp_check_public_network(rp_rule_ctx *ctx, const rp_mobj *obj, const char *what);
+
+/* Shared by NET-001..004 (rmp_net_001.c): Internet exposures of obj (a VM,
+ * scale set, or a NIC no VM owns) on the listed ports, every port, or
+ * other ports.  FAIL when reachable from every Internet address; UNKNOWN
+ * when it may be; else PASS. */
+typedef enum rp_net_port_mode {
+	RP_NET_PORTS_LISTED = 0,
+	RP_NET_PORTS_ALL = 1,
+	RP_NET_PORTS_OTHER = 2,
+} rp_net_port_mode;
+int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode mode,
+			  const uint32_t *ports, size_t nports, const char *what);
+extern const uint32_t rp_net_mgmt_ports[];
+extern const size_t rp_net_nmgmt_ports;
+extern const uint32_t rp_net_db_ports[];
+extern const size_t rp_net_ndb_ports;
 
 #endif

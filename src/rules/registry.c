@@ -21,6 +21,10 @@ static const char *const t_nsg_vnet[] = { "Microsoft.Network/networkSecurityGrou
 					  "Microsoft.Network/virtualNetworks", NULL };
 static const char *const t_flowlog[] = { "Microsoft.Network/networkWatchers/flowLogs", NULL };
 static const char *const t_pricing[] = { "Microsoft.Security/pricings", NULL };
+static const char *const t_vm_nic[] = { VM_T, VMSS_T, "Microsoft.Network/networkInterfaces", NULL };
+static const char *const t_nsg[] = { "Microsoft.Network/networkSecurityGroups", NULL };
+static const char *const t_pip[] = { "Microsoft.Network/publicIPAddresses", VMSS_T, NULL };
+static const char *const t_subnet[] = { "Microsoft.Network/virtualNetworks/subnets", NULL };
 
 #define RULE(var, id_, layer_, sev_, title_, why_, fix_, mcsb_, cis_, types_, fn_) \
 	static const rp_rule var = {                                               \
@@ -262,12 +266,85 @@ RULE(mon_008, "RMP-MON-008", RP_LAYER_MON, RP_SEV_LOW,
      "NSG flow log to avoid duplicate records.",
      "LT-4", NULL, t_flowlog, rp_check_mon_008);
 
+RULE(net_001, "RMP-NET-001", RP_LAYER_NET, RP_SEV_CRITICAL,
+     "Management port (22, 3389, 5985, 5986) reachable from the Internet",
+     "SSH, RDP and WinRM exposed to every Internet address are brute-forced and exploited within "
+     "minutes of deployment. rampart evaluates the NSGs exactly (priority, Deny, default rules, "
+     "service tags, the subnet + NIC chain) and only counts ports with a public path: a public IP, "
+     "a per-instance public IP or a load balancer rule / NAT rule / NAT pool on a public frontend.",
+     "Remove the public path or restrict the allowing rule's source to known addresses; prefer "
+     "Azure Bastion or just-in-time access "
+     "(Microsoft.Security/locations/jitNetworkAccessPolicies).",
+     "NS-1, PA-2", "7.1, 7.2", t_vm_nic, rp_check_net_001);
+RULE(net_002, "RMP-NET-002", RP_LAYER_NET, RP_SEV_CRITICAL,
+     "Database or cache port reachable from the Internet",
+     "SQL Server (1433), MySQL (3306), PostgreSQL (5432), Redis (6379), MongoDB (27017), "
+     "Elasticsearch (9200) and memcached (11211) reachable from every Internet address are found "
+     "by scanners and attacked (credential stuffing, unauthenticated access, amplification).",
+     "Keep data services on private addresses: remove the public path or the allowing rule; reach "
+     "them through private endpoints, a VPN or a bastion.",
+     "NS-1, NS-2", "7.4", t_vm_nic, rp_check_net_002);
+RULE(net_003, "RMP-NET-003", RP_LAYER_NET, RP_SEV_CRITICAL,
+     "Every port reachable from the Internet",
+     "Every Tcp or Udp port of the machine is open to every Internet address (an any-any allow "
+     "rule, or a Basic SKU public IP with no NSG): every service listening, including ones "
+     "started later, is exposed.",
+     "Add an NSG to the subnet or NIC that allows only the ports the workload serves, or use a "
+     "Standard SKU public IP (closed unless an NSG allows).",
+     "NS-1", "7.3", t_vm_nic, rp_check_net_003);
+RULE(net_004, "RMP-NET-004", RP_LAYER_NET, RP_SEV_MEDIUM, "Port reachable from the Internet",
+     "A port other than the management and database ports is open to every Internet address. "
+     "Ports 80 and 443 published through a load-balancing rule are the expected shape of a web "
+     "tier and pass (reported as information in the message).",
+     "Check that the port is meant to be public; publish web services through a load balancer or "
+     "application gateway and restrict the rule's source otherwise.",
+     "NS-1", "7.4", t_vm_nic, rp_check_net_004);
+RULE(net_005, "RMP-NET-005", RP_LAYER_NET, RP_SEV_HIGH,
+     "VM NIC without an NSG on the NIC or its subnet",
+     "With no network security group at either level nothing filters the machine's traffic: "
+     "every port is open to the virtual network and, with a Basic public IP, to the Internet.",
+     "Associate an NSG with the subnet (properties.networkSecurityGroup.id of the subnet) or with "
+     "the NIC.",
+     "NS-1", NULL, t_vm, rp_check_net_005);
+RULE(net_006, "RMP-NET-006", RP_LAYER_NET, RP_SEV_LOW,
+     "Security rule shadowed by higher-priority rules (it never matches)",
+     "Earlier rules of the same direction take all of the rule's traffic, so it never applies: "
+     "usually a Deny written after a broader Allow, or an obsolete rule. The rules that cover it "
+     "are named.",
+     "Remove the rule, or give it a priority number lower than the covering rules if it is meant "
+     "to apply.",
+     "NS-1", NULL, t_nsg, rp_check_net_006);
+RULE(net_007, "RMP-NET-007", RP_LAYER_NET, RP_SEV_MEDIUM,
+     "Management ports open east-west from the whole VirtualNetwork",
+     "Every address of the virtual network and its peerings reaches SSH, RDP or WinRM (the "
+     "default rule AllowVnetInBound does this unless a rule denies it): one compromised machine "
+     "can move laterally to this one.",
+     "Allow 22/3389/5985/5986 only from a management subnet (e.g. AzureBastionSubnet) and deny "
+     "them from VirtualNetwork with a rule before priority 65000.",
+     "NS-1", NULL, t_vm, rp_check_net_007);
+RULE(net_008, "RMP-NET-008", RP_LAYER_NET, RP_SEV_MEDIUM, "Basic SKU public IP",
+     "Basic public IPs were retired on 2025-09-30 and are open to inbound traffic when no NSG is "
+     "on the path (Standard is closed unless an NSG allows). An absent SKU is Azure's default, "
+     "Basic.",
+     "Set sku.name to \"Standard\" (scale sets: publicIPAddressConfiguration.sku.name) and make "
+     "sure an NSG allows what must be reachable.",
+     "NS-1", "6.5", t_pip, rp_check_net_008);
+RULE(net_009, "RMP-NET-009", RP_LAYER_NET, RP_SEV_LOW, "Subnet with default outbound access",
+     "VMs in the subnet get an implicit, Microsoft-owned public IP for outbound traffic: an "
+     "egress path nobody configured, audits or can restrict. It is on when "
+     "properties.defaultOutboundAccess is true, or absent with a Microsoft.Network API version "
+     "before 2025-07-01.",
+     "Set properties.defaultOutboundAccess to false (a private subnet) and give outbound access "
+     "explicitly (NAT gateway, load balancer outbound rules, firewall).",
+     "NS-1", NULL, t_subnet, rp_check_net_009);
+
 const rp_rule *const rp_rules[] = {
 	&boot_001, &boot_002, &boot_003, &boot_004, &boot_005, &boot_006, &data_001,
 	&data_002, &data_003, &data_004, &data_010, &data_011, &data_012, &data_013,
 	&data_014, &data_015, &data_016, &data_020, &data_021, &data_022, &data_023,
 	&host_001, &host_002, &host_003, &host_004, &mon_001,  &mon_002,  &mon_003,
-	&mon_004,  &mon_005,  &mon_006,  &mon_007,  &mon_008,
+	&mon_004,  &mon_005,  &mon_006,  &mon_007,  &mon_008,  &net_001,  &net_002,
+	&net_003,  &net_004,  &net_005,  &net_006,  &net_007,  &net_008,  &net_009,
 };
 
 const size_t rp_nrules = sizeof(rp_rules) / sizeof(rp_rules[0]);

@@ -1,0 +1,168 @@
+/* rmp_net_001.c: RMP-NET-001 management port (22, 3389, 5985, 5986)
+ * reachable from the Internet; and the shared check of RMP-NET-001..004
+ * over the exposures of the network analysis (src/net/topology.h). */
+#include "net/topology.h"
+#include "rules/check.h"
+#include "rules/checks.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <string.h>
+
+const uint32_t rp_net_mgmt_ports[] = { 22, 3389, 5985, 5986 };
+const size_t rp_net_nmgmt_ports = sizeof(rp_net_mgmt_ports) / sizeof(rp_net_mgmt_ports[0]);
+const uint32_t rp_net_db_ports[] = { 1433, 3306, 5432, 6379, 27017, 9200, 11211 };
+const size_t rp_net_ndb_ports = sizeof(rp_net_db_ports) / sizeof(rp_net_db_ports[0]);
+
+static bool listed(uint32_t p, const uint32_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+/* The ports of e that concern the mode, appended to b ("" when none). */
+static int concerned(const rp_net_exposure *e, rp_net_port_mode mode, const uint32_t *ports,
+		     size_t nports, rp_buf *b)
+{
+	size_t i;
+	int rc = 0;
+
+	if (e->proto != RP_NET_TCP && e->proto != RP_NET_UDP)
+		return 0; /* portless protocols carry no service port */
+	if (mode == RP_NET_PORTS_LISTED) {
+		for (i = 0; i < nports && rc == 0; i++)
+			if (rp_net_pset_contains(&e->ports, ports[i]))
+				rc = rp_buf_printf(b, "%s%u", b->len ? ", " : "", ports[i]);
+		return rc;
+	}
+	if (mode == RP_NET_PORTS_ALL)
+		return rp_net_pset_is_all(&e->ports) ? rp_buf_puts(b, "every port") : 0;
+	/* other ports: everything but the management and database ports; web
+	 * ports published through a load balancer are expected (info) */
+	for (i = 0; i < e->ports.n && rc == 0; i++) {
+		uint32_t lo = e->ports.v[i].lo, hi = e->ports.v[i].hi, p, start = 0;
+		bool open = false;
+		for (p = lo;; p++) {
+			bool other = !listed(p, rp_net_mgmt_ports, rp_net_nmgmt_ports) &&
+				     !listed(p, rp_net_db_ports, rp_net_ndb_ports);
+			if (other && (p == 80 || p == 443) && e->endpoint &&
+			    e->endpoint->kind == RP_NET_EP_LB_RULE)
+				other = false;
+			if (other && !open) {
+				open = true;
+				start = p;
+			}
+			if (open && (!other || p == hi)) {
+				uint32_t end = other ? p : p - 1;
+				rc = start == end
+					     ? rp_buf_printf(b, "%s%u", b->len ? ", " : "", start)
+					     : rp_buf_printf(b, "%s%u-%u", b->len ? ", " : "",
+							     start, end);
+				open = false;
+			}
+			if (p == hi || rc < 0)
+				break;
+		}
+	}
+	return rc;
+}
+
+static int hop_text(rp_buf *b, const rp_net_exposure *e)
+{
+	int rc = rp_buf_puts(b, " [subnet: ");
+
+	if (rc == 0)
+		rc = rp_net_hop_format(b, &e->hop[0]);
+	if (rc == 0)
+		rc = rp_buf_puts(b, "; NIC: ");
+	if (rc == 0)
+		rc = rp_net_hop_format(b, &e->hop[1]);
+	if (rc == 0)
+		rc = rp_buf_putc(b, ']');
+	return rc;
+}
+
+/* The object an exposure is reported on: the VM or scale set, a NIC only
+ * when no VM owns it. */
+static bool rp_net_rule_owns(const rp_mobj *obj, const rp_net_exposure *e)
+{
+	return e->resource == obj;
+}
+
+int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode mode,
+			  const uint32_t *ports, size_t nports, const char *what)
+{
+	rp_net_topo *t = rp_rule_net(ctx);
+	const rp_net_exposure *ex = NULL, *first_fail = NULL, *first_unk = NULL;
+	rp_buf fail = RP_BUF_INIT, unk = RP_BUF_INIT, one = RP_BUF_INIT;
+	size_t n = 0, i, nmine = 0;
+	int rc;
+
+	if (!t)
+		return -RP_ENOMEM;
+	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
+		return rc;
+	for (i = 0; i < t->nipcs; i++)
+		if (t->ipcs[i].owner == obj)
+			nmine++;
+	if (nmine == 0) {
+		rc = rp_rule_report(ctx, obj, RP_STATUS_NOT_APPLICABLE, NULL, "", NULL,
+				    obj->kind == RP_MK_NIC ? "NIC attached to a VM (checked there)"
+							   : "no network interface in the model");
+		goto out;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		const rp_net_exposure *e = &ex[i];
+		rp_buf *dst;
+		if (!rp_net_rule_owns(obj, e) || !e->endpoint)
+			continue;
+		one.len = 0;
+		if ((rc = concerned(e, mode, ports, nports, &one)) < 0 || one.len == 0)
+			continue;
+		if (e->verdict == RP_NET_ALLOW && e->whole_source) {
+			dst = &fail;
+			if (!first_fail)
+				first_fail = e;
+		} else if (e->verdict == RP_NET_UNKNOWN) {
+			dst = &unk;
+			if (!first_unk)
+				first_unk = e;
+		} else {
+			continue; /* allowed from part of the Internet only */
+		}
+		if (dst->len)
+			rc = rp_buf_puts(dst, "; ");
+		if (rc == 0)
+			rc = rp_buf_printf(dst, "%s %.*s via %s", rp_net_proto_name(e->proto),
+					   (int)one.len, one.data, e->endpoint->label);
+		if (rc == 0)
+			rc = hop_text(dst, e);
+	}
+	if (rc < 0)
+		goto out;
+	if (first_fail)
+		rc = rp_rule_report(ctx, obj, RP_STATUS_FAIL, first_fail->ipc->ipconfig->body, "",
+				    NULL, "%s reachable from the Internet: %s", what, fail.data);
+	else if (first_unk)
+		rc = rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, first_unk->ipc->ipconfig->body, "",
+				    first_unk->reason ? first_unk->reason : "not known",
+				    "%s may be reachable from the Internet: %s", what, unk.data);
+	else
+		rc = rp_rule_report(ctx, obj, RP_STATUS_PASS, NULL, "", NULL,
+				    "no %s reachable from the whole Internet", what);
+out:
+	rp_buf_release(&fail);
+	rp_buf_release(&unk);
+	rp_buf_release(&one);
+	return rc;
+}
+
+RP_CHECK(rp_check_net_001)
+{
+	return rp_check_net_internet(ctx, obj, RP_NET_PORTS_LISTED, rp_net_mgmt_ports,
+				     rp_net_nmgmt_ports, "management port");
+}
