@@ -73,7 +73,14 @@ static int run(int argc, char **argv);
  * disk, a closed pipe) is reported instead of lost. */
 int main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
+	/* stderr is unbuffered by default: a diagnostic excerpt would cost a
+	 * system call per character.  Line buffering keeps each line atomic
+	 * and timely; the progress line flushes itself. */
+	static char errbuf[1 << 16];
+	int rc;
+
+	setvbuf(stderr, errbuf, _IOLBF, sizeof errbuf);
+	rc = run(argc, argv);
 
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "rampart: error: writing to standard output failed\n");

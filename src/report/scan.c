@@ -294,6 +294,17 @@ rp_scan_kind rp_scan_classify(const char *name, const char *data, size_t size)
  * "$schema" decides it there, else from the whole file.  -RP_EIO (with a
  * diagnostic) when it cannot be read. */
 #define RP_SCAN_SNIFF 4096
+
+/* A file larger than a template may be is not read whole to be
+ * classified: it can still be a Terraform plan or an export, which the
+ * ingest probe decides. */
+static bool size_at_most(const char *path, size_t max)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (size_t)st.st_size <= max;
+}
+
 static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 {
 	char *buf = malloc(RP_SCAN_SNIFF);
@@ -315,7 +326,7 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 	n = fread(buf, 1, RP_SCAN_SNIFF, fp);
 	fclose(fp);
 	*kind = classify(buf, n, &by_schema);
-	if (!by_schema && n == RP_SCAN_SNIFF) {
+	if (!by_schema && n == RP_SCAN_SNIFF && size_at_most(path, RP_ARM_MAX_TEMPLATE_SIZE)) {
 		rc = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, diag);
 		if (rc == 0)
 			*kind = classify(src->data, src->size, &by_schema);

@@ -213,9 +213,20 @@ int rp_source_linecol(rp_source *s, size_t offset, uint32_t *line, uint32_t *col
 		offset = s->size;
 	li = line_index(s, offset);
 	*line = li + 1;
-	*col = (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->lines[li],
-				       offset - s->lines[li]) +
-	       1;
+	if (s->col_val != 0 && s->col_line == li && offset >= s->col_off) {
+		/* rp_utf8_count counts lead bytes, so counts of adjacent
+		 * ranges add up even when a range starts inside a sequence. */
+		*col = s->col_val +
+		       (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->col_off,
+					       offset - s->col_off);
+	} else {
+		*col = (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->lines[li],
+					       offset - s->lines[li]) +
+		       1;
+	}
+	s->col_off = offset;
+	s->col_line = li;
+	s->col_val = *col;
 	return 0;
 }
 

@@ -21,6 +21,12 @@ typedef struct rp_source {
 	size_t size;
 	uint32_t *lines; /* offsets of line starts; built on demand */
 	size_t nlines;
+	/* The last column computed: offset, its line index and column.  A
+	 * later offset on the same line counts on from there, so thousands of
+	 * diagnostics on one long (minified) line cost linear time, not
+	 * quadratic.  Valid when col_val != 0 (columns start at 1). */
+	size_t col_off;
+	uint32_t col_line, col_val;
 } rp_source;
 
 /* Reads a regular file of at most max_size bytes (0 = RP_SOURCE_MAX_SIZE).

@@ -129,6 +129,43 @@ static void test_utf8(void **state)
 	assert_false(rp_slice_eq((rp_slice){ "Tcp", 3 }, "TCP"));
 }
 
+/* The column cache (source.h) must give the same columns as counting from
+ * the line start, in any order of queries, across lines, and for offsets
+ * inside a multi-byte character: a regression test for the cache that made
+ * thousands of diagnostics on one minified line linear instead of
+ * quadratic. */
+static void test_source_column_cache(void **state)
+{
+	static const char text[] = "a\xC3\xA9"
+				   "b\xE2\x82\xAC"
+				   "cd\nxy\xF0\x9F\x98\x80"
+				   "z\n\nq";
+	static const size_t order[] = { 0,  3,  9,  1,  2, 7, 8, 10, 13, 12,
+					17, 16, 18, 19, 5, 4, 6, 20, 11 };
+	rp_source *s = NULL;
+	uint32_t line, col, want_line, want_col;
+	size_t i, k, n = sizeof text - 1;
+
+	(void)state;
+	assert_int_equal(rp_source_from_memory("t.json", text, n, &s), 0);
+	for (k = 0; k < sizeof order / sizeof order[0]; k++) {
+		size_t off = order[k] <= n ? order[k] : n;
+		size_t ls = off;
+		while (ls > 0 && text[ls - 1] != '\n')
+			ls--;
+		want_line = 1;
+		for (i = 0; i < ls; i++)
+			want_line += text[i] == '\n';
+		want_col = 1;
+		for (i = ls; i < off; i++)
+			want_col += ((unsigned char)text[i] & 0xC0) != 0x80;
+		assert_int_equal(rp_source_linecol(s, off, &line, &col), 0);
+		assert_int_equal(line, want_line);
+		assert_int_equal(col, want_col);
+	}
+	rp_source_free(s);
+}
+
 static void test_source_lines(void **state)
 {
 	static const char text[] = "ab\r\n\xC3\xA9x\nlast";
@@ -253,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_source_lines),
 		cmocka_unit_test(test_source_load_refuses),
+		cmocka_unit_test(test_source_column_cache),
 		cmocka_unit_test(test_diag_print),
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),

@@ -45,6 +45,12 @@
 #define RP_ARM_MAX_TEMPLATE_SIZE ((size_t)16 << 20) /* bytes of one template file */
 #define RP_ARM_MAX_STEPS 50000000u                  /* value nodes evaluated by one evaluation */
 #define RP_ARM_MAX_MEMORY ((size_t)1 << 30)         /* bytes of values built by one evaluation */
+/* The memory one evaluation may use grows with its template: Azure refuses
+ * an expanded template over 4 MB, so a small template that multiplies
+ * (nested copy loops, range() in copies) past this budget is hostile, not a
+ * deployment.  Budget = BASE + PER_BYTE x template bytes, at most MAX. */
+#define RP_ARM_MEMORY_BASE ((size_t)64 << 20)
+#define RP_ARM_MEMORY_PER_BYTE 12u
 
 /* Deployment scope of a template ($schema). */
 typedef enum rp_arm_scope {
@@ -80,6 +86,10 @@ typedef struct rp_arm_options {
  * diag), -RP_EPARSE for bad input (an error diagnostic says where),
  * -RP_ELIMIT for a limit, -RP_EIO when the file cannot be read,
  * -RP_ENOMEM.  Parameters with allowedValues and no value stay UNKNOWN. */
+/* The memory budget of an evaluation whose root template has
+ * template_size bytes (RP_ARM_MEMORY_BASE and friends above). */
+size_t rp_arm_memory_budget(size_t template_size);
+
 int rp_arm_evaluate(const char *path, const rp_arm_options *opts, rp_deployment **out,
 		    rp_diag *diag);
 

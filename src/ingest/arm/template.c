@@ -564,6 +564,15 @@ static int eval_copy_entry(rp_arm_env *env, const rp_value *e, const char **name
 	return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 }
 
+size_t rp_arm_memory_budget(size_t template_size)
+{
+	size_t per = RP_ARM_MEMORY_PER_BYTE;
+
+	if (template_size > (RP_ARM_MAX_MEMORY - RP_ARM_MEMORY_BASE) / per)
+		return RP_ARM_MAX_MEMORY;
+	return RP_ARM_MEMORY_BASE + per * template_size;
+}
+
 int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value **out)
 {
 	arm_ectx *ec = env->ud;
@@ -576,10 +585,11 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 		return arm_error(run, &v->span, "arm-limit",
 				 "evaluation exceeds %u steps (RP_ARM_MAX_STEPS)",
 				 RP_ARM_MAX_STEPS);
-	if ((run->steps & 1023u) == 0 && rp_arena_footprint(a) > RP_ARM_MAX_MEMORY)
+	if ((run->steps & 1023u) == 0 && rp_arena_footprint(a) > run->max_memory)
 		return arm_error(run, &v->span, "arm-limit",
-				 "evaluation needs more than %zu MiB (RP_ARM_MAX_MEMORY)",
-				 RP_ARM_MAX_MEMORY >> 20);
+				 "evaluation needs more than %zu MiB (RP_ARM_MEMORY_BASE + "
+				 "RP_ARM_MEMORY_PER_BYTE x template size)",
+				 run->max_memory >> 20);
 	switch (v->kind) {
 	case RP_V_STRING:
 		if (v->len > 0 && v->u.s[0] == '[') {
@@ -1296,6 +1306,7 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 		r = arm_load_memory(&run, rq->name, rq->data, rq->size, &tpl, &src);
 	if (r < 0)
 		goto out;
+	run.max_memory = rp_arm_memory_budget(src->size);
 
 	/* parameters file */
 	if (opts->params_path)

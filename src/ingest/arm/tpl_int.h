@@ -106,6 +106,7 @@ struct arm_run {
 	char *root;         /* realpath of the root (malloc'd), or NULL for memory-only */
 	rp_arm_context ctx; /* top-level context (strings borrowed from opts/defaults) */
 	uint64_t steps;
+	size_t max_memory; /* rp_arm_memory_budget() of the root template */
 	/* enumeration */
 	const arm_assign *assign;
 	size_t nassign;
