@@ -6,7 +6,8 @@
 #   make check SANITIZE=1   the same under ASan + UBSan (build-asan/)
 #   make check VALGRIND=1   the same under valgrind memcheck
 #   make demo               build and run rampart on the bundled example
-#   make bench              release build, run every bench/ program
+#   make bench              release build, run every bench/ program, write
+#                           docs/performance.md (the dashboard)
 #   make fuzz FUZZ_SECONDS=N  run every libFuzzer target for N seconds each
 #   WERROR=1                build with -Werror (CI does)
 
@@ -56,7 +57,9 @@ demo: build
 bench: deps
 	@if [ -f build-release/build.ninja ]; then :; else meson setup build-release --buildtype=release; fi
 	@meson compile -C build-release
-	@sh bench/run.sh build-release
+	@{ sh bench/run.sh build-release 2>&1; echo $$? >build-release/bench.rc; } | tee build-release/bench.log
+	@python3 bench/dashboard.py build-release/bench.log docs/performance.md && echo "bench: wrote docs/performance.md"
+	@exit $$(cat build-release/bench.rc)
 
 fuzz: deps
 	@if [ -f build-fuzz/build.ninja ]; then :; else CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false; fi

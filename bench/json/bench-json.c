@@ -227,7 +227,8 @@ static long long mem_growth(const struct input *in, enum parser which)
 
 static int only = -1; /* --only rampart|jansson (profiling) */
 
-static void bench(const char *title, const struct input *in, int runs)
+/* id: the dotted name of the BENCH lines (bench/dashboard.py). */
+static void bench(const char *title, const char *id, const struct input *in, int runs)
 {
 	struct pass best[2], p;
 	long long mem[2];
@@ -264,6 +265,21 @@ static void bench(const char *title, const struct input *in, int runs)
 	       "rampart memory %.2fx input (target <= 1.5x)\n",
 	       best[P_JANSSON].parse_walk / best[P_RAMPART].parse_walk,
 	       (double)mem[P_RAMPART] / (double)in->bytes);
+	if (only < 0) {
+		double speed = best[P_JANSSON].parse_walk / best[P_RAMPART].parse_walk;
+		double memr = (double)mem[P_RAMPART] / (double)in->bytes;
+		printf("BENCH {\"id\":\"json.%s.vs_jansson\",\"figure\":%.2f,\"unit\":\"x "
+		       "jansson throughput\",\"target\":\">= 5\",\"met\":%s,\"reference\":"
+		       "\"jansson 2.14 parse+walk of the same %zu file(s), %.1f MB, best of %d, "
+		       "same run (rampart %.1f ms, jansson %.1f ms)\"}\n",
+		       id, speed, speed >= 5 ? "true" : "false", in->n, (double)in->bytes / 1e6,
+		       runs, best[P_RAMPART].parse_walk * 1e3, best[P_JANSSON].parse_walk * 1e3);
+		printf("BENCH {\"id\":\"json.%s.memory\",\"figure\":%.2f,\"unit\":\"x input "
+		       "size\",\"target\":\"<= 1.5\",\"met\":%s,\"reference\":\"input %.1f MB; "
+		       "jansson %.2fx, same run\"}\n",
+		       id, memr, memr <= 1.5 ? "true" : "false", (double)in->bytes / 1e6,
+		       (double)mem[P_JANSSON] / (double)in->bytes);
+	}
 }
 
 /* ---- (b) the generated template ---- */
@@ -622,7 +638,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-json: cannot load the quickstart corpus from %s\n", dir);
 		return 1;
 	}
-	bench("(a) ARM quickstart corpus", &qs, runs);
+	bench("(a) ARM quickstart corpus", "corpus", &qs, runs);
 	if (generate(mib << 20, &g) < 0) {
 		fprintf(stderr, "bench-json: cannot generate the template\n");
 		return 1;
@@ -637,7 +653,7 @@ int main(int argc, char **argv)
 			       d->nnodes);
 		rp_json_doc_free(d);
 	}
-	bench("(b) generated ARM-like template", &gen, runs);
+	bench("(b) generated ARM-like template", "generated", &gen, runs);
 	for (i = 0; i < qs.n; i++)
 		rp_source_free(qs.src[i]);
 	free(qs.src);
