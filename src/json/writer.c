@@ -140,13 +140,20 @@ static void put(rp_jw *w, const char *s, size_t n)
 
 static void newline(rp_jw *w)
 {
-	int i;
+	/* A newline and the indentation in as few appends as possible. */
+	static const char nl[] = "\n                                                               "
+				 "                                                                ";
+	size_t n, k;
 
 	if (!w->indent)
 		return;
-	put(w, "\n", 1);
-	for (i = 0; i < w->depth * w->indent; i++)
-		put(w, " ", 1);
+	n = (size_t)w->depth * (size_t)w->indent;
+	k = n < sizeof(nl) - 2 ? n : sizeof(nl) - 2;
+	put(w, nl, k + 1);
+	for (n -= k; n > 0; n -= k) {
+		k = n < sizeof(nl) - 2 ? n : sizeof(nl) - 2;
+		put(w, nl + 1, k);
+	}
 }
 
 /* Called before every value. */

@@ -90,6 +90,33 @@ static int cmp_s(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
+/* Everything else a writer shows: the order is total, so it does not
+ * depend on the order exposures were added in (scan --jobs N merges one
+ * report per thread). */
+static int cmp_rest(const rp_report_exposure *a, const rp_report_exposure *b)
+{
+	int c, k;
+
+	if ((c = cmp_s(a->resource_type, b->resource_type)) != 0 ||
+	    (c = cmp_s(a->resource_name, b->resource_name)) != 0 ||
+	    (c = cmp_s(a->nic, b->nic)) != 0 ||
+	    (c = cmp_s(a->ip_configuration, b->ip_configuration)) != 0 ||
+	    (c = cmp_s(a->endpoint_kind, b->endpoint_kind)) != 0 ||
+	    (c = cmp_s(a->reason, b->reason)) != 0)
+		return c;
+	if (a->whole_source != b->whole_source)
+		return a->whole_source ? -1 : 1;
+	for (k = 0; k < 2; k++) {
+		const rp_report_hop *x = &a->hops[k], *y = &b->hops[k];
+		if ((c = cmp_s(x->level, y->level)) != 0 || (c = cmp_s(x->nsg, y->nsg)) != 0 ||
+		    (c = cmp_s(x->file, y->file)) != 0 || (c = cmp_s(x->verdict, y->verdict)) != 0)
+			return c;
+		if (x->line != y->line)
+			return x->line < y->line ? -1 : 1;
+	}
+	return 0;
+}
+
 static int cmp_exposure(const void *pa, const void *pb)
 {
 	const rp_report_exposure *a = pa, *b = pb;
@@ -118,7 +145,9 @@ static int cmp_exposure(const void *pa, const void *pb)
 		return c;
 	if ((c = cmp_s(a->hops[0].rule, b->hops[0].rule)) != 0)
 		return c;
-	return cmp_s(a->hops[1].rule, b->hops[1].rule);
+	if ((c = cmp_s(a->hops[1].rule, b->hops[1].rule)) != 0)
+		return c;
+	return cmp_rest(a, b);
 }
 
 void rpt_sort_exposures(rp_report *r)

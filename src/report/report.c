@@ -321,7 +321,21 @@ static int cmp_finding(const void *pa, const void *pb)
 		return c;
 	if (a->status != b->status)
 		return a->status < b->status ? -1 : 1;
-	return strcmp(a->fingerprint, b->fingerprint);
+	if ((c = strcmp(a->fingerprint, b->fingerprint)) != 0)
+		return c;
+	/* The rest of what writers show, so that the order is total and does
+	 * not depend on the order findings were added in (scan --jobs). */
+	if (a->end_line != b->end_line)
+		return a->end_line < b->end_line ? -1 : 1;
+	if (a->end_column != b->end_column)
+		return a->end_column < b->end_column ? -1 : 1;
+	if ((c = cmp_str(a->resource_type, b->resource_type)) != 0)
+		return c;
+	if ((c = cmp_str(a->unknown_reason, b->unknown_reason)) != 0)
+		return c;
+	if (a->suppressed != b->suppressed)
+		return a->suppressed < b->suppressed ? -1 : 1;
+	return cmp_str(a->suppress_reason, b->suppress_reason);
 }
 
 static int cmp_rule(const void *pa, const void *pb)

@@ -410,8 +410,9 @@ const rp_report_rule *rp_scan_report_rule(const rp_rule *rule)
 
 /* ---- one file ---- */
 
+/* What one file adds besides its findings (which go straight into the
+ * report of the thread that scanned it). */
 typedef struct file_result {
-	rp_report rep;
 	bool inited;
 	bool is_template;
 	bool failed;
@@ -639,7 +640,8 @@ static bool probe_failed(const rp_diag *d)
 	return d->nerrors > 0;
 }
 
-static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_result *fr)
+static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report *rep,
+		     file_result *fr)
 {
 	rp_deployment *dep = NULL;
 	rp_model *model = NULL;
@@ -655,9 +657,6 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 	int rc = 0, r;
 
 	rp_diag_init(&diag);
-	rc = rp_report_init(&fr->rep);
-	if (rc < 0)
-		goto out;
 	fr->inited = true;
 	if (o->input == RP_INPUT_TFPLAN || o->input == RP_INPUT_EXPORT) {
 		/* --input tfplan|export: every file is read as that format */
@@ -668,7 +667,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 			rc = r;
 			goto out;
 		}
-		rc = rp_report_add_file(&fr->rep, sf->path);
+		rc = rp_report_add_file(rep, sf->path);
 		if (rc < 0)
 			goto out;
 		if (r < 0) {
@@ -726,7 +725,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 		}
 		if (ik == RP_INPUT_TFPLAN || ik == RP_INPUT_EXPORT) {
 			fr->is_template = true;
-			rc = rp_report_add_file(&fr->rep, sf->path);
+			rc = rp_report_add_file(rep, sf->path);
 			if (rc < 0)
 				goto out;
 			if (r < 0) {
@@ -759,7 +758,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, file_resu
 		goto done;
 	}
 	fr->is_template = true;
-	rc = rp_report_add_file(&fr->rep, sf->path);
+	rc = rp_report_add_file(rep, sf->path);
 	if (rc < 0)
 		goto out;
 
@@ -795,7 +794,7 @@ loaded:
 	filter.include_pass = true;
 	filter.include_not_applicable = true;
 	filter.options.assume_trusted_launch_default = o->assume_trusted_launch_default;
-	if ((rc = rpt_scan_net(model, &fr->rep, &diag, &net)) < 0)
+	if ((rc = rpt_scan_net(model, rep, &diag, &net)) < 0)
 		goto out;
 	filter.net = net;
 	rc = rp_findings_init(&fs);
@@ -812,11 +811,11 @@ loaded:
 			rc = -RP_ENOMEM;
 			goto out;
 		}
-		rc = read_skips(&fr->rep, o, dep, skips, nskips);
+		rc = read_skips(rep, o, dep, skips, nskips);
 		if (rc < 0)
 			goto out;
 	}
-	rc = add_findings(&fr->rep, o, dep, &fs, skips, nskips, sf->path);
+	rc = add_findings(rep, o, dep, &fs, skips, nskips, sf->path);
 	if (rc < 0)
 		goto out;
 done:
@@ -841,9 +840,9 @@ done:
 			}
 		}
 		in.fingerprint_material = "input";
-		rc = rp_report_add_file(&fr->rep, sf->path);
+		rc = rp_report_add_file(rep, sf->path);
 		if (rc == 0)
-			rc = rp_report_add(&fr->rep, &in, NULL);
+			rc = rp_report_add(rep, &in, NULL);
 		if (rc < 0)
 			goto out;
 	}
@@ -865,25 +864,38 @@ out:
 
 /* ---- workers ---- */
 
+/* Each worker thread collects the findings of the files it scans in its
+ * own report (no per-file report to merge, one arena and one string table
+ * per thread); the reports are merged at the end and sorted into the
+ * deterministic report order, so the output does not depend on which
+ * thread scanned which file.  Everything else a file yields (diagnostics
+ * text, counts) is kept per file and merged in file order. */
 typedef struct scan_shared {
 	const rp_scan_files *files;
 	const rp_scan_options *o;
 	file_result *results;
+	rp_report *reps; /* one per thread */
 	atomic_size_t next;
 	atomic_size_t done;
 	atomic_int failed_rc;
 } scan_shared;
 
+typedef struct worker_arg {
+	scan_shared *sh;
+	rp_report *rep;
+} worker_arg;
+
 static void *worker(void *arg)
 {
-	scan_shared *sh = arg;
+	worker_arg *wa = arg;
+	scan_shared *sh = wa->sh;
 
 	for (;;) {
 		size_t i = atomic_fetch_add(&sh->next, 1);
 		int rc;
 		if (i >= sh->files->n || atomic_load(&sh->failed_rc) != 0)
 			break;
-		rc = scan_file(&sh->files->items[i], sh->o, &sh->results[i]);
+		rc = scan_file(&sh->files->items[i], sh->o, wa->rep, &sh->results[i]);
 		if (rc < 0)
 			atomic_store(&sh->failed_rc, rc);
 		atomic_fetch_add(&sh->done, 1);
@@ -891,25 +903,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int append_text(char **acc, size_t *len, const char *s)
+/* Adds one file's counts to r and stats and its diagnostics to the text. */
+static int merge_one(rp_report *r, file_result *fr, rp_scan_stats *stats, rp_buf *text)
 {
-	size_t n = strlen(s);
-	char *p = realloc(*acc, *len + n + 1);
-
-	if (!p)
-		return -RP_ENOMEM;
-	memcpy(p + *len, s, n + 1);
-	*acc = p;
-	*len += n;
-	return 0;
-}
-
-/* Adds one file's results to r and its diagnostics to the text. */
-static int merge_one(rp_report *r, file_result *fr, rp_scan_stats *stats, char **diag_text,
-		     size_t *textlen)
-{
-	int rc = 0;
-
 	stats->candidates++;
 	if (!fr->inited)
 		return 0;
@@ -922,10 +918,7 @@ static int merge_one(rp_report *r, file_result *fr, rp_scan_stats *stats, char *
 	stats->errors += fr->errors;
 	stats->warnings += fr->warnings;
 	r->nresources += fr->resources;
-	rc = rp_report_merge(r, &fr->rep);
-	if (rc == 0 && fr->diag_text)
-		rc = append_text(diag_text, textlen, fr->diag_text);
-	return rc;
+	return fr->diag_text ? rp_buf_puts(text, fr->diag_text) : 0;
 }
 
 int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report *r,
@@ -933,12 +926,15 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 {
 	scan_shared sh;
 	pthread_t threads[RP_SCAN_MAX_JOBS];
-	unsigned jobs = o->jobs ? o->jobs : 1, started = 0, t;
-	size_t i, textlen = 0;
+	worker_arg args[RP_SCAN_MAX_JOBS];
+	unsigned jobs = o->jobs ? o->jobs : 1, started = 0, nreps = 0, t;
+	rp_buf text = RP_BUF_INIT;
+	size_t i;
 	int rc = 0;
 
 	*diag_text = NULL;
 	memset(stats, 0, sizeof(*stats));
+	memset(&sh, 0, sizeof(sh));
 	{
 		size_t n;
 		(void)rp_scan_catalog(&n); /* built before threads start */
@@ -947,73 +943,86 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		jobs = RP_SCAN_MAX_JOBS;
 	if (files->n && jobs > files->n)
 		jobs = (unsigned)files->n;
-	memset(&sh, 0, sizeof(sh));
 	sh.files = files;
 	sh.o = o;
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.done, 0);
 	atomic_init(&sh.failed_rc, 0);
 	sh.results = calloc(files->n ? files->n : 1, sizeof(*sh.results));
-	if (!sh.results)
-		return -RP_ENOMEM;
+	if (!sh.results) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
 
 	if (jobs <= 1) {
-		/* One job: merge each file as soon as it is done, so only one
-		 * file's intermediate results are alive at a time. */
+		/* One job: findings go straight into r; each file's other
+		 * results are merged as soon as it is done. */
 		for (i = 0; i < files->n; i++) {
 			file_result *fr = &sh.results[i];
-			rc = scan_file(&files->items[i], o, fr);
+			rc = scan_file(&files->items[i], o, r, fr);
 			if (rc == 0)
-				rc = merge_one(r, fr, stats, diag_text, &textlen);
-			if (fr->inited)
-				rp_report_release(&fr->rep);
-			fr->inited = false;
+				rc = merge_one(r, fr, stats, &text);
 			free(fr->diag_text);
 			fr->diag_text = NULL;
 			if (rc < 0)
-				break;
+				goto out;
 			if (o->progress)
 				o->progress(o->progress_ctx, i + 1, files->n);
 		}
-	} else {
-		for (t = 0; t < jobs; t++) {
-			if (pthread_create(&threads[t], NULL, worker, &sh) != 0) {
-				atomic_store(&sh.failed_rc, -RP_EINTERNAL);
-				break;
-			}
-			started++;
-		}
-		while (started && atomic_load(&sh.done) < files->n &&
-		       atomic_load(&sh.failed_rc) == 0) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
-			if (o->progress)
-				o->progress(o->progress_ctx, atomic_load(&sh.done), files->n);
-			nanosleep(&ts, NULL);
-		}
-		for (t = 0; t < started; t++)
-			pthread_join(threads[t], NULL);
-		rc = atomic_load(&sh.failed_rc);
-		if (rc == 0 && o->progress)
-			o->progress(o->progress_ctx, files->n, files->n);
+		goto out;
 	}
 
-	/* Merge in file order (with one job, already done file by file). */
-	if (rc == 0 && jobs > 1) {
+	sh.reps = calloc(jobs, sizeof(*sh.reps));
+	if (!sh.reps) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
+	for (t = 0; t < jobs; t++, nreps++)
+		if ((rc = rp_report_init(&sh.reps[t])) < 0)
+			goto out;
+	for (t = 0; t < jobs; t++) {
+		args[t].sh = &sh;
+		args[t].rep = &sh.reps[t];
+		if (pthread_create(&threads[t], NULL, worker, &args[t]) != 0) {
+			atomic_store(&sh.failed_rc, -RP_EINTERNAL);
+			break;
+		}
+		started++;
+	}
+	while (started && atomic_load(&sh.done) < files->n && atomic_load(&sh.failed_rc) == 0) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		if (o->progress)
+			o->progress(o->progress_ctx, atomic_load(&sh.done), files->n);
+		nanosleep(&ts, NULL);
+	}
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	rc = atomic_load(&sh.failed_rc);
+	if (rc < 0)
+		goto out;
+	if (o->progress)
+		o->progress(o->progress_ctx, files->n, files->n);
+	{
 		size_t total = 0;
+		for (t = 0; t < nreps; t++)
+			total += sh.reps[t].nfindings;
+		if ((rc = rp_report_reserve(r, total)) < 0)
+			goto out;
+	}
+	for (t = 0; t < nreps && rc == 0; t++)
+		rc = rp_report_merge(r, &sh.reps[t]);
+	for (i = 0; i < files->n && rc == 0; i++)
+		rc = merge_one(r, &sh.results[i], stats, &text);
+out:
+	for (t = 0; t < nreps; t++)
+		rp_report_release(&sh.reps[t]);
+	free(sh.reps);
+	if (sh.results)
 		for (i = 0; i < files->n; i++)
-			if (sh.results[i].inited)
-				total += sh.results[i].rep.nfindings;
-		rc = rp_report_reserve(r, total);
-	}
-	for (i = 0; i < files->n; i++) {
-		file_result *fr = &sh.results[i];
-		if (rc == 0 && jobs > 1)
-			rc = merge_one(r, fr, stats, diag_text, &textlen);
-		if (fr->inited)
-			rp_report_release(&fr->rep);
-		free(fr->diag_text);
-		fr->diag_text = NULL;
-	}
+			free(sh.results[i].diag_text);
 	free(sh.results);
+	if (rc == 0)
+		*diag_text = rp_buf_detach(&text);
+	rp_buf_release(&text);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "util/hashmap.h"
 #include "util/str.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ struct rp_rule_ctx {
 	rp_net_topo *net;   /* the filter's, or own_net */
 	rp_net_topo *own_net;
 };
+
+/* Rules the type-hash table covers (more: plain type comparison). */
+#define RP_ENGINE_MAX_RULES 1024
 
 /* Longest piece of a name expression used in an identity. */
 #define MAX_IDENT_TEXT 256
@@ -194,14 +198,60 @@ static int make_idents(const rp_model *m, rp_arena *a, const char ***out)
 	return rc;
 }
 
+/* vprintf into the arena, formatting once when the text fits a stack
+ * buffer (almost always).  *n: the length, negative on a format error
+ * (then NULL). */
+static char *arena_vprintf(rp_arena *a, const char *fmt, va_list ap, int *n)
+{
+	char tmp[512];
+	char *s;
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	*n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	if (*n < 0) {
+		s = NULL;
+		goto out;
+	}
+	s = rp_arena_alloc(a, (size_t)*n + 1);
+	if (!s)
+		goto out;
+	if ((size_t)*n < sizeof(tmp))
+		memcpy(s, tmp, (size_t)*n + 1);
+	else
+		vsnprintf(s, (size_t)*n + 1, fmt, ap2);
+out:
+	va_end(ap2);
+	return s;
+}
+
+/* "x|y|z" in the arena; *len its length. */
+static char *join3(rp_arena *a, const char *x, const char *y, const char *z, size_t *len)
+{
+	size_t nx = strlen(x), ny = strlen(y), nz = strlen(z);
+	char *s = rp_arena_alloc(a, nx + ny + nz + 3);
+
+	if (!s)
+		return NULL;
+	memcpy(s, x, nx);
+	s[nx] = '|';
+	memcpy(s + nx + 1, y, ny);
+	s[nx + 1 + ny] = '|';
+	memcpy(s + nx + ny + 2, z, nz + 1);
+	*len = nx + ny + nz + 2;
+	return s;
+}
+
 int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
 		   const char *path, const char *unknown_reason, const char *fmt, ...)
 {
+	static const char hex[] = "0123456789abcdef";
 	rp_findings *out = ctx->out;
 	rp_arena *a = out->arena;
 	rp_finding *fd;
 	va_list ap;
-	char *msg;
+	char *msg, *material, *fp;
+	size_t mlen;
 	const char *key;
 	uint64_t h;
 	int n;
@@ -225,16 +275,12 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	if (st == RP_STATUS_UNKNOWN && !unknown_reason)
 		unknown_reason = "unknown";
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = arena_vprintf(a, fmt, ap, &n);
 	va_end(ap);
 	if (n < 0)
 		return -RP_EINTERNAL;
-	msg = rp_arena_alloc(a, (size_t)n + 1);
 	if (!msg)
 		return -RP_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	if (conditional && (msg = rp_arena_printf(a, "if deployed: %s", msg)) == NULL)
 		return -RP_ENOMEM;
 	if (out->count == out->cap) {
@@ -265,13 +311,18 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	key = ctx->ident[obj->index];
 	if (!fd->path || !key || (st == RP_STATUS_UNKNOWN && !fd->unknown_reason))
 		return -RP_ENOMEM;
-	fd->fingerprint_material = rp_arena_printf(a, "%s|%s|%s", ctx->rule->id, key, fd->path);
-	if (!fd->fingerprint_material)
+	material = join3(a, ctx->rule->id, key, fd->path, &mlen);
+	fp = rp_arena_alloc(a, 17);
+	if (!material || !fp)
 		return -RP_ENOMEM;
-	h = rp_hash_bytes(fd->fingerprint_material, strlen(fd->fingerprint_material), true);
-	fd->fingerprint = rp_arena_printf(a, "%016llx", (unsigned long long)h);
-	if (!fd->fingerprint)
-		return -RP_ENOMEM;
+	fd->fingerprint_material = material;
+	h = rp_hash_bytes(material, mlen, true);
+	for (n = 15; n >= 0; n--) {
+		fp[n] = hex[h & 0xF];
+		h >>= 4;
+	}
+	fp[16] = '\0';
+	fd->fingerprint = fp;
 	out->count++;
 	out->by_status[st]++;
 	return 0;
@@ -314,6 +365,48 @@ static bool type_matches(const rp_rule *r, const char *type)
 	return false;
 }
 
+/* The registry's type lists as case-insensitive hashes, built once: a
+ * rule applies to an object when one of its type hashes equals the
+ * object's (then confirmed by type_matches), so each object's type is
+ * hashed once per run instead of compared with every type of every rule.
+ * A registry larger than the table falls back to type_matches alone. */
+#define MAX_TYPE_HASHES 4096
+static uint64_t type_hash[MAX_TYPE_HASHES];
+static size_t type_first[RP_ENGINE_MAX_RULES + 1];
+static bool type_hash_ok;
+static pthread_once_t type_hash_once = PTHREAD_ONCE_INIT;
+
+static void type_hash_build(void)
+{
+	size_t r, k = 0;
+
+	if (rp_nrules > RP_ENGINE_MAX_RULES)
+		return;
+	for (r = 0; r < rp_nrules; r++) {
+		const char *const *t;
+		type_first[r] = k;
+		for (t = rp_rules[r]->types; t && *t; t++) {
+			if (k == MAX_TYPE_HASHES)
+				return;
+			type_hash[k++] = rp_hash_bytes(*t, strlen(*t), true);
+		}
+	}
+	type_first[rp_nrules] = k;
+	type_hash_ok = true;
+}
+
+static bool rule_applies(size_t r, const rp_rule *rule, const char *type, uint64_t h)
+{
+	size_t k;
+
+	if (!type_hash_ok)
+		return type_matches(rule, type);
+	for (k = type_first[r]; k < type_first[r + 1]; k++)
+		if (type_hash[k] == h)
+			return type_matches(rule, type);
+	return false;
+}
+
 static const char *src_name(const rp_span *s)
 {
 	return s->src && s->src->name ? s->src->name : "";
@@ -344,6 +437,7 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	static const rp_rule_filter all = { 0 };
 	rp_rule_ctx ctx;
 	size_t r, i, first = out->count;
+	uint64_t *hashes = NULL;
 	int rc = 0;
 
 	if (!f)
@@ -353,8 +447,18 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	ctx.out = out;
 	ctx.net = f->net;
 	ctx.own_net = NULL;
+	pthread_once(&type_hash_once, type_hash_build);
 	if ((rc = make_idents(m, out->arena, &ctx.ident)) < 0)
-		return rc;
+		goto out;
+	hashes = rp_arena_alloc(out->arena, (m->nobjs ? m->nobjs : 1) * sizeof(*hashes));
+	if (!hashes) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < m->nobjs; i++) {
+		const char *t = m->objs[i]->type;
+		hashes[i] = t ? rp_hash_bytes(t, strlen(t), true) : 0;
+	}
 	for (r = 0; r < rp_nrules && rc == 0; r++) {
 		const rp_rule *rule = rp_rules[r];
 		if (!rule_selected(rule, f))
@@ -362,17 +466,16 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 		ctx.rule = rule;
 		for (i = 0; i < m->nobjs && rc == 0; i++) {
 			const rp_mobj *o = m->objs[i];
-			if (o->res->existing || !type_matches(rule, o->type))
+			if (o->res->existing || !rule_applies(r, rule, o->type, hashes[i]))
 				continue;
 			rc = rule->check(&ctx, o);
 		}
 	}
-	rp_net_topo_free(ctx.own_net);
-	if (rc < 0)
-		return rc;
-	if (out->count - first > 1)
+	if (rc == 0 && out->count - first > 1)
 		qsort(out->items + first, out->count - first, sizeof(*out->items), cmp_findings);
-	return 0;
+out:
+	rp_net_topo_free(ctx.own_net);
+	return rc;
 }
 
 const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
@@ -382,17 +485,9 @@ const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = arena_vprintf(ctx->out->arena, fmt, ap, &n);
 	va_end(ap);
-	if (n < 0)
-		return "";
-	s = rp_arena_alloc(ctx->out->arena, (size_t)n + 1);
-	if (!s)
-		return "";
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
+	return s ? s : "";
 }
 
 const char *rp_vm_path(rp_rule_ctx *ctx, const rp_mobj *vm, const char *rel)
@@ -410,16 +505,12 @@ int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_pr
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = arena_vprintf(ctx->out->arena, fmt, ap, &n);
 	va_end(ap);
 	if (n < 0)
 		return -RP_EINTERNAL;
-	msg = rp_arena_alloc(ctx->out->arena, (size_t)n + 1);
 	if (!msg)
 		return -RP_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	return rp_rule_report(ctx, o, st, p->anchor, p->path,
 			      st == RP_STATUS_UNKNOWN ? rp_prop_why(p) : NULL, "%s", msg);
 }

@@ -265,6 +265,45 @@ static void test_merge_sort_counts(void **state)
 	rp_report_release(&a);
 }
 
+/* Two findings equal in file, position, rule, resource, message, status and
+ * fingerprint but not in what else writers show: the sorted order must not
+ * depend on the order they were added in (scan --jobs N fills one report
+ * per thread and merges them in thread order). */
+static void test_sort_total_order(void **state)
+{
+	rp_report a, b;
+	rp_report_input in;
+	const char *reasons[2] = { "parameter 'x' has no value", "reference() is unknown" };
+	int k;
+
+	(void)state;
+	assert_int_equal(rp_report_init(&a), 0);
+	assert_int_equal(rp_report_init(&b), 0);
+	memset(&in, 0, sizeof(in));
+	in.rule = &rule_a;
+	in.status = RP_STATUS_UNKNOWN;
+	in.file = "t.json";
+	in.line = 4;
+	in.column = 2;
+	in.resource_type = "Microsoft.Storage/storageAccounts";
+	in.resource_name = "st";
+	in.message = "m";
+	in.fingerprint = "0123456789abcdef";
+	for (k = 0; k < 2; k++) {
+		in.unknown_reason = reasons[k];
+		assert_int_equal(rp_report_add(&a, &in, NULL), 0);
+		in.unknown_reason = reasons[1 - k];
+		assert_int_equal(rp_report_add(&b, &in, NULL), 0);
+	}
+	rp_report_sort(&a);
+	rp_report_sort(&b);
+	for (k = 0; k < 2; k++)
+		assert_string_equal(a.findings[k].unknown_reason, b.findings[k].unknown_reason);
+	assert_string_equal(a.findings[0].unknown_reason, reasons[0]);
+	rp_report_release(&a);
+	rp_report_release(&b);
+}
+
 static void test_registry(void **state)
 {
 	size_t i;
@@ -288,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_skips),
 		cmocka_unit_test(test_baseline_roundtrip),
 		cmocka_unit_test(test_merge_sort_counts),
+		cmocka_unit_test(test_sort_total_order),
 		cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
