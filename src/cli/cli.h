@@ -58,6 +58,8 @@ int rp_cmd_attest(rp_cli *cli, int argc, char **argv);
 int rp_cmd_scan(rp_cli *cli, int argc, char **argv);
 int rp_cmd_rules(rp_cli *cli, int argc, char **argv);
 int rp_cmd_explain(rp_cli *cli, int argc, char **argv);
+int rp_cmd_flow(rp_cli *cli, int argc, char **argv);
+int rp_cmd_graph(rp_cli *cli, int argc, char **argv);
 int rp_cmd_watch(rp_cli *cli, int argc, char **argv);
 
 #endif

@@ -185,6 +185,51 @@ const rp_command rp_commands[] = {
 		rp_cmd_watch,
 	},
 	{
+		"flow",
+		"evaluate one flow exactly through the NSGs: verdict, public path, deciding rules",
+		"rampart flow PATH... --to VM|NIC|IP --proto tcp|udp|icmp|esp|ah|* [--port P]\n"
+		"                    [--from Internet|IP|CIDR|VM|TAG] [--direction in|out]\n"
+		"                    [--format text|json] [--params FILE]",
+		"Loads every ARM template, Terraform plan and export under PATH into one\n"
+		"model and evaluates one flow to (or, with --direction out, from) the\n"
+		"ipConfigurations of a VM, scale set or NIC, or a private address: the NSGs\n"
+		"on the path (inbound: subnet then NIC; outbound: NIC then subnet) with\n"
+		"priorities, Deny, the default rules, service tags and ASGs.  Prints the\n"
+		"verdict, the public path (public IP, load balancer rule / NAT rule / NAT\n"
+		"pool with the frontend -> backend port mapping) and the deciding rule of\n"
+		"each hop with file:line.  See docs/network.md.\n"
+		"\n"
+		"  --to NAME|IP        VM, scale set or NIC name, or a private address\n"
+		"  --port P            destination port at the NIC (tcp, udp)\n"
+		"  --proto PROTO       tcp, udp, icmp, esp, ah or * (every protocol)\n"
+		"  --from REMOTE       Internet (default), an address, a CIDR prefix, a VM\n"
+		"                      with a static address, or a service tag\n"
+		"  --direction in|out  inbound (default) or outbound from the target\n"
+		"  --format FORMAT     text (default) or json\n"
+		"  --params FILE       parameters for every template\n"
+		"\n"
+		"Exit status: 0 allowed (from at least part of the remote addresses), 1\n"
+		"denied or unknown, 2 bad input or no such target, 3 internal error.",
+		rp_cmd_flow,
+	},
+	{
+		"graph",
+		"print the reachability graph (Internet, endpoints, subnets, VMs) as DOT",
+		"rampart graph PATH... [--format dot] [--group-above N] [--params FILE]",
+		"Loads every input under PATH into one model and prints who reaches what\n"
+		"as Graphviz DOT text: the Internet, public endpoints, subnets (clusters)\n"
+		"and machines; edges labelled with protocols and ports, dashed where it\n"
+		"is unknown.  Render with `dot -Tsvg`.  See docs/network.md.\n"
+		"\n"
+		"  --format dot        the only format\n"
+		"  --group-above N     one node per subnet above N ipConfigurations\n"
+		"                      (default 40; 0 never)\n"
+		"  --params FILE       parameters for every template\n"
+		"\n"
+		"Exit status: 0 printed, 2 bad input, 3 internal error.",
+		rp_cmd_graph,
+	},
+	{
 		"rules",
 		"list the rule catalog",
 		"rampart rules [--format text|json|markdown]",

@@ -779,6 +779,8 @@ static int build_ipcs(rp_net_topo *t, topo_priv *p, rp_diag *diag)
 			rc = ipc_local(x, &pfx, x->subnet && !pfx_unknown, t->arena);
 		if (rc == 0)
 			rc = rp_net_aset_freeze(t->arena, &pfx, &p->subnet_pfx[t->nipcs]);
+		if (rc == 0 && !pfx_unknown)
+			x->subnet_prefixes = p->subnet_pfx[t->nipcs];
 		if (rc == 0)
 			rc = ipc_endpoints(t, o, &eb);
 		if (rc == 0 && eb.n) {

@@ -107,6 +107,7 @@ typedef struct rp_net_ipc {
 	bool subnet_nsg_known, nic_nsg_known; /* false: reference unresolved/unknown */
 	const char *nsg_unknown;              /* why an NSG on the path is not known, or NULL */
 	rp_net_aset local;                    /* possible private addresses (frozen) */
+	rp_net_aset subnet_prefixes;          /* the subnet's prefixes (frozen; empty: unknown) */
 	bool local_exact;                     /* one known address */
 	rp_net_endpoint *eps;
 	size_t neps;
@@ -178,6 +179,19 @@ typedef struct rp_net_answer {
 /* Evaluates a flow to/from one ipConfiguration.  0, -RP_ENOMEM, -RP_EINVAL. */
 int rp_net_topo_query(rp_net_topo *t, const rp_net_ipc *ipc, const rp_net_query *q,
 		      rp_net_answer *out);
+
+/* ---- the reachability graph (graph.c) ---- */
+
+/* Above this many ipConfigurations, machines are grouped by subnet. */
+#define RP_NET_GRAPH_GROUP_DEFAULT 40u
+
+/* Appends the reachability graph as Graphviz DOT: the Internet, public
+ * endpoints, subnets (clusters) and machines; edges Internet -> endpoint
+ * (frontend ports), endpoint -> machine and subnet -> machine (destination
+ * ports), dashed when unknown.  With more than group_threshold
+ * ipConfigurations (0: never) machines collapse into one node per subnet.
+ * Deterministic.  0 or -RP_ENOMEM. */
+int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out);
 
 /* ---- helpers for callers ---- */
 

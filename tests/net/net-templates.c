@@ -1,0 +1,374 @@
+/* net-templates.c: data-driven tests of the model bridge, exposures and
+ * flow queries on small ARM templates (tests/net/templates/NAME.json, each
+ * with NAME.expect.json holding verdicts derived by hand from
+ * ../shared/reference/azure-facts.md sections 2-3):
+ *   internet[]  {resource, proto, verdict, ports}: the union of the ports of
+ *               every Internet exposure of that resource with that protocol
+ *               and verdict (allow: reachable from every Internet address
+ *               only; "partial": allowed from part of the Internet).  The
+ *               list is EXACT: every (resource, proto, verdict) found must
+ *               be listed, and every listed one found;
+ *   eastwest[]  {resource, from (subnet name), proto, ports, [verdict]}:
+ *               the allowed ports from that subnet (the listed pairs only);
+ *   flows[]     {to, proto, [port], [from], [dir], expect, [hops[2]],
+ *               [endpoint]}: rp_net_topo_query on every ipConfiguration of
+ *               `to`; hops are the deciding rule names ("-" = no NSG);
+ *   endpoints[] {resource, label}: the exact labels of the public endpoints.
+ * Prints one line per failure and "N passed, N failed" (templates). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/arm/arm.h"
+#include "json/json.h"
+#include "json/value.h"
+#include "model/model.h"
+#include "net/topology.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/error.h"
+#include "util/source.h"
+#include "util/str.h"
+
+static int nfail;
+static const char *cur;
+
+#define FAIL(...)                         \
+	do {                              \
+		printf("FAIL %s: ", cur); \
+		printf(__VA_ARGS__);      \
+		printf("\n");             \
+		nfail++;                  \
+	} while (0)
+
+static const char *s_of(const rp_value *o, const char *k)
+{
+	const rp_value *v = rp_value_getz(o, k);
+	return rp_value_is(v, RP_V_STRING) ? v->u.s : NULL;
+}
+
+static bool name_is(const rp_mobj *o, const char *want)
+{
+	size_t n = strlen(want), k;
+
+	if (!o || !o->name)
+		return false;
+	k = strlen(o->name);
+	return (k == n && rp_str_ieq(o->name, want, n)) ||
+	       (k > n && o->name[k - n - 1] == '/' && rp_str_ieq(o->name + k - n, want, n));
+}
+
+static int proto_of(const char *s)
+{
+	return s ? rp_net_proto_parse(s, strlen(s)) : -1;
+}
+
+static const char *verdict_key(const rp_net_exposure *e)
+{
+	if (e->verdict == RP_NET_UNKNOWN)
+		return "unknown";
+	return e->whole_source ? "allow" : "partial";
+}
+
+/* Union of ports of the Internet exposures (resource, proto, verdict). */
+static void internet_ports(const rp_net_exposure *ex, size_t n, const rp_mobj *res, int proto,
+			   const char *verdict, rp_buf *out)
+{
+	rp_net_pset u = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ex[i].endpoint && ex[i].resource == res && ex[i].proto == proto &&
+		    strcmp(verdict_key(&ex[i]), verdict) == 0)
+			rp_net_pset_add_set(&u, &ex[i].ports);
+	rp_net_pset_format(out, &u);
+	rp_net_pset_release(&u);
+}
+
+static const rp_mobj *find_resource(rp_net_topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nipcs; i++)
+		if (name_is(t->ipcs[i].owner, name))
+			return t->ipcs[i].owner;
+	return NULL;
+}
+
+static void check_internet(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
+			   const rp_value *list)
+{
+	size_t i, k;
+	rp_buf b = RP_BUF_INIT;
+
+	for (i = 0; list && i < list->len; i++) {
+		const rp_value *it = list->u.items[i];
+		const char *rn = s_of(it, "resource"), *ports = s_of(it, "ports");
+		const char *vd = s_of(it, "verdict") ? s_of(it, "verdict") : "allow";
+		int p = proto_of(s_of(it, "proto"));
+		const rp_mobj *res = rn ? find_resource(t, rn) : NULL;
+		if (!res || p < 0 || !ports) {
+			FAIL("internet[%zu]: bad expectation or no resource %s", i, rn ? rn : "?");
+			continue;
+		}
+		b.len = 0;
+		internet_ports(ex, n, res, p, vd, &b);
+		if (strcmp(b.data ? b.data : "", ports) != 0)
+			FAIL("internet %s %s %s: got ports '%s', want '%s'", rn, s_of(it, "proto"),
+			     vd, b.data ? b.data : "", ports);
+	}
+	/* exactness: nothing unlisted */
+	for (k = 0; k < n; k++) {
+		const rp_net_exposure *e = &ex[k];
+		bool listed = false;
+		if (!e->endpoint)
+			continue;
+		for (i = 0; list && i < list->len && !listed; i++) {
+			const rp_value *it = list->u.items[i];
+			const char *vd = s_of(it, "verdict") ? s_of(it, "verdict") : "allow";
+			listed = s_of(it, "resource") &&
+				 name_is(e->resource, s_of(it, "resource")) &&
+				 proto_of(s_of(it, "proto")) == e->proto &&
+				 strcmp(vd, verdict_key(e)) == 0;
+		}
+		if (!listed) {
+			b.len = 0;
+			rp_net_pset_format(&b, &e->ports);
+			FAIL("unexpected Internet exposure: %s %s %s %s via %s",
+			     e->resource->name ? e->resource->name : "?",
+			     rp_net_proto_name(e->proto), b.data ? b.data : "", verdict_key(e),
+			     e->endpoint->label);
+		}
+	}
+	rp_buf_release(&b);
+}
+
+static void check_eastwest(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
+			   const rp_value *list)
+{
+	size_t i, k;
+	rp_buf b = RP_BUF_INIT;
+
+	for (i = 0; list && i < list->len; i++) {
+		const rp_value *it = list->u.items[i];
+		const char *rn = s_of(it, "resource"), *from = s_of(it, "from");
+		const char *ports = s_of(it, "ports");
+		const char *vd = s_of(it, "verdict") ? s_of(it, "verdict") : "allow";
+		int p = proto_of(s_of(it, "proto"));
+		const rp_mobj *res = rn ? find_resource(t, rn) : NULL;
+		rp_net_pset u = { 0 };
+		if (!res || !from || p < 0 || !ports) {
+			FAIL("eastwest[%zu]: bad expectation", i);
+			continue;
+		}
+		for (k = 0; k < n; k++)
+			if (!ex[k].endpoint && ex[k].resource == res && ex[k].proto == p &&
+			    name_is(ex[k].source_subnet, from) &&
+			    strcmp(ex[k].verdict == RP_NET_UNKNOWN ? "unknown" : "allow", vd) == 0)
+				rp_net_pset_add_set(&u, &ex[k].ports);
+		b.len = 0;
+		rp_net_pset_format(&b, &u);
+		rp_net_pset_release(&u);
+		if (strcmp(b.data ? b.data : "", ports) != 0)
+			FAIL("eastwest %s from %s %s %s: got '%s', want '%s'", rn, from,
+			     s_of(it, "proto"), vd, b.data ? b.data : "", ports);
+	}
+	rp_buf_release(&b);
+}
+
+static const char *hop_name(const rp_net_hop *h)
+{
+	const char *n, *s;
+	size_t k;
+
+	if (!h->nsg)
+		return "-";
+	if (!h->rule || !h->rule->name)
+		return "?";
+	n = h->rule->name;
+	s = h->nsg->name;
+	k = s ? strlen(s) : 0;
+	if (s && strncmp(n, s, k) == 0 && n[k] == '/')
+		return n + k + 1;
+	return n;
+}
+
+static void check_flows(rp_net_topo *t, const rp_value *list)
+{
+	size_t i, k;
+
+	for (i = 0; list && i < list->len; i++) {
+		const rp_value *it = list->u.items[i];
+		const char *to = s_of(it, "to"), *want = s_of(it, "expect");
+		const char *from = s_of(it, "from"), *dir = s_of(it, "dir");
+		const char *ep = s_of(it, "endpoint");
+		const rp_value *pv = rp_value_getz(it, "port"), *hops = rp_value_getz(it, "hops");
+		int p = proto_of(s_of(it, "proto"));
+		size_t found = 0;
+		if (!to || !want || p < 0) {
+			FAIL("flows[%zu]: bad expectation", i);
+			continue;
+		}
+		for (k = 0; k < t->nipcs; k++) {
+			const rp_net_ipc *x = &t->ipcs[k];
+			rp_net_query q;
+			rp_net_answer a;
+			rp_net_ival iv;
+			const char *why = NULL;
+			int h;
+			if (!name_is(x->owner, to) && !name_is(x->nic, to))
+				continue;
+			found++;
+			memset(&q, 0, sizeof(q));
+			q.dir = dir && strcmp(dir, "out") == 0 ? RP_NET_OUT : RP_NET_IN;
+			q.proto = (unsigned)p;
+			q.port = rp_value_is(pv, RP_V_INT) ? (uint32_t)pv->u.i : 0;
+			if (!from || strcmp(from, "Internet") == 0)
+				q.from_internet = true;
+			else if (rp_net_prefix_parse(from, strlen(from), &iv, &why) == 0)
+				rp_net_aset_add(&q.remote, iv.lo, iv.hi);
+			else
+				q.remote_tag = from;
+			if (rp_net_topo_query(t, x, &q, &a) < 0) {
+				FAIL("flows[%zu]: query failed", i);
+				rp_net_aset_release(&q.remote);
+				continue;
+			}
+			rp_net_aset_release(&q.remote);
+			if (strcmp(rp_net_verdict_name((rp_net_verdict)a.verdict), want) != 0)
+				FAIL("flows[%zu] %s %s %u: got %s (%s), want %s", i, to,
+				     s_of(it, "proto"), q.port,
+				     rp_net_verdict_name((rp_net_verdict)a.verdict),
+				     a.reason ? a.reason : "", want);
+			for (h = 0; hops && h < 2 && (size_t)h < hops->len; h++) {
+				const char *hw = rp_value_is(hops->u.items[h], RP_V_STRING)
+							 ? hops->u.items[h]->u.s
+							 : "";
+				if (strcmp(hop_name(&a.hop[h]), hw) != 0)
+					FAIL("flows[%zu] %s hop %d: got %s, want %s", i, to, h,
+					     hop_name(&a.hop[h]), hw);
+			}
+			if (ep && (!a.endpoint ||
+				   strcmp(rp_net_ep_kind_name((rp_net_ep_kind)a.endpoint->kind),
+					  ep) != 0))
+				FAIL("flows[%zu] %s endpoint: got %s, want %s", i, to,
+				     a.endpoint
+					     ? rp_net_ep_kind_name((rp_net_ep_kind)a.endpoint->kind)
+					     : "none",
+				     ep);
+		}
+		if (!found)
+			FAIL("flows[%zu]: no ipConfiguration of %s", i, to);
+	}
+}
+
+static void check_endpoints(rp_net_topo *t, const rp_value *list)
+{
+	size_t i, k, j;
+
+	for (i = 0; list && i < list->len; i++) {
+		const rp_value *it = list->u.items[i];
+		const char *rn = s_of(it, "resource"), *label = s_of(it, "label");
+		bool ok = false;
+		for (k = 0; rn && label && k < t->nipcs && !ok; k++)
+			if (name_is(t->ipcs[k].owner, rn))
+				for (j = 0; j < t->ipcs[k].neps && !ok; j++)
+					ok = strcmp(t->ipcs[k].eps[j].label, label) == 0;
+		if (!ok)
+			FAIL("endpoints[%zu]: %s has no endpoint '%s'", i, rn ? rn : "?",
+			     label ? label : "?");
+	}
+}
+
+static void run_one(const char *dir, const char *name)
+{
+	char path[4096], epath[4096];
+	rp_deployment *dep = NULL;
+	rp_model *m = NULL;
+	rp_net_topo *t = NULL;
+	rp_source *src = NULL;
+	rp_json_doc *doc = NULL;
+	rp_arena *a = rp_arena_new();
+	const rp_value *exp;
+	const rp_net_exposure *ex = NULL;
+	size_t n = 0, len = strlen(name);
+	rp_arm_options ao;
+	rp_diag d;
+
+	cur = name;
+	rp_diag_init(&d);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(epath, sizeof(epath), "%s/%.*s.expect.json", dir, (int)(len - 5), name);
+	memset(&ao, 0, sizeof(ao));
+	ao.no_auto_params = true;
+	if (!a || rp_source_load(epath, 0, &src, &d) < 0 ||
+	    rp_json_parse(src, RP_JSON_STRICT, &doc, &d) < 0) {
+		FAIL("cannot read %s", epath);
+		goto out;
+	}
+	exp = rp_value_from_json(a, doc, 0);
+	if (rp_arm_evaluate(path, &ao, &dep, &d) < 0 || d.nerrors) {
+		FAIL("evaluation failed (%zu errors)", d.nerrors);
+		goto out;
+	}
+	if (rp_model_build((const rp_deployment *const *)&dep, 1, &m, NULL) < 0 ||
+	    rp_net_topo_build(m, NULL, &t) < 0 || rp_net_topo_exposures(t, &ex, &n) < 0) {
+		FAIL("topology failed");
+		goto out;
+	}
+	check_internet(t, ex, n, rp_value_getz(exp, "internet"));
+	check_eastwest(t, ex, n, rp_value_getz(exp, "eastwest"));
+	check_flows(t, rp_value_getz(exp, "flows"));
+	check_endpoints(t, rp_value_getz(exp, "endpoints"));
+out:
+	rp_net_topo_free(t);
+	rp_model_free(m);
+	rp_deployment_free(dep);
+	rp_json_doc_free(doc);
+	rp_source_free(src);
+	rp_diag_release(&d);
+	rp_arena_free(a);
+}
+
+static int cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+int main(int argc, char **argv)
+{
+	DIR *dp;
+	struct dirent *de;
+	char *names[1024];
+	size_t n = 0, i, pass = 0, fail = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+		return 2;
+	}
+	dp = opendir(argv[1]);
+	if (!dp) {
+		perror(argv[1]);
+		return 2;
+	}
+	while ((de = readdir(dp)) != NULL && n < 1024) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0 &&
+		    !strstr(de->d_name, ".expect.json"))
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof(names[0]), cmp);
+	for (i = 0; i < n; i++) {
+		int before = nfail;
+		run_one(argv[1], names[i]);
+		if (nfail == before)
+			pass++;
+		else
+			fail++;
+		free(names[i]);
+	}
+	printf("%zu passed, %zu failed\n", pass, fail);
+	return fail || !pass ? 1 : 0;
+}
