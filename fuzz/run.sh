@@ -1,0 +1,70 @@
+#!/bin/sh
+# run.sh BUILD_DIR SECONDS [TARGET...]: runs every libFuzzer target (or the
+# ones named) for SECONDS each.  `make fuzz FUZZ_SECONDS=N` calls this.
+#
+# Each target starts from its committed corpus (fuzz/corpus/NAME, replayed
+# by `make check`) plus real fixtures from ../shared as seeds.  New inputs go
+# to BUILD_DIR/fuzz-work/NAME (the committed corpus stays small and
+# reviewed); crashes, leaks and timeouts go to BUILD_DIR/fuzz-crashes as
+# NAME-crash-*, which you minimise and add to fuzz/corpus/NAME with the fix.
+# Prints one summary line per target and exits 1 if any target failed.
+set -u
+build=${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
+seconds=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
+shift 2
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared="$root/../shared"
+crashes="$build/fuzz-crashes"
+mkdir -p "$crashes"
+
+# Real inputs each target starts from, besides its own corpus.
+seeds() {
+	case "$1" in
+	json | arm_template | model_rules) echo "$shared/fixtures/checkov-arm/templates" ;;
+	tfplan) echo "$shared/fixtures/tfplan" ;;
+	export) echo "$shared/fixtures/exports" ;;
+	eventlog) echo "$shared/eventlog" ;;
+	flowlog | activitylog) echo "$shared/fixtures/monitoring" ;;
+	esac
+}
+
+if [ $# -eq 0 ]; then
+	set -- $(cd "$build/fuzz" && ls fuzz-* 2>/dev/null | sed 's/^fuzz-//')
+fi
+if [ $# -eq 0 ]; then
+	echo "run.sh: no fuzz targets in $build/fuzz (configure with -Dfuzzing=true)" >&2
+	exit 2
+fi
+failed=0
+for t in "$@"; do
+	exe="$build/fuzz/fuzz-$t"
+	if [ ! -x "$exe" ]; then
+		echo "run.sh: no target $t ($exe)" >&2
+		failed=1
+		continue
+	fi
+	work="$build/fuzz-work/$t"
+	mkdir -p "$work"
+	dirs="$work $root/fuzz/corpus/$t"
+	for s in $(seeds "$t"); do
+		# libFuzzer reads seed directories flat: list the files' directories
+		for d in $(find "$s" -type f -size -1M -exec dirname {} \; 2>/dev/null | sort -u); do
+			dirs="$dirs $d"
+		done
+	done
+	log="$build/fuzz-$t.log"
+	# -max_len: the seeds are up to hundreds of KB; mutations past 1 MB buy
+	# nothing but time.  -rss_limit_mb: a leak or runaway allocation is a bug.
+	"$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+		-print_final_stats=1 -artifact_prefix="$crashes/$t-" $dirs >"$log" 2>&1
+	rc=$?
+	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	if [ $rc -eq 0 ]; then
+		echo "fuzz $t: ok, ${runs:-?} runs in ${seconds}s, ${cov:-cov: ?}"
+	else
+		echo "fuzz $t: FAILED (exit $rc), see $log and $crashes/$t-*"
+		failed=1
+	fi
+done
+exit $failed
