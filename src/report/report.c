@@ -213,6 +213,8 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	f->message = dup_or_empty(r, in->message, &fail);
 	f->unknown_reason = dup_or_null(r, in->unknown_reason, &fail);
 	f->address = dup_or_null(r, in->address, &fail);
+	f->byte_offset = in->byte_offset;
+	f->byte_length = in->byte_length;
 	if (fail)
 		return -RP_ENOMEM;
 	if (in->fingerprint && strlen(in->fingerprint) == 16 &&
@@ -311,6 +313,8 @@ static int cmp_finding(const void *pa, const void *pb)
 		return a->line < b->line ? -1 : 1;
 	if (a->column != b->column)
 		return a->column < b->column ? -1 : 1;
+	if (a->byte_offset != b->byte_offset)
+		return a->byte_offset < b->byte_offset ? -1 : 1;
 	if ((c = cmp_str(a->rule->id, b->rule->id)) != 0)
 		return c;
 	if ((c = cmp_str(a->resource_id, b->resource_id)) != 0)

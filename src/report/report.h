@@ -79,9 +79,12 @@ typedef struct rp_report_finding {
 	const char *unknown_reason;  /* status unknown: why; else NULL */
 	const char *suppress_reason; /* NULL when not suppressed */
 	const char *address;         /* Terraform address (module.x.azurerm_y.z), or NULL */
-	char fingerprint[17];        /* 16 lower-case hex digits */
-	uint8_t status;              /* rp_status */
-	uint8_t suppressed;          /* rp_suppress_kind */
+	/* A byte range in a binary file (an event of a TPM event log), when
+	 * line is 0 and byte_length > 0; SARIF region byteOffset/byteLength. */
+	uint64_t byte_offset, byte_length;
+	char fingerprint[17]; /* 16 lower-case hex digits */
+	uint8_t status;       /* rp_status */
+	uint8_t suppressed;   /* rp_suppress_kind */
 } rp_report_finding;
 
 /* What the caller gives rp_report_add(); strings are copied. */
@@ -98,6 +101,8 @@ typedef struct rp_report_input {
 	/* Terraform resource address the finding is about (plans and state),
 	 * or NULL: written as an additional field by every format. */
 	const char *address;
+	/* A byte range in a binary file instead of a line (see the finding). */
+	uint64_t byte_offset, byte_length;
 	/* Stable identity of the finding within its resource (for instance the
 	 * property path it is about); goes into the fingerprint.  May be NULL. */
 	const char *fingerprint_material;
@@ -153,6 +158,10 @@ typedef struct rp_report {
 	size_t nerrors;                /* input errors (files that failed) */
 	rp_report_exposure *exposures; /* network exposures (report order after sort) */
 	size_t nexposures, exposures_cap;
+	/* Where the rules are documented, without the anchor (SARIF helpUri
+	 * appends the lower-case rule ID); NULL: RP_REPORT_RULES_DOC_URI.
+	 * `rampart attest` points at docs/attest.md. */
+	const char *rules_doc_uri;
 	bool sorted;
 } rp_report;
 

@@ -7,7 +7,8 @@
  * level "none", as §3.27.9/§3.27.10 require for non-fail kinds); passes
  * and not-applicable verdicts are left to the JSON/JUnit formats.  Each
  * result points at the exact property (region start/end line and column,
- * run.columnKind "unicodeCodePoints"), names the resource as a logical
+ * run.columnKind "unicodeCodePoints"; in a binary file such as a TPM event
+ * log, byteOffset and byteLength), names the resource as a logical
  * location, and carries partialFingerprints {"rampart/v1": fingerprint}.
  * Suppressed results carry suppressions[] (inSource for inline skips,
  * external for the baseline).  No timestamps, no invocation data. */
@@ -51,7 +52,7 @@ static int uri_value(rp_jw *w, const char *path)
 	return rc;
 }
 
-static int rule_descriptor(rp_jw *w, const rp_report_rule *ru)
+static int rule_descriptor(rp_jw *w, const rp_report_rule *ru, const char *doc_uri)
 {
 	rp_buf b = RP_BUF_INIT;
 	size_t i;
@@ -71,7 +72,7 @@ static int rule_descriptor(rp_jw *w, const rp_report_rule *ru)
 	rp_jw_string(w, ru->rationale ? ru->rationale : ru->title);
 	rp_jw_object_end(w);
 
-	rc = rp_buf_printf(&b, "%s#", RP_REPORT_RULES_DOC_URI);
+	rc = rp_buf_printf(&b, "%s#", doc_uri);
 	for (i = 0; rc == 0 && ru->id[i]; i++) {
 		char c = ru->id[i];
 		rc = rp_buf_putc(&b, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
@@ -212,6 +213,15 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 			rp_jw_key(w, "endColumn");
 			rp_jw_uint(w, f->end_column ? f->end_column : 1);
 			rp_jw_object_end(w);
+		} else if (f->byte_length) {
+			/* binary artifact (§3.30.10, §3.30.11) */
+			rp_jw_key(w, "region");
+			rp_jw_object_begin(w);
+			rp_jw_key(w, "byteOffset");
+			rp_jw_uint(w, f->byte_offset);
+			rp_jw_key(w, "byteLength");
+			rp_jw_uint(w, f->byte_length);
+			rp_jw_object_end(w);
 		}
 		rp_jw_object_end(w);
 	}
@@ -314,7 +324,8 @@ int rp_report_write_sarif(rp_report *r, const rp_report_options *o, rp_buf *out)
 	rp_jw_key(&w, "rules");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nrules && rc == 0; i++)
-		rc = rule_descriptor(&w, r->rules[i]);
+		rc = rule_descriptor(&w, r->rules[i],
+				     r->rules_doc_uri ? r->rules_doc_uri : RP_REPORT_RULES_DOC_URI);
 	rp_jw_array_end(&w);
 	rp_jw_object_end(&w);
 	rp_jw_object_end(&w);

@@ -56,6 +56,25 @@ G=$E/go-attestation/windows_gcp_shielded_vm
 "$R" attest --eventlog "$E/keylime/binary_bios_measurements" --policy "$T/p.json" --format sarif >"$T/s.json" 2>/dev/null
 [ $? = 1 ] && ok || bad "other log trusted by the policy"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=="2.1.0"; assert any(r["kind"]=="fail" for r in d["runs"][0]["results"])' "$T/s.json" && ok || bad "sarif output"
+# SARIF through the report layer: schema-valid, a failed check points at its
+# event's byte range, rules documented in docs/attest.md with an anchor each
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]
+ev=[x for x in r["results"] if x["ruleId"]=="policy.secure-boot"][0]
+reg=ev["locations"][0]["physicalLocation"]["region"]; assert reg["byteOffset"] > 0 and reg["byteLength"] > 0, reg
+for ru in r["tool"]["driver"]["rules"]:
+    assert ru["helpUri"].endswith("docs/attest.md#" + ru["id"]), ru["helpUri"]
+    assert "<a id=\"%s\"></a>" % ru["id"] in open(sys.argv[2]).read(), ru["id"]' \
+	"$T/s.json" "${RAMPART_SOURCE_ROOT:?}/docs/attest.md" && ok || bad "attest sarif: event region or rule documentation"
+"$R" attest --quote "$G.quote.msg" --signature "$G.quote.sig" --ak "$G.ak.tpm2b_public" --nonce "" \
+	--pcrs "$G.quote.pcrs" --format sarif >"$T/q.sarif" 2>/dev/null && ok || bad "trusted quote, sarif"
+"$R" attest --quote "$G.quote.msg" --signature "$G.quote.sig" --ak "$G.ak.tpm2b_public" --nonce "01" \
+	--format sarif >"$T/q2.sarif" 2>/dev/null
+[ $? = 1 ] && ok || bad "wrong nonce, sarif"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert [x["ruleId"] for x in r if x["kind"]=="fail"]==["quote.nonce"], r' "$T/q2.sarif" && ok || bad "wrong nonce sarif: not exactly quote.nonce failing"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 "${RAMPART_SOURCE_ROOT:?}/tests/report/validate_sarif.py" "${RAMPART_SHARED:?}/schemas/sarif-schema-2.1.0.json" \
+		"$T/s.json" "$T/q.sarif" "$T/q2.sarif" >"$T/v.out" 2>&1 && ok || bad "attest SARIF schema validation: $(cat "$T/v.out")"
+fi
 printf '{"version": 1, "secure_boot": tru}' >"$T/bad.json"
 "$R" attest --eventlog "$E/keylime/binary_bios_measurements" --policy "$T/bad.json" >/dev/null 2>"$T/err"
 [ $? = 2 ] && grep -q "bad.json:1:" "$T/err" && ok || bad "malformed policy: $(cat "$T/err")"

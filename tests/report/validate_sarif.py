@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """validate_sarif.py SCHEMA FILE...: validates SARIF logs against the OASIS
 SARIF 2.1.0 JSON schema (draft-04, python3-jsonschema) and checks what the
-schema cannot: ruleIndex points at the rule with ruleId, every result has a
-region with 1-based positions and a partialFingerprints entry, helpUri is
-absolute with a per-rule anchor, columnKind is unicodeCodePoints.
+schema cannot: ruleIndex points at the rule with ruleId, every region has
+1-based line/column positions (or, in a binary file, a byte range), every
+result a partialFingerprints entry, helpUri is absolute with a per-rule
+anchor, columnKind is unicodeCodePoints.
 Prints "N passed, N failed"."""
 import json
 import sys
@@ -39,6 +40,10 @@ def check(schema, path):
             for loc in res.get("locations", []):
                 reg = loc.get("physicalLocation", {}).get("region")
                 if reg is None:
+                    continue
+                if "byteOffset" in reg:  # a binary artifact (TPM event log): byte range only
+                    if reg["byteOffset"] < 0 or reg.get("byteLength", 0) < 1 or "startLine" in reg:
+                        errs.append("result %d: bad byte region %r" % (i, reg))
                     continue
                 if reg["startLine"] < 1 or reg["startColumn"] < 1:
                     errs.append("result %d: region not 1-based" % i)
