@@ -52,6 +52,19 @@ static const char *strz(tf_ctx *c, uint32_t i)
 	return rp_json_strz(c->doc, i);
 }
 
+/* A string node's text, NUL-terminated, in the deployment's arena (one
+ * copy), or NULL when not a string. */
+static const char *keep(tf_ctx *c, uint32_t i)
+{
+	const char *p;
+	size_t n;
+
+	if (i == RP_JSON_NONE || !rp_json_is(c->doc, i, RP_JSON_STRING) ||
+	    rp_json_str(c->doc, i, &p, &n) < 0)
+		return NULL;
+	return rp_arena_strndup(c->a, p, n);
+}
+
 static const char *dupz(tf_ctx *c, const char *s)
 {
 	return s ? rp_arena_strndup(c->a, s, strlen(s)) : NULL;
@@ -312,6 +325,11 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 				return NULL;
 			if (!sel_wants(sel, key, kl, &sub, &keyz))
 				continue;
+			if ((rp_json_kind_of(c->doc, e) == RP_JSON_NULL ||
+			     (rp_json_is(c->doc, e, RP_JSON_STRING) &&
+			      c->doc->nodes[e].len == 2)) &&
+			    !is_true_node(c, child_of(c, unk, key, kl, 0)))
+				continue; /* null and "": absent to every mapping */
 			m[idx].key = keyz ? keyz : rp_arena_strndup(c->a, key, kl);
 			if (!m[idx].key)
 				return NULL;
@@ -410,7 +428,7 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
  * have thousands of members; rp_json_getz is linear). */
 static uint32_t get_indexed(tf_ctx *c, uint32_t obj, const char *key)
 {
-	char *k;
+	char *k, buf[PATH_MAX_LEN];
 	void *hit;
 	rp_json_iter it;
 	uint32_t kk, e;
@@ -419,23 +437,25 @@ static uint32_t get_indexed(tf_ctx *c, uint32_t obj, const char *key)
 		return RP_JSON_NONE;
 	if (rp_json_count(c->doc, obj) < 16)
 		return get(c, obj, key);
-	k = rp_arena_printf(c->a, "#%u", obj);
-	if (!k)
-		return RP_JSON_NONE;
-	if (!rp_map_get(&c->cfg_index, k, strlen(k), &hit)) {
-		if (rp_map_put(&c->cfg_index, k, strlen(k), (void *)1, NULL) < 0)
+	snprintf(buf, sizeof(buf), "#%u", obj);
+	if (!rp_map_get(&c->cfg_index, buf, strlen(buf), &hit)) {
+		k = rp_arena_strndup(c->a, buf, strlen(buf));
+		if (!k || rp_map_put(&c->cfg_index, k, strlen(k), (void *)1, NULL) < 0)
 			return RP_JSON_NONE;
 		it = rp_json_iter_begin(c->doc, obj);
 		while (rp_json_iter_next(c->doc, &it, &kk, &e)) {
-			const char *name = rp_json_strz(c->doc, kk);
-			char *mk = name ? rp_arena_printf(c->a, "#%u|%s", obj, name) : NULL;
+			const char *name;
+			size_t nl;
+			char *mk = rp_json_str(c->doc, kk, &name, &nl) == 0
+					   ? rp_arena_printf(c->a, "#%u|%.*s", obj, (int)nl, name)
+					   : NULL;
 			if (!mk || rp_map_put(&c->cfg_index, mk, strlen(mk),
 					      (void *)((uintptr_t)e + 1u), NULL) < 0)
 				return RP_JSON_NONE;
 		}
 	}
-	k = rp_arena_printf(c->a, "#%u|%s", obj, key);
-	if (k && rp_map_get(&c->cfg_index, k, strlen(k), &hit))
+	if ((size_t)snprintf(buf, sizeof(buf), "#%u|%s", obj, key) < sizeof(buf) &&
+	    rp_map_get(&c->cfg_index, buf, strlen(buf), &hit))
 		return (uint32_t)((uintptr_t)hit - 1u);
 	return RP_JSON_NONE;
 }
@@ -449,15 +469,16 @@ static uint32_t cfg_module(tf_ctx *c, const char *modinst)
 	while (m != RP_JSON_NONE && *p) {
 		const char *name;
 		size_t n = 0;
-		char *call;
+		char call[PATH_MAX_LEN];
 		if (strncmp(p, "module.", 7) != 0)
 			return RP_JSON_NONE;
 		name = p + 7;
 		while (name[n] && name[n] != '.' && name[n] != '[')
 			n++;
-		call = rp_arena_strndup(c->a, name, n);
-		if (!call)
+		if (n >= sizeof(call))
 			return RP_JSON_NONE;
+		memcpy(call, name, n);
+		call[n] = '\0';
 		m = get(c, get_indexed(c, get(c, m, "module_calls"), call), "module");
 		p = name + n;
 		if (*p == '[') {
@@ -523,35 +544,36 @@ static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr
 {
 	uint32_t mod = cfg_module(c, modinst), res, e, k;
 	rp_json_iter it;
-	char *key;
+	char *key, buf[PATH_MAX_LEN];
 	void *hit;
 
 	if (mod == RP_JSON_NONE)
 		return RP_JSON_NONE;
-	key = rp_arena_printf(c->a, "%u|", mod);
-	if (!key)
-		return RP_JSON_NONE;
-	if (!rp_map_get(&c->cfg_index, key, strlen(key), &hit)) {
-		if (rp_map_put(&c->cfg_index, key, strlen(key), (void *)1, NULL) < 0)
+	snprintf(buf, sizeof(buf), "%u|", mod);
+	if (!rp_map_get(&c->cfg_index, buf, strlen(buf), &hit)) {
+		key = rp_arena_strndup(c->a, buf, strlen(buf));
+		if (!key || rp_map_put(&c->cfg_index, key, strlen(key), (void *)1, NULL) < 0)
 			return RP_JSON_NONE;
 		res = get(c, mod, "resources");
 		if (rp_json_is(c->doc, res, RP_JSON_ARRAY)) {
 			it = rp_json_iter_begin(c->doc, res);
 			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-				const char *a = strz(c, get(c, e, "address"));
-				uint32_t ex = get(c, e, "expressions");
+				uint32_t an = get(c, e, "address"), ex = get(c, e, "expressions");
+				const char *a;
+				size_t al;
 				char *rk;
-				if (!a || ex == RP_JSON_NONE)
+				if (!rp_json_is(c->doc, an, RP_JSON_STRING) ||
+				    rp_json_str(c->doc, an, &a, &al) < 0 || ex == RP_JSON_NONE)
 					continue;
-				rk = rp_arena_printf(c->a, "%u|%s", mod, a);
+				rk = rp_arena_printf(c->a, "%u|%.*s", mod, (int)al, a);
 				if (!rk || rp_map_put(&c->cfg_index, rk, strlen(rk),
 						      (void *)((uintptr_t)ex + 1u), NULL) < 0)
 					return RP_JSON_NONE;
 			}
 		}
 	}
-	key = rp_arena_printf(c->a, "%u|%s", mod, cfgaddr);
-	if (key && rp_map_get(&c->cfg_index, key, strlen(key), &hit))
+	if ((size_t)snprintf(buf, sizeof(buf), "%u|%s", mod, cfgaddr) < sizeof(buf) &&
+	    rp_map_get(&c->cfg_index, buf, strlen(buf), &hit))
 		return (uint32_t)((uintptr_t)hit - 1u);
 	return RP_JSON_NONE;
 }
@@ -686,6 +708,21 @@ static bool type_ok(const tf_res *t, const char *expect)
 	return !expect || rp_str_ieq(t->map->arm_type, expect, strlen(expect) + 1);
 }
 
+/* A reference string copied to buf (NUL-terminated); false when not a
+ * string or too long. */
+static bool ref_text(tf_ctx *c, uint32_t i, char *buf, size_t cap)
+{
+	const char *p;
+	size_t n;
+
+	if (!rp_json_is(c->doc, i, RP_JSON_STRING) || rp_json_str(c->doc, i, &p, &n) < 0 ||
+	    n >= cap)
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return true;
+}
+
 static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t expr,
 		    const char *expect, bool list, tlist *out, unsigned depth)
 {
@@ -698,8 +735,8 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 	it = rp_json_iter_begin(c->doc, refs);
 	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 		tref t;
-		const char *s = strz(c, e);
-		if (!s)
+		char s[PATH_MAX_LEN];
+		if (!ref_text(c, e, s, sizeof(s)))
 			continue;
 		parse_ref(s, &t);
 		if (t.kind == R_INDEX)
@@ -708,17 +745,19 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 	it = rp_json_iter_begin(c->doc, refs);
 	while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 		tref t;
-		const char *s = strz(c, e);
-		if (!s)
+		char s[PATH_MAX_LEN];
+		if (!ref_text(c, e, s, sizeof(s)))
 			continue;
 		parse_ref(s, &t);
 		if (t.kind == R_RES) {
-			char *key = rp_arena_printf(c->a, "%s|%s%s.%s", modinst,
-						    t.data ? "data." : "", t.type, t.name);
+			char key[PATH_MAX_LEN];
 			void *hit = NULL;
 			tf_res *x, *only = NULL;
 			size_t cnt = 0;
-			if (!key || !rp_map_get(&c->by_base, key, strlen(key), &hit))
+			if ((size_t)snprintf(key, sizeof(key), "%s|%s%s.%s", modinst,
+					     t.data ? "data." : "", t.type,
+					     t.name) >= sizeof(key) ||
+			    !rp_map_get(&c->by_base, key, strlen(key), &hit))
 				continue;
 			for (x = hit; x; x = x->next_inst) {
 				if (!type_ok(x, expect))
@@ -1090,14 +1129,14 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 		it = rp_json_iter_begin(c->doc, res);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			tf_res *r = rp_arena_calloc(c->a, 1, sizeof(*r));
-			const char *addr = strz(c, get(c, e, "address")),
-				   *type = strz(c, get(c, e, "type"));
-			const char *name = strz(c, get(c, e, "name")),
-				   *mode = strz(c, get(c, e, "mode"));
+			const char *addr = keep(c, get(c, e, "address")),
+				   *type = keep(c, get(c, e, "type"));
+			const char *name = keep(c, get(c, e, "name"));
+			bool data = rp_json_str_eq(c->doc, get(c, e, "mode"), "data", 4);
 			uint32_t values = get(c, e, "values"), ch = RP_JSON_NONE,
 				 unk = RP_JSON_NONE;
 			uint32_t sens = get(c, e, "sensitive_values");
-			const char *cfgaddr;
+			char cfgaddr[PATH_MAX_LEN];
 			mpath p;
 			void *hit;
 			if (!r)
@@ -1110,18 +1149,19 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 					c->src->name);
 				return -RP_EPARSE;
 			}
-			r->address = dupz(c, addr);
+			r->address = addr;
 			r->modinst = modinst;
-			r->type = dupz(c, type);
-			r->name = dupz(c, name);
+			r->type = type;
+			r->name = name;
 			r->index = index_text(c, get(c, e, "index"));
-			r->data = mode && strcmp(mode, "data") == 0;
+			r->data = data;
 			r->map = rp_tf_type_find(type);
 			r->node = e;
-			cfgaddr = rp_arena_printf(c->a, "%s%s.%s", r->data ? "data." : "", type,
-						  name);
-			if (!r->address || !r->type || !r->name || !cfgaddr)
+			if (!r->address || !r->type || !r->name)
 				return -RP_ENOMEM;
+			if ((size_t)snprintf(cfgaddr, sizeof(cfgaddr), "%s%s.%s",
+					     r->data ? "data." : "", type, name) >= sizeof(cfgaddr))
+				cfgaddr[0] = '\0';
 			r->cfg = cfg_resource(c, modinst, cfgaddr);
 			if (rp_map_get(&c->by_change, r->address, strlen(r->address), &hit))
 				ch = (uint32_t)((uintptr_t)hit - 1u);
@@ -1444,11 +1484,15 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	if (rp_json_is(doc, c.changes, RP_JSON_ARRAY)) {
 		it = rp_json_iter_begin(doc, c.changes);
 		while (rp_json_iter_next(doc, &it, &k, &e)) {
-			const char *a = dupz(&c, strz(&c, get(&c, e, "address")));
-			if (!a)
+			const char *a;
+			size_t al;
+			uint32_t an = get(&c, e, "address");
+			/* keys borrowed from the document (alive during the load) */
+			if (!rp_json_is(doc, an, RP_JSON_STRING) ||
+			    rp_json_str(doc, an, &a, &al) < 0)
 				continue;
-			if (rp_map_put(&c.by_change, a, strlen(a), (void *)((uintptr_t)e + 1u),
-				       NULL) < 0) {
+			if (rp_map_put(&c.by_change, a, al, (void *)((uintptr_t)e + 1u), NULL) <
+			    0) {
 				rc = -RP_ENOMEM;
 				goto out;
 			}
