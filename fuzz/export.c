@@ -6,12 +6,12 @@
  * keys it was given, every span inside the input, origin EXPORT, no two
  * resources with the same known ID).  Any violation calls abort().
  */
+#include "ingest_check.h"
 #include "ingest/export/export.h"
 #include "ingest/resource.h"
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/source.h"
-#include "util/str.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -20,36 +20,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                         \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "fuzz-export: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                                  \
-			abort();                                                            \
-		}                                                                           \
-	} while (0)
-
-static void check_spans(const rp_value *v, size_t size, int depth)
-{
-	uint32_t i;
-
-	CHECK(depth < 1100);
-	if (v->span.src)
-		CHECK((size_t)v->span.off + v->span.len <= size);
-	if (v->kind == RP_V_ARRAY)
-		for (i = 0; i < v->len; i++)
-			check_spans(v->u.items[i], size, depth + 1);
-	else if (v->kind == RP_V_OBJECT)
-		for (i = 0; i < v->len; i++)
-			check_spans(v->u.members[i].val, size, depth + 1);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	rp_source *src = NULL;
 	rp_deployment *dep;
 	rp_diag diag;
-	size_t i, j;
 	int rc;
 
 	if (size > ((size_t)1 << 20))
@@ -61,22 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!dep)
 		abort();
 	rc = rp_export_load(src, dep, &diag);
-	CHECK(rc == 0 || diag.nerrors > 0);
-	if (rc == 0 && dep->nresources < 2000) {
-		for (i = 0; i < dep->nresources; i++) {
-			const rp_resource *r = &dep->resources[i];
-			CHECK(r->type && *r->type && r->name && r->id && r->body);
-			CHECK(r->body->kind == RP_V_OBJECT);
-			CHECK(r->origin == RP_ORIGIN_EXPORT);
-			check_spans(r->body, size, 0);
-			for (j = i + 1; j < dep->nresources; j++) {
-				const rp_value *x = r->id, *y = dep->resources[j].id;
-				if (x->kind == RP_V_STRING && y->kind == RP_V_STRING)
-					CHECK(!(x->len == y->len &&
-						rp_str_ieq(x->u.s, y->u.s, x->len)));
-			}
-		}
-	}
+	FUZZ_CHECK(rc == 0 || diag.nerrors > 0);
+	if (rc == 0 && dep->nresources < 2000)
+		fuzz_check_resources(dep, size, RP_ORIGIN_EXPORT, true);
 	rp_diag_release(&diag);
 	rp_deployment_free(dep);
 	return 0;

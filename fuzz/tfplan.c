@@ -2,11 +2,12 @@
  * (src/ingest/tfplan) and input detection (src/ingest/detect.c).
  *
  * For every input: detect its kind; load it as a Terraform plan; on
- * success check every resource (type, name, ID and body present, body an
- * object, every span inside the input, address set, origin TFPLAN) and
- * that loading is deterministic (a second load gives the same types,
- * names and IDs).  Any violation calls abort().
+ * success check every resource (ingest_check.h: type, name, ID and body
+ * present, body an object, every span inside the input; here also the
+ * address set, origin TFPLAN) and that loading is deterministic (a second
+ * load gives the same types and IDs).  Any violation calls abort().
  */
+#include "ingest_check.h"
 #include "ingest/detect.h"
 #include "ingest/resource.h"
 #include "ingest/tfplan/tfplan.h"
@@ -21,30 +22,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                         \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "fuzz-tfplan: check failed: %s (line %d)\n", #cond, \
-				__LINE__);                                                  \
-			abort();                                                            \
-		}                                                                           \
-	} while (0)
-
-/* Spans of v and everything below it lie inside the input. */
-static void check_spans(const rp_value *v, size_t size, int depth)
-{
-	uint32_t i;
-
-	CHECK(depth < 200);
-	if (v->span.src)
-		CHECK((size_t)v->span.off + v->span.len <= size);
-	if (v->kind == RP_V_ARRAY)
-		for (i = 0; i < v->len; i++)
-			check_spans(v->u.items[i], size, depth + 1);
-	else if (v->kind == RP_V_OBJECT)
-		for (i = 0; i < v->len; i++)
-			check_spans(v->u.members[i].val, size, depth + 1);
-}
+#define CHECK FUZZ_CHECK
 
 static rp_deployment *load(const uint8_t *data, size_t size, int *rc)
 {
@@ -85,15 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	a = load(data, size, &rc);
 	if (rc == 0) {
-		for (i = 0; i < a->nresources; i++) {
-			const rp_resource *r = &a->resources[i];
-			CHECK(r->type && r->name && r->id && r->body && r->address);
-			CHECK(r->body->kind == RP_V_OBJECT);
-			CHECK(r->origin == RP_ORIGIN_TFPLAN);
-			CHECK(r->name->kind == RP_V_STRING || r->name->kind == RP_V_UNKNOWN);
-			CHECK(r->id->kind == RP_V_STRING);
-			check_spans(r->body, size, 0);
-		}
+		fuzz_check_resources(a, size, RP_ORIGIN_TFPLAN, false);
 		b = load(data, size, &rc2);
 		CHECK(rc2 == 0 && b->nresources == a->nresources);
 		for (i = 0; i < a->nresources; i++) {
