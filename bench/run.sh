@@ -15,3 +15,4 @@ sh "$root/bench/attest/run.sh" "$build"
 "$build/bench/scan/bench-scan" "$RAMPART_SHARED/corpus/arm-quickstart"
 "$build/bench/tfplan/bench-tfplan" 100
 "$build/bench/net/bench-net"
+"$build/bench/watch/bench-watch"

@@ -487,10 +487,10 @@ static int evaluate(rp_watch_det *d, const rp_activity *a, found *fd)
 	return 0;
 }
 
-static void evidence_of(rp_watch_evidence *ev, const rp_activity *a)
+static void evidence_of(rp_watch_det *d, rp_watch_evidence *ev, const rp_activity *a)
 {
 	ev->ts_ms = a->ts_ms;
-	ev->input = a->input;
+	ev->input = rp_watch_det_intern(d, a->input);
 	ev->off = a->off;
 	snprintf(ev->text, sizeof(ev->text), "%.*s %.*s %.*s", (int)a->op.n, a->op.p,
 		 (int)a->result.n, a->result.p, (int)a->correlation.n, a->correlation.p);
@@ -546,7 +546,7 @@ int rp_watch_det_activity(rp_watch_det *d, const rp_activity *a)
 				matched = true;
 				if (a->outcome == RP_ACT_SUCCESS && rc == 0) {
 					c->last = a->ts_ms;
-					evidence_of(&c->ev[c->nev < 2 ? c->nev++ : 1], a);
+					evidence_of(d, &c->ev[c->nev < 2 ? c->nev++ : 1], a);
 					rc = emit(d, c, RP_STATUS_FAIL, NULL);
 				}
 				cand_release(c);
@@ -563,7 +563,7 @@ int rp_watch_det_activity(rp_watch_det *d, const rp_activity *a)
 	rc = evaluate(d, a, &fd);
 	for (i = 0; i < fd.n && rc == 0; i++) {
 		cand *c = &fd.c[i];
-		evidence_of(&c->ev[0], a);
+		evidence_of(d, &c->ev[0], a);
 		c->nev = 1;
 		if (a->outcome == RP_ACT_SUCCESS) {
 			rc = emit(d, c, RP_STATUS_FAIL, NULL);

@@ -307,12 +307,20 @@ static void key_addr(rp_net_addr *dst, const rp_net_addr *src)
 	dst->lo = src->lo;
 }
 
-static void evidence_of(rp_watch_evidence *ev, const rp_flow *f)
+const char *rp_watch_det_intern(rp_watch_det *d, const char *s)
+{
+	rp_slice sl = { s, s ? strlen(s) : 0 };
+
+	return intern(d, sl);
+}
+
+static void evidence_of(rp_watch_det *d, rp_watch_evidence *ev, const rp_flow *f)
 {
 	size_t n = f->text.n < sizeof(ev->text) - 1 ? f->text.n : sizeof(ev->text) - 1;
 
 	ev->ts_ms = f->ts_ms;
-	ev->input = f->input;
+	/* the input's name outlives its reader (findings come later) */
+	ev->input = rp_watch_det_intern(d, f->input);
 	ev->off = f->off;
 	memcpy(ev->text, f->text.p, n);
 	ev->text[n] = '\0';
@@ -322,7 +330,6 @@ static void evidence_of(rp_watch_evidence *ev, const rp_flow *f)
 static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
 			uint64_t bytes)
 {
-	(void)d;
 	if (e->count == 0 || f->ts_ms < e->first)
 		e->first = f->ts_ms;
 	if (e->count == 0 || f->ts_ms > e->last)
@@ -335,10 +342,10 @@ static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t di
 		e->top_in = f->dir == RP_FLOW_IN;
 	}
 	if (e->nev == 0) {
-		evidence_of(&e->ev[0], f);
+		evidence_of(d, &e->ev[0], f);
 		e->nev = 1;
 	} else if (bytes >= e->best) {
-		evidence_of(&e->ev[1], f);
+		evidence_of(d, &e->ev[1], f);
 		e->nev = 2;
 	}
 	if (bytes > e->best)

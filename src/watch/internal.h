@@ -11,6 +11,8 @@ const rp_watch_config *rp_watch_det_config(const rp_watch_det *d);
 struct rp_watch_changes **rp_watch_det_changes(rp_watch_det *d);
 const struct rp_watch_policy *rp_watch_det_policy(const rp_watch_det *d);
 bool rp_watch_det_rule_on(const rp_watch_det *d, unsigned num);
+/* A copy of s owned by the detector (NULL past its limit of names). */
+const char *rp_watch_det_intern(rp_watch_det *d, const char *s);
 
 /* An NSG deny rule as a remediation artifact (JSON object into b). */
 int rp_watch_deny_rule(rp_buf *b, const char *name, int priority, const char *priority_basis,
