@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/str.h"
 #include "watch/detect.h"
+#include "watch/policy.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -416,6 +417,7 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		O_MAX_KEYS,
 		O_SKIP,
 		O_NO_STATUS,
+		O_MODEL,
 	};
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -438,6 +440,7 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		{ "max-keys", required_argument, NULL, O_MAX_KEYS },
 		{ "skip-rule", required_argument, NULL, O_SKIP },
 		{ "no-status", no_argument, NULL, O_NO_STATUS },
+		{ "model", required_argument, NULL, O_MODEL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -459,6 +462,9 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 	int c, rc = RP_EXIT_OK, r;
 	bool use_stdin = false;
 	struct sigaction sa;
+	const char **models = NULL;
+	size_t nmodels = 0;
+	rp_watch_policy *policy = NULL;
 
 	memset(&w, 0, sizeof(w));
 	rp_watch_config_default(&cfg);
@@ -510,6 +516,16 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 				cfg.disabled |= 1u << (atoi(ru->id + 10) % 32);
 			}
 			break;
+		case O_MODEL: {
+			const char **nm = realloc(models, (nmodels + 1) * sizeof(*nm));
+			if (!nm) {
+				rc = RP_EXIT_INTERNAL;
+				goto out;
+			}
+			models = nm;
+			models[nmodels++] = optarg;
+			break;
+		}
 		}
 		case O_SPIKE_K: {
 			char *end;
@@ -596,7 +612,17 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		w.lines = stdout;
 	}
 	w.tty = !no_status && isatty(2);
-	w.det = rp_watch_det_new(&cfg, NULL, on_finding, &w);
+	if (nmodels) {
+		r = rp_watch_policy_load(models, nmodels, &diag, &policy);
+		rp_cli_print_diags(cli, &diag);
+		rp_diag_release(&diag);
+		rp_diag_init(&diag);
+		if (r < 0) {
+			rc = rp_cli_exit_for(r);
+			goto out;
+		}
+	}
+	w.det = rp_watch_det_new(&cfg, (const struct rp_watch_policy *)policy, on_finding, &w);
 	if (!w.det) {
 		err(cli, "out of memory");
 		rc = RP_EXIT_INTERNAL;
@@ -742,6 +768,8 @@ out:
 	if (w.lines && w.lines != stdout)
 		fclose(w.lines);
 	rp_watch_det_free(w.det);
+	rp_watch_policy_free(policy);
+	free(models);
 	rp_report_release(&w.rep);
 	rp_buf_release(&w.line);
 	rp_buf_release(&out);

@@ -3,6 +3,7 @@
  * Activity-log detections are in change.c.  See detect.h. */
 #include "watch/detect.h"
 #include "watch/internal.h"
+#include "watch/policy.h"
 
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -910,10 +911,12 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 		rc = rp_watch_policy_check(d, f, &which);
 		if (rc < 0)
 			return rc;
+		/* the logged direction rides in bit 8 of the key's protocol */
+		uint32_t pd = f->proto | (f->dir == RP_FLOW_OUT ? 0x100u : 0);
 		if (which == 1 && rule_on(d, 1))
-			rc = track(d, &d->t001, f, local, remote, f->dport, f->proto, 0, 0);
+			rc = track(d, &d->t001, f, local, remote, f->dport, pd, 0, 0);
 		else if (which == 3 && rule_on(d, 3))
-			rc = track(d, &d->t003, f, &f->src, &f->dst, f->dport, f->proto, 0, 0);
+			rc = track(d, &d->t003, f, &f->src, &f->dst, f->dport, pd, 0, 0);
 		if (rc < 0)
 			return rc;
 	}

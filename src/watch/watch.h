@@ -137,6 +137,8 @@ typedef struct rp_watch_reader rp_watch_reader;
  * to point diagnostics into it, or NULL (stdin, Kafka). NULL on ENOMEM. */
 rp_watch_reader *rp_watch_reader_new(const char *name, const char *path, const rp_watch_sink *sink,
 				     rp_diag *diag, rp_watch_stats *stats);
+/* Diagnostics may point into sources the reader owns (the input loaded
+ * again for a caret): print them before freeing the reader. */
 rp_watch_reader *rp_watch_reader_free(rp_watch_reader *r);
 /* Feeds the next n bytes; complete records are parsed and dispatched.
  * Returns 0, a sink's negative code, -RP_ENOMEM, or -RP_EPARSE /

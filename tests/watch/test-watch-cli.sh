@@ -96,5 +96,17 @@ mv "$tmp/PT1H.json.new" "$tmp/PT1H.json"
 wait $pid
 check "follow reads appended records once" '[ "$(grep -c "10.0.0.4:22/tcp" "$tmp/f")" -eq 1 ] && [ "$(grep -c "10.0.0.9:3389/tcp" "$tmp/f")" -eq 1 ]'
 
+# --model: drift (001) and east-west (003) against the intended NSGs
+md=$(dirname "$0")/model
+"$bin" watch --no-status --fail-on none --model "$md/azuredeploy.json" "$md/flows.json" >"$tmp/m" 2>"$tmp/merr"
+rc=$?
+check "model rc=$rc" '[ $rc -eq 0 ] && ! grep -q error "$tmp/merr"'
+check "model drift" 'grep -q "\"rule_id\":\"RMP-WATCH-001\".*\"subject\":\"203.0.113.5 -> 10.0.1.4:22/tcp\".*nsg-web/DenyAllInBound" "$tmp/m"'
+check "model east-west" 'grep -q "\"rule_id\":\"RMP-WATCH-003\".*\"subject\":\"10.0.1.4 -> 10.0.2.4:22/tcp\".*nsg-db/deny-vnet" "$tmp/m"'
+check "model priority" 'grep "RMP-WATCH-003" "$tmp/m" | grep -q "\"priority\":102.*--nsg-name nsg-db"'
+check "model: allowed flows raise nothing" '[ "$(wc -l <"$tmp/m")" -eq 3 ] && ! grep -q ":443/tcp\|:1433/tcp\|:8080/tcp" "$tmp/m"'
+"$bin" watch --no-status --model "$md/flows.json" "$md/flows.json" >/dev/null 2>"$tmp/merr"
+check "model: not a deployment exit 2" '[ $? -eq 2 ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
