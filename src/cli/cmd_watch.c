@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/str.h"
 #include "watch/detect.h"
+#include "watch/kafka.h"
 #include "watch/policy.h"
 
 #include <dirent.h>
@@ -331,6 +332,22 @@ static int collect(const char *path, char ***list, size_t *n, size_t *cap, int d
 	return rc;
 }
 
+typedef struct kafka_diag_ctx {
+	rp_cli *cli;
+	rp_diag *diag;
+	bool *input_error;
+} kafka_diag_ctx;
+
+/* After each Kafka message: print its diagnostics (they are then dropped). */
+static void kafka_diags(void *ctx)
+{
+	kafka_diag_ctx *k = ctx;
+
+	if (k->diag->nerrors)
+		*k->input_error = true;
+	rp_cli_print_diags(k->cli, k->diag);
+}
+
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
 	char *end;
@@ -418,6 +435,9 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		O_SKIP,
 		O_NO_STATUS,
 		O_MODEL,
+		O_KAFKA,
+		O_TOPIC,
+		O_GROUP,
 	};
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -441,6 +461,9 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		{ "skip-rule", required_argument, NULL, O_SKIP },
 		{ "no-status", no_argument, NULL, O_NO_STATUS },
 		{ "model", required_argument, NULL, O_MODEL },
+		{ "kafka", required_argument, NULL, O_KAFKA },
+		{ "topic", required_argument, NULL, O_TOPIC },
+		{ "group", required_argument, NULL, O_GROUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -462,9 +485,11 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 	int c, rc = RP_EXIT_OK, r;
 	bool use_stdin = false;
 	struct sigaction sa;
-	const char **models = NULL;
-	size_t nmodels = 0;
+	const char **models = NULL, **xconf = NULL;
+	size_t nmodels = 0, nxconf = 0;
+	const char *kafka = NULL, *topic = NULL, *group = NULL;
 	rp_watch_policy *policy = NULL;
+	kafka_diag_ctx kd;
 
 	memset(&w, 0, sizeof(w));
 	rp_watch_config_default(&cfg);
@@ -477,7 +502,7 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 	}
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:X:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "jsonl") == 0) {
@@ -516,6 +541,19 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 				cfg.disabled |= 1u << (atoi(ru->id + 10) % 32);
 			}
 			break;
+		case O_KAFKA: kafka = optarg; break;
+		case O_TOPIC: topic = optarg; break;
+		case O_GROUP: group = optarg; break;
+		case 'X': {
+			const char **nx = realloc(xconf, (nxconf + 1) * sizeof(*nx));
+			if (!nx) {
+				rc = RP_EXIT_INTERNAL;
+				goto out;
+			}
+			xconf = nx;
+			xconf[nxconf++] = optarg;
+			break;
+		}
 		case O_MODEL: {
 			const char **nm = realloc(models, (nmodels + 1) * sizeof(*nm));
 			if (!nm) {
@@ -547,7 +585,10 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		case O_PEER_BASELINE:
 		case O_SPIKE_FLOOR:
 		case O_MAX_KEYS:
-			if (parse_uint(optarg, c == O_SPIKE_FLOOR ? UINT64_MAX / 2 : 100000000ULL,
+			if (parse_uint(optarg,
+				       c == O_SPIKE_FLOOR                        ? UINT64_MAX / 2
+				       : c == O_LATENESS || c == O_PEER_BASELINE ? UINT32_MAX
+										 : 100000000ULL,
 				       &v) < 0 ||
 			    (v == 0 && c != O_LATENESS && c != O_PEER_BASELINE && c != O_IDLE)) {
 				rc = rp_cli_usage_error(cli, self, "bad value '%s' for %s", optarg,
@@ -580,7 +621,21 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 					WATCH_MAX_ARGV);
 		goto out;
 	}
-	if (optind >= argc) {
+	if (kafka && (!topic || !group)) {
+		rc = rp_cli_usage_error(cli, self, "--kafka needs --topic and --group");
+		goto out;
+	}
+	if (!kafka && (topic || group || nxconf)) {
+		rc = rp_cli_usage_error(cli, self, "--topic, --group and -X need --kafka");
+		goto out;
+	}
+	if (kafka && (optind < argc || follow)) {
+		rc = rp_cli_usage_error(cli, self, "--kafka reads no PATH and has no --follow");
+		goto out;
+	}
+	if (kafka) {
+		/* no files */
+	} else if (optind >= argc) {
 		use_stdin = true;
 	} else {
 		for (i = (size_t)optind; i < (size_t)argc; i++) {
@@ -669,6 +724,39 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		}
 		if (r < 0 || w.stats.bad_tuples || w.stats.bad_records)
 			input_error = true;
+	}
+	if (kafka) {
+		rp_watch_kafka_opts ko;
+		rp_watch_kafka_stats ks;
+		memset(&ko, 0, sizeof(ko));
+		ko.brokers = kafka;
+		ko.topic = topic;
+		ko.group = group;
+		ko.conf = xconf;
+		ko.nconf = nxconf;
+		ko.batch_max = 100;
+		ko.batch_ms = 1000;
+		ko.idle_ms = (int64_t)idle * 1000;
+		ko.stop = &stop_requested;
+		ko.on_batch = kafka_diags;
+		ko.ctx = &kd;
+		kd.cli = cli;
+		kd.diag = &diag;
+		kd.input_error = &input_error;
+		r = rp_watch_kafka_run(&ko, &sink, &diag, &w.stats, &ks);
+		rp_cli_print_diags(cli, &diag);
+		rp_diag_release(&diag);
+		rp_diag_init(&diag);
+		if (r < 0) {
+			rc = rp_cli_exit_for(r);
+			goto out;
+		}
+		fprintf(stderr,
+			"rampart watch: kafka %s: %llu messages (%llu bad), %llu records, %llu "
+			"tuples, %llu activity records, %llu commits\n",
+			topic, (unsigned long long)ks.messages, (unsigned long long)ks.bad_messages,
+			(unsigned long long)w.stats.records, (unsigned long long)w.stats.tuples,
+			(unsigned long long)w.stats.activities, (unsigned long long)ks.commits);
 	}
 	if (follow) {
 		/* poll for blocks appended to the files; new files under the
@@ -770,6 +858,7 @@ out:
 	rp_watch_det_free(w.det);
 	rp_watch_policy_free(policy);
 	free(models);
+	free(xconf);
 	rp_report_release(&w.rep);
 	rp_buf_release(&w.line);
 	rp_buf_release(&out);
