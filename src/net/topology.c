@@ -909,6 +909,7 @@ rp_net_topo *rp_net_topo_free(rp_net_topo *t)
 		free(p->nsg_by_obj);
 		free(p);
 	}
+	free(t->exp);
 	rp_net_engine_free(t->eng);
 	rp_arena_free(t->arena);
 	free(t);
