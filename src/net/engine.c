@@ -19,9 +19,11 @@
  * local matches share one computation. */
 #include "net/match.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define NONE16 0xFFFFu
 
@@ -41,7 +43,24 @@ struct table {
 	const rp_net_rule **rules;
 	uint8_t *acc;
 	uint64_t *pyes, *pposs; /* RP_NET_NPROTO x W */
-	struct dim remote;
+	struct dim remote;      /* literal terms only (prefixes, `*`, unknown) */
+	/* tag and ASG terms: per env class, a signature (emap) whose bit
+	 * vectors (esy, esp: nes x W) say which rules certainly / possibly
+	 * match it; a remote address matches rule r when its literal atom or
+	 * its env class does (terms are OR-ed) */
+	/* the local side (the NIC): address terms as a dimension, ASG terms
+	 * matched against the chain's ASG ids (hash first) */
+	struct dim local;
+	struct lasg {
+		uint32_t rule;
+		uint64_t hash; /* case-insensitive */
+		const char *id;
+	} * lasg;
+	size_t nlasg;
+	const struct envpart *ep;
+	uint32_t *emap;
+	size_t nes;
+	uint64_t *esy, *esp;
 	struct dim sport[2], dport[2]; /* Tcp, Udp */
 	uint64_t *plyes, *plposs;      /* port dimension for portless protocols */
 };
@@ -54,10 +73,90 @@ struct cached {
 
 /* Reusable scratch buffers (large, short-lived arrays: reusing them keeps
  * malloc from mapping and trimming memory on every evaluation). */
-enum { SC_DB, SC_DY, SC_DP, SC_DS, SC_MB, SC_MC, SC_MS, SC_ML, SC_MK, SC_N };
+enum {
+	SC_DB,
+	SC_DY,
+	SC_DP,
+	SC_DS,
+	SC_MB,
+	SC_MC,
+	SC_MS,
+	SC_ML,
+	SC_MK,
+	SC_RD, /* remote walk: dense class table */
+	SC_RS, /* runs: starts */
+	SC_RR, /* runs: classes */
+	SC_MI, /* materialize: runs by class */
+	SC_MG, /* materialize: gathered runs */
+	SC_MV, /* materialize: intervals */
+	SC_N
+};
+
+/* Frozen address sets shared by content (hc_freeze). */
+struct hc_ent {
+	uint64_t h;
+	void *v;
+	size_t n;
+	uint8_t kind;
+};
+
+struct hcons {
+	struct hc_ent *t;
+	size_t hsize, n;
+	struct hchunk *chunks; /* interval storage */
+	char *cur;
+	size_t left;
+};
+
+/* Interval storage: large chunks, so the many frozen sets of a big estate
+ * take few page faults (and huge pages where the system offers them). */
+struct hchunk {
+	struct hchunk *next;
+	size_t size;
+};
+
+#define HC_CHUNK ((size_t)4 << 20)
+
+static void *hc_alloc(struct hcons *hc, size_t bytes)
+{
+	void *p;
+
+	bytes = (bytes + 15) & ~(size_t)15;
+	if (bytes > hc->left) {
+		size_t sz = bytes + 64 > HC_CHUNK ? bytes + 64 : HC_CHUNK;
+		struct hchunk *c = NULL;
+		if (posix_memalign((void **)&c, (size_t)2 << 20, sz) != 0)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		madvise(c, sz, MADV_HUGEPAGE);
+#endif
+		c->next = hc->chunks;
+		c->size = sz;
+		hc->chunks = c;
+		hc->cur = (char *)c + 64;
+		hc->left = sz - 64;
+	}
+	p = hc->cur;
+	hc->cur += bytes;
+	hc->left -= bytes;
+	return p;
+}
+
+static void hc_release(struct hcons *hc)
+{
+	while (hc->chunks) {
+		struct hchunk *n = hc->chunks->next;
+		free(hc->chunks);
+		hc->chunks = n;
+	}
+	free(hc->t);
+	memset(hc, 0, sizeof(*hc));
+}
 
 struct rp_net_engine {
 	rp_arena *arena;
+	struct hcons hc;
+	rp_map envs; /* env id -> struct envpart */
 	rp_map tables;
 	rp_map results;
 	size_t computed, cached;
@@ -108,18 +207,46 @@ static uint64_t mix64(uint64_t h, uint64_t x)
 
 /* ---- dimensions ---- */
 
-static int cmp_addr(const void *a, const void *b)
+/* rp_net_addr_cmp, inlined (the hot comparisons are here). */
+static inline int acmp(const rp_net_addr *a, const rp_net_addr *b)
 {
-	return rp_net_addr_cmp(a, b);
+	if (a->fam != b->fam)
+		return a->fam < b->fam ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return 0;
 }
 
+static int cmp_addr(const void *a, const void *b)
+{
+	return acmp(a, b);
+}
+
+/* First index whose element is >= x. */
 static size_t lower_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
 {
 	size_t l = 0, r = n;
 
 	while (l < r) {
 		size_t m = l + (r - l) / 2;
-		if (rp_net_addr_cmp(&v[m], x) < 0)
+		if (acmp(&v[m], x) < 0)
+			l = m + 1;
+		else
+			r = m;
+	}
+	return l;
+}
+
+/* First index whose element is > x. */
+static size_t upper_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
+{
+	size_t l = 0, r = n;
+
+	while (l < r) {
+		size_t m = l + (r - l) / 2;
+		if (acmp(&v[m], x) <= 0)
 			l = m + 1;
 		else
 			r = m;
@@ -251,13 +378,13 @@ static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_ne
 			for (i = 0; i < sets[s]->n; i++) {
 				rp_net_addr h = sets[s]->v[i].hi;
 				b[nb++] = sets[s]->v[i].lo;
-				if (rp_net_addr_cmp(&h, &maxa) < 0 && rp_net_addr_next(&h))
+				if (acmp(&h, &maxa) < 0 && rp_net_addr_next(&h))
 					b[nb++] = h;
 			}
 	}
 	qsort(b, nb, sizeof(*b), cmp_addr);
 	for (i = k = 0; i < nb; i++)
-		if (k == 0 || rp_net_addr_cmp(&b[k - 1], &b[i]) != 0)
+		if (k == 0 || acmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
 	d->na = k;
 	d->bound = rp_arena_alloc(ar, k * sizeof(*d->bound));
@@ -326,6 +453,386 @@ static int pset_to_aset(const rp_net_pset *p, rp_net_aset *out)
 	return 0;
 }
 
+/* ---- small interning tables ---- */
+
+/* uint64 key -> uint32 value (open addressing; UINT32_MAX = empty). */
+struct u64map {
+	uint64_t *k;
+	uint32_t *v;
+	size_t hsize, n;
+};
+
+static void u64map_release(struct u64map *m)
+{
+	free(m->k);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+static int u64map_grow(struct u64map *m, size_t hsize)
+{
+	uint64_t *k = malloc(hsize * sizeof(*k));
+	uint32_t *v = malloc(hsize * sizeof(*v));
+	size_t i;
+
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return -RP_ENOMEM;
+	}
+	memset(v, 0xFF, hsize * sizeof(*v));
+	for (i = 0; i < m->hsize; i++)
+		if (m->v[i] != UINT32_MAX) {
+			size_t pos = (size_t)mix64(5, m->k[i]) & (hsize - 1);
+			while (v[pos] != UINT32_MAX)
+				pos = (pos + 1) & (hsize - 1);
+			k[pos] = m->k[i];
+			v[pos] = m->v[i];
+		}
+	free(m->k);
+	free(m->v);
+	m->k = k;
+	m->v = v;
+	m->hsize = hsize;
+	return 0;
+}
+
+/* The value of key; when absent, stores next and returns it. */
+static int u64map_intern(struct u64map *m, uint64_t key, uint32_t next, uint32_t *out)
+{
+	size_t pos;
+
+	if (2 * (m->n + 1) > m->hsize && u64map_grow(m, m->hsize ? 2 * m->hsize : 64) < 0)
+		return -RP_ENOMEM;
+	pos = (size_t)mix64(5, key) & (m->hsize - 1);
+	while (m->v[pos] != UINT32_MAX && m->k[pos] != key)
+		pos = (pos + 1) & (m->hsize - 1);
+	if (m->v[pos] == UINT32_MAX) {
+		m->k[pos] = key;
+		m->v[pos] = next;
+		m->n++;
+	}
+	*out = m->v[pos];
+	return 0;
+}
+
+static bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *out)
+{
+	size_t pos;
+
+	if (!m->hsize)
+		return false;
+	pos = (size_t)mix64(5, key) & (m->hsize - 1);
+	while (m->v[pos] != UINT32_MAX) {
+		if (m->k[pos] == key) {
+			*out = m->v[pos];
+			return true;
+		}
+		pos = (pos + 1) & (m->hsize - 1);
+	}
+	return false;
+}
+
+/* Interned pairs of W-word bit vectors (yes, poss): equal pairs get one id. */
+struct vint {
+	size_t W;
+	uint64_t *y, *p; /* n x W */
+	uint64_t *h;     /* hash per id */
+	size_t n, cap;
+	uint32_t *slot;
+	size_t hsize;
+};
+
+static void vint_release(struct vint *v)
+{
+	free(v->y);
+	free(v->p);
+	free(v->h);
+	free(v->slot);
+	memset(v, 0, sizeof(*v));
+}
+
+static int vint_rehash(struct vint *v, size_t hsize)
+{
+	uint32_t *slot = malloc(hsize * sizeof(*slot));
+	size_t i;
+
+	if (!slot)
+		return -RP_ENOMEM;
+	memset(slot, 0xFF, hsize * sizeof(*slot));
+	for (i = 0; i < v->n; i++) {
+		size_t pos = (size_t)v->h[i] & (hsize - 1);
+		while (slot[pos] != UINT32_MAX)
+			pos = (pos + 1) & (hsize - 1);
+		slot[pos] = (uint32_t)i;
+	}
+	free(v->slot);
+	v->slot = slot;
+	v->hsize = hsize;
+	return 0;
+}
+
+static int vint_add(struct vint *v, const uint64_t *y, const uint64_t *p, uint32_t *id)
+{
+	size_t W = v->W, w, pos;
+	uint64_t h = 3;
+
+	for (w = 0; w < W; w++)
+		h = mix64(mix64(h, y[w]), p[w]);
+	if (2 * (v->n + 1) > v->hsize && vint_rehash(v, v->hsize ? 2 * v->hsize : 64) < 0)
+		return -RP_ENOMEM;
+	pos = (size_t)h & (v->hsize - 1);
+	for (;;) {
+		uint32_t o = v->slot[pos];
+		if (o == UINT32_MAX)
+			break;
+		if (v->h[o] == h && !memcmp(v->y + o * W, y, W * sizeof(*y)) &&
+		    !memcmp(v->p + o * W, p, W * sizeof(*p))) {
+			*id = o;
+			return 0;
+		}
+		pos = (pos + 1) & (v->hsize - 1);
+	}
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 16;
+		uint64_t *ny = realloc(v->y, cap * (W ? W : 1) * sizeof(*ny));
+		uint64_t *np, *nh;
+		if (ny)
+			v->y = ny;
+		np = ny ? realloc(v->p, cap * (W ? W : 1) * sizeof(*np)) : NULL;
+		if (np)
+			v->p = np;
+		nh = np ? realloc(v->h, cap * sizeof(*nh)) : NULL;
+		if (!nh)
+			return -RP_ENOMEM;
+		v->h = nh;
+		v->cap = cap;
+	}
+	memcpy(v->y + v->n * W, y, W * sizeof(*y));
+	memcpy(v->p + v->n * W, p, W * sizeof(*p));
+	v->h[v->n] = h;
+	v->slot[pos] = (uint32_t)v->n;
+	*id = (uint32_t)v->n++;
+	return 0;
+}
+
+/* ---- the environment's address classes ----
+ *
+ * Every named class of an environment (VirtualNetwork, Internet,
+ * AzureLoadBalancer, opaque tags, registered tags, every ASG) is a pair of
+ * address sets (certain, possible).  The whole address space is cut once
+ * per environment at every boundary of every such set ("env atoms"), and
+ * atoms with the same membership in every class share one "env class".
+ * A table then needs no address boundaries from tags or ASGs: a rule's
+ * tag and ASG terms match per env class (a bit vector over env classes per
+ * named class), its literal prefixes per literal atom.  With thousands of
+ * scattered ASG members, tables stay small and are built in time
+ * independent of the member count; only a decision walks the env atoms,
+ * once. */
+struct envpart {
+	uint32_t key;
+	const rp_net_env *envp;
+	size_t nk;                  /* named classes */
+	const rp_net_class **cls;   /* k -> class */
+	const rp_net_class **kkeys; /* map key storage (pointer bytes) */
+	rp_map kidx;                /* class pointer bytes -> k + 1 */
+	size_t na;                  /* env atoms */
+	rp_net_addr *bound;         /* start of each atom */
+	uint32_t *ec;               /* env class of each atom */
+	size_t nec, EW;             /* env classes; words of a vector over them */
+	uint64_t *kyes, *kposs;     /* nk x EW: env classes certainly / possibly in k */
+};
+
+static void envpart_release(struct envpart *p)
+{
+	rp_map_release(&p->kidx);
+}
+
+/* Index of class c in p, or -1 (not a class of this environment). */
+static long envpart_index(const struct envpart *p, const rp_net_class *c)
+{
+	void *v = NULL;
+
+	if (!rp_map_get(&p->kidx, (const char *)&c, sizeof(c), &v))
+		return -1;
+	return (long)((uintptr_t)v - 1);
+}
+
+static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart **out)
+{
+	rp_arena *ar = e->arena;
+	struct envpart *p = rp_arena_calloc(ar, 1, sizeof(*p));
+	size_t nk, k, i, nb = 1, nev = 0, KW, *start = NULL;
+	rp_net_addr *b = NULL, amax = rp_net_addr_max();
+	struct {
+		uint32_t bit;
+		int32_t delta;
+	} *ev = NULL;
+	uint32_t *cnt = NULL;
+	uint64_t *cur = NULL, *zero = NULL;
+	struct vint vi;
+	int rc = -RP_ENOMEM;
+
+	memset(&vi, 0, sizeof(vi));
+	if (!p)
+		return -RP_ENOMEM;
+	rp_map_init(&p->kidx, false);
+	nk = 5 + env->tags.count + env->asgs.count;
+	p->cls = rp_arena_calloc(ar, nk, sizeof(*p->cls));
+	if (!p->cls)
+		goto out;
+	p->cls[0] = &env->c_vnet;
+	p->cls[1] = &env->c_internet;
+	p->cls[2] = &env->c_lb;
+	p->cls[3] = &env->c_opaque;
+	p->cls[4] = &env->c_asg_unknown;
+	for (i = 0; i < env->tags.count; i++)
+		p->cls[5 + i] = env->tags.entries[i].value;
+	for (i = 0; i < env->asgs.count; i++)
+		p->cls[5 + env->tags.count + i] = env->asgs.entries[i].value;
+	p->nk = nk;
+	for (k = 0; k < nk; k++) {
+		if (rp_map_put(&p->kidx, (const char *)&p->cls[k], sizeof(p->cls[k]),
+			       (void *)(uintptr_t)(k + 1), NULL) < 0)
+			goto out;
+		nb += 2 * (p->cls[k]->yes.n + p->cls[k]->maybe.n);
+		nev += 2 * (p->cls[k]->yes.n + p->cls[k]->maybe.n);
+	}
+	/* atoms: every boundary of every set */
+	b = malloc(nb * sizeof(*b));
+	if (!b)
+		goto out;
+	nb = 0;
+	b[nb++] = rp_net_addr_min();
+	for (k = 0; k < nk; k++) {
+		const rp_net_aset *sets[2] = { &p->cls[k]->yes, &p->cls[k]->maybe };
+		int w;
+		for (w = 0; w < 2; w++)
+			for (i = 0; i < sets[w]->n; i++) {
+				rp_net_addr h = sets[w]->v[i].hi;
+				b[nb++] = sets[w]->v[i].lo;
+				if (acmp(&h, &amax) < 0 && rp_net_addr_next(&h))
+					b[nb++] = h;
+			}
+	}
+	qsort(b, nb, sizeof(*b), cmp_addr);
+	for (i = k = 0; i < nb; i++)
+		if (k == 0 || acmp(&b[k - 1], &b[i]) != 0)
+			b[k++] = b[i];
+	p->na = k;
+	p->bound = rp_arena_alloc(ar, k * sizeof(*p->bound));
+	p->ec = rp_arena_alloc(ar, k * sizeof(*p->ec));
+	start = calloc(p->na + 2, sizeof(*start));
+	ev = malloc((nev ? nev : 1) * sizeof(*ev));
+	cnt = calloc(2 * nk, sizeof(*cnt));
+	KW = (2 * nk + 63) / 64;
+	cur = calloc(KW, sizeof(*cur));
+	zero = calloc(KW, sizeof(*zero));
+	if (!p->bound || !p->ec || !start || !ev || !cnt || !cur || !zero)
+		goto out;
+	memcpy(p->bound, b, k * sizeof(*b));
+	/* events per atom (counting sort), then one sweep: the membership
+	 * vector (bit 2k: certainly in k, 2k+1: possibly) of each atom,
+	 * interned into env classes as it goes */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			size_t acc = 0;
+			for (i = 0; i <= p->na; i++) {
+				size_t c = start[i];
+				start[i] = acc;
+				acc += c;
+			}
+			start[p->na + 1] = acc;
+		}
+		for (k = 0; k < nk; k++) {
+			const rp_net_aset *sets[2] = { &p->cls[k]->yes, &p->cls[k]->maybe };
+			uint32_t w;
+			for (w = 0; w < 2; w++)
+				for (i = 0; i < sets[w]->n; i++) {
+					size_t k0 = lower_bound(p->bound, p->na, &sets[w]->v[i].lo),
+					       k1 = p->na;
+					rp_net_addr h = sets[w]->v[i].hi;
+					if (rp_net_addr_next(&h))
+						k1 = lower_bound(p->bound, p->na, &h);
+					if (pass == 0) {
+						start[k0]++;
+						start[k1]++;
+					} else {
+						ev[start[k0]].bit = (uint32_t)(2 * k + w);
+						ev[start[k0]++].delta = 1;
+						ev[start[k1]].bit = (uint32_t)(2 * k + w);
+						ev[start[k1]++].delta = -1;
+					}
+				}
+		}
+	}
+	vi.W = KW;
+	for (k = 0, i = 0; k < p->na; k++) {
+		for (; i < start[k]; i++) {
+			uint32_t bit = ev[i].bit;
+			cnt[bit] = (uint32_t)((int64_t)cnt[bit] + ev[i].delta);
+			if (cnt[bit])
+				cur[bit >> 6] |= UINT64_C(1) << (bit & 63);
+			else
+				cur[bit >> 6] &= ~(UINT64_C(1) << (bit & 63));
+		}
+		if (vint_add(&vi, cur, zero, &p->ec[k]) < 0)
+			goto out;
+	}
+	p->nec = vi.n;
+	p->EW = (p->nec + 63) / 64;
+	p->kyes = rp_arena_calloc(ar, nk * p->EW, sizeof(*p->kyes));
+	p->kposs = rp_arena_calloc(ar, nk * p->EW, sizeof(*p->kposs));
+	if (!p->kyes || !p->kposs)
+		goto out;
+	for (i = 0; i < p->nec; i++)
+		for (k = 0; k < nk; k++) {
+			const uint64_t *m = vi.y + i * KW;
+			bool y = bit_get(m, 2 * k), mb = bit_get(m, 2 * k + 1);
+			if (y)
+				bit_set(p->kyes + k * p->EW, i);
+			if (y || mb)
+				bit_set(p->kposs + k * p->EW, i);
+		}
+	p->key = env->id;
+	p->envp = env;
+	*out = p;
+	rc = 0;
+out:
+	if (rc < 0)
+		envpart_release(p);
+	free(b);
+	free(start);
+	free(ev);
+	free(cnt);
+	free(cur);
+	free(zero);
+	vint_release(&vi);
+	return rc;
+}
+
+static int get_envpart(rp_net_engine *e, const rp_net_env *env, struct envpart **out)
+{
+	void *v = NULL;
+	struct envpart *p = NULL;
+	int rc;
+
+	if (rp_map_get(&e->envs, (const char *)&env->id, sizeof(env->id), &v)) {
+		*out = v;
+		return 0;
+	}
+	rc = envpart_build(e, env, &p);
+	if (rc < 0)
+		return rc;
+	rc = rp_map_put(&e->envs, (const char *)&p->key, sizeof(p->key), p, NULL);
+	if (rc < 0) {
+		envpart_release(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
 /* ---- tables ---- */
 
 static void release_sets(rp_net_aset *a, size_t n)
@@ -338,16 +845,114 @@ static void release_sets(rp_net_aset *a, size_t n)
 	free(a);
 }
 
+/* Rule r's remote side: literal terms into (yes, maybe) address sets, tag
+ * and ASG terms into bit r of the per-env-class vectors ey / ep (nec x W). */
+static int remote_terms(const struct envpart *p, const rp_net_side *s, size_t r, size_t W,
+			rp_net_aset *yes, rp_net_aset *maybe, uint64_t *ey, uint64_t *ep)
+{
+	size_t i, c, w;
+	int rc = 0;
+
+	for (i = 0; i < s->n && rc == 0; i++) {
+		const rp_net_term *t = &s->terms[i];
+		const rp_net_class *cl;
+		long k;
+
+		switch (t->kind) {
+		case RP_NET_T_PREFIX: rc = rp_net_aset_add(yes, t->iv.lo, t->iv.hi); break;
+		case RP_NET_T_ANY: rc = rp_net_aset_add_all(yes); break;
+		case RP_NET_T_TAG:
+		case RP_NET_T_ASG:
+			cl = t->kind == RP_NET_T_TAG ? rp_net_env_tag(p->envp, t->name)
+						     : rp_net_env_asg(p->envp, t->name);
+			k = envpart_index(p, cl);
+			if (k < 0) { /* not interned (cannot happen): exact as literal sets */
+				rc = rp_net_aset_add_set(yes, &cl->yes);
+				if (rc == 0)
+					rc = rp_net_aset_add_set(maybe, &cl->maybe);
+				break;
+			}
+			for (w = 0; w < p->EW; w++) {
+				uint64_t ky = p->kyes[(size_t)k * p->EW + w],
+					 kp = p->kposs[(size_t)k * p->EW + w];
+				while (kp) {
+					c = w * 64 + (size_t)__builtin_ctzll(kp);
+					kp &= kp - 1;
+					bit_set(ep + c * W, r);
+				}
+				while (ky) {
+					c = w * 64 + (size_t)__builtin_ctzll(ky);
+					ky &= ky - 1;
+					bit_set(ey + c * W, r);
+				}
+			}
+			break;
+		default: rc = rp_net_aset_add_all(maybe); break;
+		}
+	}
+	return rc;
+}
+
+/* Rule r's local side: address terms into (yes, maybe) sets (tags
+ * resolved through env), ASG terms appended to *lasg. */
+static int local_terms(rp_net_engine *e, const rp_net_env *env, const rp_net_side *s, size_t r,
+		       rp_net_aset *yes, rp_net_aset *maybe, struct table *t, size_t *cap)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->n && rc == 0; i++) {
+		const rp_net_term *tm = &s->terms[i];
+		const rp_net_class *cl;
+
+		switch (tm->kind) {
+		case RP_NET_T_PREFIX: rc = rp_net_aset_add(yes, tm->iv.lo, tm->iv.hi); break;
+		case RP_NET_T_ANY: rc = rp_net_aset_add_all(yes); break;
+		case RP_NET_T_TAG:
+			cl = rp_net_env_tag(env, tm->name);
+			rc = rp_net_aset_add_set(yes, &cl->yes);
+			if (rc == 0)
+				rc = rp_net_aset_add_set(maybe, &cl->maybe);
+			break;
+		case RP_NET_T_ASG:
+			if (t->nlasg == *cap) {
+				size_t nc = *cap ? 2 * *cap : 8;
+				struct lasg *nl = rp_arena_alloc(e->arena, nc * sizeof(*nl));
+				if (!nl)
+					return -RP_ENOMEM;
+				if (t->nlasg)
+					memcpy(nl, t->lasg, t->nlasg * sizeof(*nl));
+				t->lasg = nl;
+				*cap = nc;
+			}
+			t->lasg[t->nlasg].rule = (uint32_t)r;
+			t->lasg[t->nlasg].id = tm->name;
+			t->lasg[t->nlasg++].hash = rp_hash_bytes(tm->name, strlen(tm->name), true);
+			break;
+		default: rc = rp_net_aset_add_all(maybe); break;
+		}
+	}
+	return rc;
+}
+
 static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 		       const rp_net_env *env, struct table **out)
 {
 	struct table *t = rp_arena_calloc(e->arena, 1, sizeof(*t));
 	rp_net_aset *ys = NULL, *ms = NULL;
+	struct envpart *ep = NULL;
+	uint64_t *ey = NULL, *epp = NULL;
+	struct vint vi;
 	size_t r, W, p;
 	int rc = -RP_ENOMEM, pp;
 
+	memset(&vi, 0, sizeof(vi));
 	if (!t)
 		return -RP_ENOMEM;
+	rc = get_envpart(e, env, &ep);
+	if (rc < 0)
+		return rc;
+	rc = -RP_ENOMEM;
 	t->nsg = nsg;
 	t->dir = dir;
 	t->nord = nsg->nordered[dir];
@@ -362,7 +967,10 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 	t->plposs = rp_arena_calloc(e->arena, W, sizeof(uint64_t));
 	ys = calloc(t->nr, sizeof(*ys));
 	ms = calloc(t->nr, sizeof(*ms));
-	if (!t->rules || !t->acc || !t->pyes || !t->pposs || !t->plyes || !t->plposs || !ys || !ms)
+	ey = calloc((ep->nec ? ep->nec : 1) * W, sizeof(*ey));
+	epp = calloc((ep->nec ? ep->nec : 1) * W, sizeof(*epp));
+	if (!t->rules || !t->acc || !t->pyes || !t->pposs || !t->plyes || !t->plposs || !ys ||
+	    !ms || !ey || !epp)
 		goto out;
 	for (r = 0; r < t->nr; r++) {
 		const rp_net_rule *ru =
@@ -379,13 +987,46 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 		bit_set(t->plposs, r);
 		if (!fl && rp_net_pset_is_all(&ru->sport.yes) && rp_net_pset_is_all(&ru->dport.yes))
 			bit_set(t->plyes, r);
-		rc = rp_net__side_sets(dir == RP_NET_IN ? &ru->src : &ru->dst, env, &ys[r], &ms[r]);
+		rc = remote_terms(ep, dir == RP_NET_IN ? &ru->src : &ru->dst, r, W, &ys[r], &ms[r],
+				  ey, epp);
 		if (rc < 0)
 			goto out;
 	}
 	rc = dim_build(e, &t->remote, t->nr, W, ys, ms, rp_net_addr_max());
 	if (rc < 0)
 		goto out;
+	/* the local side */
+	{
+		size_t lcap = 0;
+		for (r = 0; r < t->nr && rc == 0; r++) {
+			ys[r].n = 0;
+			ms[r].n = 0;
+			rc = local_terms(e, env,
+					 dir == RP_NET_IN ? &t->rules[r]->dst : &t->rules[r]->src,
+					 r, &ys[r], &ms[r], t, &lcap);
+		}
+		if (rc == 0)
+			rc = dim_build(e, &t->local, t->nr, W, ys, ms, rp_net_addr_max());
+		if (rc < 0)
+			goto out;
+		rc = -RP_ENOMEM;
+	}
+	/* env classes -> signatures */
+	t->ep = ep;
+	t->emap = rp_arena_alloc(e->arena, (ep->nec ? ep->nec : 1) * sizeof(*t->emap));
+	if (!t->emap)
+		goto out;
+	vi.W = W;
+	for (p = 0; p < ep->nec; p++)
+		if (vint_add(&vi, ey + p * W, epp + p * W, &t->emap[p]) < 0)
+			goto out;
+	t->nes = vi.n;
+	t->esy = rp_arena_alloc(e->arena, (vi.n ? vi.n : 1) * W * sizeof(*t->esy));
+	t->esp = rp_arena_alloc(e->arena, (vi.n ? vi.n : 1) * W * sizeof(*t->esp));
+	if (!t->esy || !t->esp)
+		goto out;
+	memcpy(t->esy, vi.y, vi.n * W * sizeof(*t->esy));
+	memcpy(t->esp, vi.p, vi.n * W * sizeof(*t->esp));
 	for (pp = 0; pp < 2; pp++) {
 		int side;
 		for (side = 0; side < 2; side++) {
@@ -414,6 +1055,9 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 out:
 	release_sets(ys, t->nr);
 	release_sets(ms, t->nr);
+	free(ey);
+	free(epp);
+	vint_release(&vi);
 	return rc;
 }
 
@@ -587,7 +1231,7 @@ static int cdim_merge(rp_net_engine *e, const struct dim *a, const struct dim *b
 		}
 		if (!na_next && !nb_next)
 			break;
-		c = !na_next ? 1 : !nb_next ? -1 : rp_net_addr_cmp(na_next, nb_next);
+		c = !na_next ? 1 : !nb_next ? -1 : acmp(na_next, nb_next);
 		cur = c <= 0 ? *na_next : *nb_next;
 		if (c <= 0)
 			ia++;
@@ -788,8 +1432,7 @@ static int cmp_piece(const void *pa, const void *pb)
 		return a->proto < b->proto ? -1 : 1;
 	if (a->verdict != b->verdict)
 		return verdict_rank(a->verdict) < verdict_rank(b->verdict) ? -1 : 1;
-	if (a->remote.n && b->remote.n &&
-	    (c = rp_net_addr_cmp(&a->remote.v[0].lo, &b->remote.v[0].lo)))
+	if (a->remote.n && b->remote.n && (c = acmp(&a->remote.v[0].lo, &b->remote.v[0].lo)))
 		return c;
 	if (a->sports.n && b->sports.n && a->sports.v[0].lo != b->sports.v[0].lo)
 		return a->sports.v[0].lo < b->sports.v[0].lo ? -1 : 1;
@@ -809,54 +1452,357 @@ static rp_net_addr atom_end(const struct cdim *d, size_t k, rp_net_addr maxa)
 	return e;
 }
 
-/* The frozen union of the classes' address sets: one pass over the atoms
- * (classes partition them, so the result comes out sorted). */
-static int union_classes(rp_arena *ar, const struct cdim *rem, uint32_t *mark, uint32_t stamp,
-			 const uint32_t *cls, size_t ncls, rp_net_aset *out)
-{
-	rp_net_aset u = { 0 };
-	rp_net_addr amax = rp_net_addr_max();
-	size_t i;
-	int rc = 0;
+/* ---- remote classes of one chain ----
+ *
+ * The remote dimension of a decision: the two tables' literal atoms merged
+ * (few), overlaid with the env atoms in one walk.  A remote class is a
+ * pair of per-hop bit vectors (literal OR env-class bits, masked by the
+ * local bits); the walk records runs of equal class, which give each
+ * class's addresses. */
+struct remote {
+	size_t nrc;
+	uint32_t *rcv; /* nrc x 2: vector id per hop in hv[h] */
+	size_t caprc;
+	struct vint hv[2]; /* per hop: (yes, poss) over the table's rules */
+	size_t nrun;
+	rp_net_addr *rstart; /* runs: first address (engine scratch) */
+	uint32_t *rrc;       /* runs: remote class (engine scratch) */
+};
 
-	for (i = 0; i < ncls; i++)
-		mark[cls[i]] = stamp;
-	for (i = 0; i < rem->na && rc == 0; i++)
-		if (mark[rem->cls[i]] == stamp)
-			rc = rp_net_aset_add(&u, rem->bound[i], atom_end(rem, i, amax));
-	if (rc == 0)
-		rc = rp_net_aset_freeze(ar, &u, out);
-	rp_net_aset_release(&u);
+static void remote_release(struct remote *rm)
+{
+	free(rm->rcv);
+	vint_release(&rm->hv[0]);
+	vint_release(&rm->hv[1]);
+	memset(rm, 0, sizeof(*rm));
+}
+
+/* Largest dense (literal class x chain env class) lookup table; beyond it
+ * a hash map is used. */
+#define DENSE_MAX ((size_t)1 << 22)
+
+static int remote_build(rp_net_engine *e, const struct envpart *ep, struct table *const t[2],
+			const uint64_t *const ly[2], const uint64_t *const lp[2], struct remote *rm)
+{
+	struct msig mlit[2], mes[2];
+	struct cdim lit;
+	struct u64map cm, pm, fm;
+	uint32_t *cemap = NULL, *cepair = NULL, *dense = NULL;
+	uint64_t *vy = NULL, *vp = NULL;
+	size_t nce = 0, capce = 0, h, i, j, w, Wmax = 1, capruns;
+	uint32_t cur = UINT32_MAX;
+	int rc = -RP_ENOMEM;
+
+	memset(mlit, 0, sizeof(mlit));
+	memset(mes, 0, sizeof(mes));
+	memset(&lit, 0, sizeof(lit));
+	memset(&cm, 0, sizeof(cm));
+	memset(&pm, 0, sizeof(pm));
+	memset(&fm, 0, sizeof(fm));
+	memset(rm, 0, sizeof(*rm));
+	for (h = 0; h < 2; h++) {
+		struct dim ed;
+		if (!t[h])
+			continue;
+		if (t[h]->W > Wmax)
+			Wmax = t[h]->W;
+		rm->hv[h].W = t[h]->W;
+		memset(&ed, 0, sizeof(ed));
+		ed.ns = t[h]->nes;
+		ed.yes = t[h]->esy;
+		ed.poss = t[h]->esp;
+		if (msig_build(&t[h]->remote, t[h]->W, ly[h], lp[h], &mlit[h]) < 0 ||
+		    msig_build(&ed, t[h]->W, ly[h], lp[h], &mes[h]) < 0)
+			goto out;
+	}
+	/* env classes -> chain env classes (pairs of masked signatures) */
+	cemap = malloc((ep->nec ? ep->nec : 1) * sizeof(*cemap));
+	vy = malloc(Wmax * sizeof(*vy));
+	vp = malloc(Wmax * sizeof(*vp));
+	if (!cemap || !vy || !vp)
+		goto out;
+	for (i = 0; i < ep->nec; i++) {
+		uint32_t m0 = t[0] ? mes[0].map[t[0]->emap[i]] : 0,
+			 m1 = t[1] ? mes[1].map[t[1]->emap[i]] : 0;
+		if (u64map_intern(&cm, ((uint64_t)m0 << 32) | m1, (uint32_t)nce, &cemap[i]) < 0)
+			goto out;
+		if (cemap[i] == nce) {
+			if (nce == capce) {
+				size_t cap = capce ? 2 * capce : 64;
+				uint32_t *np = realloc(cepair, 2 * cap * sizeof(*np));
+				if (!np)
+					goto out;
+				cepair = np;
+				capce = cap;
+			}
+			cepair[2 * nce] = m0;
+			cepair[2 * nce + 1] = m1;
+			nce++;
+		}
+	}
+	/* literal atoms of both tables */
+	if (cdim_merge(e, t[0] ? &t[0]->remote : NULL, t[1] ? &t[1]->remote : NULL, &mlit[0],
+		       &mlit[1], &lit) < 0)
+		goto out;
+	if (lit.nc <= DENSE_MAX / (nce ? nce : 1)) {
+		dense = scratch(e, SC_RD, lit.nc * nce * sizeof(*dense));
+		if (!dense)
+			goto out;
+		memset(dense, 0xFF, lit.nc * nce * sizeof(*dense));
+	}
+	capruns = ep->na + lit.na;
+	rm->rstart = scratch(e, SC_RS, capruns * sizeof(*rm->rstart));
+	rm->rrc = scratch(e, SC_RR, capruns * sizeof(*rm->rrc));
+	if (!rm->rstart || !rm->rrc)
+		goto out;
+	/* the walk: every env atom inside every literal atom */
+	for (j = 0; j < lit.na; j++) {
+		const rp_net_addr *s = &lit.bound[j];
+		uint32_t lc = lit.cls[j];
+		size_t first = upper_bound(ep->bound, ep->na, s) - 1,
+		       last = j + 1 < lit.na ? lower_bound(ep->bound, ep->na, &lit.bound[j + 1]) - 1
+					     : ep->na - 1;
+		uint32_t *row = dense ? dense + (size_t)lc * nce : NULL;
+
+		for (i = first; i <= last; i++) {
+			uint32_t ce = cemap[ep->ec[i]], r = UINT32_MAX;
+			uint64_t key = ((uint64_t)lc << 32) | ce;
+			if (row)
+				r = row[ce];
+			else if (!u64map_get(&fm, key, &r))
+				r = UINT32_MAX;
+			if (r == UINT32_MAX) {
+				uint32_t v[2] = { 0, 0 };
+				for (h = 0; h < 2; h++) {
+					size_t W = t[h] ? t[h]->W : 0, ml = lit.csig[2 * lc + h],
+					       me = cepair[2 * ce + h];
+					if (!t[h])
+						continue;
+					for (w = 0; w < W; w++) {
+						vy[w] = mlit[h].yes[ml * W + w] |
+							mes[h].yes[me * W + w];
+						vp[w] = mlit[h].poss[ml * W + w] |
+							mes[h].poss[me * W + w];
+					}
+					if (vint_add(&rm->hv[h], vy, vp, &v[h]) < 0)
+						goto out;
+				}
+				if (u64map_intern(&pm, ((uint64_t)v[0] << 32) | v[1],
+						  (uint32_t)rm->nrc, &r) < 0)
+					goto out;
+				if (r == rm->nrc) {
+					if (rm->nrc == rm->caprc) {
+						size_t cap = rm->caprc ? 2 * rm->caprc : 64;
+						uint32_t *np =
+							realloc(rm->rcv, 2 * cap * sizeof(*np));
+						if (!np)
+							goto out;
+						rm->rcv = np;
+						rm->caprc = cap;
+					}
+					rm->rcv[2 * r] = v[0];
+					rm->rcv[2 * r + 1] = v[1];
+					rm->nrc++;
+				}
+				if (row)
+					row[ce] = r;
+				else if (u64map_intern(&fm, key, r, &r) < 0)
+					goto out;
+			}
+			if (r != cur) {
+				rm->rstart[rm->nrun] = i == first ? *s : ep->bound[i];
+				rm->rrc[rm->nrun++] = r;
+				cur = r;
+			}
+		}
+	}
+	rc = 0;
+out:
+	for (h = 0; h < 2; h++) {
+		msig_release(&mlit[h]);
+		msig_release(&mes[h]);
+	}
+	cdim_release(&lit);
+	u64map_release(&cm);
+	u64map_release(&pm);
+	u64map_release(&fm);
+	free(cemap);
+	free(cepair);
+	free(vy);
+	free(vp);
+	if (rc < 0)
+		remote_release(rm);
 	return rc;
 }
 
-static int materialize(rp_net_engine *e, struct table *const t[2], const struct cdim *rem,
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Intervals of the runs ri[0..m) (ascending run indices): consecutive
+ * runs join.  Returns the count written to out. */
+static size_t runs_ivals(const struct remote *rm, const uint32_t *ri, size_t m, rp_net_ival *out)
+{
+	size_t q, n = 0;
+
+	for (q = 0; q < m; q++) {
+		size_t k = ri[q];
+		while (q + 1 < m && ri[q + 1] == ri[q] + 1)
+			q++;
+		out[n].lo = rm->rstart[k];
+		if ((size_t)ri[q] + 1 < rm->nrun) {
+			out[n].hi = rm->rstart[ri[q] + 1];
+			rp_net_addr_prev(&out[n].hi);
+		} else {
+			out[n].hi = rp_net_addr_max();
+		}
+		n++;
+	}
+	return n;
+}
+
+static uint64_t ivals_hash(const rp_net_ival *v, size_t n)
+{
+	uint64_t h = mix64(19, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = mix64(mix64(mix64(h, v[i].lo.lo ^ ((uint64_t)v[i].lo.fam << 63)), v[i].lo.hi),
+			  mix64(v[i].hi.lo, v[i].hi.hi ^ v[i].hi.fam));
+	return h;
+}
+
+static bool ivals_eq(const rp_net_ival *a, const rp_net_ival *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (acmp(&a[i].lo, &b[i].lo) || acmp(&a[i].hi, &b[i].hi))
+			return false;
+	return true;
+}
+
+/* An engine-owned copy of the n elements at v (kind 0: address
+ * intervals, 1: port intervals; h their hash), shared with every equal
+ * array interned before: decisions of NICs with similar chains repeat the
+ * same sets.  NULL on allocation failure. */
+static const void *hc_intern(rp_net_engine *e, uint8_t kind, const void *v, size_t n, size_t esz,
+			     uint64_t h)
+{
+	struct hcons *hc = &e->hc;
+	size_t pos;
+	void *p;
+
+	if (2 * (hc->n + 1) > hc->hsize) {
+		size_t hs = hc->hsize ? 2 * hc->hsize : 1024, i;
+		struct hc_ent *nt = calloc(hs, sizeof(*nt));
+		if (!nt)
+			return NULL;
+		for (i = 0; i < hc->hsize; i++)
+			if (hc->t[i].v) {
+				size_t q = (size_t)hc->t[i].h & (hs - 1);
+				while (nt[q].v)
+					q = (q + 1) & (hs - 1);
+				nt[q] = hc->t[i];
+			}
+		free(hc->t);
+		hc->t = nt;
+		hc->hsize = hs;
+	}
+	pos = (size_t)h & (hc->hsize - 1);
+	while (hc->t[pos].v) {
+		const struct hc_ent *x = &hc->t[pos];
+		if (x->h == h && x->n == n && x->kind == kind &&
+		    (kind == 0 ? ivals_eq(x->v, v, n) : !memcmp(x->v, v, n * esz)))
+			return x->v;
+		pos = (pos + 1) & (hc->hsize - 1);
+	}
+	p = hc_alloc(hc, n * esz);
+	if (!p)
+		return NULL;
+	memcpy(p, v, n * esz);
+	hc->t[pos].h = h;
+	hc->t[pos].v = p;
+	hc->t[pos].n = n;
+	hc->t[pos].kind = kind;
+	hc->n++;
+	return p;
+}
+
+/* A frozen address set of the intervals v[0..n) (sorted, disjoint, not
+ * adjacent), shared by content. */
+static int hc_freeze(rp_net_engine *e, const rp_net_ival *v, size_t n, rp_net_aset *out)
+{
+	out->cap = 0;
+	out->n = n;
+	out->v = NULL;
+	if (n == 0)
+		return 0;
+	out->v = (rp_net_ival *)(uintptr_t)hc_intern(e, 0, v, n, sizeof(*v), ivals_hash(v, n));
+	return out->v ? 0 : -RP_ENOMEM;
+}
+
+/* The same for a port set. */
+static int hc_pfreeze(rp_net_engine *e, const rp_net_pset *ps, rp_net_pset *out)
+{
+	uint64_t h = mix64(23, ps->n);
+	size_t i;
+
+	out->cap = 0;
+	out->n = ps->n;
+	out->v = NULL;
+	if (ps->n == 0)
+		return 0;
+	for (i = 0; i < ps->n; i++)
+		h = mix64(h, ((uint64_t)ps->v[i].lo << 32) | ps->v[i].hi);
+	out->v = (rp_net_pival *)(uintptr_t)hc_intern(e, 1, ps->v, ps->n, sizeof(*ps->v), h);
+	return out->v ? 0 : -RP_ENOMEM;
+}
+
+static int materialize(rp_net_engine *e, struct table *const t[2], const struct remote *rm,
 		       const struct cdim sp[2], const struct cdim dp[2], struct gstate *gs,
 		       rp_net_result *res)
 {
-	rp_net_aset *csets = NULL, *cfrozen = NULL;
-	uint32_t *lslot = NULL, *mark = NULL, stamp = 0;
+	rp_net_aset *cfrozen = NULL;
+	bool *cdone = NULL;
+	uint32_t *lslot = NULL, *off = NULL, *fill = NULL, *idx = NULL, *gather = NULL,
+		 *mark = NULL;
+	uint32_t stamp = 0;
 	uint64_t *lhash = NULL;
-	size_t i, k, hsize;
+	rp_net_ival *iv = NULL;
+	size_t i, k, hsize, nrc = rm->nrc;
 	rp_net_pset ps = { 0 };
-	rp_net_addr amax = rp_net_addr_max(), pmax = rp_net_addr_v4(RP_NET_PORT_MAX);
+	rp_net_addr pmax = rp_net_addr_v4(RP_NET_PORT_MAX);
 	int rc = -RP_ENOMEM;
 
-	csets = calloc(rem->nc ? rem->nc : 1, sizeof(*csets));
-	cfrozen = calloc(rem->nc ? rem->nc : 1, sizeof(*cfrozen));
+	cfrozen = calloc(nrc ? nrc : 1, sizeof(*cfrozen));
+	cdone = calloc(nrc ? nrc : 1, sizeof(*cdone));
 	for (hsize = 16; hsize < 2 * gs->ng; hsize *= 2)
 		;
 	lslot = malloc(hsize * sizeof(*lslot));
 	lhash = malloc((gs->ng ? gs->ng : 1) * sizeof(*lhash));
-	mark = calloc(rem->nc ? rem->nc : 1, sizeof(*mark));
-	res->pieces = rp_arena_alloc(e->arena, (gs->ng ? gs->ng : 1) * sizeof(*res->pieces));
-	if (!csets || !cfrozen || !lslot || !lhash || !mark || !res->pieces)
+	off = calloc(nrc + 2, sizeof(*off));
+	fill = malloc((nrc + 1) * sizeof(*fill));
+	mark = calloc(nrc + 1, sizeof(*mark));
+	idx = scratch(e, SC_MI, (rm->nrun ? rm->nrun : 1) * sizeof(*idx));
+	gather = scratch(e, SC_MG, (rm->nrun ? rm->nrun : 1) * sizeof(*gather));
+	iv = scratch(e, SC_MV, (rm->nrun ? rm->nrun : 1) * sizeof(*iv));
+	res->pieces = hc_alloc(&e->hc, (gs->ng ? gs->ng : 1) * sizeof(*res->pieces));
+	if (!cfrozen || !cdone || !lslot || !lhash || !off || !fill || !mark || !idx || !gather ||
+	    !iv || !res->pieces)
 		goto out;
 	memset(lslot, 0xFF, hsize * sizeof(*lslot));
-	/* every class's address set, in one pass over the atoms */
-	for (k = 0; k < rem->na; k++)
-		if (rp_net_aset_add(&csets[rem->cls[k]], rem->bound[k], atom_end(rem, k, amax)) < 0)
-			goto out;
+	/* every class's runs, in address order (counting sort) */
+	for (k = 0; k < rm->nrun; k++)
+		off[rm->rrc[k] + 1]++;
+	for (i = 0; i < nrc; i++)
+		off[i + 1] += off[i];
+	memcpy(fill, off, (nrc + 1) * sizeof(*fill));
+	for (k = 0; k < rm->nrun; k++)
+		idx[fill[rm->rrc[k]]++] = (uint32_t)k;
 	for (i = 0; i < gs->ng; i++) {
 		struct group *g = &gs->g[i];
 		rp_net_piece *pc = &res->pieces[i];
@@ -868,9 +1814,12 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 		/* groups with the same class list share one frozen remote set */
 		if (g->ncls == 1) {
 			uint32_t c = g->cls[0];
-			if (!cfrozen[c].v &&
-			    rp_net_aset_freeze(e->arena, &csets[c], &cfrozen[c]) < 0)
-				goto out;
+			if (!cdone[c]) {
+				size_t n = runs_ivals(rm, idx + off[c], off[c + 1] - off[c], iv);
+				if (hc_freeze(e, iv, n, &cfrozen[c]) < 0)
+					goto out;
+				cdone[c] = true;
+			}
 			pc->remote = cfrozen[c];
 		} else {
 			uint64_t h = 11;
@@ -881,9 +1830,31 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 			for (;;) {
 				uint32_t o = lslot[pos];
 				if (o == UINT32_MAX) {
+					size_t m = 0, n;
 					lslot[pos] = (uint32_t)i;
-					if (union_classes(e->arena, rem, mark, ++stamp, g->cls,
-							  g->ncls, &pc->remote) < 0)
+					for (w = 0; w < g->ncls; w++)
+						m += off[g->cls[w] + 1] - off[g->cls[w]];
+					if (m * 8 < rm->nrun) { /* few runs: sort them */
+						m = 0;
+						for (w = 0; w < g->ncls; w++) {
+							uint32_t c = g->cls[w];
+							memcpy(gather + m, idx + off[c],
+							       (off[c + 1] - off[c]) *
+								       sizeof(*gather));
+							m += off[c + 1] - off[c];
+						}
+						qsort(gather, m, sizeof(*gather), cmp_u32);
+					} else { /* many: one pass over the runs */
+						stamp++;
+						for (w = 0; w < g->ncls; w++)
+							mark[g->cls[w]] = stamp;
+						m = 0;
+						for (k = 0; k < rm->nrun; k++)
+							if (mark[rm->rrc[k]] == stamp)
+								gather[m++] = (uint32_t)k;
+					}
+					n = runs_ivals(rm, gather, m, iv);
+					if (hc_freeze(e, iv, n, &pc->remote) < 0)
 						goto out;
 					break;
 				}
@@ -910,8 +1881,7 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 			} else if (rp_net_pset_add(&ps, 0, RP_NET_PORT_MAX) < 0) {
 				goto out;
 			}
-			if (rp_net_pset_freeze(e->arena, &ps, s == 0 ? &pc->sports : &pc->dports) <
-			    0)
+			if (hc_pfreeze(e, &ps, s == 0 ? &pc->sports : &pc->dports) < 0)
 				goto out;
 		}
 		outcome_hop(t[0], g->o[0], g->p, &pc->hop[0]);
@@ -922,31 +1892,30 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 	qsort(res->pieces, res->n, sizeof(*res->pieces), cmp_piece);
 	rc = 0;
 out:
-	if (csets)
-		for (i = 0; i < rem->nc; i++)
-			rp_net_aset_release(&csets[i]);
-	free(csets);
 	free(cfrozen);
+	free(cdone);
 	free(lslot);
 	free(lhash);
+	free(off);
+	free(fill);
 	free(mark);
 	rp_net_pset_release(&ps);
 	return rc;
 }
 
-static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *const ly[2],
-		   const uint64_t *const lp[2], rp_net_result *res)
+static int compute(rp_net_engine *e, const struct envpart *ep, struct table *const t[2],
+		   const uint64_t *const ly[2], const uint64_t *const lp[2], rp_net_result *res)
 {
-	struct cdim rem, sp[2], dp[2];
+	struct remote rem;
+	struct cdim sp[2], dp[2];
 	struct gstate gs;
 	size_t W = 1, p, c, a, b, h, w, nbmax = 1;
 	uint64_t *buf = NULL, *ob = NULL, *bset = NULL, *keys = NULL, *mask = NULL;
-	struct msig mrem[2], msp[2][2], mdp[2][2];
+	struct msig msp[2][2], mdp[2][2];
 	uint64_t *b0p[2], *b0y[2], *b1p[2], *b1y[2], *b2p[2], *b2y[2], *b3p[2], *b3y[2];
 	int rc = -RP_ENOMEM;
 
 	memset(&rem, 0, sizeof(rem));
-	memset(mrem, 0, sizeof(mrem));
 	memset(msp, 0, sizeof(msp));
 	memset(mdp, 0, sizeof(mdp));
 	memset(sp, 0, sizeof(sp));
@@ -962,8 +1931,6 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 		const struct table *th = t[h];
 		if (!th)
 			continue;
-		if (msig_build(&th->remote, th->W, ly[h], lp[h], &mrem[h]) < 0)
-			goto out;
 		for (p = 0; p < 2; p++) {
 			for (w = 0; w < th->W; w++) {
 				mask[w] = th->pyes[p * th->W + w] & ly[h][w];
@@ -974,8 +1941,7 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 				goto out;
 		}
 	}
-	if (cdim_merge(e, t[0] ? &t[0]->remote : NULL, t[1] ? &t[1]->remote : NULL, &mrem[0],
-		       &mrem[1], &rem) < 0)
+	if (remote_build(e, ep, t, ly, lp, &rem) < 0)
 		goto out;
 	for (p = 0; p < 2; p++) {
 		if (cdim_merge(NULL, t[0] ? &t[0]->sport[p] : NULL, t[1] ? &t[1]->sport[p] : NULL,
@@ -1016,14 +1982,14 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 				b0y[h][w] = th->pyes[p * th->W + w] & ly[h][w];
 			}
 		}
-		res->nclasses += rem.nc * na * nb;
-		for (c = 0; c < rem.nc; c++) {
+		res->nclasses += rem.nrc * na * nb;
+		for (c = 0; c < rem.nrc; c++) {
 			for (h = 0; h < 2; h++) {
 				const struct table *th = t[h];
 				if (!th)
 					continue;
-				const uint64_t *rp = mrem[h].poss + rem.csig[2 * c + h] * th->W;
-				const uint64_t *ry = mrem[h].yes + rem.csig[2 * c + h] * th->W;
+				const uint64_t *rp = rem.hv[h].p + rem.rcv[2 * c + h] * th->W;
+				const uint64_t *ry = rem.hv[h].y + rem.rcv[2 * c + h] * th->W;
 				for (w = 0; w < th->W; w++) {
 					b1p[h][w] = b0p[h][w] & rp[w];
 					b1y[h][w] = b0y[h][w] & ry[w];
@@ -1093,14 +2059,13 @@ static int compute(rp_net_engine *e, struct table *const t[2], const uint64_t *c
 	}
 	rc = materialize(e, t, &rem, sp, dp, &gs, res);
 out:
-	cdim_release(&rem);
+	remote_release(&rem);
 	for (p = 0; p < 2; p++) {
 		cdim_release(&sp[p]);
 		cdim_release(&dp[p]);
 	}
 	gs_release(&gs);
 	for (h = 0; h < 2; h++) {
-		msig_release(&mrem[h]);
 		for (p = 0; p < 2; p++) {
 			msig_release(&msp[h][p]);
 			msig_release(&mdp[h][p]);
@@ -1127,6 +2092,7 @@ rp_net_engine *rp_net_engine_new(void)
 		free(e);
 		return NULL;
 	}
+	rp_map_init(&e->envs, false);
 	rp_map_init(&e->tables, false);
 	rp_map_init(&e->results, false);
 	return e;
@@ -1135,11 +2101,16 @@ rp_net_engine *rp_net_engine_new(void)
 rp_net_engine *rp_net_engine_free(rp_net_engine *e)
 {
 	int i;
+	size_t j;
 
 	if (!e)
 		return NULL;
 	for (i = 0; i < SC_N; i++)
 		free(e->scr[i]);
+	for (j = 0; j < e->envs.count; j++)
+		envpart_release(e->envs.entries[j].value);
+	rp_map_release(&e->envs);
+	hc_release(&e->hc);
 	rp_map_release(&e->tables);
 	rp_map_release(&e->results);
 	rp_arena_free(e->arena);
@@ -1153,20 +2124,41 @@ void rp_net_engine_stats(const rp_net_engine *e, size_t *computed, size_t *cache
 	*cached = e->cached;
 }
 
-static void local_bits(const struct table *t, const rp_net_chain *c, rp_net_dir dir,
+static bool id_eq(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strlen(b) == n && rp_str_ieq(a, b, n);
+}
+
+/* Which rules' local side certainly (ly) / possibly (lp) matches the local
+ * address and the chain's ASGs (hashes: the chain's ASG ids, hashed):
+ * rp_net__side_local for every rule, from the table's local dimension.
+ * Floating rules never certainly match. */
+static void local_bits(const struct table *t, const rp_net_chain *c, const uint64_t *hashes,
 		       const rp_net_addr *local, uint64_t *ly, uint64_t *lp)
 {
-	size_t r;
+	size_t k = upper_bound(t->local.bound, t->local.na, local) - 1, i, j, w;
+	uint32_t sg = t->local.sig[k];
 
-	memset(ly, 0, t->W * sizeof(*ly));
-	memset(lp, 0, t->W * sizeof(*lp));
-	for (r = 0; r < t->nr; r++) {
-		const rp_net_rule *ru = t->rules[r];
-		rp_net_tri m = rp_net__side_local(dir == RP_NET_IN ? &ru->dst : &ru->src, c, local);
-		if (m != RP_NET_NO)
-			bit_set(lp, r);
-		if (m == RP_NET_YES && r < t->nord)
-			bit_set(ly, r);
+	memcpy(ly, t->local.yes + sg * t->W, t->W * sizeof(*ly));
+	memcpy(lp, t->local.poss + sg * t->W, t->W * sizeof(*lp));
+	for (i = 0; i < t->nlasg; i++) {
+		const struct lasg *l = &t->lasg[i];
+		bool yes = false;
+		for (j = 0; j < c->nasgs && !yes; j++)
+			yes = c->asgs[j] && hashes[j] == l->hash && id_eq(c->asgs[j], l->id);
+		if (yes)
+			bit_set(ly, l->rule);
+		if (yes || c->asgs_unknown)
+			bit_set(lp, l->rule);
+	}
+	/* floating rules: never certain */
+	for (w = 0; w < t->W; w++) {
+		size_t lo = w * 64;
+		if (lo + 64 <= t->nord)
+			continue;
+		ly[w] &= lo >= t->nord ? 0 : (UINT64_C(1) << (t->nord - lo)) - 1;
 	}
 }
 
@@ -1180,6 +2172,8 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 	unsigned char *key = NULL;
 	size_t keylen, W[2] = { 0, 0 }, h, pos;
 	struct cached *ce;
+	struct envpart *ep = NULL;
+	uint64_t *hashes = NULL;
 	void *v = NULL;
 	uintptr_t tp[2];
 	int rc;
@@ -1189,6 +2183,9 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		return -RP_EINVAL;
 	if ((c->subnet_nsg && !c->subnet_nsg->finished) || (c->nic_nsg && !c->nic_nsg->finished))
 		return -RP_EINVAL;
+	rc = get_envpart(e, c->env, &ep);
+	if (rc < 0)
+		return rc;
 	order[0] = dir == RP_NET_IN ? c->subnet_nsg : c->nic_nsg;
 	order[1] = dir == RP_NET_IN ? c->nic_nsg : c->subnet_nsg;
 	for (h = 0; h < 2; h++)
@@ -1200,8 +2197,12 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		}
 	keylen = sizeof(tp) + 2 * (W[0] + W[1]) * sizeof(uint64_t);
 	key = malloc(keylen);
-	if (!key)
-		return -RP_ENOMEM;
+	hashes = malloc((c->nasgs ? c->nasgs : 1) * sizeof(*hashes));
+	rc = -RP_ENOMEM;
+	if (!key || !hashes)
+		goto out;
+	for (h = 0; h < c->nasgs; h++)
+		hashes[h] = c->asgs[h] ? rp_hash_bytes(c->asgs[h], strlen(c->asgs[h]), true) : 0;
 	tp[0] = (uintptr_t)t[0];
 	tp[1] = (uintptr_t)t[1];
 	memcpy(key, tp, sizeof(tp));
@@ -1211,7 +2212,7 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		if (!t[h])
 			continue;
 		/* key bytes are uint64-aligned: sizeof(tp) is a multiple of 8 */
-		local_bits(t[h], c, dir, local, lbits + pos, lbits + pos + W[h]);
+		local_bits(t[h], c, hashes, local, lbits + pos, lbits + pos + W[h]);
 		ly[h] = lbits + pos;
 		lp[h] = lbits + pos + W[h];
 		pos += 2 * W[h];
@@ -1219,8 +2220,8 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 	if (rp_map_get(&e->results, (const char *)key, keylen, &v)) {
 		e->cached++;
 		*out = &((struct cached *)v)->res;
-		free(key);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	ce = rp_arena_calloc(e->arena, 1, sizeof(*ce));
 	rc = -RP_ENOMEM;
@@ -1231,7 +2232,7 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		goto out;
 	memcpy(ce->key, key, keylen);
 	ce->keylen = keylen;
-	rc = compute(e, t, ly, lp, &ce->res);
+	rc = compute(e, ep, t, ly, lp, &ce->res);
 	if (rc < 0)
 		goto out;
 	rc = rp_map_put(&e->results, (const char *)ce->key, keylen, ce, NULL);
@@ -1241,6 +2242,7 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 	*out = &ce->res;
 out:
 	free(key);
+	free(hashes);
 	return rc;
 }
 
@@ -1302,7 +2304,7 @@ static int cmp_src_iv(const void *pa, const void *pb)
 {
 	const struct src_iv *a = pa, *b = pb;
 
-	return rp_net_addr_cmp(&a->iv.lo, &b->iv.lo);
+	return acmp(&a->iv.lo, &b->iv.lo);
 }
 
 int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources,
@@ -1313,9 +2315,16 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 		const rp_net_piece *pc;
 		rp_net_aset remote;
 	} *hits = NULL;
+	/* per source, for the current piece: the intersection is either a
+	 * run of the piece's own intervals (borrowed: first, n) or built in
+	 * tmp (when an interval is clipped) */
+	struct part {
+		size_t stamp, first, n;
+		bool borrow;
+	} *st = NULL;
 	struct src_iv *sv = NULL;
 	rp_net_aset *tmp = NULL;
-	size_t nsv = 0, nhits = 0, caphits = 0, i, j, k, p;
+	size_t nsv = 0, nhits = 0, caphits = 0, i, j, k, p, q, *touched = NULL, ntouched;
 	size_t *fill = NULL;
 	int rc = -RP_ENOMEM;
 
@@ -1324,7 +2333,9 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 	sv = malloc((nsv ? nsv : 1) * sizeof(*sv));
 	tmp = calloc(nsources ? nsources : 1, sizeof(*tmp));
 	fill = calloc(nsources ? nsources : 1, sizeof(*fill));
-	if (!sv || !tmp || !fill)
+	st = calloc(nsources ? nsources : 1, sizeof(*st));
+	touched = malloc((nsources ? nsources : 1) * sizeof(*touched));
+	if (!sv || !tmp || !fill || !st || !touched)
 		goto out;
 	for (i = 0; i < nsources; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
@@ -1337,7 +2348,7 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 		}
 	qsort(sv, nsv, sizeof(*sv), cmp_src_iv);
 	for (k = 1; k < nsv; k++)
-		if (rp_net_addr_cmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
+		if (acmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
 			rc = -RP_EINVAL; /* the sources overlap */
 			goto out;
 		}
@@ -1345,22 +2356,49 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 		const rp_net_piece *pc = &r->pieces[p];
 		if (!((1u << pc->verdict) & verdict_mask))
 			continue;
+		ntouched = 0;
 		i = k = 0;
 		while (i < pc->remote.n && k < nsv) {
 			const rp_net_ival *x = &pc->remote.v[i], *y = &sv[k].iv;
-			rp_net_addr lo = rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? x->lo : y->lo;
-			rp_net_addr hi = rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? x->hi : y->hi;
-			if (rp_net_addr_cmp(&lo, &hi) <= 0 &&
-			    rp_net_aset_add(&tmp[sv[k].src], lo, hi) < 0)
-				goto out;
-			if (rp_net_addr_cmp(&x->hi, &y->hi) < 0)
+			const rp_net_addr *lo = acmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;
+			const rp_net_addr *hi = acmp(&x->hi, &y->hi) < 0 ? &x->hi : &y->hi;
+			if (acmp(lo, hi) <= 0) {
+				struct part *s = &st[sv[k].src];
+				bool whole = lo == &x->lo && hi == &x->hi;
+				if (s->stamp != p + 1) {
+					s->stamp = p + 1;
+					s->first = i;
+					s->n = 0;
+					s->borrow = true;
+					tmp[sv[k].src].n = 0;
+					touched[ntouched++] = sv[k].src;
+				}
+				if (s->borrow && whole && i == s->first + s->n) {
+					s->n++;
+				} else {
+					rp_net_aset *t = &tmp[sv[k].src];
+					if (s->borrow) {
+						for (q = 0; q < s->n; q++)
+							if (rp_net_aset_add(
+								    t,
+								    pc->remote.v[s->first + q].lo,
+								    pc->remote.v[s->first + q].hi) <
+							    0)
+								goto out;
+						s->borrow = false;
+					}
+					if (rp_net_aset_add(t, *lo, *hi) < 0)
+						goto out;
+				}
+			}
+			if (acmp(&x->hi, &y->hi) < 0)
 				i++;
 			else
 				k++;
 		}
-		for (j = 0; j < nsources; j++) {
-			if (tmp[j].n == 0)
-				continue;
+		for (q = 0; q < ntouched; q++) {
+			struct part *s = &st[touched[q]];
+			j = touched[q];
 			if (nhits == caphits) {
 				size_t cap = caphits ? caphits * 2 : 64;
 				struct hit *nh = realloc(hits, cap * sizeof(*nh));
@@ -1371,11 +2409,15 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			}
 			hits[nhits].src = j;
 			hits[nhits].pc = pc;
-			if (rp_net_aset_freeze(a, &tmp[j], &hits[nhits].remote) < 0)
+			if (s->borrow) {
+				hits[nhits].remote.v = pc->remote.v + s->first;
+				hits[nhits].remote.n = s->n;
+				hits[nhits].remote.cap = 0;
+			} else if (rp_net_aset_freeze(a, &tmp[j], &hits[nhits].remote) < 0) {
 				goto out;
+			}
 			nhits++;
 			out[j].n++;
-			tmp[j].n = 0;
 		}
 	}
 	for (j = 0; j < nsources; j++)
@@ -1385,9 +2427,9 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 				goto out;
 		}
 	for (i = 0; i < nhits; i++) {
-		rp_net_piece *q = &out[hits[i].src].pieces[fill[hits[i].src]++];
-		*q = *hits[i].pc;
-		q->remote = hits[i].remote;
+		rp_net_piece *pq = &out[hits[i].src].pieces[fill[hits[i].src]++];
+		*pq = *hits[i].pc;
+		pq->remote = hits[i].remote;
 	}
 	rc = 0;
 out:
@@ -1397,6 +2439,8 @@ out:
 	free(tmp);
 	free(sv);
 	free(fill);
+	free(st);
+	free(touched);
 	free(hits);
 	return rc;
 }

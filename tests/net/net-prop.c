@@ -475,6 +475,130 @@ static int check_shadows(const rp_net_nsg *nsg, const rp_net_env *env, size_t *n
 	return 0;
 }
 
+/* Every point of the universe (narrow: the port window; wide: every
+ * destination port at a sample of the addresses) against the brute force.
+ * Returns the number of failures (0 or 1). */
+static int check_all(const rp_net_chain *ch, const rp_net_result *res, rp_net_dir dir,
+		     const rp_net_addr *loc)
+{
+	static const uint32_t sports_narrow[] = { 0, 1, 2, 3, 4, 5, 40000, 65535 };
+	static const uint32_t sports_wide[] = { 0, 65535 };
+	const rp_net_addr local = *loc;
+	unsigned proto, k;
+	size_t i;
+	uint32_t sp, dp;
+	int fails = 0;
+
+	for (proto = 0; proto < RP_NET_NPROTO && !fails; proto++) {
+		bool pf = proto == RP_NET_TCP || proto == RP_NET_UDP;
+		for (i = 0; i < nuni && !fails; i++) {
+			if (!pf) {
+				fails +=
+					check_point(ch, res, dir, &local, proto, &uni[i], 0, 0) < 0;
+				continue;
+			}
+			if (wide) {
+				if (i % 10 != 0)
+					continue; /* every port, at a sample of the addresses */
+				for (k = 0; k < 2 && !fails; k++)
+					for (dp = 0; dp <= RP_NET_PORT_MAX && !fails; dp++)
+						fails += check_point(ch, res, dir, &local, proto,
+								     &uni[i], sports_wide[k],
+								     dp) < 0;
+				continue;
+			}
+			for (k = 0; k < sizeof(sports_narrow) / sizeof(sports_narrow[0]) && !fails;
+			     k++) {
+				sp = sports_narrow[k];
+				for (dp = 0; dp <= window && !fails; dp++)
+					fails += check_point(ch, res, dir, &local, proto, &uni[i],
+							     sp, dp) < 0;
+				if (!fails)
+					fails += check_point(ch, res, dir, &local, proto, &uni[i],
+							     sp, 30000) < 0;
+				if (!fails)
+					fails += check_point(ch, res, dir, &local, proto, &uni[i],
+							     sp, 65535) < 0;
+			}
+		}
+	}
+	return fails;
+}
+
+/* One engine for several NICs, as a scan uses it: whatever the engine
+ * shares between evaluations (tables, the environment's address classes,
+ * results keyed by the local bits, interned address and port sets) must
+ * give each NIC its own decision.  Variants of the first chain: the same
+ * NIC with its ASG ids in other case (must share), other ASG memberships
+ * and addresses, the two NSGs swapped, and another environment (other ASG
+ * members, same NSGs) -- where sharing must not happen. */
+static int check_shared(rp_net_engine *eng, const rp_net_chain *ch, rp_net_dir dir,
+			const rp_net_addr *local)
+{
+	static const char *const upper[] = { "ASG-A", "ASG-B", "ASG-C" };
+	rp_net_env *env2 = rp_net_env_new();
+	rp_net_aset s = { 0 };
+	size_t k, i, before, after;
+	int fails = 0;
+
+	add_text(&s, "10.0.0.0/28");
+	add_text(&s, "fd00::/125");
+	rp_net_env_add_vnet(env2, &s);
+	s.n = 0;
+	add_text(&s, "10.0.0.3/32");
+	add_text(&s, "10.0.0.12/31");
+	rp_net_env_add_asg_member(env2, "asg-a", &s);
+	s.n = 0;
+	add_text(&s, "fd00::2/128");
+	rp_net_env_add_asg_member(env2, "asg-c", &s);
+	env2->asg_complete = rn(2) != 0;
+	rp_net_env_finish(env2);
+	for (k = 0; k < 5 && !fails; k++) {
+		rp_net_chain c2 = *ch;
+		const char *asg2[3];
+		rp_net_addr loc2 = *local;
+		const rp_net_result *res;
+		size_t n = 0;
+
+		if (k == 0) { /* the same NIC, ids in upper case: shares the result */
+			for (i = 0; i < ch->nasgs; i++)
+				asg2[n++] = upper[ch->asgs[i][4] - 'a'];
+		} else {
+			for (i = 0; i < 3; i++)
+				if (rn(2))
+					asg2[n++] = asg_ids[i];
+			c2.asgs_unknown = rn(6) == 0 ? "random unknown membership" : NULL;
+			loc2 = uni[rn(2) ? rn(16) : 16 + 8 + 4 + rn(8)];
+		}
+		c2.asgs = asg2;
+		c2.nasgs = n;
+		if (k == 2) {
+			c2.subnet_nsg = ch->nic_nsg;
+			c2.nic_nsg = ch->subnet_nsg;
+		}
+		if (k >= 3)
+			c2.env = env2;
+		rp_net_engine_stats(eng, &before, &i);
+		if (rp_net_engine_eval(eng, &c2, dir, &loc2, &res) < 0) {
+			printf("  shared engine: eval failed\n");
+			fails++;
+			break;
+		}
+		rp_net_engine_stats(eng, &after, &i);
+		if (k == 0 && after != before) {
+			printf("  shared engine: the same NIC was computed again\n");
+			fails++;
+		}
+		if (!fails)
+			fails += check_all(&c2, res, dir, &loc2);
+		if (fails)
+			printf("  shared engine: variant %zu differs\n", k);
+	}
+	rp_net_aset_release(&s);
+	rp_net_env_free(env2);
+	return fails;
+}
+
 static int run_case(unsigned idx, size_t *nshadow)
 {
 	rp_diag d;
@@ -491,8 +615,6 @@ static int run_case(unsigned idx, size_t *nshadow)
 	size_t i, nloc;
 	uint32_t sp, dp;
 	int fails = 0;
-	static const uint32_t sports_narrow[] = { 0, 1, 2, 3, 4, 5, 40000, 65535 };
-	static const uint32_t sports_wide[] = { 0, 65535 };
 
 	rp_diag_init(&d);
 	memset(&ch, 0, sizeof(ch));
@@ -541,39 +663,7 @@ static int run_case(unsigned idx, size_t *nshadow)
 		fails++;
 		goto out;
 	}
-	for (proto = 0; proto < RP_NET_NPROTO && !fails; proto++) {
-		bool pf = proto == RP_NET_TCP || proto == RP_NET_UDP;
-		for (i = 0; i < nuni && !fails; i++) {
-			if (!pf) {
-				fails += check_point(&ch, res, dir, &local, proto, &uni[i], 0, 0) <
-					 0;
-				continue;
-			}
-			if (wide) {
-				if (i % 10 != 0)
-					continue; /* every port, at a sample of the addresses */
-				for (k = 0; k < 2 && !fails; k++)
-					for (dp = 0; dp <= RP_NET_PORT_MAX && !fails; dp++)
-						fails += check_point(&ch, res, dir, &local, proto,
-								     &uni[i], sports_wide[k],
-								     dp) < 0;
-				continue;
-			}
-			for (k = 0; k < sizeof(sports_narrow) / sizeof(sports_narrow[0]) && !fails;
-			     k++) {
-				sp = sports_narrow[k];
-				for (dp = 0; dp <= window && !fails; dp++)
-					fails += check_point(&ch, res, dir, &local, proto, &uni[i],
-							     sp, dp) < 0;
-				if (!fails)
-					fails += check_point(&ch, res, dir, &local, proto, &uni[i],
-							     sp, 30000) < 0;
-				if (!fails)
-					fails += check_point(&ch, res, dir, &local, proto, &uni[i],
-							     sp, 65535) < 0;
-			}
-		}
-	}
+	fails += check_all(&ch, res, dir, &local);
 	/* random points anywhere: exactly one piece, and it agrees */
 	for (k = 0; k < 40 && !fails; k++) {
 		rp_net_addr r;
@@ -593,6 +683,8 @@ static int run_case(unsigned idx, size_t *nshadow)
 		if (n1 && !fails)
 			fails += check_shadows(n1, env, nshadow) < 0;
 	}
+	if (!fails && !wide && idx % 5 == 0)
+		fails += check_shared(eng, &ch, dir, &local);
 	if (fails)
 		printf("case %u failed (seed case index)\n", idx);
 out:
