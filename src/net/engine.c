@@ -115,7 +115,9 @@ struct hchunk {
 	size_t size;
 };
 
-#define HC_CHUNK ((size_t)4 << 20)
+#define HC_CHUNK_MIN ((size_t)64 << 10)
+#define HC_CHUNK_MAX ((size_t)4 << 20)
+#define HC_HUGE ((size_t)2 << 20)
 
 static void *hc_alloc(struct hcons *hc, size_t bytes)
 {
@@ -123,12 +125,18 @@ static void *hc_alloc(struct hcons *hc, size_t bytes)
 
 	bytes = (bytes + 15) & ~(size_t)15;
 	if (bytes > hc->left) {
-		size_t sz = bytes + 64 > HC_CHUNK ? bytes + 64 : HC_CHUNK;
+		/* chunks double from 64 KiB to 4 MiB: a small estate stays small */
+		size_t sz = hc->chunks ? 2 * hc->chunks->size : HC_CHUNK_MIN;
 		struct hchunk *c = NULL;
-		if (posix_memalign((void **)&c, (size_t)2 << 20, sz) != 0)
+		if (sz > HC_CHUNK_MAX)
+			sz = HC_CHUNK_MAX;
+		if (sz < bytes + 64)
+			sz = bytes + 64;
+		if (posix_memalign((void **)&c, sz >= HC_HUGE ? HC_HUGE : 64, sz) != 0)
 			return NULL;
 #ifdef MADV_HUGEPAGE
-		madvise(c, sz, MADV_HUGEPAGE);
+		if (sz >= HC_HUGE)
+			madvise(c, sz, MADV_HUGEPAGE);
 #endif
 		c->next = hc->chunks;
 		c->size = sz;
@@ -1764,12 +1772,12 @@ static int hc_pfreeze(rp_net_engine *e, const rp_net_pset *ps, rp_net_pset *out)
 
 static int materialize(rp_net_engine *e, struct table *const t[2], const struct remote *rm,
 		       const struct cdim sp[2], const struct cdim dp[2], struct gstate *gs,
-		       rp_net_result *res)
+		       unsigned mask, rp_net_result *res)
 {
 	rp_net_aset *cfrozen = NULL;
 	bool *cdone = NULL;
 	uint32_t *lslot = NULL, *off = NULL, *fill = NULL, *idx = NULL, *gather = NULL,
-		 *mark = NULL;
+		 *mark = NULL, *gpiece = NULL;
 	uint32_t stamp = 0;
 	uint64_t *lhash = NULL;
 	rp_net_ival *iv = NULL;
@@ -1787,14 +1795,16 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 	off = calloc(nrc + 2, sizeof(*off));
 	fill = malloc((nrc + 1) * sizeof(*fill));
 	mark = calloc(nrc + 1, sizeof(*mark));
+	gpiece = malloc((gs->ng ? gs->ng : 1) * sizeof(*gpiece));
 	idx = scratch(e, SC_MI, (rm->nrun ? rm->nrun : 1) * sizeof(*idx));
 	gather = scratch(e, SC_MG, (rm->nrun ? rm->nrun : 1) * sizeof(*gather));
 	iv = scratch(e, SC_MV, (rm->nrun ? rm->nrun : 1) * sizeof(*iv));
 	res->pieces = hc_alloc(&e->hc, (gs->ng ? gs->ng : 1) * sizeof(*res->pieces));
-	if (!cfrozen || !cdone || !lslot || !lhash || !off || !fill || !mark || !idx || !gather ||
-	    !iv || !res->pieces)
+	if (!cfrozen || !cdone || !lslot || !lhash || !off || !fill || !mark || !gpiece || !idx ||
+	    !gather || !iv || !res->pieces)
 		goto out;
 	memset(lslot, 0xFF, hsize * sizeof(*lslot));
+	res->n = 0;
 	/* every class's runs, in address order (counting sort) */
 	for (k = 0; k < rm->nrun; k++)
 		off[rm->rrc[k] + 1]++;
@@ -1805,11 +1815,19 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 		idx[fill[rm->rrc[k]]++] = (uint32_t)k;
 	for (i = 0; i < gs->ng; i++) {
 		struct group *g = &gs->g[i];
-		rp_net_piece *pc = &res->pieces[i];
+		rp_net_piece *pc = &res->pieces[res->n];
 		size_t pos, w;
 		int s;
 
 		memset(pc, 0, sizeof(*pc));
+		outcome_hop(t[0], g->o[0], g->p, &pc->hop[0]);
+		outcome_hop(t[1], g->o[1], g->p, &pc->hop[1]);
+		pc->verdict = rp_net__chain_verdict(pc->hop);
+		if (!((1u << pc->verdict) & mask)) {
+			gpiece[i] = UINT32_MAX;
+			continue;
+		}
+		gpiece[i] = (uint32_t)res->n++;
 		pc->proto = g->p;
 		/* groups with the same class list share one frozen remote set */
 		if (g->ncls == 1) {
@@ -1860,7 +1878,7 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 				}
 				if (lhash[o] == h && gs->g[o].ncls == g->ncls &&
 				    !memcmp(gs->g[o].cls, g->cls, g->ncls * sizeof(*g->cls))) {
-					pc->remote = res->pieces[o].remote;
+					pc->remote = res->pieces[gpiece[o]].remote;
 					break;
 				}
 				pos = (pos + 1) & (hsize - 1);
@@ -1884,11 +1902,7 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 			if (hc_pfreeze(e, &ps, s == 0 ? &pc->sports : &pc->dports) < 0)
 				goto out;
 		}
-		outcome_hop(t[0], g->o[0], g->p, &pc->hop[0]);
-		outcome_hop(t[1], g->o[1], g->p, &pc->hop[1]);
-		pc->verdict = rp_net__chain_verdict(pc->hop);
 	}
-	res->n = gs->ng;
 	qsort(res->pieces, res->n, sizeof(*res->pieces), cmp_piece);
 	rc = 0;
 out:
@@ -1899,12 +1913,14 @@ out:
 	free(off);
 	free(fill);
 	free(mark);
+	free(gpiece);
 	rp_net_pset_release(&ps);
 	return rc;
 }
 
 static int compute(rp_net_engine *e, const struct envpart *ep, struct table *const t[2],
-		   const uint64_t *const ly[2], const uint64_t *const lp[2], rp_net_result *res)
+		   const uint64_t *const ly[2], const uint64_t *const lp[2], unsigned vmask,
+		   rp_net_result *res)
 {
 	struct remote rem;
 	struct cdim sp[2], dp[2];
@@ -2057,7 +2073,7 @@ static int compute(rp_net_engine *e, const struct envpart *ep, struct table *con
 			}
 		}
 	}
-	rc = materialize(e, t, &rem, sp, dp, &gs, res);
+	rc = materialize(e, t, &rem, sp, dp, &gs, vmask, res);
 out:
 	remote_release(&rem);
 	for (p = 0; p < 2; p++) {
@@ -2165,6 +2181,12 @@ static void local_bits(const struct table *t, const rp_net_chain *c, const uint6
 int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		       const rp_net_addr *local, const rp_net_result **out)
 {
+	return rp_net_engine_eval_verdicts(e, c, dir, local, RP_NET_VERDICTS_ALL, out);
+}
+
+int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
+				const rp_net_addr *local, unsigned mask, const rp_net_result **out)
+{
 	const rp_net_nsg *order[2];
 	struct table *t[2] = { NULL, NULL };
 	uint64_t *lbits = NULL;
@@ -2175,7 +2197,7 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 	struct envpart *ep = NULL;
 	uint64_t *hashes = NULL;
 	void *v = NULL;
-	uintptr_t tp[2];
+	uint64_t tp[3]; /* tables, verdict mask */
 	int rc;
 
 	*out = NULL;
@@ -2203,8 +2225,10 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		goto out;
 	for (h = 0; h < c->nasgs; h++)
 		hashes[h] = c->asgs[h] ? rp_hash_bytes(c->asgs[h], strlen(c->asgs[h]), true) : 0;
-	tp[0] = (uintptr_t)t[0];
-	tp[1] = (uintptr_t)t[1];
+	mask &= RP_NET_VERDICTS_ALL;
+	tp[0] = (uint64_t)(uintptr_t)t[0];
+	tp[1] = (uint64_t)(uintptr_t)t[1];
+	tp[2] = mask;
 	memcpy(key, tp, sizeof(tp));
 	lbits = (uint64_t *)(void *)(key + sizeof(tp));
 	pos = 0;
@@ -2232,7 +2256,7 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		goto out;
 	memcpy(ce->key, key, keylen);
 	ce->keylen = keylen;
-	rc = compute(e, ep, t, ly, lp, &ce->res);
+	rc = compute(e, ep, t, ly, lp, mask, &ce->res);
 	if (rc < 0)
 		goto out;
 	rc = rp_map_put(&e->results, (const char *)ce->key, keylen, ce, NULL);

@@ -279,6 +279,19 @@ rp_net_engine *rp_net_engine_free(rp_net_engine *e);
  * per thread. */
 int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		       const rp_net_addr *local, const rp_net_result **out);
+/* Every verdict (rp_net_engine_eval_verdicts). */
+#define RP_NET_VERDICTS_ALL ((1u << RP_NET_DENY) | (1u << RP_NET_ALLOW) | (1u << RP_NET_UNKNOWN))
+
+/* The same decision, keeping only the pieces whose verdict bit
+ * (1 << verdict) is in verdict_mask: exposures need the allowed and
+ * unknown flows only, and leaving the denied pieces out saves about half
+ * the work and memory on a big estate.  The pieces then partition the
+ * flows with those verdicts, not the whole space; nclasses still counts
+ * every cell evaluated.  Cached per mask; RP_NET_VERDICTS_ALL is
+ * rp_net_engine_eval.  Same returns. */
+int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
+				const rp_net_addr *local, unsigned verdict_mask,
+				const rp_net_result **out);
 /* Engine statistics: evaluations computed vs served from the cache. */
 void rp_net_engine_stats(const rp_net_engine *e, size_t *computed, size_t *cached);
 

@@ -525,6 +525,48 @@ static int check_all(const rp_net_chain *ch, const rp_net_result *res, rp_net_di
 	return fails;
 }
 
+/* rp_net_engine_eval_verdicts: exactly the pieces of the full decision
+ * whose verdict is in the mask, in the same order. */
+static int check_verdicts(rp_net_engine *eng, const rp_net_chain *ch, rp_net_dir dir,
+			  const rp_net_addr *local, const rp_net_result *full, unsigned mask)
+{
+	const rp_net_result *res;
+	size_t i, j = 0;
+	int h;
+
+	if (rp_net_engine_eval_verdicts(eng, ch, dir, local, mask, &res) < 0) {
+		printf("  eval_verdicts failed\n");
+		return 1;
+	}
+	for (i = 0; i < full->n; i++) {
+		const rp_net_piece *a = &full->pieces[i], *b;
+		if (!((1u << a->verdict) & mask))
+			continue;
+		if (j == res->n) {
+			printf("  eval_verdicts: too few pieces (mask %u)\n", mask);
+			return 1;
+		}
+		b = &res->pieces[j++];
+		if (a->proto != b->proto || a->verdict != b->verdict ||
+		    !rp_net_aset_equal(&a->remote, &b->remote) ||
+		    !rp_net_pset_equal(&a->sports, &b->sports) ||
+		    !rp_net_pset_equal(&a->dports, &b->dports)) {
+			printf("  eval_verdicts: piece %zu differs (mask %u)\n", j - 1, mask);
+			return 1;
+		}
+		for (h = 0; h < 2; h++)
+			if (!same_hop(&a->hop[h], &b->hop[h])) {
+				printf("  eval_verdicts: hop differs (mask %u)\n", mask);
+				return 1;
+			}
+	}
+	if (j != res->n) {
+		printf("  eval_verdicts: too many pieces (mask %u)\n", mask);
+		return 1;
+	}
+	return 0;
+}
+
 /* One engine for several NICs, as a scan uses it: whatever the engine
  * shares between evaluations (tables, the environment's address classes,
  * results keyed by the local bits, interned address and port sets) must
@@ -683,6 +725,8 @@ static int run_case(unsigned idx, size_t *nshadow)
 		if (n1 && !fails)
 			fails += check_shadows(n1, env, nshadow) < 0;
 	}
+	if (!fails)
+		fails += check_verdicts(eng, &ch, dir, &local, res, 1u + rn(7));
 	if (!fails && !wide && idx % 5 == 0)
 		fails += check_shared(eng, &ch, dir, &local);
 	if (fails)
