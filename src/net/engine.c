@@ -162,7 +162,6 @@ static void hc_release(struct hcons *hc)
 }
 
 struct rp_net_engine {
-	rp_arena *arena;
 	struct hcons hc;
 	rp_map envs; /* env id -> struct envpart */
 	rp_map tables;
@@ -192,6 +191,25 @@ static void *scratch(rp_net_engine *e, int i, size_t bytes)
 		e->scrcap[i] = cap;
 	}
 	return e->scr[i];
+}
+
+/* Engine memory (tables, env classes, results): the chunked storage of
+ * hc_alloc, released with the engine. */
+static void *e_alloc(rp_net_engine *e, size_t n)
+{
+	return hc_alloc(&e->hc, n ? n : 1);
+}
+
+static void *e_calloc(rp_net_engine *e, size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = hc_alloc(&e->hc, n * size > 0 ? n * size : 1);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
 }
 
 /* ---- bit helpers ---- */
@@ -364,7 +382,6 @@ out:
 static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_net_aset *yes,
 		     rp_net_aset *maybe, rp_net_addr maxa)
 {
-	rp_arena *ar = e->arena;
 	size_t nb = 1, r, i, k, hsize;
 	rp_net_addr *b = NULL;
 	uint64_t *ty = NULL, *tp = NULL;
@@ -395,8 +412,8 @@ static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_ne
 		if (k == 0 || acmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
 	d->na = k;
-	d->bound = rp_arena_alloc(ar, k * sizeof(*d->bound));
-	d->sig = rp_arena_alloc(ar, k * sizeof(*d->sig));
+	d->bound = e_alloc(e, k * sizeof(*d->bound));
+	d->sig = e_alloc(e, k * sizeof(*d->sig));
 	ty = scratch(e, SC_DY, k * W * sizeof(*ty));
 	tp = scratch(e, SC_DP, k * W * sizeof(*tp));
 	if (ty && tp) {
@@ -437,8 +454,8 @@ static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_ne
 			pos = (pos + 1) & (hsize - 1);
 		}
 	}
-	d->yes = rp_arena_calloc(ar, d->ns * W, sizeof(*d->yes));
-	d->poss = rp_arena_calloc(ar, d->ns * W, sizeof(*d->poss));
+	d->yes = e_calloc(e, d->ns * W, sizeof(*d->yes));
+	d->poss = e_calloc(e, d->ns * W, sizeof(*d->poss));
 	if (!d->yes || !d->poss)
 		goto out;
 	for (i = 0; i < k; i++) {
@@ -668,8 +685,7 @@ static long envpart_index(const struct envpart *p, const rp_net_class *c)
 
 static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart **out)
 {
-	rp_arena *ar = e->arena;
-	struct envpart *p = rp_arena_calloc(ar, 1, sizeof(*p));
+	struct envpart *p = e_calloc(e, 1, sizeof(*p));
 	size_t nk, k, i, nb = 1, nev = 0, KW, *start = NULL;
 	rp_net_addr *b = NULL, amax = rp_net_addr_max();
 	struct {
@@ -686,7 +702,7 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 		return -RP_ENOMEM;
 	rp_map_init(&p->kidx, false);
 	nk = 5 + env->tags.count + env->asgs.count;
-	p->cls = rp_arena_calloc(ar, nk, sizeof(*p->cls));
+	p->cls = e_calloc(e, nk, sizeof(*p->cls));
 	if (!p->cls)
 		goto out;
 	p->cls[0] = &env->c_vnet;
@@ -728,8 +744,8 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 		if (k == 0 || acmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
 	p->na = k;
-	p->bound = rp_arena_alloc(ar, k * sizeof(*p->bound));
-	p->ec = rp_arena_alloc(ar, k * sizeof(*p->ec));
+	p->bound = e_alloc(e, k * sizeof(*p->bound));
+	p->ec = e_alloc(e, k * sizeof(*p->ec));
 	start = calloc(p->na + 2, sizeof(*start));
 	ev = malloc((nev ? nev : 1) * sizeof(*ev));
 	cnt = calloc(2 * nk, sizeof(*cnt));
@@ -789,8 +805,8 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 	}
 	p->nec = vi.n;
 	p->EW = (p->nec + 63) / 64;
-	p->kyes = rp_arena_calloc(ar, nk * p->EW, sizeof(*p->kyes));
-	p->kposs = rp_arena_calloc(ar, nk * p->EW, sizeof(*p->kposs));
+	p->kyes = e_calloc(e, nk * p->EW, sizeof(*p->kyes));
+	p->kposs = e_calloc(e, nk * p->EW, sizeof(*p->kposs));
 	if (!p->kyes || !p->kposs)
 		goto out;
 	for (i = 0; i < p->nec; i++)
@@ -925,7 +941,7 @@ static int local_terms(rp_net_engine *e, const rp_net_env *env, const rp_net_sid
 		case RP_NET_T_ASG:
 			if (t->nlasg == *cap) {
 				size_t nc = *cap ? 2 * *cap : 8;
-				struct lasg *nl = rp_arena_alloc(e->arena, nc * sizeof(*nl));
+				struct lasg *nl = e_alloc(e, nc * sizeof(*nl));
 				if (!nl)
 					return -RP_ENOMEM;
 				if (t->nlasg)
@@ -946,7 +962,7 @@ static int local_terms(rp_net_engine *e, const rp_net_env *env, const rp_net_sid
 static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 		       const rp_net_env *env, struct table **out)
 {
-	struct table *t = rp_arena_calloc(e->arena, 1, sizeof(*t));
+	struct table *t = e_calloc(e, 1, sizeof(*t));
 	rp_net_aset *ys = NULL, *ms = NULL;
 	struct envpart *ep = NULL;
 	uint64_t *ey = NULL, *epp = NULL;
@@ -967,12 +983,12 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 	t->nflo = nsg->nfloating[dir];
 	t->nr = t->nord + t->nflo;
 	t->W = W = (t->nr + 63) / 64;
-	t->rules = rp_arena_calloc(e->arena, t->nr, sizeof(*t->rules));
-	t->acc = rp_arena_calloc(e->arena, t->nr, 1);
-	t->pyes = rp_arena_calloc(e->arena, RP_NET_NPROTO * W, sizeof(uint64_t));
-	t->pposs = rp_arena_calloc(e->arena, RP_NET_NPROTO * W, sizeof(uint64_t));
-	t->plyes = rp_arena_calloc(e->arena, W, sizeof(uint64_t));
-	t->plposs = rp_arena_calloc(e->arena, W, sizeof(uint64_t));
+	t->rules = e_calloc(e, t->nr, sizeof(*t->rules));
+	t->acc = e_calloc(e, t->nr, 1);
+	t->pyes = e_calloc(e, RP_NET_NPROTO * W, sizeof(uint64_t));
+	t->pposs = e_calloc(e, RP_NET_NPROTO * W, sizeof(uint64_t));
+	t->plyes = e_calloc(e, W, sizeof(uint64_t));
+	t->plposs = e_calloc(e, W, sizeof(uint64_t));
 	ys = calloc(t->nr, sizeof(*ys));
 	ms = calloc(t->nr, sizeof(*ms));
 	ey = calloc((ep->nec ? ep->nec : 1) * W, sizeof(*ey));
@@ -1021,7 +1037,7 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 	}
 	/* env classes -> signatures */
 	t->ep = ep;
-	t->emap = rp_arena_alloc(e->arena, (ep->nec ? ep->nec : 1) * sizeof(*t->emap));
+	t->emap = e_alloc(e, (ep->nec ? ep->nec : 1) * sizeof(*t->emap));
 	if (!t->emap)
 		goto out;
 	vi.W = W;
@@ -1029,8 +1045,8 @@ static int table_build(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir,
 		if (vint_add(&vi, ey + p * W, epp + p * W, &t->emap[p]) < 0)
 			goto out;
 	t->nes = vi.n;
-	t->esy = rp_arena_alloc(e->arena, (vi.n ? vi.n : 1) * W * sizeof(*t->esy));
-	t->esp = rp_arena_alloc(e->arena, (vi.n ? vi.n : 1) * W * sizeof(*t->esp));
+	t->esy = e_alloc(e, (vi.n ? vi.n : 1) * W * sizeof(*t->esy));
+	t->esp = e_alloc(e, (vi.n ? vi.n : 1) * W * sizeof(*t->esp));
 	if (!t->esy || !t->esp)
 		goto out;
 	memcpy(t->esy, vi.y, vi.n * W * sizeof(*t->esy));
@@ -2103,11 +2119,6 @@ rp_net_engine *rp_net_engine_new(void)
 
 	if (!e)
 		return NULL;
-	e->arena = rp_arena_new();
-	if (!e->arena) {
-		free(e);
-		return NULL;
-	}
 	rp_map_init(&e->envs, false);
 	rp_map_init(&e->tables, false);
 	rp_map_init(&e->results, false);
@@ -2129,7 +2140,6 @@ rp_net_engine *rp_net_engine_free(rp_net_engine *e)
 	hc_release(&e->hc);
 	rp_map_release(&e->tables);
 	rp_map_release(&e->results);
-	rp_arena_free(e->arena);
 	free(e);
 	return NULL;
 }
@@ -2247,11 +2257,11 @@ int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_
 		rc = 0;
 		goto out;
 	}
-	ce = rp_arena_calloc(e->arena, 1, sizeof(*ce));
+	ce = e_calloc(e, 1, sizeof(*ce));
 	rc = -RP_ENOMEM;
 	if (!ce)
 		goto out;
-	ce->key = rp_arena_alloc(e->arena, keylen);
+	ce->key = e_alloc(e, keylen);
 	if (!ce->key)
 		goto out;
 	memcpy(ce->key, key, keylen);
