@@ -132,7 +132,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		O_ASSUME,
 		O_PASS,
 		O_NOTES,
-		O_INPUT
+		O_INPUT,
+		O_MIN_DEPTH
 	};
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -151,6 +152,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		{ "show-pass", no_argument, NULL, O_PASS },
 		{ "notes", no_argument, NULL, O_NOTES },
 		{ "input", required_argument, NULL, O_INPUT },
+		{ "min-depth", required_argument, NULL, O_MIN_DEPTH },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -186,7 +188,8 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 			fmt = rp_report_format_find(optarg);
 			if (!fmt) {
 				rc = rp_cli_usage_error(
-					cli, self, "unknown format '%s' (text, json, sarif, junit)",
+					cli, self,
+					"unknown format '%s' (text, json, sarif, junit, html)",
 					optarg);
 				goto out;
 			}
@@ -257,6 +260,22 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 				goto out;
 			}
 			so.input = (int)ik;
+			break;
+		}
+		case O_MIN_DEPTH: {
+			char *end = NULL;
+			long v;
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || !end || *end || v < 1 || v > 5) {
+				rc = rp_cli_usage_error(
+					cli, self,
+					"--min-depth takes a number from 1 to 5, not "
+					"'%s'",
+					optarg);
+				goto out;
+			}
+			so.depth_min = (unsigned)v;
 			break;
 		}
 		default:

@@ -2,6 +2,7 @@
  * docs/json-output.md (format_version 1).  Keys are written in a fixed
  * order; findings in report order. */
 #include "report/report.h"
+#include "report/assets.h"
 #include "report/internal.h"
 #include "util/error.h"
 
@@ -147,6 +148,7 @@ int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out)
 		finding(&w, &r->findings[i]);
 	rp_jw_array_end(&w);
 	rpt_json_exposures(&w, r);
+	rp_report_json_assets(&w, r);
 	rp_jw_object_end(&w);
 	rc = rp_jw_finish(&w);
 	return rc == -RP_EINVAL ? -RP_EINTERNAL : rc; /* misuse is our bug */

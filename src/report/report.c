@@ -26,6 +26,8 @@ const rp_report_format rp_report_formats[] = {
 	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif },
 	{ "junit", "JUnit XML, a testcase per rule and resource, for CI systems",
 	  rp_report_write_junit },
+	{ "html", "one self-contained HTML page: layer matrix, attack-path graph, findings",
+	  rp_report_write_html },
 };
 const size_t rp_report_nformats = sizeof(rp_report_formats) / sizeof(rp_report_formats[0]);
 
@@ -63,6 +65,7 @@ void rp_report_release(rp_report *r)
 	free(r->findings);
 	free(r->files);
 	free(r->exposures);
+	free(r->assets);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -268,6 +271,14 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 	rc = grow((void **)&dst->arenas, &dst->arenas_cap, dst->narenas, sizeof(*dst->arenas));
 	if (rc < 0)
 		return rc;
+	if (src->nassets && dst->nassets + src->nassets > dst->assets_cap) {
+		void *p =
+			realloc(dst->assets, (dst->nassets + src->nassets) * sizeof(*dst->assets));
+		if (!p)
+			return -RP_ENOMEM;
+		dst->assets = p;
+		dst->assets_cap = dst->nassets + src->nassets;
+	}
 	for (i = 0; i < src->nrules; i++)
 		if ((rc = rp_report_add_rule(dst, src->rules[i])) < 0)
 			return rc;
@@ -281,6 +292,11 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 	src->nfindings = 0;
 	if ((rc = rpt_merge_exposures(dst, src)) < 0)
 		return rc;
+	if (src->nassets)
+		memcpy(dst->assets + dst->nassets, src->assets,
+		       src->nassets * sizeof(*src->assets));
+	dst->nassets += src->nassets;
+	src->nassets = 0;
 	dst->arenas[dst->narenas++] = src->arena;
 	src->arena = NULL;
 	for (i = 0; i < src->narenas; i++) {

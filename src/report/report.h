@@ -162,6 +162,8 @@ typedef struct rp_report {
 	 * appends the lower-case rule ID); NULL: RP_REPORT_RULES_DOC_URI.
 	 * `rampart attest` points at docs/attest.md. */
 	const char *rules_doc_uri;
+	struct rp_report_asset **assets; /* depth view (report/assets.h), in arenas */
+	size_t nassets, assets_cap;
 	bool sorted;
 } rp_report;
 
@@ -232,6 +234,8 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out);
 int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out);
 int rp_report_write_sarif(rp_report *r, const rp_report_options *o, rp_buf *out);
 int rp_report_write_junit(rp_report *r, const rp_report_options *o, rp_buf *out);
+/* html.c: the self-contained HTML report (docs/output-formats.md). */
+int rp_report_write_html(rp_report *r, const rp_report_options *o, rp_buf *out);
 
 /* Appends s with XML escaping (&<>"' and control characters other than
  * tab/LF/CR, which XML 1.0 cannot carry, as U+FFFD; invalid UTF-8 as

@@ -3,7 +3,9 @@
 #include "report/scan.h"
 #include "report/internal.h"
 #include "report/scan_net.h"
+#include "depth/depth.h"
 #include "ingest/arm/arm.h"
+#include "report/assets.h"
 #include "ingest/detect.h"
 #include "model/model.h"
 #include "watch/detect.h"
@@ -547,7 +549,8 @@ static bool skip_valid(const rp_skip *s, rp_day today)
 }
 
 static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deployment *d,
-			const rp_findings *fs, rp_skip **skips, const int *nskips, const char *path)
+			const rp_findings *fs, rp_skip **skips, const int *nskips, const char *path,
+			const rp_rule_filter *filter)
 {
 	size_t i;
 	int rc = 0;
@@ -558,6 +561,9 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		rp_report_finding *out = NULL;
 		rp_report_input in;
 
+		/* depth runs every rule; report only the selected ones */
+		if (!rp_rule_filter_selects(filter, f->rule))
+			continue;
 		if (!ru)
 			return -RP_EINTERNAL;
 		memset(&in, 0, sizeof(in));
@@ -647,6 +653,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 	rp_model *model = NULL;
 	rp_net_topo *net = NULL;
 	rp_findings fs;
+	rp_depth_result depth;
 	bool fs_init = false;
 	rp_skip **skips = NULL;
 	int *nskips = NULL;
@@ -657,6 +664,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 	int rc = 0, r;
 
 	rp_diag_init(&diag);
+	memset(&depth, 0, sizeof(depth));
 	fr->inited = true;
 	if (o->input == RP_INPUT_TFPLAN || o->input == RP_INPUT_EXPORT) {
 		/* --input tfplan|export: every file is read as that format */
@@ -797,11 +805,12 @@ loaded:
 	if ((rc = rpt_scan_net(model, rep, &diag, &net)) < 0)
 		goto out;
 	filter.net = net;
+	filter.options.depth_min_holds = o->depth_min;
 	rc = rp_findings_init(&fs);
 	if (rc < 0)
 		goto out;
 	fs_init = true;
-	rc = rp_rules_run(model, &filter, &fs);
+	rc = rp_depth_run(model, &filter, &fs, &depth);
 	if (rc < 0)
 		goto out;
 	if (dep->nresources) {
@@ -815,7 +824,9 @@ loaded:
 		if (rc < 0)
 			goto out;
 	}
-	rc = add_findings(rep, o, dep, &fs, skips, nskips, sf->path);
+	rc = add_findings(rep, o, dep, &fs, skips, nskips, sf->path, &filter);
+	if (rc == 0)
+		rc = rp_report_add_depth(rep, &depth, rp_scan_report_rule);
 	if (rc < 0)
 		goto out;
 done:
@@ -852,6 +863,7 @@ done:
 out:
 	free(skips);
 	free(nskips);
+	rp_depth_release(&depth);
 	if (fs_init)
 		rp_findings_release(&fs);
 	rp_net_topo_free(net);

@@ -77,6 +77,7 @@ typedef struct rp_scan_options {
 	const char *const *only_ids; /* --rule, NULL-terminated, or NULL */
 	const char *const *skip_ids; /* --skip-rule */
 	bool assume_trusted_launch_default;
+	unsigned depth_min;           /* --min-depth: RMP-DEPTH-001 threshold (0: 3) */
 	unsigned jobs;                /* 0 or 1: in the calling thread */
 	rp_day today;                 /* for suppression expiry */
 	bool color;                   /* rendering of diagnostics */

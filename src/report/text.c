@@ -6,6 +6,7 @@
  * table of layers x pass/fail/unknown/not-applicable/suppressed and totals
  * by severity.  Colors (ANSI) only when the caller asks for them. */
 #include "report/report.h"
+#include "report/assets.h"
 #include "report/internal.h"
 #include "util/error.h"
 
@@ -348,6 +349,8 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 		rc = rp_buf_putc(out, '\n');
 	if (rc == 0)
 		rc = rpt_text_exposures(r, color, out);
+	if (rc == 0)
+		rc = rp_report_text_matrix(out, r, color);
 	if (rc == 0)
 		rc = summary(out, r, o);
 	free(idx);

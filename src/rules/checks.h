@@ -13,6 +13,7 @@ RP_CHECK(rp_check_boot_003);
 RP_CHECK(rp_check_boot_004);
 RP_CHECK(rp_check_boot_005);
 RP_CHECK(rp_check_boot_006);
+RP_CHECK(rp_check_depth_001);
 RP_CHECK(rp_check_host_001);
 RP_CHECK(rp_check_host_002);
 RP_CHECK(rp_check_host_003);

@@ -137,6 +137,23 @@ rp_net_topo *rp_rule_net(rp_rule_ctx *ctx)
 	return ctx->net;
 }
 
+const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj)
+{
+	const rp_rule_depth_fact *v = ctx->f->depth_facts;
+	size_t lo = 0, hi = ctx->f->ndepth_facts;
+
+	while (v && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].asset->index == obj->index)
+			return &v[mid];
+		if (v[mid].asset->index < obj->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* Identity of an object for fingerprints: its normalized key; when the
  * name is unknown, the type and the text of the name expression (stable
  * across moved lines), with the copy index; inline objects add their path.
@@ -338,8 +355,10 @@ static bool id_listed(const char *const *ids, const char *id)
 	return false;
 }
 
-static bool rule_selected(const rp_rule *r, const rp_rule_filter *f)
+bool rp_rule_filter_selects(const rp_rule_filter *f, const rp_rule *r)
 {
+	if (!f)
+		return true;
 	if (f->layers && !(f->layers & (1u << r->layer)))
 		return false;
 	if (r->severity < f->min_severity)
@@ -349,6 +368,13 @@ static bool rule_selected(const rp_rule *r, const rp_rule_filter *f)
 	if (f->skip_ids && id_listed(f->skip_ids, r->id))
 		return false;
 	return true;
+}
+
+static bool rule_selected(const rp_rule *r, const rp_rule_filter *f)
+{
+	if (r->layer == RP_LAYER_DEPTH && !f->depth_facts)
+		return false;
+	return rp_rule_filter_selects(f, r);
 }
 
 static bool type_matches(const rp_rule *r, const char *type)

@@ -265,6 +265,17 @@ RULE(mon_008, "RMP-MON-008", RP_LAYER_MON, RP_SEV_LOW,
      "Replace the flow log's targetResourceId (an NSG) with the virtual network and disable the "
      "NSG flow log to avoid duplicate records.",
      "LT-4", NULL, t_flowlog, rp_check_mon_008);
+RULE(depth_001, "RMP-DEPTH-001", RP_LAYER_DEPTH, RP_SEV_HIGH,
+     "Asset reachable from the Internet with too few defense layers holding",
+     "Defense in depth means an attacker must defeat several independent layers: boot integrity, "
+     "host hardening, network exposure, data encryption and monitoring. An asset reachable from "
+     "the Internet on which fewer than three of the five layers hold (rated from the other rules' "
+     "results, docs/depth.md) leaves an attacker little to get through, and the weakest attack "
+     "path shows where.",
+     "Make more layers hold: fix the failing rules listed for the asset's weakest layers (rampart "
+     "scan shows the layer matrix and the weakest path), or remove the public endpoint. The "
+     "threshold is set with scan --min-depth N.",
+     "NS-1, PV-3, DP-4, LT-1", NULL, t_vm, rp_check_depth_001);
 
 RULE(net_001, "RMP-NET-001", RP_LAYER_NET, RP_SEV_CRITICAL,
      "Management port (22, 3389, 5985, 5986) reachable from the Internet",
@@ -339,12 +350,12 @@ RULE(net_009, "RMP-NET-009", RP_LAYER_NET, RP_SEV_LOW, "Subnet with default outb
      "NS-1", NULL, t_subnet, rp_check_net_009);
 
 const rp_rule *const rp_rules[] = {
-	&boot_001, &boot_002, &boot_003, &boot_004, &boot_005, &boot_006, &data_001,
-	&data_002, &data_003, &data_004, &data_010, &data_011, &data_012, &data_013,
-	&data_014, &data_015, &data_016, &data_020, &data_021, &data_022, &data_023,
-	&host_001, &host_002, &host_003, &host_004, &mon_001,  &mon_002,  &mon_003,
-	&mon_004,  &mon_005,  &mon_006,  &mon_007,  &mon_008,  &net_001,  &net_002,
-	&net_003,  &net_004,  &net_005,  &net_006,  &net_007,  &net_008,  &net_009,
+	&boot_001, &boot_002, &boot_003, &boot_004, &boot_005, &boot_006,  &data_001, &data_002,
+	&data_003, &data_004, &data_010, &data_011, &data_012, &data_013,  &data_014, &data_015,
+	&data_016, &data_020, &data_021, &data_022, &data_023, &depth_001, &host_001, &host_002,
+	&host_003, &host_004, &mon_001,  &mon_002,  &mon_003,  &mon_004,   &mon_005,  &mon_006,
+	&mon_007,  &mon_008,  &net_001,  &net_002,  &net_003,  &net_004,   &net_005,  &net_006,
+	&net_007,  &net_008,  &net_009,
 };
 
 const size_t rp_nrules = sizeof(rp_rules) / sizeof(rp_rules[0]);

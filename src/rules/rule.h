@@ -90,7 +90,13 @@ typedef struct rp_rule_options {
 	 * with NO securityProfile, Compute API >= 2021-11-01, a Generation 2
 	 * image and a TL-capable size counts as Trusted Launch (azure-facts 1.4). */
 	bool assume_trusted_launch_default;
+	/* RMP-DEPTH-001: an Internet-reachable asset fails when fewer than
+	 * this many of its five layers hold (scan --min-depth; 0 = the
+	 * default RP_RULE_DEPTH_MIN_DEFAULT). */
+	unsigned depth_min_holds;
 } rp_rule_options;
+
+#define RP_RULE_DEPTH_MIN_DEFAULT 3u
 
 typedef struct rp_rule_ctx rp_rule_ctx; /* opaque; see rp_rule_report() */
 
@@ -155,6 +161,23 @@ typedef struct rp_findings {
 int rp_findings_init(rp_findings *f);
 void rp_findings_release(rp_findings *f);
 
+/* ---- cross-layer facts for DEPTH rules ----
+ *
+ * DEPTH rules judge an asset by the results of the other rules, which
+ * src/depth computes after they ran (depth may use rules; rules never use
+ * depth).  The caller hands the facts in through rp_rule_filter; without
+ * facts, DEPTH rules are not run (they have nothing to judge).  Tri-state
+ * fields: 0 no, 1 yes, 2 unknown. */
+typedef struct rp_rule_depth_fact {
+	const rp_mobj *asset;     /* VM or scale set */
+	unsigned holds;           /* layers rated "holds" (0..5) */
+	unsigned unknown;         /* layers rated "unknown" */
+	int internet;             /* reachable from the Internet: 0, 1, 2 (unknown) */
+	const char *internet_why; /* internet == 2: why; internet == 1: how (the endpoint) */
+	const char *layers;       /* one line: "BOOT broken, HOST weak, NET holds, ..." */
+	const char *path;         /* the weakest attack path, one line */
+} rp_rule_depth_fact;
+
 /* Which rules to run. A zeroed filter runs every rule with default options. */
 struct rp_net_topo;
 
@@ -169,7 +192,15 @@ typedef struct rp_rule_filter {
 	/* The network topology of the model (src/net/topology.h) for the NET
 	 * rules, borrowed; NULL: built on first use and freed by the runner. */
 	struct rp_net_topo *net;
+	/* Facts for DEPTH rules, sorted by asset->index; NULL: DEPTH rules
+	 * are skipped. */
+	const rp_rule_depth_fact *depth_facts;
+	size_t ndepth_facts;
 } rp_rule_filter;
+
+/* Whether f selects rule (layers, severity, only / skip IDs), for callers
+ * that run more rules than they report (src/depth). */
+bool rp_rule_filter_selects(const rp_rule_filter *f, const rp_rule *rule);
 
 /* Runs the selected rules over every object of m and appends the results to
  * out, sorted (file name, offset, rule ID, path, object key).  Objects of
@@ -187,6 +218,9 @@ const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx);
 /* The network topology of the model (filter's, or built once per run);
  * NULL on allocation failure. */
 struct rp_net_topo *rp_rule_net(rp_rule_ctx *ctx);
+
+/* The depth fact of asset obj, or NULL (no facts, or not an asset). */
+const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj);
 
 /* Reports one result for obj.  at: the value the result points at (its span
  * is used; NULL or a spanless value falls back to the object); path: the

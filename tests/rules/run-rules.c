@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "depth/depth.h"
 #include "ingest/arm/arm.h"
 #include "model/model.h"
 #include "rules/rule.h"
@@ -88,12 +89,16 @@ static int check_one(const rp_rule *rule, const char *kind, const char *dir, con
 	flt.include_pass = true;
 	flt.include_not_applicable = true;
 	flt.options.assume_trusted_launch_default = strstr(file, "tlad") != NULL;
-	if (rp_rules_run(m, &flt, &f) < 0) {
+	/* DEPTH rules judge the other rules' results: the whole analysis. */
+	if ((rule->layer == RP_LAYER_DEPTH ? rp_depth_run(m, &flt, &f, NULL)
+					   : rp_rules_run(m, &flt, &f)) < 0) {
 		printf("FAIL %s %s/%s: rules run failed\n", rule->id, kind, file);
 		goto out;
 	}
 	for (i = 0; i < f.count; i++) {
 		const rp_finding *x = &f.items[i];
+		if (x->rule != rule)
+			continue;
 		cnt[x->status]++;
 		if (!x->span.src || !x->message[0] || !x->fingerprint ||
 		    (x->status == RP_STATUS_UNKNOWN && !x->unknown_reason)) {

@@ -87,6 +87,13 @@ app = {f["rule_id"] for f in by["shop-app1"] if f["status"] == "fail" and not f[
 assert {"RMP-BOOT-001", "RMP-HOST-001", "RMP-HOST-002", "RMP-HOST-003"} <= app, app
 assert any(f["suppressed"] and f["suppression"]["kind"] == "inline" for f in d["findings"])
 assert d["summary"]["fail"] > 0 and d["summary"]["input_errors"] == 0
+# defense in depth: a clearly strong asset and clearly weak ones
+assets = {a["resource_name"]: a for a in d["assets"]}
+assert set(assets) == {"shop-web", "shop-app1", "shop-app2", "shop-db"}, set(assets)
+assert assets["shop-web"]["score"] >= 4, assets["shop-web"]
+assert all(assets[n]["score"] <= 1 for n in ("shop-app1", "shop-app2", "shop-db"))
+assert assets["shop-app1"]["layers"]["BOOT"]["rating"] == "broken"
+assert assets["shop-web"]["internet"] != "no" and assets["shop-db"]["internet"] == "no"
 PY
 # The text report has colors only when asked for.
 expect_rc 1 "scan --color=always" "$bin" --color=always scan examples
@@ -100,7 +107,7 @@ expect_rc 1 "--fail-on low" "$bin" scan examples --fail-on LOW
 expect_rc 0 "unknown only, default threshold" "$bin" scan "$fx/walk/nested/unknown.json"
 expect_rc 2 "--fail-on bogus" "$bin" scan examples --fail-on bogus
 expect_rc 2 "no path" "$bin" scan
-expect_rc 2 "unknown format" "$bin" scan examples -f html
+expect_rc 2 "unknown format" "$bin" scan examples -f pdf
 expect_rc 2 "unknown option" "$bin" scan examples --frobnicate
 expect_rc 2 "--jobs 0" "$bin" scan examples --jobs 0
 expect_rc 2 "missing path" "$bin" scan "$tmp/does-not-exist"

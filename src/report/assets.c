@@ -1,0 +1,415 @@
+/* assets.c: the depth view of a report (see assets.h): copies of
+ * src/depth's ratings and paths into the report's arena. */
+#include "report/assets.h"
+#include "report/report.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const rp_report_layer_names[RP_DEPTH_NLAYERS] = { "BOOT", "HOST", "NET", "DATA",
+							      "MON" };
+
+const char *rp_report_internet_name(int internet)
+{
+	return internet == 1 ? "yes" : internet == 0 ? "no" : "unknown";
+}
+
+/* Interned copy of s in the report (r->strings: keys are the copies in
+ * r->arena): names and controls repeat across thousands of assets. */
+static const char *dup(rp_report *r, const char *s, bool *fail)
+{
+	size_t n;
+	void *v;
+	char *c;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (rp_map_get(&r->strings, s, n, &v))
+		return v;
+	c = rp_arena_strndup(r->arena, s, n);
+	if (!c || rp_map_put(&r->strings, c, n, c, NULL) < 0)
+		*fail = true;
+	return c;
+}
+
+static void span_line(const rp_span *sp, const char **file, uint32_t *line, uint32_t *col)
+{
+	uint32_t l, c;
+
+	*file = "";
+	*line = 0;
+	if (col)
+		*col = 0;
+	if (!sp->src)
+		return;
+	*file = sp->src->name ? sp->src->name : "";
+	if (rp_source_linecol(sp->src, sp->off, &l, &c) == 0) {
+		*line = l;
+		if (col)
+			*col = c;
+	}
+}
+
+static rp_report_ref *refs(rp_arena *a, const rp_finding *const *fs, size_t n,
+			   rp_report_rule_of_fn rule_of, bool *fail)
+{
+	rp_report_ref *out;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	out = rp_arena_calloc(a, n, sizeof(*out));
+	if (!out) {
+		*fail = true;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		const rp_finding *f = fs[i];
+		out[i].rule = rule_of(f->rule);
+		out[i].status = (uint8_t)f->status;
+		if (f->fingerprint && strlen(f->fingerprint) == 16)
+			memcpy(out[i].fingerprint, f->fingerprint, 17);
+		if (!out[i].rule)
+			*fail = true;
+	}
+	return out;
+}
+
+static const char *node_id(rp_report *r, const rp_depth_hop *h, bool *fail)
+{
+	char buf[1024];
+
+	if (h->kind == RP_DN_INTERNET)
+		return "internet";
+	if (!h->obj)
+		snprintf(buf, sizeof(buf), "%s:%s", rp_depth_node_name(h->kind), h->name);
+	else if (h->obj->key)
+		snprintf(buf, sizeof(buf), "%s", h->obj->key);
+	else
+		snprintf(buf, sizeof(buf), "%s:%s#%u", h->obj->type ? h->obj->type : "?", h->name,
+			 h->obj->index);
+	return dup(r, buf, fail);
+}
+
+int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_of_fn rule_of)
+{
+	rp_arena *a = r->arena;
+	bool fail = false;
+	size_t i, l, p, h;
+
+	if (!d->n)
+		return 0;
+	if (r->nassets + d->n > r->assets_cap) {
+		size_t nc = r->assets_cap ? r->assets_cap : 16;
+		void *np;
+		while (nc < r->nassets + d->n)
+			nc *= 2;
+		np = realloc(r->assets, nc * sizeof(*r->assets));
+		if (!np)
+			return -RP_ENOMEM;
+		r->assets = np;
+		r->assets_cap = nc;
+	}
+	for (i = 0; i < d->n && !fail; i++) {
+		const rp_depth_asset *s = &d->assets[i];
+		rp_report_asset *o = rp_arena_calloc(a, 1, sizeof(*o));
+		const char *file;
+		if (!o)
+			return -RP_ENOMEM;
+		span_line(&s->obj->span, &file, &o->line, &o->column);
+		o->file = dup(r, file, &fail);
+		o->type = dup(r, s->obj->type ? s->obj->type : "", &fail);
+		o->name = dup(r, s->name, &fail);
+		o->id = dup(r, s->obj->id ? s->obj->id : "", &fail);
+		o->subnet = dup(r, s->subnet, &fail);
+		for (l = 0; l < RP_DEPTH_NLAYERS; l++) {
+			const rp_depth_layer *sl = &s->layers[l];
+			rp_report_layer *ol = &o->layers[l];
+			ol->rating = (uint8_t)sl->rating;
+			ol->reason = dup(r, sl->reason, &fail);
+			ol->refs = refs(a, sl->basis, sl->nbasis, rule_of, &fail);
+			ol->nrefs = sl->nbasis;
+			ol->npass = sl->npass;
+			ol->nfail = sl->nfail;
+			ol->nunknown = sl->nunknown;
+		}
+		o->score = s->score;
+		o->unknown = s->unknown;
+		o->internet = s->internet;
+		o->internet_why = dup(r, s->internet_why, &fail);
+		o->npaths = s->npaths;
+		o->paths = s->npaths ? rp_arena_calloc(a, s->npaths, sizeof(*o->paths)) : NULL;
+		if (s->npaths && !o->paths)
+			fail = true;
+		for (p = 0; p < s->npaths && !fail; p++) {
+			const rp_depth_path *sp = &s->paths[p];
+			rp_report_path *op = &o->paths[p];
+			op->from_internet = sp->from_internet;
+			op->weakest = sp->weakest;
+			op->strength = sp->strength;
+			op->nhops = sp->nhops;
+			op->nentry = sp->nentry;
+			op->hops = rp_arena_calloc(a, sp->nhops ? sp->nhops : 1, sizeof(*op->hops));
+			if (!op->hops) {
+				fail = true;
+				break;
+			}
+			for (h = 0; h < sp->nhops; h++) {
+				const rp_depth_hop *sh = &sp->hops[h];
+				rp_report_step *oh = &op->hops[h];
+				oh->kind = (uint8_t)sh->kind;
+				oh->state = (uint8_t)sh->state;
+				oh->name = dup(r, sh->name, &fail);
+				oh->type = dup(r, sh->obj && sh->obj->type ? sh->obj->type : "",
+					       &fail);
+				oh->node = node_id(r, sh, &fail);
+				oh->controls = dup(r, sh->controls, &fail);
+				oh->refs = refs(a, sh->findings, sh->nfindings, rule_of, &fail);
+				oh->nrefs = sh->nfindings;
+			}
+		}
+		r->assets[r->nassets++] = o;
+	}
+	return fail ? -RP_ENOMEM : 0;
+}
+
+static int cmp_asset(const void *pa, const void *pb)
+{
+	const rp_report_asset *a = *(const rp_report_asset *const *)pa;
+	const rp_report_asset *b = *(const rp_report_asset *const *)pb;
+	int c = strcmp(a->file, b->file);
+
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return strcmp(a->id, b->id);
+}
+
+void rp_report_sort_assets(rp_report *r)
+{
+	if (r->nassets > 1)
+		qsort(r->assets, r->nassets, sizeof(*r->assets), cmp_asset);
+}
+
+/* ---- JSON: the `assets` array (docs/json-output.md) ---- */
+
+static void json_refs(rp_jw *w, const rp_report_ref *refs, size_t n)
+{
+	size_t i;
+
+	rp_jw_key(w, "rules");
+	rp_jw_array_begin(w);
+	for (i = 0; i < n; i++) {
+		const rp_report_ref *x = &refs[i];
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "rule_id");
+		rp_jw_string(w, x->rule->id);
+		rp_jw_key(w, "status");
+		rp_jw_string(w, rp_status_name((rp_status)x->status));
+		rp_jw_key(w, "fingerprint");
+		rp_jw_string(w, x->fingerprint);
+		rp_jw_object_end(w);
+	}
+	rp_jw_array_end(w);
+}
+
+void rp_report_json_assets(rp_jw *w, rp_report *r)
+{
+	size_t i, l, p, h;
+
+	rp_report_sort_assets(r);
+	rp_jw_key(w, "assets");
+	rp_jw_array_begin(w);
+	for (i = 0; i < r->nassets; i++) {
+		const rp_report_asset *a = r->assets[i];
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "resource_type");
+		rp_jw_string(w, a->type);
+		rp_jw_key(w, "resource_name");
+		rp_jw_string(w, a->name);
+		rp_jw_key(w, "resource_id");
+		rp_jw_string(w, a->id);
+		rp_jw_key(w, "file");
+		rp_jw_string(w, a->file);
+		rp_jw_key(w, "line");
+		rp_jw_uint(w, a->line);
+		rp_jw_key(w, "column");
+		rp_jw_uint(w, a->column);
+		rp_jw_key(w, "subnet");
+		if (a->subnet)
+			rp_jw_string(w, a->subnet);
+		else
+			rp_jw_null(w);
+		rp_jw_key(w, "score");
+		rp_jw_uint(w, a->score);
+		rp_jw_key(w, "layers_unknown");
+		rp_jw_uint(w, a->unknown);
+		rp_jw_key(w, "internet");
+		rp_jw_string(w, rp_report_internet_name(a->internet));
+		rp_jw_key(w, "internet_reason");
+		rp_jw_string(w, a->internet_why ? a->internet_why : "");
+		rp_jw_key(w, "layers");
+		rp_jw_object_begin(w);
+		for (l = 0; l < RP_DEPTH_NLAYERS; l++) {
+			const rp_report_layer *ly = &a->layers[l];
+			rp_jw_key(w, rp_report_layer_names[l]);
+			rp_jw_object_begin(w);
+			rp_jw_key(w, "rating");
+			rp_jw_string(w, rp_depth_rating_name((rp_depth_rating)ly->rating));
+			rp_jw_key(w, "reason");
+			rp_jw_string(w, ly->reason ? ly->reason : "");
+			rp_jw_key(w, "pass");
+			rp_jw_uint(w, ly->npass);
+			rp_jw_key(w, "fail");
+			rp_jw_uint(w, ly->nfail);
+			rp_jw_key(w, "unknown");
+			rp_jw_uint(w, ly->nunknown);
+			json_refs(w, ly->refs, ly->nrefs);
+			rp_jw_object_end(w);
+		}
+		rp_jw_object_end(w);
+		rp_jw_key(w, "paths");
+		rp_jw_array_begin(w);
+		for (p = 0; p < a->npaths; p++) {
+			const rp_report_path *pa = &a->paths[p];
+			rp_jw_object_begin(w);
+			rp_jw_key(w, "from");
+			rp_jw_string(w, pa->from_internet ? "internet" : "neighbours");
+			rp_jw_key(w, "weakest");
+			rp_jw_bool(w, pa->weakest);
+			rp_jw_key(w, "strength");
+			rp_jw_uint(w, pa->strength);
+			rp_jw_key(w, "hops");
+			rp_jw_array_begin(w);
+			for (h = 0; h < pa->nhops; h++) {
+				const rp_report_step *hp = &pa->hops[h];
+				rp_jw_object_begin(w);
+				rp_jw_key(w, "kind");
+				rp_jw_string(w, rp_depth_node_name((rp_depth_node)hp->kind));
+				rp_jw_key(w, "role");
+				rp_jw_string(w, h < pa->nentry ? "entry" : "data");
+				rp_jw_key(w, "name");
+				rp_jw_string(w, hp->name);
+				rp_jw_key(w, "resource_type");
+				rp_jw_string(w, hp->type);
+				rp_jw_key(w, "state");
+				rp_jw_string(w, rp_depth_state_name((rp_depth_state)hp->state));
+				rp_jw_key(w, "controls");
+				rp_jw_string(w, hp->controls);
+				json_refs(w, hp->refs, hp->nrefs);
+				rp_jw_object_end(w);
+			}
+			rp_jw_array_end(w);
+			rp_jw_object_end(w);
+		}
+		rp_jw_array_end(w);
+		rp_jw_object_end(w);
+	}
+	rp_jw_array_end(w);
+}
+
+/* ---- text: the layer matrix ---- */
+
+#define T_RESET "\033[0m"
+#define T_BOLD "\033[1m"
+
+static const char *rating_color(unsigned r)
+{
+	static const char *const c[] = { "\033[32m", "\033[33m", "\033[1;31m", "\033[2m" };
+	return r < 4 ? c[r] : "";
+}
+
+/* "+ holds", "~ weak", "x broken", "? unknown": the symbol and the word
+ * carry the meaning, colour only repeats it. */
+const char *rp_report_rating_label(unsigned r)
+{
+	static const char *const l[] = { "+ holds", "~ weak", "x broken", "? unknown" };
+	return r < 4 ? l[r] : "?";
+}
+
+/* Appends s with control characters as '?' and at most width bytes
+ * (cut on a UTF-8 boundary), padded with spaces to width. */
+static int put_cell(rp_buf *b, const char *s, size_t width)
+{
+	size_t n = 0, i;
+	int rc = 0;
+
+	for (i = 0; s[i] && rc == 0; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (width && n >= width && (c & 0xC0) != 0x80)
+			break;
+		if ((c & 0xC0) != 0x80)
+			n++;
+		rc = rp_buf_putc(b, c < 0x20 || c == 0x7F ? '?' : (char)c);
+	}
+	for (; n < width && rc == 0; n++)
+		rc = rp_buf_putc(b, ' ');
+	return rc;
+}
+
+int rp_report_text_matrix(rp_buf *b, rp_report *r, bool color)
+{
+	size_t i, l, h;
+	int rc = 0;
+
+	if (!r->nassets)
+		return 0;
+	rp_report_sort_assets(r);
+	rc = rp_buf_printf(b,
+			   "%sDefense in depth%s (per compute asset: the five layers, the "
+			   "depth score = layers that hold, reachable from the Internet)\n",
+			   color ? T_BOLD : "", color ? T_RESET : "");
+	if (rc == 0)
+		rc = rp_buf_printf(b, "  %-28s %-10s %-10s %-10s %-10s %-10s %-6s %s\n", "asset",
+				   "BOOT", "HOST", "NET", "DATA", "MON", "score", "internet");
+	for (i = 0; i < r->nassets && rc == 0; i++) {
+		const rp_report_asset *a = r->assets[i];
+		rc = rp_buf_puts(b, "  ");
+		if (rc == 0)
+			rc = put_cell(b, a->name, 28);
+		for (l = 0; l < RP_DEPTH_NLAYERS && rc == 0; l++) {
+			unsigned rt = a->layers[l].rating;
+			rc = rp_buf_printf(b, " %s%-10s%s", color ? rating_color(rt) : "",
+					   rp_report_rating_label(rt), color ? T_RESET : "");
+		}
+		if (rc == 0)
+			rc = rp_buf_printf(b, " %u/5    %s\n", a->score,
+					   rp_report_internet_name(a->internet));
+	}
+	/* The weakest path of every asset that may be reached from the Internet. */
+	for (i = 0; i < r->nassets && rc == 0; i++) {
+		const rp_report_asset *a = r->assets[i];
+		const rp_report_path *p = a->npaths ? &a->paths[0] : NULL;
+		if (a->internet == 0 || !p)
+			continue;
+		rc = rp_buf_puts(b, "  weakest path to ");
+		if (rc == 0)
+			rc = put_cell(b, a->name, 0);
+		if (rc == 0)
+			rc = rp_buf_puts(b, ": ");
+		for (h = 0; h < p->nentry && rc == 0; h++) {
+			if (h)
+				rc = rp_buf_puts(b, " -> ");
+			if (rc == 0)
+				rc = put_cell(b, p->hops[h].name, 0);
+			if (rc == 0 && h)
+				rc = rp_buf_printf(
+					b, " [%s]",
+					rp_depth_state_name((rp_depth_state)p->hops[h].state));
+		}
+		if (rc == 0)
+			rc = rp_buf_putc(b, '\n');
+	}
+	if (rc == 0)
+		rc = rp_buf_putc(b, '\n');
+	return rc;
+}
