@@ -16,3 +16,4 @@ sh "$root/bench/attest/run.sh" "$build"
 "$build/bench/tfplan/bench-tfplan" 100
 "$build/bench/net/bench-net"
 "$build/bench/watch/bench-watch"
+"$build/bench/depth/bench-depth" "$build/bench/scan/bench-scan"
