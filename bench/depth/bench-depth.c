@@ -87,7 +87,8 @@ int main(int argc, char **argv)
 			gen = argv[a];
 	}
 	if (!bin || !gen) {
-		fprintf(stderr, "usage: RAMPART_BIN=... bench-depth BENCH_SCAN [--vms N] [--runs N]\n");
+		fprintf(stderr,
+			"usage: RAMPART_BIN=... bench-depth BENCH_SCAN [--vms N] [--runs N]\n");
 		return 2;
 	}
 	if (runs < 1)
@@ -115,14 +116,14 @@ int main(int argc, char **argv)
 		int f;
 		for (f = 0; f < 2; f++) {
 			char *out = f == 0 ? out_html : out_json;
-			char *cargv[] = { (char *)bin, "--color=never", "scan",	  dir, "--jobs",
-					  "2",		"--format",	 (char *)fmt[f], "-o", out,
-					  NULL };
+			char *cargv[] = { (char *)bin, "--color=never", "scan", dir, "--jobs", "2",
+					  "--format",  (char *)fmt[f],  "-o",   out, NULL };
 			double s;
 			long r;
 			if (run(cargv, &s, &r, &status) < 0 || !WIFEXITED(status) ||
 			    WEXITSTATUS(status) > 1) {
-				fprintf(stderr, "bench-depth: rampart scan --format %s failed (%d)\n",
+				fprintf(stderr,
+					"bench-depth: rampart scan --format %s failed (%d)\n",
 					fmt[f], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 				rc = 3;
 				goto out;
@@ -144,7 +145,8 @@ int main(int argc, char **argv)
 	printf("bench-depth: html/json: time %.2fx, size %.3fx, peak RSS %.2fx\n",
 	       best[0] / best[1], (double)size[0] / (double)size[1],
 	       (double)rss[0] / (double)rss[1]);
-	printf("BENCH {\"id\":\"depth.html.seconds\",\"figure\":%.3f,\"unit\":\"s\",\"target\":\"<= "
+	printf("BENCH "
+	       "{\"id\":\"depth.html.seconds\",\"figure\":%.3f,\"unit\":\"s\",\"target\":\"<= "
 	       "3\",\"met\":%s,\"reference\":\"json report of the same %d-VM estate, same run: "
 	       "%.3f s (html/json %.2fx)\"}\n",
 	       best[0], best[0] <= 3.0 ? "true" : "false", vms, best[1], best[0] / best[1]);

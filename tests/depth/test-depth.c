@@ -13,6 +13,7 @@
 #include "depth/depth.h"
 #include "ingest/arm/arm.h"
 #include "model/model.h"
+#include "report/report.h"
 #include "rules/rule.h"
 
 static const char *root;
@@ -267,6 +268,42 @@ static void test_threshold(void **state)
 	unload(&w);
 }
 
+/* The HTML writer escapes everything taken from templates: a hostile
+ * resource name cannot inject markup or script. */
+static void test_html_escapes(void **state)
+{
+	static const rp_report_rule rule = { "RMP-TEST-001", "HOST", RP_SEV_HIGH,
+					     "t<i>tle",      "r",    "f",
+					     NULL,           NULL };
+	rp_report r;
+	rp_report_input in;
+	rp_report_options o = { false, false, "test" };
+	rp_buf out = RP_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(rp_report_init(&r), 0);
+	memset(&in, 0, sizeof(in));
+	in.rule = &rule;
+	in.status = RP_STATUS_FAIL;
+	in.file = "no-such-file.json";
+	in.line = 3;
+	in.column = 1;
+	in.resource_type = "Microsoft.Compute/virtualMachines";
+	in.resource_name = "<script>alert(1)</script>";
+	in.message = "a & b \"quoted\"";
+	assert_int_equal(rp_report_add(&r, &in, NULL), 0);
+	assert_int_equal(rp_report_write_html(&r, &o, &out), 0);
+	assert_non_null(out.data);
+	assert_null(strstr(out.data, "<script"));
+	assert_non_null(strstr(out.data, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_non_null(strstr(out.data, "a &amp; b"));
+	assert_non_null(strstr(out.data, "t&lt;i&gt;tle"));
+	assert_non_null(strstr(out.data, "No compute assets"));
+	assert_non_null(strstr(out.data, "</html>"));
+	rp_buf_release(&out);
+	rp_report_release(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,7 +311,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_strong_exposed), cmocka_unit_test(test_standard_closed),
 		cmocka_unit_test(test_unknown_layers), cmocka_unit_test(test_identity_roles),
 		cmocka_unit_test(test_vmss_lb),        cmocka_unit_test(test_filter_independent),
-		cmocka_unit_test(test_threshold),
+		cmocka_unit_test(test_threshold),      cmocka_unit_test(test_html_escapes),
 	};
 	root = argc > 1 ? argv[1] : ".";
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -309,7 +309,8 @@ static void test_registry(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(rp_report_nformats, 4);
+	assert_int_equal(rp_report_nformats, 5);
+	assert_non_null(rp_report_format_find("html"));
 	for (i = 0; i < rp_report_nformats; i++)
 		assert_ptr_equal(rp_report_format_find(rp_report_formats[i].name),
 				 &rp_report_formats[i]);
