@@ -101,7 +101,7 @@ if grep -q "$(printf '\033')\[" "$tmp/out"; then ok; else ko "--color=always: no
 if grep -q "$(printf '\033')" "$tmp/examples.txt"; then ko "colors in --color=never output"; else ok; fi
 
 # ---- exit codes ----
-expect_rc 0 "--fail-on critical" "$bin" scan examples --fail-on critical
+expect_rc 1 "--fail-on critical (SSH open to the app VMs: RMP-NET-001)" "$bin" scan examples --fail-on critical
 expect_rc 0 "--fail-on none" "$bin" scan examples --fail-on none
 expect_rc 1 "--fail-on low" "$bin" scan examples --fail-on LOW
 expect_rc 0 "unknown only, default threshold" "$bin" scan "$fx/walk/nested/unknown.json"
