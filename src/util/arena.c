@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #define ARENA_BLOCK_MIN ((size_t)64 * 1024)
 #define ARENA_ALIGN (_Alignof(max_align_t))
@@ -21,6 +22,68 @@ struct rp_arena {
 	size_t footprint;
 };
 
+/* Spare blocks of the minimum size, kept when an arena is freed and reused
+ * by the next arena: a program that evaluates thousands of small files one
+ * after the other (a scan) otherwise gives each block back to malloc, which
+ * returns the memory to the kernel (heap trimming) and page-faults it in
+ * again for the next file.  Process-wide under a mutex (arenas are used in
+ * several threads); at most SPARE_MAX blocks (2 MiB).  Off under
+ * AddressSanitizer, so that a use after rp_arena_free() is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPARE_MAX 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPARE_MAX 0
+#endif
+#endif
+#ifndef SPARE_MAX
+#define SPARE_MAX 32
+#endif
+
+#if SPARE_MAX > 0
+static once_flag spare_once = ONCE_FLAG_INIT;
+static mtx_t spare_mtx;
+static struct block *spare; /* chained through prev */
+static size_t nspare;
+
+static void spare_init(void)
+{
+	mtx_init(&spare_mtx, mtx_plain);
+}
+
+static struct block *spare_get(void)
+{
+	struct block *b = NULL;
+
+	call_once(&spare_once, spare_init);
+	mtx_lock(&spare_mtx);
+	if (spare) {
+		b = spare;
+		spare = b->prev;
+		nspare--;
+	}
+	mtx_unlock(&spare_mtx);
+	return b;
+}
+
+/* Keeps b if there is room; false when the caller must free it. */
+static int spare_put(struct block *b)
+{
+	int kept = 0;
+
+	call_once(&spare_once, spare_init);
+	mtx_lock(&spare_mtx);
+	if (nspare < SPARE_MAX) {
+		b->prev = spare;
+		spare = b;
+		nspare++;
+		kept = 1;
+	}
+	mtx_unlock(&spare_mtx);
+	return kept;
+}
+#endif
+
 rp_arena *rp_arena_new(void)
 {
 	return calloc(1, sizeof(rp_arena));
@@ -34,6 +97,10 @@ rp_arena *rp_arena_free(rp_arena *a)
 		return NULL;
 	for (b = a->head; b; b = prev) {
 		prev = b->prev;
+#if SPARE_MAX > 0
+		if (b->size == ARENA_BLOCK_MIN && spare_put(b))
+			continue;
+#endif
 		free(b);
 	}
 	free(a);
@@ -62,7 +129,13 @@ void *rp_arena_alloc(rp_arena *a, size_t size)
 		 * big ones do not make thousands of blocks. */
 		if (a->footprint / 4 > bsize && a->footprint / 4 < ((size_t)64 << 20))
 			bsize = a->footprint / 4;
-		b = malloc(header_size() + bsize);
+		b = NULL;
+#if SPARE_MAX > 0
+		if (bsize == ARENA_BLOCK_MIN)
+			b = spare_get();
+#endif
+		if (!b)
+			b = malloc(header_size() + bsize);
 		if (!b)
 			return NULL;
 		b->size = bsize;

@@ -263,16 +263,22 @@ static int parse_args(parser *p, rp_arm_node *call)
 
 static int decode_string(parser *p, rp_arm_node *nd)
 {
-	const char *s = p->lx.s + nd->off + 1;
-	size_t n = nd->len - 2, i, k = 0;
+	const char *s = p->lx.s + nd->off + 1, *q;
+	size_t n = nd->len - 2, i = 0, k = 0;
 	char *d = rp_arena_alloc(p->a, n + 1);
 
 	if (!d)
 		return p->err = -RP_ENOMEM;
-	for (i = 0; i < n; i++) {
-		d[k++] = s[i];
-		if (s[i] == '\'')
-			i++; /* '' -> ' (lexer guarantees the pair) */
+	/* '' -> ' (the lexer guarantees the pair); runs between quotes copied whole */
+	while (i < n && (q = memchr(s + i, '\'', n - i)) != NULL) {
+		size_t run = (size_t)(q - (s + i)) + 1;
+		memcpy(d + k, s + i, run);
+		k += run;
+		i += run + 1;
+	}
+	if (i < n) {
+		memcpy(d + k, s + i, n - i);
+		k += n - i;
 	}
 	d[k] = '\0';
 	nd->text = d;

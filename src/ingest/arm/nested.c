@@ -98,7 +98,7 @@ static int resolve_rel(arm_run *run, const char *rel, char **abs, const char **w
 	if (!joined)
 		return -RP_ENOMEM;
 	sprintf(joined, "%s/%s", run->root, rel);
-	real = realpath(joined, NULL);
+	real = arm_realpath(joined);
 	free(joined);
 	if (!real) {
 		*why = "no such file under the scanned root";

@@ -224,7 +224,6 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 	arm_param *p;
 	void *x = NULL;
 	rp_value *v = NULL, *def;
-	const char *what;
 	int r = 0;
 
 	if (!rp_map_get(&f->params, name, n, &x))
@@ -235,10 +234,7 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 		*out = p->value;
 		return 0;
 	}
-	what = rp_arena_printf(run->a, "parameters('%s')", p->name);
-	if (!what)
-		return arm_fail(run, -RP_ENOMEM);
-	r = arm_chain_push(f, what, at);
+	r = arm_chain_push(f, true, p->name, at);
 	if (r < 0)
 		return r;
 	p->state = ARM_ACTIVE;

@@ -14,11 +14,13 @@
 #include "util/str.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <unistd.h>
 
 /* ---------------------------------------------------------------- diags */
@@ -119,6 +121,77 @@ int arm_load_memory(arm_run *run, const char *name, const void *data, size_t siz
 	if (srcp)
 		*srcp = src;
 	return load_source(run, src, out);
+}
+
+/* The canonical path of path, as realpath(3), with fewer system calls:
+ * glibc's realpath() calls readlink() on every component of the path (each
+ * a path walk from the top), which dominated evaluation time on a corpus of
+ * small templates.  Here: open(O_PATH) (no read, no side effect; resolves
+ * the path as realpath does), then the kernel's name of that descriptor
+ * (/proc/self/fd/N).  Falls back to realpath() when /proc is unavailable or
+ * the name is not an absolute path. */
+char *arm_realpath(const char *path)
+{
+	char link[64], buf[PATH_MAX];
+	char *r = NULL;
+	ssize_t n;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL; /* errno from open: ENOENT, EACCES... as realpath */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf));
+	close(fd);
+	if (n > 0 && (size_t)n < sizeof(buf) && buf[0] == '/') {
+		r = strndup(buf, (size_t)n);
+		if (!r)
+			errno = ENOMEM;
+		return r;
+	}
+	return realpath(path, NULL);
+}
+
+/* arm_realpath(root) for run_one, remembered for the last root string:
+ * a scan evaluates every template of a tree with the same root, and the
+ * root's real path does not change during one run.  Process-wide (scan
+ * evaluates in several threads), under a mutex. */
+static once_flag root_once = ONCE_FLAG_INIT;
+static mtx_t root_mtx;
+static char *root_in, *root_out; /* malloc'd; the last root and its real path */
+
+static void root_init(void)
+{
+	mtx_init(&root_mtx, mtx_plain);
+}
+
+static char *root_realpath(const char *root)
+{
+	char *r = NULL, *in, *out;
+
+	call_once(&root_once, root_init);
+	mtx_lock(&root_mtx);
+	if (root_in && strcmp(root_in, root) == 0)
+		r = strdup(root_out);
+	mtx_unlock(&root_mtx);
+	if (r)
+		return r;
+	r = arm_realpath(root);
+	if (!r)
+		return NULL;
+	in = strdup(root);
+	out = strdup(r);
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return r;
+	}
+	mtx_lock(&root_mtx);
+	free(root_in);
+	free(root_out);
+	root_in = in;
+	root_out = out;
+	mtx_unlock(&root_mtx);
+	return r;
 }
 
 /* ----------------------------------------------------- env callbacks */
@@ -714,37 +787,46 @@ int arm_eval_tree(arm_frame *f, const rp_value *v, bool copy_ok, rp_value **out)
 
 /* ------------------------------------------------------------ variables */
 
-/* "a -> b -> a" from the resolution chain of f, starting at the entry equal
- * to what. */
-static const char *chain_text(arm_frame *f, const char *what)
+static void chain_put(rp_buf *b, const arm_link *l)
+{
+	rp_buf_puts(b, l->param ? "parameters('" : "variables('");
+	rp_buf_puts(b, l->name);
+	rp_buf_puts(b, "')");
+}
+
+/* "variables('a') -> variables('b') -> variables('a')" from the resolution
+ * chain of f, starting at the entry equal to what (formatted only for the
+ * diagnostic: resolution itself never formats). */
+static const char *chain_text(arm_frame *f, const arm_link *what)
 {
 	rp_buf b = RP_BUF_INIT;
 	unsigned i, start = 0;
 	char *s;
 
 	for (i = 0; i < f->nchain; i++)
-		if (strcmp(f->chain[i], what) == 0) {
+		if (f->chain[i].param == what->param && strcmp(f->chain[i].name, what->name) == 0) {
 			start = i;
 			break;
 		}
 	for (i = start; i < f->nchain; i++) {
-		rp_buf_puts(&b, f->chain[i]);
+		chain_put(&b, &f->chain[i]);
 		rp_buf_puts(&b, " -> ");
 	}
-	rp_buf_puts(&b, what);
+	chain_put(&b, what);
 	s = b.data ? rp_arena_strndup(f->run->a, b.data, b.len) : NULL;
 	rp_buf_release(&b);
-	return s ? s : what;
+	return s ? s : what->name;
 }
 
-int arm_chain_push(arm_frame *f, const char *what, rp_span at)
+int arm_chain_push(arm_frame *f, bool param, const char *name, rp_span at)
 {
+	arm_link what = { name, param };
 	unsigned i;
 
 	for (i = 0; i < f->nchain; i++)
-		if (strcmp(f->chain[i], what) == 0)
+		if (f->chain[i].param == param && strcmp(f->chain[i].name, name) == 0)
 			return arm_error(f->run, &at, "arm-cycle", "cyclic reference: %s",
-					 chain_text(f, what));
+					 chain_text(f, &what));
 	if (f->nchain >= RP_ARM_MAX_VAR_DEPTH)
 		return arm_error(
 			f->run, &at, "arm-limit",
@@ -815,7 +897,6 @@ static int var_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_valu
 	arm_ectx ec;
 	unsigned saved;
 	arm_copy saved_copies[ARM_MAX_COPY_STACK];
-	const char *what;
 	int r;
 
 	if (!rp_map_get(&f->vars, name, n, &p))
@@ -826,10 +907,7 @@ static int var_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_valu
 		*out = v->value;
 		return 0;
 	}
-	what = rp_arena_printf(f->run->a, "variables('%s')", v->name);
-	if (!what)
-		return arm_fail(f->run, -RP_ENOMEM);
-	r = arm_chain_push(f, what, at);
+	r = arm_chain_push(f, false, v->name, at);
 	if (r < 0)
 		return r;
 	v->state = ARM_ACTIVE;
@@ -1248,7 +1326,7 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 		run.ctx.management_group = opts->management_group;
 
 	if (opts->root) {
-		run.root = realpath(opts->root, NULL);
+		run.root = root_realpath(opts->root);
 		if (!run.root) {
 			rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open root: %s",
 				    opts->root, strerror(errno));
@@ -1273,7 +1351,7 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 				sprintf(real, "%s/%s", strcmp(run.root, "/") == 0 ? "" : run.root,
 					rest);
 		} else {
-			real = realpath(rq->path, NULL);
+			real = arm_realpath(rq->path);
 			if (!real) {
 				rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s",
 					    rq->path, strerror(errno));

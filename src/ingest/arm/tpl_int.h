@@ -52,6 +52,12 @@ typedef struct arm_copy {
 	bool resource; /* a resource-level loop (copyIndex() without a name) */
 } arm_copy;
 
+/* One parameter/variable being resolved (cycle detection). */
+typedef struct arm_link {
+	const char *name;
+	bool param; /* parameters('name'), else variables('name') */
+} arm_link;
+
 typedef struct arm_run arm_run;
 typedef struct arm_frame arm_frame;
 
@@ -73,7 +79,7 @@ struct arm_frame {
 	bool lang2;               /* languageVersion 2.0 */
 	rp_value *deployment_obj; /* deployment() result, built on first use */
 	rp_value *link_uri;       /* this template's templateLink.uri (STRING) when linked */
-	const char *chain[RP_ARM_MAX_VAR_DEPTH]; /* variables/parameters being resolved */
+	arm_link chain[RP_ARM_MAX_VAR_DEPTH]; /* variables/parameters being resolved */
 	unsigned nchain;
 };
 
@@ -145,6 +151,8 @@ void arm_warn(arm_run *run, const rp_span *sp, const char *code, const char *fmt
  * owned by the deployment.  Relative to the root check done by the caller. */
 int arm_load_file(arm_run *run, const char *path, const char *display, rp_value **out,
 		  rp_source **src);
+/* realpath(path) with fewer system calls (malloc'd; NULL with errno). */
+char *arm_realpath(const char *path);
 int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size, rp_value **out,
 		    rp_source **src);
 /* The evaluated copy count of a copy object (0..RP_ARM_MAX_COPY), or -1
@@ -153,8 +161,8 @@ int arm_copy_count(rp_arm_env *env, arm_run *run, const rp_value *copy, int64_t 
 		   const char **why);
 
 /* Cycle detection over parameters/variables being resolved in frame f:
- * what is "variables('x')" / "parameters('y')". */
-int arm_chain_push(arm_frame *f, const char *what, rp_span at);
+ * parameters('name') when param, else variables('name'). */
+int arm_chain_push(arm_frame *f, bool param, const char *name, rp_span at);
 void arm_chain_pop(arm_frame *f);
 /* Is real (a realpath) inside root (a realpath)? */
 bool arm_path_under(const char *root, const char *real);
