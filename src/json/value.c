@@ -146,100 +146,163 @@ rp_value *rp_value_with(rp_arena *a, const rp_value *v, unsigned flags, rp_span 
 	return c;
 }
 
-static rp_span node_span(rp_json_doc *doc, uint32_t i)
+/* Conversion: one pass over the subtree's nodes counts what it needs, then
+ * four arena allocations hold every value, item pointer, member and string
+ * of the subtree (instead of one or two per node), filled by a recursive
+ * walk; the reader bounds depth (RP_JSON_MAX_DEPTH). */
+typedef struct conv {
+	rp_arena *a;
+	rp_json_doc *doc;
+	rp_value *vals;     /* next free value */
+	rp_value **items;   /* next free item slot */
+	rp_member *members; /* next free member slot */
+	char *strs;         /* next free string byte */
+} conv;
+
+/* Copies the (decoded) string of node i into c->strs; NULL on failure. */
+static const char *conv_str(conv *c, uint32_t i, size_t *n)
 {
-	rp_span sp = { doc->src, doc->nodes[i].off, doc->nodes[i].len };
-	return sp;
+	const rp_json_node *nd = &c->doc->nodes[i];
+	const char *p;
+	char *d = c->strs;
+
+	if (!(rp_json_flags(c->doc, i) & RP_JSON_F_ESCAPES)) {
+		p = c->doc->src->data + nd->off + 1;
+		*n = nd->len - 2;
+	} else if (rp_json_str(c->doc, i, &p, n) < 0) {
+		return NULL;
+	}
+	if (*n)
+		memcpy(d, p, *n);
+	d[*n] = '\0';
+	c->strs += *n + 1;
+	return d;
 }
 
-/* Conversion is recursive; the reader bounds depth (RP_JSON_MAX_DEPTH). */
-rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i)
+static rp_value *conv_node(conv *c, uint32_t i)
 {
-	rp_span sp = node_span(doc, i);
-	rp_value *v = NULL;
-	rp_json_iter it;
-	uint32_t k, val, n, idx = 0;
-	const char *p;
+	rp_json_doc *doc = c->doc;
+	const rp_json_node *nd = &doc->nodes[i];
+	rp_value *v = c->vals++;
+	uint32_t k, n, idx = 0, end;
 	size_t pn;
 	int64_t iv;
 	double dv;
 
+	memset(v, 0, sizeof(*v));
+	v->flags = RP_VF_LITERAL;
+	v->span.src = doc->src;
+	v->span.off = nd->off;
+	v->span.len = nd->len;
 	switch (rp_json_kind_of(doc, i)) {
-	case RP_JSON_NULL: v = rp_value_null(a, sp); break;
-	case RP_JSON_FALSE:
-	case RP_JSON_TRUE: v = rp_value_bool(a, rp_json_kind_of(doc, i) == RP_JSON_TRUE, sp); break;
+	case RP_JSON_NULL: v->kind = RP_V_NULL; break;
+	case RP_JSON_FALSE: v->kind = RP_V_BOOL; break;
+	case RP_JSON_TRUE:
+		v->kind = RP_V_BOOL;
+		v->u.b = true;
+		break;
 	case RP_JSON_NUMBER:
-		if (rp_json_int64(doc, i, &iv) == 0)
-			v = rp_value_int(a, iv, sp);
-		else if (rp_json_double(doc, i, &dv) == 0)
-			v = rp_value_float(a, dv, sp);
-		else
-			v = rp_value_float(a, HUGE_VAL, sp);
+		if (rp_json_int64(doc, i, &iv) == 0) {
+			v->kind = RP_V_INT;
+			v->u.i = iv;
+		} else {
+			v->kind = RP_V_FLOAT;
+			v->u.f = rp_json_double(doc, i, &dv) == 0 ? dv : HUGE_VAL;
+		}
 		break;
 	case RP_JSON_STRING:
 	case RP_JSON_KEY:
-		if (rp_json_str(doc, i, &p, &pn) < 0)
+		v->kind = RP_V_STRING;
+		v->u.s = conv_str(c, i, &pn);
+		if (!v->u.s || pn > UINT32_MAX)
 			return NULL;
-		v = rp_value_string(a, p, pn, sp);
+		v->len = (uint32_t)pn;
 		break;
 	case RP_JSON_ARRAY: {
-		rp_value **items;
+		rp_value **items = c->items;
 		n = rp_json_count(doc, i);
-		items = rp_arena_alloc(a, (n ? n : 1) * sizeof(*items));
-		if (!items)
-			return NULL;
-		it = rp_json_iter_begin(doc, i);
-		while (rp_json_iter_next(doc, &it, &k, &val)) {
-			items[idx] = rp_value_from_json(a, doc, val);
+		c->items += n;
+		end = nd->next;
+		for (k = i + 1; k < end && idx < n; k = doc->nodes[k].next) {
+			items[idx] = conv_node(c, k);
 			if (!items[idx])
 				return NULL;
 			idx++;
 		}
-		v = alloc_value(a, RP_V_ARRAY, sp);
-		if (v) {
-			v->u.items = items;
-			v->len = idx;
-		}
+		v->kind = RP_V_ARRAY;
+		v->u.items = items;
+		v->len = idx;
 		break;
 	}
 	case RP_JSON_OBJECT: {
-		rp_member *m;
+		rp_member *m = c->members;
 		n = rp_json_count(doc, i);
-		m = rp_arena_alloc(a, (n ? n : 1) * sizeof(*m));
-		if (!m)
-			return NULL;
-		it = rp_json_iter_begin(doc, i);
-		while (rp_json_iter_next(doc, &it, &k, &val)) {
-			uint32_t j;
-			if (rp_json_str(doc, k, &p, &pn) < 0)
+		c->members += n;
+		end = nd->next;
+		for (k = i + 1; k < end && idx < n; k = doc->nodes[k + 1].next) {
+			uint32_t j = idx;
+			const char *key = conv_str(c, k, &pn);
+			if (!key || pn > UINT32_MAX)
 				return NULL;
 			/* A duplicate (exact) key replaces the earlier member in
 			 * place: ARM sees the last value. */
-			for (j = 0; (rp_json_flags(doc, k) & RP_JSON_F_DUP) && j < idx; j++)
-				if (m[j].keylen == pn && memcmp(m[j].key, p, pn) == 0)
-					break;
-			if (!(rp_json_flags(doc, k) & RP_JSON_F_DUP) || j == idx)
-				j = idx++;
-			m[j].key = rp_arena_strndup(a, p, pn);
-			if (!m[j].key)
-				return NULL;
+			if (rp_json_flags(doc, k) & RP_JSON_F_DUP)
+				for (j = 0; j < idx; j++)
+					if (m[j].keylen == pn && memcmp(m[j].key, key, pn) == 0)
+						break;
+			if (j == idx)
+				idx++;
+			m[j].key = key;
 			m[j].keylen = (uint32_t)pn;
-			m[j].keyspan = node_span(doc, k);
-			m[j].val = rp_value_from_json(a, doc, val);
+			m[j].keyspan.src = doc->src;
+			m[j].keyspan.off = doc->nodes[k].off;
+			m[j].keyspan.len = doc->nodes[k].len;
+			m[j].val = conv_node(c, k + 1);
 			if (!m[j].val)
 				return NULL;
 		}
-		v = alloc_value(a, RP_V_OBJECT, sp);
-		if (v) {
-			v->u.members = m;
-			v->len = idx;
-		}
+		v->kind = RP_V_OBJECT;
+		v->u.members = m;
+		v->len = idx;
 		break;
 	}
+	default: return NULL;
 	}
-	if (v)
-		v->flags |= RP_VF_LITERAL;
 	return v;
+}
+
+rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i)
+{
+	size_t nvals = 0, nitems = 0, nmembers = 0, nbytes = 0;
+	uint32_t k, end;
+	conv c;
+
+	if (i >= doc->nnodes)
+		return NULL;
+	end = doc->nodes[i].next;
+	for (k = i; k < end; k++) {
+		switch (rp_json_kind_of(doc, k)) {
+		case RP_JSON_KEY:
+			nbytes += doc->nodes[k].len - 1;
+			if (k != i)
+				continue; /* keys are no values */
+			break;
+		case RP_JSON_STRING: nbytes += doc->nodes[k].len - 1; break;
+		case RP_JSON_ARRAY: nitems += rp_json_count(doc, k); break;
+		case RP_JSON_OBJECT: nmembers += rp_json_count(doc, k); break;
+		default: break;
+		}
+		nvals++;
+	}
+	c.a = a;
+	c.doc = doc;
+	c.vals = rp_arena_alloc(a, nvals * sizeof(rp_value));
+	c.items = rp_arena_alloc(a, nitems * sizeof(rp_value *));
+	c.members = rp_arena_alloc(a, nmembers * sizeof(rp_member));
+	c.strs = rp_arena_alloc(a, nbytes);
+	if (!c.vals || !c.items || !c.members || !c.strs)
+		return NULL;
+	return conv_node(&c, i);
 }
 
 rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen)

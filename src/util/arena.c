@@ -2,6 +2,7 @@
 #include "util/arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,62 +23,67 @@ struct rp_arena {
 	size_t footprint;
 };
 
-/* Spare blocks of the minimum size, kept when an arena is freed and reused
- * by the next arena: a program that evaluates thousands of small files one
- * after the other (a scan) otherwise gives each block back to malloc, which
- * returns the memory to the kernel (heap trimming) and page-faults it in
- * again for the next file.  Process-wide under a mutex (arenas are used in
- * several threads); at most SPARE_MAX blocks (2 MiB).  Off under
+/* Spare blocks, kept when an arena is freed and reused by the next arena: a
+ * program that evaluates thousands of small files one after the other (a
+ * scan) otherwise gives each block back to malloc, which returns the memory
+ * to the kernel (heap trimming, munmap) and page-faults it in again for the
+ * next file.  Process-wide under a mutex (arenas are used in several
+ * threads); at most SPARE_BYTES in all; best fit.  Off under
  * AddressSanitizer, so that a use after rp_arena_free() is still caught. */
 #if defined(__SANITIZE_ADDRESS__)
-#define SPARE_MAX 0
+#define SPARE_ON 0
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define SPARE_MAX 0
+#define SPARE_ON 0
 #endif
 #endif
-#ifndef SPARE_MAX
-#define SPARE_MAX 32
+#ifndef SPARE_ON
+#define SPARE_ON 1
 #endif
+#define SPARE_BYTES ((size_t)8 << 20)
 
-#if SPARE_MAX > 0
+#if SPARE_ON
 static once_flag spare_once = ONCE_FLAG_INIT;
 static mtx_t spare_mtx;
 static struct block *spare; /* chained through prev */
-static size_t nspare;
+static size_t spare_total;  /* usable bytes of the spare blocks */
 
 static void spare_init(void)
 {
 	mtx_init(&spare_mtx, mtx_plain);
 }
 
-static struct block *spare_get(void)
+/* The smallest spare block with at least size usable bytes, or NULL. */
+static struct block *spare_get(size_t size)
 {
-	struct block *b = NULL;
+	struct block **pp, **best = NULL, *b = NULL;
 
 	call_once(&spare_once, spare_init);
 	mtx_lock(&spare_mtx);
-	if (spare) {
-		b = spare;
-		spare = b->prev;
-		nspare--;
+	for (pp = &spare; *pp; pp = &(*pp)->prev)
+		if ((*pp)->size >= size && (!best || (*pp)->size < (*best)->size))
+			best = pp;
+	if (best) {
+		b = *best;
+		*best = b->prev;
+		spare_total -= b->size;
 	}
 	mtx_unlock(&spare_mtx);
 	return b;
 }
 
 /* Keeps b if there is room; false when the caller must free it. */
-static int spare_put(struct block *b)
+static bool spare_put(struct block *b)
 {
-	int kept = 0;
+	bool kept = false;
 
 	call_once(&spare_once, spare_init);
 	mtx_lock(&spare_mtx);
-	if (nspare < SPARE_MAX) {
+	if (spare_total + b->size <= SPARE_BYTES) {
 		b->prev = spare;
 		spare = b;
-		nspare++;
-		kept = 1;
+		spare_total += b->size;
+		kept = true;
 	}
 	mtx_unlock(&spare_mtx);
 	return kept;
@@ -97,8 +103,8 @@ rp_arena *rp_arena_free(rp_arena *a)
 		return NULL;
 	for (b = a->head; b; b = prev) {
 		prev = b->prev;
-#if SPARE_MAX > 0
-		if (b->size == ARENA_BLOCK_MIN && spare_put(b))
+#if SPARE_ON
+		if (spare_put(b))
 			continue;
 #endif
 		free(b);
@@ -130,9 +136,10 @@ void *rp_arena_alloc(rp_arena *a, size_t size)
 		if (a->footprint / 4 > bsize && a->footprint / 4 < ((size_t)64 << 20))
 			bsize = a->footprint / 4;
 		b = NULL;
-#if SPARE_MAX > 0
-		if (bsize == ARENA_BLOCK_MIN)
-			b = spare_get();
+#if SPARE_ON
+		b = spare_get(bsize);
+		if (b)
+			bsize = b->size;
 #endif
 		if (!b)
 			b = malloc(header_size() + bsize);
