@@ -116,19 +116,42 @@ rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
 	char *r;
 	int n;
 
+	char tmp[256];
+
 	if (!v)
 		return NULL;
+	/* one pass for short reasons (the usual case) */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NULL;
 	r = rp_arena_alloc(a, (size_t)n + 1);
 	if (!r)
 		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(r, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n < sizeof(tmp)) {
+		memcpy(r, tmp, (size_t)n + 1);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(r, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	v->u.reason = r;
+	v->len = (uint32_t)n;
+	return v;
+}
+
+rp_value *rp_value_unknown_str(rp_arena *a, rp_span sp, const char *reason, size_t n)
+{
+	rp_value *v;
+	char *r;
+
+	if (n > UINT32_MAX)
+		return NULL;
+	v = alloc_value(a, RP_V_UNKNOWN, sp);
+	r = v ? rp_arena_strndup(a, reason, n) : NULL;
+	if (!r)
+		return NULL;
 	v->u.reason = r;
 	v->len = (uint32_t)n;
 	return v;
@@ -307,16 +330,16 @@ rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i)
 
 rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen)
 {
-	rp_value *found = NULL;
 	uint32_t i;
 
 	if (!v || v->kind != RP_V_OBJECT)
 		return NULL;
-	for (i = 0; i < v->len; i++)
+	/* from the end: the first match is the last member with the key */
+	for (i = v->len; i-- > 0;)
 		if (v->u.members[i].keylen == keylen &&
 		    rp_str_ieq(v->u.members[i].key, key, keylen))
-			found = v->u.members[i].val;
-	return found;
+			return v->u.members[i].val;
+	return NULL;
 }
 
 rp_value *rp_value_getz(const rp_value *v, const char *key)

@@ -91,6 +91,8 @@ rp_value *rp_value_object(rp_arena *a, const rp_member *members, size_t n, rp_sp
 /* An unknown with a reason (copied).  printf-style. */
 rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An unknown with the reason reason[0..n) (copied, no formatting). */
+rp_value *rp_value_unknown_str(rp_arena *a, rp_span sp, const char *reason, size_t n);
 /* Shallow copy with other flags / span. */
 rp_value *rp_value_with(rp_arena *a, const rp_value *v, unsigned flags, rp_span sp);
 

@@ -193,14 +193,22 @@ char *rp_arena_strndup(rp_arena *a, const char *s, size_t len)
 char *rp_arena_printf(rp_arena *a, const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[256];
 	int n;
 	char *p;
 
+	/* one pass for short texts (the usual case) */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NULL;
+	if ((size_t)n < sizeof(tmp)) {
+		p = rp_arena_alloc(a, (size_t)n + 1);
+		if (p)
+			memcpy(p, tmp, (size_t)n + 1);
+		return p;
+	}
 	p = rp_arena_alloc(a, (size_t)n + 1);
 	if (!p)
 		return NULL;

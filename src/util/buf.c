@@ -56,14 +56,28 @@ int rp_buf_vprintf(rp_buf *b, const char *fmt, va_list ap)
 	va_list ap2;
 	int n, r;
 
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
+
+	/* One pass when the text fits in the room left (the usual case),
+	 * else measure, grow and format again. */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		if (room)
+			b->data[b->len] = '\0';
 		return -RP_EINVAL;
+	}
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
 	r = rp_buf_reserve(b, (size_t)n);
-	if (r < 0)
+	if (r < 0) {
+		if (room)
+			b->data[b->len] = '\0';
 		return r;
+	}
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;

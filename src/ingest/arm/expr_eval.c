@@ -190,14 +190,17 @@ int rp_arm_ret_unknown(rp_arm_fcall *c, rp_value **out, const char *fmt, ...)
 	char msg[512];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	return rp_arm_ret(c, rp_value_unknown(c->a, c->res, "%s", msg), out);
+	return rp_arm_ret(c, rp_value_unknown_str(c->a, c->res, msg, strlen(msg)), out);
 }
 
+/* The same reason (immutable, in the evaluation's arena or longer lived)
+ * is shared, not copied. */
 int rp_arm_ret_unk(rp_arm_fcall *c, const rp_value *u, rp_value **out)
 {
-	return rp_arm_ret(c, rp_value_unknown(c->a, c->res, "%s", u->u.reason), out);
+	return rp_arm_ret(c, rp_value_with(c->a, u, 0, c->res), out);
 }
 
 /* ---- argument accessors ---- */
@@ -251,6 +254,21 @@ int rp_arm_arg_object(rp_arm_fcall *c, size_t i, rp_value **out)
 
 /* ---- string / JSON conversion ---- */
 
+/* Appends i in decimal (as printf "%lld"). */
+static int put_int(rp_buf *b, int64_t i)
+{
+	char d[24], *p = d + sizeof(d);
+	uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		*--p = '-';
+	return rp_buf_append(b, p, (size_t)(d + sizeof(d) - p));
+}
+
 int rp_arm_json(rp_buf *b, const rp_value *v)
 {
 	char num[64];
@@ -260,7 +278,7 @@ int rp_arm_json(rp_buf *b, const rp_value *v)
 	switch (v->kind) {
 	case RP_V_NULL: return rp_buf_puts(b, "null");
 	case RP_V_BOOL: return rp_buf_puts(b, v->u.b ? "true" : "false");
-	case RP_V_INT: return rp_buf_printf(b, "%lld", (long long)v->u.i);
+	case RP_V_INT: return put_int(b, v->u.i);
 	case RP_V_FLOAT:
 		if (!isfinite(v->u.f))
 			return rp_buf_puts(b, "null");
@@ -307,7 +325,7 @@ int rp_arm_stringify(rp_buf *b, const rp_value *v)
 	switch (v->kind) {
 	case RP_V_NULL: return 0;
 	case RP_V_BOOL: return rp_buf_puts(b, v->u.b ? "True" : "False");
-	case RP_V_INT: return rp_buf_printf(b, "%lld", (long long)v->u.i);
+	case RP_V_INT: return put_int(b, v->u.i);
 	case RP_V_FLOAT:
 		rp_json_format_double(num, sizeof(num), v->u.f);
 		return rp_buf_puts(b, num);

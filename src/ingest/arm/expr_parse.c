@@ -72,11 +72,7 @@ void rp_arm_srcmap_init(rp_arm_srcmap *m, rp_arena *a, const char *s, size_t n, 
 	rn = where.len;
 	if (raw[0] != '"' || raw[rn - 1] != '"')
 		return;
-	for (r = 1; r + 1 < rn; r++)
-		if (raw[r] == '\\') {
-			esc = true;
-			break;
-		}
+	esc = rn > 2 && memchr(raw + 1, '\\', rn - 2) != NULL;
 	if (!esc) {
 		if (rn - 2 == n && memcmp(raw + 1, s, n) == 0)
 			m->direct = true;

@@ -275,6 +275,14 @@ RP_ARM_FN(managementGroup)
 /* ---- resource IDs ---- */
 
 /* Appends "/providers/NS/T1/N1/T2/N2..." for args [t, nargs). */
+/* Appends lit, then s[0..n) up to its first NUL (as printf "%.*s"). */
+static int put2(rp_buf *b, const char *lit, const char *s, size_t n)
+{
+	int rc = rp_buf_puts(b, lit);
+
+	return rc ? rc : rp_buf_append(b, s, strnlen(s, n));
+}
+
 static int append_typed(rp_arm_fcall *c, rp_buf *b, size_t t)
 {
 	const char *type, *p, *end;
@@ -418,10 +426,11 @@ RP_ARM_FN(resourceId)
 					   "/providers/Microsoft.Management/managementGroups/%s",
 					   x->management_group);
 	} else if (t == 0 && scope_is(c, "subscription")) {
-		rc = rp_buf_printf(&b, "/subscriptions/%.*s", (int)subn, sub);
+		rc = put2(&b, "/subscriptions/", sub, subn);
 	} else {
-		rc = rp_buf_printf(&b, "/subscriptions/%.*s/resourceGroups/%.*s", (int)subn, sub,
-				   (int)rgn, rg);
+		rc = put2(&b, "/subscriptions/", sub, subn);
+		if (!rc)
+			rc = put2(&b, "/resourceGroups/", rg, rgn);
 	}
 	if (!rc)
 		rc = append_typed(c, &b, t);
@@ -445,7 +454,7 @@ RP_ARM_FN(subscriptionResourceId)
 			"at most one argument (subscriptionId) may precede the resource type");
 	if (t == 1 && (rc = prefix_str(c, 0, &sub, &subn)))
 		return rc;
-	rc = rp_buf_printf(&b, "/subscriptions/%.*s", (int)subn, sub);
+	rc = put2(&b, "/subscriptions/", sub, subn);
 	if (!rc)
 		rc = append_typed(c, &b, t);
 	return finish_id(c, &b, rc, out);

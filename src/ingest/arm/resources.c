@@ -82,16 +82,21 @@ static rp_value *resource_id(arm_frame *f, rp_resource *r, const char *type, con
 		while (b.len > 0 && b.data[b.len - 1] == '/')
 			b.len--;
 	} else if (!c->scope || rgscope) {
-		rp_buf_printf(&b, "/subscriptions/%s/resourceGroups/%s", sub, rg);
+		rp_buf_puts(&b, "/subscriptions/");
+		rp_buf_puts(&b, sub);
+		rp_buf_puts(&b, "/resourceGroups/");
+		rp_buf_puts(&b, rg);
 	} else if (strcmp(c->scope, "subscription") == 0) {
-		rp_buf_printf(&b, "/subscriptions/%s", sub);
+		rp_buf_puts(&b, "/subscriptions/");
+		rp_buf_puts(&b, sub);
 		if (ieq(type, "Microsoft.Resources/resourceGroups")) {
-			rp_buf_printf(&b, "/resourceGroups/%s", name->u.s);
+			rp_buf_puts(&b, "/resourceGroups/");
+			rp_buf_puts(&b, name->u.s);
 			goto done;
 		}
 	} else if (strcmp(c->scope, "managementGroup") == 0) {
-		rp_buf_printf(&b, "/providers/Microsoft.Management/managementGroups/%s",
-			      c->management_group);
+		rp_buf_puts(&b, "/providers/Microsoft.Management/managementGroups/");
+		rp_buf_puts(&b, c->management_group);
 	}
 	rp_buf_puts(&b, "/providers/");
 	rp_buf_append(&b, type, (size_t)(ns_end - type));
