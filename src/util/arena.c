@@ -28,7 +28,7 @@ struct rp_arena {
  * scan) otherwise gives each block back to malloc, which returns the memory
  * to the kernel (heap trimming, munmap) and page-faults it in again for the
  * next file.  Process-wide under a mutex (arenas are used in several
- * threads); at most SPARE_BYTES in all; best fit.  Off under
+ * threads); at most SPARE_BYTES in all.  Off under
  * AddressSanitizer, so that a use after rp_arena_free() is still caught. */
 #if defined(__SANITIZE_ADDRESS__)
 #define SPARE_ON 0
@@ -53,21 +53,22 @@ static void spare_init(void)
 	mtx_init(&spare_mtx, mtx_plain);
 }
 
-/* The smallest spare block with at least size usable bytes, or NULL. */
+/* A spare block of exactly size usable bytes, or NULL.  (Exactly: an
+ * arena's footprint, which evaluation limits check, stays what it would be
+ * with a fresh block.) */
 static struct block *spare_get(size_t size)
 {
-	struct block **pp, **best = NULL, *b = NULL;
+	struct block **pp, *b = NULL;
 
 	call_once(&spare_once, spare_init);
 	mtx_lock(&spare_mtx);
 	for (pp = &spare; *pp; pp = &(*pp)->prev)
-		if ((*pp)->size >= size && (!best || (*pp)->size < (*best)->size))
-			best = pp;
-	if (best) {
-		b = *best;
-		*best = b->prev;
-		spare_total -= b->size;
-	}
+		if ((*pp)->size == size) {
+			b = *pp;
+			*pp = b->prev;
+			spare_total -= b->size;
+			break;
+		}
 	mtx_unlock(&spare_mtx);
 	return b;
 }
@@ -138,8 +139,6 @@ void *rp_arena_alloc(rp_arena *a, size_t size)
 		b = NULL;
 #if SPARE_ON
 		b = spare_get(bsize);
-		if (b)
-			bsize = b->size;
 #endif
 		if (!b)
 			b = malloc(header_size() + bsize);

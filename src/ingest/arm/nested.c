@@ -98,7 +98,7 @@ static int resolve_rel(arm_run *run, const char *rel, char **abs, const char **w
 	if (!joined)
 		return -RP_ENOMEM;
 	sprintf(joined, "%s/%s", run->root, rel);
-	real = arm_realpath(joined);
+	real = arm_realpath_stat(joined, &st);
 	free(joined);
 	if (!real) {
 		*why = "no such file under the scanned root";
@@ -109,7 +109,7 @@ static int resolve_rel(arm_run *run, const char *rel, char **abs, const char **w
 		*why = "it resolves (through a symbolic link) outside the scanned root; refused";
 		return 1;
 	}
-	if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		free(real);
 		*why = "not a regular file";
 		return 1;

@@ -383,14 +383,10 @@ static int params_object(arm_run *run, const rp_value *ps, bool file, rp_value *
 	return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 }
 
-int arm_params_file(arm_run *run, const char *path, const char *display, rp_value **out)
+static int params_root(arm_run *run, rp_value *root, rp_value **out)
 {
-	rp_value *root = NULL, *ps;
-	int r;
+	rp_value *ps;
 
-	r = arm_load_file(run, path, display, &root, NULL);
-	if (r < 0)
-		return r;
 	if (!rp_value_is(root, RP_V_OBJECT))
 		return arm_error(run, &root->span, "arm-parameters",
 				 "a parameters file must be a JSON object");
@@ -404,6 +400,22 @@ int arm_params_file(arm_run *run, const char *path, const char *display, rp_valu
 		return arm_error(run, &ps->span, "arm-parameters",
 				 "'parameters' must be an object");
 	return params_object(run, ps, true, out);
+}
+
+int arm_params_file(arm_run *run, const char *path, const char *display, rp_value **out)
+{
+	rp_value *root = NULL;
+	int r = arm_load_file(run, path, display, &root, NULL);
+
+	return r < 0 ? r : params_root(run, root, out);
+}
+
+int arm_params_source(arm_run *run, rp_source *src, rp_value **out)
+{
+	rp_value *root = NULL;
+	int r = arm_load_source(run, src, &root);
+
+	return r < 0 ? r : params_root(run, root, out);
 }
 
 int arm_params_from_deployment(arm_run *run, const rp_value *params, rp_value **out)

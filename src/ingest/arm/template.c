@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <threads.h>
 #include <unistd.h>
 
@@ -103,6 +104,11 @@ int arm_load_file(arm_run *run, const char *path, const char *display, rp_value 
 	return load_source(run, src, out);
 }
 
+int arm_load_source(arm_run *run, rp_source *src, rp_value **out)
+{
+	return load_source(run, src, out);
+}
+
 int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size, rp_value **out,
 		    rp_source **srcp)
 {
@@ -130,7 +136,7 @@ int arm_load_memory(arm_run *run, const char *name, const void *data, size_t siz
  * the path as realpath does), then the kernel's name of that descriptor
  * (/proc/self/fd/N).  Falls back to realpath() when /proc is unavailable or
  * the name is not an absolute path. */
-char *arm_realpath(const char *path)
+char *arm_realpath_stat(const char *path, struct stat *st)
 {
 	char link[64], buf[PATH_MAX];
 	char *r = NULL;
@@ -141,14 +147,25 @@ char *arm_realpath(const char *path)
 		return NULL; /* errno from open: ENOENT, EACCES... as realpath */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, sizeof(buf));
-	close(fd);
-	if (n > 0 && (size_t)n < sizeof(buf) && buf[0] == '/') {
+	if (n > 0 && (size_t)n < sizeof(buf) && buf[0] == '/' && (!st || fstat(fd, st) == 0)) {
+		close(fd);
 		r = strndup(buf, (size_t)n);
 		if (!r)
 			errno = ENOMEM;
 		return r;
 	}
-	return realpath(path, NULL);
+	close(fd);
+	r = realpath(path, NULL);
+	if (r && st && stat(r, st) != 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+char *arm_realpath(const char *path)
+{
+	return arm_realpath_stat(path, NULL);
 }
 
 /* arm_realpath(root) for run_one, remembered for the last root string:
@@ -646,6 +663,25 @@ size_t rp_arm_memory_budget(size_t template_size)
 	return RP_ARM_MEMORY_BASE + per * template_size;
 }
 
+/* The member array of the evaluation of object v, holding its first
+ * `done` members (unchanged), with room for property copy expansions. */
+static rp_member *obj_members(rp_arena *a, const rp_value *v, bool copy_ok, uint32_t done,
+			      size_t *nm)
+{
+	size_t cap = v->len;
+	rp_member *m;
+	uint32_t i;
+
+	for (i = 0; copy_ok && i < v->len; i++)
+		if (rp_value_is(v->u.members[i].val, RP_V_ARRAY))
+			cap += v->u.members[i].val->len;
+	m = rp_arena_alloc(a, (cap ? cap : 1) * sizeof(*m));
+	if (m && done)
+		memcpy(m, v->u.members, done * sizeof(*m));
+	*nm = done;
+	return m;
+}
+
 int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value **out)
 {
 	arm_ectx *ec = env->ud;
@@ -703,23 +739,20 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 		return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 	}
 	case RP_V_OBJECT: {
+		/* The members are copied from the first one that changes on:
+		 * an object that evaluates to itself is returned as it is. */
 		rp_member *m = NULL;
 		size_t nm = 0;
-		bool changed = false;
-		size_t cap = v->len;
-		for (i = 0; copy_ok && i < v->len; i++)
-			if (rp_value_is(v->u.members[i].val, RP_V_ARRAY))
-				cap += v->u.members[i].val->len;
-		m = rp_arena_alloc(a, (cap ? cap : 1) * sizeof(*m));
-		if (!m)
-			return arm_fail(run, -RP_ENOMEM);
 		for (i = 0; i < v->len; i++) {
 			const rp_member *src = &v->u.members[i];
+			rp_member cur;
+			bool key_changed = false;
 			rp_value *x = NULL;
 			if (copy_ok && src->keylen == 4 && rp_str_ieq(src->key, "copy", 4) &&
 			    is_copy_array(src->val)) {
 				uint32_t j;
-				changed = true;
+				if (!m && !(m = obj_members(a, v, copy_ok, i, &nm)))
+					return arm_fail(run, -RP_ENOMEM);
 				for (j = 0; j < src->val->len; j++) {
 					const char *cn = NULL;
 					r = eval_copy_entry(env, src->val->u.items[j], &cn, &x);
@@ -733,7 +766,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 				}
 				continue;
 			}
-			m[nm] = *src;
+			cur = *src;
 			if (src->keylen > 0 && src->key[0] == '[' &&
 			    rp_arm_is_expression(src->key, src->keylen)) {
 				rp_value *k = NULL;
@@ -752,18 +785,21 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 						run, &src->keyspan, "arm-type",
 						"property name expression yields %s, not a string",
 						rp_arm_type_name(k));
-				m[nm].key = k->u.s;
-				m[nm].keylen = k->len;
-				changed = true;
+				cur.key = k->u.s;
+				cur.keylen = k->len;
+				key_changed = true;
 			}
 			r = arm_eval_tree_env(env, src->val, copy_ok, &x);
 			if (r < 0)
 				return r;
-			if (x != src->val)
-				changed = true;
-			m[nm++].val = x;
+			cur.val = x;
+			if (!m && (key_changed || x != src->val) &&
+			    !(m = obj_members(a, v, copy_ok, i, &nm)))
+				return arm_fail(run, -RP_ENOMEM);
+			if (m)
+				m[nm++] = cur;
 		}
-		if (!changed) {
+		if (!m) {
 			*out = (rp_value *)v;
 			return 0;
 		}
@@ -1267,6 +1303,63 @@ char *rp_arm_find_params(const char *path)
 	return cand;
 }
 
+/* Reads candidate parameters file path: 0 with *src, 1 when it cannot be
+ * opened (skipped, as access(R_OK) would skip it), or -1 when it opens but
+ * cannot be read (the caller loads it again to report why). */
+static int try_params(const char *path, rp_source **src)
+{
+	int e;
+
+	errno = 0;
+	if (rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, src, NULL) == 0)
+		return 0;
+	e = errno;
+	return e == ENOENT || e == ENOTDIR || e == EACCES || e == ELOOP || e == ENAMETOOLONG ? 1
+											     : -1;
+}
+
+/* The parameters file paired with path, as rp_arm_find_params() pairs it
+ * (X.parameters.json, then azuredeploy.parameters.json in the same
+ * directory), read without an access() call first: one path walk less per
+ * template.  *out stays NULL when there is none. */
+static int auto_params(arm_run *run, const char *path, rp_value **out)
+{
+	size_t n = strlen(path);
+	char *cand = NULL, *dir = NULL;
+	rp_source *src = NULL;
+	int t = 1, r = 0;
+
+	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
+		cand = malloc(n + 16);
+		if (!cand)
+			return arm_fail(run, -RP_ENOMEM);
+		memcpy(cand, path, n - 5);
+		strcpy(cand + n - 5, ".parameters.json");
+		t = try_params(cand, &src);
+		if (t == 1) {
+			free(cand);
+			cand = NULL;
+		}
+	}
+	if (t == 1) {
+		dir = dir_of(path);
+		cand = dir ? malloc(strlen(dir) + 32) : NULL;
+		if (!cand) {
+			free(dir);
+			return arm_fail(run, -RP_ENOMEM);
+		}
+		sprintf(cand, "%s/azuredeploy.parameters.json", dir);
+		free(dir);
+		t = try_params(cand, &src);
+	}
+	if (t == 0)
+		r = arm_params_source(run, src, out);
+	else if (t < 0)
+		r = arm_params_file(run, cand, NULL, out);
+	free(cand);
+	return r;
+}
+
 typedef struct arm_req {
 	const char *path; /* file, or NULL for memory */
 	const char *name; /* memory: display name */
@@ -1387,15 +1480,15 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 	run.max_memory = rp_arm_memory_budget(src->size);
 
 	/* parameters file */
-	if (opts->params_path)
+	if (opts->params_path) {
 		params = strdup(opts->params_path);
-	else if (rq->path && !opts->no_auto_params)
-		params = rp_arm_find_params(rq->path);
-	if (params) {
-		r = arm_params_file(&run, params, NULL, &supplied);
-		if (r < 0)
-			goto out;
+		r = params ? arm_params_file(&run, params, NULL, &supplied)
+			   : arm_fail(&run, -RP_ENOMEM);
+	} else if (rq->path && !opts->no_auto_params) {
+		r = auto_params(&run, rq->path, &supplied);
 	}
+	if (r < 0)
+		goto out;
 
 	r = arm_frame_init(&top, &run, NULL, tpl, src);
 	top_init = true;

@@ -153,6 +153,11 @@ int arm_load_file(arm_run *run, const char *path, const char *display, rp_value 
 		  rp_source **src);
 /* realpath(path) with fewer system calls (malloc'd; NULL with errno). */
 char *arm_realpath(const char *path);
+/* The same, and stat(2) of the file in *st (from the same descriptor). */
+struct stat;
+char *arm_realpath_stat(const char *path, struct stat *st);
+/* arm_load_file for a source already read (the deployment owns it). */
+int arm_load_source(arm_run *run, rp_source *src, rp_value **out);
 int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size, rp_value **out,
 		    rp_source **src);
 /* The evaluated copy count of a copy object (0..RP_ARM_MAX_COPY), or -1
@@ -176,6 +181,8 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 /* Reads a parameters file into an object name -> value (Key Vault
  * references become UNKNOWN). */
 int arm_params_file(arm_run *run, const char *path, const char *display, rp_value **out);
+/* arm_params_file for a parameters file already read (the deployment owns it). */
+int arm_params_source(arm_run *run, rp_source *src, rp_value **out);
 /* Converts a nested deployment's "parameters" object ({name: {value: v} |
  * {reference: ...}}) into name -> value. */
 int arm_params_from_deployment(arm_run *run, const rp_value *params, rp_value **out);
