@@ -48,6 +48,14 @@ void rp_cli_print_command_help(const rp_command *cmd);
 /* Maps a negative library code to an exit code (ENOMEM/EINTERNAL -> 3, else 2). */
 int rp_cli_exit_for(int code);
 
+/* The URI of one of rampart's documentation pages ("rules.md") for links
+ * in reports: RAMPART_DOC_BASE_URI + "/" + page, when that variable holds
+ * an absolute URI (scheme ":" ...; where the user's copy of docs/ is
+ * published).  NULL when it is unset or not an absolute URI: rampart
+ * invents no address.  buf holds the result. */
+#define RP_CLI_DOC_URI_MAX 1024
+const char *rp_cli_doc_uri(const char *page, char *buf, size_t n);
+
 /* Handlers, one per file cmd_*.c. */
 int rp_cmd_help(rp_cli *cli, int argc, char **argv);
 int rp_cmd_version(rp_cli *cli, int argc, char **argv);

@@ -148,7 +148,6 @@ static void print_json(const rp_verdict *v, const rp_attest_input *in, rp_buf *o
 
 /* The attestation checks as the report layer describes rules (SARIF
  * reportingDescriptors); documented in docs/attest.md, one anchor per ID. */
-#define ATTEST_DOC_URI "https://github.com/rampart-azure/rampart/blob/main/docs/attest.md"
 #define ATTEST_RULE(id_, title_, why_, fix_)                                          \
 	{                                                                             \
 		.id = id_, .layer = "BOOT", .severity = RP_SEV_HIGH, .title = title_, \
@@ -236,12 +235,13 @@ static int write_sarif(const rp_verdict *v, rp_buf *out)
 {
 	rp_report rep;
 	rp_report_options o = { .version = RAMPART_VERSION };
+	char doc_uri[RP_CLI_DOC_URI_MAX];
 	size_t i;
 	int r;
 
 	if ((r = rp_report_init(&rep)) < 0)
 		return r;
-	rep.rules_doc_uri = ATTEST_DOC_URI;
+	rep.rules_doc_uri = rp_cli_doc_uri("attest.md", doc_uri, sizeof doc_uri);
 	for (i = 0; i < v->n && r == 0; i++) {
 		const rp_check *c = &v->checks[i];
 		rp_report_input in;

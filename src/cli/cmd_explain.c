@@ -74,6 +74,10 @@ int rp_cmd_explain(rp_cli *cli, int argc, char **argv)
 		printf("  Microsoft cloud security benchmark v1: %s\n", r->mcsb);
 	if (r->cis)
 		printf("  CIS Microsoft Azure Foundations Benchmark v3.0.0: %s\n", r->cis);
-	printf("  %s#%s\n", RP_REPORT_RULES_DOC_URI, anchor);
+	{
+		char uri[RP_CLI_DOC_URI_MAX];
+		const char *page = rp_cli_doc_uri("rules.md", uri, sizeof uri);
+		printf("  %s#%s\n", page ? page : "docs/rules.md", anchor);
+	}
 	return RP_EXIT_OK;
 }

@@ -168,6 +168,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	rp_scan_files files;
 	rp_report rep;
 	rp_report_options ro;
+	char doc_uri[RP_CLI_DOC_URI_MAX];
 	rp_buf out = RP_BUF_INIT;
 	rp_diag diag;
 	progress prog;
@@ -313,6 +314,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rep_init = true;
+	rep.rules_doc_uri = rp_cli_doc_uri("rules.md", doc_uri, sizeof doc_uri);
 	memset(&prog, 0, sizeof(prog));
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	prog.tty = isatty(STDERR_FILENO) == 1;

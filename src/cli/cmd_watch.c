@@ -415,6 +415,7 @@ out:
 
 int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 {
+	char doc_uri[RP_CLI_DOC_URI_MAX];
 	enum {
 		O_FAIL = 256,
 		O_STREAM,
@@ -500,6 +501,7 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		err(cli, "out of memory");
 		return RP_EXIT_INTERNAL;
 	}
+	w.rep.rules_doc_uri = rp_cli_doc_uri("rules.md", doc_uri, sizeof doc_uri);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:o:X:h", opts, NULL)) != -1) {

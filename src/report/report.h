@@ -34,9 +34,6 @@
 #include "util/diag.h"
 #include "util/hashmap.h"
 
-/* Where docs/rules.md is published: SARIF helpUri must be an absolute URI.
- * Each rule's anchor is its ID in lower case ("#rmp-boot-001"). */
-#define RP_REPORT_RULES_DOC_URI "https://github.com/rampart-azure/rampart/blob/main/docs/rules.md"
 #define RP_REPORT_TOOL_NAME "rampart"
 #define RP_REPORT_JSON_VERSION 1
 /* Named limits on inputs the report layer reads itself. */
@@ -158,9 +155,11 @@ typedef struct rp_report {
 	size_t nerrors;                /* input errors (files that failed) */
 	rp_report_exposure *exposures; /* network exposures (report order after sort) */
 	size_t nexposures, exposures_cap;
-	/* Where the rules are documented, without the anchor (SARIF helpUri
-	 * appends the lower-case rule ID); NULL: RP_REPORT_RULES_DOC_URI.
-	 * `rampart attest` points at docs/attest.md. */
+	/* The absolute URI of the page documenting the rules, without the
+	 * anchor (SARIF helpUri appends the lower-case rule ID, e.g.
+	 * "#rmp-boot-001"; informationUri is the page itself).  NULL: SARIF
+	 * carries neither, since rampart has no published documentation site
+	 * of its own; the CLI sets it from RAMPART_DOC_BASE_URI. */
 	const char *rules_doc_uri;
 	struct rp_report_asset **assets; /* depth view (report/assets.h), in arenas */
 	size_t nassets, assets_cap;

@@ -72,16 +72,18 @@ static int rule_descriptor(rp_jw *w, const rp_report_rule *ru, const char *doc_u
 	rp_jw_string(w, ru->rationale ? ru->rationale : ru->title);
 	rp_jw_object_end(w);
 
-	rc = rp_buf_printf(&b, "%s#", doc_uri);
-	for (i = 0; rc == 0 && ru->id[i]; i++) {
-		char c = ru->id[i];
-		rc = rp_buf_putc(&b, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+	if (doc_uri) {
+		rc = rp_buf_printf(&b, "%s#", doc_uri);
+		for (i = 0; rc == 0 && ru->id[i]; i++) {
+			char c = ru->id[i];
+			rc = rp_buf_putc(&b, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+		}
+		if (rc == 0) {
+			rp_jw_key(w, "helpUri");
+			rp_jw_stringn(w, b.data, b.len);
+		}
+		rp_buf_clear(&b);
 	}
-	if (rc == 0) {
-		rp_jw_key(w, "helpUri");
-		rp_jw_stringn(w, b.data, b.len);
-	}
-	rp_buf_clear(&b);
 	if (rc == 0)
 		rc = rp_buf_printf(&b, "%s\n\nWhy: %s\n\nFix: %s", ru->title,
 				   ru->rationale ? ru->rationale : "",
@@ -319,13 +321,14 @@ int rp_report_write_sarif(rp_report *r, const rp_report_options *o, rp_buf *out)
 		rp_jw_key(&w, "semanticVersion");
 		rp_jw_string(&w, o->version);
 	}
-	rp_jw_key(&w, "informationUri");
-	rp_jw_string(&w, RP_REPORT_RULES_DOC_URI);
+	if (r->rules_doc_uri) {
+		rp_jw_key(&w, "informationUri");
+		rp_jw_string(&w, r->rules_doc_uri);
+	}
 	rp_jw_key(&w, "rules");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nrules && rc == 0; i++)
-		rc = rule_descriptor(&w, r->rules[i],
-				     r->rules_doc_uri ? r->rules_doc_uri : RP_REPORT_RULES_DOC_URI);
+		rc = rule_descriptor(&w, r->rules[i], r->rules_doc_uri);
 	rp_jw_array_end(&w);
 	rp_jw_object_end(&w);
 	rp_jw_object_end(&w);

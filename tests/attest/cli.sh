@@ -53,7 +53,8 @@ G=$E/go-attestation/windows_gcp_shielded_vm
 # init-policy from a Secure Boot log, then the same log is trusted and another is not
 "$R" attest --init-policy --eventlog "$E/keylime/binary_bios_measurements-secureboot" >"$T/p.json" 2>/dev/null && ok || bad "init-policy"
 "$R" attest --eventlog "$E/keylime/binary_bios_measurements-secureboot" --policy "$T/p.json" >/dev/null 2>&1 && ok || bad "own policy not trusted"
-"$R" attest --eventlog "$E/keylime/binary_bios_measurements" --policy "$T/p.json" --format sarif >"$T/s.json" 2>/dev/null
+RAMPART_DOC_BASE_URI=https://rampart.invalid/docs/ \
+	"$R" attest --eventlog "$E/keylime/binary_bios_measurements" --policy "$T/p.json" --format sarif >"$T/s.json" 2>/dev/null
 [ $? = 1 ] && ok || bad "other log trusted by the policy"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=="2.1.0"; assert any(r["kind"]=="fail" for r in d["runs"][0]["results"])' "$T/s.json" && ok || bad "sarif output"
 # SARIF through the report layer: schema-valid, a failed check points at its
@@ -65,6 +66,15 @@ for ru in r["tool"]["driver"]["rules"]:
     assert ru["helpUri"].endswith("docs/attest.md#" + ru["id"]), ru["helpUri"]
     assert "<a id=\"%s\"></a>" % ru["id"] in open(sys.argv[2]).read(), ru["id"]' \
 	"$T/s.json" "${RAMPART_SOURCE_ROOT:?}/docs/attest.md" && ok || bad "attest sarif: event region or rule documentation"
+# Without RAMPART_DOC_BASE_URI (or with a value that is not an absolute URI)
+# rampart invents no address: no helpUri, no informationUri.
+for base in "" "docs/" "https://x y/"; do
+	RAMPART_DOC_BASE_URI=$base "$R" attest --eventlog "$E/keylime/binary_bios_measurements" \
+		--policy "$T/p.json" --format sarif >"$T/s2.json" 2>/dev/null
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]
+assert "informationUri" not in d and all("helpUri" not in r for r in d["rules"]), d' "$T/s2.json" &&
+		ok || bad "sarif links without a valid RAMPART_DOC_BASE_URI ('$base')"
+done
 "$R" attest --quote "$G.quote.msg" --signature "$G.quote.sig" --ak "$G.ak.tpm2b_public" --nonce "" \
 	--pcrs "$G.quote.pcrs" --format sarif >"$T/q.sarif" 2>/dev/null && ok || bad "trusted quote, sarif"
 "$R" attest --quote "$G.quote.msg" --signature "$G.quote.sig" --ak "$G.ak.tpm2b_public" --nonce "01" \
