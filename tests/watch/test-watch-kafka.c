@@ -228,13 +228,14 @@ int main(void)
 				 "4000000000",  "--skip-rule", "RMP-WATCH-005,RMP-WATCH-006",
 				 "--kafka",     bs_copy,       "--topic",
 				 "flowlogs",    "--group",     "rampart",
-				 "--idle-exit", "8",           "-X",
+				 "--idle-exit", "20",          "-X",
 				 "log_level=0", NULL };
 		snprintf(out[k], sizeof(out[k]), "%s/out%d", dir, k);
 		snprintf(errf[k], sizeof(errf[k]), "%s/err%d", dir, k);
 		pids[k] = spawn(argv, out[k], errf[k]);
 	}
-	sleep(4); /* let both join the group and get partitions */
+	sleep(5); /* let both join the group and get partitions (slow on a loaded machine: the
+		     instances idle out after 20 s without records) */
 
 	conf = rd_kafka_conf_new();
 	rd_kafka_conf_set(conf, "bootstrap.servers", bs, err, sizeof(err));
