@@ -1,6 +1,7 @@
 /* assets.c: the depth view of a report (see assets.h): copies of
  * src/depth's ratings and paths into the report's arena. */
 #include "report/assets.h"
+#include "report/internal.h"
 #include "report/report.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -15,25 +16,6 @@ const char *const rp_report_layer_names[RP_DEPTH_NLAYERS] = { "BOOT", "HOST", "N
 const char *rp_report_internet_name(int internet)
 {
 	return internet == 1 ? "yes" : internet == 0 ? "no" : "unknown";
-}
-
-/* Interned copy of s in the report (r->strings: keys are the copies in
- * r->arena): names and controls repeat across thousands of assets. */
-static const char *dup(rp_report *r, const char *s, bool *fail)
-{
-	size_t n;
-	void *v;
-	char *c;
-
-	if (!s)
-		return NULL;
-	n = strlen(s);
-	if (rp_map_get(&r->strings, s, n, &v))
-		return v;
-	c = rp_arena_strndup(r->arena, s, n);
-	if (!c || rp_map_put(&r->strings, c, n, c, NULL) < 0)
-		*fail = true;
-	return c;
 }
 
 static void span_line(const rp_span *sp, const char **file, uint32_t *line, uint32_t *col)
@@ -92,7 +74,7 @@ static const char *node_id(rp_report *r, const rp_depth_hop *h, bool *fail)
 	else
 		snprintf(buf, sizeof(buf), "%s:%s#%u", h->obj->type ? h->obj->type : "?", h->name,
 			 h->obj->index);
-	return dup(r, buf, fail);
+	return rp_report_intern(r, buf, fail);
 }
 
 int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_of_fn rule_of)
@@ -121,16 +103,16 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 		if (!o)
 			return -RP_ENOMEM;
 		span_line(&s->obj->span, &file, &o->line, &o->column);
-		o->file = dup(r, file, &fail);
-		o->type = dup(r, s->obj->type ? s->obj->type : "", &fail);
-		o->name = dup(r, s->name, &fail);
-		o->id = dup(r, s->obj->id ? s->obj->id : "", &fail);
-		o->subnet = dup(r, s->subnet, &fail);
+		o->file = rp_report_intern(r, file, &fail);
+		o->type = rp_report_intern(r, s->obj->type ? s->obj->type : "", &fail);
+		o->name = rp_report_intern(r, s->name, &fail);
+		o->id = rp_report_intern(r, s->obj->id ? s->obj->id : "", &fail);
+		o->subnet = rp_report_intern(r, s->subnet, &fail);
 		for (l = 0; l < RP_DEPTH_NLAYERS; l++) {
 			const rp_depth_layer *sl = &s->layers[l];
 			rp_report_layer *ol = &o->layers[l];
 			ol->rating = (uint8_t)sl->rating;
-			ol->reason = dup(r, sl->reason, &fail);
+			ol->reason = rp_report_intern(r, sl->reason, &fail);
 			ol->refs = refs(a, sl->basis, sl->nbasis, rule_of, &fail);
 			ol->nrefs = sl->nbasis;
 			ol->npass = sl->npass;
@@ -140,7 +122,7 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 		o->score = s->score;
 		o->unknown = s->unknown;
 		o->internet = s->internet;
-		o->internet_why = dup(r, s->internet_why, &fail);
+		o->internet_why = rp_report_intern(r, s->internet_why, &fail);
 		o->npaths = s->npaths;
 		o->paths = s->npaths ? rp_arena_calloc(a, s->npaths, sizeof(*o->paths)) : NULL;
 		if (s->npaths && !o->paths)
@@ -163,11 +145,11 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 				rp_report_step *oh = &op->hops[h];
 				oh->kind = (uint8_t)sh->kind;
 				oh->state = (uint8_t)sh->state;
-				oh->name = dup(r, sh->name, &fail);
-				oh->type = dup(r, sh->obj && sh->obj->type ? sh->obj->type : "",
-					       &fail);
+				oh->name = rp_report_intern(r, sh->name, &fail);
+				oh->type = rp_report_intern(
+					r, sh->obj && sh->obj->type ? sh->obj->type : "", &fail);
 				oh->node = node_id(r, sh, &fail);
-				oh->controls = dup(r, sh->controls, &fail);
+				oh->controls = rp_report_intern(r, sh->controls, &fail);
 				oh->refs = refs(a, sh->findings, sh->nfindings, rule_of, &fail);
 				oh->nrefs = sh->nfindings;
 			}

@@ -29,4 +29,8 @@ struct rp_jw;
 void rpt_json_exposures(struct rp_jw *w, const rp_report *r);
 int rpt_text_exposures(const rp_report *r, bool color, rp_buf *out);
 
+/* Interned copy of s in r's arena (r->strings); NULL for NULL.  On
+ * allocation failure sets *fail and returns NULL. */
+const char *rp_report_intern(rp_report *r, const char *s, bool *fail);
+
 #endif

@@ -128,7 +128,7 @@ int rp_report_add_file(rp_report *r, const char *file)
 }
 
 /* Interned copy of s in r's arena (the map's keys are the copies). */
-static const char *dup_or_null(rp_report *r, const char *s, bool *fail)
+const char *rp_report_intern(rp_report *r, const char *s, bool *fail)
 {
 	size_t n;
 	void *v;
@@ -149,7 +149,7 @@ static const char *dup_or_null(rp_report *r, const char *s, bool *fail)
 
 static const char *dup_or_empty(rp_report *r, const char *s, bool *fail)
 {
-	return dup_or_null(r, s ? s : "", fail);
+	return rp_report_intern(r, s ? s : "", fail);
 }
 
 static void fnv(uint64_t *h, const char *s, bool icase)
@@ -214,8 +214,8 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	f->resource_name = dup_or_empty(r, in->resource_name, &fail);
 	f->resource_id = dup_or_empty(r, in->resource_id, &fail);
 	f->message = dup_or_empty(r, in->message, &fail);
-	f->unknown_reason = dup_or_null(r, in->unknown_reason, &fail);
-	f->address = dup_or_null(r, in->address, &fail);
+	f->unknown_reason = rp_report_intern(r, in->unknown_reason, &fail);
+	f->address = rp_report_intern(r, in->address, &fail);
 	f->byte_offset = in->byte_offset;
 	f->byte_length = in->byte_length;
 	if (fail)
