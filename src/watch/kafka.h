@@ -5,9 +5,11 @@
  * Every message is one input ({"records": [...]}, JSON Lines or a REST
  * event), read through an rp_watch_reader named "kafka:TOPIC/PARTITION@OFFSET".
  * Offsets are committed (synchronously) only after the messages before them
- * have been processed, every batch_max messages or batch_ms milliseconds:
- * a restart resumes after the last processed batch, so no record is lost
- * (records of the last uncommitted batch may be read twice).  Detector
+ * have been processed, every batch_max messages or batch_ms milliseconds,
+ * and before partitions are revoked in a rebalance: a restart resumes after
+ * the last processed batch, so no record is lost (after a crash, records of
+ * the last uncommitted batch may be read twice).  Each rebalance adds a note
+ * with the partitions held and restarts the idle clock.  Detector
  * windows still open at a restart are not persisted (docs/watch.md).
  *
  * librdkafka is loaded at run time (util/dynlib.h); nothing links it.
@@ -28,9 +30,9 @@ typedef struct rp_watch_kafka_opts {
 	const char *group;       /* group.id */
 	const char *const *conf; /* extra librdkafka settings "key=value" (-X) */
 	size_t nconf;
-	size_t batch_max;            /* commit every N messages */
-	int64_t batch_ms;            /* ... or this long after the last commit */
-	int64_t idle_ms;             /* stop after this long without a message; 0: never */
+	size_t batch_max; /* commit every N messages */
+	int64_t batch_ms; /* ... or this long after the last commit */
+	int64_t idle_ms;  /* stop after this long without a message or rebalance; 0: never */
 	volatile sig_atomic_t *stop; /* set by a signal handler: stop cleanly */
 	void (*on_batch)(void *ctx); /* after each message: print diag (it is then cleared) */
 	void *ctx;

@@ -152,6 +152,25 @@ static char *generated(int which)
 	return b;
 }
 
+/* The partition count of the last "kafka: holding N partitions" note in an
+ * instance's stderr, or -1 before its first assignment. */
+static long long holding(const char *path)
+{
+	static const char key[] = "kafka: holding ";
+	size_t n;
+	char *s = slurp(path, &n), *p, *last = NULL;
+	long long v = -1;
+
+	if (!s)
+		return -1;
+	for (p = strstr(s, key); p; p = strstr(p + 1, key))
+		last = p;
+	if (last)
+		v = atoll(last + sizeof(key) - 1);
+	free(s);
+	return v;
+}
+
 static long long field(const char *path, const char *key)
 {
 	size_t n;
@@ -223,19 +242,39 @@ int main(void)
 	 * end, and the order-dependent baselines (005, 006) are off, so the
 	 * group's findings must equal one process reading every message. */
 	for (k = 0; k < 2; k++) {
-		char *argv[] = { (char *)bin,   "watch",       "--no-status",
-				 "--fail-on",   "none",        "--lateness",
-				 "4000000000",  "--skip-rule", "RMP-WATCH-005,RMP-WATCH-006",
-				 "--kafka",     bs_copy,       "--topic",
-				 "flowlogs",    "--group",     "rampart",
-				 "--idle-exit", "20",          "-X",
-				 "log_level=0", NULL };
+		char *argv[] = { (char *)bin, "watch", "--no-status", "--fail-on", "none",
+				 "--lateness", "4000000000", "--skip-rule",
+				 "RMP-WATCH-005,RMP-WATCH-006", "--kafka", bs_copy, "--topic",
+				 "flowlogs", "--group", "rampart", "--idle-exit", "20", "-X",
+				 "log_level=0",
+				 /* librdkafka 2.0.2's mock coordinator can answer a
+				  * follower's SyncGroup with INVALID_REQUEST, then
+				  * hold both members' rejoin until the rebalance
+				  * timeout (max.poll.interval.ms, 300 s by default):
+				  * short timeouts let the group recover within 10 s */
+				 "-X", "session.timeout.ms=6000", "-X",
+				 "max.poll.interval.ms=10000", "-X", "heartbeat.interval.ms=500",
+				 NULL };
 		snprintf(out[k], sizeof(out[k]), "%s/out%d", dir, k);
 		snprintf(errf[k], sizeof(errf[k]), "%s/err%d", dir, k);
 		pids[k] = spawn(argv, out[k], errf[k]);
 	}
-	sleep(5); /* let both join the group and get partitions (slow on a loaded machine: the
-		     instances idle out after 20 s without records) */
+	/* produce only once the group is stable: both instances hold
+	 * partitions and together all 4 (each instance notes its assignment
+	 * on stderr; its idle clock restarts with every rebalance) */
+	{
+		int waited;
+		long long h0 = -1, h1 = -1;
+		for (waited = 0; waited < 900; waited++) {
+			h0 = holding(errf[0]);
+			h1 = holding(errf[1]);
+			if (h0 > 0 && h1 > 0 && h0 + h1 == 4)
+				break;
+			usleep(100000);
+		}
+		CHECK(h0 > 0 && h1 > 0 && h0 + h1 == 4,
+		      "group stable within 90 s: instances hold %lld and %lld partitions", h0, h1);
+	}
 
 	conf = rd_kafka_conf_new();
 	rd_kafka_conf_set(conf, "bootstrap.servers", bs, err, sizeof(err));
