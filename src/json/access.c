@@ -202,10 +202,14 @@ static size_t unescape(const char *s, size_t n, char *o)
 	size_t i = 0, w = 0;
 
 	while (i < n) {
-		if (s[i] != '\\') {
-			o[w++] = s[i++];
-			continue;
-		}
+		/* the run up to the next backslash, copied whole */
+		const char *q = memchr(s + i, '\\', n - i);
+		size_t run = q ? (size_t)(q - (s + i)) : n - i;
+		memcpy(o + w, s + i, run);
+		w += run;
+		i += run;
+		if (i >= n)
+			break;
 		switch (s[i + 1]) {
 		case 'b':
 			o[w++] = '\b';

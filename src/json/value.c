@@ -335,16 +335,17 @@ rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen)
 	if (!v || v->kind != RP_V_OBJECT)
 		return NULL;
 	/* from the end: the first match is the last member with the key */
-	for (i = v->len; i-- > 0;)
-		if (v->u.members[i].keylen == keylen &&
-		    rp_str_ieq(v->u.members[i].key, key, keylen))
-			return v->u.members[i].val;
+	for (i = v->len; i-- > 0;) {
+		const rp_member *m = &v->u.members[i];
+		/* first bytes equal but for the 0x20 bit: necessary for an ASCII
+		 * case-insensitive match, and cheap to test first */
+		if (m->keylen == keylen &&
+		    (keylen == 0 ||
+		     (((unsigned char)m->key[0] ^ (unsigned char)key[0]) & 0xDFu) == 0) &&
+		    rp_str_ieq(m->key, key, keylen))
+			return m->val;
+	}
 	return NULL;
-}
-
-rp_value *rp_value_getz(const rp_value *v, const char *key)
-{
-	return rp_value_get(v, key, strlen(key));
 }
 
 rp_value *rp_value_path(const rp_value *v, const char *dotted)

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "json/json.h"
 #include "util/arena.h"
@@ -104,7 +105,12 @@ rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i);
 /* Member lookup, ASCII case-insensitive; NULL if absent or v is no object.
  * The last member with the key wins. */
 rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen);
-rp_value *rp_value_getz(const rp_value *v, const char *key);
+/* rp_value_get with a NUL-terminated key (inline: a literal key's length
+ * is known at compile time). */
+static inline rp_value *rp_value_getz(const rp_value *v, const char *key)
+{
+	return rp_value_get(v, key, strlen(key));
+}
 /* Path lookup "properties.securityProfile.uefiSettings" (dots only). */
 rp_value *rp_value_path(const rp_value *v, const char *dotted);
 

@@ -79,6 +79,28 @@ enum {
 
 typedef struct rp_arm_env rp_arm_env;
 
+/* Parsed expressions of one evaluation run, by expression text: a text that
+ * occurs several times (the same "[parameters('location')]" in every
+ * resource, a copy loop's body, a user function's output) is parsed once.
+ * Keys are arena copies of the texts and the ASTs live in the same arena,
+ * so entries stay valid as long as it; at most RP_ARM_EXPR_CACHE_MAX
+ * entries (later texts are parsed each time).  Only successful parses are
+ * kept, so a syntax error is reported at each occurrence. */
+#define RP_ARM_EXPR_CACHE_MAX 65536u
+typedef struct rp_arm_expr_slot {
+	const char *text; /* arena copy; NULL = empty slot */
+	uint32_t n;
+	uint32_t hash;
+	struct rp_arm_node *root;
+} rp_arm_expr_slot;
+typedef struct rp_arm_expr_cache {
+	rp_arm_expr_slot *slots; /* open addressing, power of two, half full at most */
+	size_t nslots, count;
+	rp_arena *arena;
+} rp_arm_expr_cache;
+void rp_arm_expr_cache_init(rp_arm_expr_cache *c, rp_arena *a);
+void rp_arm_expr_cache_release(rp_arm_expr_cache *c);
+
 /* Evaluation environment.  Callbacks are provided by the template layer; any
  * of them may be NULL (then the corresponding function yields a diagnostic
  * "... is not available here", RP_EINVAL).  Each callback returns 0 and sets
@@ -119,6 +141,9 @@ struct rp_arm_env {
 	uint64_t work;
 	/* internal: lambda variable frames (evaluator-private). */
 	void *lambda;
+	/* Optional parsed-expression cache (NULL: parse every time); used
+	 * only when its arena is env->arena. */
+	rp_arm_expr_cache *cache;
 };
 
 /* Is s[0..n) an expression: starts with '[', ends with ']', and does not

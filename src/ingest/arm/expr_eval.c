@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void rp_arm_context_defaults(rp_arm_context *c)
@@ -824,6 +825,108 @@ int rp_arm_raw_arg(rp_arm_fcall *c, size_t i, rp_value **out)
 	return rp_arm_eval_node(c->ev, c->node->args[i], out);
 }
 
+void rp_arm_expr_cache_init(rp_arm_expr_cache *c, rp_arena *a)
+{
+	memset(c, 0, sizeof(*c));
+	c->arena = a;
+}
+
+void rp_arm_expr_cache_release(rp_arm_expr_cache *c)
+{
+	free(c->slots);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Hash of an expression text, 8 bytes per step (texts are short: a byte
+ * at a time costs more than the lookup saves). */
+static uint32_t text_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, s + i, n - i);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+	}
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53u;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static rp_arm_expr_slot *cache_find(const rp_arm_expr_cache *c, const char *s, size_t n, uint32_t h)
+{
+	size_t mask = c->nslots - 1, i = h & mask;
+	rp_arm_expr_slot *e;
+
+	for (;; i = (i + 1) & mask) {
+		e = &c->slots[i];
+		if (!e->text || (e->hash == h && e->n == n && memcmp(e->text, s, n) == 0))
+			return e;
+	}
+}
+
+static int cache_grow(rp_arm_expr_cache *c)
+{
+	size_t ns = c->nslots ? c->nslots * 2 : 64, i, j;
+	rp_arm_expr_slot *slots = calloc(ns, sizeof(*slots));
+
+	if (!slots)
+		return -RP_ENOMEM;
+	for (i = 0; i < c->nslots; i++) {
+		if (!c->slots[i].text)
+			continue;
+		for (j = c->slots[i].hash & (ns - 1); slots[j].text; j = (j + 1) & (ns - 1))
+			;
+		slots[j] = c->slots[i];
+	}
+	free(c->slots);
+	c->slots = slots;
+	c->nslots = ns;
+	return 0;
+}
+
+/* The AST of s[0..n) from the cache, or parsed from an arena copy of the
+ * text (the AST points into the text) and kept.  The source map is the
+ * occurrence's own: node offsets are relative to the text, so the same AST
+ * maps to each occurrence's bytes. */
+static int cached_parse(rp_arm_expr_cache *c, rp_diag *diag, const char *s, size_t n,
+			const rp_arm_srcmap *map, rp_arm_node **root)
+{
+	rp_arm_expr_slot *e;
+	uint32_t h;
+	char *text;
+	int rc;
+
+	if (n > UINT32_MAX || c->count >= RP_ARM_EXPR_CACHE_MAX)
+		return rp_arm_parse_mapped(c->arena, diag, s, n, map, root);
+	if (2 * (c->count + 1) > c->nslots && (rc = cache_grow(c)) < 0)
+		return rc;
+	h = text_hash(s, n);
+	e = cache_find(c, s, n, h);
+	if (e->text) {
+		*root = e->root;
+		return 0;
+	}
+	text = rp_arena_strndup(c->arena, s, n);
+	if (!text)
+		return -RP_ENOMEM;
+	rc = rp_arm_parse_mapped(c->arena, diag, text, n, map, root);
+	if (rc)
+		return rc;
+	e->text = text;
+	e->n = (uint32_t)n;
+	e->hash = h;
+	e->root = *root;
+	c->count++;
+	return 0;
+}
+
 int rp_arm_eval_string(rp_arm_env *env, const char *s, size_t n, rp_span where, rp_value **out)
 {
 	rp_arm_srcmap map;
@@ -846,7 +949,10 @@ int rp_arm_eval_string(rp_arm_env *env, const char *s, size_t n, rp_span where, 
 	if (env->depth == 0)
 		env->work = 0;
 	rp_arm_srcmap_init(&map, env->arena, s, n, where);
-	rc = rp_arm_parse_mapped(env->arena, env->diag, s, n, &map, &root);
+	if (env->cache && env->cache->arena == env->arena)
+		rc = cached_parse(env->cache, env->diag, s, n, &map, &root);
+	else
+		rc = rp_arm_parse_mapped(env->arena, env->diag, s, n, &map, &root);
 	if (rc)
 		return rc;
 	memset(&ev, 0, sizeof(ev));

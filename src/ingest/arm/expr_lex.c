@@ -18,14 +18,28 @@ void rp_arm_lex_init(rp_arm_lexer *lx, const char *s, size_t n, size_t pos)
 	lx->pos = pos;
 }
 
+/* Identifier bytes: 1 = may start an identifier (letters, '_', '$'),
+ * 2 = may continue one (those and digits). */
+static const unsigned char ident_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 0, 0, 0, 0, 3, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static bool is_ident_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+	return (ident_class[c] & 1u) != 0;
 }
 
 static bool is_ident_char(unsigned char c)
 {
-	return is_ident_start(c) || (c >= '0' && c <= '9');
+	return (ident_class[c] & 2u) != 0;
 }
 
 static bool is_space(unsigned char c)
@@ -88,21 +102,21 @@ void rp_arm_lex_next(rp_arm_lexer *lx)
 	case '\'':
 		p++;
 		for (;;) {
-			if (p >= n) {
+			const char *q = p < n ? memchr(s + p, '\'', n - p) : NULL;
+			if (!q) {
+				p = n;
 				lx->tok = RP_ARM_T_ERROR;
 				lx->err = "unterminated string literal";
 				break;
 			}
-			if (s[p] == '\'') {
-				if (p + 1 < n && s[p + 1] == '\'') {
-					p += 2;
-					continue;
-				}
-				p++;
-				lx->tok = RP_ARM_T_STRING;
-				break;
+			p = (size_t)(q - s);
+			if (p + 1 < n && s[p + 1] == '\'') {
+				p += 2;
+				continue;
 			}
 			p++;
+			lx->tok = RP_ARM_T_STRING;
+			break;
 		}
 		break;
 	default:

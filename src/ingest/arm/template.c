@@ -550,6 +550,7 @@ void arm_env_init(rp_arm_env *env, arm_ectx *ec, arm_frame *f, unsigned flags)
 	env->user_function = cb_user_function;
 	env->deployment = cb_deployment;
 	env->symbolic = f->lang2 ? cb_symbolic : NULL;
+	env->cache = &f->run->exprs;
 }
 
 /* ------------------------------------------------------------ tree walk */
@@ -1400,6 +1401,7 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 	if (!run.d)
 		return -RP_ENOMEM;
 	run.a = run.d->arena;
+	rp_arm_expr_cache_init(&run.exprs, run.a);
 	run.diag = diag;
 	run.opts = opts;
 	run.assign = rq->assign;
@@ -1542,6 +1544,7 @@ out:
 	free(real);
 	free(dir);
 	free(run.root);
+	rp_arm_expr_cache_release(&run.exprs);
 	*out = run.d;
 	return r;
 }

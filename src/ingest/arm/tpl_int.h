@@ -120,7 +120,8 @@ struct arm_run {
 	size_t nenums;
 	rp_member *assumed; /* arena; the assignments actually applied */
 	size_t nassumed;
-	int err; /* first error code */
+	int err;                 /* first error code */
+	rp_arm_expr_cache exprs; /* parsed expressions of this run */
 };
 
 /* ---- template.c ---- */
