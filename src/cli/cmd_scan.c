@@ -314,6 +314,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rep_init = true;
+	rep.tally_passing = fmt->counts_passing;
 	rep.rules_doc_uri = rp_cli_doc_uri("rules.md", doc_uri, sizeof doc_uri);
 	memset(&prog, 0, sizeof(prog));
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);

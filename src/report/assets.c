@@ -338,9 +338,196 @@ static int put_cell(rp_buf *b, const char *s, size_t width)
 	return rc;
 }
 
+/* Above this many assets the matrix groups identical rows (same five
+ * ratings, score and Internet reachability) and the weakest paths group by
+ * shape (the kinds and states of their hops); the JSON report has every
+ * asset. */
+#define RP_TEXT_MATRIX_MAX_ROWS 40u
+#define RP_TEXT_GROUP_NAMES 3u /* asset names shown per group */
+
+static int internet_rank(int internet)
+{
+	return internet == 1 ? 0 : internet == 2 ? 1 : 2; /* yes, unknown, no */
+}
+
+/* Weakest rows first: score, Internet reachability, ratings, then report
+ * order (the index), so equal rows are runs in asset order. */
+static int cmp_row(const void *pa, const void *pb, void *ctx)
+{
+	const rp_report *r = ctx;
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb, l;
+	const rp_report_asset *a = r->assets[ia], *b = r->assets[ib];
+
+	if (a->score != b->score)
+		return a->score < b->score ? -1 : 1;
+	if (internet_rank(a->internet) != internet_rank(b->internet))
+		return internet_rank(a->internet) < internet_rank(b->internet) ? -1 : 1;
+	for (l = 0; l < RP_DEPTH_NLAYERS; l++)
+		if (a->layers[l].rating != b->layers[l].rating)
+			return a->layers[l].rating < b->layers[l].rating ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+static bool same_row(const rp_report_asset *a, const rp_report_asset *b)
+{
+	size_t l;
+
+	if (a->score != b->score || a->internet != b->internet)
+		return false;
+	for (l = 0; l < RP_DEPTH_NLAYERS; l++)
+		if (a->layers[l].rating != b->layers[l].rating)
+			return false;
+	return true;
+}
+
+/* Path shapes: strength (restricted edges, weakest first), entry hops'
+ * kinds and states, then report order. */
+static int cmp_shape_only(const rp_report_path *a, const rp_report_path *b)
+{
+	size_t h;
+
+	if (a->strength != b->strength)
+		return a->strength < b->strength ? -1 : 1;
+	if (a->nentry != b->nentry)
+		return a->nentry < b->nentry ? -1 : 1;
+	for (h = 0; h < a->nentry; h++) {
+		if (a->hops[h].kind != b->hops[h].kind)
+			return a->hops[h].kind < b->hops[h].kind ? -1 : 1;
+		if (h && a->hops[h].state != b->hops[h].state)
+			return a->hops[h].state < b->hops[h].state ? -1 : 1;
+	}
+	return 0;
+}
+
+static int cmp_shape(const void *pa, const void *pb, void *ctx)
+{
+	const rp_report *r = ctx;
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	int c = cmp_shape_only(&r->assets[ia]->paths[0], &r->assets[ib]->paths[0]);
+
+	if (c)
+		return c;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/* "vm-1, vm-2, vm-3 and 97 more" for the assets idx[0..n). */
+static int group_names(rp_buf *b, const rp_report *r, const size_t *idx, size_t n)
+{
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < n && k < RP_TEXT_GROUP_NAMES && rc == 0; k++) {
+		if (k)
+			rc = rp_buf_puts(b, ", ");
+		if (rc == 0)
+			rc = put_cell(b, r->assets[idx[k]]->name, 0);
+	}
+	if (rc == 0 && n > RP_TEXT_GROUP_NAMES)
+		rc = rp_buf_printf(b, " and %zu more", n - RP_TEXT_GROUP_NAMES);
+	return rc;
+}
+
+static int matrix_row(rp_buf *b, const rp_report_asset *a, bool color)
+{
+	size_t l;
+	int rc = 0;
+
+	for (l = 0; l < RP_DEPTH_NLAYERS && rc == 0; l++) {
+		unsigned rt = a->layers[l].rating;
+		rc = rp_buf_printf(b, " %s%-10s%s", color ? rating_color(rt) : "",
+				   rp_report_rating_label(rt), color ? T_RESET : "");
+	}
+	return rc;
+}
+
+static int path_line(rp_buf *b, const rp_report_path *p, bool kinds)
+{
+	size_t h;
+	int rc = 0;
+
+	for (h = 0; h < p->nentry && rc == 0; h++) {
+		if (h)
+			rc = rp_buf_puts(b, " -> ");
+		if (rc == 0)
+			rc = kinds && p->hops[h].kind != RP_DN_INTERNET
+				     ? rp_buf_puts(b, rp_depth_node_name(
+							      (rp_depth_node)p->hops[h].kind))
+				     : put_cell(b, p->hops[h].name, 0);
+		if (rc == 0 && h)
+			rc = rp_buf_printf(b, " [%s]",
+					   rp_depth_state_name((rp_depth_state)p->hops[h].state));
+	}
+	return rc;
+}
+
+/* Large estates: one row per group of identical rows, weakest first, then
+ * one line per shape of weakest path. */
+static int text_matrix_grouped(rp_buf *b, rp_report *r, bool color)
+{
+	size_t *idx = malloc(r->nassets * sizeof(*idx)), n = 0, i, j, ngroups = 0;
+	int rc = 0;
+
+	if (!idx)
+		return -RP_ENOMEM;
+	for (i = 0; i < r->nassets; i++)
+		idx[i] = i;
+	qsort_r(idx, r->nassets, sizeof(*idx), cmp_row, r);
+	for (i = 0; i < r->nassets; i = j, ngroups++)
+		for (j = i + 1; j < r->nassets && same_row(r->assets[idx[i]], r->assets[idx[j]]);
+		     j++)
+			;
+	rc = rp_buf_printf(b,
+			   "  %zu assets in %zu groups of identical rows, weakest first (the JSON "
+			   "report lists every asset)\n",
+			   r->nassets, ngroups);
+	if (rc == 0)
+		rc = rp_buf_printf(b, "  %-28s %-10s %-10s %-10s %-10s %-10s %-6s %-8s %s\n",
+				   "assets", "BOOT", "HOST", "NET", "DATA", "MON", "score",
+				   "internet", "for example");
+	for (i = 0; i < r->nassets && rc == 0; i = j) {
+		const rp_report_asset *a = r->assets[idx[i]];
+		char count[32];
+		for (j = i + 1; j < r->nassets && same_row(a, r->assets[idx[j]]); j++)
+			;
+		snprintf(count, sizeof(count), "%zu asset%s", j - i, j - i == 1 ? "" : "s");
+		rc = rp_buf_printf(b, "  %-28s", count);
+		if (rc == 0)
+			rc = matrix_row(b, a, color);
+		if (rc == 0)
+			rc = rp_buf_printf(b, " %u/5    %-8s ", a->score,
+					   rp_report_internet_name(a->internet));
+		if (rc == 0)
+			rc = group_names(b, r, idx + i, j - i);
+		if (rc == 0)
+			rc = rp_buf_putc(b, '\n');
+	}
+	/* weakest paths of the assets the Internet may reach, by shape */
+	for (i = 0; i < r->nassets; i++)
+		if (r->assets[i]->internet != 0 && r->assets[i]->npaths)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_shape, r);
+	for (i = 0; i < n && rc == 0; i = j) {
+		const rp_report_path *p = &r->assets[idx[i]]->paths[0];
+		for (j = i + 1; j < n && cmp_shape_only(p, &r->assets[idx[j]]->paths[0]) == 0; j++)
+			;
+		rc = rp_buf_printf(b, "  weakest path of %zu asset%s (", j - i,
+				   j - i == 1 ? "" : "s");
+		if (rc == 0)
+			rc = group_names(b, r, idx + i, j - i);
+		if (rc == 0)
+			rc = rp_buf_puts(b, "): ");
+		if (rc == 0)
+			rc = path_line(b, p, true);
+		if (rc == 0)
+			rc = rp_buf_putc(b, '\n');
+	}
+	free(idx);
+	return rc;
+}
+
 int rp_report_text_matrix(rp_buf *b, rp_report *r, bool color)
 {
-	size_t i, l, h;
+	size_t i;
 	int rc = 0;
 
 	if (!r->nassets)
@@ -350,6 +537,10 @@ int rp_report_text_matrix(rp_buf *b, rp_report *r, bool color)
 			   "%sDefense in depth%s (per compute asset: the five layers, the "
 			   "depth score = layers that hold, reachable from the Internet)\n",
 			   color ? T_BOLD : "", color ? T_RESET : "");
+	if (rc == 0 && r->nassets > RP_TEXT_MATRIX_MAX_ROWS) {
+		rc = text_matrix_grouped(b, r, color);
+		goto done;
+	}
 	if (rc == 0)
 		rc = rp_buf_printf(b, "  %-28s %-10s %-10s %-10s %-10s %-10s %-6s %s\n", "asset",
 				   "BOOT", "HOST", "NET", "DATA", "MON", "score", "internet");
@@ -358,11 +549,8 @@ int rp_report_text_matrix(rp_buf *b, rp_report *r, bool color)
 		rc = rp_buf_puts(b, "  ");
 		if (rc == 0)
 			rc = put_cell(b, a->name, 28);
-		for (l = 0; l < RP_DEPTH_NLAYERS && rc == 0; l++) {
-			unsigned rt = a->layers[l].rating;
-			rc = rp_buf_printf(b, " %s%-10s%s", color ? rating_color(rt) : "",
-					   rp_report_rating_label(rt), color ? T_RESET : "");
-		}
+		if (rc == 0)
+			rc = matrix_row(b, a, color);
 		if (rc == 0)
 			rc = rp_buf_printf(b, " %u/5    %s\n", a->score,
 					   rp_report_internet_name(a->internet));
@@ -378,19 +566,12 @@ int rp_report_text_matrix(rp_buf *b, rp_report *r, bool color)
 			rc = put_cell(b, a->name, 0);
 		if (rc == 0)
 			rc = rp_buf_puts(b, ": ");
-		for (h = 0; h < p->nentry && rc == 0; h++) {
-			if (h)
-				rc = rp_buf_puts(b, " -> ");
-			if (rc == 0)
-				rc = put_cell(b, p->hops[h].name, 0);
-			if (rc == 0 && h)
-				rc = rp_buf_printf(
-					b, " [%s]",
-					rp_depth_state_name((rp_depth_state)p->hops[h].state));
-		}
+		if (rc == 0)
+			rc = path_line(b, p, false);
 		if (rc == 0)
 			rc = rp_buf_putc(b, '\n');
 	}
+done:
 	if (rc == 0)
 		rc = rp_buf_putc(b, '\n');
 	return rc;

@@ -21,13 +21,13 @@ const char *rp_suppress_kind_name(rp_suppress_kind k)
 /* ---- the format registry ---- */
 const rp_report_format rp_report_formats[] = {
 	{ "text", "human-readable, grouped by asset and layer, with a summary table",
-	  rp_report_write_text },
-	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json },
-	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif },
+	  rp_report_write_text, false },
+	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json, false },
+	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif, false },
 	{ "junit", "JUnit XML, a testcase per rule and resource, for CI systems",
-	  rp_report_write_junit },
+	  rp_report_write_junit, false },
 	{ "html", "one self-contained HTML page: layer matrix, attack-path graph, findings",
-	  rp_report_write_html },
+	  rp_report_write_html, true },
 };
 const size_t rp_report_nformats = sizeof(rp_report_formats) / sizeof(rp_report_formats[0]);
 
@@ -198,6 +198,13 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	rc = rp_report_add_rule(r, in->rule);
 	if (rc < 0)
 		return rc;
+	if (out)
+		*out = NULL;
+	if (r->tally_passing &&
+	    (in->status == RP_STATUS_PASS || in->status == RP_STATUS_NOT_APPLICABLE)) {
+		r->tallied[in->status]++;
+		return 0;
+	}
 	rc = grow((void **)&r->findings, &r->findings_cap, r->nfindings, sizeof(*r->findings));
 	if (rc < 0)
 		return rc;
@@ -306,6 +313,10 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 			return rc; /* src keeps the rest */
 		dst->arenas[dst->narenas++] = src->arenas[i];
 		src->arenas[i] = NULL;
+	}
+	for (i = 0; i < RP_STATUS_COUNT_; i++) {
+		dst->tallied[i] += src->tallied[i];
+		src->tallied[i] = 0;
 	}
 	dst->nresources += src->nresources;
 	dst->nerrors += src->nerrors;
@@ -428,6 +439,8 @@ void rp_report_count(const rp_report *r, rp_report_counts *c)
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
+	for (i = 0; i < RP_STATUS_COUNT_; i++)
+		c->by_status[i] = r->tallied[i];
 	for (i = 0; i < r->nfindings; i++) {
 		const rp_report_finding *f = &r->findings[i];
 		if (f->suppressed != RP_SUPPRESS_NONE) {

@@ -163,6 +163,13 @@ typedef struct rp_report {
 	const char *rules_doc_uri;
 	struct rp_report_asset **assets; /* depth view (report/assets.h), in arenas */
 	size_t nassets, assets_cap;
+	/* Passing and not-applicable findings are only counted, not kept
+	 * (tallied[status]; rp_report_count adds them): set before the first
+	 * rp_report_add when the format does not list them one by one
+	 * (rp_report_format.counts_passing); rp_scan_run gives it to its
+	 * workers' reports.  Suppression never applies to them. */
+	bool tally_passing;
+	size_t tallied[RP_STATUS_COUNT_];
 	bool sorted;
 } rp_report;
 
@@ -173,7 +180,8 @@ void rp_report_release(rp_report *r);
 int rp_report_add_rule(rp_report *r, const rp_report_rule *rule);
 /* Registers a scanned input file (copied; duplicates ignored). */
 int rp_report_add_file(rp_report *r, const char *file);
-/* Adds a finding (copies strings, interned: a report of thousands of
+/* Adds a finding (with r->tally_passing, a PASS or NOT_APPLICABLE one is
+ * only counted and *out set to NULL; copies strings, interned: a report of thousands of
  * findings on the same resource keeps one copy of its type, name and ID;
  * computes the fingerprint, registers the rule).  *out (may be NULL) gets the stored finding, valid
  * until the next add.  0, -RP_EINVAL (no rule), or -RP_ENOMEM. */
@@ -221,6 +229,9 @@ typedef struct rp_report_format {
 	const char *name;        /* "text", "json", "sarif", "junit" */
 	const char *description; /* one line */
 	rp_report_write_fn write;
+	/* The writer needs only the counts of passing and not-applicable
+	 * findings (rp_report.tally_passing may be set): saves their memory. */
+	bool counts_passing;
 } rp_report_format;
 
 extern const rp_report_format rp_report_formats[];

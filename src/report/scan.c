@@ -989,9 +989,11 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		rc = -RP_ENOMEM;
 		goto out;
 	}
-	for (t = 0; t < jobs; t++, nreps++)
+	for (t = 0; t < jobs; t++, nreps++) {
 		if ((rc = rp_report_init(&sh.reps[t])) < 0)
 			goto out;
+		sh.reps[t].tally_passing = r->tally_passing;
+	}
 	for (t = 0; t < jobs; t++) {
 		args[t].sh = &sh;
 		args[t].rep = &sh.reps[t];

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -13,6 +14,7 @@
 #include "depth/depth.h"
 #include "ingest/arm/arm.h"
 #include "model/model.h"
+#include "report/assets.h"
 #include "report/report.h"
 #include "rules/rule.h"
 
@@ -304,6 +306,147 @@ static void test_html_escapes(void **state)
 	rp_report_release(&r);
 }
 
+/* A report that only counts passing and not-applicable findings (what the
+ * HTML report asks for: rp_report_format.counts_passing) keeps the failing
+ * ones, counts the others the same, merges the counts, and gives the same
+ * HTML as one that keeps every finding. */
+static void test_tally_passing(void **state)
+{
+	static const rp_report_rule rule = { "RMP-TEST-002", "BOOT", RP_SEV_MEDIUM,
+					     "title",        "r",    "f",
+					     NULL,           NULL };
+	static const rp_status st[] = { RP_STATUS_PASS, RP_STATUS_NOT_APPLICABLE, RP_STATUS_FAIL,
+					RP_STATUS_UNKNOWN, RP_STATUS_PASS };
+	rp_report full, lean, part;
+	rp_report_input in;
+	rp_report_counts cf, cl;
+	rp_report_finding *out = NULL;
+	rp_report_options o = { false, false, "test" };
+	rp_buf hf = RP_BUF_INIT, hl = RP_BUF_INIT;
+	char name[16];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rp_report_init(&full), 0);
+	assert_int_equal(rp_report_init(&lean), 0);
+	assert_int_equal(rp_report_init(&part), 0);
+	lean.tally_passing = part.tally_passing = true;
+	for (i = 0; i < 10; i++) {
+		memset(&in, 0, sizeof(in));
+		in.rule = &rule;
+		in.status = st[i % 5];
+		in.file = "t.json";
+		in.line = (uint32_t)i + 1;
+		in.column = 1;
+		in.resource_type = "Microsoft.Compute/virtualMachines";
+		snprintf(name, sizeof(name), "vm-%zu", i);
+		in.resource_name = name;
+		in.message = "m";
+		assert_int_equal(rp_report_add(&full, &in, NULL), 0);
+		assert_int_equal(rp_report_add(i < 5 ? &lean : &part, &in, &out), 0);
+		if (in.status == RP_STATUS_PASS || in.status == RP_STATUS_NOT_APPLICABLE)
+			assert_null(out);
+		else
+			assert_non_null(out);
+	}
+	assert_int_equal(rp_report_merge(&lean, &part), 0);
+	assert_int_equal(full.nfindings, 10);
+	assert_int_equal(lean.nfindings, 4);
+	rp_report_count(&full, &cf);
+	rp_report_count(&lean, &cl);
+	assert_memory_equal(&cf, &cl, sizeof(cf));
+	assert_int_equal(cl.by_status[RP_STATUS_PASS], 4);
+	assert_int_equal(cl.by_status[RP_STATUS_NOT_APPLICABLE], 2);
+	assert_int_equal(cl.by_status[RP_STATUS_FAIL], 2);
+	assert_true(rp_report_format_find("html")->counts_passing);
+	assert_false(rp_report_format_find("json")->counts_passing);
+	assert_false(rp_report_format_find("text")->counts_passing);
+	assert_int_equal(rp_report_write_html(&full, &o, &hf), 0);
+	assert_int_equal(rp_report_write_html(&lean, &o, &hl), 0);
+	assert_int_equal(hf.len, hl.len);
+	assert_memory_equal(hf.data, hl.data, hf.len);
+	assert_non_null(strstr(hl.data, "2 / 2 / 4 / 2 / 0"));
+	rp_buf_release(&hf);
+	rp_buf_release(&hl);
+	rp_report_release(&part);
+	rp_report_release(&lean);
+	rp_report_release(&full);
+}
+
+/* The text matrix: one row per asset up to 40 assets; above, identical
+ * rows grouped (weakest first, with example names) and the weakest paths
+ * grouped by shape. */
+static void matrix_of(size_t n, rp_buf *out)
+{
+	static rp_report_step hops[4] = {
+		{ RP_DN_INTERNET, RP_DS_OPEN, "Internet", "", "internet", "", NULL, 0 },
+		{ RP_DN_PUBLIC_IP, RP_DS_OPEN, "pip", "", "pip", "", NULL, 0 },
+		{ RP_DN_SUBNET, RP_DS_RESTRICTED, "vnet/app", "", "subnet", "NSG", NULL, 0 },
+		{ RP_DN_ASSET, RP_DS_OPEN, "vm", "", "vm", "", NULL, 0 },
+	};
+	static rp_report_path path = { true, true, 1, hops, 4, 4 };
+	rp_report_asset *as = calloc(n, sizeof(*as));
+	char(*names)[16] = calloc(n, sizeof(*names));
+	rp_report r;
+	size_t i, l;
+
+	assert_non_null(as);
+	assert_non_null(names);
+	assert_int_equal(rp_report_init(&r), 0);
+	r.assets = malloc(n * sizeof(*r.assets));
+	assert_non_null(r.assets);
+	r.assets_cap = r.nassets = n;
+	for (i = 0; i < n; i++) {
+		bool weak = i % 5 < 3; /* 3 in 5: score 1, reachable */
+		snprintf(names[i], sizeof(names[i]), "a-%zu", i);
+		as[i].file = "t.json";
+		as[i].line = (uint32_t)i + 1;
+		as[i].type = as[i].id = "";
+		as[i].name = names[i];
+		for (l = 0; l < RP_DEPTH_NLAYERS; l++)
+			as[i].layers[l].rating = weak && l ? RP_DEPTH_BROKEN : RP_DEPTH_HOLDS;
+		as[i].score = weak ? 1 : 5;
+		as[i].internet = weak ? 1 : 0;
+		as[i].paths = &path;
+		as[i].npaths = 1;
+		r.assets[i] = &as[i];
+	}
+	assert_int_equal(rp_report_text_matrix(out, &r, false), 0);
+	assert_non_null(out->data);
+	rp_report_release(&r);
+	free(names);
+	free(as);
+}
+
+static void test_text_matrix_groups(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+	const char *w, *s;
+
+	(void)state;
+	matrix_of(40, &b); /* at the limit: every asset */
+	assert_non_null(strstr(b.data, "\n  a-39 "));
+	assert_non_null(strstr(b.data, "weakest path to a-0: Internet -> pip [open] -> "
+				       "vnet/app [restricted] -> vm [open]\n"));
+	assert_null(strstr(b.data, "groups"));
+	rp_buf_release(&b);
+	matrix_of(50, &b);
+	assert_null(strstr(b.data, "a-49 "));
+	assert_non_null(strstr(b.data, "50 assets in 2 groups of identical rows"));
+	w = strstr(b.data, "\n  30 assets                    + holds    x broken   x broken   "
+			   "x broken   x broken   1/5    yes      a-0, a-1, a-2 and 27 more\n");
+	s = strstr(b.data, "\n  20 assets                    + holds    + holds    + holds    "
+			   "+ holds    + holds    5/5    no       a-3, a-4, a-8 and 17 more\n");
+	assert_non_null(w);
+	assert_non_null(s);
+	assert_true(w < s); /* weakest first */
+	assert_non_null(strstr(b.data, "weakest path of 30 assets (a-0, a-1, a-2 and 27 more): "
+				       "Internet -> public-ip [open] -> subnet [restricted] -> "
+				       "asset [open]\n"));
+	assert_null(strstr(b.data, "weakest path to"));
+	rp_buf_release(&b);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +455,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unknown_layers), cmocka_unit_test(test_identity_roles),
 		cmocka_unit_test(test_vmss_lb),        cmocka_unit_test(test_filter_independent),
 		cmocka_unit_test(test_threshold),      cmocka_unit_test(test_html_escapes),
+		cmocka_unit_test(test_tally_passing),  cmocka_unit_test(test_text_matrix_groups),
 	};
 	root = argc > 1 ? argv[1] : ".";
 	return cmocka_run_group_tests(tests, NULL, NULL);
