@@ -6,17 +6,22 @@
  * Large estate (defaults): 10,000 NICs in 50 subnets of one VNet, 1,000
  * NSGs (one per subnet; 950 NIC-level ones, 19 per subnet for its
  * application tiers, each shared by about eight NICs; a quarter of the NICs
- * have none), 50 rules per NSG = 50,000 rules, built from their
- * ARM shape (rp_value objects) with a fixed seed: Internet web ports,
- * management ports from a jump subnet, ASG-to-ASG rules, service tags,
- * port lists and ranges, destination subnet prefixes, denies and a final
- * user deny-all in some NSGs.  Timed, through the engine API: for every
- * NIC, the inbound decision's allowed and unknown pieces
- * (rp_net_engine_eval_verdicts) and from them the Internet exposure and the
- * east-west exposure from each of the 50 subnets (rp_net_result_partition).
- * Target: at most 1 s CPU.  The pass is repeated (--reps, default 3) with a
- * fresh engine each time; the figure is the minimum, the median is shown
- * too (the machine is shared and noisy).
+ * have none), 50 rules per NSG = 50,000 rules, generated with a fixed seed:
+ * Internet web ports, management ports from a jump subnet, ASG-to-ASG
+ * rules, service tags, port lists and ranges, destination subnet prefixes,
+ * denies and a final user deny-all in some NSGs.  Public paths: a Standard
+ * public IP on every tenth NIC, a Basic one on every fiftieth, and a
+ * public Standard load balancer (Tcp 80->80, 443->8443, NAT pool
+ * 50000-50999 -> 22) in front of the NICs of five subnets.  The estate is
+ * written as ARM templates (network; NSGs by 100; NICs by 2,000),
+ * evaluated (rp_arm_evaluate_memory) and built into one model
+ * (rp_model_build), untimed.  Timed: what `rampart scan`, `graph` and
+ * `flow` run on a model for the network: rp_net_topo_build (NSGs from
+ * their values, environments, chains, public endpoints) and
+ * rp_net_topo_exposures (every Internet and east-west exposure of every
+ * ipConfiguration).  Target: at most 1 s CPU.  The pass is repeated
+ * (--reps, default 3) with a fresh topology each time; the figure is the
+ * minimum, the median is shown too (the machine is shared and noisy).
  *
  * Reference, same run: a smaller estate (5 subnets of /28, 40 NICs, 10
  * NSGs of 20 rules).  The brute-force evaluator (rp_net_flow_eval at every
@@ -30,8 +35,13 @@
  * not count) and wall time.  The last lines are the BENCH lines of
  * bench/run.sh (net.exposure: the target; net.speedup: the reference).
  */
+#include "ingest/arm/arm.h"
+#include "json/json.h"
 #include "json/value.h"
+#include "model/model.h"
 #include "net/net.h"
+#include "net/topology.h"
+#include "util/buf.h"
 #include "util/arena.h"
 #include "util/diag.h"
 #include "util/error.h"
@@ -70,6 +80,11 @@ static double wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+#define RG_ID                                         \
+	"/subscriptions/" RP_ARM_DEFAULT_SUBSCRIPTION \
+	"/resourceGroups/" RP_ARM_DEFAULT_RESOURCE_GROUP
+#define NET_ID RG_ID "/providers/Microsoft.Network/"
+
 static rp_arena *A;
 static const rp_span NOSPAN = { NULL, 0, 0 };
 
@@ -99,6 +114,8 @@ struct estate {
 	char **asg_ids;
 	rp_net_aset *subnet_set;
 	size_t nrules_total;
+	const rp_value **rv; /* values_only: the rule values, NSG by NSG */
+	bool values_only;    /* keep the rule values, build no rp_net_nsg */
 };
 
 static char *subnet_prefix(const struct estate *e, unsigned s)
@@ -253,8 +270,8 @@ static int build_estate(struct estate *e, rp_diag *d)
 	for (i = 0; i < e->nasg; i++)
 		e->asg_ids[i] =
 			rp_arena_printf(A,
-					"/subscriptions/s/resourceGroups/rg/providers/"
-					"Microsoft.Network/applicationSecurityGroups/asg-%u",
+					RG_ID "/providers/"
+					      "Microsoft.Network/applicationSecurityGroups/asg-%u",
 					i);
 	for (i = 0; i < e->subnets; i++) {
 		rp_net_ival iv;
@@ -293,6 +310,17 @@ static int build_estate(struct estate *e, rp_diag *d)
 	}
 	if (rp_net_env_finish(e->env) < 0)
 		return -RP_ENOMEM;
+	if (e->values_only) {
+		e->rv = calloc((size_t)e->nsgs * e->rules + 1, sizeof(*e->rv));
+		if (!e->rv)
+			return -RP_ENOMEM;
+		for (i = 0; i < e->nsgs; i++)
+			for (j = 0; j < e->rules; j++)
+				e->rv[(size_t)i * e->rules + j] = make_rule(e, i, j, e->rules);
+		e->nrules_total = (size_t)e->nsgs * e->rules;
+		rp_net_aset_release(&s);
+		return 0;
+	}
 	for (i = 0; i < e->nsgs; i++) {
 		e->nsg[i] = rp_net_nsg_new(A, rp_arena_printf(A, "nsg-%u", i), NOSPAN);
 		for (j = 0; j < e->rules; j++)
@@ -321,6 +349,7 @@ static void estate_release(struct estate *e)
 	free(e->nic_asgs);
 	free(e->nic_nasgs);
 	free(e->asg_ids);
+	free(e->rv);
 }
 
 static void chain_of(const struct estate *e, unsigned i, rp_net_chain *c)
@@ -333,131 +362,472 @@ static void chain_of(const struct estate *e, unsigned i, rp_net_chain *c)
 	c->nasgs = e->nic_nasgs[i];
 }
 
-struct expo_totals {
-	size_t internet_pieces, ew_pieces, exposed_nics, mgmt_exposed;
+/* ---- the estate as ARM templates (the path `rampart graph` / `rampart
+ * flow` / `rampart scan` take: templates -> deployments -> model ->
+ * topology -> exposures) ---- */
+
+/* Writes an rp_value as JSON (the generated rules are strings, integers,
+ * arrays and objects). */
+static void val_jw(rp_jw *w, const rp_value *v)
+{
+	size_t i;
+
+	switch (v->kind) {
+	case RP_V_STRING: rp_jw_stringn(w, v->u.s, v->len); break;
+	case RP_V_INT: rp_jw_int(w, v->u.i); break;
+	case RP_V_ARRAY:
+		rp_jw_array_begin(w);
+		for (i = 0; i < v->len; i++)
+			val_jw(w, v->u.items[i]);
+		rp_jw_array_end(w);
+		break;
+	case RP_V_OBJECT:
+		rp_jw_object_begin(w);
+		for (i = 0; i < v->len; i++) {
+			rp_jw_keyn(w, v->u.members[i].key, v->u.members[i].keylen);
+			val_jw(w, v->u.members[i].val);
+		}
+		rp_jw_object_end(w);
+		break;
+	default: rp_jw_null(w); break;
+	}
+}
+
+static void tpl_begin(rp_jw *w)
+{
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "$schema");
+	rp_jw_string(w, "https://schema.management.azure.com/schemas/2019-04-01/"
+			"deploymentTemplate.json#");
+	rp_jw_key(w, "contentVersion");
+	rp_jw_string(w, "1.0.0.0");
+	rp_jw_key(w, "resources");
+	rp_jw_array_begin(w);
+}
+
+static void tpl_end(rp_jw *w)
+{
+	rp_jw_array_end(w);
+	rp_jw_object_end(w);
+}
+
+static void res_begin(rp_jw *w, const char *type, const char *name)
+{
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "type");
+	rp_jw_string(w, type);
+	rp_jw_key(w, "apiVersion");
+	rp_jw_string(w, "2023-04-01");
+	rp_jw_key(w, "name");
+	rp_jw_string(w, name);
+	rp_jw_key(w, "location");
+	rp_jw_string(w, "westeurope");
+}
+
+static void id_ref(rp_jw *w, const char *key, const char *id)
+{
+	rp_jw_key(w, key);
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "id");
+	rp_jw_string(w, id);
+	rp_jw_object_end(w);
+}
+
+static void sku(rp_jw *w, const char *name)
+{
+	rp_jw_key(w, "sku");
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "name");
+	rp_jw_string(w, name);
+	rp_jw_object_end(w);
+}
+
+/* Public endpoints of NIC i: a Standard public IP on every tenth NIC, a
+ * Basic one on every fiftieth (from the fifth), and the NICs of the first
+ * five subnets in the backend pool of a public Standard load balancer
+ * (Tcp 80 -> 80, 443 -> 8443) with an inbound NAT pool (50000-50999 ->
+ * 22). */
+static bool nic_std_pip(unsigned i)
+{
+	return i % 10 == 0;
+}
+
+static bool nic_basic_pip(unsigned i)
+{
+	return i % 50 == 5;
+}
+
+static bool nic_in_lb(const struct estate *e, unsigned i)
+{
+	return (unsigned)e->nic_subnet[i] < 5;
+}
+
+/* Template 0: the VNet (its subnets with their NSGs), the ASGs, the public
+ * IPs and the load balancer. */
+static void tpl_network(const struct estate *e, rp_jw *w)
+{
+	unsigned i;
+	char name[64], id[512];
+
+	tpl_begin(w);
+	res_begin(w, "Microsoft.Network/virtualNetworks", "vnet");
+	rp_jw_key(w, "properties");
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "addressSpace");
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "addressPrefixes");
+	rp_jw_array_begin(w);
+	rp_jw_string(w, "10.0.0.0/16");
+	rp_jw_array_end(w);
+	rp_jw_object_end(w);
+	rp_jw_key(w, "subnets");
+	rp_jw_array_begin(w);
+	for (i = 0; i < e->subnets; i++) {
+		rp_jw_object_begin(w);
+		snprintf(name, sizeof(name), "sub-%u", i);
+		rp_jw_key(w, "name");
+		rp_jw_string(w, name);
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "addressPrefix");
+		rp_jw_string(w, subnet_prefix(e, i));
+		snprintf(id, sizeof(id), NET_ID "networkSecurityGroups/nsg-%u", i);
+		id_ref(w, "networkSecurityGroup", id);
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+	}
+	rp_jw_array_end(w);
+	rp_jw_object_end(w);
+	rp_jw_object_end(w);
+	for (i = 0; i < e->nasg; i++) {
+		snprintf(name, sizeof(name), "asg-%u", i);
+		res_begin(w, "Microsoft.Network/applicationSecurityGroups", name);
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+	}
+	for (i = 0; i < e->nics; i++) {
+		if (!nic_std_pip(i) && !nic_basic_pip(i))
+			continue;
+		snprintf(name, sizeof(name), "pip-%u", i);
+		res_begin(w, "Microsoft.Network/publicIPAddresses", name);
+		sku(w, nic_std_pip(i) ? "Standard" : "Basic");
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "publicIPAllocationMethod");
+		rp_jw_string(w, nic_std_pip(i) ? "Static" : "Dynamic");
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+	}
+	res_begin(w, "Microsoft.Network/publicIPAddresses", "pip-lb");
+	sku(w, "Standard");
+	rp_jw_key(w, "properties");
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "publicIPAllocationMethod");
+	rp_jw_string(w, "Static");
+	rp_jw_object_end(w);
+	rp_jw_object_end(w);
+	res_begin(w, "Microsoft.Network/loadBalancers", "lb");
+	sku(w, "Standard");
+	rp_jw_key(w, "properties");
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "frontendIPConfigurations");
+	rp_jw_array_begin(w);
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "name");
+	rp_jw_string(w, "fe");
+	rp_jw_key(w, "properties");
+	rp_jw_object_begin(w);
+	id_ref(w, "publicIPAddress", NET_ID "publicIPAddresses/pip-lb");
+	rp_jw_object_end(w);
+	rp_jw_object_end(w);
+	rp_jw_array_end(w);
+	rp_jw_key(w, "backendAddressPools");
+	rp_jw_array_begin(w);
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "name");
+	rp_jw_string(w, "web");
+	rp_jw_object_end(w);
+	rp_jw_array_end(w);
+	rp_jw_key(w, "loadBalancingRules");
+	rp_jw_array_begin(w);
+	for (i = 0; i < 2; i++) {
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "name");
+		rp_jw_string(w, i ? "https" : "http");
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		id_ref(w, "frontendIPConfiguration",
+		       NET_ID "loadBalancers/lb/frontendIPConfigurations/fe");
+		id_ref(w, "backendAddressPool", NET_ID "loadBalancers/lb/backendAddressPools/web");
+		rp_jw_key(w, "protocol");
+		rp_jw_string(w, "Tcp");
+		rp_jw_key(w, "frontendPort");
+		rp_jw_int(w, i ? 443 : 80);
+		rp_jw_key(w, "backendPort");
+		rp_jw_int(w, i ? 8443 : 80);
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+	}
+	rp_jw_array_end(w);
+	rp_jw_key(w, "inboundNatPools");
+	rp_jw_array_begin(w);
+	rp_jw_object_begin(w);
+	rp_jw_key(w, "name");
+	rp_jw_string(w, "ssh");
+	rp_jw_key(w, "properties");
+	rp_jw_object_begin(w);
+	id_ref(w, "frontendIPConfiguration", NET_ID "loadBalancers/lb/frontendIPConfigurations/fe");
+	rp_jw_key(w, "protocol");
+	rp_jw_string(w, "Tcp");
+	rp_jw_key(w, "frontendPortRangeStart");
+	rp_jw_int(w, 50000);
+	rp_jw_key(w, "frontendPortRangeEnd");
+	rp_jw_int(w, 50999);
+	rp_jw_key(w, "backendPort");
+	rp_jw_int(w, 22);
+	rp_jw_object_end(w);
+	rp_jw_object_end(w);
+	rp_jw_array_end(w);
+	rp_jw_object_end(w);
+	rp_jw_object_end(w);
+	tpl_end(w);
+}
+
+/* NSGs lo..hi-1 with their rules (the rules generated by make_rule, in
+ * the order build_estate drew them). */
+static void tpl_nsgs(const struct estate *e, const rp_value **rules, unsigned lo, unsigned hi,
+		     rp_jw *w)
+{
+	unsigned i, j;
+	char name[32];
+
+	tpl_begin(w);
+	for (i = lo; i < hi; i++) {
+		snprintf(name, sizeof(name), "nsg-%u", i);
+		res_begin(w, "Microsoft.Network/networkSecurityGroups", name);
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "securityRules");
+		rp_jw_array_begin(w);
+		for (j = 0; j < e->rules; j++)
+			val_jw(w, rules[(size_t)i * e->rules + j]);
+		rp_jw_array_end(w);
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+	}
+	tpl_end(w);
+}
+
+/* NICs lo..hi-1: static private address, subnet, ASGs, NIC-level NSG,
+ * public endpoints. */
+static void tpl_nics(const struct estate *e, unsigned lo, unsigned hi, rp_jw *w)
+{
+	unsigned i;
+	size_t j;
+	char name[32], id[512];
+	rp_buf addr = RP_BUF_INIT;
+
+	tpl_begin(w);
+	for (i = lo; i < hi; i++) {
+		snprintf(name, sizeof(name), "nic-%u", i);
+		res_begin(w, "Microsoft.Network/networkInterfaces", name);
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		if (e->nic_nsg[i] >= 0) {
+			snprintf(id, sizeof(id), NET_ID "networkSecurityGroups/nsg-%d",
+				 e->nic_nsg[i]);
+			id_ref(w, "networkSecurityGroup", id);
+		}
+		rp_jw_key(w, "ipConfigurations");
+		rp_jw_array_begin(w);
+		rp_jw_object_begin(w);
+		rp_jw_key(w, "name");
+		rp_jw_string(w, "ipconfig1");
+		rp_jw_key(w, "properties");
+		rp_jw_object_begin(w);
+		snprintf(id, sizeof(id), NET_ID "virtualNetworks/vnet/subnets/sub-%d",
+			 e->nic_subnet[i]);
+		id_ref(w, "subnet", id);
+		rp_jw_key(w, "privateIPAllocationMethod");
+		rp_jw_string(w, "Static");
+		addr.len = 0;
+		rp_jw_key(w, "privateIPAddress");
+		if (rp_net_addr_format(&addr, &e->nic_addr[i]) == 0)
+			rp_jw_stringn(w, addr.data, addr.len);
+		else
+			rp_jw_null(w);
+		if (e->nic_nasgs[i]) {
+			rp_jw_key(w, "applicationSecurityGroups");
+			rp_jw_array_begin(w);
+			for (j = 0; j < e->nic_nasgs[i]; j++) {
+				rp_jw_object_begin(w);
+				rp_jw_key(w, "id");
+				rp_jw_string(w, e->nic_asgs[i][j]);
+				rp_jw_object_end(w);
+			}
+			rp_jw_array_end(w);
+		}
+		if (nic_std_pip(i) || nic_basic_pip(i)) {
+			snprintf(id, sizeof(id), NET_ID "publicIPAddresses/pip-%u", i);
+			id_ref(w, "publicIPAddress", id);
+		}
+		if (nic_in_lb(e, i)) {
+			rp_jw_key(w, "loadBalancerBackendAddressPools");
+			rp_jw_array_begin(w);
+			rp_jw_object_begin(w);
+			rp_jw_key(w, "id");
+			rp_jw_string(w, NET_ID "loadBalancers/lb/backendAddressPools/web");
+			rp_jw_object_end(w);
+			rp_jw_array_end(w);
+			rp_jw_key(w, "loadBalancerInboundNatPools");
+			rp_jw_array_begin(w);
+			rp_jw_object_begin(w);
+			rp_jw_key(w, "id");
+			rp_jw_string(w, NET_ID "loadBalancers/lb/inboundNatPools/ssh");
+			rp_jw_object_end(w);
+			rp_jw_array_end(w);
+		}
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+		rp_jw_array_end(w);
+		rp_jw_object_end(w);
+		rp_jw_object_end(w);
+	}
+	tpl_end(w);
+	rp_buf_release(&addr);
+}
+
+struct deps {
+	rp_deployment **v;
+	size_t n;
+	size_t bytes;
 };
 
-/* Exposure of one result: Internet and every subnet, in one sweep. */
-static int exposures(const struct estate *e, const rp_net_result *res, rp_arena *scratch,
-		     struct expo_totals *t)
+/* Evaluates one generated template and appends its deployment. */
+static int add_template(struct deps *ds, const char *name, rp_buf *b, rp_diag *d)
 {
-	const rp_net_aset *src[257];
-	rp_net_result out[257];
-	unsigned s;
-	size_t k;
-	unsigned vm = (1u << RP_NET_ALLOW) | (1u << RP_NET_UNKNOWN);
-	bool mgmt = false;
+	rp_arm_options o;
+	rp_deployment *dep = NULL;
+	int rc;
 
-	src[0] = &e->env->c_internet.yes;
-	for (s = 0; s < e->subnets; s++)
-		src[1 + s] = &e->subnet_set[s];
-	if (rp_net_result_partition(res, src, 1 + e->subnets, vm, scratch, out) < 0)
-		return -RP_ENOMEM;
-	t->internet_pieces += out[0].n;
-	for (k = 0; k < out[0].n; k++)
-		if (out[0].pieces[k].proto == RP_NET_TCP &&
-		    (rp_net_pset_contains(&out[0].pieces[k].dports, 22) ||
-		     rp_net_pset_contains(&out[0].pieces[k].dports, 3389)))
-			mgmt = true;
-	t->exposed_nics += out[0].n > 0;
-	t->mgmt_exposed += mgmt;
-	for (s = 0; s < e->subnets; s++)
-		t->ew_pieces += out[1 + s].n;
+	memset(&o, 0, sizeof(o));
+	o.no_auto_params = true;
+	ds->bytes += b->len;
+	rc = rp_arm_evaluate_memory(name, b->data, b->len, &o, &dep, d);
+	if (rc < 0) {
+		rp_deployment_free(dep);
+		return rc;
+	}
+	ds->v[ds->n++] = dep;
 	return 0;
 }
 
-/* Exposure results are cached per engine result: NICs whose decisions are
- * identical share them (what a scan does too). */
-struct expo_cache {
-	const rp_net_result **key;
-	struct expo_totals *val;
-	size_t n, cap;
-};
+/* The estate's templates (network; NSGs by 100; NICs by 2,000), evaluated
+ * into deployments.  rules: the rule values, NSG by NSG. */
+static int estate_deployments(const struct estate *e, const rp_value **rules, struct deps *ds,
+			      rp_diag *d)
+{
+	unsigned lo, per_nsg = 100, per_nic = 2000;
+	size_t cap = 1 + (e->nsgs + per_nsg - 1) / per_nsg + (e->nics + per_nic - 1) / per_nic;
+	int rc = 0, k;
+
+	ds->v = calloc(cap, sizeof(*ds->v));
+	if (!ds->v)
+		return -RP_ENOMEM;
+	for (k = 0; k < 3 && rc == 0; k++) {
+		unsigned n = k == 0 ? 1 : k == 1 ? e->nsgs : e->nics;
+		unsigned step = k == 0 ? 1 : k == 1 ? per_nsg : per_nic;
+		for (lo = 0; lo < n && rc == 0; lo += step) {
+			unsigned hi = lo + step < n ? lo + step : n;
+			rp_buf b = RP_BUF_INIT;
+			rp_jw w;
+			char name[64];
+			rp_jw_init(&w, &b, 0);
+			if (k == 0)
+				tpl_network(e, &w);
+			else if (k == 1)
+				tpl_nsgs(e, rules, lo, hi, &w);
+			else
+				tpl_nics(e, lo, hi, &w);
+			rc = rp_jw_finish(&w);
+			snprintf(name, sizeof(name), "bench-net-%s-%u.json",
+				 k == 0   ? "network"
+				 : k == 1 ? "nsgs"
+					  : "nics",
+				 lo);
+			if (rc == 0)
+				rc = add_template(ds, name, &b, d);
+			rp_buf_release(&b);
+		}
+	}
+	return rc;
+}
+
+static void deps_release(struct deps *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++)
+		rp_deployment_free(ds->v[i]);
+	free(ds->v);
+}
 
 struct pass {
-	double cpu, wall, t_eval;
-	size_t computed, cached, cells, pieces;
-	struct expo_totals tot;
+	double cpu, wall, t_build;
+	size_t nipcs, nexp, internet, ew, internet_nics, mgmt, computed, cached;
 };
 
-/* One timed pass over every NIC with a fresh engine: the decision (allowed
- * and unknown pieces), then its Internet and east-west exposure. */
-static int one_pass(struct estate *e, struct pass *ps)
+/* One timed pass, what `rampart graph`/`flow`/`scan` do for the network:
+ * the topology of the model (NSGs parsed from their values, environments,
+ * chains, public endpoints), then every exposure (Internet through each
+ * public endpoint, east-west from every other subnet). */
+static int one_pass(const rp_model *m, struct pass *ps)
 {
-	rp_net_engine *eng = rp_net_engine_new();
-	rp_arena *scratch = rp_arena_new();
-	struct expo_cache ec = { NULL, NULL, 0, 0 };
-	unsigned vm = (1u << RP_NET_ALLOW) | (1u << RP_NET_UNKNOWN);
+	rp_net_topo *t = NULL;
+	const rp_net_exposure *ex = NULL;
+	const rp_net_ipc *last = NULL;
+	bool mgmt = false;
 	double c0, w0;
-	size_t i;
-	int rc = 0;
+	size_t n = 0, i;
+	int rc;
 
 	memset(ps, 0, sizeof(*ps));
-	if (!eng || !scratch) {
-		rc = 1;
-		goto out;
-	}
 	c0 = cpu_now();
 	w0 = wall_now();
-	for (i = 0; i < e->nics; i++) {
-		rp_net_chain ch;
-		const rp_net_result *res;
-		size_t k;
-		double ts = cpu_now();
-		chain_of(e, (unsigned)i, &ch);
-		if (rp_net_engine_eval_verdicts(eng, &ch, RP_NET_IN, &e->nic_addr[i], vm, &res) <
-		    0) {
-			rc = 1;
-			break;
-		}
-		ps->t_eval += cpu_now() - ts;
-		for (k = 0; k < ec.n && ec.key[k] != res; k++)
-			;
-		if (k == ec.n) {
-			struct expo_totals t = { 0, 0, 0, 0 };
-			if (ec.n == ec.cap) {
-				size_t cap = ec.cap ? ec.cap * 2 : 64;
-				const rp_net_result **nk = realloc(ec.key, cap * sizeof(*nk));
-				struct expo_totals *nv =
-					nk ? realloc(ec.val, cap * sizeof(*nv)) : NULL;
-				if (nk)
-					ec.key = nk;
-				if (!nv) {
-					rc = 1;
-					break;
-				}
-				ec.val = nv;
-				ec.cap = cap;
-			}
-			if (exposures(e, res, scratch, &t) < 0) {
-				rc = 1;
-				break;
-			}
-			/* the pieces were counted; release their memory */
-			rp_arena_free(scratch);
-			scratch = rp_arena_new();
-			if (!scratch) {
-				rc = 1;
-				break;
-			}
-			ec.key[ec.n] = res;
-			ec.val[ec.n++] = t;
-			ps->cells += res->nclasses;
-			ps->pieces += res->n;
-		}
-		ps->tot.internet_pieces += ec.val[k].internet_pieces;
-		ps->tot.ew_pieces += ec.val[k].ew_pieces;
-		ps->tot.exposed_nics += ec.val[k].exposed_nics;
-		ps->tot.mgmt_exposed += ec.val[k].mgmt_exposed;
-	}
+	rc = rp_net_topo_build(m, NULL, &t);
+	ps->t_build = cpu_now() - c0;
+	if (rc == 0)
+		rc = rp_net_topo_exposures(t, &ex, &n);
 	ps->cpu = cpu_now() - c0;
 	ps->wall = wall_now() - w0;
-	rp_net_engine_stats(eng, &ps->computed, &ps->cached);
+	if (rc < 0)
+		goto out;
+	ps->nipcs = t->nipcs;
+	ps->nexp = n;
+	for (i = 0; i < n; i++) {
+		const rp_net_exposure *x = &ex[i];
+		if (x->endpoint) {
+			ps->internet++;
+			if (x->ipc != last) {
+				ps->internet_nics++;
+				mgmt = false;
+			}
+			if (!mgmt && x->proto == RP_NET_TCP &&
+			    (rp_net_exposure_has_port(x, 22) ||
+			     rp_net_exposure_has_port(x, 3389))) {
+				mgmt = true;
+				ps->mgmt++;
+			}
+			last = x->ipc;
+		} else {
+			ps->ew++;
+		}
+	}
+	rp_net_engine_stats(t->eng, &ps->computed, &ps->cached);
 out:
-	free(ec.key);
-	free(ec.val);
-	rp_net_engine_free(eng);
-	rp_arena_free(scratch);
+	rp_net_topo_free(t);
 	return rc;
 }
 
@@ -474,69 +844,74 @@ static double g_speedup;
 static int run_large(unsigned nics, unsigned nsgs, unsigned rules, unsigned subnets, unsigned reps)
 {
 	struct estate e;
+	struct deps ds = { NULL, 0, 0 };
+	rp_model *m = NULL;
 	rp_diag d;
-	double c0, c1, w0, w1, cpu[16];
+	double c0, c1, c2, cpu[16];
 	struct pass ps, first;
 	unsigned r;
 	int rc = 0;
 
 	memset(&e, 0, sizeof(e));
+	memset(&first, 0, sizeof(first));
 	e.nics = nics;
 	e.nsgs = nsgs;
 	e.rules = rules;
 	e.subnets = subnets;
 	e.nasg = 20;
 	e.subnet_bits = 8;
+	e.values_only = true;
 	rp_diag_init(&d);
 	c0 = cpu_now();
-	w0 = wall_now();
 	if (build_estate(&e, &d) < 0) {
-		fprintf(stderr, "bench-net: out of memory\n");
-		return 1;
+		rc = 1;
+		goto out;
+	}
+	if (estate_deployments(&e, e.rv, &ds, &d) < 0 ||
+	    rp_model_build((const rp_deployment *const *)ds.v, ds.n, &m, NULL) < 0) {
+		fprintf(stderr, "bench-net: generating the estate's model failed\n");
+		rc = 1;
+		goto out;
 	}
 	c1 = cpu_now();
-	w1 = wall_now();
-	memset(&first, 0, sizeof(first));
 	for (r = 0; r < reps && rc == 0; r++) {
-		rc = one_pass(&e, &ps);
+		rc = one_pass(m, &ps);
 		cpu[r] = ps.cpu;
 		if (r == 0)
 			first = ps;
-		else if (ps.tot.ew_pieces != first.tot.ew_pieces ||
-			 ps.tot.internet_pieces != first.tot.internet_pieces)
+		else if (ps.nexp != first.nexp || ps.internet != first.internet)
 			rc = 1; /* deterministic: every pass must agree */
 	}
+	c2 = cpu_now();
 	if (rc) {
-		fprintf(stderr, "bench-net: evaluation failed\n");
-		estate_release(&e);
-		rp_diag_release(&d);
-		return rc;
+		fprintf(stderr, "bench-net: exposure computation failed\n");
+		goto out;
 	}
 	qsort(cpu, reps, sizeof(*cpu), cmp_double);
 	g_large_min = cpu[0];
-	printf("net: large estate: %u NICs, %u NSGs, %zu rules, %u subnets, %u ASGs (%zu rule "
-	       "diagnostics)\n",
-	       nics, nsgs, e.nrules_total, subnets, e.nasg, d.count);
-	printf("net:   build (ARM rule values -> NSGs): %.3f s CPU, %.3f s wall\n", c1 - c0,
-	       w1 - w0);
-	printf("net:   path: engine API (rp_net_engine_eval_verdicts allow+unknown per NIC, "
-	       "rp_net_result_partition by Internet and the %u subnets); fresh engine per pass\n",
-	       subnets);
+	printf("net: large estate: %u NICs, %u NSGs, %u rules, %u subnets, %u ASGs, %zu "
+	       "ipConfigurations; %zu generated ARM templates (%.1f MB), %zu diagnostics\n",
+	       nics, nsgs, nsgs * rules, subnets, e.nasg, first.nipcs, ds.n, (double)ds.bytes / 1e6,
+	       d.count);
+	printf("net:   generate + evaluate templates + build the model (untimed): %.3f s CPU\n",
+	       c1 - c0);
+	printf("net:   path: rp_net_topo_build + rp_net_topo_exposures on the model (what rampart "
+	       "scan/graph/flow run); fresh topology per pass\n");
 	printf("net:   all Internet + east-west exposure, %u passes: min %.3f s CPU, median %.3f s "
-	       "CPU (last pass %.3f s wall) (target <= 1 s CPU): %s\n",
-	       reps, cpu[0], cpu[reps / 2], ps.wall, cpu[0] <= 1.0 ? "met" : "MISSED");
-	printf("net:   first pass: decisions %.3f s, exposure extraction %.3f s\n", first.t_eval,
-	       first.cpu - first.t_eval);
-	printf("net:   decisions computed %zu, shared from the cache %zu; %zu cells evaluated, %zu "
-	       "allowed/unknown pieces\n",
-	       first.computed, first.cached, first.cells, first.pieces);
-	printf("net:   Internet-exposed NICs %zu (management port 22/3389: %zu); exposure pieces: "
-	       "Internet %zu, east-west %zu\n",
-	       first.tot.exposed_nics, first.tot.mgmt_exposed, first.tot.internet_pieces,
-	       first.tot.ew_pieces);
+	       "CPU (last pass %.3f s wall; all passes %.3f s CPU) (target <= 1 s CPU): %s\n",
+	       reps, cpu[0], cpu[reps / 2], ps.wall, c2 - c1, cpu[0] <= 1.0 ? "met" : "MISSED");
+	printf("net:   first pass: topology %.3f s, exposures %.3f s; decisions computed %zu, "
+	       "shared from the cache %zu\n",
+	       first.t_build, first.cpu - first.t_build, first.computed, first.cached);
+	printf("net:   exposures %zu: Internet %zu (%zu NICs, management port 22/3389 on %zu), "
+	       "east-west %zu\n",
+	       first.nexp, first.internet, first.internet_nics, first.mgmt, first.ew);
+out:
+	rp_model_free(m);
+	deps_release(&ds);
 	estate_release(&e);
 	rp_diag_release(&d);
-	return 0;
+	return rc;
 }
 
 static int run_small(unsigned brute_nics)
@@ -664,8 +1039,9 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		printf("BENCH {\"id\":\"net.exposure\",\"figure\":%.3f,\"unit\":\"s CPU\","
 		       "\"target\":\"<= 1\",\"met\":%s,\"reference\":\"all Internet + east-west "
-		       "exposure of %u NICs, %u NSGs, %u rules, %u subnets (engine API, min of %u "
-		       "passes); brute force %.0fx slower per NIC on the small estate, same "
+		       "exposure of %u NICs, %u NSGs, %u rules, %u subnets (rp_net_topo_build + "
+		       "rp_net_topo_exposures on the model, min of %u passes); brute force %.0fx "
+		       "slower per NIC on the small estate, same "
 		       "run\"}\n",
 		       g_large_min, g_large_min <= 1.0 ? "true" : "false", nics, nsgs, nsgs * rules,
 		       subnets, reps, g_speedup);

@@ -2380,7 +2380,10 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			sv[k].iv = sources[i]->v[j];
 			sv[k++].src = i;
 		}
-	qsort(sv, nsv, sizeof(*sv), cmp_src_iv);
+	for (k = 1; k < nsv && acmp(&sv[k - 1].iv.lo, &sv[k].iv.lo) <= 0; k++)
+		;
+	if (k < nsv) /* sources given in address order need no sort */
+		qsort(sv, nsv, sizeof(*sv), cmp_src_iv);
 	for (k = 1; k < nsv; k++)
 		if (acmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
 			rc = -RP_EINVAL; /* the sources overlap */

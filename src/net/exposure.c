@@ -4,8 +4,10 @@
 #include "net/topo_internal.h"
 #include "util/error.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ALLOW_BIT (1u << RP_NET_ALLOW)
 #define UNKNOWN_BIT (1u << RP_NET_UNKNOWN)
@@ -91,11 +93,16 @@ static void local_reps(const rp_net_ipc *x, rp_net_dir dir, struct reps *r)
 typedef struct ent {
 	rp_net_exposure e;
 	size_t src;
+	uint64_t h; /* ent_hash */
 } ent;
 
+/* Entries in order of first appearance, with an open-addressing index
+ * (hash -> position + 1) to find the entry a piece merges into. */
 typedef struct entv {
 	ent *v;
 	size_t n, cap;
+	uint32_t *ix;
+	size_t ixcap; /* power of two, > 2n; 0: none yet */
 } entv;
 
 static void entv_release(entv *v)
@@ -105,7 +112,46 @@ static void entv_release(entv *v)
 	for (i = 0; i < v->n; i++)
 		rp_net_pset_release(&v->v[i].e.ports);
 	free(v->v);
+	free(v->ix);
 	memset(v, 0, sizeof(*v));
+}
+
+static inline int acmp(const rp_net_addr *a, const rp_net_addr *b)
+{
+	if (a->fam != b->fam)
+		return a->fam < b->fam ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return 0;
+}
+
+static bool aset_eq(const rp_net_aset *a, const rp_net_aset *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	if (a->v == b->v)
+		return true;
+	for (i = 0; i < a->n; i++)
+		if (acmp(&a->v[i].lo, &b->v[i].lo) || acmp(&a->v[i].hi, &b->v[i].hi))
+			return false;
+	return true;
+}
+
+static inline uint64_t mix(uint64_t h, uint64_t x)
+{
+	h ^= x + UINT64_C(0x9E3779B97F4A7C15) + (h << 6) + (h >> 2);
+	return h * UINT64_C(0xBF58476D1CE4E5B9);
+}
+
+static inline uint64_t hop_hash(uint64_t h, const rp_net_hop *hp)
+{
+	h = mix(h, (uint64_t)(uintptr_t)hp->nsg);
+	h = mix(h, (uint64_t)(uintptr_t)hp->rule);
+	return mix(h, hp->verdict);
 }
 
 static bool same_hop(const rp_net_hop *a, const rp_net_hop *b)
@@ -118,37 +164,92 @@ static const char *piece_reason(const rp_net_piece *pc)
 	return pc->hop[0].reason ? pc->hop[0].reason : pc->hop[1].reason;
 }
 
+static const rp_net_pival all_ports = { 0, RP_NET_PORT_MAX };
+
+/* Frozen copy of an entry's ports (borrowed sets are frozen already). */
+static int ports_freeze(rp_arena *a, const rp_net_pset *s, rp_net_pset *out)
+{
+	if (s->cap == 0) {
+		*out = *s;
+		return 0;
+	}
+	return rp_net_pset_freeze(a, s, out);
+}
+
 /* Adds the ports of pc within [lo, hi] as an entry (merged with an equal
- * one). */
+ * one).  The entry borrows the piece's set (or all_ports) while it is not
+ * merged with another. */
 static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size_t src,
 		   const rp_mobj *src_subnet, const char *src_name, const rp_net_piece *pc,
 		   uint8_t verdict, const char *reason, rp_net_pival win)
 {
 	rp_net_pset ports = { 0 };
-	size_t i;
+	size_t i, slot;
+	uint64_t h;
 	int rc = 0;
 
-	if (rp_net__portful(pc->proto)) {
+	if (!rp_net__portful(pc->proto)) {
+		ports.v = (rp_net_pival *)&all_ports; /* frozen (cap 0): never written */
+		ports.n = 1;
+	} else if (pc->dports.n && win.lo <= pc->dports.v[0].lo &&
+		   win.hi >= pc->dports.v[pc->dports.n - 1].hi) {
+		/* the piece's own (frozen, engine-owned) set */
+		ports.v = pc->dports.v;
+		ports.n = pc->dports.n;
+	} else {
 		for (i = 0; i < pc->dports.n && rc == 0; i++) {
 			uint32_t lo = pc->dports.v[i].lo > win.lo ? pc->dports.v[i].lo : win.lo;
 			uint32_t hi = pc->dports.v[i].hi < win.hi ? pc->dports.v[i].hi : win.hi;
 			if (lo <= hi)
 				rc = rp_net_pset_add(&ports, lo, hi);
 		}
-	} else {
-		rc = rp_net_pset_add(&ports, 0, RP_NET_PORT_MAX);
 	}
 	if (rc < 0 || ports.n == 0)
 		goto out;
-	for (i = 0; i < v->n; i++) {
-		ent *e = &v->v[i];
-		if (e->src == src && e->e.endpoint == ep && e->e.proto == pc->proto &&
-		    e->e.verdict == verdict && e->e.reason == reason &&
-		    same_hop(&e->e.hop[0], &pc->hop[0]) && same_hop(&e->e.hop[1], &pc->hop[1]) &&
-		    rp_net_aset_equal(&e->e.remote, &pc->remote)) {
-			rc = rp_net_pset_add_set(&e->e.ports, &ports);
+	h = mix(mix(mix(mix(mix(0, src), (uint64_t)(uintptr_t)ep), pc->proto), verdict),
+		(uint64_t)(uintptr_t)reason);
+	h = hop_hash(hop_hash(h, &pc->hop[0]), &pc->hop[1]);
+	for (i = 0; i < pc->remote.n; i++) {
+		const rp_net_ival *iv = &pc->remote.v[i];
+		h = mix(mix(mix(h, iv->lo.fam), iv->lo.hi), iv->lo.lo);
+		h = mix(mix(mix(h, iv->hi.fam), iv->hi.hi), iv->hi.lo);
+	}
+	if (v->ixcap) {
+		for (slot = h & (v->ixcap - 1); v->ix[slot]; slot = (slot + 1) & (v->ixcap - 1)) {
+			ent *e = &v->v[v->ix[slot] - 1];
+			if (e->h == h && e->src == src && e->e.endpoint == ep &&
+			    e->e.proto == pc->proto && e->e.verdict == verdict &&
+			    e->e.reason == reason && same_hop(&e->e.hop[0], &pc->hop[0]) &&
+			    same_hop(&e->e.hop[1], &pc->hop[1]) &&
+			    aset_eq(&e->e.remote, &pc->remote)) {
+				if (e->e.ports.cap == 0) { /* borrowed: own a copy first */
+					rp_net_pset own = { 0 };
+					rc = rp_net_pset_add_set(&own, &e->e.ports);
+					e->e.ports = own;
+				}
+				if (rc == 0)
+					rc = rp_net_pset_add_set(&e->e.ports, &ports);
+				goto out;
+			}
+		}
+	}
+	if (2 * (v->n + 1) >= v->ixcap) {
+		size_t nc = v->ixcap ? v->ixcap * 2 : 64, k;
+		uint32_t *nix = calloc(nc, sizeof(*nix));
+		if (!nix || v->n >= UINT32_MAX - 1) {
+			free(nix);
+			rc = -RP_ENOMEM;
 			goto out;
 		}
+		for (k = 0; k < v->n; k++) {
+			size_t sl = v->v[k].h & (nc - 1);
+			while (nix[sl])
+				sl = (sl + 1) & (nc - 1);
+			nix[sl] = (uint32_t)(k + 1);
+		}
+		free(v->ix);
+		v->ix = nix;
+		v->ixcap = nc;
 	}
 	if (v->n == v->cap) {
 		size_t nc = v->cap ? v->cap * 2 : 16;
@@ -163,6 +264,10 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 	{
 		ent *e = &v->v[v->n++];
 		memset(e, 0, sizeof(*e));
+		for (slot = h & (v->ixcap - 1); v->ix[slot]; slot = (slot + 1) & (v->ixcap - 1))
+			;
+		v->ix[slot] = (uint32_t)v->n;
+		e->h = h;
 		e->src = src;
 		e->e.ipc = x;
 		e->e.resource = x->owner;
@@ -173,8 +278,7 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 		e->e.proto = pc->proto;
 		e->e.verdict = verdict;
 		e->e.ports = ports;
-		e->e.hop[0] = pc->hop[0];
-		e->e.hop[1] = pc->hop[1];
+		e->e.hop = pc->hop; /* the piece lives as long as the topology */
 		e->e.reason = reason;
 		memset(&ports, 0, sizeof(ports));
 	}
@@ -226,23 +330,29 @@ static bool no_nsg(const rp_net_ipc *x)
 	return !x->chain.subnet_nsg && !x->chain.nic_nsg;
 }
 
-/* Entries of one evaluation (one local address). */
-static int entries_of(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
-		      const rp_net_result *res, entv *v)
+/* Entries of one evaluation (one local address) from the sources lo..hi-1
+ * (entries come grouped by source, in source order, so the entries of
+ * 0..n-1 are those of 0..k-1 followed by those of k..n-1). */
+static int entries_range(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
+			 const rp_net_result *res, size_t lo, size_t hi, entv *v)
 {
-	rp_net_result *outs = rp_arena_calloc(t->arena, s->n, sizeof(*outs));
+	rp_net_result *outs;
 	size_t si, i, k;
 	int rc;
 
+	if (hi <= lo)
+		return 0;
+	outs = rp_arena_calloc(t->arena, hi - lo, sizeof(*outs));
 	if (!outs)
 		return -RP_ENOMEM;
-	rc = rp_net_result_partition(res, s->sets, s->n, ALLOW_BIT | UNKNOWN_BIT, t->arena, outs);
+	rc = rp_net_result_partition(res, s->sets + lo, hi - lo, ALLOW_BIT | UNKNOWN_BIT, t->arena,
+				     outs);
 	if (rc == -RP_EINVAL) /* overlapping sources: one at a time */
-		for (rc = 0, si = 0; si < s->n && rc == 0; si++)
+		for (rc = 0, si = lo; si < hi && rc == 0; si++)
 			rc = rp_net_result_restrict(res, s->sets[si], ALLOW_BIT | UNKNOWN_BIT,
-						    t->arena, &outs[si]);
-	for (si = 0; si < s->n && rc == 0; si++) {
-		const rp_net_result *o = &outs[si];
+						    t->arena, &outs[si - lo]);
+	for (si = lo; si < hi && rc == 0; si++) {
+		const rp_net_result *o = &outs[si - lo];
 		for (i = 0; i < o->n && rc == 0; i++) {
 			const rp_net_piece *pc = &o->pieces[i];
 			const char *reason =
@@ -305,45 +415,100 @@ static bool entv_same(const entv *a, const entv *b)
 	return true;
 }
 
-static bool covers(const rp_net_aset *big, const rp_net_aset *small, rp_net_aset *tmp)
+/* True when big covers small clipped to [clo, chi]; *any set when
+ * something of small is in [clo, chi].  Sets are normalized (sorted,
+ * disjoint, non-adjacent), so each clipped interval of small must lie
+ * within one interval of big: one merge walk, no allocation. */
+static bool covers_clip(const rp_net_aset *big, const rp_net_aset *small, const rp_net_addr *clo,
+			const rp_net_addr *chi, bool *any)
 {
-	bool r;
+	size_t i, j = 0;
 
-	tmp->n = 0;
-	if (rp_net_aset_subtract(tmp, small, big) < 0)
-		return false;
-	r = tmp->n == 0;
-	return r;
+	*any = false;
+	for (i = 0; i < small->n; i++) {
+		const rp_net_addr *lo = &small->v[i].lo, *hi = &small->v[i].hi;
+		if (acmp(lo, clo) < 0)
+			lo = clo;
+		if (acmp(hi, chi) > 0)
+			hi = chi;
+		if (acmp(lo, hi) > 0)
+			continue;
+		*any = true;
+		while (j < big->n && acmp(&big->v[j].hi, lo) < 0)
+			j++;
+		if (j == big->n || acmp(&big->v[j].lo, lo) > 0 || acmp(&big->v[j].hi, hi) < 0)
+			return false;
+	}
+	return true;
 }
 
 /* whole_source of an entry. */
 static int mark_whole(const srcset *s, rp_net_exposure *e, size_t src)
 {
-	rp_net_aset half = { 0 }, part = { 0 }, tmp = { 0 };
-	int rc = 0, f;
+	rp_net_addr lo = rp_net_addr_min(), hi = rp_net_addr_max();
+	bool any;
+	int f;
 
 	e->whole_source = false;
 	if (src == 1)
 		return 0;
 	if (src >= 2) {
-		e->whole_source = covers(&e->remote, s->sets[src], &tmp);
-		rp_net_aset_release(&tmp);
+		e->whole_source = covers_clip(&e->remote, s->sets[src], &lo, &hi, &any);
 		return 0;
 	}
-	for (f = 0; f < 2 && rc == 0 && !e->whole_source; f++) {
-		half.n = part.n = 0;
-		rc = f == 0 ? rp_net_aset_add(&half, rp_net_addr_v4(0), rp_net_addr_v4(0xFFFFFFFFu))
-			    : rp_net_aset_add(&half, rp_net_addr_v6(0, 0),
-					      rp_net_addr_v6(UINT64_MAX, UINT64_MAX));
-		if (rc == 0)
-			rc = rp_net_aset_intersect(&part, s->sets[0], &half);
-		if (rc == 0 && part.n)
-			e->whole_source = covers(&e->remote, &part, &tmp);
+	/* the Internet: all of its IPv4 or all of its IPv6 part */
+	for (f = 0; f < 2 && !e->whole_source; f++) {
+		lo = f == 0 ? rp_net_addr_v4(0) : rp_net_addr_v6(0, 0);
+		hi = f == 0 ? rp_net_addr_v4(0xFFFFFFFFu) : rp_net_addr_v6(UINT64_MAX, UINT64_MAX);
+		e->whole_source = covers_clip(&e->remote, s->sets[0], &lo, &hi, &any) && any;
 	}
-	rp_net_aset_release(&half);
-	rp_net_aset_release(&part);
-	rp_net_aset_release(&tmp);
-	return rc;
+	return 0;
+}
+
+/* Room for n more exposures at t->exp + t->nexp.  The array is a private
+ * anonymous mapping (a big estate has millions of exposures): it grows
+ * with mremap, which moves pages instead of copying them, and asks for
+ * huge pages, which take far fewer page faults to fill. */
+#define EXP_HUGE ((size_t)2 << 20)
+
+static rp_net_exposure *exp_reserve(rp_net_topo *t, size_t n, size_t *cap)
+{
+	topo_priv *p = t->priv;
+
+	if (t->nexp + n > *cap) {
+		size_t nc = *cap ? *cap : 64, bytes;
+		void *m;
+		while (nc < t->nexp + n)
+			nc *= 2;
+		if (nc > SIZE_MAX / sizeof(*t->exp) / 2)
+			return NULL;
+		bytes = nc * sizeof(*t->exp);
+		bytes = bytes >= EXP_HUGE ? (bytes + EXP_HUGE - 1) & ~(EXP_HUGE - 1)
+					  : (bytes + 4095) & ~(size_t)4095;
+		m = t->exp ? mremap(t->exp, p->exp_bytes, bytes, MREMAP_MAYMOVE)
+			   : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				  -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		if (bytes >= EXP_HUGE)
+			madvise(m, bytes, MADV_HUGEPAGE);
+#endif
+		t->exp = m;
+		p->exp_bytes = bytes;
+		*cap = bytes / sizeof(*t->exp);
+	}
+	return t->exp + t->nexp;
+}
+
+void rp_net__exposures_free(rp_net_topo *t)
+{
+	topo_priv *p = t->priv;
+
+	if (t->exp && p)
+		munmap(t->exp, p->exp_bytes);
+	t->exp = NULL;
+	t->nexp = 0;
 }
 
 static int commit(rp_net_topo *t, const srcset *s, entv *v, size_t *cap)
@@ -352,23 +517,195 @@ static int commit(rp_net_topo *t, const srcset *s, entv *v, size_t *cap)
 	int rc = 0;
 
 	for (i = 0; i < v->n && rc == 0; i++) {
-		rp_net_exposure *e;
-		if (t->nexp == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			rp_net_exposure *ne = realloc(t->exp, nc * sizeof(*ne));
-			if (!ne)
-				return -RP_ENOMEM;
-			t->exp = ne;
-			*cap = nc;
-		}
-		e = &t->exp[t->nexp];
+		rp_net_exposure *e = exp_reserve(t, 1, cap);
+		if (!e)
+			return -RP_ENOMEM;
 		*e = v->v[i].e;
-		rc = rp_net_pset_freeze(t->arena, &v->v[i].e.ports, &e->ports);
+		rc = ports_freeze(t->arena, &v->v[i].e.ports, &e->ports);
 		if (rc == 0)
 			rc = mark_whole(s, e, v->v[i].src);
 		if (rc == 0)
 			t->nexp++;
 	}
+	return rc;
+}
+
+/* ---- east-west entries shared between ipConfigurations ----
+ *
+ * The east-west entries of an ipConfiguration with one known address
+ * depend only on its decision (the engine's result, shared by every NIC
+ * with the same NSGs and the same local matches), its sources (its subnet
+ * and network) and the reason used when an NSG is not known; NICs of one
+ * tier share all of them.  They are computed once per such key, committed
+ * (ports frozen, whole_source set) as templates, and copied with the
+ * ipConfiguration and resource filled in. */
+
+typedef struct ew_ent {
+	const rp_net_result *res;
+	const rp_mobj *subnet;
+	size_t vnet_index;
+	const char *nsg_unknown;
+	rp_net_exposure *v; /* templates (ipc, resource NULL) */
+	size_t n;
+} ew_ent;
+
+typedef struct ew_cache {
+	ew_ent *t;
+	size_t cap, n; /* cap: power of two */
+} ew_cache;
+
+static uint64_t ew_hash(const rp_net_result *res, const rp_mobj *subnet, size_t vnet_index,
+			const char *nsg_unknown)
+{
+	uint64_t h = mix(0, (uint64_t)(uintptr_t)res);
+	h = mix(h, (uint64_t)(uintptr_t)subnet);
+	h = mix(h, vnet_index);
+	return mix(h, (uint64_t)(uintptr_t)nsg_unknown);
+}
+
+static ew_ent *ew_find(ew_cache *c, const rp_net_result *res, const rp_net_ipc *x, bool *found)
+{
+	size_t i;
+
+	*found = false;
+	if (!c->cap)
+		return NULL;
+	for (i = ew_hash(res, x->subnet, x->vnet_index, x->nsg_unknown) & (c->cap - 1); c->t[i].res;
+	     i = (i + 1) & (c->cap - 1))
+		if (c->t[i].res == res && c->t[i].subnet == x->subnet &&
+		    c->t[i].vnet_index == x->vnet_index && c->t[i].nsg_unknown == x->nsg_unknown) {
+			*found = true;
+			return &c->t[i];
+		}
+	return &c->t[i];
+}
+
+static int ew_grow(ew_cache *c)
+{
+	size_t nc = c->cap ? c->cap * 2 : 256, i, j;
+	ew_ent *nt;
+
+	if (2 * (c->n + 1) < c->cap)
+		return 0;
+	nt = calloc(nc, sizeof(*nt));
+	if (!nt)
+		return -RP_ENOMEM;
+	for (i = 0; i < c->cap; i++) {
+		const ew_ent *e = &c->t[i];
+		if (!e->res)
+			continue;
+		for (j = ew_hash(e->res, e->subnet, e->vnet_index, e->nsg_unknown) & (nc - 1);
+		     nt[j].res; j = (j + 1) & (nc - 1))
+			;
+		nt[j] = *e;
+	}
+	free(c->t);
+	c->t = nt;
+	c->cap = nc;
+	return 0;
+}
+
+void rp_net__exposure_cache_free(void *cache)
+{
+	ew_cache *c = cache;
+
+	if (!c)
+		return;
+	free(c->t);
+	free(c);
+}
+
+/* The east-west templates of (res, x), computed on first use. */
+static int ew_templates(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
+			const rp_net_result *res, const ew_ent **out)
+{
+	topo_priv *p = t->priv;
+	ew_cache *c = p->ew;
+	ew_ent *slot;
+	entv v;
+	bool found;
+	size_t i;
+	int rc;
+
+	if (!c) {
+		c = p->ew = calloc(1, sizeof(*c));
+		if (!c)
+			return -RP_ENOMEM;
+	}
+	slot = ew_find(c, res, x, &found);
+	if (found) {
+		p->ew_shared++;
+		*out = slot;
+		return 0;
+	}
+	memset(&v, 0, sizeof(v));
+	rc = entries_range(t, x, s, res, 2, s->n, &v);
+	if (rc == 0 && (rc = ew_grow(c)) == 0) {
+		ew_ent e;
+		memset(&e, 0, sizeof(e));
+		e.res = res;
+		e.subnet = x->subnet;
+		e.vnet_index = x->vnet_index;
+		e.nsg_unknown = x->nsg_unknown;
+		e.n = v.n;
+		e.v = rp_arena_alloc(t->arena, (v.n ? v.n : 1) * sizeof(*e.v));
+		if (!e.v)
+			rc = -RP_ENOMEM;
+		for (i = 0; i < v.n && rc == 0; i++) {
+			e.v[i] = v.v[i].e;
+			e.v[i].ipc = NULL;
+			e.v[i].resource = NULL;
+			rc = ports_freeze(t->arena, &v.v[i].e.ports, &e.v[i].ports);
+			if (rc == 0)
+				rc = mark_whole(s, &e.v[i], v.v[i].src);
+		}
+		if (rc == 0) {
+			slot = ew_find(c, res, x, &found); /* the table may have grown */
+			*slot = e;
+			c->n++;
+			*out = slot;
+		}
+	}
+	entv_release(&v);
+	return rc;
+}
+
+/* An ipConfiguration with one known address: one evaluation; Internet
+ * entries of its own (they depend on its public endpoints), east-west
+ * entries shared. */
+static int expose_exact(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
+			const rp_net_addr *local, size_t *cap)
+{
+	const rp_net_result *res = NULL;
+	const ew_ent *ew = NULL;
+	rp_net_exposure *dst;
+	entv v;
+	size_t i;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	/* only the allowed and unknown pieces become exposures */
+	rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, local,
+					 ALLOW_BIT | UNKNOWN_BIT, &res);
+	if (rc == 0)
+		rc = entries_range(t, x, s, res, 0, s->n < 2 ? s->n : 2, &v);
+	if (rc == 0)
+		rc = commit(t, s, &v, cap);
+	if (rc == 0)
+		rc = ew_templates(t, x, s, res, &ew);
+	if (rc == 0 && ew->n) {
+		dst = exp_reserve(t, ew->n, cap);
+		if (!dst)
+			rc = -RP_ENOMEM;
+		for (i = 0; rc == 0 && i < ew->n; i++) {
+			dst[i] = ew->v[i];
+			dst[i].ipc = x;
+			dst[i].resource = x->owner;
+		}
+		if (rc == 0)
+			t->nexp += ew->n;
+	}
+	entv_release(&v);
 	return rc;
 }
 
@@ -385,14 +722,18 @@ static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
 	local_reps(x, RP_NET_IN, &r);
 	if ((rc = sources(t, x, &s)) < 0)
 		return rc;
+	if (r.n == 1 && !r.truncated && !((topo_priv *)t->priv)->ew_off)
+		return expose_exact(t, x, &s, &r.v[0], cap);
 	for (i = 0; i < r.n && rc == 0; i++) {
 		const rp_net_result *res = NULL;
 		entv *cur = i == 0 ? &v[0] : &v[1];
 		if (i > 0)
 			entv_release(&v[1]);
-		rc = rp_net_engine_eval(t->eng, &x->chain, RP_NET_IN, &r.v[i], &res);
+		/* only the allowed and unknown pieces become exposures */
+		rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, &r.v[i],
+						 ALLOW_BIT | UNKNOWN_BIT, &res);
 		if (rc == 0)
-			rc = entries_of(t, x, &s, res, cur);
+			rc = entries_range(t, x, &s, res, 0, s.n, cur);
 		if (rc == 0 && i > 0 && !entv_same(&v[0], &v[1])) {
 			differ = true;
 			/* keep the union: add this address's entries */
@@ -429,6 +770,16 @@ static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
 	entv_release(&v[0]);
 	entv_release(&v[1]);
 	return rc;
+}
+
+void rp_net__topo_share_ew(rp_net_topo *t, bool on)
+{
+	((topo_priv *)t->priv)->ew_off = !on;
+}
+
+size_t rp_net__topo_ew_shared(const rp_net_topo *t)
+{
+	return ((const topo_priv *)t->priv)->ew_shared;
 }
 
 int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n)

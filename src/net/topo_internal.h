@@ -30,7 +30,24 @@ typedef struct topo_priv {
 	topo_subnet *subnets;
 	size_t nsubnets;
 	rp_net_aset *subnet_pfx; /* per ipc: its subnet's prefixes (frozen) */
+	void *ew;                /* exposure.c: shared east-west entries */
+	size_t exp_bytes;        /* exposure.c: size of the mapping t->exp */
+	bool ew_off;             /* tests: compute every ipConfiguration's entries alone */
+	size_t ew_shared;        /* ipConfigurations whose east-west entries were shared */
 } topo_priv;
+
+/* Tests (the differential check of net-templates): turns the sharing of
+ * east-west entries between ipConfigurations off (call before
+ * rp_net_topo_exposures); the number of ipConfigurations that reused
+ * another's entries. */
+void rp_net__topo_share_ew(rp_net_topo *t, bool on);
+size_t rp_net__topo_ew_shared(const rp_net_topo *t);
+
+/* Unmaps t->exp (exposure.c); before topo_priv is freed. */
+void rp_net__exposures_free(rp_net_topo *t);
+
+/* Frees topo_priv.ew (exposure.c). */
+void rp_net__exposure_cache_free(void *cache);
 
 typedef struct topo_ipc_b {
 	rp_net_endpoint *v;

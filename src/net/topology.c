@@ -899,6 +899,7 @@ rp_net_topo *rp_net_topo_free(rp_net_topo *t)
 	if (!t)
 		return NULL;
 	p = t->priv;
+	rp_net__exposures_free(t);
 	if (p) {
 		for (i = 0; p->vnets && i <= p->nvnets; i++) {
 			rp_net_env_free(p->vnets[i].env);
@@ -907,9 +908,9 @@ rp_net_topo *rp_net_topo_free(rp_net_topo *t)
 		}
 		free(p->vnets);
 		free(p->nsg_by_obj);
+		rp_net__exposure_cache_free(p->ew);
 		free(p);
 	}
-	free(t->exp);
 	rp_net_engine_free(t->eng);
 	rp_arena_free(t->arena);
 	free(t);

@@ -126,7 +126,8 @@ typedef struct rp_net_exposure {
 	uint8_t proto;                   /* RP_NET_TCP ... */
 	uint8_t verdict;                 /* RP_NET_ALLOW or RP_NET_UNKNOWN */
 	rp_net_pset ports;               /* destination (backend) ports */
-	rp_net_hop hop[2];               /* subnet NSG, NIC NSG (inbound order) */
+	const rp_net_hop *hop;           /* hop[0], hop[1]: subnet NSG, NIC NSG (inbound
+					  * order); shared, owned by the topology */
 	const char *reason;              /* unknown: why; else NULL */
 } rp_net_exposure;
 

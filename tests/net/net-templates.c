@@ -14,7 +14,12 @@
  *               [endpoint]}: rp_net_topo_query on every ipConfiguration of
  *               `to`; hops are the deciding rule names ("-" = no NSG);
  *   endpoints[] {resource, label}: the exact labels of the public endpoints.
- * Prints one line per failure and "N passed, N failed" (templates). */
+ * Every template is also checked differentially: the exposures computed
+ * with east-west entries shared between ipConfigurations (the default) and
+ * with every ipConfiguration computed alone must be identical, field by
+ * field.
+ * Prints one line per failure and "N passed, N failed" (templates), and
+ * how many ipConfigurations shared entries over all templates. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@
 #include "json/json.h"
 #include "json/value.h"
 #include "model/model.h"
+#include "net/topo_internal.h"
 #include "net/topology.h"
 #include "util/buf.h"
 #include "util/diag.h"
@@ -281,6 +287,68 @@ static void check_endpoints(rp_net_topo *t, const rp_value *list)
 	}
 }
 
+static size_t nshared;
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The exposures of m computed with and without shared east-west entries
+ * are the same, field by field (ex, n: the shared ones). */
+static void check_sharing(const rp_model *m, rp_net_topo *t, const rp_net_exposure *ex, size_t n)
+{
+	rp_net_topo *u = NULL;
+	const rp_net_exposure *ux = NULL;
+	size_t un = 0, i, j;
+
+	nshared += rp_net__topo_ew_shared(t);
+	if (rp_net_topo_build(m, NULL, &u) < 0) {
+		FAIL("topology failed");
+		return;
+	}
+	rp_net__topo_share_ew(u, false);
+	if (rp_net_topo_exposures(u, &ux, &un) < 0) {
+		FAIL("exposures failed");
+		goto out;
+	}
+	if (rp_net__topo_ew_shared(u) != 0)
+		FAIL("entries shared although sharing is off");
+	if (un != n) {
+		FAIL("%zu exposures with shared east-west entries, %zu without", n, un);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const rp_net_exposure *a = &ex[i], *b = &ux[i];
+		/* ipConfigurations and endpoints: the same index in both */
+		bool same = a->ipc - t->ipcs == b->ipc - u->ipcs && a->resource == b->resource &&
+			    (a->endpoint == NULL) == (b->endpoint == NULL) &&
+			    a->source_subnet == b->source_subnet && !strcmp(a->source, b->source) &&
+			    rp_net_aset_equal(&a->remote, &b->remote) &&
+			    a->whole_source == b->whole_source && a->proto == b->proto &&
+			    a->verdict == b->verdict && rp_net_pset_equal(&a->ports, &b->ports) &&
+			    str_same(a->reason, b->reason);
+		if (same && a->endpoint)
+			same = a->endpoint - a->ipc->eps == b->endpoint - b->ipc->eps;
+		for (j = 0; j < 2 && same; j++) {
+			/* the NSGs are the topologies' own: compare by name and rule */
+			const rp_net_hop *ha = &a->hop[j], *hb = &b->hop[j];
+			same = (ha->nsg == NULL) == (hb->nsg == NULL) &&
+			       ha->verdict == hb->verdict &&
+			       (ha->rule == NULL) == (hb->rule == NULL) &&
+			       (!ha->rule || str_same(ha->rule->name, hb->rule->name)) &&
+			       (!ha->nsg || str_same(ha->nsg->name, hb->nsg->name)) &&
+			       str_same(ha->reason, hb->reason);
+		}
+		if (!same) {
+			FAIL("exposure %zu differs with shared east-west entries", i);
+			break;
+		}
+	}
+out:
+	rp_net_topo_free(u);
+}
+
 static void run_one(const char *dir, const char *name)
 {
 	char path[4096], epath[4096];
@@ -321,6 +389,7 @@ static void run_one(const char *dir, const char *name)
 	check_eastwest(t, ex, n, rp_value_getz(exp, "eastwest"));
 	check_flows(t, rp_value_getz(exp, "flows"));
 	check_endpoints(t, rp_value_getz(exp, "endpoints"));
+	check_sharing(m, t, ex, n);
 out:
 	rp_net_topo_free(t);
 	rp_model_free(m);
@@ -369,6 +438,7 @@ int main(int argc, char **argv)
 			fail++;
 		free(names[i]);
 	}
-	printf("%zu passed, %zu failed\n", pass, fail);
+	printf("%zu passed, %zu failed (%zu ipConfigurations shared east-west entries)\n", pass,
+	       fail, nshared);
 	return fail || !pass ? 1 : 0;
 }
