@@ -420,6 +420,10 @@ RP_ARM_FN(resourceId)
 		if ((rc = prefix_str(c, 0, &rg, &rgn)))
 			return rc;
 	}
+	/* room for a typical ID at once (from 64 bytes the buffer would be
+	 * reallocated twice) */
+	if ((rc = rp_buf_reserve(&b, 256)) != 0)
+		return finish_id(c, &b, rc, out);
 	if (t == 0 && (scope_is(c, "tenant") || scope_is(c, "managementGroup"))) {
 		if (scope_is(c, "managementGroup"))
 			rc = rp_buf_printf(&b,

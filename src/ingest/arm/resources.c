@@ -77,6 +77,9 @@ static rp_value *resource_id(arm_frame *f, rp_resource *r, const char *type, con
 	rgscope = rg || (c->scope && strcmp(c->scope, "resourceGroup") == 0);
 	if (!rg)
 		rg = c->resource_group;
+	/* room for a typical ID at once (from 64 bytes the buffer would be
+	 * reallocated twice per resource); a failure shows at the end */
+	(void)rp_buf_reserve(&b, 256);
 	if (r->scope) {
 		rp_buf_puts(&b, r->scope);
 		while (b.len > 0 && b.data[b.len - 1] == '/')
