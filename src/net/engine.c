@@ -2395,6 +2395,19 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			continue;
 		ntouched = 0;
 		i = k = 0;
+		if (pc->remote.n) {
+			/* the first source interval that can meet the piece (the
+			 * sources are sorted and disjoint: their ends ascend) */
+			size_t l = 0, h = nsv;
+			while (l < h) {
+				size_t mid = l + (h - l) / 2;
+				if (acmp(&sv[mid].iv.hi, &pc->remote.v[0].lo) < 0)
+					l = mid + 1;
+				else
+					h = mid;
+			}
+			k = l;
+		}
 		while (i < pc->remote.n && k < nsv) {
 			const rp_net_ival *x = &pc->remote.v[i], *y = &sv[k].iv;
 			const rp_net_addr *lo = acmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;

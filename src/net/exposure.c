@@ -13,6 +13,15 @@
 #define UNKNOWN_BIT (1u << RP_NET_UNKNOWN)
 #define DENY_BIT (1u << RP_NET_DENY)
 
+/* Exposures need only the allowed and unknown pieces, but they ask the
+ * engine for the complete decision: flow queries on the same topology
+ * (rp_net_topo_query: RMP-NET-007 in every scan, `rampart flow`) need the
+ * denied pieces too, and the engine caches results per verdict mask, so
+ * asking for allow+unknown here would make a scan compute every decision
+ * twice; the complete one costs only materializing the denied pieces more
+ * (the cells are evaluated either way).  docs/network.md "Benchmark". */
+#define EVAL_MASK RP_NET_VERDICTS_ALL
+
 static const char *const why_maybe_internet =
 	"the source addresses may belong to VirtualNetwork (an address space or peering is not "
 	"known)";
@@ -209,10 +218,13 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 	h = mix(mix(mix(mix(mix(0, src), (uint64_t)(uintptr_t)ep), pc->proto), verdict),
 		(uint64_t)(uintptr_t)reason);
 	h = hop_hash(hop_hash(h, &pc->hop[0]), &pc->hop[1]);
-	for (i = 0; i < pc->remote.n; i++) {
-		const rp_net_ival *iv = &pc->remote.v[i];
-		h = mix(mix(mix(h, iv->lo.fam), iv->lo.hi), iv->lo.lo);
-		h = mix(mix(mix(h, iv->hi.fam), iv->hi.hi), iv->hi.lo);
+	/* the remote set by its size and ends (aset_eq decides) */
+	h = mix(h, pc->remote.n);
+	if (pc->remote.n) {
+		const rp_net_addr *lo = &pc->remote.v[0].lo,
+				  *hi = &pc->remote.v[pc->remote.n - 1].hi;
+		h = mix(mix(mix(h, lo->fam), lo->hi), lo->lo);
+		h = mix(mix(mix(h, hi->fam), hi->hi), hi->lo);
 	}
 	if (v->ixcap) {
 		for (slot = h & (v->ixcap - 1); v->ix[slot]; slot = (slot + 1) & (v->ixcap - 1)) {
@@ -684,9 +696,7 @@ static int expose_exact(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
 	int rc;
 
 	memset(&v, 0, sizeof(v));
-	/* only the allowed and unknown pieces become exposures */
-	rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, local,
-					 ALLOW_BIT | UNKNOWN_BIT, &res);
+	rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, local, EVAL_MASK, &res);
 	if (rc == 0)
 		rc = entries_range(t, x, s, res, 0, s->n < 2 ? s->n : 2, &v);
 	if (rc == 0)
@@ -729,9 +739,8 @@ static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
 		entv *cur = i == 0 ? &v[0] : &v[1];
 		if (i > 0)
 			entv_release(&v[1]);
-		/* only the allowed and unknown pieces become exposures */
-		rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, &r.v[i],
-						 ALLOW_BIT | UNKNOWN_BIT, &res);
+		rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, &r.v[i], EVAL_MASK,
+						 &res);
 		if (rc == 0)
 			rc = entries_range(t, x, &s, res, 0, s.n, cur);
 		if (rc == 0 && i > 0 && !entv_same(&v[0], &v[1])) {

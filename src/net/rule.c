@@ -645,7 +645,16 @@ static int build_tag_why(rp_arena *a, rp_net_rule *r)
 	rp_buf b = RP_BUF_INIT;
 	const rp_net_side *sides[2] = { &r->src, &r->dst };
 	size_t s, i, count = 0;
-	int rc = rp_buf_puts(&b, "membership of the address in ");
+	int rc;
+
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < sides[s]->n; i++)
+			count += sides[s]->terms[i].kind == RP_NET_T_TAG ||
+				 sides[s]->terms[i].kind == RP_NET_T_ASG;
+	if (count == 0)
+		return 0; /* no tag or ASG: no text */
+	count = 0;
+	rc = rp_buf_puts(&b, "membership of the address in ");
 
 	for (s = 0; s < 2 && rc == 0; s++)
 		for (i = 0; i < sides[s]->n && rc == 0; i++) {
@@ -655,11 +664,11 @@ static int build_tag_why(rp_arena *a, rp_net_rule *r)
 			if (count++)
 				rc = rp_buf_puts(&b, ", ");
 			if (rc == 0)
-				rc = rp_buf_printf(&b, "%s %s",
-						   t->kind == RP_NET_T_TAG
-							   ? "service tag"
-							   : "application security group",
-						   t->name);
+				rc = rp_buf_puts(&b, t->kind == RP_NET_T_TAG
+							     ? "service tag "
+							     : "application security group ");
+			if (rc == 0)
+				rc = rp_buf_puts(&b, t->name ? t->name : "(null)");
 		}
 	if (rc == 0)
 		rc = rp_buf_puts(&b, " is not known offline");
