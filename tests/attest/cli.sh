@@ -99,6 +99,14 @@ if command -v readelf >/dev/null 2>&1; then
 	[ -z "$needed" ] && ok || bad "rampart links more than libc: $needed"
 	grep -q 'FLAGS_1.*PIE' "$T/dyn" && ok || bad "rampart is not a PIE (no ASLR)"
 	grep -q 'BIND_NOW\|FLAGS_1.*NOW' "$T/dyn" && readelf -lW "$R" | grep -q GNU_RELRO && ok || bad "rampart is not fully RELRO"
+	# hardening flags (meson.build): stack canaries always; the checked
+	# (_FORTIFY_SOURCE) string and memory functions in optimised builds
+	# without sanitizers
+	readelf --dyn-syms -W "$R" >"$T/syms" 2>/dev/null
+	grep -q ' __stack_chk_fail' "$T/syms" && ok || bad "rampart has no stack protector"
+	if [ "${RAMPART_FORTIFY:-0}" = 1 ]; then
+		grep -q ' __[a-z]*_chk' "$T/syms" && ok || bad "rampart is not built with _FORTIFY_SOURCE"
+	fi
 fi
 LD_DEBUG=files "$R" eventlog "$E/keylime/binary_bios_measurements" >/dev/null 2>"$T/ld"
 grep -q 'libcrypto\|libtss2' "$T/ld" && bad "rampart eventlog loads libcrypto or libtss2" || ok
