@@ -498,29 +498,28 @@ static void test_expression_cache(void **state)
 	static const char *out_line =
 		" `outputs`: {`o`: {`type`: `string`, "
 		"`value`: `[concat(\\u0027n\\u0027, string(copyIndex()))]`}}}";
-	char *text;
+	char text[1024];
 	ev e;
 
 	(void)state;
 	/* parsed in the copy loop (fine), then in an output spelled with
 	 * escapes, where copyIndex() is an error at its own column */
-	text = malloc(strlen(HEAD) + 512);
-	assert_non_null(text);
-	sprintf(text,
-		HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, "
-		     "`apiVersion`: `2023-04-01`, `copy`: {`name`: `l`, `count`: 2},\n"
-		     " `name`: `[concat('n', string(copyIndex()))]`}],\n%s",
-		out_line);
+	snprintf(text, sizeof(text),
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, "
+		      "`apiVersion`: `2023-04-01`, `copy`: {`name`: `l`, `count`: 2},\n"
+		      " `name`: `[concat('n', string(copyIndex()))]`}],\n%s",
+		 out_line);
 	eval_str(&e, text, NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-copy-index", 4,
 		    (uint32_t)(strstr(out_line, "copyIndex") - out_line) + 1, false);
 	ev_free(&e);
 	/* both spellings evaluate alike, each value with its own span */
-	sprintf(text, HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, "
-			   "`apiVersion`: `2023-04-01`, `copy`: {`name`: `l`, `count`: 2},\n"
-			   " `name`: `[concat('n', string(copyIndex()))]`,\n"
-			   " `location`: `[concat(\\u0027n\\u0027, string(copyIndex()))]`}]}");
+	snprintf(text, sizeof(text), "%s",
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/publicIPAddresses`, "
+		      "`apiVersion`: `2023-04-01`, `copy`: {`name`: `l`, `count`: 2},\n"
+		      " `name`: `[concat('n', string(copyIndex()))]`,\n"
+		      " `location`: `[concat(\\u0027n\\u0027, string(copyIndex()))]`}]}");
 	eval_str(&e, text, NULL);
 	expect_ok(&e);
 	assert_int_equal(e.d->nresources, 2);
@@ -529,14 +528,14 @@ static void test_expression_cache(void **state)
 		    res_named(e.d, "n0")->location->span.off);
 	ev_free(&e);
 	/* a syntax error is not cached: reported at each occurrence */
-	sprintf(text, HEAD
-		"`resources`: [],\n`outputs`: {`a`: {`type`: `string`, `value`: `[concat(]`},\n"
-		"`b`: {`type`: `string`, `value`: `[concat(]`}}}");
-	eval_str(&e, text, NULL);
+	eval_str(&e,
+		 HEAD
+		 "`resources`: [],\n`outputs`: {`a`: {`type`: `string`, `value`: `[concat(]`},\n"
+		 "`b`: {`type`: `string`, `value`: `[concat(]`}}}",
+		 NULL);
 	assert_true(e.rc < 0);
 	expect_diag(&e, "arm-expr-syntax", 3, 55, false);
 	expect_diag(&e, "arm-expr-syntax", 4, 43, false);
-	free(text);
 	ev_free(&e);
 }
 
