@@ -107,6 +107,7 @@ typedef struct rp_json_doc {
 	rp_source *src; /* borrowed */
 	rp_json_node *nodes;
 	uint32_t nnodes;
+	uint32_t nodes_cap; /* tape entries allocated (sized once from a bound) */
 	unsigned options;
 	unsigned ext_mask;         /* bit (1 << rp_json_ext) per extension used */
 	rp_json_ext_use *ext_uses; /* first RP_JSON_MAX_EXT_USES uses, in order */

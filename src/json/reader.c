@@ -285,6 +285,7 @@ static int push_node(struct parser *ps, rp_json_kind kind, size_t off, uint32_t 
 			return oom(ps);
 		d->nodes = nodes;
 		ps->cap = (uint32_t)cap;
+		d->nodes_cap = ps->cap;
 		advise_huge(nodes, (size_t)cap * sizeof(*nodes));
 	}
 	*idx = d->nnodes;
@@ -858,6 +859,24 @@ int rp_json_parse(rp_source *src, unsigned options, rp_json_doc **out, rp_diag *
 	return rp_json_parse_ex(src, options, NULL, out, diag);
 }
 
+/* An upper bound on the nodes of a document of n bytes (at most max):
+ * every node but the root directly follows (whitespace and comments
+ * aside) one of its own '[', '{', ',' or ':', and takes at least one byte
+ * of its own, so the count is at most 1 + the number of those characters
+ * and at most 1 + n / 2.  Counting them is one vectorisable pass. */
+static uint32_t node_bound(const unsigned char *s, size_t n, uint32_t max)
+{
+	size_t i, count = 1;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		count += (size_t)((c | 0x20) == '{') + (size_t)(c == ',') + (size_t)(c == ':');
+	}
+	if (count > n / 2 + 2)
+		count = n / 2 + 2;
+	return count > max ? max : (uint32_t)count;
+}
+
 int rp_json_parse_ex(rp_source *src, unsigned options, const rp_json_limits *limits,
 		     rp_json_doc **out, rp_diag *diag)
 {
@@ -896,14 +915,15 @@ int rp_json_parse_ex(rp_source *src, unsigned options, const rp_json_limits *lim
 	ps.max_string = limits->max_string == 0 || limits->max_string > RP_JSON_MAX_STRING
 				? RP_JSON_MAX_STRING
 				: limits->max_string;
-	/* Pretty-printed templates average about one node per 12-20 bytes;
-	 * start near that so big files need few reallocations. */
-	ps.cap = (uint32_t)(src->size / 16 + 16);
-	if (ps.cap > ps.max_nodes)
-		ps.cap = ps.max_nodes;
+	/* The tape is sized once from a bound on the node count, so it never
+	 * grows: growing a 100 MB tape copies it (mremap of huge-page-advised
+	 * memory fails on some kernels) and holds both copies at once.  Only
+	 * the pages the parse touches become resident. */
+	ps.cap = node_bound(ps.s, ps.n, ps.max_nodes);
 	doc->nodes = malloc((size_t)ps.cap * sizeof(rp_json_node));
 	if (!doc->nodes)
 		goto out;
+	doc->nodes_cap = ps.cap;
 	advise_huge(doc->nodes, (size_t)ps.cap * sizeof(rp_json_node));
 	r = parse_main(&ps);
 	if (r < 0)

@@ -176,6 +176,59 @@ static void test_tape_layout(void **state)
 	pj_free(&p);
 }
 
+/* The tape is allocated once from a bound on the node count and never
+ * grows (growing a big tape copied it: both copies were resident at once).
+ * The densest documents reach the bound; every document stays within it. */
+static void tape_check(const char *text, unsigned opt, uint32_t want_nodes)
+{
+	struct pj p;
+	size_t n = strlen(text);
+
+	pj_parse(&p, text, opt);
+	assert_int_equal(p.r, 0);
+	assert_int_equal(p.doc->nnodes, want_nodes);
+	assert_true(p.doc->nodes_cap >= p.doc->nnodes);
+	assert_true(p.doc->nodes_cap <= n / 2 + 2);
+	pj_free(&p);
+}
+
+static void test_tape_bound(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+	struct pj p;
+	uint32_t i;
+
+	(void)state;
+	tape_check("1", RP_JSON_STRICT, 1);
+	tape_check("[]", RP_JSON_STRICT, 1);
+	tape_check("\"a,b:c[d{\"", RP_JSON_STRICT, 1);
+	tape_check("{\"\":1}", RP_JSON_STRICT, 3);
+	tape_check("[1,2,]", RP_JSON_EXTENDED, 3);
+	tape_check("[1,/*,,,*/2]// [,:{\n", RP_JSON_EXTENDED, 3);
+	/* densest: one node per two bytes */
+	rp_buf_putc(&b, '[');
+	for (i = 0; i < 100000; i++)
+		rp_buf_puts(&b, i ? ",0" : "0");
+	rp_buf_putc(&b, ']');
+	tape_check(b.data, RP_JSON_STRICT, 100001);
+	/* exactly at the count of structural characters: no growth */
+	pj_parse(&p, b.data, RP_JSON_STRICT);
+	assert_int_equal(p.doc->nodes_cap, 100001);
+	pj_free(&p);
+	rp_buf_release(&b);
+	rp_buf_putc(&b, '[');
+	for (i = 0; i < 50000; i++)
+		rp_buf_puts(&b, i ? ",[{\"\":[]}]" : "[{\"\":[]}]");
+	rp_buf_putc(&b, ']');
+	tape_check(b.data, RP_JSON_STRICT, 1 + 50000 * 4);
+	pj_parse(&p, b.data, RP_JSON_STRICT);
+	/* 1 + '[' + 4 per element + the commas (an empty array's '[' starts
+	 * no node) */
+	assert_int_equal(p.doc->nodes_cap, 1 + 1 + 50000 * 4 + 49999);
+	pj_free(&p);
+	rp_buf_release(&b);
+}
+
 static void test_iteration(void **state)
 {
 	struct pj p;
@@ -1320,6 +1373,7 @@ int main(void)
 		cmocka_unit_test(test_extensions),
 		cmocka_unit_test(test_extension_counts),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_tape_bound),
 		cmocka_unit_test(test_writer_escaping),
 		cmocka_unit_test(test_writer_doubles),
 		cmocka_unit_test(test_writer),
