@@ -19,6 +19,7 @@ rp_source *rp_source_free(rp_source *s)
 	free(s->name);
 	free(s->data);
 	free(s->lines);
+	free(s->colck);
 	free(s);
 	return NULL;
 }
@@ -200,6 +201,31 @@ static uint32_t line_index(const rp_source *s, size_t offset)
 	return (uint32_t)lo;
 }
 
+static int build_colck(rp_source *s)
+{
+	size_t k, n = s->size / RP_SOURCE_COL_BLOCK + 1, cum = 0;
+
+	s->colck = malloc(n * sizeof(uint32_t));
+	if (!s->colck)
+		return -RP_ENOMEM;
+	for (k = 0; k < n; k++) {
+		size_t at = k * RP_SOURCE_COL_BLOCK, len = s->size - at;
+		s->colck[k] = (uint32_t)cum;
+		if (len > RP_SOURCE_COL_BLOCK)
+			len = RP_SOURCE_COL_BLOCK;
+		cum += rp_utf8_count((const unsigned char *)s->data + at, len);
+	}
+	return 0;
+}
+
+/* Code points (UTF-8 lead bytes) before offset x. */
+static size_t cum_points(const rp_source *s, size_t x)
+{
+	size_t k = x / RP_SOURCE_COL_BLOCK, at = k * RP_SOURCE_COL_BLOCK;
+
+	return s->colck[k] + rp_utf8_count((const unsigned char *)s->data + at, x - at);
+}
+
 int rp_source_linecol(rp_source *s, size_t offset, uint32_t *line, uint32_t *col)
 {
 	uint32_t li;
@@ -213,12 +239,20 @@ int rp_source_linecol(rp_source *s, size_t offset, uint32_t *line, uint32_t *col
 		offset = s->size;
 	li = line_index(s, offset);
 	*line = li + 1;
-	if (s->col_val != 0 && s->col_line == li && offset >= s->col_off) {
+	if (s->col_val != 0 && s->col_line == li && offset >= s->col_off &&
+	    offset - s->col_off < RP_SOURCE_COL_BLOCK) {
 		/* rp_utf8_count counts lead bytes, so counts of adjacent
 		 * ranges add up even when a range starts inside a sequence. */
 		*col = s->col_val +
 		       (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->col_off,
 					       offset - s->col_off);
+	} else if (offset - s->lines[li] >= 2 * RP_SOURCE_COL_BLOCK) {
+		if (!s->colck) {
+			int r = build_colck(s);
+			if (r < 0)
+				return r;
+		}
+		*col = (uint32_t)(cum_points(s, offset) - cum_points(s, s->lines[li])) + 1;
 	} else {
 		*col = (uint32_t)rp_utf8_count((const unsigned char *)s->data + s->lines[li],
 					       offset - s->lines[li]) +

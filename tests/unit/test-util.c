@@ -166,6 +166,53 @@ static void test_source_column_cache(void **state)
 	rp_source_free(s);
 }
 
+/* Long lines (a minified plan is one line of 100 MB): columns far into a
+ * line come from per-block checkpoints, in any query order; they must equal
+ * counting from the line start, across block edges, multi-byte characters
+ * straddling them and several long lines.  Regression test: a scan of a
+ * 100 MB one-line plan asked columns in rule order and took over 11 minutes
+ * counting from the line start each time. */
+static void test_source_column_long_lines(void **state)
+{
+	static const char *const piece[] = { "ab", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+					     "x" };
+	rp_buf b = RP_BUF_INIT;
+	rp_source *s = NULL;
+	uint32_t line, col, want_line, want_col;
+	size_t i, k, off, n, ls;
+	uint64_t x = 88172645463325252u;
+
+	(void)state;
+	for (i = 0; b.len < 5 * RP_SOURCE_COL_BLOCK + 100; i++) {
+		rp_buf_puts(&b, piece[i % 5]);
+		if (i == 1500 || i == 7000)
+			rp_buf_putc(&b, '\n');
+	}
+	n = b.len;
+	assert_int_equal(rp_source_from_memory("t.json", b.data, n, &s), 0);
+	for (k = 0; k < 3000; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		off = k == 0 ? n : (size_t)(x % (n + 1));
+		ls = off;
+		while (ls > 0 && b.data[ls - 1] != '\n')
+			ls--;
+		want_line = 1;
+		for (i = 0; i < ls; i++)
+			want_line += b.data[i] == '\n';
+		want_col = 1;
+		for (i = ls; i < off; i++)
+			want_col += ((unsigned char)b.data[i] & 0xC0) != 0x80;
+		assert_int_equal(rp_source_linecol(s, off, &line, &col), 0);
+		assert_int_equal(line, want_line);
+		assert_int_equal(col, want_col);
+	}
+	assert_non_null(s->colck);
+	rp_source_free(s);
+	rp_buf_release(&b);
+}
+
 static void test_source_lines(void **state)
 {
 	static const char text[] = "ab\r\n\xC3\xA9x\nlast";
@@ -291,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_source_lines),
 		cmocka_unit_test(test_source_load_refuses),
 		cmocka_unit_test(test_source_column_cache),
+		cmocka_unit_test(test_source_column_long_lines),
 		cmocka_unit_test(test_diag_print),
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),
