@@ -23,6 +23,7 @@
 #include "json/json.h"
 #include "json/value.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/diag.h"
 #include "util/hashmap.h"
 
@@ -200,6 +201,7 @@ typedef struct tf_ctx {
 	rp_map by_change; /* address -> resource_changes element index + 1 */
 	rp_map cfg_index; /* "<module node>|<address>" -> expressions index + 1 */
 	const char *subscription;
+	rp_buf tmp; /* scratch text (IDs, lookup keys), reused */
 } tf_ctx;
 
 /* Builds the ARM body of r from its table (tfmap.c).  0 or negative. */

@@ -25,9 +25,10 @@ static bool absent(const rp_value *v)
 	return false;
 }
 
+/* s is a static table string or lives in the deployment's arena: borrowed. */
 static rp_value *str_val(tf_ctx *c, const char *s, rp_span sp, unsigned flags)
 {
-	rp_value *v = rp_value_string(c->a, s, strlen(s), sp);
+	rp_value *v = s ? rp_value_string_borrow(c->a, s, strlen(s), sp) : NULL;
 
 	if (v)
 		v->flags = (uint8_t)(v->flags | flags);

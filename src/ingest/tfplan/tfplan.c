@@ -98,27 +98,49 @@ static const char *index_text(tf_ctx *c, uint32_t i)
 
 /* ------------------------------------------------ values with unknowns */
 
+/* Where merge() is inside a resource's values: a stack of member keys
+ * (NUL-terminated) and array indices, formatted only for an unknown's
+ * reason (most values are known: formatting every path cost a fifth of the
+ * load). */
+typedef struct mseg {
+	const char *key; /* NULL: array index idx */
+	uint32_t idx;
+} mseg;
+
 typedef struct mpath {
-	char buf[PATH_MAX_LEN];
-	size_t len;
+	mseg seg[RP_TF_MAX_VALUE_DEPTH + 2];
+	unsigned n;
 } mpath;
 
-static size_t path_push(mpath *p, const char *fmt, const char *s, uint32_t i)
+static void path_push(mpath *p, const char *key, uint32_t idx)
 {
-	size_t old = p->len;
-	int n;
+	if (p->n < sizeof(p->seg) / sizeof(p->seg[0])) {
+		p->seg[p->n].key = key;
+		p->seg[p->n].idx = idx;
+	}
+	p->n++;
+}
 
-	if (p->len >= sizeof(p->buf) - 1)
-		return old;
-	if (s)
-		n = snprintf(p->buf + p->len, sizeof(p->buf) - p->len, fmt, s);
-	else
-		n = snprintf(p->buf + p->len, sizeof(p->buf) - p->len, fmt, i);
-	if (n > 0)
-		p->len += (size_t)n;
-	if (p->len >= sizeof(p->buf))
-		p->len = sizeof(p->buf) - 1;
-	return old;
+/* ".a.b[0]" into buf (truncated to PATH_MAX_LEN - 1 bytes). */
+static void path_format(const mpath *p, char *buf)
+{
+	size_t len = 0, cap = PATH_MAX_LEN;
+	unsigned i, n = p->n < sizeof(p->seg) / sizeof(p->seg[0])
+				? p->n
+				: (unsigned)(sizeof(p->seg) / sizeof(p->seg[0]));
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < cap - 1; i++) {
+		if (p->seg[i].key)
+			w = snprintf(buf + len, cap - len, ".%s", p->seg[i].key);
+		else
+			w = snprintf(buf + len, cap - len, "[%u]", p->seg[i].idx);
+		if (w > 0)
+			len += (size_t)w;
+		if (len >= cap)
+			len = cap - 1;
+	}
 }
 
 static bool is_true_node(tf_ctx *c, uint32_t i)
@@ -139,7 +161,11 @@ static uint32_t child_of(tf_ctx *c, uint32_t parent, const char *key, size_t key
 
 static rp_value *unknown_at(tf_ctx *c, const tf_res *r, rp_span sp, const mpath *p, bool secure)
 {
-	rp_value *v = rp_value_unknown(c->a, sp, "known after apply: %s%s", r->address, p->buf);
+	char buf[PATH_MAX_LEN];
+	rp_value *v;
+
+	path_format(p, buf);
+	v = rp_value_unknown(c->a, sp, "known after apply: %s%s", r->address, buf);
 
 	if (v && secure)
 		v->flags |= RP_VF_SECURE;
@@ -319,7 +345,7 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			const char *key, *keyz;
-			size_t kl, old;
+			size_t kl;
 			tf_sel sub;
 			if (rp_json_str(c->doc, k, &key, &kl) < 0)
 				return NULL;
@@ -335,12 +361,11 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 				return NULL;
 			m[idx].keylen = (uint32_t)kl;
 			m[idx].keyspan = span_of(c, k);
-			old = path_push(p, ".%s", m[idx].key, 0);
+			path_push(p, m[idx].key, 0);
 			m[idx].val = merge(c, r, e, child_of(c, unk, key, kl, 0),
 					   child_of(c, sens, key, kl, 0), secure, p, depth + 1, err,
 					   sub.all ? NULL : &sub);
-			p->len = old;
-			p->buf[old] = '\0';
+			p->n--;
 			if (!m[idx].val)
 				return NULL;
 			idx++;
@@ -350,7 +375,7 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 			it = rp_json_iter_begin(c->doc, unk);
 			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 				const char *key, *keyz;
-				size_t kl, old;
+				size_t kl;
 				tf_sel sub;
 				if (!is_true_node(c, e))
 					continue;
@@ -365,12 +390,11 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 					return NULL;
 				m[idx].keylen = (uint32_t)kl;
 				m[idx].keyspan = span_of(c, k);
-				old = path_push(p, ".%s", m[idx].key, 0);
+				path_push(p, m[idx].key, 0);
 				m[idx].val = unknown_at(
 					c, r, span_of(c, e), p,
 					secure || is_true_node(c, child_of(c, sens, key, kl, 0)));
-				p->len = old;
-				p->buf[old] = '\0';
+				p->n--;
 				if (!m[idx].val)
 					return NULL;
 				idx++;
@@ -388,25 +412,22 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 			return NULL;
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-			size_t old = path_push(p, "[%u]", NULL, idx);
+			path_push(p, NULL, idx);
 			items[idx] = merge(c, r, e, child_of(c, unk, NULL, 0, idx),
 					   child_of(c, sens, NULL, 0, idx), secure, p, depth + 1,
 					   err, sel);
-			p->len = old;
-			p->buf[old] = '\0';
+			p->n--;
 			if (!items[idx])
 				return NULL;
 			idx++;
 		}
 		for (i = idx; i < un; i++) {
 			uint32_t ue = rp_json_at(c->doc, unk, i);
-			size_t old;
 			if (!is_true_node(c, ue))
 				break;
-			old = path_push(p, "[%u]", NULL, i);
+			path_push(p, NULL, i);
 			items[idx] = unknown_at(c, r, span_of(c, ue), p, secure);
-			p->len = old;
-			p->buf[old] = '\0';
+			p->n--;
 			if (!items[idx])
 				return NULL;
 			idx++;
@@ -843,7 +864,7 @@ static rp_value *id_value(tf_ctx *c, tf_res *t, rp_span sp, unsigned flags)
 
 	if (rp_tf_identity(c, t) < 0 || !t->id)
 		return NULL;
-	v = rp_value_string(c->a, t->id, strlen(t->id), sp);
+	v = rp_value_string_borrow(c->a, t->id, strlen(t->id), sp); /* in the arena */
 	if (v)
 		v->flags = (uint8_t)flags;
 	return v;
@@ -964,12 +985,30 @@ static const char *last_type_seg(const char *type)
 	return s ? s + 1 : type;
 }
 
+/* Appends s[0..n) to the scratch text; false on allocation failure. */
+static bool tput(tf_ctx *c, const char *s, size_t n)
+{
+	return rp_buf_append(&c->tmp, s, n) == 0;
+}
+
+static bool tputs(tf_ctx *c, const char *s)
+{
+	return tput(c, s, strlen(s));
+}
+
+/* The scratch text, copied once into the deployment's arena. */
+static const char *tkeep(tf_ctx *c)
+{
+	return rp_arena_strndup(c->a, c->tmp.len ? c->tmp.data : "", c->tmp.len);
+}
+
 int rp_tf_identity(tf_ctx *c, tf_res *r)
 {
 	const tf_type *m = r->map;
 	const rp_value *idv, *rg;
 	const char *name = "", *reason = NULL, *parent_id = NULL, *rgs, *type;
 	size_t i;
+	bool ok = true;
 
 	if (r->id_state == 2)
 		return 0;
@@ -988,37 +1027,51 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 		r->name_span = idv->span;
 		goto done;
 	}
-	for (i = 0; i < 4 && m->name_attrs[i]; i++) {
-		const char *spec = m->name_attrs[i], *seg = NULL;
-		if (spec[0] == '=') {
-			seg = spec + 1;
-		} else if (spec[0] == '@') {
-			const rp_value *pv = rp_value_getz(r->tfv, spec + 1);
-			tf_res *t = rp_tf_resolve_target(c, r, spec + 1, parent_type(c, type));
-			if (t && rp_tf_identity(c, t) == 0 && t->arm_name) {
-				seg = t->arm_name;
-				parent_id = t->id;
-			} else if (pv && pv->kind == RP_V_STRING && pv->u.s[0] == '/') {
-				seg = rp_resource_id_name(c->a, pv->u.s);
-				parent_id = pv->u.s;
+	/* segments are resolved first (resolving a parent may use the scratch
+	 * text), then joined */
+	{
+		const char *segs[4] = { NULL, NULL, NULL, NULL };
+		size_t nseg = 0;
+		for (i = 0; i < 4 && m->name_attrs[i]; i++) {
+			const char *spec = m->name_attrs[i], *seg = NULL;
+			if (spec[0] == '=') {
+				seg = spec + 1;
+			} else if (spec[0] == '@') {
+				const rp_value *pv = rp_value_getz(r->tfv, spec + 1);
+				tf_res *t =
+					rp_tf_resolve_target(c, r, spec + 1, parent_type(c, type));
+				if (t && rp_tf_identity(c, t) == 0 && t->arm_name) {
+					seg = t->arm_name;
+					parent_id = t->id;
+				} else if (pv && pv->kind == RP_V_STRING && pv->u.s[0] == '/') {
+					seg = rp_resource_id_name(c->a, pv->u.s);
+					parent_id = pv->u.s;
+				}
+				if (!seg && !reason)
+					reason = rp_arena_printf(
+						c->a, "the parent named by %s.%s is not known",
+						r->address, spec + 1);
+			} else {
+				const rp_value *nv = rp_value_getz(r->tfv, spec);
+				if (nv && nv->kind == RP_V_STRING && nv->len > 0) {
+					seg = nv->u.s;
+					r->name_span = nv->span;
+				} else if (nv && nv->kind == RP_V_UNKNOWN && !reason) {
+					reason = nv->u.reason;
+				} else if (!reason) {
+					reason = rp_arena_printf(c->a, "%s has no %s", r->address,
+								 spec);
+				}
 			}
-			if (!seg && !reason)
-				reason = rp_arena_printf(c->a,
-							 "the parent named by %s.%s is not known",
-							 r->address, spec + 1);
-		} else {
-			const rp_value *nv = rp_value_getz(r->tfv, spec);
-			if (nv && nv->kind == RP_V_STRING && nv->len > 0) {
-				seg = nv->u.s;
-				r->name_span = nv->span;
-			} else if (nv && nv->kind == RP_V_UNKNOWN && !reason) {
-				reason = nv->u.reason;
-			} else if (!reason) {
-				reason = rp_arena_printf(c->a, "%s has no %s", r->address, spec);
-			}
+			segs[nseg++] = seg ? seg : r->address;
 		}
-		name = rp_arena_printf(c->a, "%s%s%s", name, *name ? "/" : "",
-				       seg ? seg : r->address);
+		rp_buf_clear(&c->tmp);
+		for (i = 0; i < nseg; i++)
+			ok = ok && (c->tmp.len == 0 || tput(c, "/", 1)) && tputs(c, segs[i]);
+		if (nseg > 1 || (nseg == 1 && segs[0] != r->address))
+			name = ok ? tkeep(c) : NULL;
+		else if (nseg == 1)
+			name = r->address;
 		if (!name)
 			return -RP_ENOMEM;
 	}
@@ -1052,21 +1105,24 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 						  c->subscription, rgs, r->address);
 		r->id = rp_arena_printf(c->a, "%s/providers/%s/%s", scope, type, name);
 	} else {
-		/* /providers/NS/T1/n1/T2/n2 from "NS/T1/T2" and "n1/n2" */
+		/* /providers/NS/T1/n1/T2/n2 from "NS/T1/T2" and "n1/n2", built in
+		 * the scratch text and copied once */
 		const char *slash = strchr(type, '/');
-		char *id = rp_arena_printf(
-			c->a, "/subscriptions/%s/resourceGroups/%s/providers/%.*s", c->subscription,
-			rgs, (int)(slash ? slash - type : 0), type);
 		const char *tp = slash ? slash + 1 : "", *np = name;
-		while (id && *tp) {
+		rp_buf_clear(&c->tmp);
+		ok = tputs(c, "/subscriptions/") && tputs(c, c->subscription) &&
+		     tputs(c, "/resourceGroups/") && tputs(c, rgs) && tputs(c, "/providers/") &&
+		     tput(c, type, slash ? (size_t)(slash - type) : 0);
+		while (ok && *tp) {
 			const char *te = strchr(tp, '/'), *ne = strchr(np, '/');
 			size_t tl = te ? (size_t)(te - tp) : strlen(tp);
 			size_t nl = (ne && te) ? (size_t)(ne - np) : strlen(np);
-			id = rp_arena_printf(c->a, "%s/%.*s/%.*s", id, (int)tl, tp, (int)nl, np);
+			ok = tput(c, "/", 1) && tput(c, tp, tl) && tput(c, "/", 1) &&
+			     tput(c, np, nl);
 			tp += tl + (te ? 1 : 0);
 			np += nl + ((ne && te) ? 1 : 0);
 		}
-		r->id = id;
+		r->id = ok ? tkeep(c) : NULL;
 	}
 	if (!r->id)
 		return -RP_ENOMEM;
@@ -1171,8 +1227,7 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 				if (sens == RP_JSON_NONE)
 					sens = get(c, change, "after_sensitive");
 			}
-			p.len = 0;
-			p.buf[0] = '\0';
+			p.n = 0;
 			rc = 0;
 			{
 				tf_sel top;
@@ -1230,18 +1285,22 @@ static int build_body(tf_ctx *c, tf_res *r)
 	r->body = rp_vt_new(c->vta, VT_OBJ, sp);
 	if (!r->body)
 		return -RP_ENOMEM;
+	/* the name, type and API version are borrowed: r->arm_name lives in the
+	 * deployment's arena, the others are static table strings */
 	if (r->arm_name)
-		v = rp_value_string(c->a, r->arm_name, strlen(r->arm_name), r->name_span);
+		v = rp_value_string_borrow(c->a, r->arm_name, strlen(r->arm_name), r->name_span);
 	else
 		v = rp_value_unknown(c->a, r->name_span, "%s",
 				     r->name_reason ? r->name_reason : "name not known");
 	if ((rc = rp_vt_set(c->vta, r->body, "name", v)) < 0)
 		return rc;
 	if ((rc = rp_vt_set(c->vta, r->body, "type",
-			    rp_value_string(c->a, m->arm_type, strlen(m->arm_type), sp))) < 0)
+			    rp_value_string_borrow(c->a, m->arm_type, strlen(m->arm_type), sp))) <
+	    0)
 		return rc;
-	if ((rc = rp_vt_set(c->vta, r->body, "apiVersion",
-			    rp_value_string(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
+	if ((rc = rp_vt_set(
+		     c->vta, r->body, "apiVersion",
+		     rp_value_string_borrow(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
 		return rc;
 	loc = rp_value_getz(r->tfv, "location");
 	if (loc && loc->kind != RP_V_NULL &&
@@ -1392,7 +1451,7 @@ static int emit(tf_ctx *c, tf_res *r)
 		return -RP_ENOMEM;
 	o->type = r->map->arm_type;
 	o->name = rp_value_getz(body, "name");
-	o->id = r->id ? rp_value_string(c->a, r->id, strlen(r->id), span_of(c, r->node))
+	o->id = r->id ? rp_value_string_borrow(c->a, r->id, strlen(r->id), span_of(c, r->node))
 		      : rp_value_unknown(c->a, span_of(c, r->node), "resource ID of %s not known",
 					 r->address);
 	o->api_version = r->map->api_version;
@@ -1560,6 +1619,7 @@ out:
 	rp_map_release(&c.by_change);
 	rp_map_release(&c.cfg_index);
 	rp_map_release(&c.keys);
+	rp_buf_release(&c.tmp);
 	rp_arena_free(c.vta);
 	return rc;
 }
