@@ -201,7 +201,9 @@ typedef struct tf_ctx {
 	rp_map by_change; /* address -> resource_changes element index + 1 */
 	rp_map cfg_index; /* "<module node>|<address>" -> expressions index + 1 */
 	const char *subscription;
-	rp_buf tmp; /* scratch text (IDs, lookup keys), reused */
+	rp_buf tmp;               /* scratch text (IDs, lookup keys), reused */
+	const char *last_modinst; /* cfg_resource's cache: module instance ... */
+	uint32_t last_cfgmod;     /* ... and its configuration module node */
 } tf_ctx;
 
 /* Builds the ARM body of r from its table (tfmap.c).  0 or negative. */

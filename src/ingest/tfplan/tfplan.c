@@ -207,9 +207,19 @@ typedef struct tf_sel {
 	bool all;
 } tf_sel;
 
-static bool key_is(const char *name, const char *key, size_t kl)
+/* name (NUL-terminated) equals key[0..kl) (which may hold NUL bytes).
+ * Inline byte loop: the tables are scanned for every attribute of every
+ * resource, and most candidates differ in the first byte. */
+static inline bool key_is(const char *name, const char *key, size_t kl)
 {
-	return name && strncmp(name, key, kl) == 0 && name[kl] == '\0';
+	size_t i;
+
+	if (!name)
+		return false;
+	for (i = 0; i < kl; i++)
+		if (name[i] != key[i] || name[i] == '\0')
+			return false;
+	return name[kl] == '\0';
 }
 
 /* Top-level attributes read outside the tables (identity, links). */
@@ -563,11 +573,18 @@ static const char *parent_mod(tf_ctx *c, const char *modinst, const char **call)
  * -> expressions node + 1), so big plans stay linear. */
 static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr)
 {
-	uint32_t mod = cfg_module(c, modinst), res, e, k;
+	uint32_t mod, res, e, k;
 	rp_json_iter it;
 	char *key, buf[PATH_MAX_LEN];
 	void *hit;
 
+	/* a module instance's resources come one after the other, sharing
+	 * one modinst string: its configuration module is looked up once */
+	if (c->last_modinst != modinst) {
+		c->last_modinst = modinst;
+		c->last_cfgmod = cfg_module(c, modinst);
+	}
+	mod = c->last_cfgmod;
 	if (mod == RP_JSON_NONE)
 		return RP_JSON_NONE;
 	snprintf(buf, sizeof(buf), "%u|", mod);

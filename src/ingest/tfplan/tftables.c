@@ -869,11 +869,14 @@ static const tf_attr pricing_attrs[] = {
 
 /* ---------------- the type table ---------------- */
 
-#define RES(tf, arm, api, n0, n1, attrs)                                                           \
-	{                                                                                          \
-		tf, TK_RESOURCE, arm, api, { n0, n1, NULL, NULL }, NULL, false, attrs, NULL, NULL, \
-			NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL                    \
+/* A resource; scope: attribute holding the target ID of an extension
+ * resource (or NULL), sub: subscription-level. */
+#define RES_AT(tf, arm, api, n0, n1, scope, sub, attrs)                                           \
+	{                                                                                         \
+		tf, TK_RESOURCE, arm, api, { n0, n1, NULL, NULL }, scope, sub, attrs, NULL, NULL, \
+			NULL, false, NULL, NULL, NULL, NULL, TA_SET, NULL, NULL                   \
 	}
+#define RES(tf, arm, api, n0, n1, attrs) RES_AT(tf, arm, api, n0, n1, NULL, false, attrs)
 #define MERGE(tf, arm, pattr, ptype, mpath, attrs)                                               \
 	{                                                                                        \
 		tf, TK_MERGE, arm, API_NETWORK, { "@" pattr, "name", NULL, NULL }, NULL, false,  \
@@ -975,44 +978,12 @@ static const tf_type types[] = {
 	  NULL },
 	RES("azurerm_key_vault", T_KV, API_KV, "name", NULL, kv_attrs),
 	/* monitoring, Defender */
-	{ "azurerm_monitor_diagnostic_setting",
-	  TK_RESOURCE,
-	  "Microsoft.Insights/diagnosticSettings",
-	  "2021-05-01-preview",
-	  { "name", NULL, NULL, NULL },
-	  "target_resource_id",
-	  false,
-	  diag_attrs,
-	  NULL,
-	  NULL,
-	  NULL,
-	  false,
-	  NULL,
-	  NULL,
-	  NULL,
-	  NULL,
-	  TA_SET,
-	  NULL,
-	  NULL },
-	{ "azurerm_security_center_subscription_pricing",
-	  TK_RESOURCE,
-	  "Microsoft.Security/pricings",
-	  "2024-01-01",
-	  { "resource_type", NULL, NULL, NULL },
-	  NULL,
-	  true,
-	  pricing_attrs,
-	  NULL,
-	  NULL,
-	  NULL,
-	  false,
-	  NULL,
-	  NULL,
-	  NULL,
-	  NULL,
-	  TA_SET,
-	  NULL,
-	  NULL },
+	/* an extension resource of the resource target_resource_id names */
+	RES_AT("azurerm_monitor_diagnostic_setting", "Microsoft.Insights/diagnosticSettings",
+	       "2021-05-01-preview", "name", NULL, "target_resource_id", false, diag_attrs),
+	/* a subscription-level resource */
+	RES_AT("azurerm_security_center_subscription_pricing", "Microsoft.Security/pricings",
+	       "2024-01-01", "resource_type", NULL, NULL, true, pricing_attrs),
 	/* deliberately not mapped: containers and helpers with no security
 	 * properties the model reads */
 	IGNORE("azurerm_resource_group"),
