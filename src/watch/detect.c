@@ -122,26 +122,72 @@ typedef struct wkey {
 	uint32_t port, proto;
 } wkey;
 
+/* Evidence as kept per key (rp_watch_evidence at emission): the tuple's
+ * text inline when short (IPv4 tuples are), else in a buffer of
+ * RP_WATCH_EVIDENCE_TEXT bytes the record owns (kept for reuse). */
+#define EV_INLINE 95
+typedef struct evrec {
+	int64_t ts_ms;
+	uint64_t off;
+	const char *input;
+	char *spill;
+	char text[EV_INLINE]; /* NUL-terminated; unused when spilled */
+	uint8_t spilled;
+} evrec;
+
+/* A key's aggregate, hot fields first (probed and updated per flow).
+ * Entries stay in insertion order in table.e (appended, compacted in
+ * order), which is the order findings of one window are emitted in. */
 typedef struct entry {
-	wkey k;
 	uint64_t hash;
-	uint64_t seq; /* insertion order */
+	wkey k;
 	int64_t first, last;
 	uint64_t count, bytes, best;
 	rp_hll distinct;
 	const char *resource; /* interned */
 	const char *rule;     /* interned */
-	rp_watch_evidence ev[2];
 	uint8_t nev;
-	uint8_t top_in;         /* the largest flow was inbound */
-	rp_net_addr top_remote; /* its remote end */
-	rp_net_addr first_peer; /* 005: the first Internet peer */
+	uint8_t top_in; /* the largest flow was inbound (006) */
+	union {
+		rp_net_addr top_remote; /* 006: the largest flow's remote end */
+		rp_net_addr first_peer; /* 005: the first Internet peer */
+	} u;
+	evrec ev[2];
 } entry;
+
+/* An entry's evidence in the finding's form. */
+typedef struct evpair {
+	rp_watch_evidence ev[2];
+} evpair;
+
+static void evidence_out(const entry *e, evpair *out)
+{
+	size_t i;
+
+	for (i = 0; i < e->nev && i < 2; i++) {
+		const evrec *r = &e->ev[i];
+		out->ev[i].ts_ms = r->ts_ms;
+		out->ev[i].input = r->input;
+		out->ev[i].off = r->off;
+		snprintf(out->ev[i].text, sizeof(out->ev[i].text), "%s",
+			 r->spilled ? r->spill : r->text);
+	}
+}
+
+static void entry_release(entry *e)
+{
+	rp_hll_release(&e->distinct);
+	free(e->ev[0].spill);
+	free(e->ev[1].spill);
+}
 
 typedef struct table {
 	entry *e;
 	size_t n, cap;
-	uint32_t *slot;
+	/* open addressing, linear probing: 0 empty, else the entry's index + 1
+	 * in the low 32 bits and the top 32 bits of its hash above, so a probe
+	 * touches an entry only when the tags match */
+	uint64_t *slot;
 	size_t nslots;
 	uint32_t window_s;
 	int64_t closed; /* windows below this index are closed */
@@ -173,7 +219,9 @@ struct rp_watch_det {
 	void *ctx;
 	int64_t max_ts, first_ts;
 	bool any;
-	uint64_t seq;
+	/* the next max_ts at which a window closes (advance) or the peer
+	 * baseline rotates; below them a new max_ts changes nothing else */
+	int64_t next_close_ts, next_gen_ts;
 	table t002, t001, t003, tscan, tsweep, t005, t006;
 	rp_bloom gen[2]; /* 005: current, previous */
 	int64_t gen_idx;
@@ -183,6 +231,8 @@ struct rp_watch_det {
 	rp_map intern;
 	rp_arena *arena;
 	size_t ninterned;
+	/* the last input name interned: flows of one input repeat it */
+	const char *last_input, *last_input_interned;
 	rp_watch_det_stats st;
 	rp_buf msg, rem;
 	struct rp_watch_changes *changes; /* change.c */
@@ -227,43 +277,83 @@ static void table_release(table *t)
 	free(t->emit_key);
 	free(t->emit_win);
 	for (i = 0; i < t->n; i++)
-		rp_hll_release(&t->e[i].distinct);
+		entry_release(&t->e[i]);
 	free(t->e);
 	free(t->slot);
 	rp_cms_release(&t->cms);
 }
 
+static uint64_t slot_of(uint64_t hash, size_t i)
+{
+	return (hash >> 32) << 32 | ((uint64_t)i + 1);
+}
+
 static int table_rehash(table *t, size_t nslots)
 {
-	uint32_t *s = calloc(nslots, sizeof(*s));
+	uint64_t *s;
 	size_t i;
 
-	if (!s)
-		return -RP_ENOMEM;
+	if (t->slot && nslots == t->nslots) {
+		/* same size (after a close): in place, no new pages */
+		s = t->slot;
+		memset(s, 0, nslots * sizeof(*s));
+	} else {
+		s = calloc(nslots, sizeof(*s));
+		if (!s)
+			return -RP_ENOMEM;
+	}
 	for (i = 0; i < t->n; i++) {
 		size_t j = t->e[i].hash & (nslots - 1);
 		while (s[j])
 			j = (j + 1) & (nslots - 1);
-		s[j] = (uint32_t)i + 1;
+		s[j] = slot_of(t->e[i].hash, i);
 	}
-	free(t->slot);
+	if (s != t->slot)
+		free(t->slot);
 	t->slot = s;
 	t->nslots = nslots;
 	return 0;
 }
 
+/* The key's hash: rp_watch_hash(k, sizeof(*k), 0x5754), unrolled for the
+ * fixed size (the value feeds the count-min sketch, so it must not
+ * change). */
+static inline uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static uint64_t key_hash(const wkey *k)
+{
+	_Static_assert(sizeof(wkey) % 8 == 0, "wkey is hashed in 8-byte words");
+	const unsigned char *s = (const unsigned char *)k;
+	uint64_t h = mix64(0x5754 ^ (sizeof(*k) * UINT64_C(0x9e3779b97f4a7c15)));
+	size_t i;
+
+	for (i = 0; i < sizeof(*k); i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = mix64(h ^ w) + UINT64_C(0x9e3779b97f4a7c15);
+	}
+	return mix64(h);
+}
+
 /* Finds or creates the entry of k; *e NULL when refused (table full). */
 static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
 {
-	uint64_t h = rp_watch_hash(k, sizeof(*k), 0x5754);
-	size_t j;
+	uint64_t h = key_hash(k), s;
+	size_t j, mask = t->nslots - 1;
 	entry *x;
 	uint32_t est;
 
 	*e = NULL;
 	if (t->nslots) {
-		for (j = h & (t->nslots - 1); t->slot[j]; j = (j + 1) & (t->nslots - 1)) {
-			x = &t->e[t->slot[j] - 1];
+		for (j = h & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
+			if (s >> 32 != h >> 32)
+				continue;
+			x = &t->e[(uint32_t)s - 1];
 			if (x->hash == h && memcmp(&x->k, k, sizeof(*k)) == 0) {
 				*e = x;
 				return 0;
@@ -287,15 +377,15 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
 		int rc = table_rehash(t, t->nslots ? t->nslots * 2 : 128);
 		if (rc < 0)
 			return rc;
+		mask = t->nslots - 1;
 	}
 	x = &t->e[t->n];
 	memset(x, 0, sizeof(*x));
 	memcpy(&x->k, k, sizeof(*k));
 	x->hash = h;
-	x->seq = d->seq++;
-	for (j = h & (t->nslots - 1); t->slot[j]; j = (j + 1) & (t->nslots - 1))
+	for (j = h & mask; t->slot[j]; j = (j + 1) & mask)
 		;
-	t->slot[j] = (uint32_t)t->n + 1;
+	t->slot[j] = slot_of(h, t->n);
 	t->n++;
 	*e = x;
 	return 0;
@@ -315,40 +405,71 @@ const char *rp_watch_det_intern(rp_watch_det *d, const char *s)
 	return intern(d, sl);
 }
 
-static void evidence_of(rp_watch_det *d, rp_watch_evidence *ev, const rp_flow *f)
+/* The input's name outlives its reader (findings come later): interned,
+ * once per run of flows from the same input. */
+static const char *input_of(rp_watch_det *d, const char *input)
 {
-	size_t n = f->text.n < sizeof(ev->text) - 1 ? f->text.n : sizeof(ev->text) - 1;
-
-	ev->ts_ms = f->ts_ms;
-	/* the input's name outlives its reader (findings come later) */
-	ev->input = rp_watch_det_intern(d, f->input);
-	ev->off = f->off;
-	memcpy(ev->text, f->text.p, n);
-	ev->text[n] = '\0';
+	if (!input)
+		return NULL;
+	if (input != d->last_input || !d->last_input_interned ||
+	    strcmp(input, d->last_input_interned) != 0) {
+		d->last_input = input;
+		d->last_input_interned = rp_watch_det_intern(d, input);
+	}
+	return d->last_input_interned;
 }
 
-/* Updates e with flow f; distinct: what to count (0: nothing). */
-static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
-			uint64_t bytes)
+static int evidence_of(rp_watch_det *d, evrec *ev, const rp_flow *f)
 {
+	ev->ts_ms = f->ts_ms;
+	ev->input = input_of(d, f->input);
+	ev->off = f->off;
+	if (f->text.n < EV_INLINE) {
+		memcpy(ev->text, f->text.p, f->text.n);
+		ev->text[f->text.n] = '\0';
+		ev->spilled = 0;
+	} else {
+		size_t n = f->text.n < RP_WATCH_EVIDENCE_TEXT - 1 ? f->text.n
+								  : RP_WATCH_EVIDENCE_TEXT - 1;
+		if (!ev->spill) {
+			ev->spill = malloc(RP_WATCH_EVIDENCE_TEXT);
+			if (!ev->spill)
+				return -RP_ENOMEM;
+		}
+		memcpy(ev->spill, f->text.p, n);
+		ev->spill[n] = '\0';
+		ev->spilled = 1;
+	}
+	return 0;
+}
+
+/* Updates e with flow f; distinct: what to count (0: nothing); top: keep
+ * the largest flow's remote end (006). */
+static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
+			uint64_t bytes, bool top)
+{
+	int rc = 0;
+
 	if (e->count == 0 || f->ts_ms < e->first)
 		e->first = f->ts_ms;
 	if (e->count == 0 || f->ts_ms > e->last)
 		e->last = f->ts_ms;
 	e->count++;
 	e->bytes += bytes;
-	if (e->nev == 0 || bytes >= e->best) {
+	if (top && (e->nev == 0 || bytes >= e->best)) {
 		const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
-		key_addr(&e->top_remote, remote);
+		key_addr(&e->u.top_remote, remote);
 		e->top_in = f->dir == RP_FLOW_IN;
 	}
 	if (e->nev == 0) {
-		evidence_of(d, &e->ev[0], f);
+		rc = evidence_of(d, &e->ev[0], f);
 		e->nev = 1;
 	} else if (bytes >= e->best) {
-		evidence_of(d, &e->ev[1], f);
+		rc = evidence_of(d, &e->ev[1], f);
 		e->nev = 2;
 	}
+	if (rc < 0)
+		return rc;
 	if (bytes > e->best)
 		e->best = bytes;
 	if (distinct)
@@ -483,7 +604,8 @@ int rp_watch_emit(rp_watch_det *d, const rp_watch_finding *f)
 }
 
 static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char *subject,
-		      const entry *e, const char *message, const char *remediation)
+		      const entry *e, const evpair *ev, const char *message,
+		      const char *remediation)
 {
 	rp_watch_finding f;
 
@@ -496,13 +618,13 @@ static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char 
 	f.first_ms = e->first;
 	f.last_ms = e->last;
 	f.count = e->count;
-	f.ev = e->ev;
+	f.ev = ev->ev;
 	f.nev = e->nev;
 	f.remediation = remediation;
 	return rp_watch_emit(d, &f);
 }
 
-static int emit_002(rp_watch_det *d, const entry *e)
+static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 {
 	char dst[64], pfx[80], subject[96], name[64], port[16];
 	const char *svc = "?";
@@ -528,12 +650,12 @@ static int emit_002(rp_watch_det *d, const entry *e)
 					  host_prefix(&e->k.a, pfx, sizeof(pfx)), port, e->resource,
 					  &e->k.a, e->k.port, e->rule);
 	if (rc == 0)
-		rc = emit_entry(d, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, d->msg.data,
+		rc = emit_entry(d, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
 				d->rem.data);
 	return rc;
 }
 
-static int emit_scan(rp_watch_det *d, const entry *e, bool sweep)
+static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool sweep)
 {
 	char src[64], pfx[80], subject[96], name[96];
 	double n = rp_hll_count(&e->distinct);
@@ -582,18 +704,18 @@ static int emit_scan(rp_watch_det *d, const entry *e, bool sweep)
 						  e->resource, NULL, 0, NULL);
 	}
 	if (rc == 0)
-		rc = emit_entry(d, "RMP-WATCH-004", RP_STATUS_FAIL, subject, e, d->msg.data,
+		rc = emit_entry(d, "RMP-WATCH-004", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
 				d->rem.data);
 	return rc;
 }
 
-static int emit_005(rp_watch_det *d, entry *e)
+static int emit_005(rp_watch_det *d, entry *e, const evpair *ev)
 {
 	char local[64], peer[64], pfx[80], ppfx[80], name[96];
 	int rc;
 
 	addr_text(&e->k.a, local, sizeof(local));
-	addr_text(&e->first_peer, peer, sizeof(peer));
+	addr_text(&e->u.first_peer, peer, sizeof(peer));
 	snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
 	for (char *p = name; *p; p++)
 		if (*p == '.' || *p == ':')
@@ -607,10 +729,10 @@ static int emit_005(rp_watch_det *d, entry *e)
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
 					  host_prefix(&e->k.a, pfx, sizeof(pfx)),
-					  host_prefix(&e->first_peer, ppfx, sizeof(ppfx)), "*",
+					  host_prefix(&e->u.first_peer, ppfx, sizeof(ppfx)), "*",
 					  e->resource, NULL, 0, NULL);
 	if (rc == 0)
-		rc = emit_entry(d, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, d->msg.data,
+		rc = emit_entry(d, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, ev, d->msg.data,
 				d->rem.data);
 	/* now part of the baseline */
 	rp_bloom_add(&d->gen[0], addr_hash(&e->k.a, 5));
@@ -650,7 +772,7 @@ static void ewma_update(ewma *x, double v, double lambda)
 	x->n++;
 }
 
-static int emit_006(rp_watch_det *d, entry *e)
+static int emit_006(rp_watch_det *d, entry *e, const evpair *ev)
 {
 	ewma *x = ewma_get(d, &e->k.a);
 	double v = (double)e->bytes, sd, thr;
@@ -686,7 +808,7 @@ static int emit_006(rp_watch_det *d, entry *e)
 		if (rc == 0) {
 			/* contain: deny the largest flow's remote peer */
 			char pfx[80], rpfx[80], name[96], peer[64];
-			const rp_net_addr *remote = &e->top_remote;
+			const rp_net_addr *remote = &e->u.top_remote;
 			addr_text(remote, peer, sizeof(peer));
 			snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
 			for (char *p = name; *p; p++)
@@ -701,28 +823,29 @@ static int emit_006(rp_watch_det *d, entry *e)
 				"*", e->resource, NULL, 0, NULL);
 		}
 		if (rc == 0)
-			rc = emit_entry(d, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, d->msg.data,
-					d->rem.data);
+			rc = emit_entry(d, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, ev,
+					d->msg.data, d->rem.data);
 	}
 	ewma_update(x, v, d->c.spike_lambda);
 	x->last_bucket = e->k.win;
 	return rc;
 }
 
-typedef int (*emit_fn)(rp_watch_det *d, entry *e, int which);
-
 static int emit_any(rp_watch_det *d, entry *e, int which)
 {
+	evpair evs, *ev = &evs;
+
+	evidence_out(e, &evs);
 	switch (which) {
 	case 1:
 		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
-					    e->first, e->last, e->count, e->ev, e->nev, e->resource,
-					    e->rule, true);
-	case 2: return emit_002(d, e);
+					    e->first, e->last, e->count, ev->ev, e->nev,
+					    e->resource, e->rule, true);
+	case 2: return emit_002(d, e, ev);
 	case 3:
 		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
-					    e->first, e->last, e->count, e->ev, e->nev, e->resource,
-					    e->rule, false);
+					    e->first, e->last, e->count, ev->ev, e->nev,
+					    e->resource, e->rule, false);
 	case 4:
 	case 40: {
 		table *t = which == 4 ? &d->tscan : &d->tsweep;
@@ -742,29 +865,35 @@ static int emit_any(rp_watch_det *d, entry *e, int which)
 		}
 		t->emit_key[slot] = h;
 		t->emit_win[slot] = e->k.win;
-		return emit_scan(d, e, which == 40);
+		return emit_scan(d, e, ev, which == 40);
 	}
-	case 5: return emit_005(d, e);
-	case 6: return emit_006(d, e);
+	case 5: return emit_005(d, e, ev);
+	case 6: return emit_006(d, e, ev);
 	}
 	return 0;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-	const entry *x = a, *y = b;
+typedef struct closing {
+	int64_t win;
+	uint32_t i; /* index in table.e: insertion order */
+} closing;
 
-	if (x->k.win != y->k.win)
-		return x->k.win < y->k.win ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+static int cmp_closing(const void *a, const void *b)
+{
+	const closing *x = a, *y = b;
+
+	if (x->win != y->win)
+		return x->win < y->win ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Emits and removes the entries of windows below upto (all if INT64_MAX). */
+/* Emits and removes the entries of windows below upto (all if INT64_MAX):
+ * in window order, and in insertion order within a window. */
 static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 {
 	size_t i, keep = 0, nclosed = 0;
-	entry *closed = NULL;
-	int rc = 0;
+	closing *closed = NULL;
+	int rc = 0, r;
 
 	if (upto <= t->closed)
 		return 0;
@@ -777,21 +906,29 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	if (!closed)
 		return -RP_ENOMEM;
 	nclosed = 0;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].k.win < upto) {
+			closed[nclosed].win = t->e[i].k.win;
+			closed[nclosed++].i = (uint32_t)i;
+		}
+	qsort(closed, nclosed, sizeof(*closed), cmp_closing);
+	for (i = 0; i < nclosed && rc == 0; i++)
+		rc = emit_any(d, &t->e[closed[i].i], which);
+	free(closed);
+	/* drop the closed entries, keeping the others in order */
 	for (i = 0; i < t->n; i++) {
-		if (t->e[i].k.win < upto)
-			closed[nclosed++] = t->e[i];
-		else
-			t->e[keep++] = t->e[i];
+		if (t->e[i].k.win < upto) {
+			entry_release(&t->e[i]);
+			continue;
+		}
+		if (keep != i)
+			t->e[keep] = t->e[i];
+		keep++;
 	}
 	t->n = keep;
-	rc = table_rehash(t, t->nslots ? t->nslots : 128);
-	qsort(closed, nclosed, sizeof(*closed), cmp_entry);
-	for (i = 0; i < nclosed; i++) {
-		if (rc == 0)
-			rc = emit_any(d, &closed[i], which);
-		rp_hll_release(&closed[i].distinct);
-	}
-	free(closed);
+	r = table_rehash(t, t->nslots ? t->nslots : 128);
+	if (rc == 0)
+		rc = r;
 	if (t->n == 0)
 		rp_cms_clear(&t->cms);
 	return rc;
@@ -802,10 +939,25 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-/* Closes the windows the watermark has passed. */
+/* a * b + c, saturated to [INT64_MIN, INT64_MAX] */
+static int64_t sat_muladd(int64_t a, int64_t b, int64_t c)
+{
+	int64_t m, r;
+
+	if (__builtin_mul_overflow(a, b, &m))
+		return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+	if (__builtin_add_overflow(m, c, &r))
+		return c < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+/* Closes the windows the watermark has passed, and computes the next
+ * max_ts at which another window closes: table t closes more once
+ * floordiv(max_ts - lateness, W) - hop > t->closed, that is once
+ * max_ts >= (t->closed + 1 + hop) * W + lateness. */
 static int advance(rp_watch_det *d, bool all)
 {
-	int64_t wm = d->max_ts - (int64_t)d->c.lateness_s * 1000;
+	int64_t lat = (int64_t)d->c.lateness_s * 1000, wm = d->max_ts - lat;
 	struct {
 		table *t;
 		int which;
@@ -813,14 +965,22 @@ static int advance(rp_watch_det *d, bool all)
 		   { &d->tsweep, 40 }, { &d->t005, 5 }, { &d->t006, 6 } };
 	size_t i;
 	int rc = 0;
+	int64_t next = INT64_MAX;
 
-	for (i = 0; i < sizeof(ts) / sizeof(ts[0]) && rc == 0; i++) {
-		int64_t upto = all ? INT64_MAX : floordiv(wm, (int64_t)ts[i].t->window_s * 1000);
+	for (i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		int64_t wms = (int64_t)ts[i].t->window_s * 1000, hop = ts[i].t->hopping ? 1 : 0;
+		int64_t upto = all ? INT64_MAX : floordiv(wm, wms);
 		if (ts[i].t->hopping && upto != INT64_MAX)
 			upto -= 1; /* window i ends at (i + 2) hops */
-		if (upto > ts[i].t->closed)
+		if (rc == 0 && upto > ts[i].t->closed)
 			rc = table_close(d, ts[i].t, upto, ts[i].which);
+		if (ts[i].t->closed < INT64_MAX - 1 - hop) {
+			int64_t at = sat_muladd(ts[i].t->closed + 1 + hop, wms, lat);
+			if (at < next)
+				next = at;
+		}
 	}
+	d->next_close_ts = next;
 	return rc;
 }
 
@@ -849,7 +1009,6 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 	wkey k;
 	entry *e;
 	int rc;
-
 	int64_t w;
 
 	for (w = win; w >= (t->hopping ? win - 1 : win); w--) {
@@ -868,7 +1027,7 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 			e->resource = intern(d, f->resource);
 			e->rule = intern(d, f->rule);
 		}
-		rc = entry_update(d, e, f, distinct, bytes);
+		rc = entry_update(d, e, f, distinct, bytes, t == &d->t006);
 		if (rc < 0)
 			return rc;
 	}
@@ -886,13 +1045,14 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 		d->any = true;
 		d->first_ts = d->max_ts = f->ts_ms;
 		d->gen_idx = floordiv(f->ts_ms, (int64_t)d->c.peer_rotate_s * 1000);
+		d->next_gen_ts = sat_muladd(d->gen_idx + 1, (int64_t)d->c.peer_rotate_s * 1000, 0);
+		d->next_close_ts = INT64_MIN; /* the first advance computes it */
 	}
 	if (f->ts_ms > d->max_ts) {
-		int64_t g;
 		d->max_ts = f->ts_ms;
-		g = floordiv(d->max_ts, (int64_t)d->c.peer_rotate_s * 1000);
-		if (g > d->gen_idx) {
+		if (d->max_ts >= d->next_gen_ts) {
 			/* rotate the peer baseline: current -> previous */
+			int64_t g = floordiv(d->max_ts, (int64_t)d->c.peer_rotate_s * 1000);
 			rp_bloom tmp = d->gen[1];
 			d->gen[1] = d->gen[0];
 			d->gen[0] = tmp;
@@ -900,10 +1060,13 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 			if (g > d->gen_idx + 1)
 				rp_bloom_clear(&d->gen[1]);
 			d->gen_idx = g;
+			d->next_gen_ts = sat_muladd(g + 1, (int64_t)d->c.peer_rotate_s * 1000, 0);
 		}
-		rc = advance(d, false);
-		if (rc < 0)
-			return rc;
+		if (d->max_ts >= d->next_close_ts) {
+			rc = advance(d, false);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	/* 001 / 003: observed allowed flows against the intended policy */
 	if (d->policy && f->allowed && (rule_on(d, 1) || rule_on(d, 3))) {
@@ -964,10 +1127,10 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 					return rc;
 				if (e) {
 					if (e->count == 0) {
-						key_addr(&e->first_peer, peer);
+						key_addr(&e->u.first_peer, peer);
 						e->resource = intern(d, f->resource);
 					}
-					rc = entry_update(d, e, f, addr_hash(peer, 55), 0);
+					rc = entry_update(d, e, f, addr_hash(peer, 55), 0, false);
 					if (rc < 0)
 						return rc;
 				}
@@ -1077,9 +1240,118 @@ static int sink_act(void *ctx, const rp_activity *a)
 	return rp_watch_det_activity(ctx, a);
 }
 
+/* ---- look-ahead ----
+ *
+ * The keyed tables are far larger than the caches, so a flow's work is
+ * mostly waiting for memory: the probe of each table's slot array, then
+ * its entry and evidence.  With a batch of flows in hand, the slots of
+ * flow i + 2 * AHEAD are prefetched, and the entries those slots name for
+ * flow i + AHEAD, while flow i is processed; the processing itself is
+ * unchanged and in order (prefetches are hints: results do not depend on
+ * them). */
+#define AHEAD 4
+#define RING 16 /* > 2 * AHEAD */
+#define MAX_PROBES 6
+
+typedef struct probes {
+	table *t[MAX_PROBES];
+	uint64_t h[MAX_PROBES];
+	size_t n;
+} probes;
+
+static void probe_add(probes *p, table *t, const rp_net_addr *a, const rp_net_addr *b,
+		      uint32_t port, uint32_t proto, int64_t ts_ms)
+{
+	int64_t win = floordiv(ts_ms, (int64_t)t->window_s * 1000);
+	wkey k;
+
+	if (!t->nslots)
+		return;
+	mkkey(&k, a, b, port, proto, win);
+	p->t[p->n] = t;
+	p->h[p->n] = key_hash(&k);
+	__builtin_prefetch(&t->slot[p->h[p->n] & (t->nslots - 1)]);
+	p->n++;
+	if (t->hopping) {
+		mkkey(&k, a, b, port, proto, win - 1);
+		p->t[p->n] = t;
+		p->h[p->n] = key_hash(&k);
+		__builtin_prefetch(&t->slot[p->h[p->n] & (t->nslots - 1)]);
+		p->n++;
+	}
+}
+
+/* The lookups rp_watch_det_flow makes in the large tables (002, 004,
+ * 006), their slots prefetched. */
+static void ahead_slots(rp_watch_det *d, const rp_flow *f, probes *p)
+{
+	const rp_net_addr *local = f->dir == RP_FLOW_IN ? &f->dst : &f->src;
+	const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
+	bool rpub = rp_watch_is_public(remote), lpub = rp_watch_is_public(local);
+
+	p->n = 0;
+	if (rule_on(d, 4)) {
+		probe_add(p, &d->tscan, &f->src, NULL, 0, 0, f->ts_ms);
+		if (f->dir == RP_FLOW_IN ||
+		    (f->dport != 80 && f->dport != 443 && f->dport != 53 && f->dport != 123))
+			probe_add(p, &d->tsweep, &f->src, NULL, f->dport, f->proto, f->ts_ms);
+	}
+	if (rule_on(d, 6) && f->allowed && f->has_counts)
+		probe_add(p, &d->t006, lpub && !rpub ? remote : local, NULL, 0, 0, f->ts_ms);
+}
+
+/* The entries (and evidence) those slots name. */
+static void ahead_entries(const probes *p)
+{
+	size_t i, j;
+	uint64_t s;
+
+	for (i = 0; i < p->n; i++) {
+		const table *t = p->t[i];
+		size_t mask = t->nslots - 1;
+		uint64_t h = p->h[i];
+		if (!t->nslots)
+			continue;
+		for (j = h & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
+			if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->n) {
+				const entry *x = &t->e[(uint32_t)s - 1];
+				__builtin_prefetch(x, 1);
+				__builtin_prefetch((const char *)x + 64, 1);
+				__builtin_prefetch((const char *)x + 128, 1);
+				__builtin_prefetch(&x->ev[1], 1);
+				__builtin_prefetch((const char *)&x->ev[1] + 64, 1);
+				break;
+			}
+		}
+	}
+}
+
+static int sink_flows(void *ctx, const rp_flow *fs, size_t n)
+{
+	rp_watch_det *d = ctx;
+	probes ring[RING];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n && i < 2 * AHEAD; i++)
+		ahead_slots(d, &fs[i], &ring[i % RING]);
+	for (i = 0; i < n && i < AHEAD; i++)
+		ahead_entries(&ring[i % RING]);
+	for (i = 0; i < n; i++) {
+		if (i + 2 * AHEAD < n)
+			ahead_slots(d, &fs[i + 2 * AHEAD], &ring[(i + 2 * AHEAD) % RING]);
+		if (i + AHEAD < n)
+			ahead_entries(&ring[(i + AHEAD) % RING]);
+		rc = rp_watch_det_flow(d, &fs[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 rp_watch_sink rp_watch_det_sink(rp_watch_det *d)
 {
-	rp_watch_sink s = { d, sink_flow, sink_act };
+	rp_watch_sink s = { d, sink_flow, sink_act, sink_flows };
 	return s;
 }
 

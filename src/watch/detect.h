@@ -105,13 +105,15 @@ int rp_watch_finding_json(rp_buf *b, const rp_watch_finding *f);
 void rp_watch_format_time(int64_t ms, char out[32]);
 
 /* ---- sketches (sketch.c), exposed for tests ---- */
-typedef struct rp_hll {
-	uint32_t n;      /* exact entries while small */
-	uint32_t *small; /* up to RP_HLL_SMALL hashes */
-	uint8_t *reg;    /* 2^RP_HLL_P registers once large */
-} rp_hll;
 #define RP_HLL_P 10
 #define RP_HLL_SMALL 64
+#define RP_HLL_INLINE 3 /* most keys see few distinct values: no allocation */
+typedef struct rp_hll {
+	uint32_t n;                  /* exact entries while small */
+	uint32_t inl[RP_HLL_INLINE]; /* the first RP_HLL_INLINE of them */
+	uint32_t *small;             /* all of them (up to RP_HLL_SMALL) past that */
+	uint8_t *reg;                /* 2^RP_HLL_P registers once large */
+} rp_hll;
 void rp_hll_release(rp_hll *h);
 int rp_hll_add(rp_hll *h, uint64_t hash); /* 0 or -RP_ENOMEM */
 double rp_hll_count(const rp_hll *h);

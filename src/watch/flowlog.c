@@ -299,13 +299,35 @@ static int tuple_error(rp_json_doc *doc, uint32_t node, const char *why, size_t 
 			    off + 1 + at + 1, "bad flow tuple: %s", why);
 }
 
-/* Dispatches every tuple of a flowTuples array. */
+#define FLOW_BATCH 32
+
+/* Passes batch[0, n) to the sink. */
+static int dispatch(const rp_watch_sink *sink, const rp_flow *batch, size_t n)
+{
+	size_t i;
+	int rc;
+
+	if (sink->flows)
+		return n ? sink->flows(sink->ctx, batch, n) : 0;
+	if (sink->flow)
+		for (i = 0; i < n; i++) {
+			rc = sink->flow(sink->ctx, &batch[i]);
+			if (rc < 0)
+				return rc;
+		}
+	return 0;
+}
+
+/* Dispatches every tuple of a flowTuples array, FLOW_BATCH at a time
+ * (each a copy of *f, the record's fields, with the tuple's own). */
 static int tuples(rp_json_doc *doc, uint32_t arr, bool vnet, rp_flow *f, uint64_t base,
 		  const rp_watch_sink *sink, rp_diag *diag, rp_watch_stats *stats)
 {
 	rp_json_iter it;
 	uint32_t k, v;
 	int rc;
+	rp_flow batch[FLOW_BATCH];
+	size_t nb = 0;
 
 	if (!rp_json_is(doc, arr, RP_JSON_ARRAY))
 		return rp_diag_addc(diag, RP_DIAG_ERROR, "watch-record", doc->src,
@@ -317,6 +339,7 @@ static int tuples(rp_json_doc *doc, uint32_t arr, bool vnet, rp_flow *f, uint64_
 		const char *s;
 		size_t n, at;
 		const char *why;
+		rp_flow *t = &batch[nb];
 
 		if (!rp_json_is(doc, v, RP_JSON_STRING) ||
 		    (rp_json_flags(doc, v) & RP_JSON_F_ESCAPES)) {
@@ -327,22 +350,24 @@ static int tuples(rp_json_doc *doc, uint32_t arr, bool vnet, rp_flow *f, uint64_
 		}
 		s = doc->src->data + doc->nodes[v].off + 1;
 		n = doc->nodes[v].len - 2;
-		if (rp_flow_tuple_parse(s, n, vnet, f, &why, &at) < 0) {
+		*t = *f;
+		if (rp_flow_tuple_parse(s, n, vnet, t, &why, &at) < 0) {
 			rc = tuple_error(doc, v, why, at, diag, stats);
 			if (rc < 0)
 				return rc;
 			continue;
 		}
-		f->off = base + doc->nodes[v].off;
+		t->off = base + doc->nodes[v].off;
 		if (stats)
 			stats->tuples++;
-		if (sink->flow) {
-			rc = sink->flow(sink->ctx, f);
+		if (++nb == FLOW_BATCH) {
+			rc = dispatch(sink, batch, nb);
+			nb = 0;
 			if (rc < 0)
 				return rc;
 		}
 	}
-	return 0;
+	return dispatch(sink, batch, nb);
 }
 
 static int nsg_record(rp_json_doc *doc, uint32_t rec, uint32_t props, rp_flow *f, uint64_t base,

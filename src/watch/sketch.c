@@ -66,21 +66,28 @@ static void hll_reg_add(uint8_t *reg, uint64_t hash)
 int rp_hll_add(rp_hll *h, uint64_t hash)
 {
 	uint32_t v = (uint32_t)(hash >> 32), i;
+	uint32_t *set;
 
 	if (h->reg) {
 		hll_reg_add(h->reg, hash);
 		return 0;
 	}
 	/* exact phase: a set of the top 32 bits (collisions are negligible at
-	 * these sizes) */
+	 * these sizes), inline while it has at most RP_HLL_INLINE members */
+	set = h->small ? h->small : h->inl;
 	for (i = 0; i < h->n; i++)
-		if (h->small[i] == v)
+		if (set[i] == v)
 			return 0;
+	if (h->n < RP_HLL_INLINE) {
+		h->inl[h->n++] = v;
+		return 0;
+	}
 	if (h->n < RP_HLL_SMALL) {
 		if (!h->small) {
 			h->small = malloc(RP_HLL_SMALL * sizeof(*h->small));
 			if (!h->small)
 				return -RP_ENOMEM;
+			memcpy(h->small, h->inl, sizeof(h->inl));
 		}
 		h->small[h->n++] = v;
 		return 0;

@@ -108,6 +108,9 @@ typedef struct rp_watch_sink {
 	void *ctx;
 	int (*flow)(void *ctx, const rp_flow *f);         /* may be NULL */
 	int (*activity)(void *ctx, const rp_activity *a); /* may be NULL */
+	/* may be NULL: flows n at a time (consecutive tuples of one record, in
+	 * order), the same as n calls of flow; lets the sink look ahead */
+	int (*flows)(void *ctx, const rp_flow *f, size_t n);
 } rp_watch_sink;
 
 typedef struct rp_watch_stats {

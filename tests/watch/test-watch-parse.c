@@ -78,7 +78,7 @@ static char *fixture(const char *name)
 
 static int read_path(const char *path, seen *s, rp_diag *d, rp_watch_stats *st)
 {
-	rp_watch_sink sink = { s, on_flow, on_act };
+	rp_watch_sink sink = { s, on_flow, on_act, NULL };
 	rp_watch_reader *r = rp_watch_reader_new(path, path, &sink, d, st);
 	int rc;
 
@@ -296,7 +296,7 @@ static void test_split_anywhere(void **state)
 		seen s;
 		rp_watch_stats st;
 		rp_diag d;
-		rp_watch_sink sink = { &s, on_flow, on_act };
+		rp_watch_sink sink = { &s, on_flow, on_act, NULL };
 		rp_watch_reader *r;
 
 		memset(&s, 0, sizeof(s));
@@ -329,7 +329,7 @@ static void test_append(void **state)
 	seen s;
 	rp_watch_stats st;
 	rp_diag d;
-	rp_watch_sink sink = { &s, on_flow, on_act };
+	rp_watch_sink sink = { &s, on_flow, on_act, NULL };
 	rp_watch_reader *r;
 	uint64_t from, end;
 
@@ -368,7 +368,7 @@ static void expect_error(const char *in, const char *msg, uint32_t line, uint32_
 	seen s;
 	rp_watch_stats st;
 	rp_diag d;
-	rp_watch_sink sink = { &s, on_flow, on_act };
+	rp_watch_sink sink = { &s, on_flow, on_act, NULL };
 	rp_watch_reader *r;
 	char path[] = "/tmp/watch-test-XXXXXX";
 	int fd = mkstemp(path);
