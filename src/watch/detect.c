@@ -9,6 +9,7 @@
 #include "util/hashmap.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,39 +133,53 @@ typedef struct evrec {
 	const char *input;
 	char *spill;
 	char text[EV_INLINE]; /* NUL-terminated; unused when spilled */
-	uint8_t spilled;
+	uint8_t spilled : 1;
+	uint8_t set : 1; /* ev[1] holds a flow */
 } evrec;
 
-/* A key's aggregate, hot fields first (probed and updated per flow).
- * Entries stay in insertion order in table.e (appended, compacted in
- * order), which is the order findings of one window are emitted in. */
+/* A key's aggregate.  The fields a flow updates fill the first two cache
+ * lines (the entries are 64-byte aligned): the key, times, counts and the
+ * distinct-count sketch; then the fields set once, then the evidence (the
+ * first flow, and the latest of the largest).  seq (insertion order) is
+ * the order findings of one window are emitted in. */
 typedef struct entry {
-	uint64_t hash;
 	wkey k;
 	int64_t first, last;
 	uint64_t count, bytes, best;
 	rp_hll distinct;
+	/* set once */
+	uint64_t seq;
 	const char *resource; /* interned */
 	const char *rule;     /* interned */
-	uint8_t nev;
-	uint8_t top_in; /* the largest flow was inbound (006) */
+	uint8_t live;         /* 0: a free place in table.e */
+	uint8_t top_in;       /* the largest flow was inbound (006) */
 	union {
 		rp_net_addr top_remote; /* 006: the largest flow's remote end */
 		rp_net_addr first_peer; /* 005: the first Internet peer */
 	} u;
-	evrec ev[2];
+	evrec ev[2] __attribute__((aligned(64)));
 } entry;
+_Static_assert(offsetof(entry, seq) <= 128, "an entry's hot fields are two cache lines");
+
+/* Evidence kept: none before the first flow, then the first, then also
+ * the latest of the largest. */
+static size_t nev_of(const entry *e)
+{
+	return e->count == 0 ? 0 : e->ev[1].set ? 2 : 1;
+}
 
 /* An entry's evidence in the finding's form. */
 typedef struct evpair {
 	rp_watch_evidence ev[2];
+	size_t n;
 } evpair;
 
 static void evidence_out(const entry *e, evpair *out)
 {
 	size_t i;
 
-	for (i = 0; i < e->nev && i < 2; i++) {
+	out->n = nev_of(e);
+	for (i = 0; i < out->n; i++) {
 		const evrec *r = &e->ev[i];
 		out->ev[i].ts_ms = r->ts_ms;
 		out->ev[i].input = r->input;
@@ -182,8 +197,15 @@ static void entry_release(entry *e)
 }
 
 typedef struct table {
-	entry *e;
-	size_t n, cap;
+	/* entries live at places [0, hw) of e, in no order; the free places
+	 * below hw are listed in freel (closing a window frees places and
+	 * moves nothing) */
+	entry *e; /* 64-byte aligned, in raw */
+	void *raw;
+	size_t n, hw, cap; /* live entries, high water, capacity */
+	uint32_t *freel;
+	size_t nfree;
+	uint64_t seq;
 	/* open addressing, linear probing: 0 empty, else the entry's index + 1
 	 * in the low 32 bits and the top 32 bits of its hash above, so a probe
 	 * touches an entry only when the tags match */
@@ -203,6 +225,15 @@ typedef struct table {
 	int64_t *emit_win;
 } table;
 #define EMIT_SLOTS 65536u
+
+/* The table lookups of one flow computed ahead (see sink_flows). */
+#define MAX_PROBES 6
+typedef struct probes {
+	table *t[MAX_PROBES];
+	wkey k[MAX_PROBES];
+	uint64_t h[MAX_PROBES];
+	size_t n;
+} probes;
 
 /* Persistent per-server EWMA state (006). */
 typedef struct ewma {
@@ -233,6 +264,7 @@ struct rp_watch_det {
 	size_t ninterned;
 	/* the last input name interned: flows of one input repeat it */
 	const char *last_input, *last_input_interned;
+	const probes *hint; /* the hashes of the flow in hand, or NULL */
 	rp_watch_det_stats st;
 	rp_buf msg, rem;
 	struct rp_watch_changes *changes; /* change.c */
@@ -276,9 +308,11 @@ static void table_release(table *t)
 
 	free(t->emit_key);
 	free(t->emit_win);
-	for (i = 0; i < t->n; i++)
-		entry_release(&t->e[i]);
-	free(t->e);
+	for (i = 0; i < t->hw; i++)
+		if (t->e[i].live)
+			entry_release(&t->e[i]);
+	free(t->freel);
+	free(t->raw);
 	free(t->slot);
 	rp_cms_release(&t->cms);
 }
@@ -287,6 +321,8 @@ static uint64_t slot_of(uint64_t hash, size_t i)
 {
 	return (hash >> 32) << 32 | ((uint64_t)i + 1);
 }
+
+static uint64_t key_hash(const wkey *k);
 
 static int table_rehash(table *t, size_t nslots)
 {
@@ -302,11 +338,15 @@ static int table_rehash(table *t, size_t nslots)
 		if (!s)
 			return -RP_ENOMEM;
 	}
-	for (i = 0; i < t->n; i++) {
-		size_t j = t->e[i].hash & (nslots - 1);
+	for (i = 0; i < t->hw; i++) {
+		uint64_t h;
+		if (!t->e[i].live)
+			continue;
+		h = key_hash(&t->e[i].k);
+		size_t j = h & (nslots - 1);
 		while (s[j])
 			j = (j + 1) & (nslots - 1);
-		s[j] = slot_of(t->e[i].hash, i);
+		s[j] = slot_of(h, i);
 	}
 	if (s != t->slot)
 		free(t->slot);
@@ -341,9 +381,9 @@ static uint64_t key_hash(const wkey *k)
 }
 
 /* Finds or creates the entry of k; *e NULL when refused (table full). */
-static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
+static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry **e)
 {
-	uint64_t h = key_hash(k), s;
+	uint64_t s;
 	size_t j, mask = t->nslots - 1;
 	entry *x;
 	uint32_t est;
@@ -354,7 +394,7 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
 			if (s >> 32 != h >> 32)
 				continue;
 			x = &t->e[(uint32_t)s - 1];
-			if (x->hash == h && memcmp(&x->k, k, sizeof(*k)) == 0) {
+			if (memcmp(&x->k, k, sizeof(*k)) == 0) {
 				*e = x;
 				return 0;
 			}
@@ -365,12 +405,25 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
 		d->st.refused++;
 		return 0;
 	}
-	if (t->n == t->cap) {
+	if (t->nfree == 0 && t->hw == t->cap) {
+		/* grown with realloc (large blocks move without a copy), the
+		 * entries 64-byte aligned inside, so an entry's hot fields are
+		 * two cache lines */
 		size_t nc = t->cap ? t->cap * 2 : 64;
-		entry *ne = realloc(t->e, nc * sizeof(*ne));
-		if (!ne)
+		size_t off = t->raw ? (size_t)((char *)t->e - (char *)t->raw) : 0, noff;
+		char *nraw = realloc(t->raw, nc * sizeof(entry) + 64);
+		uint32_t *nf;
+		if (!nraw)
 			return -RP_ENOMEM;
-		t->e = ne;
+		t->raw = nraw;
+		noff = (64 - (uintptr_t)nraw % 64) % 64;
+		if (noff != off && t->hw)
+			memmove(nraw + noff, nraw + off, t->hw * sizeof(entry));
+		t->e = (entry *)(void *)(nraw + noff);
+		nf = realloc(t->freel, nc * sizeof(*nf));
+		if (!nf)
+			return -RP_ENOMEM;
+		t->freel = nf;
 		t->cap = nc;
 	}
 	if ((t->n + 1) * 2 > t->nslots) {
@@ -379,14 +432,18 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, entry **e)
 			return rc;
 		mask = t->nslots - 1;
 	}
-	x = &t->e[t->n];
-	memset(x, 0, sizeof(*x));
-	memcpy(&x->k, k, sizeof(*k));
-	x->hash = h;
-	for (j = h & mask; t->slot[j]; j = (j + 1) & mask)
-		;
-	t->slot[j] = slot_of(h, t->n);
-	t->n++;
+	{
+		size_t at = t->nfree ? t->freel[--t->nfree] : t->hw++;
+		x = &t->e[at];
+		memset(x, 0, sizeof(*x));
+		memcpy(&x->k, k, sizeof(*k));
+		x->live = 1;
+		x->seq = t->seq++;
+		for (j = h & mask; t->slot[j]; j = (j + 1) & mask)
+			;
+		t->slot[j] = slot_of(h, at);
+		t->n++;
+	}
 	*e = x;
 	return 0;
 }
@@ -449,24 +506,24 @@ static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t di
 			uint64_t bytes, bool top)
 {
 	int rc = 0;
+	bool first = e->count == 0;
 
-	if (e->count == 0 || f->ts_ms < e->first)
+	if (first || f->ts_ms < e->first)
 		e->first = f->ts_ms;
-	if (e->count == 0 || f->ts_ms > e->last)
+	if (first || f->ts_ms > e->last)
 		e->last = f->ts_ms;
 	e->count++;
 	e->bytes += bytes;
-	if (top && (e->nev == 0 || bytes >= e->best)) {
+	if (top && (first || bytes >= e->best)) {
 		const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
 		key_addr(&e->u.top_remote, remote);
 		e->top_in = f->dir == RP_FLOW_IN;
 	}
-	if (e->nev == 0) {
+	if (first) {
 		rc = evidence_of(d, &e->ev[0], f);
-		e->nev = 1;
 	} else if (bytes >= e->best) {
 		rc = evidence_of(d, &e->ev[1], f);
-		e->nev = 2;
+		e->ev[1].set = 1;
 	}
 	if (rc < 0)
 		return rc;
@@ -619,7 +676,7 @@ static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char 
 	f.last_ms = e->last;
 	f.count = e->count;
 	f.ev = ev->ev;
-	f.nev = e->nev;
+	f.nev = ev->n;
 	f.remediation = remediation;
 	return rp_watch_emit(d, &f);
 }
@@ -839,13 +896,13 @@ static int emit_any(rp_watch_det *d, entry *e, int which)
 	switch (which) {
 	case 1:
 		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
-					    e->first, e->last, e->count, ev->ev, e->nev,
-					    e->resource, e->rule, true);
+					    e->first, e->last, e->count, ev->ev, ev->n, e->resource,
+					    e->rule, true);
 	case 2: return emit_002(d, e, ev);
 	case 3:
 		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
-					    e->first, e->last, e->count, ev->ev, e->nev,
-					    e->resource, e->rule, false);
+					    e->first, e->last, e->count, ev->ev, ev->n, e->resource,
+					    e->rule, false);
 	case 4:
 	case 40: {
 		table *t = which == 4 ? &d->tscan : &d->tsweep;
@@ -875,7 +932,8 @@ static int emit_any(rp_watch_det *d, entry *e, int which)
 
 typedef struct closing {
 	int64_t win;
-	uint32_t i; /* index in table.e: insertion order */
+	uint64_t seq;
+	uint32_t i; /* place in table.e */
 } closing;
 
 static int cmp_closing(const void *a, const void *b)
@@ -884,53 +942,55 @@ static int cmp_closing(const void *a, const void *b)
 
 	if (x->win != y->win)
 		return x->win < y->win ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Emits and removes the entries of windows below upto (all if INT64_MAX):
  * in window order, and in insertion order within a window. */
 static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 {
-	size_t i, keep = 0, nclosed = 0;
+	size_t i, nclosed = 0;
 	closing *closed = NULL;
 	int rc = 0, r;
 
 	if (upto <= t->closed)
 		return 0;
 	t->closed = upto;
-	for (i = 0; i < t->n; i++)
-		nclosed += t->e[i].k.win < upto;
+	for (i = 0; i < t->hw; i++)
+		nclosed += t->e[i].live && t->e[i].k.win < upto;
 	if (nclosed == 0)
 		return 0;
 	closed = malloc(nclosed * sizeof(*closed));
 	if (!closed)
 		return -RP_ENOMEM;
 	nclosed = 0;
-	for (i = 0; i < t->n; i++)
-		if (t->e[i].k.win < upto) {
+	for (i = 0; i < t->hw; i++)
+		if (t->e[i].live && t->e[i].k.win < upto) {
 			closed[nclosed].win = t->e[i].k.win;
+			closed[nclosed].seq = t->e[i].seq;
 			closed[nclosed++].i = (uint32_t)i;
 		}
 	qsort(closed, nclosed, sizeof(*closed), cmp_closing);
 	for (i = 0; i < nclosed && rc == 0; i++)
 		rc = emit_any(d, &t->e[closed[i].i], which);
-	free(closed);
-	/* drop the closed entries, keeping the others in order */
-	for (i = 0; i < t->n; i++) {
-		if (t->e[i].k.win < upto) {
-			entry_release(&t->e[i]);
-			continue;
-		}
-		if (keep != i)
-			t->e[keep] = t->e[i];
-		keep++;
+	/* free their places */
+	for (i = 0; i < nclosed; i++) {
+		entry *e = &t->e[closed[i].i];
+		entry_release(e);
+		e->live = 0;
+		t->freel[t->nfree++] = closed[i].i;
 	}
-	t->n = keep;
+	t->n -= nclosed;
+	free(closed);
+	if (t->n == 0) {
+		/* empty: start again from the bottom */
+		t->hw = 0;
+		t->nfree = 0;
+		rp_cms_clear(&t->cms);
+	}
 	r = table_rehash(t, t->nslots ? t->nslots : 128);
 	if (rc == 0)
 		rc = r;
-	if (t->n == 0)
-		rp_cms_clear(&t->cms);
 	return rc;
 }
 
@@ -1001,6 +1061,18 @@ static void mkkey(wkey *k, const rp_net_addr *a, const rp_net_addr *b, uint32_t 
 	k->win = win;
 }
 
+/* The hash of key k in table t: computed ahead, or now. */
+static uint64_t hash_of(const rp_watch_det *d, const table *t, const wkey *k)
+{
+	size_t i;
+
+	if (d->hint)
+		for (i = 0; i < d->hint->n; i++)
+			if (d->hint->t[i] == t && memcmp(&d->hint->k[i], k, sizeof(*k)) == 0)
+				return d->hint->h[i];
+	return key_hash(k);
+}
+
 static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr *a,
 		 const rp_net_addr *b, uint32_t port, uint32_t proto, uint64_t distinct,
 		 uint64_t bytes)
@@ -1018,7 +1090,7 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 			return 0;
 		}
 		mkkey(&k, a, b, port, proto, w);
-		rc = table_get(d, t, &k, &e);
+		rc = table_get(d, t, &k, hash_of(d, t, &k), &e);
 		if (rc < 0)
 			return rc;
 		if (!e)
@@ -1108,10 +1180,11 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 	if (rule_on(d, 5) && f->allowed && rpub != lpub) {
 		const rp_net_addr *srv = lpub ? remote : local, *peer = lpub ? local : remote;
 		uint64_t h = addr_hash(srv, 5);
-		bool known = rp_bloom_has(&d->gen[0], h) || rp_bloom_has(&d->gen[1], h);
 		if (f->ts_ms < d->first_ts + (int64_t)d->c.peer_learn_s * 1000) {
 			rp_bloom_add(&d->gen[0], h);
-		} else if (known) {
+		} else if (rp_bloom_has(&d->gen[0], h)) {
+			/* known, in the current generation already */
+		} else if (rp_bloom_has(&d->gen[1], h)) {
 			rp_bloom_add(&d->gen[0], h); /* keep it in the current generation */
 		} else {
 			/* the server keeps its first peer as key.b */
@@ -1122,7 +1195,7 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 			if (win < d->t005.closed) {
 				d->st.late++;
 			} else {
-				rc = table_get(d, &d->t005, &k, &e);
+				rc = table_get(d, &d->t005, &k, key_hash(&k), &e);
 				if (rc < 0)
 					return rc;
 				if (e) {
@@ -1251,31 +1324,18 @@ static int sink_act(void *ctx, const rp_activity *a)
  * them). */
 #define AHEAD 4
 #define RING 16 /* > 2 * AHEAD */
-#define MAX_PROBES 6
-
-typedef struct probes {
-	table *t[MAX_PROBES];
-	uint64_t h[MAX_PROBES];
-	size_t n;
-} probes;
 
 static void probe_add(probes *p, table *t, const rp_net_addr *a, const rp_net_addr *b,
 		      uint32_t port, uint32_t proto, int64_t ts_ms)
 {
-	int64_t win = floordiv(ts_ms, (int64_t)t->window_s * 1000);
-	wkey k;
+	int64_t win = floordiv(ts_ms, (int64_t)t->window_s * 1000), w;
 
 	if (!t->nslots)
 		return;
-	mkkey(&k, a, b, port, proto, win);
-	p->t[p->n] = t;
-	p->h[p->n] = key_hash(&k);
-	__builtin_prefetch(&t->slot[p->h[p->n] & (t->nslots - 1)]);
-	p->n++;
-	if (t->hopping) {
-		mkkey(&k, a, b, port, proto, win - 1);
+	for (w = win; w >= (t->hopping ? win - 1 : win) && p->n < MAX_PROBES; w--) {
+		mkkey(&p->k[p->n], a, b, port, proto, w);
 		p->t[p->n] = t;
-		p->h[p->n] = key_hash(&k);
+		p->h[p->n] = key_hash(&p->k[p->n]);
 		__builtin_prefetch(&t->slot[p->h[p->n] & (t->nslots - 1)]);
 		p->n++;
 	}
@@ -1313,16 +1373,17 @@ static void ahead_entries(const probes *p)
 		if (!t->nslots)
 			continue;
 		for (j = h & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
-			if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->n) {
+			if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
 				const entry *x = &t->e[(uint32_t)s - 1];
 				__builtin_prefetch(x, 1);
 				__builtin_prefetch((const char *)x + 64, 1);
-				__builtin_prefetch((const char *)x + 128, 1);
 				__builtin_prefetch(&x->ev[1], 1);
 				__builtin_prefetch((const char *)&x->ev[1] + 64, 1);
 				break;
 			}
 		}
+		if (!s) /* not there: the lookup will ask the count-min sketch */
+			rp_cms_prefetch(&t->cms, h);
 	}
 }
 
@@ -1342,7 +1403,9 @@ static int sink_flows(void *ctx, const rp_flow *fs, size_t n)
 			ahead_slots(d, &fs[i + 2 * AHEAD], &ring[(i + 2 * AHEAD) % RING]);
 		if (i + AHEAD < n)
 			ahead_entries(&ring[(i + AHEAD) % RING]);
+		d->hint = &ring[i % RING];
 		rc = rp_watch_det_flow(d, &fs[i]);
+		d->hint = NULL;
 		if (rc < 0)
 			return rc;
 	}

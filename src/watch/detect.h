@@ -108,11 +108,12 @@ void rp_watch_format_time(int64_t ms, char out[32]);
 #define RP_HLL_P 10
 #define RP_HLL_SMALL 64
 #define RP_HLL_INLINE 3 /* most keys see few distinct values: no allocation */
+#define RP_HLL_LARGE UINT32_MAX
 typedef struct rp_hll {
-	uint32_t n;                  /* exact entries while small */
+	uint32_t n;                  /* exact entries while small; RP_HLL_LARGE once large */
 	uint32_t inl[RP_HLL_INLINE]; /* the first RP_HLL_INLINE of them */
-	uint32_t *small;             /* all of them (up to RP_HLL_SMALL) past that */
-	uint8_t *reg;                /* 2^RP_HLL_P registers once large */
+	void *p; /* past RP_HLL_INLINE: all of them (up to RP_HLL_SMALL, uint32_t);
+		    once large: 2^RP_HLL_P registers (uint8_t) */
 } rp_hll;
 void rp_hll_release(rp_hll *h);
 int rp_hll_add(rp_hll *h, uint64_t hash); /* 0 or -RP_ENOMEM */
@@ -124,7 +125,8 @@ typedef struct rp_cms {
 } rp_cms;
 int rp_cms_init(rp_cms *s, uint32_t width, uint32_t depth);
 void rp_cms_release(rp_cms *s);
-uint32_t rp_cms_add(rp_cms *s, uint64_t hash); /* returns the new estimate */
+uint32_t rp_cms_add(rp_cms *s, uint64_t hash);        /* returns the new estimate */
+void rp_cms_prefetch(const rp_cms *s, uint64_t hash); /* the counters rp_cms_add touches */
 void rp_cms_clear(rp_cms *s);
 
 typedef struct rp_bloom {

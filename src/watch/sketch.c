@@ -48,8 +48,7 @@ uint64_t rp_watch_hash(const void *p, size_t n, uint64_t seed)
 
 void rp_hll_release(rp_hll *h)
 {
-	free(h->small);
-	free(h->reg);
+	free(h->p);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -67,14 +66,15 @@ int rp_hll_add(rp_hll *h, uint64_t hash)
 {
 	uint32_t v = (uint32_t)(hash >> 32), i;
 	uint32_t *set;
+	uint8_t *reg;
 
-	if (h->reg) {
-		hll_reg_add(h->reg, hash);
+	if (h->n == RP_HLL_LARGE) {
+		hll_reg_add(h->p, hash);
 		return 0;
 	}
 	/* exact phase: a set of the top 32 bits (collisions are negligible at
 	 * these sizes), inline while it has at most RP_HLL_INLINE members */
-	set = h->small ? h->small : h->inl;
+	set = h->n > RP_HLL_INLINE ? h->p : h->inl;
 	for (i = 0; i < h->n; i++)
 		if (set[i] == v)
 			return 0;
@@ -83,41 +83,43 @@ int rp_hll_add(rp_hll *h, uint64_t hash)
 		return 0;
 	}
 	if (h->n < RP_HLL_SMALL) {
-		if (!h->small) {
-			h->small = malloc(RP_HLL_SMALL * sizeof(*h->small));
-			if (!h->small)
+		if (h->n == RP_HLL_INLINE) {
+			set = malloc(RP_HLL_SMALL * sizeof(*set));
+			if (!set)
 				return -RP_ENOMEM;
-			memcpy(h->small, h->inl, sizeof(h->inl));
+			memcpy(set, h->inl, sizeof(h->inl));
+			h->p = set;
 		}
-		h->small[h->n++] = v;
+		set[h->n++] = v;
 		return 0;
 	}
 	/* promote: the small set only kept 32 bits, which are the register
 	 * index and the start of the rank; re-adding them with zero low bits
 	 * keeps the index and gives a rank within one of the true one */
-	h->reg = calloc((size_t)1 << RP_HLL_P, 1);
-	if (!h->reg)
+	reg = calloc((size_t)1 << RP_HLL_P, 1);
+	if (!reg)
 		return -RP_ENOMEM;
 	for (i = 0; i < h->n; i++)
-		hll_reg_add(h->reg, (uint64_t)h->small[i] << 32 | 0xFFFFFFFFu);
-	free(h->small);
-	h->small = NULL;
-	h->n = 0;
-	hll_reg_add(h->reg, hash);
+		hll_reg_add(reg, (uint64_t)set[i] << 32 | 0xFFFFFFFFu);
+	free(set);
+	h->p = reg;
+	h->n = RP_HLL_LARGE;
+	hll_reg_add(reg, hash);
 	return 0;
 }
 
 double rp_hll_count(const rp_hll *h)
 {
 	const double m = (double)(1u << RP_HLL_P);
+	const uint8_t *reg = h->p;
 	double sum = 0, est;
 	uint32_t zeros = 0, i;
 
-	if (!h->reg)
+	if (h->n != RP_HLL_LARGE)
 		return h->n;
 	for (i = 0; i < (1u << RP_HLL_P); i++) {
-		sum += ldexp(1.0, -(int)h->reg[i]);
-		zeros += h->reg[i] == 0;
+		sum += ldexp(1.0, -(int)reg[i]);
+		zeros += reg[i] == 0;
 	}
 	est = (0.7213 / (1.0 + 1.079 / m)) * m * m / sum;
 	if (est <= 2.5 * m && zeros > 0)
@@ -146,13 +148,28 @@ void rp_cms_clear(rp_cms *s)
 	memset(s->c, 0, (size_t)s->w * s->d * sizeof(*s->c));
 }
 
+void rp_cms_prefetch(const rp_cms *s, uint64_t hash)
+{
+	uint32_t i;
+	uint64_t h1 = hash, h2 = mix64(hash) | 1;
+	bool pow2 = (s->w & (s->w - 1)) == 0;
+
+	for (i = 0; i < s->d; i++) {
+		uint64_t col = pow2 ? (h1 + i * h2) & (s->w - 1) : (h1 + i * h2) % s->w;
+		__builtin_prefetch(&s->c[(size_t)i * s->w + (uint32_t)col], 1);
+	}
+}
+
 uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
 {
 	uint32_t i, min = UINT32_MAX;
 	uint64_t h1 = hash, h2 = mix64(hash) | 1;
 
+	bool pow2 = (s->w & (s->w - 1)) == 0;
+
 	for (i = 0; i < s->d; i++) {
-		uint32_t *c = &s->c[(size_t)i * s->w + (uint32_t)((h1 + i * h2) % s->w)];
+		uint64_t col = pow2 ? (h1 + i * h2) & (s->w - 1) : (h1 + i * h2) % s->w;
+		uint32_t *c = &s->c[(size_t)i * s->w + (uint32_t)col];
 		if (*c < UINT32_MAX)
 			(*c)++;
 		if (*c < min)
