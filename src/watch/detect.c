@@ -132,9 +132,9 @@ typedef struct evrec {
 	uint64_t off;
 	const char *input;
 	char *spill;
-	char text[EV_INLINE]; /* NUL-terminated; unused when spilled */
 	uint8_t spilled : 1;
-	uint8_t set : 1; /* ev[1] holds a flow */
+	uint8_t set : 1;      /* ev[1] holds a flow */
+	char text[EV_INLINE]; /* NUL-terminated; unused when spilled */
 } evrec;
 
 /* A key's aggregate.  The fields a flow updates fill the first two cache
@@ -151,7 +151,6 @@ typedef struct entry {
 	uint64_t seq;
 	const char *resource; /* interned */
 	const char *rule;     /* interned */
-	uint8_t live;         /* 0: a free place in table.e */
 	uint8_t top_in;       /* the largest flow was inbound (006) */
 	union {
 		rp_net_addr top_remote; /* 006: the largest flow's remote end */
@@ -194,6 +193,7 @@ static void entry_release(entry *e)
 	rp_hll_release(&e->distinct);
 	free(e->ev[0].spill);
 	free(e->ev[1].spill);
+	e->ev[0].spill = e->ev[1].spill = NULL;
 }
 
 typedef struct table {
@@ -202,6 +202,13 @@ typedef struct table {
 	 * moves nothing) */
 	entry *e; /* 64-byte aligned, in raw */
 	void *raw;
+	/* per place, beside e so that closing and rehashing scan 16 bytes a
+	 * place instead of an entry's cache lines: its window (PLACE_FREE if
+	 * free) and its key's hash */
+	struct place {
+		int64_t win;
+		uint64_t hash;
+	} * pl;
 	size_t n, hw, cap; /* live entries, high water, capacity */
 	uint32_t *freel;
 	size_t nfree;
@@ -225,6 +232,7 @@ typedef struct table {
 	int64_t *emit_win;
 } table;
 #define EMIT_SLOTS 65536u
+#define PLACE_FREE INT64_MAX /* windows are below: timestamps are < 2^53 ms */
 
 /* The table lookups of one flow computed ahead (see sink_flows). */
 #define MAX_PROBES 6
@@ -262,6 +270,10 @@ struct rp_watch_det {
 	rp_map intern;
 	rp_arena *arena;
 	size_t ninterned;
+#define INTERN_RECENT 4
+	const char *recent[INTERN_RECENT]; /* the last names interned */
+	size_t recent_n[INTERN_RECENT];    /* their lengths (0: none) */
+	size_t recent_at;
 	/* the last input name interned: flows of one input repeat it */
 	const char *last_input, *last_input_interned;
 	const probes *hint; /* the hashes of the flow in hand, or NULL */
@@ -279,17 +291,28 @@ static const char *intern(rp_watch_det *d, rp_slice s)
 {
 	void *v;
 	char *copy;
+	size_t i;
 
 	if (!s.n)
 		return NULL;
-	if (rp_map_get(&d->intern, s.p, s.n, &v))
-		return v;
-	if (d->ninterned >= 65536)
-		return NULL;
-	copy = rp_arena_strndup(d->arena, s.p, s.n);
-	if (!copy || rp_map_put(&d->intern, copy, s.n, copy, NULL) < 0)
-		return NULL;
-	d->ninterned++;
+	/* the names of one record (resource, rule) repeat for every key it
+	 * creates: compared before they are hashed */
+	for (i = 0; i < INTERN_RECENT; i++)
+		if (d->recent_n[i] == s.n && memcmp(d->recent[i], s.p, s.n) == 0)
+			return d->recent[i];
+	if (rp_map_get(&d->intern, s.p, s.n, &v)) {
+		copy = v;
+	} else {
+		if (d->ninterned >= 65536)
+			return NULL;
+		copy = rp_arena_strndup(d->arena, s.p, s.n);
+		if (!copy || rp_map_put(&d->intern, copy, s.n, copy, NULL) < 0)
+			return NULL;
+		d->ninterned++;
+	}
+	d->recent[d->recent_at] = copy;
+	d->recent_n[d->recent_at] = s.n;
+	d->recent_at = (d->recent_at + 1) % INTERN_RECENT;
 	return copy;
 }
 
@@ -309,9 +332,10 @@ static void table_release(table *t)
 	free(t->emit_key);
 	free(t->emit_win);
 	for (i = 0; i < t->hw; i++)
-		if (t->e[i].live)
+		if (t->pl[i].win != PLACE_FREE)
 			entry_release(&t->e[i]);
 	free(t->freel);
+	free(t->pl);
 	free(t->raw);
 	free(t->slot);
 	rp_cms_release(&t->cms);
@@ -339,11 +363,10 @@ static int table_rehash(table *t, size_t nslots)
 			return -RP_ENOMEM;
 	}
 	for (i = 0; i < t->hw; i++) {
-		uint64_t h;
-		if (!t->e[i].live)
-			continue;
-		h = key_hash(&t->e[i].k);
+		uint64_t h = t->pl[i].hash;
 		size_t j = h & (nslots - 1);
+		if (t->pl[i].win == PLACE_FREE)
+			continue;
 		while (s[j])
 			j = (j + 1) & (nslots - 1);
 		s[j] = slot_of(h, i);
@@ -413,6 +436,7 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry
 		size_t off = t->raw ? (size_t)((char *)t->e - (char *)t->raw) : 0, noff;
 		char *nraw = realloc(t->raw, nc * sizeof(entry) + 64);
 		uint32_t *nf;
+		struct place *np;
 		if (!nraw)
 			return -RP_ENOMEM;
 		t->raw = nraw;
@@ -424,6 +448,10 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry
 		if (!nf)
 			return -RP_ENOMEM;
 		t->freel = nf;
+		np = realloc(t->pl, nc * sizeof(*np));
+		if (!np)
+			return -RP_ENOMEM;
+		t->pl = np;
 		t->cap = nc;
 	}
 	if ((t->n + 1) * 2 > t->nslots) {
@@ -435,10 +463,16 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry
 	{
 		size_t at = t->nfree ? t->freel[--t->nfree] : t->hw++;
 		x = &t->e[at];
-		memset(x, 0, sizeof(*x));
+		/* all but the evidence, which is written as flows come (the
+		 * first line of each, with the flags, here) */
+		memset(x, 0, offsetof(entry, ev));
+		x->ev[0].spill = x->ev[1].spill = NULL;
+		x->ev[0].spilled = x->ev[0].set = 0;
+		x->ev[1].spilled = x->ev[1].set = 0;
 		memcpy(&x->k, k, sizeof(*k));
-		x->live = 1;
 		x->seq = t->seq++;
+		t->pl[at].win = k->win;
+		t->pl[at].hash = h;
 		for (j = h & mask; t->slot[j]; j = (j + 1) & mask)
 			;
 		t->slot[j] = slot_of(h, at);
@@ -957,7 +991,7 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 		return 0;
 	t->closed = upto;
 	for (i = 0; i < t->hw; i++)
-		nclosed += t->e[i].live && t->e[i].k.win < upto;
+		nclosed += t->pl[i].win < upto;
 	if (nclosed == 0)
 		return 0;
 	closed = malloc(nclosed * sizeof(*closed));
@@ -965,8 +999,8 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 		return -RP_ENOMEM;
 	nclosed = 0;
 	for (i = 0; i < t->hw; i++)
-		if (t->e[i].live && t->e[i].k.win < upto) {
-			closed[nclosed].win = t->e[i].k.win;
+		if (t->pl[i].win < upto) {
+			closed[nclosed].win = t->pl[i].win;
 			closed[nclosed].seq = t->e[i].seq;
 			closed[nclosed++].i = (uint32_t)i;
 		}
@@ -977,7 +1011,7 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	for (i = 0; i < nclosed; i++) {
 		entry *e = &t->e[closed[i].i];
 		entry_release(e);
-		e->live = 0;
+		t->pl[closed[i].i].win = PLACE_FREE;
 		t->freel[t->nfree++] = closed[i].i;
 	}
 	t->n -= nclosed;
@@ -1358,6 +1392,12 @@ static void ahead_slots(rp_watch_det *d, const rp_flow *f, probes *p)
 	}
 	if (rule_on(d, 6) && f->allowed && f->has_counts)
 		probe_add(p, &d->t006, lpub && !rpub ? remote : local, NULL, 0, 0, f->ts_ms);
+	if (rule_on(d, 5) && f->allowed && rpub != lpub) {
+		uint64_t h = addr_hash(lpub ? remote : local, 5);
+		rp_bloom_prefetch(&d->gen[0], h);
+		if (f->ts_ms >= d->first_ts + (int64_t)d->c.peer_learn_s * 1000)
+			rp_bloom_prefetch(&d->gen[1], h);
+	}
 }
 
 /* The entries (and evidence) those slots name. */

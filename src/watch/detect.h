@@ -137,6 +137,7 @@ int rp_bloom_init(rp_bloom *b, uint32_t nbits_log2, uint32_t k);
 void rp_bloom_release(rp_bloom *b);
 void rp_bloom_add(rp_bloom *b, uint64_t hash);
 bool rp_bloom_has(const rp_bloom *b, uint64_t hash);
+void rp_bloom_prefetch(const rp_bloom *b, uint64_t hash); /* the words add and has touch */
 void rp_bloom_clear(rp_bloom *b);
 
 uint64_t rp_watch_hash(const void *p, size_t n, uint64_t seed);

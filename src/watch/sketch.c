@@ -210,6 +210,15 @@ void rp_bloom_add(rp_bloom *b, uint64_t hash)
 	}
 }
 
+void rp_bloom_prefetch(const rp_bloom *b, uint64_t hash)
+{
+	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < b->k; i++)
+		__builtin_prefetch(&b->bits[((hash + i * h2) & mask) >> 6], 1);
+}
+
 bool rp_bloom_has(const rp_bloom *b, uint64_t hash)
 {
 	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
