@@ -225,31 +225,45 @@ static int on_finding(void *ctx, const rp_watch_finding *f)
 	return 0;
 }
 
-/* Line and column of each finding's first evidence (files only). */
+/* Line and column of each finding's first evidence (files only), one pass
+ * over each input with a fixed buffer (rp_watch_linecol). */
 static void resolve_positions(wctx *w)
 {
-	size_t i;
-	rp_source *src = NULL;
-	const char *loaded = NULL;
+	size_t n = w->npos < w->rep.nfindings ? w->npos : w->rep.nfindings, i, j, m;
+	bool *done = calloc(n ? n : 1, sizeof(*done));
+	size_t *at = malloc((n ? n : 1) * sizeof(*at));
+	uint64_t *off = malloc((n ? n : 1) * sizeof(*off));
+	uint32_t *line = malloc((n ? n : 1) * sizeof(*line));
+	uint32_t *col = malloc((n ? n : 1) * sizeof(*col));
 
-	for (i = 0; i < w->npos && i < w->rep.nfindings; i++) {
-		uint32_t l, c;
+	if (!done || !at || !off || !line || !col)
+		goto out;
+	for (i = 0; i < n; i++) {
 		const char *in = w->pos[i].input;
-		if (!in || !*in || strcmp(in, "-") == 0)
+		if (done[i] || !in || !*in || strcmp(in, "-") == 0)
 			continue;
-		if (!loaded || strcmp(loaded, in) != 0) {
-			src = rp_source_free(src);
-			loaded = in;
-			if (rp_source_load(in, 0, &src, NULL) < 0)
-				src = NULL;
-		}
-		if (src && w->pos[i].off <= src->size &&
-		    rp_source_linecol(src, (size_t)w->pos[i].off, &l, &c) == 0) {
-			w->rep.findings[i].line = w->rep.findings[i].end_line = l;
-			w->rep.findings[i].column = w->rep.findings[i].end_column = c;
-		}
+		for (j = i, m = 0; j < n; j++)
+			if (!done[j] && w->pos[j].input && strcmp(w->pos[j].input, in) == 0) {
+				done[j] = true;
+				at[m] = j;
+				off[m++] = w->pos[j].off;
+			}
+		if (rp_watch_linecol(in, off, m, line, col) < 0)
+			continue;
+		for (j = 0; j < m; j++)
+			if (line[j]) {
+				w->rep.findings[at[j]].line = w->rep.findings[at[j]].end_line =
+					line[j];
+				w->rep.findings[at[j]].column = w->rep.findings[at[j]].end_column =
+					col[j];
+			}
 	}
-	rp_source_free(src);
+out:
+	free(done);
+	free(at);
+	free(off);
+	free(line);
+	free(col);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -10,6 +10,7 @@
 
 #include "util/error.h"
 #include "util/source.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -549,5 +550,93 @@ out:
 	free(blk);
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+typedef struct lc_ix {
+	uint64_t off;
+	size_t i;
+} lc_ix;
+
+static int cmp_lc(const void *a, const void *b)
+{
+	const lc_ix *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+int rp_watch_linecol(const char *path, const uint64_t *off, size_t n, uint32_t *line, uint32_t *col)
+{
+	lc_ix *ix = NULL;
+	char *blk = NULL;
+	int fd = -1, rc = 0;
+	uint64_t pos = 0;
+	uint32_t ln = 1, lc = 0; /* lead bytes since the line's start */
+	size_t k = 0, i;
+
+	for (i = 0; i < n; i++)
+		line[i] = col[i] = 0;
+	if (n == 0)
+		return 0;
+	ix = malloc(n * sizeof(*ix));
+	blk = malloc(RP_WATCH_READ_BLOCK);
+	if (!ix || !blk) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		ix[i].off = off[i];
+		ix[i].i = i;
+	}
+	qsort(ix, n, sizeof(*ix), cmp_lc);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -RP_EIO;
+		goto out;
+	}
+	for (;;) {
+		ssize_t got = read(fd, blk, RP_WATCH_READ_BLOCK);
+		size_t a = 0;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = -RP_EIO;
+			goto out;
+		}
+		/* the offsets in this block, and the end of the file */
+		for (;;) {
+			size_t b = (size_t)got;
+			const char *q, *nl = NULL;
+			if (k < n && ix[k].off - pos <= (uint64_t)got)
+				b = (size_t)(ix[k].off - pos);
+			for (q = blk + a; (q = memchr(q, '\n', (size_t)(blk + b - q))) != NULL;
+			     q++) {
+				ln++;
+				nl = q;
+			}
+			if (nl)
+				lc = (uint32_t)rp_utf8_count((const unsigned char *)nl + 1,
+							     (size_t)(blk + b - nl - 1));
+			else
+				lc += (uint32_t)rp_utf8_count((const unsigned char *)blk + a,
+							      b - a);
+			a = b;
+			if (k < n && ix[k].off - pos == b) {
+				line[ix[k].i] = ln;
+				col[ix[k].i] = lc + 1;
+				k++;
+				continue;
+			}
+			break;
+		}
+		pos += (uint64_t)got;
+		if (got == 0 || k == n)
+			break;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(ix);
+	free(blk);
 	return rc;
 }

@@ -162,6 +162,13 @@ uint64_t rp_watch_reader_resume(rp_watch_reader *r);
 int rp_watch_read_file(rp_watch_reader *r, const char *path, uint64_t from, bool finish,
 		       uint64_t *end);
 
+/* Line and column (1-based, columns in UTF-8 characters, as
+ * rp_source_linecol) of n byte offsets of a file, found in one pass with a
+ * fixed buffer (memory does not grow with the file).  An offset past the
+ * end gets line 0.  0, -RP_EIO or -RP_ENOMEM. */
+int rp_watch_linecol(const char *path, const uint64_t *off, size_t n, uint32_t *line,
+		     uint32_t *col);
+
 /* Parses one record object of doc (already split and parsed) and dispatches
  * it.  base: absolute offset of doc's first byte in the input. */
 int rp_watch_record(rp_json_doc *doc, uint32_t rec, const char *input, uint64_t base,

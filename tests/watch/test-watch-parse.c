@@ -15,6 +15,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/source.h"
 #include "watch/watch.h"
 
 typedef struct seen {
@@ -422,14 +423,61 @@ static void test_errors(void **state)
 	expect_error("{\"records\":[{\"operationName\":\"a\"", "expected the end", 1, 33);
 }
 
+/* rp_watch_linecol (the CLI's finding positions, read in one pass with a
+ * fixed buffer) agrees with rp_source_linecol on a file with several lines,
+ * multi-byte characters and a line longer than the read block; offsets in
+ * any order; past the end: line 0. */
+static void test_linecol(void **state)
+{
+	char path[] = "/tmp/test-watch-linecol-XXXXXX";
+	int fd = mkstemp(path);
+	rp_buf b = RP_BUF_INIT;
+	rp_source *src = NULL;
+	uint64_t off[8];
+	uint32_t line[8], col[8], l, c;
+	size_t i, n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	rp_buf_puts(&b, "{\"records\":[\n{\"a\":\"\xc3\xa9t\xc3\xa9\"},\n");
+	for (i = 0; i < RP_WATCH_READ_BLOCK / 8 + 100; i++)
+		rp_buf_puts(&b, "\xe2\x82\xac-abcd,");
+	rp_buf_puts(&b, "\n\n{}]}\n");
+	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	n = 0;
+	off[n++] = b.len - 3;
+	off[n++] = 14;
+	off[n++] = 0;
+	off[n++] = RP_WATCH_READ_BLOCK + 5;
+	off[n++] = 14;
+	off[n++] = b.len;
+	off[n++] = 20;
+	off[n++] = b.len + 1;
+	assert_int_equal(rp_watch_linecol(path, off, n, line, col), 0);
+	assert_int_equal(rp_source_load(path, 0, &src, NULL), 0);
+	for (i = 0; i + 1 < n; i++) {
+		assert_int_equal(rp_source_linecol(src, (size_t)off[i], &l, &c), 0);
+		assert_int_equal(line[i], l);
+		assert_int_equal(col[i], c);
+	}
+	assert_int_equal(line[n - 1], 0); /* past the end */
+	assert_true(line[3] == 3 && col[3] > 100000);
+	rp_source_free(src);
+	rp_buf_release(&b);
+	unlink(path);
+	assert_int_equal(rp_watch_linecol("/nonexistent/x", off, 1, line, col), -RP_EIO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nsg_v1), cmocka_unit_test(test_nsg_v2),
-		cmocka_unit_test(test_vnet),   cmocka_unit_test(test_activity),
-		cmocka_unit_test(test_tuple),  cmocka_unit_test(test_time),
-		cmocka_unit_test(test_public), cmocka_unit_test(test_split_anywhere),
-		cmocka_unit_test(test_append), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nsg_v1),  cmocka_unit_test(test_nsg_v2),
+		cmocka_unit_test(test_vnet),    cmocka_unit_test(test_activity),
+		cmocka_unit_test(test_tuple),   cmocka_unit_test(test_time),
+		cmocka_unit_test(test_public),  cmocka_unit_test(test_split_anywhere),
+		cmocka_unit_test(test_append),  cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_linecol),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
