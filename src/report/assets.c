@@ -53,7 +53,7 @@ static rp_report_ref *refs(rp_arena *a, const rp_finding *const *fs, size_t n,
 		const rp_finding *f = fs[i];
 		out[i].rule = rule_of(f->rule);
 		out[i].status = (uint8_t)f->status;
-		if (f->fingerprint && strlen(f->fingerprint) == 16)
+		if (strlen(f->fingerprint) == 16)
 			memcpy(out[i].fingerprint, f->fingerprint, 17);
 		if (!out[i].rule)
 			*fail = true;

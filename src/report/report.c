@@ -93,8 +93,11 @@ int rp_report_add_rule(rp_report *r, const rp_report_rule *rule)
 	size_t i;
 	int rc;
 
+	for (i = r->nrules; i > 0; i--) /* the latest first: findings come by rule */
+		if (r->rules[i - 1] == rule)
+			return 0;
 	for (i = 0; i < r->nrules; i++)
-		if (r->rules[i] == rule || strcmp(r->rules[i]->id, rule->id) == 0)
+		if (strcmp(r->rules[i]->id, rule->id) == 0)
 			return 0;
 	rc = grow((void **)&r->rules, &r->rules_cap, r->nrules, sizeof(*r->rules));
 	if (rc < 0)
@@ -212,17 +215,25 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 	memset(f, 0, sizeof(*f));
 	f->rule = in->rule;
 	f->status = in->status;
-	f->file = dup_or_empty(r, in->file, &fail);
 	f->line = in->line;
 	f->column = in->column;
 	f->end_line = in->end_line ? in->end_line : in->line;
 	f->end_column = in->end_column ? in->end_column : in->column;
-	f->resource_type = dup_or_empty(r, in->resource_type, &fail);
-	f->resource_name = dup_or_empty(r, in->resource_name, &fail);
-	f->resource_id = dup_or_empty(r, in->resource_id, &fail);
+	if (in->interned) {
+		f->file = in->file;
+		f->resource_type = in->resource_type;
+		f->resource_name = in->resource_name;
+		f->resource_id = in->resource_id;
+		f->address = in->address;
+	} else {
+		f->file = dup_or_empty(r, in->file, &fail);
+		f->resource_type = dup_or_empty(r, in->resource_type, &fail);
+		f->resource_name = dup_or_empty(r, in->resource_name, &fail);
+		f->resource_id = dup_or_empty(r, in->resource_id, &fail);
+		f->address = rp_report_intern(r, in->address, &fail);
+	}
 	f->message = dup_or_empty(r, in->message, &fail);
 	f->unknown_reason = rp_report_intern(r, in->unknown_reason, &fail);
-	f->address = rp_report_intern(r, in->address, &fail);
 	f->byte_offset = in->byte_offset;
 	f->byte_length = in->byte_length;
 	if (fail)
@@ -326,6 +337,8 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 
 static int cmp_str(const char *a, const char *b)
 {
+	if (a == b)
+		return 0; /* interned: the same copy (and both NULL) */
 	return strcmp(a ? a : "", b ? b : "");
 }
 
@@ -342,7 +355,7 @@ static int cmp_finding(const void *pa, const void *pb)
 		return a->column < b->column ? -1 : 1;
 	if (a->byte_offset != b->byte_offset)
 		return a->byte_offset < b->byte_offset ? -1 : 1;
-	if ((c = cmp_str(a->rule->id, b->rule->id)) != 0)
+	if (a->rule != b->rule && (c = cmp_str(a->rule->id, b->rule->id)) != 0)
 		return c;
 	if ((c = cmp_str(a->resource_id, b->resource_id)) != 0)
 		return c;

@@ -106,6 +106,11 @@ typedef struct rp_report_input {
 	/* A fingerprint computed already (16 hex digits, the rules layer's),
 	 * used as is when well-formed; else rp_report_fingerprint() is used. */
 	const char *fingerprint;
+	/* file, resource_type, resource_name, resource_id and address are
+	 * strings of the report already (rp_report_intern() of this report;
+	 * file, type, name and id never NULL): kept as they are, not copied
+	 * again (the scan interns them once per resource, not per finding). */
+	bool interned;
 } rp_report_input;
 
 /* One exposure of the network analysis (docs/json-output.md "exposures"):

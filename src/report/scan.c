@@ -548,44 +548,103 @@ static bool skip_valid(const rp_skip *s, rp_day today)
 	       (!s->has_expires || (s->expires_valid && s->expires >= today));
 }
 
-static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deployment *d,
-			const rp_findings *fs, rp_skip **skips, const int *nskips, const char *path,
-			const rp_rule_filter *filter)
+/* The report's copies of what every finding of one object repeats,
+ * interned once per object (by rp_mobj.index) rather than per finding. */
+typedef struct obj_strings {
+	const char *type, *name, *id, *address;
+	bool done;
+} obj_strings;
+
+static int object_strings(rp_report *rep, const rp_finding *f, obj_strings *cache, size_t ncache,
+			  obj_strings *tmp, const obj_strings **out)
 {
-	size_t i;
+	obj_strings *c = tmp;
+	bool fail = false;
+
+	if (f->obj && f->obj->index < ncache)
+		c = &cache[f->obj->index];
+	if (!c->done) {
+		const char *type = f->obj && f->obj->type             ? f->obj->type
+				   : f->resource && f->resource->type ? f->resource->type
+								      : "";
+		c->type = rp_report_intern(rep, type, &fail);
+		c->name = rp_report_intern(rep, f->obj && f->obj->name ? f->obj->name : "", &fail);
+		c->id = rp_report_intern(rep, f->obj && f->obj->id ? f->obj->id : "", &fail);
+		c->address =
+			rp_report_intern(rep,
+					 f->obj ? rp_resource_address_at(f->obj->res, f->obj->path)
+						: rp_resource_address_at(f->resource, ""),
+					 &fail);
+		if (fail)
+			return -RP_ENOMEM;
+		c->done = c != tmp;
+	}
+	*out = c;
+	return 0;
+}
+
+static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deployment *d,
+			const rp_model *m, const rp_findings *fs, rp_skip **skips,
+			const int *nskips, const char *path, const rp_rule_filter *filter)
+{
+	obj_strings *cache = NULL, tmp;
+	const char *last_name = NULL, *last_file = NULL, *path_file = NULL;
+	size_t i, ncache = m ? m->nobjs : 0;
+	bool fail = false;
 	int rc = 0;
 
+	if (ncache && (cache = calloc(ncache, sizeof(*cache))) == NULL)
+		return -RP_ENOMEM;
+	path_file = rp_report_intern(rep, path, &fail);
+	if (fail) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < fs->count && rc == 0; i++) {
 		const rp_finding *f = &fs->items[i];
 		const rp_report_rule *ru = rp_scan_report_rule(f->rule);
-		rp_report_finding *out = NULL;
+		const obj_strings *os = NULL;
+		rp_report_finding *fo = NULL;
 		rp_report_input in;
 
 		/* depth runs every rule; report only the selected ones */
 		if (!rp_rule_filter_selects(filter, f->rule))
 			continue;
-		if (!ru)
-			return -RP_EINTERNAL;
+		if (!ru) {
+			rc = -RP_EINTERNAL;
+			break;
+		}
 		memset(&in, 0, sizeof(in));
 		in.rule = ru;
 		in.status = f->status;
 		span_pos(&f->span, &in);
 		if (!in.file && f->resource)
 			span_pos(&f->resource->span, &in);
-		if (!in.file)
-			in.file = path;
-		in.resource_type = f->obj && f->obj->type ? f->obj->type
-				   : f->resource          ? f->resource->type
-							  : "";
-		in.resource_name = f->obj && f->obj->name ? f->obj->name : "";
-		in.resource_id = f->obj && f->obj->id ? f->obj->id : "";
+		if (!in.file) {
+			in.file = path_file;
+		} else {
+			/* the source's name: interned once per run of findings */
+			if (in.file != last_name || !last_file) {
+				last_file = rp_report_intern(rep, in.file, &fail);
+				last_name = in.file;
+				if (fail) {
+					rc = -RP_ENOMEM;
+					break;
+				}
+			}
+			in.file = last_file;
+		}
+		if ((rc = object_strings(rep, f, cache, ncache, &tmp, &os)) < 0)
+			break;
+		in.resource_type = os->type;
+		in.resource_name = os->name;
+		in.resource_id = os->id;
+		in.address = os->address;
+		in.interned = true;
 		in.message = f->message;
 		in.unknown_reason = f->unknown_reason;
-		in.address = f->obj ? rp_resource_address_at(f->obj->res, f->obj->path)
-				    : rp_resource_address_at(f->resource, "");
-		in.fingerprint = f->fingerprint;
-		in.fingerprint_material = f->fingerprint_material;
-		rc = rp_report_add(rep, &in, &out);
+		in.fingerprint = f->fingerprint; /* always well-formed: no material needed */
+		rc = rp_report_add(rep, &in, &fo);
 		if (rc < 0 || !f->resource ||
 		    (f->status != RP_STATUS_FAIL && f->status != RP_STATUS_UNKNOWN))
 			continue;
@@ -596,16 +655,18 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 				const rp_skip *s = &skips[ri][j];
 				if (skip_valid(s, o->today) && strlen(s->id) == strlen(ru->id) &&
 				    rp_str_ieq(s->id, ru->id, strlen(ru->id))) {
-					out->suppressed = RP_SUPPRESS_INLINE;
-					out->suppress_reason = rp_arena_strndup(
+					fo->suppressed = RP_SUPPRESS_INLINE;
+					fo->suppress_reason = rp_arena_strndup(
 						rep->arena, s->reason, strlen(s->reason));
-					if (!out->suppress_reason)
+					if (!fo->suppress_reason)
 						rc = -RP_ENOMEM;
 					break;
 				}
 			}
 		}
 	}
+out:
+	free(cache);
 	return rc;
 }
 
@@ -824,7 +885,7 @@ loaded:
 		if (rc < 0)
 			goto out;
 	}
-	rc = add_findings(rep, o, dep, &fs, skips, nskips, sf->path, &filter);
+	rc = add_findings(rep, o, dep, model, &fs, skips, nskips, sf->path, &filter);
 	if (rc == 0)
 		rc = rp_report_add_depth(rep, &depth, rp_scan_report_rule);
 	if (rc < 0)

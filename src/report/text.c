@@ -41,7 +41,12 @@ static size_t layer_rank(const char *layer)
 
 static int cmp_layer(const char *a, const char *b)
 {
-	size_t ra = layer_rank(a), rb = layer_rank(b);
+	size_t ra, rb;
+
+	if (a == b)
+		return 0;
+	ra = layer_rank(a);
+	rb = layer_rank(b);
 
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
@@ -54,13 +59,16 @@ static int cmp_asset(const void *pa, const void *pb)
 	const rp_report_finding *b = *(const rp_report_finding *const *)pb;
 	int c;
 
-	if ((c = strcmp(a->file, b->file)) != 0)
+	/* equal pointers: the same interned string */
+	if (a->file != b->file && (c = strcmp(a->file, b->file)) != 0)
 		return c;
-	if ((c = strcmp(a->resource_type, b->resource_type)) != 0)
+	if (a->resource_type != b->resource_type &&
+	    (c = strcmp(a->resource_type, b->resource_type)) != 0)
 		return c;
-	if ((c = strcmp(a->resource_name, b->resource_name)) != 0)
+	if (a->resource_name != b->resource_name &&
+	    (c = strcmp(a->resource_name, b->resource_name)) != 0)
 		return c;
-	if ((c = strcmp(a->resource_id, b->resource_id)) != 0)
+	if (a->resource_id != b->resource_id && (c = strcmp(a->resource_id, b->resource_id)) != 0)
 		return c;
 	if ((c = cmp_layer(a->rule->layer, b->rule->layer)) != 0)
 		return c;
@@ -76,9 +84,12 @@ static int cmp_asset(const void *pa, const void *pb)
 
 static bool same_asset(const rp_report_finding *a, const rp_report_finding *b)
 {
-	return strcmp(a->file, b->file) == 0 && strcmp(a->resource_type, b->resource_type) == 0 &&
-	       strcmp(a->resource_name, b->resource_name) == 0 &&
-	       strcmp(a->resource_id, b->resource_id) == 0;
+	return (a->file == b->file || strcmp(a->file, b->file) == 0) &&
+	       (a->resource_type == b->resource_type ||
+		strcmp(a->resource_type, b->resource_type) == 0) &&
+	       (a->resource_name == b->resource_name ||
+		strcmp(a->resource_name, b->resource_name) == 0) &&
+	       (a->resource_id == b->resource_id || strcmp(a->resource_id, b->resource_id) == 0);
 }
 
 /* Appends s with control characters (C0, DEL, and the C1 range encoded as
@@ -227,7 +238,8 @@ static int summary(rp_buf *b, rp_report *r, const rp_report_options *o)
 	for (i = 0; i < r->nfindings; i++) {
 		const rp_report_finding *f = &r->findings[i];
 		for (j = 0; j < nrows; j++) {
-			if (strcmp(rows[j].layer, f->rule->layer) != 0)
+			if (rows[j].layer != f->rule->layer &&
+			    strcmp(rows[j].layer, f->rule->layer) != 0)
 				continue;
 			if (f->suppressed != RP_SUPPRESS_NONE) {
 				rows[j].suppressed++;

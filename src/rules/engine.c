@@ -21,6 +21,12 @@ struct rp_rule_ctx {
 	const char **ident; /* per object (by index): fingerprint identity */
 	rp_net_topo *net;   /* the filter's, or own_net */
 	rp_net_topo *own_net;
+	/* Per object (by index), built on first use by the NET checks: its
+	 * ipConfigurations and its exposures, in topology order (one pass over
+	 * the topology per run instead of one per object and rule). */
+	bool net_index_done;
+	size_t *ipc_first, *exp_first; /* nobjs + 1 offsets into ipc_idx / exp_idx */
+	size_t *ipc_idx, *exp_idx;
 };
 
 /* Rules the type-hash table covers (more: plain type comparison). */
@@ -137,6 +143,106 @@ rp_net_topo *rp_rule_net(rp_rule_ctx *ctx)
 	return ctx->net;
 }
 
+/* Counting sort of n items by owner index (stable: topology order kept
+ * within an owner).  first: nobjs + 1 offsets; idx: n item indices. */
+static int owner_index(const rp_model *m, size_t n, const rp_mobj *(*owner)(const void *, size_t),
+		       const void *items, size_t **first_out, size_t **idx_out)
+{
+	size_t nobjs = m->nobjs, i, *first = calloc(nobjs + 2, sizeof(*first)),
+	       *idx = malloc((n ? n : 1) * sizeof(*idx));
+	int rc = 0;
+
+	if (!first || !idx) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const rp_mobj *o = owner(items, i);
+		if (o && o->index < nobjs)
+			first[o->index + 2]++;
+	}
+	for (i = 2; i < nobjs + 2; i++)
+		first[i] += first[i - 1];
+	for (i = 0; i < n; i++) {
+		const rp_mobj *o = owner(items, i);
+		if (o && o->index < nobjs)
+			idx[first[o->index + 1]++] = i;
+	}
+	/* first[k + 1] is now the end of object k: first[k] its start */
+out:
+	if (rc < 0) {
+		free(first);
+		free(idx);
+		first = NULL;
+		idx = NULL;
+	}
+	*first_out = first;
+	*idx_out = idx;
+	return rc;
+}
+
+static const rp_mobj *ipc_owner(const void *items, size_t i)
+{
+	return ((const rp_net_ipc *)items)[i].owner;
+}
+
+static const rp_mobj *exp_owner(const void *items, size_t i)
+{
+	return ((const rp_net_exposure *)items)[i].resource;
+}
+
+static int net_index(rp_rule_ctx *ctx)
+{
+	rp_net_topo *t = rp_rule_net(ctx);
+	const rp_net_exposure *ex = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (ctx->net_index_done)
+		return 0;
+	if (!t)
+		return -RP_ENOMEM;
+	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
+		return rc;
+	if ((rc = owner_index(ctx->m, t->nipcs, ipc_owner, t->ipcs, &ctx->ipc_first,
+			      &ctx->ipc_idx)) < 0)
+		return rc;
+	if ((rc = owner_index(ctx->m, n, exp_owner, ex, &ctx->exp_first, &ctx->exp_idx)) < 0)
+		return rc;
+	ctx->net_index_done = true;
+	return 0;
+}
+
+int rp_rule_net_ipcs(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
+{
+	int rc = net_index(ctx);
+
+	*idx = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	if (obj->index < ctx->m->nobjs) {
+		*idx = ctx->ipc_idx + ctx->ipc_first[obj->index];
+		*n = ctx->ipc_first[obj->index + 1] - ctx->ipc_first[obj->index];
+	}
+	return 0;
+}
+
+int rp_rule_net_exposures(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
+{
+	int rc = net_index(ctx);
+
+	*idx = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	if (obj->index < ctx->m->nobjs) {
+		*idx = ctx->exp_idx + ctx->exp_first[obj->index];
+		*n = ctx->exp_first[obj->index + 1] - ctx->exp_first[obj->index];
+	}
+	return 0;
+}
+
 const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj)
 {
 	const rp_rule_depth_fact *v = ctx->f->depth_facts;
@@ -242,21 +348,20 @@ out:
 	return s;
 }
 
-/* "x|y|z" in the arena; *len its length. */
-static char *join3(rp_arena *a, const char *x, const char *y, const char *z, size_t *len)
+/* FNV-1a 64 steps over s (ASCII letters folded), as rp_hash_bytes(.., true)
+ * does over a whole string: the fingerprint material is hashed in pieces. */
+static uint64_t fnv_icase(uint64_t h, const char *s)
 {
-	size_t nx = strlen(x), ny = strlen(y), nz = strlen(z);
-	char *s = rp_arena_alloc(a, nx + ny + nz + 3);
+	const unsigned char *p = (const unsigned char *)s;
 
-	if (!s)
-		return NULL;
-	memcpy(s, x, nx);
-	s[nx] = '|';
-	memcpy(s + nx + 1, y, ny);
-	s[nx + 1 + ny] = '|';
-	memcpy(s + nx + ny + 2, z, nz + 1);
-	*len = nx + ny + nz + 2;
-	return s;
+	for (; *p; p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		h ^= c;
+		h *= 1099511628211ULL;
+	}
+	return h;
 }
 
 int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
@@ -267,8 +372,7 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	rp_arena *a = out->arena;
 	rp_finding *fd;
 	va_list ap;
-	char *msg, *material, *fp;
-	size_t mlen;
+	char *msg;
 	const char *key;
 	uint64_t h;
 	int n;
@@ -328,18 +432,18 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	key = ctx->ident[obj->index];
 	if (!fd->path || !key || (st == RP_STATUS_UNKNOWN && !fd->unknown_reason))
 		return -RP_ENOMEM;
-	material = join3(a, ctx->rule->id, key, fd->path, &mlen);
-	fp = rp_arena_alloc(a, 17);
-	if (!material || !fp)
-		return -RP_ENOMEM;
-	fd->fingerprint_material = material;
-	h = rp_hash_bytes(material, mlen, true);
+	fd->ident = key;
+	/* rp_hash_bytes("<rule id>|<key>|<path>", icase), without the string */
+	h = fnv_icase(1469598103934665603ULL, ctx->rule->id);
+	h = fnv_icase(h, "|");
+	h = fnv_icase(h, key);
+	h = fnv_icase(h, "|");
+	h = fnv_icase(h, fd->path);
 	for (n = 15; n >= 0; n--) {
-		fp[n] = hex[h & 0xF];
+		fd->fingerprint[n] = hex[h & 0xF];
 		h >>= 4;
 	}
-	fp[16] = '\0';
-	fd->fingerprint = fp;
+	fd->fingerprint[16] = '\0';
 	out->count++;
 	out->by_status[st]++;
 	return 0;
@@ -438,6 +542,26 @@ static const char *src_name(const rp_span *s)
 	return s->src && s->src->name ? s->src->name : "";
 }
 
+/* strcmp of the materials "<rule id>|<ident>|<path>" of a and b, whose
+ * rule IDs and paths are equal: compares "<ident>|<path>" byte by byte. */
+static int cmp_ident_path(const rp_finding *a, const rp_finding *b)
+{
+	size_t na = strlen(a->ident), nb = strlen(b->ident), i;
+
+	for (i = 0;; i++) {
+		unsigned char ca = i < na    ? (unsigned char)a->ident[i]
+				   : i == na ? '|'
+					     : (unsigned char)a->path[i - na - 1];
+		unsigned char cb = i < nb    ? (unsigned char)b->ident[i]
+				   : i == nb ? '|'
+					     : (unsigned char)b->path[i - nb - 1];
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		if (ca == 0)
+			return 0;
+	}
+}
+
 static int cmp_findings(const void *pa, const void *pb)
 {
 	const rp_finding *a = pa, *b = pb;
@@ -451,7 +575,7 @@ static int cmp_findings(const void *pa, const void *pb)
 		return c;
 	if ((c = strcmp(a->path, b->path)) != 0)
 		return c;
-	if ((c = strcmp(a->fingerprint_material, b->fingerprint_material)) != 0)
+	if (a->ident != b->ident && (c = cmp_ident_path(a, b)) != 0)
 		return c;
 	if (a->obj->index != b->obj->index)
 		return a->obj->index < b->obj->index ? -1 : 1;
@@ -464,6 +588,7 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	rp_rule_ctx ctx;
 	size_t r, i, first = out->count;
 	uint64_t *hashes = NULL;
+	uint8_t *skip = NULL;
 	int rc = 0;
 
 	if (!f)
@@ -473,6 +598,8 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	ctx.out = out;
 	ctx.net = f->net;
 	ctx.own_net = NULL;
+	ctx.net_index_done = false;
+	ctx.ipc_first = ctx.exp_first = ctx.ipc_idx = ctx.exp_idx = NULL;
 	pthread_once(&type_hash_once, type_hash_build);
 	if ((rc = make_idents(m, out->arena, &ctx.ident)) < 0)
 		goto out;
@@ -481,9 +608,18 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 		rc = -RP_ENOMEM;
 		goto out;
 	}
+	/* Objects of "existing" resources are not checked: their hash is
+	 * left 0 and skip[i] set, so that the loop below reads two
+	 * contiguous arrays instead of every object for every rule. */
+	skip = rp_arena_alloc(out->arena, m->nobjs ? m->nobjs : 1);
+	if (!skip) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < m->nobjs; i++) {
 		const char *t = m->objs[i]->type;
-		hashes[i] = t ? rp_hash_bytes(t, strlen(t), true) : 0;
+		skip[i] = m->objs[i]->res->existing || !t;
+		hashes[i] = skip[i] ? 0 : rp_hash_bytes(t, strlen(t), true);
 	}
 	for (r = 0; r < rp_nrules && rc == 0; r++) {
 		const rp_rule *rule = rp_rules[r];
@@ -491,15 +627,18 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 			continue;
 		ctx.rule = rule;
 		for (i = 0; i < m->nobjs && rc == 0; i++) {
-			const rp_mobj *o = m->objs[i];
-			if (o->res->existing || !rule_applies(r, rule, o->type, hashes[i]))
+			if (skip[i] || !rule_applies(r, rule, m->objs[i]->type, hashes[i]))
 				continue;
-			rc = rule->check(&ctx, o);
+			rc = rule->check(&ctx, m->objs[i]);
 		}
 	}
 	if (rc == 0 && out->count - first > 1)
 		qsort(out->items + first, out->count - first, sizeof(*out->items), cmp_findings);
 out:
+	free(ctx.ipc_first);
+	free(ctx.ipc_idx);
+	free(ctx.exp_first);
+	free(ctx.exp_idx);
 	rp_net_topo_free(ctx.own_net);
 	return rc;
 }

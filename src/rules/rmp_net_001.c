@@ -86,39 +86,35 @@ static int hop_text(rp_buf *b, const rp_net_exposure *e)
 	return rc;
 }
 
-/* The object an exposure is reported on: the VM or scale set, a NIC only
- * when no VM owns it. */
-static bool rp_net_rule_owns(const rp_mobj *obj, const rp_net_exposure *e)
-{
-	return e->resource == obj;
-}
-
 int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode mode,
 			  const uint32_t *ports, size_t nports, const char *what)
 {
 	rp_net_topo *t = rp_rule_net(ctx);
 	const rp_net_exposure *ex = NULL, *first_fail = NULL, *first_unk = NULL;
 	rp_buf fail = RP_BUF_INIT, unk = RP_BUF_INIT, one = RP_BUF_INIT;
-	size_t n = 0, i, nmine = 0;
+	const size_t *mine = NULL, *ipcs = NULL;
+	size_t n = 0, i, nmine = 0, nexp = 0;
 	int rc;
 
 	if (!t)
 		return -RP_ENOMEM;
 	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
 		return rc;
-	for (i = 0; i < t->nipcs; i++)
-		if (t->ipcs[i].owner == obj)
-			nmine++;
+	/* the exposures reported on obj (the VM or scale set, a NIC only when
+	 * no VM owns it) and its ipConfigurations */
+	if ((rc = rp_rule_net_ipcs(ctx, obj, &ipcs, &nmine)) < 0 ||
+	    (rc = rp_rule_net_exposures(ctx, obj, &mine, &nexp)) < 0)
+		return rc;
 	if (nmine == 0) {
 		rc = rp_rule_report(ctx, obj, RP_STATUS_NOT_APPLICABLE, NULL, "", NULL,
 				    obj->kind == RP_MK_NIC ? "NIC attached to a VM (checked there)"
 							   : "no network interface in the model");
 		goto out;
 	}
-	for (i = 0; i < n && rc == 0; i++) {
-		const rp_net_exposure *e = &ex[i];
+	for (i = 0; i < nexp && rc == 0; i++) {
+		const rp_net_exposure *e = &ex[mine[i]];
 		rp_buf *dst;
-		if (!rp_net_rule_owns(obj, e) || !e->endpoint)
+		if (mine[i] >= n || e->resource != obj || !e->endpoint)
 			continue;
 		one.len = 0;
 		if ((rc = concerned(e, mode, ports, nports, &one)) < 0 || one.len == 0)

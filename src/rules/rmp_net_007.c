@@ -14,16 +14,16 @@ RP_CHECK(rp_check_net_007)
 	rp_buf fail = RP_BUF_INIT, unk = RP_BUF_INIT;
 	const rp_net_ipc *ff = NULL, *fu = NULL;
 	const char *why = NULL;
+	const size_t *mine = NULL;
 	size_t i, k, nmine = 0;
 	int rc = 0;
 
 	if (!t)
 		return -RP_ENOMEM;
-	for (i = 0; i < t->nipcs && rc == 0; i++) {
-		const rp_net_ipc *x = &t->ipcs[i];
-		if (x->owner != obj)
-			continue;
-		nmine++;
+	if ((rc = rp_rule_net_ipcs(ctx, obj, &mine, &nmine)) < 0)
+		return rc;
+	for (i = 0; i < nmine && rc == 0; i++) {
+		const rp_net_ipc *x = &t->ipcs[mine[i]];
 		for (k = 0; k < rp_net_nmgmt_ports && rc == 0; k++) {
 			rp_net_query q = { 0 };
 			rp_net_answer a;

@@ -138,11 +138,13 @@ typedef struct rp_finding {
 					"" for the object as a whole */
 	const char *message;         /* specific to this object; never NULL */
 	const char *unknown_reason;  /* UNKNOWN: what rampart cannot know; else NULL */
-	/* Fingerprint: 16 lowercase hex digits of FNV-1a 64 over the material
-	 * "<rule id>|<object key>|<path>" (object key = normalized resource
-	 * ID when known, else "<type>/<name>").  Stable across moved lines. */
-	const char *fingerprint;
-	const char *fingerprint_material;
+	/* Fingerprint: 16 lowercase hex digits of FNV-1a 64 (ASCII letters
+	 * folded to lower case) over the material "<rule id>|<ident>|<path>"
+	 * (ident = the object's key: normalized resource ID when known, else
+	 * "<type>/<name>"), hashed without building it.  Stable across moved
+	 * lines. */
+	char fingerprint[17];
+	const char *ident; /* the object's key in the material (one per object) */
 	/* Filled by the suppression/baseline layer (src/report); zero here. */
 	bool suppressed;
 	const char *suppression_reason; /* justification text, or NULL */
@@ -218,6 +220,12 @@ const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx);
 /* The network topology of the model (filter's, or built once per run);
  * NULL on allocation failure. */
 struct rp_net_topo *rp_rule_net(rp_rule_ctx *ctx);
+/* obj's ipConfigurations (indices into rp_rule_net(ctx)->ipcs, whose owner
+ * is obj) and its Internet and east-west exposures (indices into the
+ * array of rp_net_topo_exposures(), whose resource is obj), in topology
+ * order; indexed once per run.  0, or -RP_ENOMEM with *n = 0. */
+int rp_rule_net_ipcs(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n);
+int rp_rule_net_exposures(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n);
 
 /* The depth fact of asset obj, or NULL (no facts, or not an asset). */
 const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj);

@@ -69,11 +69,12 @@ static const char *check(const rp_deployment *d, const rp_findings *a, const rp_
 		    x->span.off < a->items[i - 1].span.off)
 			return "results not sorted";
 		for (j = 0; j < i; j++)
-			if (!strcmp(a->items[j].fingerprint_material, x->fingerprint_material) &&
-			    a->items[j].obj != x->obj) {
+			/* the same fingerprint material "<rule>|<ident>|<path>" */
+			if (a->items[j].rule == x->rule && !strcmp(a->items[j].ident, x->ident) &&
+			    !strcmp(a->items[j].path, x->path) && a->items[j].obj != x->obj) {
 				if (getenv("RAMPART_RULES_VERBOSE"))
-					printf("  duplicate: %s (%s / %s)\n",
-					       x->fingerprint_material, a->items[j].obj->path,
+					printf("  duplicate: %s|%s|%s (%s / %s)\n", x->rule->id,
+					       x->ident, x->path, a->items[j].obj->path,
 					       x->obj->path);
 				return "two objects share a fingerprint";
 			}

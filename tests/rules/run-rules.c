@@ -100,7 +100,7 @@ static int check_one(const rp_rule *rule, const char *kind, const char *dir, con
 		if (x->rule != rule)
 			continue;
 		cnt[x->status]++;
-		if (!x->span.src || !x->message[0] || !x->fingerprint ||
+		if (!x->span.src || !x->message[0] || !x->fingerprint[0] ||
 		    (x->status == RP_STATUS_UNKNOWN && !x->unknown_reason)) {
 			printf("FAIL %s %s/%s: result without span, message or reason\n", rule->id,
 			       kind, file);

@@ -21,6 +21,7 @@
 #include "rules/defaults.h"
 #include "rules/rule.h"
 #include "util/error.h"
+#include "util/hashmap.h"
 #include "util/str.h"
 
 typedef struct loaded {
@@ -597,6 +598,22 @@ static void test_run_sorted_and_fingerprints(void **state)
 		assert_non_null(x->span.src);
 		assert_true(x->message[0] != '\0');
 		assert_int_equal(strlen(x->fingerprint), 16);
+		{
+			/* the documented material, hashed whole (the engine
+			 * hashes it in pieces without building it) */
+			char mat[2048], hex[17];
+			uint64_t h;
+			int k, n = snprintf(mat, sizeof(mat), "%s|%s|%s", x->rule->id, x->ident,
+					    x->path);
+			assert_true(n > 0 && (size_t)n < sizeof(mat));
+			h = rp_hash_bytes(mat, (size_t)n, true);
+			for (k = 15; k >= 0; k--) {
+				hex[k] = "0123456789abcdef"[h & 0xF];
+				h >>= 4;
+			}
+			hex[16] = '\0';
+			assert_string_equal(x->fingerprint, hex);
+		}
 		assert_true(x->status != RP_STATUS_NOT_APPLICABLE);
 		if (x->status == RP_STATUS_UNKNOWN)
 			assert_non_null(x->unknown_reason);
