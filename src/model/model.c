@@ -306,13 +306,16 @@ static int index_add(builder *b, mobj_full *f)
 		}
 	}
 	if (o->name && o->type) {
-		const char *nk = rp_arena_printf(b->m->arena, "%s|%s", o->type, o->name);
-		char *lk;
-		if (!nk)
-			return -RP_ENOMEM;
-		lk = lower_dup(b->m->arena, nk, strlen(nk));
+		/* "type|name" in lower case, built in one pass */
+		size_t nt = strlen(o->type), nn = strlen(o->name), i;
+		char *lk = rp_arena_alloc(b->m->arena, nt + nn + 2);
 		if (!lk)
 			return -RP_ENOMEM;
+		memcpy(lk, o->type, nt);
+		lk[nt] = '|';
+		memcpy(lk + nt + 1, o->name, nn + 1);
+		for (i = 0; i < nt + nn + 1; i++)
+			lk[i] = (char)tolower((unsigned char)lk[i]);
 		if (rp_map_get(&b->ix->by_name, lk, strlen(lk), &old)) {
 			mobj_full *c = old;
 			while (c->next_same_name)

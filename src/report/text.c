@@ -97,18 +97,27 @@ static bool same_asset(const rp_report_finding *a, const rp_report_finding *b)
  * send escape sequences to the terminal. */
 static int put_safe(rp_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	int rc = 0;
 
+	/* runs of plain bytes are appended whole */
 	for (; *p && rc == 0; p++) {
-		if (*p < 0x20 || *p == 0x7F)
-			rc = rp_buf_printf(b, "\\x%02x", *p);
-		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+		if (*p >= 0x20 && *p != 0x7F && *p != 0xC2)
+			continue;
+		if (*p == 0xC2 && !(p[1] >= 0x80 && p[1] <= 0x9F))
+			continue;
+		if (p > run)
+			rc = rp_buf_append(b, run, (size_t)(p - run));
+		if (rc == 0 && *p == 0xC2) {
 			rc = rp_buf_printf(b, "\\u%04x", p[1]);
 			p++;
-		} else
-			rc = rp_buf_putc(b, (char)*p);
+		} else if (rc == 0) {
+			rc = rp_buf_printf(b, "\\x%02x", *p);
+		}
+		run = p + 1;
 	}
+	if (rc == 0 && p > run)
+		rc = rp_buf_append(b, run, (size_t)(p - run));
 	return rc;
 }
 

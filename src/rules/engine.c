@@ -565,15 +565,15 @@ static int cmp_ident_path(const rp_finding *a, const rp_finding *b)
 static int cmp_findings(const void *pa, const void *pb)
 {
 	const rp_finding *a = pa, *b = pb;
-	int c = strcmp(src_name(&a->span), src_name(&b->span));
+	int c = a->span.src == b->span.src ? 0 : strcmp(src_name(&a->span), src_name(&b->span));
 
 	if (c)
 		return c;
 	if (a->span.off != b->span.off)
 		return a->span.off < b->span.off ? -1 : 1;
-	if ((c = strcmp(a->rule->id, b->rule->id)) != 0)
+	if (a->rule != b->rule && (c = strcmp(a->rule->id, b->rule->id)) != 0)
 		return c;
-	if ((c = strcmp(a->path, b->path)) != 0)
+	if (a->path != b->path && (c = strcmp(a->path, b->path)) != 0)
 		return c;
 	if (a->ident != b->ident && (c = cmp_ident_path(a, b)) != 0)
 		return c;
@@ -657,9 +657,16 @@ const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
 
 const char *rp_vm_path(rp_rule_ctx *ctx, const rp_mobj *vm, const char *rel)
 {
-	return rp_rule_printf(
-		ctx, "%s%s",
-		vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.", rel);
+	const char *pre =
+		vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.";
+	size_t np = strlen(pre), nr = strlen(rel);
+	char *s = rp_arena_alloc(ctx->out->arena, np + nr + 1);
+
+	if (!s)
+		return "";
+	memcpy(s, pre, np);
+	memcpy(s + np, rel, nr + 1);
+	return s;
 }
 
 int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_prop *p,
