@@ -14,16 +14,6 @@ const size_t rp_net_nmgmt_ports = sizeof(rp_net_mgmt_ports) / sizeof(rp_net_mgmt
 const uint32_t rp_net_db_ports[] = { 1433, 3306, 5432, 6379, 27017, 9200, 11211 };
 const size_t rp_net_ndb_ports = sizeof(rp_net_db_ports) / sizeof(rp_net_db_ports[0]);
 
-static bool listed(uint32_t p, const uint32_t *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == p)
-			return true;
-	return false;
-}
-
 /* The ports of e that concern the mode, appended to b ("" when none). */
 static int concerned(const rp_net_exposure *e, rp_net_port_mode mode, const uint32_t *ports,
 		     size_t nports, rp_buf *b)
@@ -42,30 +32,55 @@ static int concerned(const rp_net_exposure *e, rp_net_port_mode mode, const uint
 	if (mode == RP_NET_PORTS_ALL)
 		return rp_net_pset_is_all(&e->ports) ? rp_buf_puts(b, "every port") : 0;
 	/* other ports: everything but the management and database ports; web
-	 * ports published through a load balancer are expected (info) */
-	for (i = 0; i < e->ports.n && rc == 0; i++) {
-		uint32_t lo = e->ports.v[i].lo, hi = e->ports.v[i].hi, p, start = 0;
-		bool open = false;
-		for (p = lo;; p++) {
-			bool other = !listed(p, rp_net_mgmt_ports, rp_net_nmgmt_ports) &&
-				     !listed(p, rp_net_db_ports, rp_net_ndb_ports);
-			if (other && (p == 80 || p == 443) && e->endpoint &&
-			    e->endpoint->kind == RP_NET_EP_LB_RULE)
-				other = false;
-			if (other && !open) {
-				open = true;
-				start = p;
+	 * ports published through a load balancer are expected (info).  The
+	 * runs of e's ranges between the excluded ports, by walking the
+	 * (sorted) excluded ports rather than every port of a range. */
+	{
+		uint32_t ex[16];
+		size_t nex = 0, k, j;
+		for (k = 0; k < rp_net_nmgmt_ports && nex < 16; k++)
+			ex[nex++] = rp_net_mgmt_ports[k];
+		for (k = 0; k < rp_net_ndb_ports && nex < 16; k++)
+			ex[nex++] = rp_net_db_ports[k];
+		if (e->endpoint && e->endpoint->kind == RP_NET_EP_LB_RULE && nex + 2 <= 16) {
+			ex[nex++] = 80;
+			ex[nex++] = 443;
+		}
+		for (k = 1; k < nex; k++) /* insertion sort: a dozen ports */
+			for (j = k; j > 0 && ex[j - 1] > ex[j]; j--) {
+				uint32_t t = ex[j];
+				ex[j] = ex[j - 1];
+				ex[j - 1] = t;
 			}
-			if (open && (!other || p == hi)) {
-				uint32_t end = other ? p : p - 1;
-				rc = start == end
-					     ? rp_buf_printf(b, "%s%u", b->len ? ", " : "", start)
-					     : rp_buf_printf(b, "%s%u-%u", b->len ? ", " : "",
-							     start, end);
-				open = false;
+		for (i = 0; i < e->ports.n && rc == 0; i++) {
+			uint32_t lo = e->ports.v[i].lo, hi = e->ports.v[i].hi, cur = lo;
+			bool done = false;
+			for (k = 0; k <= nex && rc == 0 && !done; k++) {
+				uint32_t end;
+				if (k < nex && (ex[k] < cur || ex[k] > hi))
+					continue;
+				if (k == nex) {
+					end = hi; /* the rest of the range */
+					done = true;
+				} else if (ex[k] == cur) {
+					if (cur == hi)
+						done = true;
+					else
+						cur++;
+					continue;
+				} else {
+					end = ex[k] - 1;
+				}
+				rc = cur == end ? rp_buf_printf(b, "%s%u", b->len ? ", " : "", cur)
+						: rp_buf_printf(b, "%s%u-%u", b->len ? ", " : "",
+								cur, end);
+				if (k < nex) {
+					if (ex[k] == hi)
+						done = true;
+					else
+						cur = ex[k] + 1;
+				}
 			}
-			if (p == hi || rc < 0)
-				break;
 		}
 	}
 	return rc;
