@@ -366,33 +366,6 @@ static void chain_of(const struct estate *e, unsigned i, rp_net_chain *c)
  * flow` / `rampart scan` take: templates -> deployments -> model ->
  * topology -> exposures) ---- */
 
-/* Writes an rp_value as JSON (the generated rules are strings, integers,
- * arrays and objects). */
-static void val_jw(rp_jw *w, const rp_value *v)
-{
-	size_t i;
-
-	switch (v->kind) {
-	case RP_V_STRING: rp_jw_stringn(w, v->u.s, v->len); break;
-	case RP_V_INT: rp_jw_int(w, v->u.i); break;
-	case RP_V_ARRAY:
-		rp_jw_array_begin(w);
-		for (i = 0; i < v->len; i++)
-			val_jw(w, v->u.items[i]);
-		rp_jw_array_end(w);
-		break;
-	case RP_V_OBJECT:
-		rp_jw_object_begin(w);
-		for (i = 0; i < v->len; i++) {
-			rp_jw_keyn(w, v->u.members[i].key, v->u.members[i].keylen);
-			val_jw(w, v->u.members[i].val);
-		}
-		rp_jw_object_end(w);
-		break;
-	default: rp_jw_null(w); break;
-	}
-}
-
 static void tpl_begin(rp_jw *w)
 {
 	rp_jw_object_begin(w);
@@ -612,7 +585,7 @@ static void tpl_nsgs(const struct estate *e, const rp_value **rules, unsigned lo
 		rp_jw_key(w, "securityRules");
 		rp_jw_array_begin(w);
 		for (j = 0; j < e->rules; j++)
-			val_jw(w, rules[(size_t)i * e->rules + j]);
+			rp_value_write(w, rules[(size_t)i * e->rules + j]);
 		rp_jw_array_end(w);
 		rp_jw_object_end(w);
 		rp_jw_object_end(w);

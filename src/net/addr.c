@@ -10,17 +10,6 @@
 
 /* ---- addresses ---- */
 
-int rp_net_addr_cmp(const rp_net_addr *a, const rp_net_addr *b)
-{
-	if (a->fam != b->fam)
-		return a->fam < b->fam ? -1 : 1;
-	if (a->hi != b->hi)
-		return a->hi < b->hi ? -1 : 1;
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	return 0;
-}
-
 rp_net_addr rp_net_addr_v4(uint32_t v)
 {
 	rp_net_addr a = { 0, 0, v };

@@ -54,7 +54,18 @@ typedef struct rp_net_pset {
 } rp_net_pset;
 
 /* ---- addresses ---- */
-int rp_net_addr_cmp(const rp_net_addr *a, const rp_net_addr *b);
+/* Total order: family, then value.  Inline: the engine's and the exposure
+ * builder's hottest comparisons. */
+static inline int rp_net_addr_cmp(const rp_net_addr *a, const rp_net_addr *b)
+{
+	if (a->fam != b->fam)
+		return a->fam < b->fam ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return 0;
+}
 /* Smallest and largest address of the whole space. */
 rp_net_addr rp_net_addr_min(void);
 rp_net_addr rp_net_addr_max(void);

@@ -233,21 +233,9 @@ static uint64_t mix64(uint64_t h, uint64_t x)
 
 /* ---- dimensions ---- */
 
-/* rp_net_addr_cmp, inlined (the hot comparisons are here). */
-static inline int acmp(const rp_net_addr *a, const rp_net_addr *b)
-{
-	if (a->fam != b->fam)
-		return a->fam < b->fam ? -1 : 1;
-	if (a->hi != b->hi)
-		return a->hi < b->hi ? -1 : 1;
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	return 0;
-}
-
 static int cmp_addr(const void *a, const void *b)
 {
-	return acmp(a, b);
+	return rp_net_addr_cmp(a, b);
 }
 
 /* First index whose element is >= x. */
@@ -257,7 +245,7 @@ static size_t lower_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
 
 	while (l < r) {
 		size_t m = l + (r - l) / 2;
-		if (acmp(&v[m], x) < 0)
+		if (rp_net_addr_cmp(&v[m], x) < 0)
 			l = m + 1;
 		else
 			r = m;
@@ -272,7 +260,7 @@ static size_t upper_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
 
 	while (l < r) {
 		size_t m = l + (r - l) / 2;
-		if (acmp(&v[m], x) <= 0)
+		if (rp_net_addr_cmp(&v[m], x) <= 0)
 			l = m + 1;
 		else
 			r = m;
@@ -403,13 +391,13 @@ static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_ne
 			for (i = 0; i < sets[s]->n; i++) {
 				rp_net_addr h = sets[s]->v[i].hi;
 				b[nb++] = sets[s]->v[i].lo;
-				if (acmp(&h, &maxa) < 0 && rp_net_addr_next(&h))
+				if (rp_net_addr_cmp(&h, &maxa) < 0 && rp_net_addr_next(&h))
 					b[nb++] = h;
 			}
 	}
 	qsort(b, nb, sizeof(*b), cmp_addr);
 	for (i = k = 0; i < nb; i++)
-		if (k == 0 || acmp(&b[k - 1], &b[i]) != 0)
+		if (k == 0 || rp_net_addr_cmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
 	d->na = k;
 	d->bound = e_alloc(e, k * sizeof(*d->bound));
@@ -735,13 +723,13 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 			for (i = 0; i < sets[w]->n; i++) {
 				rp_net_addr h = sets[w]->v[i].hi;
 				b[nb++] = sets[w]->v[i].lo;
-				if (acmp(&h, &amax) < 0 && rp_net_addr_next(&h))
+				if (rp_net_addr_cmp(&h, &amax) < 0 && rp_net_addr_next(&h))
 					b[nb++] = h;
 			}
 	}
 	qsort(b, nb, sizeof(*b), cmp_addr);
 	for (i = k = 0; i < nb; i++)
-		if (k == 0 || acmp(&b[k - 1], &b[i]) != 0)
+		if (k == 0 || rp_net_addr_cmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
 	p->na = k;
 	p->bound = e_alloc(e, k * sizeof(*p->bound));
@@ -1255,7 +1243,7 @@ static int cdim_merge(rp_net_engine *e, const struct dim *a, const struct dim *b
 		}
 		if (!na_next && !nb_next)
 			break;
-		c = !na_next ? 1 : !nb_next ? -1 : acmp(na_next, nb_next);
+		c = !na_next ? 1 : !nb_next ? -1 : rp_net_addr_cmp(na_next, nb_next);
 		cur = c <= 0 ? *na_next : *nb_next;
 		if (c <= 0)
 			ia++;
@@ -1456,7 +1444,8 @@ static int cmp_piece(const void *pa, const void *pb)
 		return a->proto < b->proto ? -1 : 1;
 	if (a->verdict != b->verdict)
 		return verdict_rank(a->verdict) < verdict_rank(b->verdict) ? -1 : 1;
-	if (a->remote.n && b->remote.n && (c = acmp(&a->remote.v[0].lo, &b->remote.v[0].lo)))
+	if (a->remote.n && b->remote.n &&
+	    (c = rp_net_addr_cmp(&a->remote.v[0].lo, &b->remote.v[0].lo)))
 		return c;
 	if (a->sports.n && b->sports.n && a->sports.v[0].lo != b->sports.v[0].lo)
 		return a->sports.v[0].lo < b->sports.v[0].lo ? -1 : 1;
@@ -1704,7 +1693,7 @@ static bool ivals_eq(const rp_net_ival *a, const rp_net_ival *b, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (acmp(&a[i].lo, &b[i].lo) || acmp(&a[i].hi, &b[i].hi))
+		if (rp_net_addr_cmp(&a[i].lo, &b[i].lo) || rp_net_addr_cmp(&a[i].hi, &b[i].hi))
 			return false;
 	return true;
 }
@@ -2338,7 +2327,7 @@ static int cmp_src_iv(const void *pa, const void *pb)
 {
 	const struct src_iv *a = pa, *b = pb;
 
-	return acmp(&a->iv.lo, &b->iv.lo);
+	return rp_net_addr_cmp(&a->iv.lo, &b->iv.lo);
 }
 
 int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources,
@@ -2380,12 +2369,12 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			sv[k].iv = sources[i]->v[j];
 			sv[k++].src = i;
 		}
-	for (k = 1; k < nsv && acmp(&sv[k - 1].iv.lo, &sv[k].iv.lo) <= 0; k++)
+	for (k = 1; k < nsv && rp_net_addr_cmp(&sv[k - 1].iv.lo, &sv[k].iv.lo) <= 0; k++)
 		;
 	if (k < nsv) /* sources given in address order need no sort */
 		qsort(sv, nsv, sizeof(*sv), cmp_src_iv);
 	for (k = 1; k < nsv; k++)
-		if (acmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
+		if (rp_net_addr_cmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
 			rc = -RP_EINVAL; /* the sources overlap */
 			goto out;
 		}
@@ -2401,7 +2390,7 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			size_t l = 0, h = nsv;
 			while (l < h) {
 				size_t mid = l + (h - l) / 2;
-				if (acmp(&sv[mid].iv.hi, &pc->remote.v[0].lo) < 0)
+				if (rp_net_addr_cmp(&sv[mid].iv.hi, &pc->remote.v[0].lo) < 0)
 					l = mid + 1;
 				else
 					h = mid;
@@ -2410,9 +2399,11 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 		}
 		while (i < pc->remote.n && k < nsv) {
 			const rp_net_ival *x = &pc->remote.v[i], *y = &sv[k].iv;
-			const rp_net_addr *lo = acmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;
-			const rp_net_addr *hi = acmp(&x->hi, &y->hi) < 0 ? &x->hi : &y->hi;
-			if (acmp(lo, hi) <= 0) {
+			const rp_net_addr *lo =
+				rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;
+			const rp_net_addr *hi =
+				rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? &x->hi : &y->hi;
+			if (rp_net_addr_cmp(lo, hi) <= 0) {
 				struct part *s = &st[sv[k].src];
 				bool whole = lo == &x->lo && hi == &x->hi;
 				if (s->stamp != p + 1) {
@@ -2441,7 +2432,7 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 						goto out;
 				}
 			}
-			if (acmp(&x->hi, &y->hi) < 0)
+			if (rp_net_addr_cmp(&x->hi, &y->hi) < 0)
 				i++;
 			else
 				k++;

@@ -125,17 +125,6 @@ static void entv_release(entv *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static inline int acmp(const rp_net_addr *a, const rp_net_addr *b)
-{
-	if (a->fam != b->fam)
-		return a->fam < b->fam ? -1 : 1;
-	if (a->hi != b->hi)
-		return a->hi < b->hi ? -1 : 1;
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	return 0;
-}
-
 static bool aset_eq(const rp_net_aset *a, const rp_net_aset *b)
 {
 	size_t i;
@@ -145,7 +134,8 @@ static bool aset_eq(const rp_net_aset *a, const rp_net_aset *b)
 	if (a->v == b->v)
 		return true;
 	for (i = 0; i < a->n; i++)
-		if (acmp(&a->v[i].lo, &b->v[i].lo) || acmp(&a->v[i].hi, &b->v[i].hi))
+		if (rp_net_addr_cmp(&a->v[i].lo, &b->v[i].lo) ||
+		    rp_net_addr_cmp(&a->v[i].hi, &b->v[i].hi))
 			return false;
 	return true;
 }
@@ -439,16 +429,17 @@ static bool covers_clip(const rp_net_aset *big, const rp_net_aset *small, const 
 	*any = false;
 	for (i = 0; i < small->n; i++) {
 		const rp_net_addr *lo = &small->v[i].lo, *hi = &small->v[i].hi;
-		if (acmp(lo, clo) < 0)
+		if (rp_net_addr_cmp(lo, clo) < 0)
 			lo = clo;
-		if (acmp(hi, chi) > 0)
+		if (rp_net_addr_cmp(hi, chi) > 0)
 			hi = chi;
-		if (acmp(lo, hi) > 0)
+		if (rp_net_addr_cmp(lo, hi) > 0)
 			continue;
 		*any = true;
-		while (j < big->n && acmp(&big->v[j].hi, lo) < 0)
+		while (j < big->n && rp_net_addr_cmp(&big->v[j].hi, lo) < 0)
 			j++;
-		if (j == big->n || acmp(&big->v[j].lo, lo) > 0 || acmp(&big->v[j].hi, hi) < 0)
+		if (j == big->n || rp_net_addr_cmp(&big->v[j].lo, lo) > 0 ||
+		    rp_net_addr_cmp(&big->v[j].hi, hi) < 0)
 			return false;
 	}
 	return true;

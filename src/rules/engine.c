@@ -213,34 +213,33 @@ static int net_index(rp_rule_ctx *ctx)
 	return 0;
 }
 
-int rp_rule_net_ipcs(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
+/* obj's run in one of the owner indexes net_index builds. */
+static int net_slice(rp_rule_ctx *ctx, const rp_mobj *obj, bool ipcs, const size_t **idx, size_t *n)
 {
 	int rc = net_index(ctx);
+	const size_t *first, *all;
 
 	*idx = NULL;
 	*n = 0;
 	if (rc < 0)
 		return rc;
+	first = ipcs ? ctx->ipc_first : ctx->exp_first;
+	all = ipcs ? ctx->ipc_idx : ctx->exp_idx;
 	if (obj->index < ctx->m->nobjs) {
-		*idx = ctx->ipc_idx + ctx->ipc_first[obj->index];
-		*n = ctx->ipc_first[obj->index + 1] - ctx->ipc_first[obj->index];
+		*idx = all + first[obj->index];
+		*n = first[obj->index + 1] - first[obj->index];
 	}
 	return 0;
 }
 
+int rp_rule_net_ipcs(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
+{
+	return net_slice(ctx, obj, true, idx, n);
+}
+
 int rp_rule_net_exposures(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
 {
-	int rc = net_index(ctx);
-
-	*idx = NULL;
-	*n = 0;
-	if (rc < 0)
-		return rc;
-	if (obj->index < ctx->m->nobjs) {
-		*idx = ctx->exp_idx + ctx->exp_first[obj->index];
-		*n = ctx->exp_first[obj->index + 1] - ctx->exp_first[obj->index];
-	}
-	return 0;
+	return net_slice(ctx, obj, false, idx, n);
 }
 
 const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj)
