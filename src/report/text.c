@@ -326,7 +326,11 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 			rc = put_safe(out,
 				      a->resource_name[0] ? a->resource_name : "(no resource)");
 		if (rc == 0)
-			rc = rp_buf_printf(out, "%s %s", color ? C_RESET : "", color ? C_DIM : "");
+			rc = rp_buf_puts(out, color ? C_RESET : "");
+		/* a finding about the input itself (RMP-META-002) has no type:
+		 * no separator either */
+		if (rc == 0 && a->resource_type[0])
+			rc = rp_buf_printf(out, " %s", color ? C_DIM : "");
 		if (rc == 0)
 			rc = put_safe(out, a->resource_type);
 		if (rc == 0 && a->address) {

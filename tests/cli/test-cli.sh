@@ -92,5 +92,12 @@ expect_in "$tmp/out" "<stdin>: ok: 3 values" "stdin"
 rc=$?
 if [ "$rc" -eq 3 ]; then ok; else ko "write error exit $rc, want 3"; fi
 
+# regression: the text report's line for a finding about the input itself
+# (RMP-META-002: no resource, no type) ended with a space
+printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [ }' >"$tmp/broken.json"
+"$bin" --color=never scan "$tmp/broken.json" >"$tmp/out" 2>"$tmp/err"
+expect_in "$tmp/out" "(no resource)" "unreadable template listed in the text report"
+if grep -q ' $' "$tmp/out"; then ko "text report has trailing spaces: $(grep -n ' $' "$tmp/out" | head -3)"; else ok; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
