@@ -362,6 +362,18 @@ static void kafka_diags(void *ctx)
 	rp_cli_print_diags(k->cli, k->diag);
 }
 
+/* Appends a repeatable option's argument (-X, --model). */
+static int push_arg(const char ***v, size_t *n, const char *arg)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -RP_ENOMEM;
+	*v = nv;
+	(*v)[(*n)++] = arg;
+	return 0;
+}
+
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
 	char *end;
@@ -560,26 +572,18 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 		case O_KAFKA: kafka = optarg; break;
 		case O_TOPIC: topic = optarg; break;
 		case O_GROUP: group = optarg; break;
-		case 'X': {
-			const char **nx = realloc(xconf, (nxconf + 1) * sizeof(*nx));
-			if (!nx) {
+		case 'X':
+			if (push_arg(&xconf, &nxconf, optarg) < 0) {
 				rc = RP_EXIT_INTERNAL;
 				goto out;
 			}
-			xconf = nx;
-			xconf[nxconf++] = optarg;
 			break;
-		}
-		case O_MODEL: {
-			const char **nm = realloc(models, (nmodels + 1) * sizeof(*nm));
-			if (!nm) {
+		case O_MODEL:
+			if (push_arg(&models, &nmodels, optarg) < 0) {
 				rc = RP_EXIT_INTERNAL;
 				goto out;
 			}
-			models = nm;
-			models[nmodels++] = optarg;
 			break;
-		}
 		}
 		case O_SPIKE_K: {
 			char *end;
