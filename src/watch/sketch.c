@@ -14,7 +14,6 @@
 
 #include "util/error.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +44,49 @@ uint64_t rp_watch_hash(const void *p, size_t n, uint64_t seed)
 }
 
 /* ---- HyperLogLog ---- */
+
+/* 2^-r for a register value r (0..64), built from its exponent bits: exact,
+ * and without ldexp, so rampart needs no libm (loading it costs ~1 ms at
+ * every start, which bench/attest measures). */
+static double pow2_neg(unsigned r)
+{
+	uint64_t b = (uint64_t)(1023u - r) << 52;
+	double d;
+
+	memcpy(&d, &b, sizeof(d));
+	return d;
+}
+
+/* Natural logarithm of a finite x >= 1 (linear counting's m / zeros):
+ * x = 2^k f with f in [sqrt(1/2), sqrt(2)), ln x = k ln 2 + 2 atanh(s),
+ * s = (f - 1) / (f + 1), |s| < 0.172, summed until the terms vanish;
+ * within a few units in the last place of libm's log, and the estimate
+ * is printed rounded to an integer. */
+static double ln_ge1(double x)
+{
+	uint64_t b;
+	double f, s, s2, t, sum = 0, prev = -1;
+	int k;
+	unsigned i;
+
+	memcpy(&b, &x, sizeof(b));
+	k = (int)((b >> 52) & 0x7ff) - 1023;
+	b = (b & UINT64_C(0x000fffffffffffff)) | UINT64_C(0x3ff0000000000000);
+	memcpy(&f, &b, sizeof(f));
+	if (f > 1.4142135623730951) {
+		f *= 0.5;
+		k++;
+	}
+	s = (f - 1.0) / (f + 1.0);
+	s2 = s * s;
+	t = s;
+	for (i = 1; i < 64 && sum != prev; i += 2) {
+		prev = sum;
+		sum += t / (double)i;
+		t *= s2;
+	}
+	return (double)k * 0.69314718055994531 + 2.0 * sum;
+}
 
 void rp_hll_release(rp_hll *h)
 {
@@ -118,12 +160,12 @@ double rp_hll_count(const rp_hll *h)
 	if (h->n != RP_HLL_LARGE)
 		return h->n;
 	for (i = 0; i < (1u << RP_HLL_P); i++) {
-		sum += ldexp(1.0, -(int)reg[i]);
+		sum += pow2_neg(reg[i]);
 		zeros += reg[i] == 0;
 	}
 	est = (0.7213 / (1.0 + 1.079 / m)) * m * m / sum;
 	if (est <= 2.5 * m && zeros > 0)
-		est = m * log(m / zeros);
+		est = m * ln_ge1(m / zeros);
 	return est;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,12 +426,29 @@ static void test_changes(void **state)
 	rp_buf_release(&b);
 }
 
+/* The HyperLogLog estimate written with libm, as the reference. */
+static double hll_reference(const uint8_t *reg)
+{
+	const double m = (double)(1u << RP_HLL_P);
+	double sum = 0, est;
+	uint32_t zeros = 0, i;
+
+	for (i = 0; i < (1u << RP_HLL_P); i++) {
+		sum += ldexp(1.0, -(int)reg[i]);
+		zeros += reg[i] == 0;
+	}
+	est = (0.7213 / (1.0 + 1.079 / m)) * m * m / sum;
+	if (est <= 2.5 * m && zeros > 0)
+		est = m * log(m / zeros);
+	return est;
+}
+
 static void test_sketches(void **state)
 {
 	rp_hll h;
 	rp_cms s;
 	rp_bloom bl;
-	uint64_t i;
+	uint64_t i, n;
 	double est;
 
 	(void)state;
@@ -443,6 +461,17 @@ static void test_sketches(void **state)
 	est = rp_hll_count(&h);
 	assert_true(est > 9000 && est < 11000);
 	rp_hll_release(&h);
+	/* the estimator computes 2^-r and ln without libm: same figure as
+	 * libm's ldexp and log, in the linear-counting range (65..2560
+	 * distinct) and above it */
+	for (n = 65; n <= 40000; n = n * 3 / 2) {
+		memset(&h, 0, sizeof(h));
+		for (i = 0; i < n; i++)
+			assert_int_equal(rp_hll_add(&h, rp_watch_hash(&i, sizeof(i), 7)), 0);
+		assert_true(h.n == RP_HLL_LARGE);
+		assert_true(fabs(rp_hll_count(&h) - hll_reference(h.p)) <= 1e-9 * (double)n);
+		rp_hll_release(&h);
+	}
 	assert_int_equal(rp_cms_init(&s, 1024, 4), 0);
 	for (i = 0; i < 100; i++)
 		rp_cms_add(&s, 42);
