@@ -68,7 +68,10 @@ static int read_fd(int fd, const char *name, size_t max_size, size_t hint, rp_so
 		   rp_diag *diag)
 {
 	rp_source *s = NULL;
-	size_t cap = hint + 1, len = 0;
+	/* the size from fstat, the NUL, and one byte more so that the read
+	 * which sees end-of-file needs no larger buffer (with hint + 1 every
+	 * file was copied into a buffer twice its size) */
+	size_t cap = hint + 2, len = 0;
 	char *p;
 	int r = -RP_ENOMEM;
 
@@ -78,8 +81,8 @@ static int read_fd(int fd, const char *name, size_t max_size, size_t hint, rp_so
 		goto out;
 	if (cap < 4096)
 		cap = 4096;
-	if (cap > max_size + 1)
-		cap = max_size + 1;
+	if (cap > max_size + 2)
+		cap = max_size + 2;
 	s->data = malloc(cap);
 	if (!s->data)
 		goto out;

@@ -5,9 +5,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
@@ -259,6 +261,55 @@ static void test_source_load_refuses(void **state)
 	rp_diag_release(&d);
 }
 
+/* A regular file is read into a buffer of its own size (fstat), not one
+ * doubled to find the end of the file; contents intact at the edges. */
+static void test_source_load_sizes(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 4094, 4095, 4096, 4097, 100000, 1048576 };
+	char path[] = "/tmp/rampart-test-source-XXXXXX";
+	rp_source *s = NULL;
+	rp_diag d;
+	char *buf;
+	size_t i, j;
+	int fd;
+
+	(void)state;
+	rp_diag_init(&d);
+	buf = malloc(1048576);
+	assert_non_null(buf);
+	for (j = 0; j < 1048576; j++)
+		buf[j] = (char)('a' + j % 26);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		FILE *fp = fopen(path, "wb");
+		assert_non_null(fp);
+		assert_int_equal(fwrite(buf, 1, sizes[i], fp), sizes[i]);
+		assert_int_equal(fclose(fp), 0);
+		assert_int_equal(rp_source_load(path, 0, &s, &d), 0);
+		assert_int_equal(s->size, sizes[i]);
+		if (sizes[i] > 0)
+			assert_memory_equal(s->data, buf, sizes[i]);
+		assert_int_equal(s->data[sizes[i]], '\0');
+		assert_true(malloc_usable_size(s->data) < sizes[i] + 4096 + 64);
+		rp_source_free(s);
+		s = NULL;
+		/* the same file with a limit of its own size loads; one byte less fails */
+		assert_int_equal(rp_source_load(path, sizes[i] ? sizes[i] : 1, &s, &d), 0);
+		rp_source_free(s);
+		s = NULL;
+		if (sizes[i] > 1) {
+			assert_int_equal(rp_source_load(path, sizes[i] - 1, &s, &d), -RP_ELIMIT);
+			assert_null(s);
+		}
+	}
+	unlink(path);
+	free(buf);
+	assert_int_equal(d.nerrors, 6);
+	rp_diag_release(&d);
+}
+
 static void test_diag_print(void **state)
 {
 	static const char text[] = "{\n  \"a\": tru\n}";
@@ -339,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_source_load_refuses),
 		cmocka_unit_test(test_source_column_cache),
 		cmocka_unit_test(test_source_column_long_lines),
+		cmocka_unit_test(test_source_load_sizes),
 		cmocka_unit_test(test_diag_print),
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),
