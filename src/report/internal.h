@@ -32,5 +32,12 @@ int rpt_text_exposures(const rp_report *r, bool color, rp_buf *out);
 /* Interned copy of s in r's arena (r->strings); NULL for NULL.  On
  * allocation failure sets *fail and returns NULL. */
 const char *rp_report_intern(rp_report *r, const char *s, bool *fail);
+/* Starts a new interning scope: strings interned so far stay valid, but
+ * are no longer found (equal strings get a new copy).  The scan calls it
+ * per file: files share few strings (rule-independent types, the file
+ * names), and an index of every string of a big estate costs more memory
+ * than the copies it saves.  Writers compare interned pointers only as a
+ * shortcut before the strings. */
+void rp_report_intern_forget(rp_report *r);
 
 #endif

@@ -21,13 +21,14 @@ const char *rp_suppress_kind_name(rp_suppress_kind k)
 /* ---- the format registry ---- */
 const rp_report_format rp_report_formats[] = {
 	{ "text", "human-readable, grouped by asset and layer, with a summary table",
-	  rp_report_write_text, false },
-	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json, false },
-	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif, false },
+	  rp_report_write_text, false, true },
+	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json, false,
+	  false },
+	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif, false, false },
 	{ "junit", "JUnit XML, a testcase per rule and resource, for CI systems",
-	  rp_report_write_junit, false },
+	  rp_report_write_junit, false, false },
 	{ "html", "one self-contained HTML page: layer matrix, attack-path graph, findings",
-	  rp_report_write_html, true },
+	  rp_report_write_html, true, false },
 };
 const size_t rp_report_nformats = sizeof(rp_report_formats) / sizeof(rp_report_formats[0]);
 
@@ -66,6 +67,7 @@ void rp_report_release(rp_report *r)
 	free(r->files);
 	free(r->exposures);
 	free(r->assets);
+	free(r->groups);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -130,6 +132,12 @@ int rp_report_add_file(rp_report *r, const char *file)
 	return 0;
 }
 
+void rp_report_intern_forget(rp_report *r)
+{
+	rp_map_release(&r->strings);
+	rp_map_init(&r->strings, false);
+}
+
 /* Interned copy of s in r's arena (the map's keys are the copies). */
 const char *rp_report_intern(rp_report *r, const char *s, bool *fail)
 {
@@ -189,32 +197,16 @@ void rp_report_fingerprint(const char *rule_id, const char *resource_type,
 	out[16] = '\0';
 }
 
-int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out)
+/* Fills f from in.  Strings are interned into r, except message and
+ * unknown_reason when borrow is set (they stay in's, for a comparison). */
+static int fill(rp_report *r, const rp_report_input *in, rp_report_finding *f, bool borrow)
 {
-	rp_report_finding *f;
 	bool fail = false;
 	const char *ident;
-	int rc;
 
-	if (!in->rule || !in->rule->id)
-		return -RP_EINVAL;
-	rc = rp_report_add_rule(r, in->rule);
-	if (rc < 0)
-		return rc;
-	if (out)
-		*out = NULL;
-	if (r->tally_passing &&
-	    (in->status == RP_STATUS_PASS || in->status == RP_STATUS_NOT_APPLICABLE)) {
-		r->tallied[in->status]++;
-		return 0;
-	}
-	rc = grow((void **)&r->findings, &r->findings_cap, r->nfindings, sizeof(*r->findings));
-	if (rc < 0)
-		return rc;
-	f = &r->findings[r->nfindings];
 	memset(f, 0, sizeof(*f));
 	f->rule = in->rule;
-	f->status = in->status;
+	f->status = (uint8_t)in->status;
 	f->line = in->line;
 	f->column = in->column;
 	f->end_line = in->end_line ? in->end_line : in->line;
@@ -232,8 +224,13 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 		f->resource_id = dup_or_empty(r, in->resource_id, &fail);
 		f->address = rp_report_intern(r, in->address, &fail);
 	}
-	f->message = dup_or_empty(r, in->message, &fail);
-	f->unknown_reason = rp_report_intern(r, in->unknown_reason, &fail);
+	if (borrow) {
+		f->message = in->message ? in->message : "";
+		f->unknown_reason = in->unknown_reason;
+	} else {
+		f->message = dup_or_empty(r, in->message, &fail);
+		f->unknown_reason = rp_report_intern(r, in->unknown_reason, &fail);
+	}
 	f->byte_offset = in->byte_offset;
 	f->byte_length = in->byte_length;
 	if (fail)
@@ -246,6 +243,180 @@ int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **o
 		rp_report_fingerprint(in->rule->id, f->resource_type, ident,
 				      in->fingerprint_material, f->fingerprint);
 	}
+	return 0;
+}
+
+static int cmp_finding(const void *pa, const void *pb);
+
+/* ---- grouped passing findings (rp_report.group_passing) ---- */
+
+static bool groupable(const rp_report_finding *f)
+{
+	return f->suppressed == RP_SUPPRESS_NONE &&
+	       (f->status == RP_STATUS_PASS || f->status == RP_STATUS_NOT_APPLICABLE);
+}
+
+/* The group key: file, resource type, name, ID and address (interned:
+ * equal strings are the same pointer), layer and status. */
+static size_t group_hash(const rp_report_finding *f)
+{
+	const void *p[5] = { f->file, f->resource_type, f->resource_name, f->resource_id,
+			     f->address };
+	const unsigned char *l = (const unsigned char *)f->rule->layer;
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		h ^= (uint64_t)(uintptr_t)p[i];
+		h *= 1099511628211ull;
+		h ^= h >> 29;
+	}
+	for (; l && *l; l++) {
+		h ^= *l;
+		h *= 1099511628211ull;
+	}
+	h ^= f->status;
+	h *= 1099511628211ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+static bool group_same(const rp_report_finding *a, const rp_report_finding *b)
+{
+	return a->file == b->file && a->resource_type == b->resource_type &&
+	       a->resource_name == b->resource_name && a->resource_id == b->resource_id &&
+	       a->address == b->address && a->status == b->status &&
+	       (a->rule->layer == b->rule->layer || strcmp(a->rule->layer, b->rule->layer) == 0);
+}
+
+/* The slot of f's group: holding its record's index + 1, or 0 (free). */
+static uint32_t *group_slot(const rp_report *r, const rp_report_finding *f)
+{
+	size_t mask = r->groups_cap - 1, i = group_hash(f) & mask;
+
+	while (r->groups[i] && !group_same(&r->findings[r->groups[i] - 1], f))
+		i = (i + 1) & mask;
+	return &r->groups[i];
+}
+
+static void groups_drop(rp_report *r)
+{
+	free(r->groups);
+	r->groups = NULL;
+	r->groups_cap = r->ngroups = 0;
+}
+
+/* (Re)builds the index with room for `need` groups at load <= 1/2, from
+ * the grouped records present (after a merge or sort moved them). */
+static int groups_rebuild(rp_report *r, size_t need)
+{
+	size_t cap = 64, i, have = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		have += groupable(&r->findings[i]);
+	if (need < have)
+		need = have;
+	while (cap / 2 < need + 1)
+		cap *= 2;
+	groups_drop(r);
+	r->groups = calloc(cap, sizeof(*r->groups));
+	if (!r->groups)
+		return -RP_ENOMEM;
+	r->groups_cap = cap;
+	for (i = 0; i < r->nfindings; i++) {
+		uint32_t *slot;
+		if (!groupable(&r->findings[i]))
+			continue;
+		slot = group_slot(r, &r->findings[i]);
+		if (*slot == 0) {
+			*slot = (uint32_t)(i + 1);
+			r->ngroups++;
+		}
+	}
+	return 0;
+}
+
+/* Adds a PASS or NOT_APPLICABLE finding to its group's record: a new
+ * record for the first of a group; the record keeps the fields of the
+ * group's first finding in report order (so sorting and grouping the
+ * records as the text report does picks the same one as it would among
+ * all findings) and counts the others. */
+static int add_grouped(rp_report *r, const rp_report_input *in)
+{
+	rp_report_finding t, *rec;
+	uint32_t *slot;
+	uint32_t merged;
+	bool fail = false;
+	int rc;
+
+	if ((rc = fill(r, in, &t, true)) < 0)
+		return rc;
+	if (!r->groups || (r->ngroups + 1) * 2 > r->groups_cap) {
+		if ((rc = groups_rebuild(r, r->ngroups ? r->ngroups * 2 : 1024)) < 0)
+			return rc;
+	}
+	slot = group_slot(r, &t);
+	if (*slot) {
+		rec = &r->findings[*slot - 1];
+		if (rec->merged < UINT32_MAX) {
+			if (cmp_finding(&t, rec) < 0) {
+				/* the new one comes first: it represents the group */
+				t.message = dup_or_empty(r, t.message, &fail);
+				t.unknown_reason = rp_report_intern(r, t.unknown_reason, &fail);
+				if (fail)
+					return -RP_ENOMEM;
+				merged = rec->merged + 1;
+				*rec = t;
+				rec->merged = merged;
+			} else {
+				rec->merged++;
+			}
+			return 0;
+		}
+	}
+	if (r->nfindings >= UINT32_MAX - 1)
+		return -RP_ENOMEM;
+	t.message = dup_or_empty(r, t.message, &fail);
+	t.unknown_reason = rp_report_intern(r, t.unknown_reason, &fail);
+	if (fail)
+		return -RP_ENOMEM;
+	rc = grow((void **)&r->findings, &r->findings_cap, r->nfindings, sizeof(*r->findings));
+	if (rc < 0)
+		return rc;
+	r->findings[r->nfindings] = t;
+	if (*slot == 0)
+		r->ngroups++;
+	*slot = (uint32_t)(r->nfindings + 1);
+	r->nfindings++;
+	r->sorted = false;
+	return 0;
+}
+
+int rp_report_add(rp_report *r, const rp_report_input *in, rp_report_finding **out)
+{
+	rp_report_finding *f;
+	int rc;
+
+	if (!in->rule || !in->rule->id)
+		return -RP_EINVAL;
+	rc = rp_report_add_rule(r, in->rule);
+	if (rc < 0)
+		return rc;
+	if (out)
+		*out = NULL;
+	if (r->tally_passing &&
+	    (in->status == RP_STATUS_PASS || in->status == RP_STATUS_NOT_APPLICABLE)) {
+		r->tallied[in->status]++;
+		return 0;
+	}
+	if (r->group_passing &&
+	    (in->status == RP_STATUS_PASS || in->status == RP_STATUS_NOT_APPLICABLE))
+		return add_grouped(r, in);
+	rc = grow((void **)&r->findings, &r->findings_cap, r->nfindings, sizeof(*r->findings));
+	if (rc < 0)
+		return rc;
+	f = &r->findings[r->nfindings];
+	if ((rc = fill(r, in, f, false)) < 0)
+		return rc;
 	r->nfindings++;
 	r->sorted = false;
 	if (out)
@@ -274,8 +445,12 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 	size_t i;
 	int rc;
 
-	/* Reserve everything first so a failure leaves src intact. */
-	if (dst->nfindings + src->nfindings > dst->findings_cap) {
+	/* Reserve everything first so a failure leaves src intact.  An empty
+	 * dst takes src's findings array as it is (no copy: a worker's
+	 * findings of a big scan are tens of megabytes). */
+	bool adopt = dst->nfindings == 0 && src->nfindings > dst->findings_cap;
+
+	if (!adopt && dst->nfindings + src->nfindings > dst->findings_cap) {
 		size_t ncap = dst->findings_cap ? dst->findings_cap : 16;
 		void *p;
 		while (ncap < dst->nfindings + src->nfindings)
@@ -303,11 +478,21 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 	for (i = 0; i < src->nfiles; i++)
 		if ((rc = rp_report_add_file(dst, src->files[i])) < 0)
 			return rc;
-	if (src->nfindings)
-		memcpy(dst->findings + dst->nfindings, src->findings,
-		       src->nfindings * sizeof(*src->findings));
+	if (adopt) {
+		free(dst->findings);
+		dst->findings = src->findings;
+		dst->findings_cap = src->findings_cap;
+	} else {
+		if (src->nfindings)
+			memcpy(dst->findings + dst->nfindings, src->findings,
+			       src->nfindings * sizeof(*src->findings));
+		free(src->findings);
+	}
+	src->findings = NULL;
+	src->findings_cap = 0;
 	dst->nfindings += src->nfindings;
 	src->nfindings = 0;
+	groups_drop(src);
 	if ((rc = rpt_merge_exposures(dst, src)) < 0)
 		return rc;
 	if (src->nassets)
@@ -404,6 +589,7 @@ void rp_report_sort(rp_report *r)
 {
 	if (r->sorted)
 		return;
+	groups_drop(r); /* records move: rebuilt on the next grouped add */
 	rpt_sort_exposures(r);
 	if (r->nfindings > 1) {
 		/* Sort pointers, then permute in place along the cycles:
@@ -461,7 +647,7 @@ void rp_report_count(const rp_report *r, rp_report_counts *c)
 			continue;
 		}
 		if ((unsigned)f->status < RP_STATUS_COUNT_)
-			c->by_status[f->status]++;
+			c->by_status[f->status] += 1 + (size_t)f->merged;
 		if (f->status == RP_STATUS_FAIL && (unsigned)f->rule->severity < RP_SEV_COUNT_)
 			c->fail_by_severity[f->rule->severity]++;
 	}

@@ -82,6 +82,12 @@ typedef struct rp_report_finding {
 	char fingerprint[17]; /* 16 lower-case hex digits */
 	uint8_t status;       /* rp_status */
 	uint8_t suppressed;   /* rp_suppress_kind */
+	/* Findings merged into this one besides itself (0: an ordinary
+	 * finding).  Only with rp_report.group_passing: a PASS or
+	 * NOT_APPLICABLE record then stands for 1 + merged findings of the
+	 * same file, resource (type, name, ID, address), layer and status,
+	 * and carries the fields of the first of them in report order. */
+	uint32_t merged;
 } rp_report_finding;
 
 /* What the caller gives rp_report_add(); strings are copied. */
@@ -175,6 +181,17 @@ typedef struct rp_report {
 	 * workers' reports.  Suppression never applies to them. */
 	bool tally_passing;
 	size_t tallied[RP_STATUS_COUNT_];
+	/* Passing and not-applicable findings are grouped: one record per
+	 * file, resource, layer and status, counting the rest in `merged`
+	 * (for the text report without --show-pass, which prints their
+	 * number per resource and per layer, never one of them; every
+	 * count (rp_report_count, the text summary) adds `merged`).  Set
+	 * before the first rp_report_add; rp_scan_run gives it to its
+	 * workers' reports.  groups: open-addressing index of the records
+	 * (finding index + 1, 0 empty), rebuilt when needed. */
+	bool group_passing;
+	uint32_t *groups;
+	size_t groups_cap, ngroups;
 	bool sorted;
 } rp_report;
 
@@ -237,6 +254,10 @@ typedef struct rp_report_format {
 	/* The writer needs only the counts of passing and not-applicable
 	 * findings (rp_report.tally_passing may be set): saves their memory. */
 	bool counts_passing;
+	/* Without --show-pass the writer needs passing and not-applicable
+	 * findings only as counts per resource and layer
+	 * (rp_report.group_passing may be set). */
+	bool groups_passing;
 } rp_report_format;
 
 extern const rp_report_format rp_report_formats[];

@@ -727,6 +727,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 	rp_diag_init(&diag);
 	memset(&depth, 0, sizeof(depth));
 	fr->inited = true;
+	rp_report_intern_forget(rep); /* one interning scope per file */
 	if (o->input == RP_INPUT_TFPLAN || o->input == RP_INPUT_EXPORT) {
 		/* --input tfplan|export: every file is read as that format */
 		rp_input_kind ik = RP_INPUT_UNKNOWN;
@@ -1054,6 +1055,7 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		if ((rc = rp_report_init(&sh.reps[t])) < 0)
 			goto out;
 		sh.reps[t].tally_passing = r->tally_passing;
+		sh.reps[t].group_passing = r->group_passing;
 	}
 	for (t = 0; t < jobs; t++) {
 		args[t].sh = &sh;
@@ -1077,13 +1079,8 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		goto out;
 	if (o->progress)
 		o->progress(o->progress_ctx, files->n, files->n);
-	{
-		size_t total = 0;
-		for (t = 0; t < nreps; t++)
-			total += sh.reps[t].nfindings;
-		if ((rc = rp_report_reserve(r, total)) < 0)
-			goto out;
-	}
+	/* The first merge takes its report's findings array as it is, the
+	 * others append and free theirs: no second copy of every finding. */
 	for (t = 0; t < nreps && rc == 0; t++)
 		rc = rp_report_merge(r, &sh.reps[t]);
 	for (i = 0; i < files->n && rc == 0; i++)

@@ -254,8 +254,8 @@ static int summary(rp_buf *b, rp_report *r, const rp_report_options *o)
 				rows[j].suppressed++;
 				tot.suppressed++;
 			} else {
-				rows[j].n[f->status]++;
-				tot.n[f->status]++;
+				rows[j].n[f->status] += 1 + (size_t)f->merged;
+				tot.n[f->status] += 1 + (size_t)f->merged;
 			}
 			break;
 		}
@@ -347,9 +347,9 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 				    (o->show_pass && f->status == RP_STATUS_PASS);
 			if (f->suppressed == RP_SUPPRESS_NONE) {
 				if (f->status == RP_STATUS_PASS)
-					npass++;
+					npass += 1 + (size_t)f->merged;
 				else if (f->status == RP_STATUS_NOT_APPLICABLE)
-					nna++;
+					nna += 1 + (size_t)f->merged;
 			}
 			if (!show)
 				continue;
