@@ -117,36 +117,59 @@ static uint64_t addr_hash(const rp_net_addr *a, uint64_t seed)
 
 /* ---- keyed windows ---- */
 
+/* A table's key, compact (48 bytes: addresses as their two 64-bit halves
+ * and family, no padding), hashed and compared as bytes. */
 typedef struct wkey {
-	rp_net_addr a, b;
+	uint64_t ahi, alo, bhi, blo;
 	int64_t win;
-	uint32_t port, proto;
+	uint32_t port;
+	uint16_t proto; /* the IANA number; bit 8: the logged direction (001/003) */
+	uint8_t afam, bfam;
 } wkey;
+_Static_assert(sizeof(wkey) == 48, "wkey has no padding");
 
-/* Evidence as kept per key (rp_watch_evidence at emission): the tuple's
- * text inline when short (IPv4 tuples are), else in a buffer of
- * RP_WATCH_EVIDENCE_TEXT bytes the record owns (kept for reuse). */
-#define EV_INLINE 95
-typedef struct evrec {
+static void key_a(const wkey *k, rp_net_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fam = k->afam;
+	out->hi = k->ahi;
+	out->lo = k->alo;
+}
+
+static void key_b(const wkey *k, rp_net_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fam = k->bfam;
+	out->hi = k->bhi;
+	out->lo = k->blo;
+}
+
+/* Evidence is kept once per flow, not per key: the flow's text goes into
+ * a cell of a shared pool the first time a key takes it as evidence, and
+ * the keys hold the cell's number (a reference count frees it).  A flow
+ * that updates five keys is copied once, and an entry is three cache
+ * lines instead of seven. */
+#define EV_INLINE 103
+typedef struct evcell {
 	int64_t ts_ms;
 	uint64_t off;
 	const char *input;
-	char *spill;
-	uint8_t spilled : 1;
-	uint8_t set : 1;      /* ev[1] holds a flow */
 	char text[EV_INLINE]; /* NUL-terminated; unused when spilled */
-} evrec;
+	uint8_t spilled;      /* the text is in the cell's spill buffer */
+} evcell;
+_Static_assert(sizeof(evcell) == 128, "an evidence cell is two cache lines");
 
 /* A key's aggregate.  The fields a flow updates fill the first two cache
- * lines (the entries are 64-byte aligned): the key, times, counts and the
- * distinct-count sketch; then the fields set once, then the evidence (the
- * first flow, and the latest of the largest).  seq (insertion order) is
- * the order findings of one window are emitted in. */
+ * lines (the entries are 64-byte aligned): the key, times, counts, the
+ * distinct-count sketch and the evidence cells (the first flow, and the
+ * latest of the largest); then the fields set once.  seq (insertion
+ * order) is the order findings of one window are emitted in. */
 typedef struct entry {
 	wkey k;
 	int64_t first, last;
 	uint64_t count, bytes, best;
 	rp_hll distinct;
+	uint32_t ev[2]; /* evidence cells + 1; 0: none */
 	/* set once */
 	uint64_t seq;
 	const char *resource; /* interned */
@@ -156,45 +179,15 @@ typedef struct entry {
 		rp_net_addr top_remote; /* 006: the largest flow's remote end */
 		rp_net_addr first_peer; /* 005: the first Internet peer */
 	} u;
-	evrec ev[2] __attribute__((aligned(64)));
-} entry;
+} __attribute__((aligned(64))) entry;
 _Static_assert(offsetof(entry, seq) <= 128, "an entry's hot fields are two cache lines");
-
-/* Evidence kept: none before the first flow, then the first, then also
- * the latest of the largest. */
-static size_t nev_of(const entry *e)
-{
-	return e->count == 0 ? 0 : e->ev[1].set ? 2 : 1;
-}
+_Static_assert(sizeof(entry) <= 192, "an entry is three cache lines");
 
 /* An entry's evidence in the finding's form. */
 typedef struct evpair {
 	rp_watch_evidence ev[2];
 	size_t n;
 } evpair;
-
-static void evidence_out(const entry *e, evpair *out)
-{
-	size_t i;
-
-	out->n = nev_of(e);
-	for (i = 0; i < out->n; i++) {
-		const evrec *r = &e->ev[i];
-		out->ev[i].ts_ms = r->ts_ms;
-		out->ev[i].input = r->input;
-		out->ev[i].off = r->off;
-		snprintf(out->ev[i].text, sizeof(out->ev[i].text), "%s",
-			 r->spilled ? r->spill : r->text);
-	}
-}
-
-static void entry_release(entry *e)
-{
-	rp_hll_release(&e->distinct);
-	free(e->ev[0].spill);
-	free(e->ev[1].spill);
-	e->ev[0].spill = e->ev[1].spill = NULL;
-}
 
 typedef struct table {
 	/* entries live at places [0, hw) of e, in no order; the free places
@@ -238,7 +231,6 @@ typedef struct table {
 #define MAX_PROBES 6
 typedef struct probes {
 	table *t[MAX_PROBES];
-	wkey k[MAX_PROBES];
 	uint64_t h[MAX_PROBES];
 	size_t n;
 } probes;
@@ -276,7 +268,15 @@ struct rp_watch_det {
 	size_t recent_at;
 	/* the last input name interned: flows of one input repeat it */
 	const char *last_input, *last_input_interned;
-	const probes *hint; /* the hashes of the flow in hand, or NULL */
+	/* evidence cells: cells[0, ncells), free ones chained from freecell
+	 * (cell + 1; 0: none); cur is the flow in hand's cell + 1 once taken */
+	evcell *cells;
+	char **spill;   /* per cell: a buffer of RP_WATCH_EVIDENCE_TEXT bytes for
+			 * a longer tuple (IPv6), kept for reuse, or NULL */
+	uint32_t *cref; /* per cell: keys holding it; once free: the next free
+			 * cell + 1 (beside the cells: 4 bytes a cell to touch
+			 * when a key lets go of one) */
+	uint32_t ncells, capcells, freecell, cur;
 	rp_watch_det_stats st;
 	rp_buf msg, rem;
 	struct rp_watch_changes *changes; /* change.c */
@@ -316,6 +316,132 @@ static const char *intern(rp_watch_det *d, rp_slice s)
 	return copy;
 }
 
+/* ---- evidence cells ---- */
+
+static void cell_unref(rp_watch_det *d, uint32_t id)
+{
+	if (!id)
+		return;
+	if (--d->cref[id - 1] == 0) {
+		d->cref[id - 1] = d->freecell;
+		d->freecell = id;
+	}
+}
+
+static const char *input_of(rp_watch_det *d, const char *input);
+
+/* The cell of the flow in hand (copied at the first call), with one more
+ * reference; 0 on ENOMEM. */
+static uint32_t cell_take(rp_watch_det *d, const rp_flow *f)
+{
+	evcell *c;
+	uint32_t id = d->cur;
+	size_t n;
+
+	if (!id) {
+		if (d->freecell) {
+			id = d->freecell;
+			d->freecell = d->cref[id - 1];
+			if (d->freecell)
+				__builtin_prefetch(&d->cells[d->freecell - 1], 1);
+		} else {
+			if (d->ncells == d->capcells) {
+				uint32_t nc = d->capcells ? d->capcells * 2 : 256, *r;
+				char **sp;
+				evcell *x = realloc(d->cells, (size_t)nc * sizeof(*x));
+				if (!x)
+					return 0;
+				d->cells = x;
+				r = realloc(d->cref, (size_t)nc * sizeof(*r));
+				if (!r)
+					return 0;
+				d->cref = r;
+				sp = realloc(d->spill, (size_t)nc * sizeof(*sp));
+				if (!sp)
+					return 0;
+				d->spill = sp;
+				memset(sp + d->capcells, 0,
+				       (size_t)(nc - d->capcells) * sizeof(*sp));
+				d->capcells = nc;
+			}
+			id = ++d->ncells;
+		}
+		d->cref[id - 1] = 0;
+		c = &d->cells[id - 1];
+		c->ts_ms = f->ts_ms;
+		c->off = f->off;
+		c->input = input_of(d, f->input);
+		n = f->text.n < RP_WATCH_EVIDENCE_TEXT - 1 ? f->text.n : RP_WATCH_EVIDENCE_TEXT - 1;
+		if (n < EV_INLINE) {
+			memcpy(c->text, f->text.p, n);
+			c->text[n] = '\0';
+			c->spilled = 0;
+		} else {
+			char *b = d->spill[id - 1];
+			if (!b) {
+				b = malloc(RP_WATCH_EVIDENCE_TEXT);
+				if (!b) {
+					/* back to the free list */
+					d->cref[id - 1] = d->freecell;
+					d->freecell = id;
+					return 0;
+				}
+				d->spill[id - 1] = b;
+			}
+			memcpy(b, f->text.p, n);
+			b[n] = '\0';
+			c->spilled = 1;
+		}
+		d->cur = id;
+	}
+	d->cref[id - 1]++;
+	return id;
+}
+
+/* The flow in hand is done: its cell, if no key took it, is free again. */
+static void cell_done(rp_watch_det *d)
+{
+	if (d->cur) {
+		if (d->cref[d->cur - 1] == 0) {
+			d->cref[d->cur - 1] = d->freecell;
+			d->freecell = d->cur;
+		}
+		d->cur = 0;
+	}
+	/* the next flow's cell, written soon */
+	if (d->freecell) {
+		__builtin_prefetch(&d->cells[d->freecell - 1], 1);
+		__builtin_prefetch((const char *)&d->cells[d->freecell - 1] + 64, 1);
+	}
+}
+
+static void evidence_out(const rp_watch_det *d, const entry *e, evpair *out)
+{
+	size_t i;
+
+	out->n = 0;
+	for (i = 0; i < 2; i++) {
+		const evcell *c;
+		if (!e->ev[i])
+			continue;
+		c = &d->cells[e->ev[i] - 1];
+		out->ev[out->n].ts_ms = c->ts_ms;
+		out->ev[out->n].input = c->input;
+		out->ev[out->n].off = c->off;
+		snprintf(out->ev[out->n].text, sizeof(out->ev[out->n].text), "%s",
+			 c->spilled ? d->spill[e->ev[i] - 1] : c->text);
+		out->n++;
+	}
+}
+
+static void entry_release(rp_watch_det *d, entry *e)
+{
+	rp_hll_release(&e->distinct);
+	cell_unref(d, e->ev[0]);
+	cell_unref(d, e->ev[1]);
+	e->ev[0] = e->ev[1] = 0;
+}
+
 static int table_init(table *t, uint32_t window_s, uint32_t admit)
 {
 	memset(t, 0, sizeof(*t));
@@ -325,7 +451,7 @@ static int table_init(table *t, uint32_t window_s, uint32_t admit)
 	return rp_cms_init(&t->cms, 4096, 4);
 }
 
-static void table_release(table *t)
+static void table_release(rp_watch_det *d, table *t)
 {
 	size_t i;
 
@@ -333,7 +459,7 @@ static void table_release(table *t)
 	free(t->emit_win);
 	for (i = 0; i < t->hw; i++)
 		if (t->pl[i].win != PLACE_FREE)
-			entry_release(&t->e[i]);
+			entry_release(d, &t->e[i]);
 	free(t->freel);
 	free(t->pl);
 	free(t->raw);
@@ -378,9 +504,6 @@ static int table_rehash(table *t, size_t nslots)
 	return 0;
 }
 
-/* The key's hash: rp_watch_hash(k, sizeof(*k), 0x5754), unrolled for the
- * fixed size (the value feeds the count-min sketch, so it must not
- * change). */
 static inline uint64_t mix64(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
@@ -388,19 +511,30 @@ static inline uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* The key's hash: the fields but the window (the second address only
+ * when there is one: 001 and 003), then the window.  The hopping tables
+ * look a key up in two windows: key_base once, key_hash_win twice. */
+static uint64_t key_base(const wkey *k)
+{
+	uint64_t m = (uint64_t)k->port | (uint64_t)k->proto << 32 | (uint64_t)k->afam << 48 |
+		     (uint64_t)k->bfam << 56;
+	uint64_t h = mix64(k->alo ^ (k->ahi * UINT64_C(0x9e3779b97f4a7c15)) ^
+			   (m * UINT64_C(0xbf58476d1ce4e5b9)) ^ UINT64_C(0x5754));
+
+	if (k->bhi | k->blo | k->bfam)
+		h ^= mix64(k->blo ^ (k->bhi * UINT64_C(0x94d049bb133111eb)) ^
+			   UINT64_C(0x3c6ef372fe94f82a));
+	return h;
+}
+
+static uint64_t key_hash_win(uint64_t base, int64_t win)
+{
+	return mix64(base + (uint64_t)win * UINT64_C(0x9e3779b97f4a7c15));
+}
+
 static uint64_t key_hash(const wkey *k)
 {
-	_Static_assert(sizeof(wkey) % 8 == 0, "wkey is hashed in 8-byte words");
-	const unsigned char *s = (const unsigned char *)k;
-	uint64_t h = mix64(0x5754 ^ (sizeof(*k) * UINT64_C(0x9e3779b97f4a7c15)));
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = mix64(h ^ w) + UINT64_C(0x9e3779b97f4a7c15);
-	}
-	return mix64(h);
+	return key_hash_win(key_base(k), k->win);
 }
 
 /* Finds or creates the entry of k; *e NULL when refused (table full). */
@@ -463,12 +597,7 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry
 	{
 		size_t at = t->nfree ? t->freel[--t->nfree] : t->hw++;
 		x = &t->e[at];
-		/* all but the evidence, which is written as flows come (the
-		 * first line of each, with the flags, here) */
-		memset(x, 0, offsetof(entry, ev));
-		x->ev[0].spill = x->ev[1].spill = NULL;
-		x->ev[0].spilled = x->ev[0].set = 0;
-		x->ev[1].spilled = x->ev[1].set = 0;
+		memset(x, 0, sizeof(*x));
 		memcpy(&x->k, k, sizeof(*k));
 		x->seq = t->seq++;
 		t->pl[at].win = k->win;
@@ -510,36 +639,11 @@ static const char *input_of(rp_watch_det *d, const char *input)
 	return d->last_input_interned;
 }
 
-static int evidence_of(rp_watch_det *d, evrec *ev, const rp_flow *f)
-{
-	ev->ts_ms = f->ts_ms;
-	ev->input = input_of(d, f->input);
-	ev->off = f->off;
-	if (f->text.n < EV_INLINE) {
-		memcpy(ev->text, f->text.p, f->text.n);
-		ev->text[f->text.n] = '\0';
-		ev->spilled = 0;
-	} else {
-		size_t n = f->text.n < RP_WATCH_EVIDENCE_TEXT - 1 ? f->text.n
-								  : RP_WATCH_EVIDENCE_TEXT - 1;
-		if (!ev->spill) {
-			ev->spill = malloc(RP_WATCH_EVIDENCE_TEXT);
-			if (!ev->spill)
-				return -RP_ENOMEM;
-		}
-		memcpy(ev->spill, f->text.p, n);
-		ev->spill[n] = '\0';
-		ev->spilled = 1;
-	}
-	return 0;
-}
-
 /* Updates e with flow f; distinct: what to count (0: nothing); top: keep
  * the largest flow's remote end (006). */
 static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
 			uint64_t bytes, bool top)
 {
-	int rc = 0;
 	bool first = e->count == 0;
 
 	if (first || f->ts_ms < e->first)
@@ -553,14 +657,17 @@ static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t di
 		key_addr(&e->u.top_remote, remote);
 		e->top_in = f->dir == RP_FLOW_IN;
 	}
-	if (first) {
-		rc = evidence_of(d, &e->ev[0], f);
-	} else if (bytes >= e->best) {
-		rc = evidence_of(d, &e->ev[1], f);
-		e->ev[1].set = 1;
+	if (first || bytes >= e->best) {
+		uint32_t id = cell_take(d, f);
+		if (!id)
+			return -RP_ENOMEM;
+		if (first) {
+			e->ev[0] = id;
+		} else {
+			cell_unref(d, e->ev[1]);
+			e->ev[1] = id;
+		}
 	}
-	if (rc < 0)
-		return rc;
 	if (bytes > e->best)
 		e->best = bytes;
 	if (distinct)
@@ -717,11 +824,13 @@ static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char 
 
 static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 {
+	rp_net_addr ka;
 	char dst[64], pfx[80], subject[96], name[64], port[16];
 	const char *svc = "?";
 	int rc;
 
-	addr_text(&e->k.a, dst, sizeof(dst));
+	key_a(&e->k, &ka);
+	addr_text(&ka, dst, sizeof(dst));
 	rp_watch_sensitive_port(e->k.port, &svc);
 	snprintf(subject, sizeof(subject), "%s:%u/%s", dst, e->k.port,
 		 rp_watch_proto_name(e->k.proto));
@@ -738,8 +847,8 @@ static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 			   e->rule ? ", allowed by rule " : "", e->rule ? e->rule : "");
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, true, e->k.proto, "Internet",
-					  host_prefix(&e->k.a, pfx, sizeof(pfx)), port, e->resource,
-					  &e->k.a, e->k.port, e->rule);
+					  host_prefix(&ka, pfx, sizeof(pfx)), port, e->resource,
+					  &ka, e->k.port, e->rule);
 	if (rc == 0)
 		rc = emit_entry(d, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
 				d->rem.data);
@@ -748,14 +857,17 @@ static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 
 static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool sweep)
 {
+	rp_net_addr ka;
 	char src[64], pfx[80], subject[96], name[96];
 	double n = rp_hll_count(&e->distinct);
-	bool pub = rp_watch_is_public(&e->k.a);
+	bool pub;
 	int rc;
 
+	key_a(&e->k, &ka);
+	pub = rp_watch_is_public(&ka);
 	if (n <= (sweep ? d->c.sweep_hosts : d->c.scan_ports))
 		return 0;
-	addr_text(&e->k.a, src, sizeof(src));
+	addr_text(&ka, src, sizeof(src));
 	if (sweep)
 		snprintf(subject, sizeof(subject), "%s -> *:%u/%s", src, e->k.port,
 			 rp_watch_proto_name(e->k.proto));
@@ -787,11 +899,11 @@ static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool swe
 		 * outbound (isolated) */
 		if (pub)
 			rc = rp_watch_policy_deny(d, &d->rem, name, true, 0,
-						  host_prefix(&e->k.a, pfx, sizeof(pfx)), "*", "*",
+						  host_prefix(&ka, pfx, sizeof(pfx)), "*", "*",
 						  e->resource, NULL, 0, NULL);
 		else
 			rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
-						  host_prefix(&e->k.a, pfx, sizeof(pfx)), "*", "*",
+						  host_prefix(&ka, pfx, sizeof(pfx)), "*", "*",
 						  e->resource, NULL, 0, NULL);
 	}
 	if (rc == 0)
@@ -802,10 +914,12 @@ static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool swe
 
 static int emit_005(rp_watch_det *d, entry *e, const evpair *ev)
 {
+	rp_net_addr ka;
 	char local[64], peer[64], pfx[80], ppfx[80], name[96];
 	int rc;
 
-	addr_text(&e->k.a, local, sizeof(local));
+	key_a(&e->k, &ka);
+	addr_text(&ka, local, sizeof(local));
 	addr_text(&e->u.first_peer, peer, sizeof(peer));
 	snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
 	for (char *p = name; *p; p++)
@@ -819,14 +933,14 @@ static int emit_005(rp_watch_det *d, entry *e, const evpair *ev)
 			   local, rp_hll_count(&e->distinct), peer, (unsigned long long)e->count);
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
-					  host_prefix(&e->k.a, pfx, sizeof(pfx)),
+					  host_prefix(&ka, pfx, sizeof(pfx)),
 					  host_prefix(&e->u.first_peer, ppfx, sizeof(ppfx)), "*",
 					  e->resource, NULL, 0, NULL);
 	if (rc == 0)
 		rc = emit_entry(d, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, ev, d->msg.data,
 				d->rem.data);
 	/* now part of the baseline */
-	rp_bloom_add(&d->gen[0], addr_hash(&e->k.a, 5));
+	rp_bloom_add(&d->gen[0], addr_hash(&ka, 5));
 	return rc;
 }
 
@@ -863,14 +977,17 @@ static void ewma_update(ewma *x, double v, double lambda)
 	x->n++;
 }
 
-static int emit_006(rp_watch_det *d, entry *e, const evpair *ev)
+static int emit_006(rp_watch_det *d, entry *e)
 {
-	ewma *x = ewma_get(d, &e->k.a);
+	rp_net_addr ka;
+	ewma *x;
 	double v = (double)e->bytes, sd, thr;
 	int64_t gap;
 	char local[64], subject[64];
 	int rc = 0;
 
+	key_a(&e->k, &ka);
+	x = ewma_get(d, &ka);
 	if (!x) {
 		d->st.refused++;
 		return 0;
@@ -885,7 +1002,7 @@ static int emit_006(rp_watch_det *d, entry *e, const evpair *ev)
 	sd = sqrt(x->var);
 	thr = x->mean + d->c.spike_k * sd;
 	if (x->n >= d->c.spike_warmup && v > thr && v > (double)d->c.spike_floor) {
-		addr_text(&e->k.a, local, sizeof(local));
+		addr_text(&ka, local, sizeof(local));
 		snprintf(subject, sizeof(subject), "%s", local);
 		rp_buf_clear(&d->msg);
 		rp_buf_clear(&d->rem);
@@ -908,14 +1025,17 @@ static int emit_006(rp_watch_det *d, entry *e, const evpair *ev)
 			rc = rp_watch_policy_deny(
 				d, &d->rem, name, e->top_in, 0,
 				e->top_in ? host_prefix(remote, rpfx, sizeof(rpfx))
-					  : host_prefix(&e->k.a, pfx, sizeof(pfx)),
-				e->top_in ? host_prefix(&e->k.a, pfx, sizeof(pfx))
+					  : host_prefix(&ka, pfx, sizeof(pfx)),
+				e->top_in ? host_prefix(&ka, pfx, sizeof(pfx))
 					  : host_prefix(remote, rpfx, sizeof(rpfx)),
 				"*", e->resource, NULL, 0, NULL);
 		}
-		if (rc == 0)
-			rc = emit_entry(d, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, ev,
+		if (rc == 0) {
+			evpair ev;
+			evidence_out(d, e, &ev);
+			rc = emit_entry(d, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, &ev,
 					d->msg.data, d->rem.data);
+		}
 	}
 	ewma_update(x, v, d->c.spike_lambda);
 	x->last_bucket = e->k.win;
@@ -924,19 +1044,25 @@ static int emit_006(rp_watch_det *d, entry *e, const evpair *ev)
 
 static int emit_any(rp_watch_det *d, entry *e, int which)
 {
+	rp_net_addr ka, kb;
 	evpair evs, *ev = &evs;
 
-	evidence_out(e, &evs);
+	/* the evidence is read (cells far apart in memory) only for a
+	 * finding */
+	key_a(&e->k, &ka);
+	key_b(&e->k, &kb);
+	if (which != 4 && which != 40 && which != 6)
+		evidence_out(d, e, &evs);
 	switch (which) {
 	case 1:
-		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
-					    e->first, e->last, e->count, ev->ev, ev->n, e->resource,
-					    e->rule, true);
+		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto, e->first,
+					    e->last, e->count, ev->ev, ev->n, e->resource, e->rule,
+					    true);
 	case 2: return emit_002(d, e, ev);
 	case 3:
-		return rp_watch_policy_emit(d, e->k.win, &e->k.a, &e->k.b, e->k.port, e->k.proto,
-					    e->first, e->last, e->count, ev->ev, ev->n, e->resource,
-					    e->rule, false);
+		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto, e->first,
+					    e->last, e->count, ev->ev, ev->n, e->resource, e->rule,
+					    false);
 	case 4:
 	case 40: {
 		table *t = which == 4 ? &d->tscan : &d->tsweep;
@@ -956,10 +1082,11 @@ static int emit_any(rp_watch_det *d, entry *e, int which)
 		}
 		t->emit_key[slot] = h;
 		t->emit_win[slot] = e->k.win;
+		evidence_out(d, e, &evs);
 		return emit_scan(d, e, ev, which == 40);
 	}
 	case 5: return emit_005(d, e, ev);
-	case 6: return emit_006(d, e, ev);
+	case 6: return emit_006(d, e);
 	}
 	return 0;
 }
@@ -1010,7 +1137,7 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	/* free their places */
 	for (i = 0; i < nclosed; i++) {
 		entry *e = &t->e[closed[i].i];
-		entry_release(e);
+		entry_release(d, e);
 		t->pl[closed[i].i].win = PLACE_FREE;
 		t->freel[t->nfree++] = closed[i].i;
 	}
@@ -1086,25 +1213,19 @@ static void mkkey(wkey *k, const rp_net_addr *a, const rp_net_addr *b, uint32_t 
 		  uint32_t proto, int64_t win)
 {
 	memset(k, 0, sizeof(*k));
-	if (a)
-		key_addr(&k->a, a);
-	if (b)
-		key_addr(&k->b, b);
+	if (a) {
+		k->afam = (uint8_t)a->fam;
+		k->ahi = a->hi;
+		k->alo = a->lo;
+	}
+	if (b) {
+		k->bfam = (uint8_t)b->fam;
+		k->bhi = b->hi;
+		k->blo = b->lo;
+	}
 	k->port = port;
-	k->proto = proto;
+	k->proto = (uint16_t)proto;
 	k->win = win;
-}
-
-/* The hash of key k in table t: computed ahead, or now. */
-static uint64_t hash_of(const rp_watch_det *d, const table *t, const wkey *k)
-{
-	size_t i;
-
-	if (d->hint)
-		for (i = 0; i < d->hint->n; i++)
-			if (d->hint->t[i] == t && memcmp(&d->hint->k[i], k, sizeof(*k)) == 0)
-				return d->hint->h[i];
-	return key_hash(k);
 }
 
 static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr *a,
@@ -1116,15 +1237,18 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 	entry *e;
 	int rc;
 	int64_t w;
+	uint64_t base;
 
+	mkkey(&k, a, b, port, proto, 0);
+	base = key_base(&k);
 	for (w = win; w >= (t->hopping ? win - 1 : win); w--) {
 		if (w < t->closed) {
 			if (w == win)
 				d->st.late++;
 			return 0;
 		}
-		mkkey(&k, a, b, port, proto, w);
-		rc = table_get(d, t, &k, hash_of(d, t, &k), &e);
+		k.win = w;
+		rc = table_get(d, t, &k, key_hash_win(base, w), &e);
 		if (rc < 0)
 			return rc;
 		if (!e)
@@ -1140,7 +1264,7 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 	return 0;
 }
 
-int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
+static int det_flow(rp_watch_det *d, const rp_flow *f)
 {
 	const rp_net_addr *local = f->dir == RP_FLOW_IN ? &f->dst : &f->src;
 	const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
@@ -1253,6 +1377,14 @@ int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 	return rc;
 }
 
+int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
+{
+	int rc = det_flow(d, f);
+
+	cell_done(d);
+	return rc;
+}
+
 /* ---- lifecycle ---- */
 
 rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_policy *policy,
@@ -1303,15 +1435,20 @@ rp_watch_det *rp_watch_det_free(rp_watch_det *d)
 {
 	if (!d)
 		return NULL;
-	table_release(&d->t001);
-	table_release(&d->t002);
-	table_release(&d->t003);
-	table_release(&d->tscan);
-	table_release(&d->tsweep);
-	table_release(&d->t005);
-	table_release(&d->t006);
+	table_release(d, &d->t001);
+	table_release(d, &d->t002);
+	table_release(d, &d->t003);
+	table_release(d, &d->tscan);
+	table_release(d, &d->tsweep);
+	table_release(d, &d->t005);
+	table_release(d, &d->t006);
 	rp_bloom_release(&d->gen[0]);
 	rp_bloom_release(&d->gen[1]);
+	for (uint32_t i = 0; i < d->ncells; i++)
+		free(d->spill[i]);
+	free(d->spill);
+	free(d->cells);
+	free(d->cref);
 	free(d->ew);
 	rp_map_release(&d->ewmap);
 	rp_map_release(&d->intern);
@@ -1363,13 +1500,16 @@ static void probe_add(probes *p, table *t, const rp_net_addr *a, const rp_net_ad
 		      uint32_t port, uint32_t proto, int64_t ts_ms)
 {
 	int64_t win = floordiv(ts_ms, (int64_t)t->window_s * 1000), w;
+	uint64_t base;
+	wkey k;
 
 	if (!t->nslots)
 		return;
+	mkkey(&k, a, b, port, proto, 0);
+	base = key_base(&k);
 	for (w = win; w >= (t->hopping ? win - 1 : win) && p->n < MAX_PROBES; w--) {
-		mkkey(&p->k[p->n], a, b, port, proto, w);
 		p->t[p->n] = t;
-		p->h[p->n] = key_hash(&p->k[p->n]);
+		p->h[p->n] = key_hash_win(base, w);
 		__builtin_prefetch(&t->slot[p->h[p->n] & (t->nslots - 1)]);
 		p->n++;
 	}
@@ -1417,8 +1557,6 @@ static void ahead_entries(const probes *p)
 				const entry *x = &t->e[(uint32_t)s - 1];
 				__builtin_prefetch(x, 1);
 				__builtin_prefetch((const char *)x + 64, 1);
-				__builtin_prefetch(&x->ev[1], 1);
-				__builtin_prefetch((const char *)&x->ev[1] + 64, 1);
 				break;
 			}
 		}
@@ -1443,9 +1581,7 @@ static int sink_flows(void *ctx, const rp_flow *fs, size_t n)
 			ahead_slots(d, &fs[i + 2 * AHEAD], &ring[(i + 2 * AHEAD) % RING]);
 		if (i + AHEAD < n)
 			ahead_entries(&ring[(i + AHEAD) % RING]);
-		d->hint = &ring[i % RING];
 		rc = rp_watch_det_flow(d, &fs[i]);
-		d->hint = NULL;
 		if (rc < 0)
 			return rc;
 	}
