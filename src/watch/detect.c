@@ -64,6 +64,30 @@ bool rp_watch_sensitive_port(uint32_t port, const char **name)
 	};
 	size_t i;
 
+	switch (port) { /* the common answer (no) without the table */
+	case 22:
+	case 23:
+	case 135:
+	case 139:
+	case 445:
+	case 1433:
+	case 1434:
+	case 1521:
+	case 2375:
+	case 2376:
+	case 3306:
+	case 3389:
+	case 5432:
+	case 5900:
+	case 5984:
+	case 5985:
+	case 5986:
+	case 6379:
+	case 9200:
+	case 11211:
+	case 27017: break;
+	default: return false;
+	}
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].port == port) {
 			if (name)
@@ -226,14 +250,6 @@ typedef struct table {
 } table;
 #define EMIT_SLOTS 65536u
 #define PLACE_FREE INT64_MAX /* windows are below: timestamps are < 2^53 ms */
-
-/* The table lookups of one flow computed ahead (see sink_flows). */
-#define MAX_PROBES 6
-typedef struct probes {
-	table *t[MAX_PROBES];
-	uint64_t h[MAX_PROBES];
-	size_t n;
-} probes;
 
 /* Persistent per-server EWMA state (006). */
 typedef struct ewma {
@@ -1207,48 +1223,124 @@ static int advance(rp_watch_det *d, bool all)
 
 /* ---- per flow ---- */
 
-/* In place: the key is hashed and compared as bytes, so its padding must
- * be zero (a struct returned by value may not keep it). */
+/* In place (the key is hashed and compared as bytes; it has no padding). */
 static void mkkey(wkey *k, const rp_net_addr *a, const rp_net_addr *b, uint32_t port,
 		  uint32_t proto, int64_t win)
 {
-	memset(k, 0, sizeof(*k));
-	if (a) {
-		k->afam = (uint8_t)a->fam;
-		k->ahi = a->hi;
-		k->alo = a->lo;
-	}
-	if (b) {
-		k->bfam = (uint8_t)b->fam;
-		k->bhi = b->hi;
-		k->blo = b->lo;
-	}
+	/* every field set: wkey has no padding */
+	k->afam = a ? (uint8_t)a->fam : 0;
+	k->ahi = a ? a->hi : 0;
+	k->alo = a ? a->lo : 0;
+	k->bfam = b ? (uint8_t)b->fam : 0;
+	k->bhi = b ? b->hi : 0;
+	k->blo = b ? b->lo : 0;
 	k->port = port;
 	k->proto = (uint16_t)proto;
 	k->win = win;
 }
 
-static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr *a,
-		 const rp_net_addr *b, uint32_t port, uint32_t proto, uint64_t distinct,
-		 uint64_t bytes)
-{
-	int64_t win = floordiv(f->ts_ms, (int64_t)t->window_s * 1000);
+/* A flow's lookups in the large tables (004 scan and sweep, 006), planned
+ * once: the key (window 0), its hash per window, and the value counted.
+ * In a batch the plan is made ahead of time (see sink_flows) and its
+ * slots and entries prefetched; it depends on the flow alone. */
+#define PLAN_SCAN 0
+#define PLAN_SWEEP 1
+#define PLAN_006 2
+#define PLAN_N 3
+typedef struct lookup {
+	table *t; /* NULL: no lookup */
+	int64_t win;
+	uint64_t h[2]; /* window win, and win - 1 when hopping */
+	uint64_t distinct;
 	wkey k;
-	entry *e;
-	int rc;
-	int64_t w;
+} lookup;
+
+typedef struct plan {
+	bool lpub, rpub;
+	const rp_net_addr *local, *remote;
+	lookup l[PLAN_N];
+	uint64_t h005; /* addr_hash(server, 5) when 005 applies */
+} plan;
+
+/* addr_hash and rp_watch_hash of 8 bytes, inline (the same values). */
+static inline uint64_t hash_init(uint64_t seed, uint64_t n)
+{
+	return mix64(seed ^ (n * UINT64_C(0x9e3779b97f4a7c15)));
+}
+
+static inline uint64_t addr_hash_fast(const rp_net_addr *a, uint64_t seed)
+{
+	uint64_t h = hash_init(seed, 24);
+
+	h = mix64(h ^ (uint64_t)a->fam) + UINT64_C(0x9e3779b97f4a7c15);
+	h = mix64(h ^ a->hi) + UINT64_C(0x9e3779b97f4a7c15);
+	h = mix64(h ^ a->lo) + UINT64_C(0x9e3779b97f4a7c15);
+	return mix64(h);
+}
+
+static inline uint64_t u64_hash_fast(uint64_t v, uint64_t seed)
+{
+	return mix64(mix64(hash_init(seed, 8) ^ v) + UINT64_C(0x9e3779b97f4a7c15));
+}
+
+static void plan_lookup(lookup *l, table *t, const rp_net_addr *a, uint32_t port, uint32_t proto,
+			int64_t ts_ms, uint64_t distinct)
+{
 	uint64_t base;
 
-	mkkey(&k, a, b, port, proto, 0);
-	base = key_base(&k);
-	for (w = win; w >= (t->hopping ? win - 1 : win); w--) {
+	l->t = t;
+	l->win = floordiv(ts_ms, (int64_t)t->window_s * 1000);
+	mkkey(&l->k, a, NULL, port, proto, 0);
+	base = key_base(&l->k);
+	l->h[0] = key_hash_win(base, l->win);
+	l->h[1] = t->hopping ? key_hash_win(base, l->win - 1) : 0;
+	l->distinct = distinct;
+}
+
+static void plan_flow(const rp_watch_det *d, const rp_flow *f, plan *p)
+{
+	p->local = f->dir == RP_FLOW_IN ? &f->dst : &f->src;
+	p->remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
+	p->rpub = rp_watch_is_public(p->remote);
+	p->lpub = rp_watch_is_public(p->local);
+	p->l[PLAN_SCAN].t = p->l[PLAN_SWEEP].t = p->l[PLAN_006].t = NULL;
+	/* 004: scans (distinct ports per source) and sweeps (distinct
+	 * hosts per source and port); every outcome counts, as in
+	 * Sentinel's rules */
+	if (rule_on(d, 4)) {
+		uint64_t pp = ((uint64_t)f->proto << 16) | f->dport;
+		plan_lookup(&p->l[PLAN_SCAN], (table *)&d->tscan, &f->src, 0, 0, f->ts_ms,
+			    u64_hash_fast(pp, 4));
+		if (f->dir == RP_FLOW_IN ||
+		    (f->dport != 80 && f->dport != 443 && f->dport != 53 && f->dport != 123))
+			plan_lookup(&p->l[PLAN_SWEEP], (table *)&d->tsweep, &f->src, f->dport,
+				    f->proto, f->ts_ms, addr_hash_fast(&f->dst, 40));
+	}
+	/* 006: bytes per server per interval */
+	if (rule_on(d, 6) && f->allowed && f->has_counts)
+		plan_lookup(&p->l[PLAN_006], (table *)&d->t006,
+			    p->lpub && !p->rpub ? p->remote : p->local, 0, 0, f->ts_ms, 0);
+	p->h005 = 0;
+	if (rule_on(d, 5) && f->allowed && p->rpub != p->lpub)
+		p->h005 = addr_hash_fast(p->lpub ? p->remote : p->local, 5);
+}
+
+/* Updates the entries of a planned lookup (both windows when hopping). */
+static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t bytes)
+{
+	table *t = l->t;
+	entry *e;
+	int rc, i;
+
+	for (i = 0; i < (t->hopping ? 2 : 1); i++) {
+		int64_t w = l->win - i;
 		if (w < t->closed) {
-			if (w == win)
+			if (i == 0)
 				d->st.late++;
 			return 0;
 		}
-		k.win = w;
-		rc = table_get(d, t, &k, key_hash_win(base, w), &e);
+		l->k.win = w;
+		rc = table_get(d, t, &l->k, l->h[i], &e);
 		if (rc < 0)
 			return rc;
 		if (!e)
@@ -1257,18 +1349,34 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 			e->resource = intern(d, f->resource);
 			e->rule = intern(d, f->rule);
 		}
-		rc = entry_update(d, e, f, distinct, bytes, t == &d->t006);
+		rc = entry_update(d, e, f, l->distinct, bytes, t == &d->t006);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int det_flow(rp_watch_det *d, const rp_flow *f)
+static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr *a,
+		 const rp_net_addr *b, uint32_t port, uint32_t proto, uint64_t distinct,
+		 uint64_t bytes)
 {
-	const rp_net_addr *local = f->dir == RP_FLOW_IN ? &f->dst : &f->src;
-	const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
-	bool rpub = rp_watch_is_public(remote), lpub = rp_watch_is_public(local);
+	lookup l;
+	uint64_t base;
+
+	l.t = t;
+	l.win = floordiv(f->ts_ms, (int64_t)t->window_s * 1000);
+	mkkey(&l.k, a, b, port, proto, 0);
+	base = key_base(&l.k);
+	l.h[0] = key_hash_win(base, l.win);
+	l.h[1] = t->hopping ? key_hash_win(base, l.win - 1) : 0;
+	l.distinct = distinct;
+	return track_planned(d, &l, f, bytes);
+}
+
+static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
+{
+	const rp_net_addr *local = p->local, *remote = p->remote;
+	bool rpub = p->rpub, lpub = p->lpub;
 	int rc = 0;
 
 	if (!d->any) {
@@ -1316,28 +1424,23 @@ static int det_flow(rp_watch_det *d, const rp_flow *f)
 	/* 002: Internet -> management/database port, accepted */
 	if (rule_on(d, 2) && f->dir == RP_FLOW_IN && f->allowed && rpub &&
 	    rp_watch_sensitive_port(f->dport, NULL)) {
-		rc = track(d, &d->t002, f, &f->dst, NULL, f->dport, f->proto, addr_hash(&f->src, 2),
-			   0);
+		rc = track(d, &d->t002, f, &f->dst, NULL, f->dport, f->proto,
+			   addr_hash_fast(&f->src, 2), 0);
 		if (rc < 0)
 			return rc;
 	}
-	/* 004: scans (distinct ports per source) and sweeps (distinct hosts
-	 * per source and port); every outcome counts, as in Sentinel's rules */
-	if (rule_on(d, 4)) {
-		uint64_t pp = ((uint64_t)f->proto << 16) | f->dport;
-		rc = track(d, &d->tscan, f, &f->src, NULL, 0, 0, rp_watch_hash(&pp, sizeof(pp), 4),
-			   0);
-		if (rc == 0 && (f->dir == RP_FLOW_IN || (f->dport != 80 && f->dport != 443 &&
-							 f->dport != 53 && f->dport != 123)))
-			rc = track(d, &d->tsweep, f, &f->src, NULL, f->dport, f->proto,
-				   addr_hash(&f->dst, 40), 0);
+	/* 004 (planned) */
+	if (p->l[PLAN_SCAN].t) {
+		rc = track_planned(d, &p->l[PLAN_SCAN], f, 0);
+		if (rc == 0 && p->l[PLAN_SWEEP].t)
+			rc = track_planned(d, &p->l[PLAN_SWEEP], f, 0);
 		if (rc < 0)
 			return rc;
 	}
 	/* 005: a server's first Internet peer */
 	if (rule_on(d, 5) && f->allowed && rpub != lpub) {
 		const rp_net_addr *srv = lpub ? remote : local, *peer = lpub ? local : remote;
-		uint64_t h = addr_hash(srv, 5);
+		uint64_t h = p->h005;
 		if (f->ts_ms < d->first_ts + (int64_t)d->c.peer_learn_s * 1000) {
 			rp_bloom_add(&d->gen[0], h);
 		} else if (rp_bloom_has(&d->gen[0], h)) {
@@ -1361,25 +1464,27 @@ static int det_flow(rp_watch_det *d, const rp_flow *f)
 						key_addr(&e->u.first_peer, peer);
 						e->resource = intern(d, f->resource);
 					}
-					rc = entry_update(d, e, f, addr_hash(peer, 55), 0, false);
+					rc = entry_update(d, e, f, addr_hash_fast(peer, 55), 0,
+							  false);
 					if (rc < 0)
 						return rc;
 				}
 			}
 		}
 	}
-	/* 006: bytes per server per interval */
-	if (rule_on(d, 6) && f->allowed && f->has_counts) {
-		uint64_t by = f->by_s2d + f->by_d2s;
-		const rp_net_addr *srv = lpub && !rpub ? remote : local;
-		rc = track(d, &d->t006, f, srv, NULL, 0, 0, 0, by);
-	}
+	/* 006 (planned): bytes per server per interval */
+	if (p->l[PLAN_006].t)
+		rc = track_planned(d, &p->l[PLAN_006], f, f->by_s2d + f->by_d2s);
 	return rc;
 }
 
 int rp_watch_det_flow(rp_watch_det *d, const rp_flow *f)
 {
-	int rc = det_flow(d, f);
+	plan p;
+	int rc;
+
+	plan_flow(d, f, &p);
+	rc = det_flow(d, f, &p);
 
 	cell_done(d);
 	return rc;
@@ -1496,92 +1601,77 @@ static int sink_act(void *ctx, const rp_activity *a)
 #define AHEAD 4
 #define RING 16 /* > 2 * AHEAD */
 
-static void probe_add(probes *p, table *t, const rp_net_addr *a, const rp_net_addr *b,
-		      uint32_t port, uint32_t proto, int64_t ts_ms)
+/* The slots of a planned flow's lookups, and its Bloom filter words. */
+static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
 {
-	int64_t win = floordiv(ts_ms, (int64_t)t->window_s * 1000), w;
-	uint64_t base;
-	wkey k;
+	int i, j;
 
-	if (!t->nslots)
-		return;
-	mkkey(&k, a, b, port, proto, 0);
-	base = key_base(&k);
-	for (w = win; w >= (t->hopping ? win - 1 : win) && p->n < MAX_PROBES; w--) {
-		p->t[p->n] = t;
-		p->h[p->n] = key_hash_win(base, w);
-		__builtin_prefetch(&t->slot[p->h[p->n] & (t->nslots - 1)]);
-		p->n++;
+	for (i = 0; i < PLAN_N; i++) {
+		const table *t = p->l[i].t;
+		if (!t || !t->nslots)
+			continue;
+		for (j = 0; j < (t->hopping ? 2 : 1); j++)
+			__builtin_prefetch(&t->slot[p->l[i].h[j] & (t->nslots - 1)]);
 	}
-}
-
-/* The lookups rp_watch_det_flow makes in the large tables (002, 004,
- * 006), their slots prefetched. */
-static void ahead_slots(rp_watch_det *d, const rp_flow *f, probes *p)
-{
-	const rp_net_addr *local = f->dir == RP_FLOW_IN ? &f->dst : &f->src;
-	const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
-	bool rpub = rp_watch_is_public(remote), lpub = rp_watch_is_public(local);
-
-	p->n = 0;
-	if (rule_on(d, 4)) {
-		probe_add(p, &d->tscan, &f->src, NULL, 0, 0, f->ts_ms);
-		if (f->dir == RP_FLOW_IN ||
-		    (f->dport != 80 && f->dport != 443 && f->dport != 53 && f->dport != 123))
-			probe_add(p, &d->tsweep, &f->src, NULL, f->dport, f->proto, f->ts_ms);
-	}
-	if (rule_on(d, 6) && f->allowed && f->has_counts)
-		probe_add(p, &d->t006, lpub && !rpub ? remote : local, NULL, 0, 0, f->ts_ms);
-	if (rule_on(d, 5) && f->allowed && rpub != lpub) {
-		uint64_t h = addr_hash(lpub ? remote : local, 5);
-		rp_bloom_prefetch(&d->gen[0], h);
+	if (p->h005) {
+		rp_bloom_prefetch(&d->gen[0], p->h005);
 		if (f->ts_ms >= d->first_ts + (int64_t)d->c.peer_learn_s * 1000)
-			rp_bloom_prefetch(&d->gen[1], h);
+			rp_bloom_prefetch(&d->gen[1], p->h005);
 	}
 }
 
-/* The entries (and evidence) those slots name. */
-static void ahead_entries(const probes *p)
+/* The entries those slots name, or the count-min counters a miss adds to. */
+static void ahead_entries(const plan *p)
 {
-	size_t i, j;
+	int i, j;
+	size_t k;
 	uint64_t s;
 
-	for (i = 0; i < p->n; i++) {
-		const table *t = p->t[i];
-		size_t mask = t->nslots - 1;
-		uint64_t h = p->h[i];
-		if (!t->nslots)
+	for (i = 0; i < PLAN_N; i++) {
+		const table *t = p->l[i].t;
+		size_t mask;
+		if (!t || !t->nslots)
 			continue;
-		for (j = h & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
-			if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
-				const entry *x = &t->e[(uint32_t)s - 1];
-				__builtin_prefetch(x, 1);
-				__builtin_prefetch((const char *)x + 64, 1);
-				break;
+		mask = t->nslots - 1;
+		for (j = 0; j < (t->hopping ? 2 : 1); j++) {
+			uint64_t h = p->l[i].h[j];
+			for (k = h & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
+				if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
+					const entry *x = &t->e[(uint32_t)s - 1];
+					__builtin_prefetch(x, 1);
+					__builtin_prefetch((const char *)x + 64, 1);
+					break;
+				}
 			}
+			if (!s) /* not there: the lookup will ask the count-min sketch */
+				rp_cms_prefetch(&t->cms, h);
 		}
-		if (!s) /* not there: the lookup will ask the count-min sketch */
-			rp_cms_prefetch(&t->cms, h);
 	}
 }
 
 static int sink_flows(void *ctx, const rp_flow *fs, size_t n)
 {
 	rp_watch_det *d = ctx;
-	probes ring[RING];
+	plan ring[RING];
 	size_t i;
 	int rc;
 
-	for (i = 0; i < n && i < 2 * AHEAD; i++)
+	for (i = 0; i < n && i < 2 * AHEAD; i++) {
+		plan_flow(d, &fs[i], &ring[i % RING]);
 		ahead_slots(d, &fs[i], &ring[i % RING]);
+	}
 	for (i = 0; i < n && i < AHEAD; i++)
 		ahead_entries(&ring[i % RING]);
 	for (i = 0; i < n; i++) {
-		if (i + 2 * AHEAD < n)
-			ahead_slots(d, &fs[i + 2 * AHEAD], &ring[(i + 2 * AHEAD) % RING]);
+		if (i + 2 * AHEAD < n) {
+			plan *q = &ring[(i + 2 * AHEAD) % RING];
+			plan_flow(d, &fs[i + 2 * AHEAD], q);
+			ahead_slots(d, &fs[i + 2 * AHEAD], q);
+		}
 		if (i + AHEAD < n)
 			ahead_entries(&ring[(i + AHEAD) % RING]);
-		rc = rp_watch_det_flow(d, &fs[i]);
+		rc = det_flow(d, &fs[i], &ring[i % RING]);
+		cell_done(d);
 		if (rc < 0)
 			return rc;
 	}

@@ -125,9 +125,51 @@ typedef struct rp_cms {
 } rp_cms;
 int rp_cms_init(rp_cms *s, uint32_t width, uint32_t depth);
 void rp_cms_release(rp_cms *s);
-uint32_t rp_cms_add(rp_cms *s, uint64_t hash);        /* returns the new estimate */
-void rp_cms_prefetch(const rp_cms *s, uint64_t hash); /* the counters rp_cms_add touches */
 void rp_cms_clear(rp_cms *s);
+
+/* The sketches' per-item operations are inline (the detector calls them
+ * for nearly every flow). */
+static inline uint64_t rp_watch_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* Row i's counter of a hash (double hashing). */
+static inline uint32_t *rp_cms_cell(const rp_cms *s, uint64_t hash, uint64_t h2, uint32_t i)
+{
+	uint64_t v = hash + i * h2;
+	uint64_t col = (s->w & (s->w - 1)) == 0 ? v & (s->w - 1) : v % s->w;
+
+	return &s->c[(size_t)i * s->w + (uint32_t)col];
+}
+
+/* Adds one; returns the new estimate. */
+static inline uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
+{
+	uint64_t h2 = rp_watch_mix64(hash) | 1;
+	uint32_t i, min = UINT32_MAX;
+
+	for (i = 0; i < s->d; i++) {
+		uint32_t *c = rp_cms_cell(s, hash, h2, i);
+		if (*c < UINT32_MAX)
+			(*c)++;
+		if (*c < min)
+			min = *c;
+	}
+	return min;
+}
+
+/* The counters rp_cms_add touches. */
+static inline void rp_cms_prefetch(const rp_cms *s, uint64_t hash)
+{
+	uint64_t h2 = rp_watch_mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < s->d; i++)
+		__builtin_prefetch(rp_cms_cell(s, hash, h2, i), 1);
+}
 
 typedef struct rp_bloom {
 	uint64_t *bits;
@@ -135,10 +177,41 @@ typedef struct rp_bloom {
 } rp_bloom;
 int rp_bloom_init(rp_bloom *b, uint32_t nbits_log2, uint32_t k);
 void rp_bloom_release(rp_bloom *b);
-void rp_bloom_add(rp_bloom *b, uint64_t hash);
-bool rp_bloom_has(const rp_bloom *b, uint64_t hash);
-void rp_bloom_prefetch(const rp_bloom *b, uint64_t hash); /* the words add and has touch */
 void rp_bloom_clear(rp_bloom *b);
+
+static inline void rp_bloom_add(rp_bloom *b, uint64_t hash)
+{
+	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = rp_watch_mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < b->k; i++) {
+		uint64_t bit = (hash + i * h2) & mask;
+		b->bits[bit >> 6] |= (uint64_t)1 << (bit & 63);
+	}
+}
+
+static inline bool rp_bloom_has(const rp_bloom *b, uint64_t hash)
+{
+	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = rp_watch_mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < b->k; i++) {
+		uint64_t bit = (hash + i * h2) & mask;
+		if (!(b->bits[bit >> 6] & ((uint64_t)1 << (bit & 63))))
+			return false;
+	}
+	return true;
+}
+
+/* The words rp_bloom_add and rp_bloom_has touch. */
+static inline void rp_bloom_prefetch(const rp_bloom *b, uint64_t hash)
+{
+	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = rp_watch_mix64(hash) | 1;
+	uint32_t i;
+
+	for (i = 0; i < b->k; i++)
+		__builtin_prefetch(&b->bits[((hash + i * h2) & mask) >> 6], 1);
+}
 
 uint64_t rp_watch_hash(const void *p, size_t n, uint64_t seed);
 

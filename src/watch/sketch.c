@@ -190,36 +190,6 @@ void rp_cms_clear(rp_cms *s)
 	memset(s->c, 0, (size_t)s->w * s->d * sizeof(*s->c));
 }
 
-void rp_cms_prefetch(const rp_cms *s, uint64_t hash)
-{
-	uint32_t i;
-	uint64_t h1 = hash, h2 = mix64(hash) | 1;
-	bool pow2 = (s->w & (s->w - 1)) == 0;
-
-	for (i = 0; i < s->d; i++) {
-		uint64_t col = pow2 ? (h1 + i * h2) & (s->w - 1) : (h1 + i * h2) % s->w;
-		__builtin_prefetch(&s->c[(size_t)i * s->w + (uint32_t)col], 1);
-	}
-}
-
-uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
-{
-	uint32_t i, min = UINT32_MAX;
-	uint64_t h1 = hash, h2 = mix64(hash) | 1;
-
-	bool pow2 = (s->w & (s->w - 1)) == 0;
-
-	for (i = 0; i < s->d; i++) {
-		uint64_t col = pow2 ? (h1 + i * h2) & (s->w - 1) : (h1 + i * h2) % s->w;
-		uint32_t *c = &s->c[(size_t)i * s->w + (uint32_t)col];
-		if (*c < UINT32_MAX)
-			(*c)++;
-		if (*c < min)
-			min = *c;
-	}
-	return min;
-}
-
 /* ---- Bloom ---- */
 
 int rp_bloom_init(rp_bloom *b, uint32_t nbits_log2, uint32_t k)
@@ -239,37 +209,4 @@ void rp_bloom_release(rp_bloom *b)
 void rp_bloom_clear(rp_bloom *b)
 {
 	memset(b->bits, 0, (((size_t)1 << b->nbits_log2) / 64 + 1) * sizeof(uint64_t));
-}
-
-void rp_bloom_add(rp_bloom *b, uint64_t hash)
-{
-	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
-	uint32_t i;
-
-	for (i = 0; i < b->k; i++) {
-		uint64_t bit = (hash + i * h2) & mask;
-		b->bits[bit >> 6] |= (uint64_t)1 << (bit & 63);
-	}
-}
-
-void rp_bloom_prefetch(const rp_bloom *b, uint64_t hash)
-{
-	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
-	uint32_t i;
-
-	for (i = 0; i < b->k; i++)
-		__builtin_prefetch(&b->bits[((hash + i * h2) & mask) >> 6], 1);
-}
-
-bool rp_bloom_has(const rp_bloom *b, uint64_t hash)
-{
-	uint64_t mask = ((uint64_t)1 << b->nbits_log2) - 1, h2 = mix64(hash) | 1;
-	uint32_t i;
-
-	for (i = 0; i < b->k; i++) {
-		uint64_t bit = (hash + i * h2) & mask;
-		if (!(b->bits[bit >> 6] & ((uint64_t)1 << (bit & 63))))
-			return false;
-	}
-	return true;
 }
