@@ -125,11 +125,18 @@ int rp_hll_add(rp_hll *h, uint64_t hash)
 		return 0;
 	}
 	if (h->n < RP_HLL_SMALL) {
+		/* the set grows by doubling from 8 (most keys stay small), its
+		 * capacity implied by n */
 		if (h->n == RP_HLL_INLINE) {
-			set = malloc(RP_HLL_SMALL * sizeof(*set));
+			set = malloc(8 * sizeof(*set));
 			if (!set)
 				return -RP_ENOMEM;
 			memcpy(set, h->inl, sizeof(h->inl));
+			h->p = set;
+		} else if (h->n >= 8 && (h->n & (h->n - 1)) == 0) {
+			set = realloc(set, 2 * h->n * sizeof(*set));
+			if (!set)
+				return -RP_ENOMEM;
 			h->p = set;
 		}
 		set[h->n++] = v;
