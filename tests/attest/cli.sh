@@ -93,16 +93,19 @@ printf '{"version": 1, "secure_boot": tru}' >"$T/bad.json"
 # not even libm (~1 ms per start; -fno-math-errno, watch/sketch.c) (libcrypto and libtss2-mu are loaded when a quote or key is read; the
 # watch and report libraries likewise), is position-independent and fully
 # RELRO; parsing a log never loads libcrypto, verifying a quote does.
+# (under make check VALGRIND=1, $R is the memcheck wrapper: read the
+# executable it runs)
+X=${RAMPART_VALGRIND_BIN:-$R}
 if command -v readelf >/dev/null 2>&1; then
-	readelf -dW "$R" >"$T/dyn" 2>/dev/null
+	readelf -dW "$X" >"$T/dyn" 2>/dev/null
 	needed=$(sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' "$T/dyn" | grep -v -x -e 'libc.so.6' -e 'libasan.so.[0-9]*' -e 'libubsan.so.[0-9]*' | tr '\n' ' ')
 	[ -z "$needed" ] && ok || bad "rampart links more than libc: $needed"
 	grep -q 'FLAGS_1.*PIE' "$T/dyn" && ok || bad "rampart is not a PIE (no ASLR)"
-	grep -q 'BIND_NOW\|FLAGS_1.*NOW' "$T/dyn" && readelf -lW "$R" | grep -q GNU_RELRO && ok || bad "rampart is not fully RELRO"
+	grep -q 'BIND_NOW\|FLAGS_1.*NOW' "$T/dyn" && readelf -lW "$X" | grep -q GNU_RELRO && ok || bad "rampart is not fully RELRO"
 	# hardening flags (meson.build): stack canaries always; the checked
 	# (_FORTIFY_SOURCE) string and memory functions in optimised builds
 	# without sanitizers
-	readelf --dyn-syms -W "$R" >"$T/syms" 2>/dev/null
+	readelf --dyn-syms -W "$X" >"$T/syms" 2>/dev/null
 	grep -q ' __stack_chk_fail' "$T/syms" && ok || bad "rampart has no stack protector"
 	if [ "${RAMPART_FORTIFY:-0}" = 1 ]; then
 		grep -q ' __[a-z]*_chk' "$T/syms" && ok || bad "rampart is not built with _FORTIFY_SOURCE"
