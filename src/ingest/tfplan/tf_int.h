@@ -1,10 +1,12 @@
 /* tf_int.h: internals of the Terraform plan/state ingester (src/ingest/tfplan).
  *
  * Two parts share these declarations:
- *  - tfplan.c walks `terraform show -json` output, merges after_unknown and
- *    the sensitive markers into one value tree per resource, resolves
- *    references through the configuration, synthesises ARM resource IDs and
- *    assembles the rp_deployment;
+ *  - tfplan.c walks `terraform show -json` output, resolves references
+ *    through the configuration, synthesises ARM resource IDs and assembles
+ *    the rp_deployment.  A resource's attributes are read in place from the
+ *    parsed document through views (tf_x: the value, its after_unknown and
+ *    its sensitive marker side by side); an rp_value is made only for what
+ *    lands in an ARM body;
  *  - tfmap.c holds the ONE static mapping table per azurerm resource type
  *    (Terraform attribute -> ARM property path + conversion) and applies it.
  * vtree.c is a small mutable object tree used to assemble ARM bodies before
@@ -153,6 +155,35 @@ const tf_type *rp_tf_type_find(const char *tftype);
 /* Entry by index (NULL past the end), for docs and tests. */
 const tf_type *rp_tf_type_at(size_t i);
 
+/* ---- attribute views ----
+ *
+ * A view of one attribute value of a resource, read in place in the parsed
+ * plan: the value node (planned_values / values), the matching node of
+ * after_unknown (true: unknown) and of the sensitive markers, and where it
+ * sits (its enclosing view and member name or element index, for an
+ * unknown's reason).  Views live on the stack; nothing is copied until a
+ * value lands in an ARM body (rp_tf_x_value).  An object member that is
+ * null or "" (and not unknown) is absent, as azurerm sends nothing. */
+typedef struct tf_x tf_x;
+struct tf_x {
+	uint32_t val;  /* value node, or RP_JSON_NONE (absent) */
+	uint32_t unk;  /* after_unknown node, or RP_JSON_NONE */
+	uint32_t sens; /* sensitive marker node, or RP_JSON_NONE */
+	bool secure;   /* this value or an enclosing one is sensitive */
+	const tf_x *up;
+	const char *key; /* member name (keylen bytes) in up; NULL: element idx */
+	uint32_t keylen, idx;
+};
+
+/* Element iteration over an array view (elements only in after_unknown
+ * included, as unknowns). */
+typedef struct tf_xit {
+	const tf_x *x;
+	rp_json_iter iv, iu, is;
+	bool hu, hs;
+	uint32_t i, n;
+} tf_xit;
+
 /* ---- ingest context ---- */
 
 typedef struct tf_res tf_res;
@@ -160,27 +191,42 @@ struct tf_res {
 	const char *address; /* full Terraform address */
 	const char *modinst; /* "module.a.module.b[0]" or "" */
 	const char *type;    /* azurerm_... */
-	const char *name;    /* configuration name */
 	const char *index;   /* count index / for_each key as text, or NULL */
-	bool data;           /* data source */
 	const tf_type *map;  /* NULL: unmapped type */
 	uint32_t node;       /* resource object in planned_values / values */
 	uint32_t cfg;        /* configuration resource object, or RP_JSON_NONE */
-	rp_value *tfv;       /* attribute values with unknowns and secrets merged */
-	/* ARM identity (computed lazily, once). */
-	int id_state;            /* 0 not yet, 1 computing, 2 done */
+	/* the attributes, read in place: values, after_unknown and sensitive
+	 * markers (the root view, tf_res_x) */
+	uint32_t xval, xunk, xsens;
+	bool xsecure;
+	bool data;        /* data source */
+	uint8_t id_state; /* ARM identity, computed lazily once: 0 not yet, 1 computing, 2 done */
 	const char *arm_name;    /* "vnet/subnet"; NULL when unknown */
 	const char *name_reason; /* why the name is unknown */
-	rp_span name_span;
-	const char *id; /* ARM ID (known or synthetic) */
-	vt_node *body;  /* ARM body under construction (TK_RESOURCE) */
-	rp_resource *out;
-	tf_res **pending; /* merged children and associations applied to this one */
-	size_t npending, pending_cap;
+	uint32_t name_node;      /* where the name comes from, or RP_JSON_NONE (node) */
+	uint32_t npending, pending_cap, nkids, kids_cap;
+	const char *id;         /* ARM ID (known or synthetic) */
+	vt_node *body;          /* ARM body under construction (TK_RESOURCE) */
+	tf_res **pending;       /* merged children and associations applied to this one */
 	rp_resource_addr *kids; /* merged resources' element paths and addresses */
-	size_t nkids, kids_cap;
-	tf_res *next_inst; /* next instance with the same module/type/name */
+	tf_res *next_inst;      /* next instance with the same module/type/name */
+	tf_res *tail_inst;      /* the first instance: the last one */
 };
+
+/* The root view of r's attributes. */
+static inline tf_x tf_res_x(const tf_res *r)
+{
+	tf_x x = { r->xval, r->xunk, r->xsens, r->xsecure, NULL, NULL, 0, 0 };
+
+	return x;
+}
+
+/* Short-string cache slot (tfplan.c pool_str). */
+#define TF_POOL_CACHE 4096u
+typedef struct tf_pool_ent {
+	const char *s;
+	uint32_t len;
+} tf_pool_ent;
 
 typedef struct tf_ctx {
 	rp_arena *a;   /* the deployment's arena: everything that is kept */
@@ -194,7 +240,6 @@ typedef struct tf_ctx {
 	uint32_t changes;     /* resource_changes array, or NONE */
 	tf_res **res;
 	size_t nres, cap;
-	rp_map by_addr;   /* address -> tf_res */
 	rp_map by_base;   /* "modinst|type.name" (data. prefixed) -> first tf_res */
 	rp_map by_id;     /* lower-case ID -> tf_res (icase map) */
 	rp_map unmapped;  /* type -> first resource, reported once */
@@ -202,24 +247,52 @@ typedef struct tf_ctx {
 	rp_map cfg_index; /* "<module node>|<address>" -> expressions index + 1 */
 	const char *subscription;
 	rp_buf tmp;               /* scratch text (IDs, lookup keys), reused */
+	int err;                  /* a limit hit while making a value (rp_tf_x_value) */
+	char *pool;               /* strings of body values: current block ... */
+	size_t pool_left;         /* ... and the bytes left in it */
+	tf_pool_ent *pool_cache;  /* TF_POOL_CACHE slots, or NULL */
 	const char *last_modinst; /* cfg_resource's cache: module instance ... */
 	uint32_t last_cfgmod;     /* ... and its configuration module node */
 } tf_ctx;
 
 /* Builds the ARM body of r from its table (tfmap.c).  0 or negative. */
-int rp_tf_map_resource(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs,
-		       const rp_value *tfv, uint32_t cfg, const char *parent_id);
+int rp_tf_map_resource(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, const tf_x *x,
+		       uint32_t cfg, const char *parent_id);
 
-/* Resolves attribute `attr` of r (the value v at the expression cfg_expr)
+/* Views (tfplan.c). */
+/* Member key of x (an object): *out is its view (absent when missing, null
+ * or "" and not unknown).  True when present (known or unknown). */
+bool rp_tf_x_get(tf_ctx *c, const tf_x *x, const char *key, tf_x *out);
+/* Kind of x: RP_V_UNKNOWN, RP_V_NULL when absent, RP_V_INT for any number,
+ * else the JSON kind. */
+rp_vkind rp_tf_x_kind(tf_ctx *c, const tf_x *x);
+/* Element count of an array view (0 otherwise). */
+uint32_t rp_tf_x_len(tf_ctx *c, const tf_x *x);
+/* As tfmap's absent(): missing, null, "" or an empty array. */
+bool rp_tf_x_absent(tf_ctx *c, const tf_x *x);
+/* Where the value (or its after_unknown marker) is in the plan. */
+rp_span rp_tf_x_span(tf_ctx *c, const tf_x *x);
+/* A known string's decoded bytes (not NUL-terminated, valid while the
+ * document lives); false when x is no known string. */
+bool rp_tf_x_str(tf_ctx *c, const tf_x *x, const char **p, size_t *n);
+/* A known bool; false when x is no known bool. */
+bool rp_tf_x_bool(tf_ctx *c, const tf_x *x, bool *b);
+/* The value as an rp_value in the deployment's arena (unknowns with their
+ * reason, secrets flagged); NULL on allocation failure or a limit. */
+rp_value *rp_tf_x_value(tf_ctx *c, const tf_res *r, const tf_x *x);
+void rp_tf_x_iter(tf_ctx *c, const tf_x *x, tf_xit *it);
+bool rp_tf_x_next(tf_ctx *c, tf_xit *it, tf_x *out);
+
+/* Resolves attribute `attr` of r (the view x at the expression cfg_expr)
  * to the ARM ID of the resource it references; *out is a STRING (known ID),
  * an UNKNOWN, or NULL (absent).  expect: ARM type wanted, or NULL.
  * tfplan.c. */
-int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr, const char *attr,
+int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const tf_x *x, uint32_t cfg_expr, const char *attr,
 		     const char *expect, rp_value **out);
 /* As rp_tf_resolve_id for list attributes: *out is an ARRAY of STRING /
  * UNKNOWN, or NULL when absent. */
-int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr,
-			  const char *attr, const char *expect, rp_value **out);
+int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const tf_x *x, uint32_t cfg_expr, const char *attr,
+			  const char *expect, rp_value **out);
 /* Target resource of a reference attribute (for merges and associations),
  * or NULL. */
 tf_res *rp_tf_resolve_target(tf_ctx *c, tf_res *r, const char *attr, const char *expect);

@@ -84,36 +84,52 @@ static rp_value *decode_json(tf_ctx *c, const rp_value *v)
 	return out;
 }
 
-static bool is_true(const rp_value *v)
+static bool x_true(tf_ctx *c, const tf_x *x)
 {
-	return v && v->kind == RP_V_BOOL && v->u.b;
+	bool b = false;
+
+	return rp_tf_x_bool(c, x, &b) && b;
+}
+
+/* x made a value and set at path (lands in the body). */
+static int set_x(tf_ctx *c, tf_res *r, vt_node *base, const char *path, const tf_x *x)
+{
+	rp_value *v = rp_tf_x_value(c, r, x);
+
+	if (!v)
+		return c->err ? c->err : -RP_ENOMEM;
+	return rp_vt_set(c->vta, base, path, v);
 }
 
 /* TC_SECTYPE: azurerm sets securityType TrustedLaunch when secure boot or
  * vTPM is enabled, ConfidentialVM when the OS disk has a security
  * encryption type; neither: no securityType (the platform's Standard). */
-static int sectype(tf_ctx *c, vt_node *base, const tf_attr *m, const rp_value *tfv)
+static int sectype(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const tf_x *x)
 {
-	const rp_value *sb = rp_value_getz(tfv, "secure_boot_enabled");
-	const rp_value *vt = rp_value_getz(tfv, "vtpm_enabled");
-	const rp_value *od = rp_value_getz(tfv, "os_disk");
-	const rp_value *set_enc = NULL;
+	tf_x sb, vt, od, el, enc;
+	tf_xit it;
+	bool has_enc = false;
 
-	if (od && od->kind == RP_V_ARRAY && od->len > 0)
-		set_enc = rp_value_getz(od->u.items[0], "security_encryption_type");
-	if (set_enc && set_enc->kind == RP_V_STRING && set_enc->len > 0)
-		return set(c, base, m->arm, str_val(c, "ConfidentialVM", set_enc->span, 0));
-	if (is_true(sb))
-		return set(c, base, m->arm, str_val(c, "TrustedLaunch", sb->span, 0));
-	if (is_true(vt))
-		return set(c, base, m->arm, str_val(c, "TrustedLaunch", vt->span, 0));
-	if (set_enc && set_enc->kind == RP_V_UNKNOWN)
-		return set(c, base, m->arm,
-			   rp_value_with(c->a, set_enc, set_enc->flags, set_enc->span));
-	if (sb && sb->kind == RP_V_UNKNOWN)
-		return set(c, base, m->arm, rp_value_with(c->a, sb, sb->flags, sb->span));
-	if (vt && vt->kind == RP_V_UNKNOWN)
-		return set(c, base, m->arm, rp_value_with(c->a, vt, vt->flags, vt->span));
+	rp_tf_x_get(c, x, "secure_boot_enabled", &sb);
+	rp_tf_x_get(c, x, "vtpm_enabled", &vt);
+	rp_tf_x_get(c, x, "os_disk", &od);
+	if (rp_tf_x_kind(c, &od) == RP_V_ARRAY) {
+		rp_tf_x_iter(c, &od, &it);
+		if (rp_tf_x_next(c, &it, &el))
+			has_enc = rp_tf_x_get(c, &el, "security_encryption_type", &enc);
+	}
+	if (has_enc && rp_tf_x_kind(c, &enc) == RP_V_STRING && c->doc->nodes[enc.val].len > 2)
+		return set(c, base, m->arm, str_val(c, "ConfidentialVM", rp_tf_x_span(c, &enc), 0));
+	if (x_true(c, &sb))
+		return set(c, base, m->arm, str_val(c, "TrustedLaunch", rp_tf_x_span(c, &sb), 0));
+	if (x_true(c, &vt))
+		return set(c, base, m->arm, str_val(c, "TrustedLaunch", rp_tf_x_span(c, &vt), 0));
+	if (has_enc && rp_tf_x_kind(c, &enc) == RP_V_UNKNOWN)
+		return set_x(c, r, base, m->arm, &enc);
+	if (rp_tf_x_kind(c, &sb) == RP_V_UNKNOWN)
+		return set_x(c, r, base, m->arm, &sb);
+	if (rp_tf_x_kind(c, &vt) == RP_V_UNKNOWN)
+		return set_x(c, r, base, m->arm, &vt);
 	return 0;
 }
 
@@ -143,41 +159,50 @@ static int obj_list(tf_ctx *c, vt_node *base, const char *path, const rp_value *
 	return 0;
 }
 
-static int apply(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, const rp_value *tfv,
+static int apply(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, const tf_x *x,
 		 uint32_t cfg, const char *parent_id, int depth);
 
-static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_value *tfv,
-	       uint32_t cfg, const char *parent_id, int depth)
+static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const tf_x *x, uint32_t cfg,
+	       const char *parent_id, int depth)
 {
-	rp_value *v = m->tf && m->conv != TC_SECTYPE ? rp_value_getz(tfv, m->tf) : NULL;
+	tf_x vx, el;
+	tf_xit xi;
+	bool has = m->tf && m->conv != TC_SECTYPE && rp_tf_x_get(c, x, m->tf, &vx);
+	rp_vkind k = has ? rp_tf_x_kind(c, &vx) : RP_V_NULL;
 	uint32_t ecfg = m->tf ? rp_tf_cfg_member(c, cfg, m->tf, 0) : RP_JSON_NONE;
-	rp_value *out = NULL;
+	rp_value *v = NULL, *out = NULL;
+	const char *p, *q;
+	size_t n, qn;
 	vt_node *sub;
 	uint32_t i;
+	bool b;
 	int rc;
 
 	switch (m->conv) {
 	case TC_GROUP:
-		sub = rp_vt_obj_at(c->vta, base, m->arm, tfv->span);
+		sub = rp_vt_obj_at(c->vta, base, m->arm, rp_tf_x_span(c, x));
 		if (!sub)
 			return -RP_ENOMEM;
-		return apply(c, r, sub, m->sub, tfv, cfg, parent_id, depth + 1);
-	case TC_SECTYPE: return sectype(c, base, m, tfv);
+		return apply(c, r, sub, m->sub, x, cfg, parent_id, depth + 1);
+	case TC_SECTYPE: return sectype(c, r, base, m, x);
 	case TC_CONST:
-		if (m->tf && (absent(v) || (v->kind == RP_V_BOOL && !v->u.b)))
+		if (m->tf && (!has || rp_tf_x_absent(c, &vx) || (rp_tf_x_bool(c, &vx, &b) && !b)))
 			return 0;
-		return set(c, base, m->arm, str_val(c, m->aux, v ? v->span : tfv->span, 0));
+		return set(c, base, m->arm,
+			   str_val(c, m->aux, has ? rp_tf_x_span(c, &vx) : rp_tf_x_span(c, x), 0));
 	case TC_SKU2: {
-		const rp_value *w = rp_value_getz(tfv, m->aux);
-		if (absent(v) || absent(w))
+		tf_x w;
+		bool hw = rp_tf_x_get(c, x, m->aux, &w);
+		if (!has || !hw || rp_tf_x_absent(c, &vx) || rp_tf_x_absent(c, &w))
 			return 0;
-		if (v->kind == RP_V_UNKNOWN)
-			return set(c, base, m->arm, v);
-		if (w->kind == RP_V_UNKNOWN)
-			return set(c, base, m->arm, (rp_value *)w);
-		if (v->kind != RP_V_STRING || w->kind != RP_V_STRING)
+		if (k == RP_V_UNKNOWN)
+			return set_x(c, r, base, m->arm, &vx);
+		if (rp_tf_x_kind(c, &w) == RP_V_UNKNOWN)
+			return set_x(c, r, base, m->arm, &w);
+		if (!rp_tf_x_str(c, &vx, &p, &n) || !rp_tf_x_str(c, &w, &q, &qn))
 			return 0;
-		out = str_val(c, rp_arena_printf(c->a, "%s_%s", v->u.s, w->u.s), v->span, 0);
+		out = str_val(c, rp_arena_printf(c->a, "%.*s_%.*s", (int)n, p, (int)qn, q),
+			      rp_tf_x_span(c, &vx), 0);
 		return set(c, base, m->arm, out);
 	}
 	default: break;
@@ -185,32 +210,143 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 	/* Unknown and not set in the configuration: a value the provider
 	 * computes (Azure's default), which an ARM template would not state
 	 * either: absent.  Only when the block's configuration is known. */
-	if (v && v->kind == RP_V_UNKNOWN && cfg != RP_JSON_NONE && ecfg == RP_JSON_NONE)
+	if (k == RP_V_UNKNOWN && cfg != RP_JSON_NONE && ecfg == RP_JSON_NONE)
 		return 0;
-	if (absent(v)) {
-		if (m->conv == TC_PRESENT && v && v->kind == RP_V_ARRAY)
-			return set(c, base, m->arm, rp_value_bool(c->a, false, v->span));
+	if (!has || rp_tf_x_absent(c, &vx)) {
+		if (m->conv == TC_PRESENT && k == RP_V_ARRAY)
+			return set(c, base, m->arm,
+				   rp_value_bool(c->a, false, rp_tf_x_span(c, &vx)));
 		return 0;
 	}
 	switch (m->conv) {
-	case TC_COPY: return set(c, base, m->arm, v);
+	case TC_COPY: return set_x(c, r, base, m->arm, &vx);
 	case TC_SECRET:
-		return set(c, base, m->arm,
-			   rp_value_with(c->a, v, v->flags | RP_VF_SECURE, v->span));
+		/* a fresh value: flagged in place */
+		if (!(v = rp_tf_x_value(c, r, &vx)))
+			return c->err ? c->err : -RP_ENOMEM;
+		v->flags |= RP_VF_SECURE;
+		return set(c, base, m->arm, v);
 	case TC_TRUE_ONLY:
-		if (v->kind == RP_V_UNKNOWN || is_true(v))
-			return set(c, base, m->arm, v);
+		if (k == RP_V_UNKNOWN || x_true(c, &vx))
+			return set_x(c, r, base, m->arm, &vx);
 		return 0;
-	case TC_TRUE_CONST: return set(c, base, m->arm, rp_value_bool(c->a, true, v->span));
+	case TC_TRUE_CONST:
+		return set(c, base, m->arm, rp_value_bool(c->a, true, rp_tf_x_span(c, &vx)));
 	case TC_ENABLED:
-		if (v->kind == RP_V_BOOL)
+		if (rp_tf_x_bool(c, &vx, &b))
 			return set(c, base, m->arm,
-				   str_val(c, v->u.b ? "Enabled" : "Disabled", v->span, 0));
-		return v->kind == RP_V_UNKNOWN ? set(c, base, m->arm, v) : 0;
+				   str_val(c, b ? "Enabled" : "Disabled", rp_tf_x_span(c, &vx), 0));
+		return k == RP_V_UNKNOWN ? set_x(c, r, base, m->arm, &vx) : 0;
 	case TC_NOT:
-		if (v->kind == RP_V_BOOL)
-			return set(c, base, m->arm, rp_value_bool(c->a, !v->u.b, v->span));
-		return v->kind == RP_V_UNKNOWN ? set(c, base, m->arm, v) : 0;
+		if (rp_tf_x_bool(c, &vx, &b))
+			return set(c, base, m->arm, rp_value_bool(c->a, !b, rp_tf_x_span(c, &vx)));
+		return k == RP_V_UNKNOWN ? set_x(c, r, base, m->arm, &vx) : 0;
+	case TC_ID:
+		rc = rp_tf_resolve_id(c, r, &vx, ecfg, m->tf, m->aux, &out);
+		if (rc < 0)
+			return rc;
+		return out ? set(c, base, m->arm, out) : 0;
+	case TC_ID_LIST:
+	case TC_VNET_RULES:
+		rc = rp_tf_resolve_id_list(c, r, &vx, ecfg, m->tf, m->aux, &out);
+		if (rc < 0)
+			return rc;
+		if (!out)
+			return 0;
+		if (out->kind != RP_V_ARRAY)
+			return set(c, base, m->arm, out);
+		return m->conv == TC_ID_LIST
+			       ? obj_list(c, base, m->arm, out, "id", NULL, NULL)
+			       : obj_list(c, base, m->arm, out, "id", "action", "Allow");
+	case TC_PRESENT:
+		if (k == RP_V_UNKNOWN)
+			return set_x(c, r, base, m->arm, &vx);
+		return set(c, base, m->arm, rp_value_bool(c->a, true, rp_tf_x_span(c, &vx)));
+	case TC_BLOCK:
+		if (k == RP_V_ARRAY) {
+			rp_tf_x_iter(c, &vx, &xi);
+			if (!rp_tf_x_next(c, &xi, &el))
+				return 0;
+		} else if (k == RP_V_OBJECT) {
+			el = vx;
+		} else {
+			return 0;
+		}
+		if (rp_tf_x_kind(c, &el) != RP_V_OBJECT)
+			return 0;
+		sub = rp_vt_obj_at(c->vta, base, m->arm, rp_tf_x_span(c, &el));
+		if (!sub)
+			return -RP_ENOMEM;
+		/* el may point at vx: both outlive the call */
+		return apply(c, r, sub, m->sub, &el, ecfg, parent_id, depth + 1);
+	case TC_BLOCKS: {
+		vt_node *arr;
+		if (k == RP_V_UNKNOWN)
+			return set_x(c, r, base, m->arm, &vx);
+		if (k != RP_V_ARRAY)
+			return 0;
+		arr = rp_vt_arr_at(c->vta, base, m->arm, rp_tf_x_span(c, &vx));
+		if (!arr)
+			return -RP_ENOMEM;
+		rp_tf_x_iter(c, &vx, &xi);
+		while (rp_tf_x_next(c, &xi, &el)) {
+			vt_node *e;
+			if (rp_tf_x_kind(c, &el) != RP_V_OBJECT)
+				continue;
+			e = rp_vt_new(c->vta, VT_OBJ, rp_tf_x_span(c, &el));
+			if (!e)
+				return -RP_ENOMEM;
+			rc = apply(c, r, e, m->sub, &el, rp_tf_cfg_member(c, cfg, m->tf, el.idx),
+				   parent_id, depth + 1);
+			if (rc < 0)
+				return rc;
+			rp_vt_append(arr, e);
+		}
+		return 0;
+	}
+	case TC_SSH_KEYS: {
+		vt_node *arr;
+		if (k == RP_V_UNKNOWN)
+			return set_x(c, r, base, m->arm, &vx);
+		if (k != RP_V_ARRAY)
+			return 0;
+		arr = rp_vt_arr_at(c->vta, base, m->arm, rp_tf_x_span(c, &vx));
+		if (!arr)
+			return -RP_ENOMEM;
+		rp_tf_x_iter(c, &vx, &xi);
+		while (rp_tf_x_next(c, &xi, &el)) {
+			tf_x key, user;
+			vt_node *e = rp_vt_new(c->vta, VT_OBJ, rp_tf_x_span(c, &el));
+			if (!e)
+				return -RP_ENOMEM;
+			if (rp_tf_x_get(c, &el, "public_key", &key) &&
+			    (rc = set_x(c, r, e, "keyData", &key)) < 0)
+				return rc;
+			if (rp_tf_x_get(c, &el, "username", &user)) {
+				if (rp_tf_x_str(c, &user, &p, &n)) {
+					out = str_val(c,
+						      rp_arena_printf(c->a,
+								      "/home/%.*s/.ssh/"
+								      "authorized_keys",
+								      (int)n, p),
+						      rp_tf_x_span(c, &user), 0);
+					if ((rc = set(c, e, "path", out)) < 0)
+						return rc;
+				} else if (rp_tf_x_kind(c, &user) == RP_V_UNKNOWN) {
+					if ((rc = set_x(c, r, e, "path", &user)) < 0)
+						return rc;
+				}
+			}
+			rp_vt_append(arr, e);
+		}
+		return 0;
+	}
+	default: break;
+	}
+	/* the rest read the value as a whole */
+	if (!(v = rp_tf_x_value(c, r, &vx)))
+		return c->err ? c->err : -RP_ENOMEM;
+	switch (m->conv) {
 	case TC_LOWER:
 	case TC_CAPITAL:
 		if (v->kind == RP_V_STRING) {
@@ -254,23 +390,6 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		if (v->kind == RP_V_ARRAY && v->len == 1)
 			return set(c, base, m->arm, v->u.items[0]);
 		return 0;
-	case TC_ID:
-		rc = rp_tf_resolve_id(c, r, v, ecfg, m->tf, m->aux, &out);
-		if (rc < 0)
-			return rc;
-		return out ? set(c, base, m->arm, out) : 0;
-	case TC_ID_LIST:
-	case TC_VNET_RULES:
-		rc = rp_tf_resolve_id_list(c, r, v, ecfg, m->tf, m->aux, &out);
-		if (rc < 0)
-			return rc;
-		if (!out)
-			return 0;
-		if (out->kind != RP_V_ARRAY)
-			return set(c, base, m->arm, out);
-		return m->conv == TC_ID_LIST
-			       ? obj_list(c, base, m->arm, out, "id", NULL, NULL)
-			       : obj_list(c, base, m->arm, out, "id", "action", "Allow");
 	case TC_VALUE_LIST: return obj_list(c, base, m->arm, v, "value", "action", "Allow");
 	case TC_SERVICE_LIST: return obj_list(c, base, m->arm, v, "service", NULL, NULL);
 	case TC_CHILD_ID:
@@ -281,46 +400,6 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 			return set(c, base, m->arm, out);
 		}
 		return v->kind == RP_V_UNKNOWN ? set(c, base, m->arm, v) : 0;
-	case TC_PRESENT:
-		if (v->kind == RP_V_UNKNOWN)
-			return set(c, base, m->arm, v);
-		return set(c, base, m->arm, rp_value_bool(c->a, true, v->span));
-	case TC_BLOCK:
-		if (v->kind != RP_V_ARRAY && v->kind != RP_V_OBJECT)
-			return 0;
-		if (v->kind == RP_V_ARRAY)
-			v = v->u.items[0];
-		if (v->kind != RP_V_OBJECT)
-			return 0;
-		sub = rp_vt_obj_at(c->vta, base, m->arm, v->span);
-		if (!sub)
-			return -RP_ENOMEM;
-		return apply(c, r, sub, m->sub, v, ecfg, parent_id, depth + 1);
-	case TC_BLOCKS: {
-		vt_node *arr;
-		if (v->kind == RP_V_UNKNOWN)
-			return set(c, base, m->arm, v);
-		if (v->kind != RP_V_ARRAY)
-			return 0;
-		arr = rp_vt_arr_at(c->vta, base, m->arm, v->span);
-		if (!arr)
-			return -RP_ENOMEM;
-		for (i = 0; i < v->len; i++) {
-			rp_value *it = v->u.items[i];
-			vt_node *el;
-			if (it->kind != RP_V_OBJECT)
-				continue;
-			el = rp_vt_new(c->vta, VT_OBJ, it->span);
-			if (!el)
-				return -RP_ENOMEM;
-			rc = apply(c, r, el, m->sub, it, rp_tf_cfg_member(c, cfg, m->tf, i),
-				   parent_id, depth + 1);
-			if (rc < 0)
-				return rc;
-			rp_vt_append(arr, el);
-		}
-		return 0;
-	}
 	case TC_IDENTITY: {
 		const rp_value *blk = v->kind == RP_V_ARRAY ? v->u.items[0] : v;
 		const rp_value *type, *ids;
@@ -363,44 +442,11 @@ static int one(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *m, const rp_v
 		}
 		return 0;
 	}
-	case TC_SSH_KEYS: {
-		vt_node *arr;
-		if (v->kind == RP_V_UNKNOWN)
-			return set(c, base, m->arm, v);
-		if (v->kind != RP_V_ARRAY)
-			return 0;
-		arr = rp_vt_arr_at(c->vta, base, m->arm, v->span);
-		if (!arr)
-			return -RP_ENOMEM;
-		for (i = 0; i < v->len; i++) {
-			const rp_value *it = v->u.items[i];
-			const rp_value *key = rp_value_getz(it, "public_key");
-			const rp_value *user = rp_value_getz(it, "username");
-			vt_node *el = rp_vt_new(c->vta, VT_OBJ, it->span);
-			if (!el)
-				return -RP_ENOMEM;
-			if (key && (rc = set(c, el, "keyData", (rp_value *)key)) < 0)
-				return rc;
-			if (user && user->kind == RP_V_STRING) {
-				out = str_val(c,
-					      rp_arena_printf(c->a, "/home/%s/.ssh/authorized_keys",
-							      user->u.s),
-					      user->span, 0);
-				if ((rc = set(c, el, "path", out)) < 0)
-					return rc;
-			} else if (user && user->kind == RP_V_UNKNOWN) {
-				if ((rc = set(c, el, "path", (rp_value *)user)) < 0)
-					return rc;
-			}
-			rp_vt_append(arr, el);
-		}
-		return 0;
-	}
 	default: return -RP_EINTERNAL;
 	}
 }
 
-static int apply(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, const rp_value *tfv,
+static int apply(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, const tf_x *x,
 		 uint32_t cfg, const char *parent_id, int depth)
 {
 	const tf_attr *m;
@@ -409,15 +455,15 @@ static int apply(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, cons
 	if (depth > TF_MAP_MAX_DEPTH)
 		return -RP_EINTERNAL;
 	for (m = attrs; m->tf || m->arm; m++) {
-		rc = one(c, r, base, m, tfv, cfg, parent_id, depth);
+		rc = one(c, r, base, m, x, cfg, parent_id, depth);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-int rp_tf_map_resource(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs,
-		       const rp_value *tfv, uint32_t cfg, const char *parent_id)
+int rp_tf_map_resource(tf_ctx *c, tf_res *r, vt_node *base, const tf_attr *attrs, const tf_x *x,
+		       uint32_t cfg, const char *parent_id)
 {
-	return apply(c, r, base, attrs, tfv, cfg, parent_id, 0);
+	return apply(c, r, base, attrs, x, cfg, parent_id, 0);
 }

@@ -17,13 +17,16 @@
 #include "util/str.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PATH_MAX_LEN 512
-/* Scratch arena size after which it is dropped and started afresh. */
-#define TF_SCRATCH_MAX ((size_t)4 << 20)
+/* Scratch arena size after which it is dropped and started afresh (its
+ * blocks go back to the spare list and are reused: small, so that the
+ * bodies under construction add little to the peak). */
+#define TF_SCRATCH_MAX ((size_t)256 << 10)
 
 /* ---------------------------------------------------------------- utils */
 
@@ -98,13 +101,11 @@ static const char *index_text(tf_ctx *c, uint32_t i)
 
 /* ------------------------------------------------ values with unknowns */
 
-/* Where merge() is inside a resource's values: a stack of member keys
- * (NUL-terminated) and array indices, formatted only for an unknown's
- * reason (most values are known: formatting every path cost a fifth of the
- * load). */
+/* Where a value is inside a resource's values: member keys and array
+ * indices, formatted only for an unknown's reason. */
 typedef struct mseg {
-	const char *key; /* NULL: array index idx */
-	uint32_t idx;
+	const char *key; /* keylen bytes; NULL: array index idx */
+	uint32_t keylen, idx;
 } mseg;
 
 typedef struct mpath {
@@ -112,10 +113,11 @@ typedef struct mpath {
 	unsigned n;
 } mpath;
 
-static void path_push(mpath *p, const char *key, uint32_t idx)
+static void path_push(mpath *p, const char *key, uint32_t keylen, uint32_t idx)
 {
 	if (p->n < sizeof(p->seg) / sizeof(p->seg[0])) {
 		p->seg[p->n].key = key;
+		p->seg[p->n].keylen = keylen;
 		p->seg[p->n].idx = idx;
 	}
 	p->n++;
@@ -133,7 +135,8 @@ static void path_format(const mpath *p, char *buf)
 	buf[0] = '\0';
 	for (i = 0; i < n && len < cap - 1; i++) {
 		if (p->seg[i].key)
-			w = snprintf(buf + len, cap - len, ".%s", p->seg[i].key);
+			w = snprintf(buf + len, cap - len, ".%.*s", (int)p->seg[i].keylen,
+				     p->seg[i].key);
 		else
 			w = snprintf(buf + len, cap - len, "[%u]", p->seg[i].idx);
 		if (w > 0)
@@ -173,8 +176,7 @@ static rp_value *unknown_at(tf_ctx *c, const tf_res *r, rp_span sp, const mpath 
 }
 
 /* Object / array values that adopt an arena array the caller filled
- * (rp_value_object / rp_value_array would copy it: big plans hold every
- * value, so the copy doubles their memory). */
+ * (rp_value_object / rp_value_array would copy it). */
 static rp_value *adopt(rp_arena *a, rp_vkind kind, void *arr, uint32_t n, rp_span sp)
 {
 	rp_value *v = rp_value_null(a, sp);
@@ -190,145 +192,96 @@ static rp_value *adopt(rp_arena *a, rp_vkind kind, void *arr, uint32_t n, rp_spa
 	return v;
 }
 
-/* ---- which attributes are converted ----
- *
- * Only what the mapping tables and the identity/link logic read is turned
- * into values: a plan holds every attribute of every resource, most of
- * which the model never reads.  A selection is the set of tables that
- * apply at one level of a resource's attributes (blocks nest), or "all"
- * (a value read as a whole: lists, identity blocks, ...).  The wanted
- * member's key is the table's static string, so keys are not copied. */
-#define TF_SEL_MAX 4
-
-typedef struct tf_sel {
-	const tf_attr *tabs[TF_SEL_MAX];
-	size_t ntabs;
-	const tf_type *type; /* top level: the type's identity/link attributes */
-	bool all;
-} tf_sel;
-
-/* name (NUL-terminated) equals key[0..kl) (which may hold NUL bytes).
- * Inline byte loop: the tables are scanned for every attribute of every
- * resource, and most candidates differ in the first byte. */
-static inline bool key_is(const char *name, const char *key, size_t kl)
+/* A null member, or a "" one: absent to every mapping (azurerm sends
+ * nothing), unless after_unknown marks it. */
+static bool blank(tf_ctx *c, uint32_t e)
 {
+	return rp_json_kind_of(c->doc, e) == RP_JSON_NULL ||
+	       (rp_json_is(c->doc, e, RP_JSON_STRING) && c->doc->nodes[e].len == 2);
+}
+
+/* Strings of the values put in ARM bodies: packed one after the other in
+ * blocks of the deployment's arena (an arena allocation each would round
+ * every string up to 16 bytes), and short ones shared through a small
+ * direct-mapped cache (a plan repeats "Allow", "Tcp", locations, SKUs in
+ * every resource).  Values only read them. */
+#define TF_POOL_BLOCK ((size_t)64 << 10)
+#define TF_POOL_SHORT 32u
+
+static const char *pool_str(tf_ctx *c, const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
 	size_t i;
+	tf_pool_ent *ent = NULL;
+	char *d;
 
-	if (!name)
-		return false;
-	for (i = 0; i < kl; i++)
-		if (name[i] != key[i] || name[i] == '\0')
-			return false;
-	return name[kl] == '\0';
-}
-
-/* Top-level attributes read outside the tables (identity, links). */
-static const char *type_wants(const tf_type *t, const char *key, size_t kl)
-{
-	static const char *const fixed[] = { "id", "location", "resource_group_name" };
-	const char *cand[12];
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (key_is(fixed[i], key, kl))
-			return fixed[i];
-	for (i = 0; i < 4 && t->name_attrs[i]; i++)
-		cand[n++] = t->name_attrs[i][0] == '@'   ? t->name_attrs[i] + 1
-			    : t->name_attrs[i][0] == '=' ? NULL
-							 : t->name_attrs[i];
-	cand[n++] = t->scope_attr;
-	cand[n++] = t->parent_attr;
-	cand[n++] = t->assoc_target;
-	cand[n++] = t->assoc_value;
-	cand[n++] = t->assoc_ipconfig;
-	for (i = 0; i < n; i++)
-		if (key_is(cand[i], key, kl))
-			return cand[i];
-	return NULL;
-}
-
-/* Looks key up in one table (TC_GROUP entries apply at the same level).
- * Sets *all or adds sub-tables to sub; returns the static key or NULL. */
-static const char *tab_wants(const tf_attr *tab, const char *key, size_t kl, tf_sel *sub,
-			     const char **split, int depth)
-{
-	const tf_attr *m;
-	const char *hit = NULL, *h;
-
-	if (!tab || depth > 8)
-		return NULL;
-	for (m = tab; m->tf || m->arm; m++) {
-		if (m->conv == TC_GROUP) {
-			if ((h = tab_wants(m->sub, key, kl, sub, split, depth + 1)) != NULL)
-				hit = h;
-			continue;
-		}
-		if (m->conv == TC_SECTYPE) {
-			/* "a|b" and the OS disk's security_encryption_type */
-			const char *bar = strchr(m->tf, '|');
-			if ((bar && (size_t)(bar - m->tf) == kl && strncmp(m->tf, key, kl) == 0) ||
-			    (bar && key_is(bar + 1, key, kl))) {
-				*split = key;
-				sub->all = true;
-				hit = hit ? hit : "";
-			} else if (key_is("os_disk", key, kl)) {
-				sub->all = true;
-				hit = "os_disk";
-			}
-			continue;
-		}
-		if (m->conv == TC_SKU2 && key_is(m->aux, key, kl)) {
-			sub->all = true;
-			hit = m->aux;
-			continue;
-		}
-		if (!key_is(m->tf, key, kl))
-			continue;
-		hit = m->tf;
-		if ((m->conv == TC_BLOCK || m->conv == TC_BLOCKS) && m->sub) {
-			if (sub->ntabs < TF_SEL_MAX)
-				sub->tabs[sub->ntabs++] = m->sub;
-			else
-				sub->all = true;
-		} else {
-			sub->all = true;
-		}
+	if (n <= TF_POOL_SHORT && c->pool_cache) {
+		for (i = 0; i < n; i++)
+			h = (h ^ (unsigned char)s[i]) * 16777619u;
+		ent = &c->pool_cache[h & (TF_POOL_CACHE - 1u)];
+		if (ent->s && ent->len == n && memcmp(ent->s, s, n) == 0)
+			return ent->s;
 	}
-	return hit;
+	if (n + 1 > TF_POOL_BLOCK / 4)
+		return rp_arena_strndup(c->a, s, n);
+	if (c->pool_left < n + 1) {
+		c->pool = rp_arena_alloc(c->a, TF_POOL_BLOCK);
+		if (!c->pool)
+			return NULL;
+		c->pool_left = TF_POOL_BLOCK;
+	}
+	d = c->pool;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	c->pool += n + 1;
+	c->pool_left -= n + 1;
+	if (ent) {
+		ent->s = d;
+		ent->len = (uint32_t)n;
+	}
+	return d;
 }
 
-/* Whether member key is wanted under sel: *keyz gets a NUL-terminated key
- * (static when possible, else NULL: copy it), *sub the member's selection. */
-static bool sel_wants(const tf_sel *sel, const char *key, size_t kl, tf_sel *sub, const char **keyz)
+/* A scalar of the plan as a value (what rp_value_from_json makes, with the
+ * string pooled). */
+static rp_value *leaf(tf_ctx *c, uint32_t i)
 {
-	const char *hit = NULL, *h, *split = NULL;
-	size_t i;
+	rp_span sp = span_of(c, i);
+	rp_value *v = NULL;
+	const char *p, *d;
+	size_t n;
+	int64_t iv;
+	double dv;
 
-	memset(sub, 0, sizeof(*sub));
-	*keyz = NULL;
-	if (!sel || sel->all) {
-		sub->all = true;
-		return true;
+	switch (rp_json_kind_of(c->doc, i)) {
+	case RP_JSON_NULL: v = rp_value_null(c->a, sp); break;
+	case RP_JSON_FALSE: v = rp_value_bool(c->a, false, sp); break;
+	case RP_JSON_TRUE: v = rp_value_bool(c->a, true, sp); break;
+	case RP_JSON_NUMBER:
+		if (rp_json_int64(c->doc, i, &iv) == 0)
+			v = rp_value_int(c->a, iv, sp);
+		else
+			v = rp_value_float(c->a,
+					   rp_json_double(c->doc, i, &dv) == 0 ? dv : HUGE_VAL, sp);
+		break;
+	case RP_JSON_STRING:
+		if (rp_json_str(c->doc, i, &p, &n) < 0 || !(d = pool_str(c, p, n)))
+			return NULL;
+		v = rp_value_string_borrow(c->a, d, n, sp);
+		break;
+	default: return rp_value_from_json(c->a, c->doc, i);
 	}
-	for (i = 0; i < sel->ntabs; i++)
-		if ((h = tab_wants(sel->tabs[i], key, kl, sub, &split, 0)) != NULL)
-			hit = h;
-	if (sel->type && (h = type_wants(sel->type, key, kl)) != NULL) {
-		sub->all = true;
-		hit = h;
-	}
-	if (!hit)
-		return false;
-	*keyz = *hit ? hit : NULL;
-	(void)split;
-	return true;
+	if (v)
+		v->flags = RP_VF_LITERAL;
+	return v;
 }
 
-/* Merges the value at val with its after_unknown (unk) and sensitive (sens)
- * markers, converting only what sel selects (NULL: everything).  Returns
- * NULL on allocation failure; *err set for limits. */
+/* The value at val merged with its after_unknown (unk) and sensitive
+ * (sens) markers, as an rp_value tree in the deployment's arena (only
+ * called for what lands in an ARM body).  NULL on allocation failure;
+ * *err set for limits. */
 static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, uint32_t sens,
-		       bool secure, mpath *p, unsigned depth, int *err, const tf_sel *sel)
+		       bool secure, mpath *p, unsigned depth, int *err)
 {
 	rp_value *v = NULL;
 	rp_json_iter it;
@@ -354,27 +307,22 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 			return NULL;
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-			const char *key, *keyz;
+			const char *key;
 			size_t kl;
-			tf_sel sub;
+			uint32_t u;
 			if (rp_json_str(c->doc, k, &key, &kl) < 0)
 				return NULL;
-			if (!sel_wants(sel, key, kl, &sub, &keyz))
+			u = child_of(c, unk, key, kl, 0);
+			if (blank(c, e) && !is_true_node(c, u))
 				continue;
-			if ((rp_json_kind_of(c->doc, e) == RP_JSON_NULL ||
-			     (rp_json_is(c->doc, e, RP_JSON_STRING) &&
-			      c->doc->nodes[e].len == 2)) &&
-			    !is_true_node(c, child_of(c, unk, key, kl, 0)))
-				continue; /* null and "": absent to every mapping */
-			m[idx].key = keyz ? keyz : rp_arena_strndup(c->a, key, kl);
+			m[idx].key = rp_arena_strndup(c->a, key, kl);
 			if (!m[idx].key)
 				return NULL;
 			m[idx].keylen = (uint32_t)kl;
 			m[idx].keyspan = span_of(c, k);
-			path_push(p, m[idx].key, 0);
-			m[idx].val = merge(c, r, e, child_of(c, unk, key, kl, 0),
-					   child_of(c, sens, key, kl, 0), secure, p, depth + 1, err,
-					   sub.all ? NULL : &sub);
+			path_push(p, key, (uint32_t)kl, 0);
+			m[idx].val = merge(c, r, e, u, child_of(c, sens, key, kl, 0), secure, p,
+					   depth + 1, err);
 			p->n--;
 			if (!m[idx].val)
 				return NULL;
@@ -384,23 +332,20 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 		if (extra) {
 			it = rp_json_iter_begin(c->doc, unk);
 			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-				const char *key, *keyz;
+				const char *key;
 				size_t kl;
-				tf_sel sub;
 				if (!is_true_node(c, e))
 					continue;
 				if (rp_json_str(c->doc, k, &key, &kl) < 0)
 					return NULL;
-				if (!sel_wants(sel, key, kl, &sub, &keyz))
-					continue;
 				if (rp_json_get(c->doc, val, key, kl) != RP_JSON_NONE)
 					continue;
-				m[idx].key = keyz ? keyz : rp_arena_strndup(c->a, key, kl);
+				m[idx].key = rp_arena_strndup(c->a, key, kl);
 				if (!m[idx].key)
 					return NULL;
 				m[idx].keylen = (uint32_t)kl;
 				m[idx].keyspan = span_of(c, k);
-				path_push(p, m[idx].key, 0);
+				path_push(p, key, (uint32_t)kl, 0);
 				m[idx].val = unknown_at(
 					c, r, span_of(c, e), p,
 					secure || is_true_node(c, child_of(c, sens, key, kl, 0)));
@@ -414,28 +359,38 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 	} else if (rp_json_is(c->doc, val, RP_JSON_ARRAY)) {
 		uint32_t n = rp_json_count(c->doc, val), un = 0, i;
 		rp_value **items;
+		rp_json_iter iu = { 0, 0, false }, is = { 0, 0, false };
+		bool hu = rp_json_is(c->doc, unk, RP_JSON_ARRAY);
+		bool hs = rp_json_is(c->doc, sens, RP_JSON_ARRAY);
 
-		if (rp_json_is(c->doc, unk, RP_JSON_ARRAY))
+		if (hu) {
 			un = rp_json_count(c->doc, unk);
+			iu = rp_json_iter_begin(c->doc, unk);
+		}
+		if (hs)
+			is = rp_json_iter_begin(c->doc, sens);
 		items = rp_arena_alloc(c->a, ((size_t)(n > un ? n : un) + 1) * sizeof(*items));
 		if (!items)
 			return NULL;
 		it = rp_json_iter_begin(c->doc, val);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
-			path_push(p, NULL, idx);
-			items[idx] = merge(c, r, e, child_of(c, unk, NULL, 0, idx),
-					   child_of(c, sens, NULL, 0, idx), secure, p, depth + 1,
-					   err, sel);
+			uint32_t ue = RP_JSON_NONE, se = RP_JSON_NONE;
+			if (hu && !rp_json_iter_next(c->doc, &iu, &k, &ue))
+				ue = RP_JSON_NONE;
+			if (hs && !rp_json_iter_next(c->doc, &is, &k, &se))
+				se = RP_JSON_NONE;
+			path_push(p, NULL, 0, idx);
+			items[idx] = merge(c, r, e, ue, se, secure, p, depth + 1, err);
 			p->n--;
 			if (!items[idx])
 				return NULL;
 			idx++;
 		}
-		for (i = idx; i < un; i++) {
-			uint32_t ue = rp_json_at(c->doc, unk, i);
-			if (!is_true_node(c, ue))
+		for (i = idx; hu && i < un; i++) {
+			uint32_t ue;
+			if (!rp_json_iter_next(c->doc, &iu, &k, &ue) || !is_true_node(c, ue))
 				break;
-			path_push(p, NULL, i);
+			path_push(p, NULL, 0, i);
 			items[idx] = unknown_at(c, r, span_of(c, ue), p, secure);
 			p->n--;
 			if (!items[idx])
@@ -444,12 +399,171 @@ static rp_value *merge(tf_ctx *c, const tf_res *r, uint32_t val, uint32_t unk, u
 		}
 		v = adopt(c->a, RP_V_ARRAY, items, idx, span_of(c, val));
 	} else if (val != RP_JSON_NONE) {
-		v = rp_value_from_json(c->a, c->doc, val);
+		v = leaf(c, val);
 	} else {
 		v = rp_value_null(c->a, span_of(c, unk));
 	}
 	if (v && secure)
 		v->flags |= RP_VF_SECURE;
+	return v;
+}
+
+/* ---- views ---- */
+
+static void x_child(tf_ctx *c, const tf_x *x, uint32_t val, uint32_t unk, uint32_t sens, tf_x *out)
+{
+	out->val = val;
+	out->unk = unk;
+	out->sens = sens;
+	out->secure = x->secure || is_true_node(c, sens);
+	out->up = x;
+	out->key = NULL;
+	out->keylen = 0;
+	out->idx = 0;
+}
+
+bool rp_tf_x_get(tf_ctx *c, const tf_x *x, const char *key, tf_x *out)
+{
+	size_t kl = strlen(key);
+	uint32_t val = RP_JSON_NONE, unk = RP_JSON_NONE;
+
+	if (!is_true_node(c, x->unk)) {
+		if (rp_json_is(c->doc, x->val, RP_JSON_OBJECT))
+			val = rp_json_get(c->doc, x->val, key, kl);
+		unk = child_of(c, x->unk, key, kl, 0);
+		if (val != RP_JSON_NONE && blank(c, val) && !is_true_node(c, unk))
+			val = RP_JSON_NONE;
+		if (val == RP_JSON_NONE && !is_true_node(c, unk))
+			unk = RP_JSON_NONE;
+	}
+	x_child(c, x, val, unk,
+		val != RP_JSON_NONE || unk != RP_JSON_NONE ? child_of(c, x->sens, key, kl, 0)
+							   : RP_JSON_NONE,
+		out);
+	out->key = key;
+	out->keylen = (uint32_t)kl;
+	return val != RP_JSON_NONE || unk != RP_JSON_NONE;
+}
+
+rp_vkind rp_tf_x_kind(tf_ctx *c, const tf_x *x)
+{
+	if (is_true_node(c, x->unk))
+		return RP_V_UNKNOWN;
+	if (x->val == RP_JSON_NONE)
+		return RP_V_NULL;
+	switch (rp_json_kind_of(c->doc, x->val)) {
+	case RP_JSON_FALSE:
+	case RP_JSON_TRUE: return RP_V_BOOL;
+	case RP_JSON_NUMBER: return RP_V_INT;
+	case RP_JSON_STRING: return RP_V_STRING;
+	case RP_JSON_ARRAY: return RP_V_ARRAY;
+	case RP_JSON_OBJECT: return RP_V_OBJECT;
+	default: return RP_V_NULL;
+	}
+}
+
+void rp_tf_x_iter(tf_ctx *c, const tf_x *x, tf_xit *it)
+{
+	uint32_t nval = 0, k, e;
+
+	memset(it, 0, sizeof(*it));
+	it->x = x;
+	if (rp_tf_x_kind(c, x) != RP_V_ARRAY)
+		return;
+	nval = rp_json_count(c->doc, x->val);
+	it->iv = rp_json_iter_begin(c->doc, x->val);
+	it->n = nval;
+	if ((it->hu = rp_json_is(c->doc, x->unk, RP_JSON_ARRAY))) {
+		/* elements only in after_unknown: the run of true after the values */
+		rp_json_iter u = rp_json_iter_begin(c->doc, x->unk);
+		uint32_t i = 0;
+		while (rp_json_iter_next(c->doc, &u, &k, &e)) {
+			if (i >= nval) {
+				if (!is_true_node(c, e))
+					break;
+				it->n++;
+			}
+			i++;
+		}
+		it->iu = rp_json_iter_begin(c->doc, x->unk);
+	}
+	if ((it->hs = rp_json_is(c->doc, x->sens, RP_JSON_ARRAY)))
+		it->is = rp_json_iter_begin(c->doc, x->sens);
+}
+
+bool rp_tf_x_next(tf_ctx *c, tf_xit *it, tf_x *out)
+{
+	uint32_t k, val = RP_JSON_NONE, unk = RP_JSON_NONE, sens = RP_JSON_NONE;
+
+	if (it->i >= it->n)
+		return false;
+	if (!rp_json_iter_next(c->doc, &it->iv, &k, &val))
+		val = RP_JSON_NONE;
+	if (it->hu && !rp_json_iter_next(c->doc, &it->iu, &k, &unk))
+		unk = RP_JSON_NONE;
+	if (it->hs && !rp_json_iter_next(c->doc, &it->is, &k, &sens))
+		sens = RP_JSON_NONE;
+	x_child(c, it->x, val, unk, sens, out);
+	out->idx = it->i++;
+	return true;
+}
+
+uint32_t rp_tf_x_len(tf_ctx *c, const tf_x *x)
+{
+	tf_xit it;
+
+	rp_tf_x_iter(c, x, &it);
+	return it.n;
+}
+
+bool rp_tf_x_absent(tf_ctx *c, const tf_x *x)
+{
+	switch (rp_tf_x_kind(c, x)) {
+	case RP_V_NULL: return true;
+	case RP_V_STRING: return c->doc->nodes[x->val].len == 2;
+	case RP_V_ARRAY: return rp_tf_x_len(c, x) == 0;
+	default: return false;
+	}
+}
+
+rp_span rp_tf_x_span(tf_ctx *c, const tf_x *x)
+{
+	return span_of(c, x->val != RP_JSON_NONE ? x->val : x->unk);
+}
+
+bool rp_tf_x_str(tf_ctx *c, const tf_x *x, const char **p, size_t *n)
+{
+	return rp_tf_x_kind(c, x) == RP_V_STRING && rp_json_str(c->doc, x->val, p, n) == 0;
+}
+
+bool rp_tf_x_bool(tf_ctx *c, const tf_x *x, bool *b)
+{
+	if (rp_tf_x_kind(c, x) != RP_V_BOOL)
+		return false;
+	*b = rp_json_kind_of(c->doc, x->val) == RP_JSON_TRUE;
+	return true;
+}
+
+rp_value *rp_tf_x_value(tf_ctx *c, const tf_res *r, const tf_x *x)
+{
+	const tf_x *chain[RP_TF_MAX_VALUE_DEPTH + 2];
+	const tf_x *y;
+	unsigned n = 0, i;
+	mpath p;
+	rp_value *v;
+	int err = 0;
+
+	for (y = x; y->up; y = y->up) {
+		if (n == sizeof(chain) / sizeof(chain[0]))
+			return NULL;
+		chain[n++] = y;
+	}
+	p.n = 0;
+	for (i = n; i-- > 0;)
+		path_push(&p, chain[i]->key, chain[i]->keylen, chain[i]->idx);
+	v = merge(c, r, x->val, x->unk, x->sens, x->secure, &p, n, &err);
+	if (!v && err)
+		c->err = err;
 	return v;
 }
 
@@ -587,12 +701,26 @@ static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr
 	mod = c->last_cfgmod;
 	if (mod == RP_JSON_NONE)
 		return RP_JSON_NONE;
+	res = get(c, mod, "resources");
+	if (rp_json_is(c->doc, res, RP_JSON_ARRAY) && rp_json_count(c->doc, res) < 16) {
+		/* a small module (most are): a scan beats an index */
+		uint32_t hit_ex = RP_JSON_NONE;
+		size_t cl = strlen(cfgaddr);
+		it = rp_json_iter_begin(c->doc, res);
+		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
+			uint32_t ex;
+			if (!rp_json_str_eq(c->doc, get(c, e, "address"), cfgaddr, cl))
+				continue;
+			if ((ex = get(c, e, "expressions")) != RP_JSON_NONE)
+				hit_ex = ex; /* the last one wins, as in the index */
+		}
+		return hit_ex;
+	}
 	snprintf(buf, sizeof(buf), "%u|", mod);
 	if (!rp_map_get(&c->cfg_index, buf, strlen(buf), &hit)) {
 		key = rp_arena_strndup(c->a, buf, strlen(buf));
 		if (!key || rp_map_put(&c->cfg_index, key, strlen(key), (void *)1, NULL) < 0)
 			return RP_JSON_NONE;
-		res = get(c, mod, "resources");
 		if (rp_json_is(c->doc, res, RP_JSON_ARRAY)) {
 			it = rp_json_iter_begin(c->doc, res);
 			while (rp_json_iter_next(c->doc, &it, &k, &e)) {
@@ -610,7 +738,7 @@ static uint32_t cfg_resource(tf_ctx *c, const char *modinst, const char *cfgaddr
 			}
 		}
 	}
-	if ((size_t)snprintf(buf, sizeof(buf), "%u|%s", mod, cfgaddr) < sizeof(buf) &&
+	if (cfgaddr[0] && (size_t)snprintf(buf, sizeof(buf), "%u|%s", mod, cfgaddr) < sizeof(buf) &&
 	    rp_map_get(&c->cfg_index, buf, strlen(buf), &hit))
 		return (uint32_t)((uintptr_t)hit - 1u);
 	return RP_JSON_NONE;
@@ -792,8 +920,8 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 			void *hit = NULL;
 			tf_res *x, *only = NULL;
 			size_t cnt = 0;
-			if ((size_t)snprintf(key, sizeof(key), "%s|%s%s.%s", modinst,
-					     t.data ? "data." : "", t.type,
+			if ((size_t)snprintf(key, sizeof(key), "%s%s%s%s.%s", modinst,
+					     *modinst ? "." : "", t.data ? "data." : "", t.type,
 					     t.name) >= sizeof(key) ||
 			    !rp_map_get(&c->by_base, key, strlen(key), &hit))
 				continue;
@@ -846,13 +974,15 @@ static void collect(tf_ctx *c, const tf_res *r, const char *modinst, uint32_t ex
 	}
 }
 
-static tf_res *by_id(tf_ctx *c, const rp_value *v)
+static tf_res *by_id(tf_ctx *c, const tf_x *x)
 {
 	void *hit = NULL;
+	const char *p;
+	size_t n;
 
-	if (!v || v->kind != RP_V_STRING || v->len == 0)
+	if (!rp_tf_x_str(c, x, &p, &n) || n == 0)
 		return NULL;
-	if (rp_map_get(&c->by_id, v->u.s, v->len, &hit))
+	if (rp_map_get(&c->by_id, p, n, &hit))
 		return hit;
 	return NULL;
 }
@@ -864,10 +994,12 @@ static uint32_t res_expr(tf_ctx *c, tf_res *r, const char *attr)
 
 tf_res *rp_tf_resolve_target(tf_ctx *c, tf_res *r, const char *attr, const char *expect)
 {
-	const rp_value *v = rp_value_getz(r->tfv, attr);
-	tf_res *t = by_id(c, v);
+	tf_x rx = tf_res_x(r), x;
+	tf_res *t;
 	tlist l;
 
+	rp_tf_x_get(c, &rx, attr, &x);
+	t = by_id(c, &x);
 	if (t)
 		return t;
 	memset(&l, 0, sizeof(l));
@@ -887,45 +1019,72 @@ static rp_value *id_value(tf_ctx *c, tf_res *t, rp_span sp, unsigned flags)
 	return v;
 }
 
-int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr, const char *attr,
+/* x as a value in the deployment's arena: 0, or negative (c->err or
+ * -RP_ENOMEM). */
+static int x_value(tf_ctx *c, tf_res *r, const tf_x *x, rp_value **out)
+{
+	*out = rp_tf_x_value(c, r, x);
+	return *out ? 0 : c->err ? c->err : -RP_ENOMEM;
+}
+
+int rp_tf_resolve_id(tf_ctx *c, tf_res *r, const tf_x *x, uint32_t cfg_expr, const char *attr,
 		     const char *expect, rp_value **out)
 {
 	tlist l;
+	rp_vkind k = rp_tf_x_kind(c, x);
 
 	(void)attr;
 	*out = NULL;
-	if (!v || v->kind == RP_V_NULL || (v->kind == RP_V_STRING && v->len == 0))
+	if (k == RP_V_NULL || (k == RP_V_STRING && c->doc->nodes[x->val].len == 2))
 		return 0;
-	if (v->kind != RP_V_UNKNOWN) {
-		*out = (rp_value *)v;
-		return 0;
-	}
+	if (k != RP_V_UNKNOWN)
+		return x_value(c, r, x, out);
 	memset(&l, 0, sizeof(l));
 	collect(c, r, r->modinst, cfg_expr, expect, false, &l, 0);
 	if (l.n) {
-		*out = id_value(c, l.items[0], v->span, v->flags);
+		*out = id_value(c, l.items[0], rp_tf_x_span(c, x), x->secure ? RP_VF_SECURE : 0);
 		return *out ? 0 : -RP_ENOMEM;
 	}
-	*out = (rp_value *)v;
-	return 0;
+	return x_value(c, r, x, out);
 }
 
-int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_expr,
-			  const char *attr, const char *expect, rp_value **out)
+int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const tf_x *x, uint32_t cfg_expr, const char *attr,
+			  const char *expect, rp_value **out)
 {
 	tlist l;
 	rp_value **items;
+	const rp_value *v;
 	uint32_t i, nunk = 0;
 	size_t next = 0;
+	rp_vkind k = rp_tf_x_kind(c, x);
+	int rc;
 
 	(void)attr;
 	*out = NULL;
-	if (!v || v->kind == RP_V_NULL)
+	if (k == RP_V_NULL)
 		return 0;
-	if (v->kind != RP_V_UNKNOWN && v->kind != RP_V_ARRAY) {
-		*out = (rp_value *)v;
-		return 0;
+	if (k != RP_V_UNKNOWN && k != RP_V_ARRAY)
+		return x_value(c, r, x, out);
+	if (k == RP_V_UNKNOWN) {
+		/* the whole list: the referenced resources, if any */
+		memset(&l, 0, sizeof(l));
+		collect(c, r, r->modinst, cfg_expr, expect, true, &l, 0);
+		if (!l.n)
+			return x_value(c, r, x, out);
+		items = rp_arena_calloc(c->a, l.n, sizeof(*items));
+		if (!items)
+			return -RP_ENOMEM;
+		for (i = 0; i < l.n; i++)
+			if (!(items[i] = id_value(c, l.items[i], rp_tf_x_span(c, x),
+						  x->secure ? RP_VF_SECURE : 0)))
+				return -RP_ENOMEM;
+		*out = rp_value_array(c->a, items, l.n, rp_tf_x_span(c, x));
+		return *out ? 0 : -RP_ENOMEM;
 	}
+	if ((rc = x_value(c, r, x, out)) < 0)
+		return rc;
+	v = *out;
+	*out = NULL;
 	if (v->kind == RP_V_ARRAY) {
 		for (i = 0; i < v->len; i++)
 			if (v->u.items[i]->kind == RP_V_UNKNOWN)
@@ -937,20 +1096,6 @@ int rp_tf_resolve_id_list(tf_ctx *c, tf_res *r, const rp_value *v, uint32_t cfg_
 	}
 	memset(&l, 0, sizeof(l));
 	collect(c, r, r->modinst, cfg_expr, expect, true, &l, 0);
-	if (v->kind == RP_V_UNKNOWN) {
-		if (!l.n) {
-			*out = (rp_value *)v;
-			return 0;
-		}
-		items = rp_arena_calloc(c->a, l.n, sizeof(*items));
-		if (!items)
-			return -RP_ENOMEM;
-		for (i = 0; i < l.n; i++)
-			if (!(items[i] = id_value(c, l.items[i], v->span, v->flags)))
-				return -RP_ENOMEM;
-		*out = rp_value_array(c->a, items, l.n, v->span);
-		return *out ? 0 : -RP_ENOMEM;
-	}
 	/* some elements unknown: fill them with referenced resources not
 	 * already listed by known ID, in order */
 	items = rp_arena_calloc(c->a, v->len + 1u, sizeof(*items));
@@ -1022,9 +1167,9 @@ static const char *tkeep(tf_ctx *c)
 int rp_tf_identity(tf_ctx *c, tf_res *r)
 {
 	const tf_type *m = r->map;
-	const rp_value *idv, *rg;
-	const char *name = "", *reason = NULL, *parent_id = NULL, *rgs, *type;
-	size_t i;
+	tf_x rx = tf_res_x(r), idv, rg;
+	const char *name = "", *reason = NULL, *parent_id = NULL, *rgs, *type, *p;
+	size_t i, n, rgl;
 	bool ok = true;
 
 	if (r->id_state == 2)
@@ -1037,54 +1182,69 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 	if (!m || !m->arm_type)
 		goto done;
 	type = m->arm_type;
-	idv = rp_value_getz(r->tfv, "id");
-	if (idv && idv->kind == RP_V_STRING && idv->len > 0 && idv->u.s[0] == '/') {
-		r->id = idv->u.s;
-		r->arm_name = rp_resource_id_name(c->a, idv->u.s);
-		r->name_span = idv->span;
+	rp_tf_x_get(c, &rx, "id", &idv);
+	if (rp_tf_x_str(c, &idv, &p, &n) && n > 0 && p[0] == '/') {
+		r->id = rp_arena_strndup(c->a, p, n);
+		if (!r->id)
+			return -RP_ENOMEM;
+		r->arm_name = rp_resource_id_name(c->a, r->id);
+		r->name_node = idv.val;
 		goto done;
 	}
 	/* segments are resolved first (resolving a parent may use the scratch
 	 * text), then joined */
 	{
 		const char *segs[4] = { NULL, NULL, NULL, NULL };
-		size_t nseg = 0;
+		size_t segl[4] = { 0, 0, 0, 0 }, nseg = 0;
 		for (i = 0; i < 4 && m->name_attrs[i]; i++) {
 			const char *spec = m->name_attrs[i], *seg = NULL;
+			size_t sl = 0;
 			if (spec[0] == '=') {
 				seg = spec + 1;
 			} else if (spec[0] == '@') {
-				const rp_value *pv = rp_value_getz(r->tfv, spec + 1);
+				tf_x pv;
 				tf_res *t =
 					rp_tf_resolve_target(c, r, spec + 1, parent_type(c, type));
+				rp_tf_x_get(c, &rx, spec + 1, &pv);
 				if (t && rp_tf_identity(c, t) == 0 && t->arm_name) {
 					seg = t->arm_name;
 					parent_id = t->id;
-				} else if (pv && pv->kind == RP_V_STRING && pv->u.s[0] == '/') {
-					seg = rp_resource_id_name(c->a, pv->u.s);
-					parent_id = pv->u.s;
+				} else if (rp_tf_x_str(c, &pv, &p, &n) && n > 0 && p[0] == '/') {
+					parent_id = rp_arena_strndup(c->a, p, n);
+					if (!parent_id)
+						return -RP_ENOMEM;
+					seg = rp_resource_id_name(c->a, parent_id);
 				}
 				if (!seg && !reason)
 					reason = rp_arena_printf(
 						c->a, "the parent named by %s.%s is not known",
 						r->address, spec + 1);
 			} else {
-				const rp_value *nv = rp_value_getz(r->tfv, spec);
-				if (nv && nv->kind == RP_V_STRING && nv->len > 0) {
-					seg = nv->u.s;
-					r->name_span = nv->span;
-				} else if (nv && nv->kind == RP_V_UNKNOWN && !reason) {
-					reason = nv->u.reason;
+				tf_x nv;
+				rp_tf_x_get(c, &rx, spec, &nv);
+				if (rp_tf_x_str(c, &nv, &p, &n) && n > 0) {
+					/* read in place (copied once, joined) */
+					seg = p;
+					sl = n;
+					r->name_node = nv.val;
+				} else if (rp_tf_x_kind(c, &nv) == RP_V_UNKNOWN && !reason) {
+					rp_value *u = rp_tf_x_value(c, r, &nv);
+					if (!u)
+						return c->err ? c->err : -RP_ENOMEM;
+					reason = u->u.reason;
 				} else if (!reason) {
 					reason = rp_arena_printf(c->a, "%s has no %s", r->address,
 								 spec);
 				}
 			}
-			segs[nseg++] = seg ? seg : r->address;
+			segs[nseg] = seg ? seg : r->address;
+			segl[nseg] = seg && sl ? sl : strlen(segs[nseg]);
+			nseg++;
 		}
 		rp_buf_clear(&c->tmp);
 		for (i = 0; i < nseg; i++)
-			ok = ok && (c->tmp.len == 0 || tput(c, "/", 1)) && tputs(c, segs[i]);
+			ok = ok && (c->tmp.len == 0 || tput(c, "/", 1)) &&
+			     tput(c, segs[i], segl[i]);
 		if (nseg > 1 || (nseg == 1 && segs[0] != r->address))
 			name = ok ? tkeep(c) : NULL;
 		else if (nseg == 1)
@@ -1096,11 +1256,13 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 		r->arm_name = name;
 	else
 		r->name_reason = reason;
-	if (!r->name_span.src) {
-		r->name_span = span_of(c, r->node);
+	if (r->name_node == RP_JSON_NONE)
+		r->name_node = r->node;
+	rp_tf_x_get(c, &rx, "resource_group_name", &rg);
+	if (!rp_tf_x_str(c, &rg, &rgs, &rgl) || rgl == 0) {
+		rgs = "rampart-unknown-rg";
+		rgl = strlen(rgs);
 	}
-	rg = rp_value_getz(r->tfv, "resource_group_name");
-	rgs = rg && rg->kind == RP_V_STRING && rg->len ? rg->u.s : "rampart-unknown-rg";
 	if (parent_id) {
 		const char *own = strrchr(name, '/');
 		r->id = rp_arena_printf(c->a, "%s/%s/%s", parent_id, last_type_seg(type),
@@ -1111,15 +1273,18 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 	} else if (m->scope_attr) {
 		rp_value *sv = NULL;
 		const char *scope;
-		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->scope_attr),
-				     res_expr(c, r, m->scope_attr), m->scope_attr, NULL, &sv) < 0)
-			return -RP_ENOMEM;
+		tf_x sx;
+		int rc;
+		rp_tf_x_get(c, &rx, m->scope_attr, &sx);
+		if ((rc = rp_tf_resolve_id(c, r, &sx, res_expr(c, r, m->scope_attr), m->scope_attr,
+					   NULL, &sv)) < 0)
+			return rc;
 		scope = sv && sv->kind == RP_V_STRING
 				? sv->u.s
 				: rp_arena_printf(c->a,
-						  "/subscriptions/%s/resourceGroups/%s/providers/"
+						  "/subscriptions/%s/resourceGroups/%.*s/providers/"
 						  "terraform/%s",
-						  c->subscription, rgs, r->address);
+						  c->subscription, (int)rgl, rgs, r->address);
 		r->id = rp_arena_printf(c->a, "%s/providers/%s/%s", scope, type, name);
 	} else {
 		/* /providers/NS/T1/n1/T2/n2 from "NS/T1/T2" and "n1/n2", built in
@@ -1128,7 +1293,7 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 		const char *tp = slash ? slash + 1 : "", *np = name;
 		rp_buf_clear(&c->tmp);
 		ok = tputs(c, "/subscriptions/") && tputs(c, c->subscription) &&
-		     tputs(c, "/resourceGroups/") && tputs(c, rgs) && tputs(c, "/providers/") &&
+		     tputs(c, "/resourceGroups/") && tput(c, rgs, rgl) && tputs(c, "/providers/") &&
 		     tput(c, type, slash ? (size_t)(slash - type) : 0);
 		while (ok && *tp) {
 			const char *te = strchr(tp, '/'), *ne = strchr(np, '/');
@@ -1152,10 +1317,42 @@ done:
 
 /* ---------------------------------------------------------------- walk */
 
-static int add_res(tf_ctx *c, tf_res *r)
+/* The by_base key of r: "<modinst>.[data.]<type>.<name>" ("<modinst>."
+ * left out at the root), which is r's address without its instance key
+ * when the address is in Terraform's form: then borrowed from it, else
+ * built.  *len gets its length; NULL on allocation failure. */
+static const char *base_key(tf_ctx *c, const tf_res *r, const char *name, size_t *len)
+{
+	const char *a = r->address, *key;
+	size_t ml = strlen(r->modinst), tl = strlen(r->type), nl = strlen(name);
+
+	if (ml) {
+		if (strncmp(a, r->modinst, ml) != 0 || a[ml] != '.')
+			goto build;
+		a += ml + 1;
+	}
+	if (r->data) {
+		if (strncmp(a, "data.", 5) != 0)
+			goto build;
+		a += 5;
+	}
+	if (strncmp(a, r->type, tl) != 0 || a[tl] != '.' || strncmp(a + tl + 1, name, nl) != 0 ||
+	    (a[tl + 1 + nl] != '\0' && a[tl + 1 + nl] != '['))
+		goto build;
+	*len = (size_t)(a + tl + 1 + nl - r->address);
+	return r->address;
+build:
+	key = rp_arena_printf(c->a, "%s%s%s%s.%s", r->modinst, ml ? "." : "",
+			      r->data ? "data." : "", r->type, name);
+	*len = key ? strlen(key) : 0;
+	return key;
+}
+
+static int add_res(tf_ctx *c, tf_res *r, const char *name)
 {
 	void *hit = NULL;
-	char *base;
+	const char *base;
+	size_t bl;
 
 	if (c->nres >= RP_TF_MAX_RESOURCES) {
 		diag_at(c, RP_DIAG_ERROR, "tfplan-limit", r->node,
@@ -1171,20 +1368,34 @@ static int add_res(tf_ctx *c, tf_res *r)
 		c->cap = cap;
 	}
 	c->res[c->nres++] = r;
-	if (rp_map_put(&c->by_addr, r->address, strlen(r->address), r, NULL) < 0)
-		return -RP_ENOMEM;
-	base = rp_arena_printf(c->a, "%s|%s%s.%s", r->modinst, r->data ? "data." : "", r->type,
-			       r->name);
+	base = base_key(c, r, name, &bl);
 	if (!base)
 		return -RP_ENOMEM;
-	if (rp_map_get(&c->by_base, base, strlen(base), &hit)) {
+	if (rp_map_get(&c->by_base, base, bl, &hit)) {
+		/* another instance (count / for_each): appended at the tail
+		 * the first one keeps */
 		tf_res *x = hit;
-		while (x->next_inst)
-			x = x->next_inst;
-		x->next_inst = r;
+		x->tail_inst->next_inst = r;
+		x->tail_inst = r;
 		return 0;
 	}
-	return rp_map_put(&c->by_base, base, strlen(base), r, NULL);
+	r->tail_inst = r;
+	return rp_map_put(&c->by_base, base, bl, r, NULL);
+}
+
+/* Whether r's ARM name and ID come from its own attributes alone (no
+ * parent named by reference, no scope). */
+static bool self_identity(const tf_res *r)
+{
+	const tf_type *m = r->map;
+	size_t i;
+
+	if (!m || !m->arm_type || m->scope_attr)
+		return false;
+	for (i = 0; i < 4 && m->name_attrs[i]; i++)
+		if (m->name_attrs[i][0] == '@')
+			return false;
+	return true;
 }
 
 static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned depth)
@@ -1202,18 +1413,31 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 		it = rp_json_iter_begin(c->doc, res);
 		while (rp_json_iter_next(c->doc, &it, &k, &e)) {
 			tf_res *r = rp_arena_calloc(c->a, 1, sizeof(*r));
-			const char *addr = keep(c, get(c, e, "address")),
-				   *type = keep(c, get(c, e, "type"));
+			const char *addr = keep(c, get(c, e, "address")), *type = NULL;
 			const char *name = keep(c, get(c, e, "name"));
 			bool data = rp_json_str_eq(c->doc, get(c, e, "mode"), "data", 4);
 			uint32_t values = get(c, e, "values"), ch = RP_JSON_NONE,
 				 unk = RP_JSON_NONE;
 			uint32_t sens = get(c, e, "sensitive_values");
 			char cfgaddr[PATH_MAX_LEN];
-			mpath p;
 			void *hit;
 			if (!r)
 				return -RP_ENOMEM;
+			{
+				/* a mapped type: the table's string (no copy) */
+				const char *tp;
+				size_t tl;
+				char tb[128];
+				uint32_t tn = get(c, e, "type");
+				if (rp_json_is(c->doc, tn, RP_JSON_STRING) &&
+				    rp_json_str(c->doc, tn, &tp, &tl) == 0 && tl < sizeof(tb) &&
+				    !memchr(tp, '\0', tl)) {
+					memcpy(tb, tp, tl);
+					tb[tl] = '\0';
+					r->map = rp_tf_type_find(tb);
+				}
+				type = r->map ? r->map->tf_type : keep(c, tn);
+			}
 			if (!addr || !type || !name ||
 			    !rp_json_is(c->doc, values, RP_JSON_OBJECT)) {
 				diag_at(c, RP_DIAG_ERROR, "tfplan-shape", e,
@@ -1225,12 +1449,10 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 			r->address = addr;
 			r->modinst = modinst;
 			r->type = type;
-			r->name = name;
 			r->index = index_text(c, get(c, e, "index"));
 			r->data = data;
-			r->map = rp_tf_type_find(type);
 			r->node = e;
-			if (!r->address || !r->type || !r->name)
+			if (!r->address || !r->type)
 				return -RP_ENOMEM;
 			if ((size_t)snprintf(cfgaddr, sizeof(cfgaddr), "%s%s.%s",
 					     r->data ? "data." : "", type, name) >= sizeof(cfgaddr))
@@ -1244,21 +1466,18 @@ static int walk_module(tf_ctx *c, uint32_t mod, const char *modinst, unsigned de
 				if (sens == RP_JSON_NONE)
 					sens = get(c, change, "after_sensitive");
 			}
-			p.n = 0;
-			rc = 0;
-			{
-				tf_sel top;
-				memset(&top, 0, sizeof(top));
-				if (r->map) {
-					top.type = r->map;
-					if (!r->data && r->map->attrs)
-						top.tabs[top.ntabs++] = r->map->attrs;
-				}
-				r->tfv = merge(c, r, values, unk, sens, false, &p, 0, &rc, &top);
-			}
-			if (!r->tfv)
-				return rc ? rc : -RP_ENOMEM;
-			if ((rc = add_res(c, r)) < 0)
+			/* the attributes are read in place, when mapped */
+			r->xval = values;
+			r->xunk = unk;
+			r->xsens = sens;
+			r->xsecure = is_true_node(c, sens);
+			r->name_node = RP_JSON_NONE;
+			if ((rc = add_res(c, r, name)) < 0)
+				return rc;
+			/* an identity that depends on no other resource is made
+			 * now, while this resource's part of the plan is in the
+			 * cache (the others' after the walk) */
+			if (self_identity(r) && (rc = rp_tf_identity(c, r)) < 0)
 				return rc;
 			if (!r->map && !r->data) {
 				if (!rp_map_get(&c->unmapped, r->type, strlen(r->type), &hit)) {
@@ -1296,7 +1515,7 @@ static int build_body(tf_ctx *c, tf_res *r)
 	const tf_type *m = r->map;
 	rp_span sp = span_of(c, r->node);
 	rp_value *v;
-	const rp_value *loc;
+	tf_x rx = tf_res_x(r), loc;
 	int rc;
 
 	r->body = rp_vt_new(c->vta, VT_OBJ, sp);
@@ -1305,9 +1524,10 @@ static int build_body(tf_ctx *c, tf_res *r)
 	/* the name, type and API version are borrowed: r->arm_name lives in the
 	 * deployment's arena, the others are static table strings */
 	if (r->arm_name)
-		v = rp_value_string_borrow(c->a, r->arm_name, strlen(r->arm_name), r->name_span);
+		v = rp_value_string_borrow(c->a, r->arm_name, strlen(r->arm_name),
+					   span_of(c, r->name_node));
 	else
-		v = rp_value_unknown(c->a, r->name_span, "%s",
+		v = rp_value_unknown(c->a, span_of(c, r->name_node), "%s",
 				     r->name_reason ? r->name_reason : "name not known");
 	if ((rc = rp_vt_set(c->vta, r->body, "name", v)) < 0)
 		return rc;
@@ -1319,11 +1539,12 @@ static int build_body(tf_ctx *c, tf_res *r)
 		     c->vta, r->body, "apiVersion",
 		     rp_value_string_borrow(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
 		return rc;
-	loc = rp_value_getz(r->tfv, "location");
-	if (loc && loc->kind != RP_V_NULL &&
-	    (rc = rp_vt_set(c->vta, r->body, "location", (rp_value *)loc)) < 0)
-		return rc;
-	return rp_tf_map_resource(c, r, r->body, m->attrs, r->tfv, r->cfg, r->id);
+	if (rp_tf_x_get(c, &rx, "location", &loc)) {
+		if ((rc = x_value(c, r, &loc, &v)) < 0 ||
+		    (rc = rp_vt_set(c->vta, r->body, "location", v)) < 0)
+			return rc;
+	}
+	return rp_tf_map_resource(c, r, r->body, m->attrs, &rx, r->cfg, r->id);
 }
 
 /* Whether t gets an ARM body (a deployed resource of a mapped type). */
@@ -1355,7 +1576,7 @@ static int queue_on(tf_ctx *c, tf_res *r)
 		return 0;
 	}
 	if (t->npending == t->pending_cap) {
-		size_t cap = t->pending_cap ? t->pending_cap * 2 : 4;
+		uint32_t cap = t->pending_cap ? t->pending_cap * 2 : 4;
 		tf_res **n = rp_arena_alloc(c->a, cap * sizeof(*n));
 		if (!n)
 			return -RP_ENOMEM;
@@ -1372,6 +1593,7 @@ static int do_merge(tf_ctx *c, tf_res *r, tf_res *p)
 {
 	const tf_type *m = r->map;
 	rp_span sp = span_of(c, r->node);
+	tf_x rx = tf_res_x(r);
 	vt_node *base;
 
 	if (m->merge_object) {
@@ -1386,7 +1608,7 @@ static int do_merge(tf_ctx *c, tf_res *r, tf_res *p)
 		rp_vt_append(arr, base);
 		/* findings on the element name this resource's address */
 		if (p->nkids == p->kids_cap) {
-			size_t cap = p->kids_cap ? p->kids_cap * 2 : 8;
+			uint32_t cap = p->kids_cap ? p->kids_cap * 2 : 8;
 			rp_resource_addr *k = rp_arena_alloc(c->a, cap * sizeof(*k));
 			if (!k)
 				return -RP_ENOMEM;
@@ -1402,7 +1624,7 @@ static int do_merge(tf_ctx *c, tf_res *r, tf_res *p)
 			return -RP_ENOMEM;
 		p->nkids++;
 	}
-	return rp_tf_map_resource(c, r, base, m->attrs, r->tfv, r->cfg, p->id);
+	return rp_tf_map_resource(c, r, base, m->attrs, &rx, r->cfg, p->id);
 }
 
 static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
@@ -1410,13 +1632,17 @@ static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
 	const tf_type *m = r->map;
 	rp_value *val = NULL;
 	vt_node *props, *ipcs, *el;
-	const rp_value *ipname =
-		m->assoc_ipconfig ? rp_value_getz(r->tfv, m->assoc_ipconfig) : NULL;
+	tf_x rx = tf_res_x(r), ipx, vx;
+	const char *ipname = NULL;
+	size_t ipl = 0;
 	int rc;
 
-	rc = rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, m->assoc_value),
-			      res_expr(c, r, m->assoc_value), m->assoc_value, m->assoc_value_type,
-			      &val);
+	if (m->assoc_ipconfig && rp_tf_x_get(c, &rx, m->assoc_ipconfig, &ipx) &&
+	    !rp_tf_x_str(c, &ipx, &ipname, &ipl))
+		ipname = NULL;
+	rp_tf_x_get(c, &rx, m->assoc_value, &vx);
+	rc = rp_tf_resolve_id(c, r, &vx, res_expr(c, r, m->assoc_value), m->assoc_value,
+			      m->assoc_value_type, &val);
 	if (rc < 0)
 		return rc;
 	if (!t || !t->body || !val) {
@@ -1438,10 +1664,10 @@ static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
 		return 0;
 	for (el = ipcs->first; el; el = el->next) {
 		vt_node *arr, *o, *nm = rp_vt_get(el, "name");
-		if (ipname && ipname->kind == RP_V_STRING) {
+		if (ipname) {
 			if (!nm || nm->kind != VT_LEAF || !nm->leaf ||
-			    nm->leaf->kind != RP_V_STRING ||
-			    strcmp(nm->leaf->u.s, ipname->u.s) != 0)
+			    nm->leaf->kind != RP_V_STRING || strlen(nm->leaf->u.s) != ipl ||
+			    memcmp(nm->leaf->u.s, ipname, ipl) != 0)
 				continue;
 		}
 		arr = rp_vt_arr_at(c->vta, el,
@@ -1483,11 +1709,13 @@ static int emit(tf_ctx *c, tf_res *r)
 	o->condition = RP_COND_TRUE;
 	o->span = span_of(c, r->node);
 	if (r->map->scope_attr) {
+		tf_x rx = tf_res_x(r), sx;
+		int rc;
 		v = NULL;
-		if (rp_tf_resolve_id(c, r, rp_value_getz(r->tfv, r->map->scope_attr),
-				     res_expr(c, r, r->map->scope_attr), r->map->scope_attr, NULL,
-				     &v) < 0)
-			return -RP_ENOMEM;
+		rp_tf_x_get(c, &rx, r->map->scope_attr, &sx);
+		if ((rc = rp_tf_resolve_id(c, r, &sx, res_expr(c, r, r->map->scope_attr),
+					   r->map->scope_attr, NULL, &v)) < 0)
+			return rc;
 		if (v && v->kind == RP_V_STRING)
 			o->scope = v->u.s;
 	}
@@ -1518,7 +1746,6 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	c.diag = diag;
 	c.src = doc->src;
 	c.subscription = RP_TF_SUBSCRIPTION;
-	rp_map_init(&c.by_addr, false);
 	rp_map_init(&c.by_base, false);
 	rp_map_init(&c.by_id, true);
 	rp_map_init(&c.unmapped, false);
@@ -1526,7 +1753,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	rp_map_init(&c.cfg_index, false);
 	rp_map_init(&c.keys, false);
 	c.vta = rp_arena_new();
-	if (!c.vta) {
+	c.pool_cache = calloc(TF_POOL_CACHE, sizeof(*c.pool_cache));
+	if (!c.vta || !c.pool_cache) {
 		rc = -RP_ENOMEM;
 		goto out;
 	}
@@ -1629,7 +1857,6 @@ out:
 	if (rc == -RP_ENOMEM)
 		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: out of memory", c.src->name);
 	free(c.res);
-	rp_map_release(&c.by_addr);
 	rp_map_release(&c.by_base);
 	rp_map_release(&c.by_id);
 	rp_map_release(&c.unmapped);
@@ -1637,6 +1864,7 @@ out:
 	rp_map_release(&c.cfg_index);
 	rp_map_release(&c.keys);
 	rp_buf_release(&c.tmp);
+	free(c.pool_cache);
 	rp_arena_free(c.vta);
 	return rc;
 }
