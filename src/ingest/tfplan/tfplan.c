@@ -57,6 +57,8 @@ static const char *strz(tf_ctx *c, uint32_t i)
 
 /* A string node's text, NUL-terminated, in the deployment's arena (one
  * copy), or NULL when not a string. */
+static const char *pool_str(tf_ctx *c, const char *s, size_t n);
+
 static const char *keep(tf_ctx *c, uint32_t i)
 {
 	const char *p;
@@ -65,7 +67,7 @@ static const char *keep(tf_ctx *c, uint32_t i)
 	if (i == RP_JSON_NONE || !rp_json_is(c->doc, i, RP_JSON_STRING) ||
 	    rp_json_str(c->doc, i, &p, &n) < 0)
 		return NULL;
-	return rp_arena_strndup(c->a, p, n);
+	return pool_str(c, p, n);
 }
 
 static const char *dupz(tf_ctx *c, const char *s)
@@ -200,7 +202,8 @@ static bool blank(tf_ctx *c, uint32_t e)
 	       (rp_json_is(c->doc, e, RP_JSON_STRING) && c->doc->nodes[e].len == 2);
 }
 
-/* Strings of the values put in ARM bodies: packed one after the other in
+/* Strings kept in the deployment (values put in ARM bodies, addresses,
+ * IDs): packed one after the other in
  * blocks of the deployment's arena (an arena allocation each would round
  * every string up to 16 bytes), and short ones shared through a small
  * direct-mapped cache (a plan repeats "Allow", "Tcp", locations, SKUs in
@@ -1161,7 +1164,7 @@ static bool tputs(tf_ctx *c, const char *s)
 /* The scratch text, copied once into the deployment's arena. */
 static const char *tkeep(tf_ctx *c)
 {
-	return rp_arena_strndup(c->a, c->tmp.len ? c->tmp.data : "", c->tmp.len);
+	return pool_str(c, c->tmp.len ? c->tmp.data : "", c->tmp.len);
 }
 
 int rp_tf_identity(tf_ctx *c, tf_res *r)
@@ -1821,6 +1824,9 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 		goto out;
 	if ((rc = walk_module(&c, mod, "", 0)) < 0)
 		goto out;
+	/* resource_changes were read by the walk: their index goes before
+	 * the bodies are built (the load's peak) */
+	rp_map_release(&c.by_change);
 	for (i = 0; i < c.nres; i++)
 		if ((rc = rp_tf_identity(&c, c.res[i])) < 0)
 			goto out;
