@@ -204,14 +204,19 @@ struct tf_res {
 	const char *arm_name;    /* "vnet/subnet"; NULL when unknown */
 	const char *name_reason; /* why the name is unknown */
 	uint32_t name_node;      /* where the name comes from, or RP_JSON_NONE (node) */
-	uint32_t npending, pending_cap, nkids, kids_cap;
-	const char *id;         /* ARM ID (known or synthetic) */
-	vt_node *body;          /* ARM body under construction (TK_RESOURCE) */
-	tf_res **pending;       /* merged children and associations applied to this one */
-	rp_resource_addr *kids; /* merged resources' element paths and addresses */
-	tf_res *next_inst;      /* next instance with the same module/type/name */
-	tf_res *tail_inst;      /* the first instance: the last one */
+	const char *id;          /* ARM ID (known or synthetic) */
+	struct tf_tgt *tgt;      /* what is merged into this one, or NULL */
+	tf_res *next_inst;       /* next instance with the same module/type/name */
+	tf_res *tail_inst;       /* the first instance: the last one */
 };
+
+/* A resource other resources are merged into or associated with (only
+ * these need the lists). */
+typedef struct tf_tgt {
+	tf_res **pending;       /* merged children and associations applied to it */
+	rp_resource_addr *kids; /* merged resources' element paths and addresses */
+	uint32_t npending, pending_cap, nkids, kids_cap;
+} tf_tgt;
 
 /* The root view of r's attributes. */
 static inline tf_x tf_res_x(const tf_res *r)
@@ -241,13 +246,15 @@ typedef struct tf_ctx {
 	tf_res **res;
 	size_t nres, cap;
 	rp_map by_base;   /* "modinst|type.name" (data. prefixed) -> first tf_res */
-	rp_map by_id;     /* lower-case ID -> tf_res (icase map) */
+	rp_map by_id;     /* lower-case ID -> tf_res (icase map), once by_id_live */
+	bool by_id_live;  /* by_id built (at the first lookup) and kept up to date */
 	rp_map unmapped;  /* type -> first resource, reported once */
 	rp_map by_change; /* address -> resource_changes element index + 1 */
 	rp_map cfg_index; /* "<module node>|<address>" -> expressions index + 1 */
 	const char *subscription;
 	rp_buf tmp;               /* scratch text (IDs, lookup keys), reused */
 	int err;                  /* a limit hit while making a value (rp_tf_x_value) */
+	vt_node *body;            /* the ARM body under construction (one at a time) */
 	char *pool;               /* strings of body values: current block ... */
 	size_t pool_left;         /* ... and the bytes left in it */
 	tf_pool_ent *pool_cache;  /* TF_POOL_CACHE slots, or NULL */

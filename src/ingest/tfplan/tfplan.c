@@ -167,12 +167,29 @@ static uint32_t child_of(tf_ctx *c, uint32_t parent, const char *key, size_t key
 static rp_value *unknown_at(tf_ctx *c, const tf_res *r, rp_span sp, const mpath *p, bool secure)
 {
 	char buf[PATH_MAX_LEN];
-	rp_value *v;
+	rp_value *v = rp_value_null(c->a, sp);
+	const char *reason;
+	size_t al = strlen(r->address), pl;
+	char *t;
 
+	if (!v)
+		return NULL;
+	/* "known after apply: <address><path>", in the string pool */
 	path_format(p, buf);
-	v = rp_value_unknown(c->a, sp, "known after apply: %s%s", r->address, buf);
-
-	if (v && secure)
+	pl = strlen(buf);
+	if (al > SIZE_MAX / 2 || !(t = malloc(19 + al + pl + 1)))
+		return NULL;
+	memcpy(t, "known after apply: ", 19);
+	memcpy(t + 19, r->address, al);
+	memcpy(t + 19 + al, buf, pl + 1);
+	reason = pool_str(c, t, 19 + al + pl);
+	free(t);
+	if (!reason || 19 + al + pl > UINT32_MAX)
+		return NULL;
+	v->kind = RP_V_UNKNOWN;
+	v->u.reason = reason;
+	v->len = (uint32_t)(19 + al + pl);
+	if (secure)
 		v->flags |= RP_VF_SECURE;
 	return v;
 }
@@ -985,6 +1002,21 @@ static tf_res *by_id(tf_ctx *c, const tf_x *x)
 
 	if (!rp_tf_x_str(c, x, &p, &n) || n == 0)
 		return NULL;
+	if (!c->by_id_live) {
+		/* the first reference by a known ID: the index of the IDs made so
+		 * far, kept up to date from now on (a plan whose references are
+		 * all unknown, as a first apply's, never needs it) */
+		size_t i;
+		c->by_id_live = true;
+		for (i = 0; i < c->nres; i++) {
+			tf_res *t = c->res[i];
+			if (t->id_state == 2 && t->id &&
+			    rp_map_put(&c->by_id, t->id, strlen(t->id), t, NULL) < 0) {
+				c->err = -RP_ENOMEM;
+				return NULL;
+			}
+		}
+	}
 	if (rp_map_get(&c->by_id, p, n, &hit))
 		return hit;
 	return NULL;
@@ -1313,7 +1345,7 @@ int rp_tf_identity(tf_ctx *c, tf_res *r)
 		return -RP_ENOMEM;
 done:
 	r->id_state = 2;
-	if (r->id && rp_map_put(&c->by_id, r->id, strlen(r->id), r, NULL) < 0)
+	if (c->by_id_live && r->id && rp_map_put(&c->by_id, r->id, strlen(r->id), r, NULL) < 0)
 		return -RP_ENOMEM;
 	return 0;
 }
@@ -1371,6 +1403,10 @@ static int add_res(tf_ctx *c, tf_res *r, const char *name)
 		c->cap = cap;
 	}
 	c->res[c->nres++] = r;
+	/* only a resource that has an ARM identity can be the target of a
+	 * reference (collect, type_ok) */
+	if (!r->map || !r->map->arm_type)
+		return 0;
 	base = base_key(c, r, name, &bl);
 	if (!base)
 		return -RP_ENOMEM;
@@ -1521,8 +1557,8 @@ static int build_body(tf_ctx *c, tf_res *r)
 	tf_x rx = tf_res_x(r), loc;
 	int rc;
 
-	r->body = rp_vt_new(c->vta, VT_OBJ, sp);
-	if (!r->body)
+	c->body = rp_vt_new(c->vta, VT_OBJ, sp);
+	if (!c->body)
 		return -RP_ENOMEM;
 	/* the name, type and API version are borrowed: r->arm_name lives in the
 	 * deployment's arena, the others are static table strings */
@@ -1532,22 +1568,22 @@ static int build_body(tf_ctx *c, tf_res *r)
 	else
 		v = rp_value_unknown(c->a, span_of(c, r->name_node), "%s",
 				     r->name_reason ? r->name_reason : "name not known");
-	if ((rc = rp_vt_set(c->vta, r->body, "name", v)) < 0)
+	if ((rc = rp_vt_set(c->vta, c->body, "name", v)) < 0)
 		return rc;
-	if ((rc = rp_vt_set(c->vta, r->body, "type",
+	if ((rc = rp_vt_set(c->vta, c->body, "type",
 			    rp_value_string_borrow(c->a, m->arm_type, strlen(m->arm_type), sp))) <
 	    0)
 		return rc;
 	if ((rc = rp_vt_set(
-		     c->vta, r->body, "apiVersion",
+		     c->vta, c->body, "apiVersion",
 		     rp_value_string_borrow(c->a, m->api_version, strlen(m->api_version), sp))) < 0)
 		return rc;
 	if (rp_tf_x_get(c, &rx, "location", &loc)) {
 		if ((rc = x_value(c, r, &loc, &v)) < 0 ||
-		    (rc = rp_vt_set(c->vta, r->body, "location", v)) < 0)
+		    (rc = rp_vt_set(c->vta, c->body, "location", v)) < 0)
 			return rc;
 	}
-	return rp_tf_map_resource(c, r, r->body, m->attrs, &rx, r->cfg, r->id);
+	return rp_tf_map_resource(c, r, c->body, m->attrs, &rx, r->cfg, r->id);
 }
 
 /* Whether t gets an ARM body (a deployed resource of a mapped type). */
@@ -1578,17 +1614,19 @@ static int queue_on(tf_ctx *c, tf_res *r)
 				r->address);
 		return 0;
 	}
-	if (t->npending == t->pending_cap) {
-		uint32_t cap = t->pending_cap ? t->pending_cap * 2 : 4;
+	if (!t->tgt && !(t->tgt = rp_arena_calloc(c->a, 1, sizeof(*t->tgt))))
+		return -RP_ENOMEM;
+	if (t->tgt->npending == t->tgt->pending_cap) {
+		uint32_t cap = t->tgt->pending_cap ? t->tgt->pending_cap * 2 : 4;
 		tf_res **n = rp_arena_alloc(c->a, cap * sizeof(*n));
 		if (!n)
 			return -RP_ENOMEM;
-		if (t->npending)
-			memcpy(n, t->pending, t->npending * sizeof(*n));
-		t->pending = n;
-		t->pending_cap = cap;
+		if (t->tgt->npending)
+			memcpy(n, t->tgt->pending, t->tgt->npending * sizeof(*n));
+		t->tgt->pending = n;
+		t->tgt->pending_cap = cap;
 	}
-	t->pending[t->npending++] = r;
+	t->tgt->pending[t->tgt->npending++] = r;
 	return 0;
 }
 
@@ -1597,35 +1635,36 @@ static int do_merge(tf_ctx *c, tf_res *r, tf_res *p)
 	const tf_type *m = r->map;
 	rp_span sp = span_of(c, r->node);
 	tf_x rx = tf_res_x(r);
+	tf_tgt *g = p->tgt; /* set: r was queued on p */
 	vt_node *base;
 
 	if (m->merge_object) {
-		base = rp_vt_obj_at(c->vta, p->body, m->merge_path, sp);
+		base = rp_vt_obj_at(c->vta, c->body, m->merge_path, sp);
 		if (!base)
 			return -RP_ENOMEM;
 	} else {
-		vt_node *arr = rp_vt_arr_at(c->vta, p->body, m->merge_path, sp);
+		vt_node *arr = rp_vt_arr_at(c->vta, c->body, m->merge_path, sp);
 		base = rp_vt_new(c->vta, VT_OBJ, sp);
 		if (!arr || !base)
 			return -RP_ENOMEM;
 		rp_vt_append(arr, base);
 		/* findings on the element name this resource's address */
-		if (p->nkids == p->kids_cap) {
-			uint32_t cap = p->kids_cap ? p->kids_cap * 2 : 8;
+		if (g->nkids == g->kids_cap) {
+			uint32_t cap = g->kids_cap ? g->kids_cap * 2 : 8;
 			rp_resource_addr *k = rp_arena_alloc(c->a, cap * sizeof(*k));
 			if (!k)
 				return -RP_ENOMEM;
-			if (p->nkids)
-				memcpy(k, p->kids, p->nkids * sizeof(*k));
-			p->kids = k;
-			p->kids_cap = cap;
+			if (g->nkids)
+				memcpy(k, g->kids, g->nkids * sizeof(*k));
+			g->kids = k;
+			g->kids_cap = cap;
 		}
-		p->kids[p->nkids].path =
+		g->kids[g->nkids].path =
 			rp_arena_printf(c->a, "%s[%u]", m->merge_path, arr->n - 1u);
-		p->kids[p->nkids].address = r->address;
-		if (!p->kids[p->nkids].path)
+		g->kids[g->nkids].address = r->address;
+		if (!g->kids[g->nkids].path)
 			return -RP_ENOMEM;
-		p->nkids++;
+		g->nkids++;
 	}
 	return rp_tf_map_resource(c, r, base, m->attrs, &rx, r->cfg, p->id);
 }
@@ -1648,7 +1687,7 @@ static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
 			      m->assoc_value_type, &val);
 	if (rc < 0)
 		return rc;
-	if (!t || !t->body || !val) {
+	if (!t || !c->body || !val) {
 		diag_at(c, RP_DIAG_NOTE, "tfplan-unresolved-association", r->node,
 			"%s: the associated resource is not in the plan; the association is not "
 			"applied",
@@ -1656,12 +1695,12 @@ static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
 		return 0;
 	}
 	if (m->assoc_op == TA_SET) {
-		vt_node *o = rp_vt_obj_at(c->vta, t->body, m->assoc_path, val->span);
+		vt_node *o = rp_vt_obj_at(c->vta, c->body, m->assoc_path, val->span);
 		if (!o)
 			return -RP_ENOMEM;
 		return rp_vt_set(c->vta, o, "id", val);
 	}
-	props = rp_vt_get(t->body, "properties");
+	props = rp_vt_get(c->body, "properties");
 	ipcs = rp_vt_get(props, "ipConfigurations");
 	if (!ipcs || ipcs->kind != VT_ARR)
 		return 0;
@@ -1687,7 +1726,7 @@ static int do_assoc(tf_ctx *c, tf_res *r, tf_res *t)
 static int emit(tf_ctx *c, tf_res *r)
 {
 	rp_resource *o;
-	rp_value *body = rp_vt_freeze(c->a, &c->keys, r->body), *v;
+	rp_value *body = rp_vt_freeze(c->a, &c->keys, c->body), *v;
 	const rp_value *loc;
 
 	if (!body)
@@ -1706,8 +1745,8 @@ static int emit(tf_ctx *c, tf_res *r)
 	o->body = body;
 	o->properties = rp_value_getz(body, "properties");
 	o->address = r->address;
-	o->child_addresses = r->kids;
-	o->nchild_addresses = r->nkids;
+	o->child_addresses = r->tgt ? r->tgt->kids : NULL;
+	o->nchild_addresses = r->tgt ? r->tgt->nkids : 0;
 	o->origin = RP_ORIGIN_TFPLAN;
 	o->condition = RP_COND_TRUE;
 	o->span = span_of(c, r->node);
@@ -1845,12 +1884,13 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 			continue;
 		if ((rc = build_body(&c, r)) < 0)
 			goto out;
-		for (j = 0; j < r->npending && rc == 0; j++)
-			rc = r->pending[j]->map->kind == TK_MERGE ? do_merge(&c, r->pending[j], r)
-								  : do_assoc(&c, r->pending[j], r);
+		for (j = 0; r->tgt && j < r->tgt->npending && rc == 0; j++)
+			rc = r->tgt->pending[j]->map->kind == TK_MERGE
+				     ? do_merge(&c, r->tgt->pending[j], r)
+				     : do_assoc(&c, r->tgt->pending[j], r);
 		if (rc < 0 || (rc = emit(&c, r)) < 0)
 			goto out;
-		r->body = NULL;
+		c.body = NULL;
 		if (rp_arena_footprint(c.vta) > TF_SCRATCH_MAX) {
 			c.vta = rp_arena_free(c.vta);
 			if (!(c.vta = rp_arena_new())) {
@@ -1860,6 +1900,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 		}
 	}
 out:
+	if (rc == 0 && c.err)
+		rc = c.err; /* a failure where a NULL could not say it */
 	if (rc == -RP_ENOMEM)
 		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: out of memory", c.src->name);
 	free(c.res);
