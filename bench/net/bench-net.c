@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static uint64_t rng;
@@ -750,7 +751,68 @@ static void deps_release(struct deps *ds)
 struct pass {
 	double cpu, wall, t_build;
 	size_t nipcs, nexp, internet, ew, internet_nics, mgmt, computed, cached;
+	long faults;     /* minor page faults of the timed part (fresh memory touched) */
+	uint64_t digest; /* of every exposure's content (untimed) */
 };
+
+static uint64_t dg_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * UINT64_C(0x100000001B3);
+	return h;
+}
+
+static uint64_t dg_str(uint64_t h, const char *s)
+{
+	return s ? dg_bytes(h, s, strlen(s) + 1) : dg_bytes(h, "\1", 1);
+}
+
+static uint64_t dg_hop(uint64_t h, const rp_net_hop *hp)
+{
+	h = dg_str(h, hp->nsg ? hp->nsg->name : NULL);
+	h = dg_str(h, hp->rule ? hp->rule->name : NULL);
+	h = dg_str(h, hp->alt ? hp->alt->name : NULL);
+	h = dg_str(h, hp->reason);
+	return dg_bytes(h, &hp->verdict, 1);
+}
+
+/* A content digest of one exposure (no pointers: comparable between
+ * builds), so a change to the engine can be checked for identical output. */
+static uint64_t dg_exposure(uint64_t h, const rp_net_exposure *x)
+{
+	size_t i;
+	unsigned char f[3] = { x->proto, x->verdict, x->whole_source };
+
+	h = dg_str(h, x->ipc->nic ? x->ipc->nic->name : NULL);
+	h = dg_str(h, x->resource ? x->resource->name : NULL);
+	h = dg_str(h, x->endpoint ? x->endpoint->label : NULL);
+	h = dg_str(h, x->source_subnet ? x->source_subnet->name : NULL);
+	h = dg_str(h, x->source);
+	h = dg_str(h, x->reason);
+	h = dg_bytes(h, f, sizeof(f));
+	for (i = 0; i < x->remote.n; i++) {
+		const rp_net_ival *iv = &x->remote.v[i];
+		uint64_t w[6] = {
+			iv->lo.fam, iv->lo.hi, iv->lo.lo, iv->hi.fam, iv->hi.hi, iv->hi.lo
+		};
+		h = dg_bytes(h, w, sizeof(w));
+	}
+	h = dg_bytes(h, "|", 1);
+	for (i = 0; i < x->ports.n; i++)
+		h = dg_bytes(h, &x->ports.v[i], sizeof(x->ports.v[i]));
+	h = dg_bytes(h, "|", 1);
+	return dg_hop(dg_hop(h, &x->hop[0]), &x->hop[1]);
+}
+
+static long minflt_now(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
 
 /* One timed pass, what `rampart graph`/`flow`/`scan` do for the network:
  * the topology of the model (NSGs parsed from their values, environments,
@@ -764,9 +826,11 @@ static int one_pass(const rp_model *m, struct pass *ps)
 	bool mgmt = false;
 	double c0, w0;
 	size_t n = 0, i;
+	long f0;
 	int rc;
 
 	memset(ps, 0, sizeof(*ps));
+	f0 = minflt_now();
 	c0 = cpu_now();
 	w0 = wall_now();
 	rc = rp_net_topo_build(m, NULL, &t);
@@ -775,12 +839,15 @@ static int one_pass(const rp_model *m, struct pass *ps)
 		rc = rp_net_topo_exposures(t, &ex, &n);
 	ps->cpu = cpu_now() - c0;
 	ps->wall = wall_now() - w0;
+	ps->faults = minflt_now() - f0;
 	if (rc < 0)
 		goto out;
 	ps->nipcs = t->nipcs;
 	ps->nexp = n;
+	ps->digest = UINT64_C(0xCBF29CE484222325);
 	for (i = 0; i < n; i++) {
 		const rp_net_exposure *x = &ex[i];
+		ps->digest = dg_exposure(ps->digest, x);
 		if (x->endpoint) {
 			ps->internet++;
 			if (x->ipc != last) {
@@ -852,7 +919,8 @@ static int run_large(unsigned nics, unsigned nsgs, unsigned rules, unsigned subn
 		cpu[r] = ps.cpu;
 		if (r == 0)
 			first = ps;
-		else if (ps.nexp != first.nexp || ps.internet != first.internet)
+		else if (ps.nexp != first.nexp || ps.internet != first.internet ||
+			 ps.digest != first.digest)
 			rc = 1; /* deterministic: every pass must agree */
 	}
 	c2 = cpu_now();
@@ -874,11 +942,13 @@ static int run_large(unsigned nics, unsigned nsgs, unsigned rules, unsigned subn
 	       "CPU (last pass %.3f s wall; all passes %.3f s CPU) (target <= 1 s CPU): %s\n",
 	       reps, cpu[0], cpu[reps / 2], ps.wall, c2 - c1, cpu[0] <= 1.0 ? "met" : "MISSED");
 	printf("net:   first pass: topology %.3f s, exposures %.3f s; decisions computed %zu, "
-	       "shared from the cache %zu\n",
-	       first.t_build, first.cpu - first.t_build, first.computed, first.cached);
+	       "shared from the cache %zu; %ld page faults (first pass), %ld (last)\n",
+	       first.t_build, first.cpu - first.t_build, first.computed, first.cached, first.faults,
+	       ps.faults);
 	printf("net:   exposures %zu: Internet %zu (%zu NICs, management port 22/3389 on %zu), "
-	       "east-west %zu\n",
-	       first.nexp, first.internet, first.internet_nics, first.mgmt, first.ew);
+	       "east-west %zu; content digest %016llx\n",
+	       first.nexp, first.internet, first.internet_nics, first.mgmt, first.ew,
+	       (unsigned long long)first.digest);
 out:
 	rp_model_free(m);
 	deps_release(&ds);

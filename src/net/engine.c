@@ -2318,63 +2318,86 @@ int rp_net_result_restrict(const rp_net_result *r, const rp_net_aset *remote, un
 	return rc;
 }
 
-struct src_iv {
-	rp_net_ival iv;
-	size_t src;
-};
-
 static int cmp_src_iv(const void *pa, const void *pb)
 {
-	const struct src_iv *a = pa, *b = pb;
+	const struct rp_net__srciv *a = pa, *b = pb;
 
 	return rp_net_addr_cmp(&a->iv.lo, &b->iv.lo);
 }
 
-int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources,
-			    size_t nsources, unsigned verdict_mask, rp_arena *a, rp_net_result *out)
+void rp_net__hits_release(rp_net__hits *h)
 {
-	struct hit {
-		size_t src;
-		const rp_net_piece *pc;
-		rp_net_aset remote;
-	} *hits = NULL;
-	/* per source, for the current piece: the intersection is either a
-	 * run of the piece's own intervals (borrowed: first, n) or built in
-	 * tmp (when an interval is clipped) */
-	struct part {
-		size_t stamp, first, n;
-		bool borrow;
-	} *st = NULL;
-	struct src_iv *sv = NULL;
-	rp_net_aset *tmp = NULL;
-	size_t nsv = 0, nhits = 0, caphits = 0, i, j, k, p, q, *touched = NULL, ntouched;
-	size_t *fill = NULL;
+	size_t i;
+
+	if (h->tmp)
+		for (i = 0; i < h->captmp; i++)
+			rp_net_aset_release(&h->tmp[i]);
+	free(h->tmp);
+	free(h->v);
+	free(h->sorted);
+	free(h->pool);
+	free(h->start);
+	free(h->st);
+	free(h->touched);
+	free(h->sv);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Grows *v (elements of size esz, capacity *cap) to hold n. */
+static int grow(void **v, size_t *cap, size_t n, size_t esz)
+{
+	size_t nc = *cap ? *cap : 64;
+	void *p;
+
+	if (n <= *cap)
+		return 0;
+	while (nc < n) {
+		if (nc > SIZE_MAX / 2 / esz)
+			return -RP_ENOMEM;
+		nc *= 2;
+	}
+	p = realloc(*v, nc * esz);
+	if (!p)
+		return -RP_ENOMEM;
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
+int rp_net__result_hits(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
+			unsigned verdict_mask, rp_net__hits *hs)
+{
+	size_t nsv = 0, i, j, k, p, q, ntouched, nhits = 0, npool = 0;
 	int rc = -RP_ENOMEM;
 
 	for (i = 0; i < nsources; i++)
 		nsv += sources[i]->n;
-	sv = malloc((nsv ? nsv : 1) * sizeof(*sv));
-	tmp = calloc(nsources ? nsources : 1, sizeof(*tmp));
-	fill = calloc(nsources ? nsources : 1, sizeof(*fill));
-	st = calloc(nsources ? nsources : 1, sizeof(*st));
-	touched = malloc((nsources ? nsources : 1) * sizeof(*touched));
-	if (!sv || !tmp || !fill || !st || !touched)
+	if (grow((void **)&hs->sv, &hs->capsv, nsv + 1, sizeof(*hs->sv)) < 0 ||
+	    grow((void **)&hs->st, &hs->capst, nsources + 1, sizeof(*hs->st)) < 0 ||
+	    grow((void **)&hs->touched, &hs->captouched, nsources + 1, sizeof(*hs->touched)) < 0 ||
+	    grow((void **)&hs->start, &hs->capstart, nsources + 2, sizeof(*hs->start)) < 0)
 		goto out;
-	for (i = 0; i < nsources; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].nclasses = r->nclasses;
+	if (nsources > hs->captmp) {
+		rp_net_aset *nt = realloc(hs->tmp, nsources * sizeof(*nt));
+		if (!nt)
+			goto out;
+		memset(nt + hs->captmp, 0, (nsources - hs->captmp) * sizeof(*nt));
+		hs->tmp = nt;
+		hs->captmp = nsources;
 	}
+	/* stamps restart with every call */
+	memset(hs->st, 0, nsources * sizeof(*hs->st));
 	for (i = k = 0; i < nsources; i++)
 		for (j = 0; j < sources[i]->n; j++) {
-			sv[k].iv = sources[i]->v[j];
-			sv[k++].src = i;
+			hs->sv[k].iv = sources[i]->v[j];
+			hs->sv[k++].src = i;
 		}
-	for (k = 1; k < nsv && rp_net_addr_cmp(&sv[k - 1].iv.lo, &sv[k].iv.lo) <= 0; k++)
+	for (k = 1; k < nsv && rp_net_addr_cmp(&hs->sv[k - 1].iv.lo, &hs->sv[k].iv.lo) <= 0; k++)
 		;
 	if (k < nsv) /* sources given in address order need no sort */
-		qsort(sv, nsv, sizeof(*sv), cmp_src_iv);
+		qsort(hs->sv, nsv, sizeof(*hs->sv), cmp_src_iv);
 	for (k = 1; k < nsv; k++)
-		if (rp_net_addr_cmp(&sv[k - 1].iv.hi, &sv[k].iv.lo) >= 0) {
+		if (rp_net_addr_cmp(&hs->sv[k - 1].iv.hi, &hs->sv[k].iv.lo) >= 0) {
 			rc = -RP_EINVAL; /* the sources overlap */
 			goto out;
 		}
@@ -2390,7 +2413,7 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			size_t l = 0, h = nsv;
 			while (l < h) {
 				size_t mid = l + (h - l) / 2;
-				if (rp_net_addr_cmp(&sv[mid].iv.hi, &pc->remote.v[0].lo) < 0)
+				if (rp_net_addr_cmp(&hs->sv[mid].iv.hi, &pc->remote.v[0].lo) < 0)
 					l = mid + 1;
 				else
 					h = mid;
@@ -2398,26 +2421,27 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			k = l;
 		}
 		while (i < pc->remote.n && k < nsv) {
-			const rp_net_ival *x = &pc->remote.v[i], *y = &sv[k].iv;
+			const rp_net_ival *x = &pc->remote.v[i], *y = &hs->sv[k].iv;
 			const rp_net_addr *lo =
 				rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;
 			const rp_net_addr *hi =
 				rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? &x->hi : &y->hi;
 			if (rp_net_addr_cmp(lo, hi) <= 0) {
-				struct part *s = &st[sv[k].src];
+				size_t src = hs->sv[k].src;
+				struct rp_net__hpart *s = &hs->st[src];
 				bool whole = lo == &x->lo && hi == &x->hi;
 				if (s->stamp != p + 1) {
 					s->stamp = p + 1;
 					s->first = i;
 					s->n = 0;
 					s->borrow = true;
-					tmp[sv[k].src].n = 0;
-					touched[ntouched++] = sv[k].src;
+					hs->tmp[src].n = 0;
+					hs->touched[ntouched++] = src;
 				}
 				if (s->borrow && whole && i == s->first + s->n) {
 					s->n++;
 				} else {
-					rp_net_aset *t = &tmp[sv[k].src];
+					rp_net_aset *t = &hs->tmp[src];
 					if (s->borrow) {
 						for (q = 0; q < s->n; q++)
 							if (rp_net_aset_add(
@@ -2437,51 +2461,85 @@ int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *so
 			else
 				k++;
 		}
+		if (grow((void **)&hs->v, &hs->cap, nhits + ntouched, sizeof(*hs->v)) < 0)
+			goto out;
 		for (q = 0; q < ntouched; q++) {
-			struct part *s = &st[touched[q]];
-			j = touched[q];
-			if (nhits == caphits) {
-				size_t cap = caphits ? caphits * 2 : 64;
-				struct hit *nh = realloc(hits, cap * sizeof(*nh));
-				if (!nh)
-					goto out;
-				hits = nh;
-				caphits = cap;
-			}
-			hits[nhits].src = j;
-			hits[nhits].pc = pc;
+			size_t src = hs->touched[q];
+			struct rp_net__hpart *s = &hs->st[src];
+			rp_net__hit *ht = &hs->v[nhits++];
+			ht->src = src;
+			ht->pc = pc;
+			ht->borrowed = s->borrow;
 			if (s->borrow) {
-				hits[nhits].remote.v = pc->remote.v + s->first;
-				hits[nhits].remote.n = s->n;
-				hits[nhits].remote.cap = 0;
-			} else if (rp_net_aset_freeze(a, &tmp[j], &hits[nhits].remote) < 0) {
-				goto out;
+				ht->off = s->first;
+				ht->n = s->n;
+			} else {
+				const rp_net_aset *t = &hs->tmp[src];
+				if (grow((void **)&hs->pool, &hs->cappool, npool + t->n,
+					 sizeof(*hs->pool)) < 0)
+					goto out;
+				memcpy(hs->pool + npool, t->v, t->n * sizeof(*t->v));
+				ht->off = npool;
+				ht->n = t->n;
+				npool += t->n;
 			}
-			nhits++;
-			out[j].n++;
 		}
 	}
+	/* by source, stable (counting sort): piece order within a source */
+	if (grow((void **)&hs->sorted, &hs->capsorted, nhits + 1, sizeof(*hs->sorted)) < 0)
+		goto out;
+	memset(hs->start, 0, (nsources + 2) * sizeof(*hs->start));
+	for (i = 0; i < nhits; i++)
+		hs->start[hs->v[i].src + 1]++;
 	for (j = 0; j < nsources; j++)
-		if (out[j].n) {
-			out[j].pieces = rp_arena_alloc(a, out[j].n * sizeof(*out[j].pieces));
-			if (!out[j].pieces)
-				goto out;
-		}
-	for (i = 0; i < nhits; i++) {
-		rp_net_piece *pq = &out[hits[i].src].pieces[fill[hits[i].src]++];
-		*pq = *hits[i].pc;
-		pq->remote = hits[i].remote;
-	}
+		hs->start[j + 1] += hs->start[j];
+	for (i = 0; i < nhits; i++)
+		hs->sorted[hs->start[hs->v[i].src]++] = hs->v[i];
+	/* start[j] is now the end of source j's hits: shift back */
+	for (j = nsources; j > 0; j--)
+		hs->start[j] = hs->start[j - 1];
+	hs->start[0] = 0;
+	hs->n = nhits;
+	hs->nsources = nsources;
 	rc = 0;
 out:
-	if (tmp)
-		for (i = 0; i < nsources; i++)
-			rp_net_aset_release(&tmp[i]);
-	free(tmp);
-	free(sv);
-	free(fill);
-	free(st);
-	free(touched);
-	free(hits);
+	return rc;
+}
+
+int rp_net_result_partition(const rp_net_result *r, const rp_net_aset *const *sources,
+			    size_t nsources, unsigned verdict_mask, rp_arena *a, rp_net_result *out)
+{
+	rp_net__hits hs;
+	size_t i, j;
+	int rc;
+
+	memset(&hs, 0, sizeof(hs));
+	for (i = 0; i < nsources; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].nclasses = r->nclasses;
+	}
+	rc = rp_net__result_hits(r, sources, nsources, verdict_mask, &hs);
+	for (j = 0; j < nsources && rc == 0; j++) {
+		size_t n = hs.start[j + 1] - hs.start[j];
+		if (!n)
+			continue;
+		out[j].pieces = rp_arena_alloc(a, n * sizeof(*out[j].pieces));
+		if (!out[j].pieces) {
+			rc = -RP_ENOMEM;
+			break;
+		}
+		for (i = 0; i < n && rc == 0; i++) {
+			const rp_net__hit *ht = &hs.sorted[hs.start[j] + i];
+			rp_net_piece *pq = &out[j].pieces[out[j].n++];
+			rp_net_aset view;
+			*pq = *ht->pc;
+			rp_net__hit_remote(&hs, ht, &view);
+			if (ht->borrowed)
+				pq->remote = view;
+			else
+				rc = rp_net_aset_freeze(a, &view, &pq->remote);
+		}
+	}
+	rp_net__hits_release(&hs);
 	return rc;
 }

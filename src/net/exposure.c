@@ -165,22 +165,117 @@ static const char *piece_reason(const rp_net_piece *pc)
 
 static const rp_net_pival all_ports = { 0, RP_NET_PORT_MAX };
 
+/* Frozen interval arrays shared by content: the clipped remote sets and
+ * merged port sets of entries repeat from decision to decision (the same
+ * subnet clipped out of the same kind of piece), so each distinct one is
+ * stored once in the topology's arena. */
+typedef struct ivtab {
+	struct ivslot {
+		uint64_t h;
+		const void *v;
+		size_t n;
+		uint8_t kind; /* 0: address intervals, 1: port intervals */
+	} * t;
+	size_t cap, n; /* cap: power of two */
+} ivtab;
+
+static void ivtab_release(ivtab *tab)
+{
+	free(tab->t);
+	memset(tab, 0, sizeof(*tab));
+}
+
+static uint64_t addr_hash(uint64_t h, const rp_net_addr *x)
+{
+	return mix(mix(mix(h, x->fam), x->hi), x->lo);
+}
+
+static bool iv_same(uint8_t kind, const void *a, const void *b, size_t n)
+{
+	size_t i;
+
+	if (kind == 1)
+		return !memcmp(a, b, n * sizeof(rp_net_pival));
+	for (i = 0; i < n; i++) {
+		const rp_net_ival *x = (const rp_net_ival *)a + i, *y = (const rp_net_ival *)b + i;
+		if (rp_net_addr_cmp(&x->lo, &y->lo) || rp_net_addr_cmp(&x->hi, &y->hi))
+			return false;
+	}
+	return true;
+}
+
+/* The shared copy of v[0..n) (kind as in ivslot), or NULL. */
+static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *v, size_t n)
+{
+	size_t esz = kind == 0 ? sizeof(rp_net_ival) : sizeof(rp_net_pival), i, pos;
+	uint64_t h = mix(kind, n);
+	void *p;
+
+	if (kind == 0)
+		for (i = 0; i < n; i++) {
+			h = addr_hash(h, &((const rp_net_ival *)v)[i].lo);
+			h = addr_hash(h, &((const rp_net_ival *)v)[i].hi);
+		}
+	else
+		for (i = 0; i < n; i++)
+			h = mix(h, ((uint64_t)((const rp_net_pival *)v)[i].lo << 32) |
+					   ((const rp_net_pival *)v)[i].hi);
+	if (2 * (tab->n + 1) > tab->cap) {
+		size_t nc = tab->cap ? 2 * tab->cap : 1024;
+		struct ivslot *nt = calloc(nc, sizeof(*nt));
+		if (!nt)
+			return NULL;
+		for (i = 0; i < tab->cap; i++)
+			if (tab->t[i].v) {
+				for (pos = tab->t[i].h & (nc - 1); nt[pos].v;
+				     pos = (pos + 1) & (nc - 1))
+					;
+				nt[pos] = tab->t[i];
+			}
+		free(tab->t);
+		tab->t = nt;
+		tab->cap = nc;
+	}
+	for (pos = h & (tab->cap - 1); tab->t[pos].v; pos = (pos + 1) & (tab->cap - 1)) {
+		const struct ivslot *x = &tab->t[pos];
+		if (x->h == h && x->n == n && x->kind == kind && iv_same(kind, x->v, v, n))
+			return x->v;
+	}
+	p = rp_arena_alloc(a, n * esz);
+	if (!p)
+		return NULL;
+	memcpy(p, v, n * esz);
+	tab->t[pos].h = h;
+	tab->t[pos].v = p;
+	tab->t[pos].n = n;
+	tab->t[pos].kind = kind;
+	tab->n++;
+	return p;
+}
+
 /* Frozen copy of an entry's ports (borrowed sets are frozen already). */
-static int ports_freeze(rp_arena *a, const rp_net_pset *s, rp_net_pset *out)
+static int ports_freeze(rp_arena *a, ivtab *tab, const rp_net_pset *s, rp_net_pset *out)
 {
 	if (s->cap == 0) {
 		*out = *s;
 		return 0;
 	}
-	return rp_net_pset_freeze(a, s, out);
+	out->n = s->n;
+	out->cap = 0;
+	out->v = NULL;
+	if (!s->n)
+		return 0;
+	out->v = (rp_net_pival *)(uintptr_t)iv_intern(a, tab, 1, s->v, s->n);
+	return out->v ? 0 : -RP_ENOMEM;
 }
 
 /* Adds the ports of pc within [lo, hi] as an entry (merged with an equal
  * one).  The entry borrows the piece's set (or all_ports) while it is not
  * merged with another. */
-static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size_t src,
-		   const rp_mobj *src_subnet, const char *src_name, const rp_net_piece *pc,
-		   uint8_t verdict, const char *reason, rp_net_pival win)
+static int ent_add(rp_arena *a, ivtab *tab, entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep,
+		   size_t src, const rp_mobj *src_subnet, const char *src_name,
+		   const rp_net_piece *pc, const rp_net_aset *remote, bool pooled, uint8_t verdict,
+		   const char *reason, rp_net_pival win)
 {
 	rp_net_pset ports = { 0 };
 	size_t i, slot;
@@ -209,10 +304,9 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 		(uint64_t)(uintptr_t)reason);
 	h = hop_hash(hop_hash(h, &pc->hop[0]), &pc->hop[1]);
 	/* the remote set by its size and ends (aset_eq decides) */
-	h = mix(h, pc->remote.n);
-	if (pc->remote.n) {
-		const rp_net_addr *lo = &pc->remote.v[0].lo,
-				  *hi = &pc->remote.v[pc->remote.n - 1].hi;
+	h = mix(h, remote->n);
+	if (remote->n) {
+		const rp_net_addr *lo = &remote->v[0].lo, *hi = &remote->v[remote->n - 1].hi;
 		h = mix(mix(mix(h, lo->fam), lo->hi), lo->lo);
 		h = mix(mix(mix(h, hi->fam), hi->hi), hi->lo);
 	}
@@ -222,8 +316,7 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 			if (e->h == h && e->src == src && e->e.endpoint == ep &&
 			    e->e.proto == pc->proto && e->e.verdict == verdict &&
 			    e->e.reason == reason && same_hop(&e->e.hop[0], &pc->hop[0]) &&
-			    same_hop(&e->e.hop[1], &pc->hop[1]) &&
-			    aset_eq(&e->e.remote, &pc->remote)) {
+			    same_hop(&e->e.hop[1], &pc->hop[1]) && aset_eq(&e->e.remote, remote)) {
 				if (e->e.ports.cap == 0) { /* borrowed: own a copy first */
 					rp_net_pset own = { 0 };
 					rc = rp_net_pset_add_set(&own, &e->e.ports);
@@ -264,7 +357,19 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 		v->cap = nc;
 	}
 	{
-		ent *e = &v->v[v->n++];
+		ent *e;
+		rp_net_aset own = *remote;
+		/* a clipped remote set lives in the hits' pool until the next
+		 * decision: the entry keeps an arena copy */
+		if (pooled && remote->n) {
+			own.v = (rp_net_ival *)(uintptr_t)iv_intern(a, tab, 0, remote->v,
+								    remote->n);
+			if (!own.v) {
+				rc = -RP_ENOMEM;
+				goto out;
+			}
+		}
+		e = &v->v[v->n++];
 		memset(e, 0, sizeof(*e));
 		for (slot = h & (v->ixcap - 1); v->ix[slot]; slot = (slot + 1) & (v->ixcap - 1))
 			;
@@ -276,7 +381,7 @@ static int ent_add(entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep, size
 		e->e.endpoint = ep;
 		e->e.source_subnet = src_subnet;
 		e->e.source = src_name;
-		e->e.remote = pc->remote; /* frozen in the topology's arena */
+		e->e.remote = own; /* engine-owned or frozen in the topology's arena */
 		e->e.proto = pc->proto;
 		e->e.verdict = verdict;
 		e->e.ports = ports;
@@ -297,16 +402,38 @@ typedef struct srcset {
 	size_t n;
 } srcset;
 
-static int sources(rp_net_topo *t, const rp_net_ipc *x, srcset *s)
+/* State of one rp_net_topo_exposures run: buffers reused for every
+ * ipConfiguration (nothing of it outlives the run but what it commits). */
+typedef struct xctx {
+	rp_net_topo *t;
+	size_t cap; /* of t->exp */
+	rp_net__hits hs;
+	srcset s;
+	size_t scap;
+	ivtab iv;
+} xctx;
+
+static int sources(xctx *c, const rp_net_ipc *x)
 {
+	rp_net_topo *t = c->t;
 	topo_priv *p = t->priv;
+	srcset *s = &c->s;
 	size_t i, k;
 
 	s->n = 0;
-	s->sets = rp_arena_calloc(t->arena, p->nsubnets + 2, sizeof(*s->sets));
-	s->subnet = rp_arena_calloc(t->arena, p->nsubnets + 2, sizeof(*s->subnet));
-	if (!s->sets || !s->subnet)
-		return -RP_ENOMEM;
+	if (c->scap < p->nsubnets + 2) {
+		size_t n = p->nsubnets + 2;
+		const rp_net_aset **ns = realloc(s->sets, n * sizeof(*ns));
+		const rp_mobj **nb;
+		if (ns)
+			s->sets = ns;
+		nb = ns ? realloc(s->subnet, n * sizeof(*nb)) : NULL;
+		if (!nb)
+			return -RP_ENOMEM;
+		s->subnet = nb;
+		c->scap = n;
+	}
+	s->subnet[0] = s->subnet[1] = NULL;
 	s->sets[s->n++] = &x->env->c_internet.yes;
 	s->sets[s->n++] = &x->env->c_internet.maybe;
 	if (x->vnet_index >= p->nvnets)
@@ -332,69 +459,82 @@ static bool no_nsg(const rp_net_ipc *x)
 	return !x->chain.subnet_nsg && !x->chain.nic_nsg;
 }
 
+/* The entries of one piece met by source si (remote: the addresses they
+ * share; pooled: remote lives in the hits' pool). */
+static int piece_entries(xctx *c, const rp_net_ipc *x, const srcset *s, size_t si,
+			 const rp_net_piece *pc, const rp_net_aset *remote, bool pooled, entv *v)
+{
+	const char *reason = pc->verdict == RP_NET_UNKNOWN ? piece_reason(pc) : NULL;
+	uint8_t verdict = pc->verdict;
+	size_t k;
+	int rc = 0;
+
+	if (si == 1) {
+		verdict = RP_NET_UNKNOWN;
+		reason = why_maybe_internet;
+	}
+	if (verdict == RP_NET_UNKNOWN && !reason)
+		reason = x->nsg_unknown ? x->nsg_unknown : "not known";
+	if (si >= 2)
+		return ent_add(c->t->arena, &c->iv, v, x, NULL, si, s->subnet[si],
+			       s->subnet[si]->name ? s->subnet[si]->name : "subnet", pc, remote,
+			       pooled, verdict, reason, (rp_net_pival){ 0, RP_NET_PORT_MAX });
+	for (k = 0; k < x->neps && rc == 0; k++) {
+		const rp_net_endpoint *ep = &x->eps[k];
+		uint8_t ev = verdict;
+		const char *er = reason;
+		if (!(ep->protos & (1u << pc->proto)))
+			continue;
+		if (no_nsg(x) && ep->sku == RP_NET_SKU_STANDARD)
+			continue; /* Standard: closed without an NSG */
+		if (no_nsg(x) && ep->sku == RP_NET_SKU_UNKNOWN) {
+			ev = RP_NET_UNKNOWN;
+			er = "no NSG on the path, and the public endpoint's SKU is "
+			     "not known (Standard is closed, Basic open)";
+		}
+		if (ep->unknown) {
+			ev = RP_NET_UNKNOWN;
+			er = ep->unknown;
+		}
+		rc = ent_add(c->t->arena, &c->iv, v, x, ep, si, NULL, "Internet", pc, remote,
+			     pooled, ev, er, ep->backend);
+	}
+	return rc;
+}
+
 /* Entries of one evaluation (one local address) from the sources lo..hi-1
  * (entries come grouped by source, in source order, so the entries of
  * 0..n-1 are those of 0..k-1 followed by those of k..n-1). */
-static int entries_range(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
-			 const rp_net_result *res, size_t lo, size_t hi, entv *v)
+static int entries_range(xctx *c, const rp_net_ipc *x, const rp_net_result *res, size_t lo,
+			 size_t hi, entv *v)
 {
-	rp_net_result *outs;
-	size_t si, i, k;
+	rp_net_topo *t = c->t;
+	const srcset *s = &c->s;
+	rp_net__hits *hs = &c->hs;
+	size_t si, i;
 	int rc;
 
 	if (hi <= lo)
 		return 0;
-	outs = rp_arena_calloc(t->arena, hi - lo, sizeof(*outs));
-	if (!outs)
-		return -RP_ENOMEM;
-	rc = rp_net_result_partition(res, s->sets + lo, hi - lo, ALLOW_BIT | UNKNOWN_BIT, t->arena,
-				     outs);
-	if (rc == -RP_EINVAL) /* overlapping sources: one at a time */
-		for (rc = 0, si = lo; si < hi && rc == 0; si++)
+	rc = rp_net__result_hits(res, s->sets + lo, hi - lo, ALLOW_BIT | UNKNOWN_BIT, hs);
+	if (rc == -RP_EINVAL) { /* overlapping sources: one at a time */
+		rp_net_result o;
+		for (rc = 0, si = lo; si < hi && rc == 0; si++) {
 			rc = rp_net_result_restrict(res, s->sets[si], ALLOW_BIT | UNKNOWN_BIT,
-						    t->arena, &outs[si - lo]);
-	for (si = lo; si < hi && rc == 0; si++) {
-		const rp_net_result *o = &outs[si - lo];
-		for (i = 0; i < o->n && rc == 0; i++) {
-			const rp_net_piece *pc = &o->pieces[i];
-			const char *reason =
-				pc->verdict == RP_NET_UNKNOWN ? piece_reason(pc) : NULL;
-			uint8_t verdict = pc->verdict;
-			if (si == 1) {
-				verdict = RP_NET_UNKNOWN;
-				reason = why_maybe_internet;
-			}
-			if (verdict == RP_NET_UNKNOWN && !reason)
-				reason = x->nsg_unknown ? x->nsg_unknown : "not known";
-			if (si >= 2) {
-				rc = ent_add(v, x, NULL, si, s->subnet[si],
-					     s->subnet[si]->name ? s->subnet[si]->name : "subnet",
-					     pc, verdict, reason,
-					     (rp_net_pival){ 0, RP_NET_PORT_MAX });
-				continue;
-			}
-			for (k = 0; k < x->neps && rc == 0; k++) {
-				const rp_net_endpoint *ep = &x->eps[k];
-				uint8_t ev = verdict;
-				const char *er = reason;
-				if (!(ep->protos & (1u << pc->proto)))
-					continue;
-				if (no_nsg(x) && ep->sku == RP_NET_SKU_STANDARD)
-					continue; /* Standard: closed without an NSG */
-				if (no_nsg(x) && ep->sku == RP_NET_SKU_UNKNOWN) {
-					ev = RP_NET_UNKNOWN;
-					er = "no NSG on the path, and the public endpoint's SKU is "
-					     "not known (Standard is closed, Basic open)";
-				}
-				if (ep->unknown) {
-					ev = RP_NET_UNKNOWN;
-					er = ep->unknown;
-				}
-				rc = ent_add(v, x, ep, si, NULL, "Internet", pc, ev, er,
-					     ep->backend);
-			}
+						    t->arena, &o);
+			for (i = 0; i < o.n && rc == 0; i++)
+				rc = piece_entries(c, x, s, si, &o.pieces[i], &o.pieces[i].remote,
+						   false, v);
 		}
+		return rc;
 	}
+	for (si = lo; si < hi && rc == 0; si++)
+		for (i = hs->start[si - lo]; i < hs->start[si - lo + 1] && rc == 0; i++) {
+			const rp_net__hit *ht = &hs->sorted[i];
+			rp_net_aset remote;
+			rp_net__hit_remote(hs, ht, &remote);
+			rc = piece_entries(c, x, s, si, ht->pc, &remote, !ht->borrowed, v);
+		}
 	return rc;
 }
 
@@ -514,19 +654,20 @@ void rp_net__exposures_free(rp_net_topo *t)
 	t->nexp = 0;
 }
 
-static int commit(rp_net_topo *t, const srcset *s, entv *v, size_t *cap)
+static int commit(xctx *c, entv *v)
 {
+	rp_net_topo *t = c->t;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < v->n && rc == 0; i++) {
-		rp_net_exposure *e = exp_reserve(t, 1, cap);
+		rp_net_exposure *e = exp_reserve(t, 1, &c->cap);
 		if (!e)
 			return -RP_ENOMEM;
 		*e = v->v[i].e;
-		rc = ports_freeze(t->arena, &v->v[i].e.ports, &e->ports);
+		rc = ports_freeze(t->arena, &c->iv, &v->v[i].e.ports, &e->ports);
 		if (rc == 0)
-			rc = mark_whole(s, e, v->v[i].src);
+			rc = mark_whole(&c->s, e, v->v[i].src);
 		if (rc == 0)
 			t->nexp++;
 	}
@@ -539,17 +680,17 @@ static int commit(rp_net_topo *t, const srcset *s, entv *v, size_t *cap)
  * depend only on its decision (the engine's result, shared by every NIC
  * with the same NSGs and the same local matches), its sources (its subnet
  * and network) and the reason used when an NSG is not known; NICs of one
- * tier share all of them.  They are computed once per such key, committed
- * (ports frozen, whole_source set) as templates, and copied with the
- * ipConfiguration and resource filled in. */
+ * tier share all of them.  They are computed and committed for the first
+ * ipConfiguration of such a key; the others copy that run of t->exp
+ * (by index: the array may move as it grows) with their ipConfiguration
+ * and resource filled in. */
 
 typedef struct ew_ent {
 	const rp_net_result *res;
 	const rp_mobj *subnet;
 	size_t vnet_index;
 	const char *nsg_unknown;
-	rp_net_exposure *v; /* templates (ipc, resource NULL) */
-	size_t n;
+	size_t first, n; /* t->exp[first .. first + n) */
 } ew_ent;
 
 typedef struct ew_cache {
@@ -618,56 +759,57 @@ void rp_net__exposure_cache_free(void *cache)
 	free(c);
 }
 
-/* The east-west templates of (res, x), computed on first use. */
-static int ew_templates(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
-			const rp_net_result *res, const ew_ent **out)
+/* The east-west exposures of x (decision res): copied from the first
+ * ipConfiguration with the same key, or computed and committed. */
+static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 {
+	rp_net_topo *t = c->t;
 	topo_priv *p = t->priv;
-	ew_cache *c = p->ew;
+	ew_cache *ec = p->ew;
 	ew_ent *slot;
+	rp_net_exposure *dst;
 	entv v;
 	bool found;
-	size_t i;
+	size_t i, first;
 	int rc;
 
-	if (!c) {
-		c = p->ew = calloc(1, sizeof(*c));
-		if (!c)
+	if (!ec) {
+		ec = p->ew = calloc(1, sizeof(*ec));
+		if (!ec)
 			return -RP_ENOMEM;
 	}
-	slot = ew_find(c, res, x, &found);
+	slot = ew_find(ec, res, x, &found);
 	if (found) {
+		size_t n = slot->n;
 		p->ew_shared++;
-		*out = slot;
+		if (!n)
+			return 0;
+		first = slot->first;
+		dst = exp_reserve(t, n, &c->cap);
+		if (!dst)
+			return -RP_ENOMEM;
+		memcpy(dst, t->exp + first, n * sizeof(*dst));
+		for (i = 0; i < n; i++) {
+			dst[i].ipc = x;
+			dst[i].resource = x->owner;
+		}
+		t->nexp += n;
 		return 0;
 	}
 	memset(&v, 0, sizeof(v));
-	rc = entries_range(t, x, s, res, 2, s->n, &v);
-	if (rc == 0 && (rc = ew_grow(c)) == 0) {
-		ew_ent e;
-		memset(&e, 0, sizeof(e));
-		e.res = res;
-		e.subnet = x->subnet;
-		e.vnet_index = x->vnet_index;
-		e.nsg_unknown = x->nsg_unknown;
-		e.n = v.n;
-		e.v = rp_arena_alloc(t->arena, (v.n ? v.n : 1) * sizeof(*e.v));
-		if (!e.v)
-			rc = -RP_ENOMEM;
-		for (i = 0; i < v.n && rc == 0; i++) {
-			e.v[i] = v.v[i].e;
-			e.v[i].ipc = NULL;
-			e.v[i].resource = NULL;
-			rc = ports_freeze(t->arena, &v.v[i].e.ports, &e.v[i].ports);
-			if (rc == 0)
-				rc = mark_whole(s, &e.v[i], v.v[i].src);
-		}
-		if (rc == 0) {
-			slot = ew_find(c, res, x, &found); /* the table may have grown */
-			*slot = e;
-			c->n++;
-			*out = slot;
-		}
+	first = t->nexp;
+	rc = entries_range(c, x, res, 2, c->s.n, &v);
+	if (rc == 0)
+		rc = commit(c, &v);
+	if (rc == 0 && (rc = ew_grow(ec)) == 0) {
+		slot = ew_find(ec, res, x, &found); /* the table may have grown */
+		slot->res = res;
+		slot->subnet = x->subnet;
+		slot->vnet_index = x->vnet_index;
+		slot->nsg_unknown = x->nsg_unknown;
+		slot->first = first;
+		slot->n = t->nexp - first;
+		ec->n++;
 	}
 	entv_release(&v);
 	return rc;
@@ -676,44 +818,29 @@ static int ew_templates(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
 /* An ipConfiguration with one known address: one evaluation; Internet
  * entries of its own (they depend on its public endpoints), east-west
  * entries shared. */
-static int expose_exact(rp_net_topo *t, const rp_net_ipc *x, const srcset *s,
-			const rp_net_addr *local, size_t *cap)
+static int expose_exact(xctx *c, const rp_net_ipc *x, const rp_net_addr *local)
 {
+	rp_net_topo *t = c->t;
 	const rp_net_result *res = NULL;
-	const ew_ent *ew = NULL;
-	rp_net_exposure *dst;
 	entv v;
-	size_t i;
 	int rc;
 
 	memset(&v, 0, sizeof(v));
 	rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, local, EVAL_MASK, &res);
 	if (rc == 0)
-		rc = entries_range(t, x, s, res, 0, s->n < 2 ? s->n : 2, &v);
+		rc = entries_range(c, x, res, 0, c->s.n < 2 ? c->s.n : 2, &v);
 	if (rc == 0)
-		rc = commit(t, s, &v, cap);
+		rc = commit(c, &v);
 	if (rc == 0)
-		rc = ew_templates(t, x, s, res, &ew);
-	if (rc == 0 && ew->n) {
-		dst = exp_reserve(t, ew->n, cap);
-		if (!dst)
-			rc = -RP_ENOMEM;
-		for (i = 0; rc == 0 && i < ew->n; i++) {
-			dst[i] = ew->v[i];
-			dst[i].ipc = x;
-			dst[i].resource = x->owner;
-		}
-		if (rc == 0)
-			t->nexp += ew->n;
-	}
+		rc = ew_exposures(c, x, res);
 	entv_release(&v);
 	return rc;
 }
 
-static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
+static int expose_ipc(xctx *c, const rp_net_ipc *x)
 {
+	rp_net_topo *t = c->t;
 	struct reps r;
-	srcset s;
 	entv v[2];
 	size_t i, k;
 	bool differ = false;
@@ -721,10 +848,10 @@ static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
 
 	memset(v, 0, sizeof(v));
 	local_reps(x, RP_NET_IN, &r);
-	if ((rc = sources(t, x, &s)) < 0)
+	if ((rc = sources(c, x)) < 0)
 		return rc;
 	if (r.n == 1 && !r.truncated && !((topo_priv *)t->priv)->ew_off)
-		return expose_exact(t, x, &s, &r.v[0], cap);
+		return expose_exact(c, x, &r.v[0]);
 	for (i = 0; i < r.n && rc == 0; i++) {
 		const rp_net_result *res = NULL;
 		entv *cur = i == 0 ? &v[0] : &v[1];
@@ -733,7 +860,7 @@ static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
 		rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, &r.v[i], EVAL_MASK,
 						 &res);
 		if (rc == 0)
-			rc = entries_range(t, x, &s, res, 0, s.n, cur);
+			rc = entries_range(c, x, res, 0, c->s.n, cur);
 		if (rc == 0 && i > 0 && !entv_same(&v[0], &v[1])) {
 			differ = true;
 			/* keep the union: add this address's entries */
@@ -766,7 +893,7 @@ static int expose_ipc(rp_net_topo *t, const rp_net_ipc *x, size_t *cap)
 			v[0].v[i].e.reason = why_local;
 		}
 	if (rc == 0)
-		rc = commit(t, &s, &v[0], cap);
+		rc = commit(c, &v[0]);
 	entv_release(&v[0]);
 	entv_release(&v[1]);
 	return rc;
@@ -784,12 +911,19 @@ size_t rp_net__topo_ew_shared(const rp_net_topo *t)
 
 int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n)
 {
-	size_t i, cap = 0;
+	size_t i;
 	int rc = 0;
 
 	if (!t->exp_done) {
+		xctx c;
+		memset(&c, 0, sizeof(c));
+		c.t = t;
 		for (i = 0; i < t->nipcs && rc == 0; i++)
-			rc = expose_ipc(t, &t->ipcs[i], &cap);
+			rc = expose_ipc(&c, &t->ipcs[i]);
+		rp_net__hits_release(&c.hs);
+		ivtab_release(&c.iv);
+		free(c.s.sets);
+		free(c.s.subnet);
 		if (rc < 0)
 			return rc;
 		t->exp_done = true;

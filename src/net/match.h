@@ -47,4 +47,59 @@ void rp_net__make_hop(const rp_net_nsg *nsg, rp_net_dir dir, unsigned proto, siz
 /* Chain verdict from two hop verdicts. */
 uint8_t rp_net__chain_verdict(const rp_net_hop *h);
 
+/* ---- a decision's pieces by source (exposures) ----
+ *
+ * rp_net__result_hits: what rp_net_result_partition computes, without
+ * copying pieces: every (source, piece) that meet, with the remote
+ * addresses they share either borrowed from the piece (a run of its own
+ * intervals) or clipped into the hits' pool.  The buffers are reused from
+ * call to call (a big estate makes tens of thousands of calls); nothing is
+ * allocated in an arena. */
+typedef struct rp_net__hit {
+	size_t src;
+	const rp_net_piece *pc;
+	size_t off, n; /* borrowed: pc->remote.v[off..off+n); else pool[off..off+n) */
+	bool borrowed;
+} rp_net__hit;
+
+struct rp_net__hpart {
+	size_t stamp, first, n;
+	bool borrow;
+};
+
+struct rp_net__srciv {
+	rp_net_ival iv;
+	size_t src;
+};
+
+typedef struct rp_net__hits {
+	rp_net__hit *sorted; /* n hits by source, piece order within a source */
+	size_t n, nsources;
+	size_t *start;     /* source j: sorted[start[j] .. start[j+1]) */
+	rp_net_ival *pool; /* clipped remote intervals (valid until the next call) */
+	/* scratch */
+	rp_net__hit *v;
+	struct rp_net__hpart *st;
+	size_t *touched;
+	struct rp_net__srciv *sv;
+	rp_net_aset *tmp;
+	size_t cap, capsorted, capstart, cappool, capst, captouched, capsv, captmp;
+} rp_net__hits;
+
+/* 0, -RP_ENOMEM, or -RP_EINVAL when two sources overlap.  hs starts
+ * zeroed; release with rp_net__hits_release. */
+int rp_net__result_hits(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
+			unsigned verdict_mask, rp_net__hits *hs);
+void rp_net__hits_release(rp_net__hits *hs);
+
+/* The remote addresses of a hit (a frozen view, valid until the next
+ * rp_net__result_hits call on hs). */
+static inline void rp_net__hit_remote(const rp_net__hits *hs, const rp_net__hit *h,
+				      rp_net_aset *out)
+{
+	out->v = h->borrowed ? h->pc->remote.v + h->off : hs->pool + h->off;
+	out->n = h->n;
+	out->cap = 0;
+}
+
 #endif
