@@ -125,6 +125,18 @@ static void entv_release(entv *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* Empties v for reuse (keeps its arrays). */
+static void entv_clear(entv *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		rp_net_pset_release(&v->v[i].e.ports);
+	v->n = 0;
+	if (v->ixcap)
+		memset(v->ix, 0, v->ixcap * sizeof(*v->ix));
+}
+
 static bool aset_eq(const rp_net_aset *a, const rp_net_aset *b)
 {
 	size_t i;
@@ -411,6 +423,7 @@ typedef struct xctx {
 	srcset s;
 	size_t scap;
 	ivtab iv;
+	entv ev; /* entries of the current ipConfiguration (exact path) */
 } xctx;
 
 static int sources(xctx *c, const rp_net_ipc *x)
@@ -768,7 +781,7 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 	ew_cache *ec = p->ew;
 	ew_ent *slot;
 	rp_net_exposure *dst;
-	entv v;
+	entv *v = &c->ev;
 	bool found;
 	size_t i, first;
 	int rc;
@@ -796,11 +809,11 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 		t->nexp += n;
 		return 0;
 	}
-	memset(&v, 0, sizeof(v));
+	entv_clear(v);
 	first = t->nexp;
-	rc = entries_range(c, x, res, 2, c->s.n, &v);
+	rc = entries_range(c, x, res, 2, c->s.n, v);
 	if (rc == 0)
-		rc = commit(c, &v);
+		rc = commit(c, v);
 	if (rc == 0 && (rc = ew_grow(ec)) == 0) {
 		slot = ew_find(ec, res, x, &found); /* the table may have grown */
 		slot->res = res;
@@ -811,7 +824,6 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 		slot->n = t->nexp - first;
 		ec->n++;
 	}
-	entv_release(&v);
 	return rc;
 }
 
@@ -822,18 +834,16 @@ static int expose_exact(xctx *c, const rp_net_ipc *x, const rp_net_addr *local)
 {
 	rp_net_topo *t = c->t;
 	const rp_net_result *res = NULL;
-	entv v;
 	int rc;
 
-	memset(&v, 0, sizeof(v));
+	entv_clear(&c->ev);
 	rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, local, EVAL_MASK, &res);
 	if (rc == 0)
-		rc = entries_range(c, x, res, 0, c->s.n < 2 ? c->s.n : 2, &v);
+		rc = entries_range(c, x, res, 0, c->s.n < 2 ? c->s.n : 2, &c->ev);
 	if (rc == 0)
-		rc = commit(c, &v);
+		rc = commit(c, &c->ev);
 	if (rc == 0)
 		rc = ew_exposures(c, x, res);
-	entv_release(&v);
 	return rc;
 }
 
@@ -922,6 +932,7 @@ int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n
 			rc = expose_ipc(&c, &t->ipcs[i]);
 		rp_net__hits_release(&c.hs);
 		ivtab_release(&c.iv);
+		entv_release(&c.ev);
 		free(c.s.sets);
 		free(c.s.subnet);
 		if (rc < 0)
