@@ -221,10 +221,10 @@ typedef struct table {
 	void *raw;
 	/* per place, beside e so that closing and rehashing scan 16 bytes a
 	 * place instead of an entry's cache lines: its window (PLACE_FREE if
-	 * free) and its key's hash */
+	 * free) and where its key's probe starts */
 	struct place {
 		int64_t win;
-		uint64_t hash;
+		uint64_t pos; /* key_base of its key */
 	} * pl;
 	size_t n, hw, cap; /* live entries, high water, capacity */
 	uint32_t *freel;
@@ -488,7 +488,7 @@ static uint64_t slot_of(uint64_t hash, size_t i)
 	return (hash >> 32) << 32 | ((uint64_t)i + 1);
 }
 
-static uint64_t key_hash(const wkey *k);
+static uint64_t key_hash_win(uint64_t base, int64_t win);
 
 static int table_rehash(table *t, size_t nslots)
 {
@@ -505,13 +505,13 @@ static int table_rehash(table *t, size_t nslots)
 			return -RP_ENOMEM;
 	}
 	for (i = 0; i < t->hw; i++) {
-		uint64_t h = t->pl[i].hash;
-		size_t j = h & (nslots - 1);
+		uint64_t pos = t->pl[i].pos;
+		size_t j = pos & (nslots - 1);
 		if (t->pl[i].win == PLACE_FREE)
 			continue;
 		while (s[j])
 			j = (j + 1) & (nslots - 1);
-		s[j] = slot_of(h, i);
+		s[j] = slot_of(key_hash_win(pos, t->pl[i].win), i);
 	}
 	if (s != t->slot)
 		free(t->slot);
@@ -553,8 +553,11 @@ static uint64_t key_hash(const wkey *k)
 	return key_hash_win(key_base(k), k->win);
 }
 
-/* Finds or creates the entry of k; *e NULL when refused (table full). */
-static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry **e)
+/* Finds or creates the entry of k (pos: key_base(k), h: key_hash(k));
+ * *e NULL when refused (table full).  The probe starts at pos, the same
+ * for every window of a key, so a hopping table's two lookups of a flow
+ * read one run of slots; the tag (h's top bits) tells the windows apart. */
+static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uint64_t h, entry **e)
 {
 	uint64_t s;
 	size_t j, mask = t->nslots - 1;
@@ -563,7 +566,7 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry
 
 	*e = NULL;
 	if (t->nslots) {
-		for (j = h & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
+		for (j = pos & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
 			if (s >> 32 != h >> 32)
 				continue;
 			x = &t->e[(uint32_t)s - 1];
@@ -617,8 +620,8 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t h, entry
 		memcpy(&x->k, k, sizeof(*k));
 		x->seq = t->seq++;
 		t->pl[at].win = k->win;
-		t->pl[at].hash = h;
-		for (j = h & mask; t->slot[j]; j = (j + 1) & mask)
+		t->pl[at].pos = pos;
+		for (j = pos & mask; t->slot[j]; j = (j + 1) & mask)
 			;
 		t->slot[j] = slot_of(h, at);
 		t->n++;
@@ -1250,6 +1253,7 @@ static void mkkey(wkey *k, const rp_net_addr *a, const rp_net_addr *b, uint32_t 
 typedef struct lookup {
 	table *t; /* NULL: no lookup */
 	int64_t win;
+	uint64_t base; /* key_base(&k): where the probe starts */
 	uint64_t h[2]; /* window win, and win - 1 when hopping */
 	uint64_t distinct;
 	wkey k;
@@ -1292,6 +1296,7 @@ static void plan_lookup(lookup *l, table *t, const rp_net_addr *a, uint32_t port
 	l->win = floordiv(ts_ms, (int64_t)t->window_s * 1000);
 	mkkey(&l->k, a, NULL, port, proto, 0);
 	base = key_base(&l->k);
+	l->base = base;
 	l->h[0] = key_hash_win(base, l->win);
 	l->h[1] = t->hopping ? key_hash_win(base, l->win - 1) : 0;
 	l->distinct = distinct;
@@ -1340,7 +1345,7 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 			return 0;
 		}
 		l->k.win = w;
-		rc = table_get(d, t, &l->k, l->h[i], &e);
+		rc = table_get(d, t, &l->k, l->base, l->h[i], &e);
 		if (rc < 0)
 			return rc;
 		if (!e)
@@ -1367,6 +1372,7 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 	l.win = floordiv(f->ts_ms, (int64_t)t->window_s * 1000);
 	mkkey(&l.k, a, b, port, proto, 0);
 	base = key_base(&l.k);
+	l.base = base;
 	l.h[0] = key_hash_win(base, l.win);
 	l.h[1] = t->hopping ? key_hash_win(base, l.win - 1) : 0;
 	l.distinct = distinct;
@@ -1456,7 +1462,7 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 			if (win < d->t005.closed) {
 				d->st.late++;
 			} else {
-				rc = table_get(d, &d->t005, &k, key_hash(&k), &e);
+				rc = table_get(d, &d->t005, &k, key_base(&k), key_hash(&k), &e);
 				if (rc < 0)
 					return rc;
 				if (e) {
@@ -1604,14 +1610,13 @@ static int sink_act(void *ctx, const rp_activity *a)
 /* The slots of a planned flow's lookups, and its Bloom filter words. */
 static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
 {
-	int i, j;
+	int i;
 
 	for (i = 0; i < PLAN_N; i++) {
 		const table *t = p->l[i].t;
 		if (!t || !t->nslots)
 			continue;
-		for (j = 0; j < (t->hopping ? 2 : 1); j++)
-			__builtin_prefetch(&t->slot[p->l[i].h[j] & (t->nslots - 1)]);
+		__builtin_prefetch(&t->slot[p->l[i].base & (t->nslots - 1)]);
 	}
 	if (p->h005) {
 		rp_bloom_prefetch(&d->gen[0], p->h005);
@@ -1635,7 +1640,7 @@ static void ahead_entries(const plan *p)
 		mask = t->nslots - 1;
 		for (j = 0; j < (t->hopping ? 2 : 1); j++) {
 			uint64_t h = p->l[i].h[j];
-			for (k = h & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
+			for (k = p->l[i].base & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
 				if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
 					const entry *x = &t->e[(uint32_t)s - 1];
 					__builtin_prefetch(x, 1);
