@@ -7,8 +7,13 @@
 # point at rampart.sh instead; RAMPART_VALGRIND_BIN keeps the real path
 # for the checks that read the executable itself (readelf).
 here=$(cd "$(dirname "$0")" && pwd)
+script=0
 case "${1##*/}" in
-sh | dash | bash | python3 | python3.[0-9]*)
+sh | dash | bash | python3 | python3.[0-9]*) script=1 ;;
+*) [ "$(head -c 2 "$1" 2>/dev/null)" = "#!" ] && script=1 ;; # run by its #! line
+esac
+case $script in
+1)
 	# a script that starts no rampart (no RAMPART_BIN) runs as it is
 	[ -n "${RAMPART_BIN:-}" ] || exec "$@"
 	real=$RAMPART_BIN
