@@ -317,8 +317,10 @@ static void test_group_passing(void **state)
 		{ "RMP-BOOT-002", "BOOT", RP_SEV_MEDIUM, "t2", "r", "f", NULL, NULL },
 		{ "RMP-MON-006", "MON", RP_SEV_LOW, "t3", "r", "f", NULL, NULL },
 	};
-	static const rp_status st[5] = { RP_STATUS_PASS, RP_STATUS_NOT_APPLICABLE, RP_STATUS_PASS,
-					 RP_STATUS_FAIL, RP_STATUS_UNKNOWN };
+	static const rp_status st[6] = {
+		RP_STATUS_PASS, RP_STATUS_NOT_APPLICABLE, RP_STATUS_PASS,
+		RP_STATUS_FAIL, RP_STATUS_PASS,           RP_STATUS_UNKNOWN
+	};
 	rp_report full, grp, part;
 	rp_report_input in;
 	rp_report_counts cf, cg;
