@@ -1481,6 +1481,7 @@ int rp_depth_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out, r
 	if (f) {
 		all.options = f->options;
 		all.net = f->net;
+		all.terse_passing = f->terse_passing;
 	}
 	/* One topology for the NET rules and the paths. */
 	if (!all.net && (rc = rp_net_topo_build(m, NULL, &own)) == 0)

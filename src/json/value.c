@@ -122,7 +122,7 @@ rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
 		return NULL;
 	/* one pass for short reasons (the usual case) */
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = rp_vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NULL;
@@ -133,7 +133,7 @@ rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
 		memcpy(r, tmp, (size_t)n + 1);
 	} else {
 		va_start(ap, fmt);
-		vsnprintf(r, (size_t)n + 1, fmt, ap);
+		rp_vsnprintf(r, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
 	v->u.reason = r;

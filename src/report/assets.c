@@ -159,6 +159,94 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 	return fail ? -RP_ENOMEM : 0;
 }
 
+static int cmp_opt(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_refs(const rp_report_ref *a, size_t na, const rp_report_ref *b, size_t nb)
+{
+	size_t i;
+	int c;
+
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	for (i = 0; i < na; i++) {
+		if ((c = strcmp(a[i].fingerprint, b[i].fingerprint)) != 0)
+			return c;
+		if (a[i].status != b[i].status)
+			return a[i].status < b[i].status ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Two assets at the same place with the same name and ID (a nested
+ * template deployed by two parents, each scanned on its own): ordered by
+ * what they say, so that the order does not depend on which worker
+ * scanned which parent (scan --jobs). */
+static int cmp_asset_rest(const rp_report_asset *a, const rp_report_asset *b)
+{
+	size_t l, p, h;
+	int c;
+
+	if ((c = cmp_opt(a->type, b->type)) != 0 || (c = cmp_opt(a->subnet, b->subnet)) != 0)
+		return c;
+	if (a->score != b->score)
+		return a->score < b->score ? -1 : 1;
+	if (a->unknown != b->unknown)
+		return a->unknown < b->unknown ? -1 : 1;
+	if (a->internet != b->internet)
+		return a->internet < b->internet ? -1 : 1;
+	if ((c = cmp_opt(a->internet_why, b->internet_why)) != 0)
+		return c;
+	for (l = 0; l < RP_DEPTH_NLAYERS; l++) {
+		const rp_report_layer *x = &a->layers[l], *y = &b->layers[l];
+		if (x->rating != y->rating)
+			return x->rating < y->rating ? -1 : 1;
+		if (x->npass != y->npass)
+			return x->npass < y->npass ? -1 : 1;
+		if (x->nfail != y->nfail)
+			return x->nfail < y->nfail ? -1 : 1;
+		if (x->nunknown != y->nunknown)
+			return x->nunknown < y->nunknown ? -1 : 1;
+		if ((c = cmp_opt(x->reason, y->reason)) != 0)
+			return c;
+		if ((c = cmp_refs(x->refs, x->nrefs, y->refs, y->nrefs)) != 0)
+			return c;
+	}
+	if (a->npaths != b->npaths)
+		return a->npaths < b->npaths ? -1 : 1;
+	for (p = 0; p < a->npaths; p++) {
+		const rp_report_path *x = &a->paths[p], *y = &b->paths[p];
+		if (x->strength != y->strength)
+			return x->strength < y->strength ? -1 : 1;
+		if (x->from_internet != y->from_internet)
+			return x->from_internet ? -1 : 1;
+		if (x->weakest != y->weakest)
+			return x->weakest ? -1 : 1;
+		if (x->nentry != y->nentry)
+			return x->nentry < y->nentry ? -1 : 1;
+		if (x->nhops != y->nhops)
+			return x->nhops < y->nhops ? -1 : 1;
+		for (h = 0; h < x->nhops; h++) {
+			const rp_report_step *s = &x->hops[h], *t = &y->hops[h];
+			if (s->kind != t->kind)
+				return s->kind < t->kind ? -1 : 1;
+			if (s->state != t->state)
+				return s->state < t->state ? -1 : 1;
+			if ((c = cmp_opt(s->node, t->node)) != 0 ||
+			    (c = cmp_opt(s->name, t->name)) != 0 ||
+			    (c = cmp_opt(s->controls, t->controls)) != 0)
+				return c;
+			if ((c = cmp_refs(s->refs, s->nrefs, t->refs, t->nrefs)) != 0)
+				return c;
+		}
+	}
+	return 0;
+}
+
 static int cmp_asset(const void *pa, const void *pb)
 {
 	const rp_report_asset *a = *(const rp_report_asset *const *)pa;
@@ -173,7 +261,9 @@ static int cmp_asset(const void *pa, const void *pb)
 		return a->column < b->column ? -1 : 1;
 	if ((c = strcmp(a->name, b->name)) != 0)
 		return c;
-	return strcmp(a->id, b->id);
+	if ((c = strcmp(a->id, b->id)) != 0)
+		return c;
+	return cmp_asset_rest(a, b);
 }
 
 void rp_report_sort_assets(rp_report *r)

@@ -439,7 +439,7 @@ static bool meta_enabled(const rp_scan_options *o, const rp_report_rule *ru)
 	return !id_listed(o->skip_ids, ru->id);
 }
 
-static void span_pos(const rp_span *sp, rp_report_input *in)
+static void span_pos_at(const rp_span *sp, rp_report_input *in, bool end)
 {
 	uint32_t l, c;
 
@@ -450,7 +450,7 @@ static void span_pos(const rp_span *sp, rp_report_input *in)
 		in->line = l;
 		in->column = c;
 	}
-	if (rp_source_linecol(sp->src, (size_t)sp->off + sp->len, &l, &c) == 0) {
+	if (end && rp_source_linecol(sp->src, (size_t)sp->off + sp->len, &l, &c) == 0) {
 		in->end_line = l;
 		in->end_column = c;
 	}
@@ -461,6 +461,11 @@ static const char *value_text(const rp_value *v, const char *fallback)
 	if (rp_value_is(v, RP_V_STRING))
 		return v->u.s;
 	return fallback;
+}
+
+static void span_pos(const rp_span *sp, rp_report_input *in)
+{
+	span_pos_at(sp, in, true);
 }
 
 /* Adds an RMP-META-001 finding about one inline suppression entry. */
@@ -603,6 +608,9 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 	for (i = 0; i < fs->count && rc == 0; i++) {
 		const rp_finding *f = &fs->items[i];
 		const rp_report_rule *ru = rp_scan_report_rule(f->rule);
+		/* only counted by the report: no end position needed */
+		bool counted = rep->tally_passing && (f->status == RP_STATUS_PASS ||
+						      f->status == RP_STATUS_NOT_APPLICABLE);
 		const obj_strings *os = NULL;
 		rp_report_finding *fo = NULL;
 		rp_report_input in;
@@ -617,9 +625,9 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		memset(&in, 0, sizeof(in));
 		in.rule = ru;
 		in.status = f->status;
-		span_pos(&f->span, &in);
+		span_pos_at(&f->span, &in, !counted);
 		if (!in.file && f->resource)
-			span_pos(&f->resource->span, &in);
+			span_pos_at(&f->resource->span, &in, !counted);
 		if (!in.file) {
 			in.file = path_file;
 		} else {
@@ -863,6 +871,8 @@ loaded:
 	filter.skip_ids = o->skip_ids;
 	filter.include_pass = true;
 	filter.include_not_applicable = true;
+	/* a report that only counts passing results needs no message for them */
+	filter.terse_passing = rep->tally_passing;
 	filter.options.assume_trusted_launch_default = o->assume_trusted_launch_default;
 	if ((rc = rpt_scan_net(model, rep, &diag, &net)) < 0)
 		goto out;

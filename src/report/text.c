@@ -184,29 +184,87 @@ static const char *status_color(const rp_report_finding *f)
 	}
 }
 
+/* s, then spaces up to width (printf's "%-Ns"). */
+static int put_padded(rp_buf *b, const char *s, size_t width)
+{
+	static const char spaces[] = "                ";
+	size_t n = strlen(s);
+	int rc = rp_buf_append(b, s, n);
+
+	if (rc == 0 && n < width)
+		rc = rp_buf_append(b, spaces, width - n < 16 ? width - n : 16);
+	return rc;
+}
+
+/* Decimal digits of v (printf's "%zu"). */
+static int put_size(rp_buf *b, size_t v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return rp_buf_append(b, d + i, sizeof(d) - i);
+}
+
+/* One shown finding (the text is assembled piece by piece: this runs for
+ * every failing and unknown result of a big scan). */
 static int put_finding(rp_buf *b, const rp_report_finding *f, bool color)
 {
 	int rc;
 
-	rc = rp_buf_printf(b, "      %s%-10s%s %-8s %s%s%s", color ? status_color(f) : "",
-			   status_label(f), color ? C_RESET : "", rpt_sev(f->rule->severity),
-			   color ? C_BOLD : "", f->rule->id, color ? C_RESET : "");
-	if (rc == 0 && f->line)
-		rc = put_fmt_safe(b, "  %s:%u:%u", f->file, f->line, f->column);
+	rc = rp_buf_append(b, "      ", 6);
+	if (rc == 0 && color)
+		rc = rp_buf_puts(b, status_color(f));
+	if (rc == 0)
+		rc = put_padded(b, status_label(f), 10);
+	if (rc == 0 && color)
+		rc = rp_buf_puts(b, C_RESET);
+	if (rc == 0)
+		rc = rp_buf_putc(b, ' ');
+	if (rc == 0)
+		rc = put_padded(b, rpt_sev(f->rule->severity), 8);
+	if (rc == 0)
+		rc = rp_buf_putc(b, ' ');
+	if (rc == 0 && color)
+		rc = rp_buf_puts(b, C_BOLD);
+	if (rc == 0)
+		rc = rp_buf_puts(b, f->rule->id);
+	if (rc == 0 && color)
+		rc = rp_buf_puts(b, C_RESET);
+	if (rc == 0 && f->line) {
+		/* "  file:line:col", the file shown safely */
+		rc = rp_buf_append(b, "  ", 2);
+		if (rc == 0)
+			rc = put_safe(b, f->file);
+		if (rc == 0)
+			rc = rp_buf_putc(b, ':');
+		if (rc == 0)
+			rc = put_size(b, f->line);
+		if (rc == 0)
+			rc = rp_buf_putc(b, ':');
+		if (rc == 0)
+			rc = put_size(b, f->column);
+	}
 	if (rc == 0)
 		rc = rp_buf_puts(b, "\n        ");
 	if (rc == 0)
 		rc = put_safe(b, f->message[0] ? f->message : f->rule->title);
-	if (rc == 0 && f->status == RP_STATUS_UNKNOWN && f->unknown_reason)
+	if (rc == 0 && f->status == RP_STATUS_UNKNOWN && f->unknown_reason) {
+		rc = rp_buf_puts(b, "\n        unknown: ");
+		if (rc == 0)
+			rc = put_safe(b, f->unknown_reason);
+	}
+	if (rc == 0 && f->suppressed != RP_SUPPRESS_NONE) {
 		rc = rp_buf_puts(b, "\n        ");
-	if (rc == 0 && f->status == RP_STATUS_UNKNOWN && f->unknown_reason)
-		rc = put_fmt_safe(b, "unknown: %s", f->unknown_reason);
-	if (rc == 0 && f->suppressed != RP_SUPPRESS_NONE)
-		rc = rp_buf_puts(b, "\n        ");
-	if (rc == 0 && f->suppressed != RP_SUPPRESS_NONE)
-		rc = put_fmt_safe(b, "suppressed (%s, was %s): %s",
-				  rp_suppress_kind_name(f->suppressed), rpt_status(f->status),
-				  f->suppress_reason ? f->suppress_reason : "");
+		if (rc == 0)
+			rc = put_fmt_safe(b, "suppressed (%s, was %s): %s",
+					  rp_suppress_kind_name(f->suppressed),
+					  rpt_status(f->status),
+					  f->suppress_reason ? f->suppress_reason : "");
+	}
 	if (rc == 0)
 		rc = rp_buf_putc(b, '\n');
 	return rc;
@@ -321,7 +379,7 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 				rc = rp_buf_printf(out, "%s\n", color ? C_RESET : "");
 		}
 		if (rc == 0)
-			rc = rp_buf_printf(out, "  %s", color ? C_BOLD : "");
+			rc = rp_buf_puts(out, color ? "  " C_BOLD : "  ");
 		if (rc == 0)
 			rc = put_safe(out,
 				      a->resource_name[0] ? a->resource_name : "(no resource)");
@@ -330,7 +388,7 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 		/* a finding about the input itself (RMP-META-002) has no type:
 		 * no separator either */
 		if (rc == 0 && a->resource_type[0])
-			rc = rp_buf_printf(out, " %s", color ? C_DIM : "");
+			rc = rp_buf_puts(out, color ? " " C_DIM : " ");
 		if (rc == 0)
 			rc = put_safe(out, a->resource_type);
 		if (rc == 0 && a->address) {
@@ -355,7 +413,11 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 				continue;
 			if (!cur_layer || strcmp(cur_layer, f->rule->layer) != 0) {
 				cur_layer = f->rule->layer;
-				rc = rp_buf_printf(out, "    %s\n", cur_layer);
+				rc = rp_buf_puts(out, "    ");
+				if (rc == 0)
+					rc = rp_buf_puts(out, cur_layer);
+				if (rc == 0)
+					rc = rp_buf_putc(out, '\n');
 			}
 			if (rc == 0)
 				rc = put_finding(out, f, color);
@@ -367,8 +429,17 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 				"    %sall %zu applicable check%s passed%s (%zu not applicable)\n",
 				color ? C_GREEN : "", npass, npass == 1 ? "" : "s",
 				color ? C_RESET : "", nna);
-		else if (rc == 0 && (npass || nna))
-			rc = rp_buf_printf(out, "    %zu passed, %zu not applicable\n", npass, nna);
+		else if (rc == 0 && (npass || nna)) {
+			rc = rp_buf_puts(out, "    ");
+			if (rc == 0)
+				rc = put_size(out, npass);
+			if (rc == 0)
+				rc = rp_buf_puts(out, " passed, ");
+			if (rc == 0)
+				rc = put_size(out, nna);
+			if (rc == 0)
+				rc = rp_buf_puts(out, " not applicable\n");
+		}
 	}
 	if (rc == 0 && n)
 		rc = rp_buf_putc(out, '\n');

@@ -330,7 +330,7 @@ static char *arena_vprintf(rp_arena *a, const char *fmt, va_list ap, int *n)
 	va_list ap2;
 
 	va_copy(ap2, ap);
-	*n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	*n = rp_vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	if (*n < 0) {
 		s = NULL;
 		goto out;
@@ -341,7 +341,7 @@ static char *arena_vprintf(rp_arena *a, const char *fmt, va_list ap, int *n)
 	if ((size_t)*n < sizeof(tmp))
 		memcpy(s, tmp, (size_t)*n + 1);
 	else
-		vsnprintf(s, (size_t)*n + 1, fmt, ap2);
+		rp_vsnprintf(s, (size_t)*n + 1, fmt, ap2);
 out:
 	va_end(ap2);
 	return s;
@@ -371,7 +371,7 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	rp_arena *a = out->arena;
 	rp_finding *fd;
 	va_list ap;
-	char *msg;
+	const char *msg;
 	const char *key;
 	uint64_t h;
 	int n;
@@ -394,13 +394,17 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 		return 0;
 	if (st == RP_STATUS_UNKNOWN && !unknown_reason)
 		unknown_reason = "unknown";
-	va_start(ap, fmt);
-	msg = arena_vprintf(a, fmt, ap, &n);
-	va_end(ap);
-	if (n < 0)
-		return -RP_EINTERNAL;
-	if (!msg)
-		return -RP_ENOMEM;
+	if (ctx->f->terse_passing && (st == RP_STATUS_PASS || st == RP_STATUS_NOT_APPLICABLE)) {
+		msg = ""; /* only counted: not formatted */
+	} else {
+		va_start(ap, fmt);
+		msg = arena_vprintf(a, fmt, ap, &n);
+		va_end(ap);
+		if (n < 0)
+			return -RP_EINTERNAL;
+		if (!msg)
+			return -RP_ENOMEM;
+	}
 	if (conditional && (msg = rp_arena_printf(a, "if deployed: %s", msg)) == NULL)
 		return -RP_ENOMEM;
 	if (out->count == out->cap) {
@@ -675,6 +679,8 @@ int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_pr
 	char *msg;
 	int n;
 
+	if (ctx->f->terse_passing && (st == RP_STATUS_PASS || st == RP_STATUS_NOT_APPLICABLE))
+		return rp_rule_report(ctx, o, st, p->anchor, p->path, NULL, "%s", "");
 	va_start(ap, fmt);
 	msg = arena_vprintf(ctx->out->arena, fmt, ap, &n);
 	va_end(ap);

@@ -190,6 +190,10 @@ typedef struct rp_rule_filter {
 	const char *const *skip_ids; /* never run these IDs, or NULL */
 	bool include_pass;           /* keep PASS results (default: dropped) */
 	bool include_not_applicable; /* keep NOT_APPLICABLE results (default: dropped) */
+	/* PASS and NOT_APPLICABLE results get an empty message (not formatted):
+	 * for callers that only count them (the text and HTML reports).  Span,
+	 * path and fingerprint are kept. */
+	bool terse_passing;
 	rp_rule_options options;
 	/* The network topology of the model (src/net/topology.h) for the NET
 	 * rules, borrowed; NULL: built on first use and freed by the runner. */

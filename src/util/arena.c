@@ -1,5 +1,6 @@
 /* arena.c: chained-block bump allocator. */
 #include "util/arena.h"
+#include "util/str.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -198,7 +199,7 @@ char *rp_arena_printf(rp_arena *a, const char *fmt, ...)
 
 	/* one pass for short texts (the usual case) */
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = rp_vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NULL;
@@ -212,7 +213,7 @@ char *rp_arena_printf(rp_arena *a, const char *fmt, ...)
 	if (!p)
 		return NULL;
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	rp_vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }

@@ -1,5 +1,6 @@
 /* buf.c: growable byte buffer. */
 #include "util/buf.h"
+#include "util/str.h"
 #include "util/error.h"
 
 #include <stdint.h>
@@ -61,7 +62,7 @@ int rp_buf_vprintf(rp_buf *b, const char *fmt, va_list ap)
 	/* One pass when the text fits in the room left (the usual case),
 	 * else measure, grow and format again. */
 	va_copy(ap2, ap);
-	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
+	n = rp_vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0) {
 		if (room)
@@ -78,7 +79,7 @@ int rp_buf_vprintf(rp_buf *b, const char *fmt, va_list ap)
 			b->data[b->len] = '\0';
 		return r;
 	}
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	rp_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
 }

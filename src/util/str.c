@@ -1,6 +1,10 @@
 /* str.c: slices, case-insensitive compare, UTF-8 validation. */
 #include "util/str.h"
 
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
 #include <string.h>
 
 static unsigned char lower(unsigned char c)
@@ -90,4 +94,133 @@ size_t rp_utf8_count(const unsigned char *s, size_t n)
 		if ((s[i] & 0xC0) != 0x80)
 			count++;
 	return count;
+}
+
+/* Whether fmt uses only the conversions rp_vsnprintf writes itself. */
+static bool fmt_simple(const char *fmt)
+{
+	const char *p;
+
+	for (p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == 'l')
+			p += p[1] == 'l' ? 2 : 1;
+		else if (*p == 'z')
+			p++;
+		switch (*p) {
+		case 's':
+		case 'c':
+		case '%':
+			if (p[-1] != '%')
+				return false; /* %ls, %lc, %z% ... */
+			break;
+		case 'd':
+		case 'i':
+		case 'u': break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
+/* Appends n bytes at *len, within cap (one byte kept for the NUL). */
+static void fmt_put(char *buf, size_t cap, size_t *len, const char *s, size_t n)
+{
+	if (*len < cap) {
+		size_t room = cap - 1 - *len;
+		memcpy(buf + *len, s, n < room ? n : room);
+	}
+	*len += n;
+}
+
+static void fmt_unsigned(char *buf, size_t cap, size_t *len, unsigned long long v, bool neg)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		d[--i] = '-';
+	fmt_put(buf, cap, len, d + i, sizeof(d) - i);
+}
+
+static void fmt_signed(char *buf, size_t cap, size_t *len, long long v)
+{
+	if (v < 0)
+		fmt_unsigned(buf, cap, len, 0ULL - (unsigned long long)v, true);
+	else
+		fmt_unsigned(buf, cap, len, (unsigned long long)v, false);
+}
+
+int rp_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+	const char *p, *run;
+	size_t len = 0;
+
+	if (!fmt_simple(fmt))
+		return vsnprintf(buf, cap, fmt, ap);
+	for (p = run = fmt; *p; p++) {
+		int lmod = 0; /* 1 l, 2 ll, 3 z */
+		if (*p != '%')
+			continue;
+		if (p > run)
+			fmt_put(buf, cap, &len, run, (size_t)(p - run));
+		p++;
+		if (*p == 'l') {
+			lmod = p[1] == 'l' ? 2 : 1;
+			p += lmod;
+		} else if (*p == 'z') {
+			lmod = 3;
+			p++;
+		}
+		switch (*p) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)"; /* as glibc */
+			fmt_put(buf, cap, &len, s, strlen(s));
+			break;
+		}
+		case 'c': {
+			char c = (char)va_arg(ap, int);
+			fmt_put(buf, cap, &len, &c, 1);
+			break;
+		}
+		case '%': fmt_put(buf, cap, &len, "%", 1); break;
+		case 'd':
+		case 'i':
+			if (lmod == 0)
+				fmt_signed(buf, cap, &len, va_arg(ap, int));
+			else if (lmod == 1)
+				fmt_signed(buf, cap, &len, va_arg(ap, long));
+			else if (lmod == 2)
+				fmt_signed(buf, cap, &len, va_arg(ap, long long));
+			else
+				fmt_signed(buf, cap, &len, (long long)va_arg(ap, ptrdiff_t));
+			break;
+		default: /* 'u' (fmt_simple let nothing else through) */
+			if (lmod == 0)
+				fmt_unsigned(buf, cap, &len, va_arg(ap, unsigned), false);
+			else if (lmod == 1)
+				fmt_unsigned(buf, cap, &len, va_arg(ap, unsigned long), false);
+			else if (lmod == 2)
+				fmt_unsigned(buf, cap, &len, va_arg(ap, unsigned long long), false);
+			else
+				fmt_unsigned(buf, cap, &len, va_arg(ap, size_t), false);
+			break;
+		}
+		run = p + 1;
+	}
+	if (p > run)
+		fmt_put(buf, cap, &len, run, (size_t)(p - run));
+	if (cap)
+		buf[len < cap ? len : cap - 1] = '\0';
+	if (len > (size_t)INT_MAX)
+		return -1;
+	return (int)len;
 }

@@ -15,6 +15,7 @@
 
 #include "json/json.h"
 #include "json/value.h"
+#include "report/assets.h"
 #include "report/report.h"
 #include "util/error.h"
 
@@ -383,6 +384,45 @@ static void test_group_passing(void **state)
 	rp_report_release(&full);
 }
 
+/* Two depth assets at the same place with the same name and ID (a nested
+ * template deployed by two parents scanned on their own) sort by what
+ * they say, not by the order they were added in (which scan --jobs
+ * changes): the JSON report was not deterministic with --jobs 2. */
+static void test_assets_total_order(void **state)
+{
+	rp_report r;
+	rp_report_asset x, y;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(rp_report_init(&r), 0);
+		memset(&x, 0, sizeof(x));
+		x.file = "nested.json";
+		x.line = 10;
+		x.column = 5;
+		x.type = "Microsoft.Compute/virtualMachines";
+		x.name = "vm";
+		x.id = "/subscriptions/s/vm";
+		y = x;
+		x.layers[1].rating = 1;
+		x.layers[1].nfail = 1;
+		y.layers[1].rating = 3;
+		y.layers[1].nunknown = 2;
+		r.assets = malloc(2 * sizeof(*r.assets));
+		assert_non_null(r.assets);
+		r.assets_cap = 2;
+		r.nassets = 2;
+		r.assets[k] = &x;
+		r.assets[1 - k] = &y;
+		rp_report_sort_assets(&r);
+		assert_ptr_equal(r.assets[0], &x);
+		assert_ptr_equal(r.assets[1], &y);
+		r.nassets = 0;
+		rp_report_release(&r);
+	}
+}
+
 static void test_registry(void **state)
 {
 	size_t i;
@@ -410,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_sort_total_order),
 		cmocka_unit_test(test_group_passing),
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_assets_total_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +380,51 @@ static void test_diag_limit(void **state)
 	rp_diag_release(&d);
 }
 
+/* rp_vsnprintf gives what vsnprintf gives: the conversions it writes
+ * itself, the ones it hands over, truncation and the returned length. */
+static int both(char *a, char *b, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int both(char *a, char *b, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int na, nb;
+
+	va_start(ap, fmt);
+	na = vsnprintf(a, cap, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	nb = rp_vsnprintf(b, cap, fmt, ap);
+	va_end(ap);
+	assert_int_equal(na, nb);
+	if (cap)
+		assert_string_equal(a, b);
+	return nb;
+}
+
+static void test_vsnprintf(void **state)
+{
+	char a[64], b[64];
+	size_t cap;
+
+	(void)state;
+	for (cap = 0; cap < sizeof(a); cap += 7) {
+		memset(a, 'x', sizeof(a));
+		memset(b, 'x', sizeof(b));
+		both(a, b, cap, "%s/%s", "Microsoft.Compute", "virtualMachines");
+		both(a, b, cap, "plain text, no conversion");
+		both(a, b, cap, "%d %i %u %ld %lu %lld %llu %zu %zd", -42, 7, 4000000000u,
+		     -1234567890123L, 99UL, (long long)INT64_MIN, (unsigned long long)UINT64_MAX,
+		     (size_t)12345, (ptrdiff_t)-5);
+		both(a, b, cap, "%c%c 100%% %s", 'o', 'k', "");
+		both(a, b, cap, "%s[%u].id", "properties.dataDisks", 3u);
+		/* handed over: flags, width, precision, other conversions */
+		both(a, b, cap, "%-10s|%8zu|%.3s|%x|%02d|%5.1f", "ab", (size_t)7, "abcdef", 255u, 3,
+		     2.25);
+		both(a, b, cap, "%s:%u:%u", "t.json", 0u, 12u);
+	}
+	assert_int_equal(both(a, b, 0, "%s", "abc"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_diag_print),
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),
+		cmocka_unit_test(test_vsnprintf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
