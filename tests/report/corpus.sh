@@ -7,7 +7,11 @@
 #   - every error diagnostic comes from template evaluation (codes arm-* /
 #     json-*), never from the scan, model, rules or report layers, and each
 #     file with one is reported as an RMP-META-002 finding;
-#   - the JSON report is complete; findings per rule are printed.
+#   - the JSON report is complete; findings per rule are printed;
+#   - the report is the same with --jobs 1 (byte for byte): nested
+#     templates scanned alone and through their parents give assets that
+#     tie on file, line and name, and their order once depended on which
+#     worker finished first.
 # Prints "N passed, N failed".
 set -u
 bin=${RAMPART_BIN:?}
@@ -26,6 +30,11 @@ case $rc in
 0 | 1 | 2) ok ;;
 *) ko "scan exited with $rc (crash or internal error)"; tail -5 "$tmp/err" ;;
 esac
+"$bin" --color=never scan "$corpus" --jobs 1 -f json -o "$tmp/report1.json" 2>/dev/null
+if cmp -s "$tmp/report.json" "$tmp/report1.json"; then ok; else
+	ko "--jobs 2 and --jobs 1 reports differ"
+	diff "$tmp/report1.json" "$tmp/report.json" | head -20
+fi
 if grep -q "internal error\|Segmentation\|AddressSanitizer\|runtime error" "$tmp/err"; then
 	ko "internal error or sanitizer report on stderr"
 	grep -m5 "internal error\|Segmentation\|AddressSanitizer\|runtime error" "$tmp/err"
