@@ -197,7 +197,7 @@ static size_t put_utf8(char *o, unsigned cp)
 
 /* Unescapes a validated string body; the output is never longer than the
  * input (every escape is at least as long as its UTF-8 form). */
-static size_t unescape(const char *s, size_t n, char *o)
+size_t rp_json_unescape(const char *s, size_t n, char *o)
 {
 	size_t i = 0, w = 0;
 
@@ -325,7 +325,7 @@ int rp_json_str(rp_json_doc *d, uint32_t i, const char **p, size_t *n)
 			o = rp_arena_alloc(d->arena, nd->len - 1);
 			if (!o)
 				return -RP_ENOMEM;
-			w = unescape(d->src->data + nd->off + 1, nd->len - 2, o);
+			w = rp_json_unescape(d->src->data + nd->off + 1, nd->len - 2, o);
 			o[w] = '\0';
 			de->p = o;
 			de->len = (uint32_t)w;
@@ -347,7 +347,7 @@ int rp_json_str(rp_json_doc *d, uint32_t i, const char **p, size_t *n)
 	o = rp_arena_alloc(d->arena, nd->len - 1);
 	if (!o)
 		return -RP_ENOMEM;
-	w = unescape(d->src->data + nd->off + 1, nd->len - 2, o);
+	w = rp_json_unescape(d->src->data + nd->off + 1, nd->len - 2, o);
 	o[w] = '\0';
 	e = cache_slot(c, i);
 	e->idx = i + 1;
@@ -417,20 +417,16 @@ static locale_t c_locale(void)
 	return loc;
 }
 
-int rp_json_double(const rp_json_doc *d, uint32_t i, double *out)
+int rp_json_number_double(const char *s, size_t n, double *out)
 {
-	const rp_json_node *nd;
 	char buf[RP_JSON_MAX_NUMBER + 1];
 	locale_t loc;
 	double v;
 
-	if (!rp_json_is(d, i, RP_JSON_NUMBER))
-		return -RP_EINVAL;
-	nd = &d->nodes[i];
-	if (nd->len > RP_JSON_MAX_NUMBER)
+	if (n > RP_JSON_MAX_NUMBER)
 		return -RP_ERANGE;
-	memcpy(buf, d->src->data + nd->off, nd->len);
-	buf[nd->len] = '\0';
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	loc = c_locale();
 	if (!loc)
 		return -RP_ENOMEM;
@@ -440,6 +436,16 @@ int rp_json_double(const rp_json_doc *d, uint32_t i, double *out)
 		return -RP_ERANGE;
 	*out = v;
 	return 0;
+}
+
+int rp_json_double(const rp_json_doc *d, uint32_t i, double *out)
+{
+	const rp_json_node *nd;
+
+	if (!rp_json_is(d, i, RP_JSON_NUMBER))
+		return -RP_EINVAL;
+	nd = &d->nodes[i];
+	return rp_json_number_double(d->src->data + nd->off, nd->len, out);
 }
 
 void rp_json_report(const rp_json_doc *doc, rp_diag *diag)

@@ -223,6 +223,11 @@ bool rp_json_str_eq(rp_json_doc *d, uint32_t i, const char *s, size_t n);
  * overflow to infinity). */
 int rp_json_int64(const rp_json_doc *d, uint32_t i, int64_t *out);
 int rp_json_double(const rp_json_doc *d, uint32_t i, double *out);
+/* rp_json_double on the number text s[0..n) (a valid JSON number). */
+int rp_json_number_double(const char *s, size_t n, double *out);
+/* Decodes the escapes of a string body s[0..n) the reader validated into
+ * o (room for n bytes: the result is never longer); returns its length. */
+size_t rp_json_unescape(const char *s, size_t n, char *o);
 /* Raw token text of any node. */
 static inline const char *rp_json_text(const rp_json_doc *d, uint32_t i, size_t *n)
 {

@@ -6,6 +6,7 @@
  * stray bytes are syntax errors.  See json.h for the tape layout.
  */
 #include "json/json.h"
+#include "json/scan.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -137,34 +138,6 @@ static int record_ext(struct parser *ps, rp_json_ext ext, size_t off)
 	return 0;
 }
 
-/* ---- word-at-a-time scanning (8 bytes per step; no alignment needed) ---- */
-
-#define ONES ((uint64_t)0x0101010101010101u)
-#define HIGHS ((uint64_t)0x8080808080808080u)
-
-static inline uint64_t load8(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-/* Nonzero when some byte of v equals c. */
-static inline uint64_t has_byte(uint64_t v, unsigned char c)
-{
-	uint64_t x = v ^ (ONES * c);
-	return (x - ONES) & ~x & HIGHS;
-}
-
-/* True when none of the 8 bytes needs attention inside a string: no quote,
- * no backslash, no control character, no byte >= 0x80. */
-static inline bool plain8(uint64_t v)
-{
-	uint64_t ctrl = (v - ONES * 0x20) & ~v & HIGHS; /* bytes < 0x20 */
-	return ((v & HIGHS) | ctrl | has_byte(v, '"') | has_byte(v, '\\')) == 0;
-}
-
 static inline bool is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -182,7 +155,7 @@ static inline int skip_ws(struct parser *ps)
 
 	while (p < n && is_ws(s[p])) {
 		p++;
-		while (n - p >= 8 && load8(s + p) == ONES * ' ')
+		while (n - p >= 8 && rp_scan_load8(s + p) == RP_SCAN_ONES * ' ')
 			p += 8;
 	}
 	ps->p = p;
@@ -340,7 +313,7 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 	int r;
 
 	for (;;) {
-		while (n - p >= 8 && plain8(load8(s + p)))
+		while (n - p >= 8 && rp_scan_plain8(rp_scan_load8(s + p)))
 			p += 8;
 		while (p < n && strclass[s[p]] == SC_PLAIN)
 			p++;

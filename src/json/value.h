@@ -102,6 +102,15 @@ rp_value *rp_value_with(rp_arena *a, const rp_value *v, unsigned flags, rp_span 
  * Returns NULL on allocation failure. */
 rp_value *rp_value_from_json(rp_arena *a, rp_json_doc *doc, uint32_t i);
 
+/* Parses src (rp_json_parse's grammar, options and limits) straight into
+ * values in a, in one pass with no tape: the same tree as
+ * rp_value_from_json(a, rp_json_parse(src), root) (kinds, spans into src,
+ * flags, decoded strings, duplicate keys).  0 and *out on success;
+ * -RP_EPARSE on any syntax error or limit, with no diagnostic (parse again
+ * with rp_json_parse for the exact one); -RP_ENOMEM.  Values built before
+ * a failure stay in the arena. */
+int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out);
+
 /* Member lookup, ASCII case-insensitive; NULL if absent or v is no object.
  * The last member with the key wins. */
 rp_value *rp_value_get(const rp_value *v, const char *key, size_t keylen);

@@ -13,16 +13,18 @@
 #define ARENA_BLOCK_MIN ((size_t)64 * 1024)
 #define ARENA_ALIGN (_Alignof(max_align_t))
 
-struct block {
-	struct block *prev;
+struct rp_arena_block {
+	struct rp_arena_block *prev;
 	size_t size; /* usable bytes after the header */
 	size_t used;
 };
 
-struct rp_arena {
-	struct block *head;
-	size_t footprint;
-};
+_Static_assert(ARENA_ALIGN == RP_ARENA_ALIGN, "arena.h's alignment is max_align_t's");
+
+/* struct rp_arena is in arena.h (its first two fields serve the inline
+ * fast path of rp_arena_alloc): cur..end is the free part of the head
+ * block, whose `used` is brought up to date here before the block is
+ * looked at. */
 
 /* Spare blocks, kept when an arena is freed and reused by the next arena: a
  * program that evaluates thousands of small files one after the other (a
@@ -46,8 +48,8 @@ struct rp_arena {
 #if SPARE_ON
 static once_flag spare_once = ONCE_FLAG_INIT;
 static mtx_t spare_mtx;
-static struct block *spare; /* chained through prev */
-static size_t spare_total;  /* usable bytes of the spare blocks */
+static struct rp_arena_block *spare; /* chained through prev */
+static size_t spare_total;           /* usable bytes of the spare blocks */
 
 static void spare_init(void)
 {
@@ -57,9 +59,9 @@ static void spare_init(void)
 /* A spare block of exactly size usable bytes, or NULL.  (Exactly: an
  * arena's footprint, which evaluation limits check, stays what it would be
  * with a fresh block.) */
-static struct block *spare_get(size_t size)
+static struct rp_arena_block *spare_get(size_t size)
 {
-	struct block **pp, *b = NULL;
+	struct rp_arena_block **pp, *b = NULL;
 
 	call_once(&spare_once, spare_init);
 	mtx_lock(&spare_mtx);
@@ -75,7 +77,7 @@ static struct block *spare_get(size_t size)
 }
 
 /* Keeps b if there is room; false when the caller must free it. */
-static bool spare_put(struct block *b)
+static bool spare_put(struct rp_arena_block *b)
 {
 	bool kept = false;
 
@@ -99,7 +101,7 @@ rp_arena *rp_arena_new(void)
 
 rp_arena *rp_arena_free(rp_arena *a)
 {
-	struct block *b, *prev;
+	struct rp_arena_block *b, *prev;
 
 	if (!a)
 		return NULL;
@@ -117,12 +119,21 @@ rp_arena *rp_arena_free(rp_arena *a)
 
 static size_t header_size(void)
 {
-	return (sizeof(struct block) + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	return (sizeof(struct rp_arena_block) + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 }
 
-void *rp_arena_alloc(rp_arena *a, size_t size)
+/* Brings the head block's `used` up to date with a->cur. */
+static void sync_head(rp_arena *a)
 {
-	struct block *b = a->head;
+	struct rp_arena_block *b = a->head;
+
+	if (b)
+		b->used = (size_t)(a->cur - ((char *)b + header_size()));
+}
+
+void *rp_arena_alloc_slow(rp_arena *a, size_t size)
+{
+	struct rp_arena_block *b;
 	size_t need, bsize;
 	char *p;
 
@@ -130,6 +141,8 @@ void *rp_arena_alloc(rp_arena *a, size_t size)
 		size = 1;
 	if (size > SIZE_MAX / 2)
 		return NULL;
+	sync_head(a);
+	b = a->head;
 	need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 	if (!b || b->size - b->used < need) {
 		bsize = need > ARENA_BLOCK_MIN ? need : ARENA_BLOCK_MIN;
@@ -160,6 +173,10 @@ void *rp_arena_alloc(rp_arena *a, size_t size)
 	}
 	p = (char *)b + header_size() + b->used;
 	b->used += need;
+	if (b == a->head) {
+		a->cur = p + need;
+		a->end = (char *)b + header_size() + b->size;
+	}
 	return p;
 }
 

@@ -44,6 +44,12 @@ int rp_buf_append(rp_buf *b, const void *p, size_t n)
 
 int rp_buf_putc(rp_buf *b, char c)
 {
+	/* room for the byte and the NUL: no reserve, no memcpy */
+	if (b->cap - b->len >= 2 && b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	return rp_buf_append(b, &c, 1);
 }
 

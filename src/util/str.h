@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rp_slice {
 	const char *p;
@@ -12,6 +13,20 @@ typedef struct rp_slice {
 
 /* ASCII case-insensitive equality of two n-byte strings. */
 bool rp_str_ieq(const char *a, const char *b, size_t n);
+/* The eight bytes of w with ASCII 'A'-'Z' made lower case (other bytes,
+ * those >= 0x80 included, unchanged): case folding a word at a time. */
+static inline uint64_t rp_fold8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t low7 = w & ~highs;
+	/* high bit of each byte: its low 7 bits >= 'A', > 'Z' (no carry
+	 * between bytes), and the byte itself < 0x80 */
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+	uint64_t upper = ge_a & ~gt_z & ~w & highs;
+
+	return w | (upper >> 2);
+}
 /* Slice s equals NUL-terminated lit, exactly / ASCII-case-insensitively. */
 bool rp_slice_eq(rp_slice s, const char *lit);
 bool rp_slice_ieq(rp_slice s, const char *lit);

@@ -132,6 +132,93 @@ static void test_utf8(void **state)
 	assert_false(rp_slice_eq((rp_slice){ "Tcp", 3 }, "TCP"));
 }
 
+/* Word-at-a-time case folding (rp_fold8, rp_str_ieq's 8-byte steps, the
+ * map's hash) against the byte-at-a-time definition: every byte value in
+ * every lane, keys longer than a word, a difference in the tail, and bytes
+ * >= 0x80 (never folded). */
+static unsigned char lower_ref(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static void test_fold_words(void **state)
+{
+	rp_map ci;
+	void *v;
+	unsigned c;
+	int lane;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		for (lane = 0; lane < 8; lane++) {
+			unsigned char in[8], out[8];
+			uint64_t w;
+			int k;
+			for (k = 0; k < 8; k++)
+				in[k] = (unsigned char)(k == lane ? c : (unsigned)('Q' + k));
+			memcpy(&w, in, 8);
+			w = rp_fold8(w);
+			memcpy(out, &w, 8);
+			for (k = 0; k < 8; k++)
+				assert_int_equal(out[k], lower_ref(in[k]));
+		}
+	assert_true(rp_str_ieq("Microsoft.Network/virtualNetworks",
+			       "microsoft.network/VIRTUALNETWORKS", 33));
+	assert_false(rp_str_ieq("Microsoft.Network/virtualNetworks",
+				"microsoft.network/virtualnetworkz", 33));
+	assert_false(rp_str_ieq("abcdefgh@", "ABCDEFGH`", 9)); /* '@' and '`' differ by 0x20 */
+	assert_false(rp_str_ieq("abcdefg[", "ABCDEFG{", 8));
+	assert_false(rp_str_ieq("\xC3\xA9"
+				"abcdef",
+				"\xE3\xA9"
+				"ABCDEF",
+				8)); /* 0xC3 is not 'c' */
+	assert_true(rp_str_ieq("\xC3\xA9"
+			       "abcdef",
+			       "\xC3\xA9"
+			       "ABCDEF",
+			       8));
+
+	rp_map_init(&ci, true);
+	assert_int_equal(rp_map_put(&ci, "storageAccountNamePrefix", 24, (void *)1, NULL), 0);
+	assert_int_equal(rp_map_put(&ci, "storageAccountNamePrefiy", 24, (void *)2, NULL), 0);
+	assert_int_equal(rp_map_put(&ci, "location", 8, (void *)3, NULL), 0);
+	assert_true(rp_map_get(&ci, "STORAGEACCOUNTNAMEPREFIX", 24, &v));
+	assert_int_equal((intptr_t)v, 1);
+	assert_true(rp_map_get(&ci, "StorageAccountNamePrefiY", 24, &v));
+	assert_int_equal((intptr_t)v, 2);
+	assert_true(rp_map_get(&ci, "LOCATION", 8, &v));
+	assert_int_equal((intptr_t)v, 3);
+	assert_false(rp_map_get(&ci, "locatio", 7, &v));
+	assert_false(rp_map_get(&ci, "storageAccountNamePrefi", 23, &v));
+	rp_map_release(&ci);
+}
+
+/* The inline bump path and the out-of-line path (new blocks, big and zero
+ * sizes) interleaved: every allocation aligned, distinct and writable. */
+static void test_arena_paths(void **state)
+{
+	rp_arena *a = rp_arena_new();
+	char *prev = NULL;
+	size_t i, sizes[] = { 1, 0, 16, 17, 4095, 4096, 4097, 70000, 3, 200000 };
+
+	(void)state;
+	assert_non_null(a);
+	for (i = 0; i < 5000; i++) {
+		size_t n = sizes[i % (sizeof sizes / sizeof sizes[0])];
+		char *p = rp_arena_alloc(a, n);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		assert_true(p != prev);
+		memset(p, (int)(i & 0xFF), n ? n : 1);
+		if (prev)
+			assert_int_equal((unsigned char)prev[0], (i - 1) & 0xFF);
+		prev = p;
+	}
+	assert_null(rp_arena_alloc(a, SIZE_MAX - 4));
+	rp_arena_free(a);
+}
+
 /* The column cache (source.h) must give the same columns as counting from
  * the line start, in any order of queries, across lines, and for offsets
  * inside a multi-byte character: a regression test for the cache that made
@@ -432,6 +519,8 @@ int main(void)
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_fold_words),
+		cmocka_unit_test(test_arena_paths),
 		cmocka_unit_test(test_source_lines),
 		cmocka_unit_test(test_source_load_refuses),
 		cmocka_unit_test(test_source_column_cache),

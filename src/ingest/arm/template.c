@@ -71,6 +71,13 @@ static int load_source(arm_run *run, rp_source *src, rp_value **out)
 	r = rp_deployment_own_source(run->d, src);
 	if (r < 0)
 		return arm_fail(run, r);
+	/* Values straight from the text (one pass, no tape); on an error the
+	 * reader parses again and reports it exactly. */
+	r = rp_value_parse(src, RP_JSON_EXTENDED, run->a, out);
+	if (r == 0)
+		return 0;
+	if (r == -RP_ENOMEM)
+		return arm_fail(run, r);
 	r = rp_json_parse(src, RP_JSON_EXTENDED, &doc, run->diag);
 	if (r < 0)
 		return arm_fail(run, r);

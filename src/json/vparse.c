@@ -1,0 +1,612 @@
+/* vparse.c: JSON text straight into rp_value trees, in one pass.
+ *
+ * rp_value_from_json(rp_json_parse(src)) reads the input twice: the reader
+ * validates it into a tape of nodes, and the conversion walks the tape
+ * again to build values.  Evaluators that want only the values (ARM
+ * templates and parameter files) call rp_value_parse instead: the same
+ * grammar, options, limits and values (kinds, spans, flags, the last of
+ * duplicate keys at the place of the first, decoded strings), without the
+ * tape.  It gives no diagnostics: on any error it returns -RP_EPARSE and
+ * the caller reads the input again with rp_json_parse, which reports the
+ * exact error (so there is one set of error messages, the reader's).
+ *
+ * Iterative (an explicit stack of open containers); the values, item and
+ * member arrays and strings of the result live in the caller's arena;
+ * children wait on two scratch stacks (heap, freed at the end) until their
+ * container closes and its arrays can be sized exactly.
+ */
+#include "json/scan.h"
+#include "json/value.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vframe {
+	rp_value *v; /* the container (kind, span.off set) */
+	size_t base; /* its first child on the items or members stack */
+	bool object;
+};
+
+struct vp {
+	const unsigned char *s;
+	size_t n, p;
+	unsigned opt;
+	rp_arena *a;
+	rp_source *src;
+	uint32_t nodes; /* values and keys, as the reader counts them */
+	struct vframe *stack;
+	uint32_t depth, stack_cap;
+	rp_value **items; /* array children of the open arrays */
+	size_t nitems, items_cap;
+	rp_member *members; /* members of the open objects */
+	size_t nmembers, members_cap;
+};
+
+#define FAIL (-RP_EPARSE)
+
+static inline bool is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Whitespace and (when allowed) comments. */
+static int skip_ws(struct vp *ps)
+{
+	const unsigned char *s = ps->s;
+	size_t p = ps->p, n = ps->n;
+
+	for (;;) {
+		while (p < n && is_ws(s[p])) {
+			p++;
+			while (n - p >= 8 && rp_scan_load8(s + p) == RP_SCAN_ONES * ' ')
+				p += 8;
+		}
+		if (p >= n || s[p] != '/')
+			break;
+		if (!(ps->opt & RP_JSON_ALLOW_COMMENTS) || p + 1 >= n)
+			return FAIL;
+		if (s[p + 1] == '/') {
+			const unsigned char *e = memchr(s + p, '\n', n - p);
+			p = e ? (size_t)(e - s) : n;
+		} else if (s[p + 1] == '*') {
+			p += 2;
+			for (;;) {
+				const unsigned char *e = memchr(s + p, '*', n - p);
+				if (!e || (size_t)(e - s) + 1 >= n)
+					return FAIL;
+				p = (size_t)(e - s) + 1;
+				if (s[p] == '/') {
+					p++;
+					break;
+				}
+			}
+		} else {
+			return FAIL;
+		}
+	}
+	ps->p = p;
+	return 0;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int hex4(const unsigned char *s, size_t n, size_t p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	if (n - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		int h = hexval(s[p + (size_t)i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + (unsigned)h;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The string token at ps->p (a quote), validated and decoded into the
+ * arena (NUL-terminated): *out, *outn bytes; ps->p just past it. */
+static int read_string(struct vp *ps, const char **out, size_t *outn)
+{
+	const unsigned char *s = ps->s;
+	size_t n = ps->n, start = ps->p, p = ps->p + 1, body;
+	bool esc = false;
+	char *d;
+
+	for (;;) {
+		while (n - p >= 8 && rp_scan_plain8(rp_scan_load8(s + p)))
+			p += 8;
+		while (p < n && s[p] >= 0x20 && s[p] < 0x80 && s[p] != '"' && s[p] != '\\')
+			p++;
+		if (p >= n)
+			return FAIL;
+		if (s[p] == '"')
+			break;
+		if (s[p] == '\\') {
+			unsigned cp, lo;
+			esc = true;
+			if (p + 1 >= n)
+				return FAIL;
+			switch (s[p + 1]) {
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't': p += 2; break;
+			case 'u':
+				if (hex4(s, n, p + 2, &cp) < 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+					return FAIL;
+				if (cp >= 0xD800 && cp <= 0xDBFF) {
+					if (n - p < 12 || s[p + 6] != '\\' || s[p + 7] != 'u' ||
+					    hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
+					    lo > 0xDFFF)
+						return FAIL;
+					p += 12;
+				} else {
+					p += 6;
+				}
+				break;
+			default: return FAIL;
+			}
+		} else if (s[p] < 0x20) {
+			if (!(ps->opt & RP_JSON_ALLOW_MULTILINE))
+				return FAIL;
+			p++;
+		} else { /* >= 0x80 */
+			size_t end = p;
+			while (end < n && s[end] >= 0x80)
+				end++;
+			if (rp_utf8_check(s + p, end - p) != end - p)
+				return FAIL;
+			p = end;
+		}
+	}
+	body = p - start - 1;
+	if (body > RP_JSON_MAX_STRING || ++ps->nodes > RP_JSON_MAX_NODES)
+		return FAIL;
+	d = rp_arena_alloc(ps->a, body + 1);
+	if (!d)
+		return -RP_ENOMEM;
+	if (esc) {
+		body = rp_json_unescape((const char *)s + start + 1, body, d);
+	} else if (body) {
+		memcpy(d, s + start + 1, body);
+	}
+	d[body] = '\0';
+	*out = d;
+	*outn = body;
+	ps->p = p + 1;
+	return 0;
+}
+
+static rp_value *new_value(struct vp *ps, rp_vkind k, size_t off, size_t len)
+{
+	rp_value *v = rp_arena_alloc(ps->a, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	memset(v, 0, sizeof(*v));
+	v->kind = (uint8_t)k;
+	v->flags = RP_VF_LITERAL;
+	v->span.src = ps->src;
+	v->span.off = (uint32_t)off;
+	v->span.len = (uint32_t)len;
+	return v;
+}
+
+static bool isdigit_(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int read_number(struct vp *ps, rp_value **out)
+{
+	const unsigned char *s = ps->s;
+	size_t n = ps->n, start = ps->p, p = ps->p, k;
+	bool integer = true, neg = false;
+	rp_value *v;
+
+	if (s[p] == '-') {
+		neg = true;
+		p++;
+	}
+	if (p >= n || !isdigit_(s[p]))
+		return FAIL;
+	if (s[p] == '0') {
+		p++;
+		if (p < n && isdigit_(s[p]))
+			return FAIL;
+	} else {
+		while (p < n && isdigit_(s[p]))
+			p++;
+	}
+	if (p < n && s[p] == '.') {
+		integer = false;
+		p++;
+		if (p >= n || !isdigit_(s[p]))
+			return FAIL;
+		while (p < n && isdigit_(s[p]))
+			p++;
+	}
+	if (p < n && (s[p] == 'e' || s[p] == 'E')) {
+		integer = false;
+		p++;
+		if (p < n && (s[p] == '+' || s[p] == '-'))
+			p++;
+		if (p >= n || !isdigit_(s[p]))
+			return FAIL;
+		while (p < n && isdigit_(s[p]))
+			p++;
+	}
+	if (p - start > RP_JSON_MAX_NUMBER || ++ps->nodes > RP_JSON_MAX_NODES)
+		return FAIL;
+	v = new_value(ps, RP_V_INT, start, p - start);
+	if (!v)
+		return -RP_ENOMEM;
+	if (integer) {
+		/* as rp_json_int64 */
+		uint64_t x = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+		for (k = neg ? start + 1 : start; k < p; k++) {
+			unsigned dgt = (unsigned)(s[k] - '0');
+			if (x > (limit - dgt) / 10) {
+				integer = false;
+				break;
+			}
+			x = x * 10 + dgt;
+		}
+		if (integer)
+			v->u.i = !neg                           ? (int64_t)x
+				 : x == (uint64_t)INT64_MAX + 1 ? INT64_MIN
+								: -(int64_t)x;
+	}
+	if (!integer) {
+		double dv;
+		v->kind = RP_V_FLOAT;
+		v->u.f = rp_json_number_double((const char *)s + start, p - start, &dv) == 0
+				 ? dv
+				 : HUGE_VAL;
+	}
+	ps->p = p;
+	*out = v;
+	return 0;
+}
+
+static int grow(void **arr, size_t *cap, size_t elem)
+{
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *p = realloc(*arr, nc * elem);
+
+	if (!p)
+		return -RP_ENOMEM;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
+static int open_container(struct vp *ps, bool object)
+{
+	struct vframe *f;
+	rp_value *v;
+
+	if (ps->depth >= RP_JSON_MAX_DEPTH || ++ps->nodes > RP_JSON_MAX_NODES)
+		return FAIL;
+	if (ps->depth == ps->stack_cap) {
+		size_t cap = ps->stack_cap;
+		if (grow((void **)&ps->stack, &cap, sizeof(*ps->stack)) < 0)
+			return -RP_ENOMEM;
+		ps->stack_cap = (uint32_t)cap;
+	}
+	v = new_value(ps, object ? RP_V_OBJECT : RP_V_ARRAY, ps->p, 0);
+	if (!v)
+		return -RP_ENOMEM;
+	f = &ps->stack[ps->depth++];
+	f->v = v;
+	f->object = object;
+	f->base = object ? ps->nmembers : ps->nitems;
+	ps->p++;
+	return 0;
+}
+
+/* Members base..nmembers of the closing object: a key repeated exactly
+ * replaces the earlier member in place (rp_value_from_json's rule: the
+ * last value, at the first one's position).  Returns the count kept. */
+static int dedup(struct vp *ps, size_t base, size_t *count)
+{
+	rp_member *m = ps->members + base;
+	size_t n = ps->nmembers - base, i, j, kept = 0;
+
+	if (n <= 8) {
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < kept; j++)
+				if (m[j].keylen == m[i].keylen &&
+				    memcmp(m[j].key, m[i].key, m[i].keylen) == 0)
+					break;
+			m[j] = m[i];
+			if (j == kept)
+				kept++;
+		}
+	} else {
+		rp_map seen;
+		int r = 0;
+		rp_map_init(&seen, false);
+		for (i = 0; i < n; i++) {
+			void *old = NULL;
+			r = rp_map_put(&seen, m[i].key, m[i].keylen, (void *)(uintptr_t)(kept + 1),
+				       &old);
+			if (r < 0)
+				break;
+			if (old) {
+				j = (uintptr_t)old - 1;
+				m[j] = m[i];
+				r = rp_map_put(&seen, m[j].key, m[j].keylen, old, NULL);
+				if (r < 0)
+					break;
+			} else {
+				m[kept++] = m[i];
+			}
+		}
+		rp_map_release(&seen);
+		if (r < 0)
+			return r;
+	}
+	*count = kept;
+	return 0;
+}
+
+/* Closes the innermost container at ps->p (its closer); *out = it. */
+static int close_container(struct vp *ps, rp_value **out)
+{
+	struct vframe *f = &ps->stack[ps->depth - 1];
+	rp_value *v = f->v;
+	size_t count;
+	int r;
+
+	if (f->object) {
+		rp_member *m;
+		r = dedup(ps, f->base, &count);
+		if (r < 0)
+			return r;
+		m = rp_arena_alloc(ps->a, (count ? count : 1) * sizeof(*m));
+		if (!m)
+			return -RP_ENOMEM;
+		if (count)
+			memcpy(m, ps->members + f->base, count * sizeof(*m));
+		v->u.members = m;
+		ps->nmembers = f->base;
+	} else {
+		rp_value **items;
+		count = ps->nitems - f->base;
+		items = rp_arena_alloc(ps->a, (count ? count : 1) * sizeof(*items));
+		if (!items)
+			return -RP_ENOMEM;
+		if (count)
+			memcpy(items, ps->items + f->base, count * sizeof(*items));
+		v->u.items = items;
+		ps->nitems = f->base;
+	}
+	v->len = (uint32_t)count;
+	v->span.len = (uint32_t)(ps->p + 1 - v->span.off);
+	ps->depth--;
+	ps->p++;
+	*out = v;
+	return 0;
+}
+
+/* Parses "key" : at ps->p (after whitespace) onto the members stack. */
+static int read_key(struct vp *ps)
+{
+	struct vframe *f = &ps->stack[ps->depth - 1];
+	rp_member *m;
+	size_t off = ps->p, kn;
+	const char *k;
+	int r;
+
+	if (ps->p >= ps->n || ps->s[ps->p] != '"')
+		return FAIL;
+	if (ps->nmembers - f->base >= RP_JSON_MAX_CHILDREN)
+		return FAIL;
+	if (ps->nmembers == ps->members_cap &&
+	    grow((void **)&ps->members, &ps->members_cap, sizeof(*ps->members)) < 0)
+		return -RP_ENOMEM;
+	r = read_string(ps, &k, &kn);
+	if (r < 0)
+		return r;
+	if (kn > UINT32_MAX)
+		return FAIL;
+	m = &ps->members[ps->nmembers++];
+	m->key = k;
+	m->keylen = (uint32_t)kn;
+	m->keyspan.src = ps->src;
+	m->keyspan.off = (uint32_t)off;
+	m->keyspan.len = (uint32_t)(ps->p - off);
+	m->val = NULL;
+	r = skip_ws(ps);
+	if (r < 0)
+		return r;
+	if (ps->p >= ps->n || ps->s[ps->p] != ':')
+		return FAIL;
+	ps->p++;
+	return 0;
+}
+
+/* Room for one more array element of the innermost (array) container. */
+static int count_item(struct vp *ps)
+{
+	struct vframe *f = &ps->stack[ps->depth - 1];
+
+	if (ps->nitems - f->base >= RP_JSON_MAX_CHILDREN)
+		return FAIL;
+	if (ps->nitems == ps->items_cap &&
+	    grow((void **)&ps->items, &ps->items_cap, sizeof(*ps->items)) < 0)
+		return -RP_ENOMEM;
+	return 0;
+}
+
+static int parse_main(struct vp *ps, rp_value **root)
+{
+	rp_value *v = NULL;
+	int r;
+
+	if (ps->n >= 3 && ps->s[0] == 0xEF && ps->s[1] == 0xBB && ps->s[2] == 0xBF) {
+		if (!(ps->opt & RP_JSON_ALLOW_BOM))
+			return FAIL;
+		ps->p = 3;
+	}
+value:
+	r = skip_ws(ps);
+	if (r < 0)
+		return r;
+	if (ps->p >= ps->n)
+		return FAIL;
+	switch (ps->s[ps->p]) {
+	case '{':
+	case '[': {
+		bool object = ps->s[ps->p] == '{';
+		r = open_container(ps, object);
+		if (r < 0)
+			return r;
+		r = skip_ws(ps);
+		if (r < 0)
+			return r;
+		if (ps->p < ps->n && ps->s[ps->p] == (object ? '}' : ']')) {
+			r = close_container(ps, &v);
+			if (r < 0)
+				return r;
+			goto attach;
+		}
+		r = object ? read_key(ps) : count_item(ps);
+		if (r < 0)
+			return r;
+		goto value;
+	}
+	case '"': {
+		const char *str;
+		size_t off = ps->p, sn;
+		r = read_string(ps, &str, &sn);
+		if (r < 0)
+			return r;
+		if (sn > UINT32_MAX)
+			return FAIL;
+		v = new_value(ps, RP_V_STRING, off, ps->p - off);
+		if (!v)
+			return -RP_ENOMEM;
+		v->u.s = str;
+		v->len = (uint32_t)sn;
+		break;
+	}
+	case 't':
+	case 'f':
+	case 'n': {
+		unsigned char c = ps->s[ps->p];
+		const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+		size_t len = strlen(word);
+		if (ps->n - ps->p < len || memcmp(ps->s + ps->p, word, len) != 0 ||
+		    ++ps->nodes > RP_JSON_MAX_NODES)
+			return FAIL;
+		v = new_value(ps, c == 'n' ? RP_V_NULL : RP_V_BOOL, ps->p, len);
+		if (!v)
+			return -RP_ENOMEM;
+		v->u.b = c == 't';
+		ps->p += len;
+		break;
+	}
+	default:
+		if (ps->s[ps->p] != '-' && !isdigit_(ps->s[ps->p]))
+			return FAIL;
+		r = read_number(ps, &v);
+		if (r < 0)
+			return r;
+		break;
+	}
+
+attach:
+	if (ps->depth == 0) {
+		*root = v;
+	} else if (ps->stack[ps->depth - 1].object) {
+		ps->members[ps->nmembers - 1].val = v;
+	} else {
+		ps->items[ps->nitems++] = v;
+	}
+	r = skip_ws(ps);
+	if (r < 0)
+		return r;
+	if (ps->depth == 0)
+		return ps->p < ps->n ? FAIL : 0;
+	if (ps->p >= ps->n)
+		return FAIL;
+	{
+		bool object = ps->stack[ps->depth - 1].object;
+		unsigned char c = ps->s[ps->p], closer = object ? '}' : ']';
+
+		if (c == closer) {
+			r = close_container(ps, &v);
+			if (r < 0)
+				return r;
+			goto attach;
+		}
+		if (c != ',')
+			return FAIL;
+		ps->p++;
+		r = skip_ws(ps);
+		if (r < 0)
+			return r;
+		if (ps->p < ps->n && ps->s[ps->p] == closer) {
+			if (!(ps->opt & RP_JSON_ALLOW_TRAILING_COMMAS))
+				return FAIL;
+			r = close_container(ps, &v);
+			if (r < 0)
+				return r;
+			goto attach;
+		}
+		r = object ? read_key(ps) : count_item(ps);
+		if (r < 0)
+			return r;
+		goto value;
+	}
+}
+
+int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out)
+{
+	struct vp ps;
+	rp_value *root = NULL;
+	int r;
+
+	*out = NULL;
+	if (src->size >= UINT32_MAX)
+		return FAIL;
+	memset(&ps, 0, sizeof ps);
+	ps.s = (const unsigned char *)src->data;
+	ps.n = src->size;
+	ps.opt = options;
+	ps.a = a;
+	ps.src = src;
+	r = parse_main(&ps, &root);
+	free(ps.stack);
+	free(ps.items);
+	free(ps.members);
+	if (r < 0)
+		return r;
+	*out = root;
+	return 0;
+}
