@@ -46,27 +46,59 @@ struct vp {
 	size_t nitems, items_cap;
 	rp_member *members; /* members of the open objects */
 	size_t nmembers, members_cap;
+	uint32_t *slots; /* duplicate-key table of big objects */
+	size_t slots_cap;
 };
 
 #define FAIL (-RP_EPARSE)
+
+/* Bytes that need no attention inside a string: not a quote, backslash,
+ * control character or byte >= 0x80. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
 static inline bool is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* Whitespace and (when allowed) comments. */
-static int skip_ws(struct vp *ps)
+static int skip_ws_slow(struct vp *ps);
+
+/* Whitespace and (when allowed) comments.  The common cases (none, one
+ * space, a line break and an indentation of spaces) stay inline. */
+static inline int skip_ws(struct vp *ps)
+{
+	const unsigned char *s = ps->s;
+	size_t p = ps->p, n = ps->n;
+
+	while (p < n && is_ws(s[p])) {
+		p++;
+		while (n - p >= 8 && rp_scan_load8(s + p) == RP_SCAN_ONES * ' ')
+			p += 8;
+	}
+	ps->p = p;
+	if (p < n && s[p] == '/')
+		return skip_ws_slow(ps);
+	return 0;
+}
+
+static int skip_ws_slow(struct vp *ps)
 {
 	const unsigned char *s = ps->s;
 	size_t p = ps->p, n = ps->n;
 
 	for (;;) {
-		while (p < n && is_ws(s[p])) {
+		while (p < n && is_ws(s[p]))
 			p++;
-			while (n - p >= 8 && rp_scan_load8(s + p) == RP_SCAN_ONES * ' ')
-				p += 8;
-		}
 		if (p >= n || s[p] != '/')
 			break;
 		if (!(ps->opt & RP_JSON_ALLOW_COMMENTS) || p + 1 >= n)
@@ -134,7 +166,7 @@ static int read_string(struct vp *ps, const char **out, size_t *outn)
 	for (;;) {
 		while (n - p >= 8 && rp_scan_plain8(rp_scan_load8(s + p)))
 			p += 8;
-		while (p < n && s[p] >= 0x20 && s[p] < 0x80 && s[p] != '"' && s[p] != '\\')
+		while (p < n && plain[s[p]])
 			p++;
 		if (p >= n)
 			return FAIL;
@@ -330,7 +362,7 @@ static int open_container(struct vp *ps, bool object)
 
 /* Members base..nmembers of the closing object: a key repeated exactly
  * replaces the earlier member in place (rp_value_from_json's rule: the
- * last value, at the first one's position).  Returns the count kept. */
+ * last value, at the first one's position).  *count: the members kept. */
 static int dedup(struct vp *ps, size_t base, size_t *count)
 {
 	rp_member *m = ps->members + base;
@@ -347,28 +379,34 @@ static int dedup(struct vp *ps, size_t base, size_t *count)
 				kept++;
 		}
 	} else {
-		rp_map seen;
-		int r = 0;
-		rp_map_init(&seen, false);
+		/* open addressing on the key bytes; slots hold kept index + 1 */
+		size_t nslots = 16, mask;
+		while (nslots < n * 2)
+			nslots *= 2;
+		if (nslots > ps->slots_cap) {
+			uint32_t *sl = realloc(ps->slots, nslots * sizeof(*sl));
+			if (!sl)
+				return -RP_ENOMEM;
+			ps->slots = sl;
+			ps->slots_cap = nslots;
+		}
+		memset(ps->slots, 0, nslots * sizeof(*ps->slots));
+		mask = nslots - 1;
 		for (i = 0; i < n; i++) {
-			void *old = NULL;
-			r = rp_map_put(&seen, m[i].key, m[i].keylen, (void *)(uintptr_t)(kept + 1),
-				       &old);
-			if (r < 0)
-				break;
-			if (old) {
-				j = (uintptr_t)old - 1;
-				m[j] = m[i];
-				r = rp_map_put(&seen, m[j].key, m[j].keylen, old, NULL);
-				if (r < 0)
+			size_t slot = (size_t)rp_hash_bytes(m[i].key, m[i].keylen, false) & mask;
+			for (; ps->slots[slot]; slot = (slot + 1) & mask) {
+				j = ps->slots[slot] - 1;
+				if (m[j].keylen == m[i].keylen &&
+				    memcmp(m[j].key, m[i].key, m[i].keylen) == 0)
 					break;
+			}
+			if (ps->slots[slot]) {
+				m[ps->slots[slot] - 1] = m[i];
 			} else {
+				ps->slots[slot] = (uint32_t)(kept + 1);
 				m[kept++] = m[i];
 			}
 		}
-		rp_map_release(&seen);
-		if (r < 0)
-			return r;
 	}
 	*count = kept;
 	return 0;
@@ -605,6 +643,7 @@ int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out
 	free(ps.stack);
 	free(ps.items);
 	free(ps.members);
+	free(ps.slots);
 	if (r < 0)
 		return r;
 	*out = root;
