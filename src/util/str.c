@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
-
 #include <string.h>
 
 static unsigned char lower(unsigned char c)
