@@ -35,6 +35,7 @@ case $script in
 	;;
 *)
 	exec valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-		--quiet "$@"
+		--show-leak-kinds=definite \
+		--suppressions="$here/thirdparty.supp" --quiet "$@"
 	;;
 esac
