@@ -9,6 +9,7 @@
 #   make bench              release build, run every bench/ program, write
 #                           docs/performance.md (the dashboard)
 #   make fuzz FUZZ_SECONDS=N  run every libFuzzer target for N seconds each
+#                             (FUZZ_CLOCK=cpu: N seconds of CPU time each)
 #   WERROR=1                build with -Werror (CI does)
 
 BUILD ?= build
@@ -64,7 +65,7 @@ bench: deps
 fuzz: deps
 	@if [ -f build-fuzz/build.ninja ]; then :; else CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false; fi
 	@meson compile -C build-fuzz
-	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+	@FUZZ_CLOCK=$(FUZZ_CLOCK) sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

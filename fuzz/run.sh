@@ -9,6 +9,10 @@
 # NAME-crash-*, which you minimise and add to fuzz/corpus/NAME with the fix.
 # Prints one summary line per target and exits 1 if any target failed.
 # FUZZ_TIMEOUT (seconds, default 10): an input running longer is a hang.
+# FUZZ_CLOCK=cpu: SECONDS is the CPU time (user + system) each target gets,
+# not wall time: on a shared machine a niced fuzzer then runs until it has
+# really fuzzed that long (the process is stopped with SIGINT, and libFuzzer
+# prints its final statistics as on a normal end).
 # On a loaded shared machine a niced fuzzer can be starved past 10 s in
 # ASan's own bookkeeping; replay such a "timeout" alone before trusting it,
 # and raise FUZZ_TIMEOUT for campaigns beside other work.
@@ -39,6 +43,23 @@ if [ $# -eq 0 ]; then
 	echo "run.sh: no fuzz targets in $build/fuzz (configure with -Dfuzzing=true)" >&2
 	exit 2
 fi
+# cpu_budget PID SECONDS: waits until PID has used SECONDS of CPU time
+# (utime + stime from /proc/PID/stat, in clock ticks), then interrupts it.
+# Returns at once when PID ends by itself (a crash ends a run early).
+cpu_budget() {
+	hz=$(getconf CLK_TCK)
+	while [ -r "/proc/$1/stat" ]; do
+		# the command name may hold spaces: count fields after its ')'
+		used=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk -v hz="$hz" '{ print int(($12 + $13) / hz) }')
+		[ -n "$used" ] || break
+		if [ "$used" -ge "$2" ]; then
+			kill -INT "$1" 2>/dev/null
+			break
+		fi
+		sleep 5
+	done
+}
+
 failed=0
 for t in "$@"; do
 	exe="$build/fuzz/fuzz-$t"
@@ -59,13 +80,24 @@ for t in "$@"; do
 	log="$build/fuzz-$t.log"
 	# -max_len: the seeds are up to hundreds of KB; mutations past 1 MB buy
 	# nothing but time.  -rss_limit_mb: a leak or runaway allocation is a bug.
-	"$exe" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=1048576 \
-		-print_final_stats=1 -artifact_prefix="$crashes/$t-" $dirs >"$log" 2>&1
+	limit=$seconds
+	[ "${FUZZ_CLOCK:-wall}" = cpu ] && limit=0
+	"$exe" -max_total_time="$limit" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=1048576 \
+		-print_final_stats=1 -artifact_prefix="$crashes/$t-" $dirs >"$log" 2>&1 &
+	pid=$!
+	if [ "${FUZZ_CLOCK:-wall}" = cpu ]; then
+		cpu_budget "$pid" "$seconds"
+	fi
+	wait "$pid"
 	rc=$?
+	# a stop at the CPU budget is the normal end of the run
+	if [ "${FUZZ_CLOCK:-wall}" = cpu ] && [ $rc -ne 0 ] && grep -q 'libFuzzer: run interrupted' "$log"; then
+		rc=0
+	fi
 	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
 	if [ $rc -eq 0 ]; then
-		echo "fuzz $t: ok, ${runs:-?} runs in ${seconds}s, ${cov:-cov: ?}"
+		echo "fuzz $t: ok, ${runs:-?} runs in ${seconds}s (${FUZZ_CLOCK:-wall}), ${cov:-cov: ?}"
 	else
 		echo "fuzz $t: FAILED (exit $rc), see $log and $crashes/$t-*"
 		failed=1
