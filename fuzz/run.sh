@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh BUILD_DIR SECONDS [TARGET...]: runs every libFuzzer target (or the
 # ones named) for SECONDS each.  `make fuzz FUZZ_SECONDS=N` calls this.
+# run.sh --seed-dirs TARGET: lists the seed directories TARGET starts from.
 #
 # Each target starts from its committed corpus (fuzz/corpus/NAME, replayed
 # by `make check`) plus real fixtures from ../shared as seeds.  New inputs go
@@ -22,8 +23,6 @@ seconds=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="$root/../shared"
-crashes="$build/fuzz-crashes"
-mkdir -p "$crashes"
 
 # Real inputs each target starts from, besides its own corpus.
 seeds() {
@@ -35,6 +34,25 @@ seeds() {
 	flowlog | activitylog) echo "$shared/fixtures/monitoring" ;;
 	esac
 }
+
+# seed_dirs TARGET: the directories holding its seed files under 1 MiB.
+# libFuzzer reads seed directories flat, so the files' own directories are
+# listed.  (`find -size -1M` would round sizes up to whole MiB and match
+# only empty files: until session 5 no seed reached the fuzzers.)
+seed_dirs() {
+	for s in $(seeds "$1"); do
+		find "$s" -type f -size +0 -size -1024k -printf '%h\n' 2>/dev/null
+	done | sort -u
+}
+
+# run.sh --seed-dirs TARGET: print them (tests check every seeded target
+# gets real inputs).
+if [ "$build" = --seed-dirs ]; then
+	seed_dirs "$seconds"
+	exit 0
+fi
+crashes="$build/fuzz-crashes"
+mkdir -p "$crashes"
 
 if [ $# -eq 0 ]; then
 	set -- $(cd "$build/fuzz" && ls fuzz-* 2>/dev/null | sed 's/^fuzz-//')
@@ -71,11 +89,8 @@ for t in "$@"; do
 	work="$build/fuzz-work/$t"
 	mkdir -p "$work"
 	dirs="$work $root/fuzz/corpus/$t"
-	for s in $(seeds "$t"); do
-		# libFuzzer reads seed directories flat: list the files' directories
-		for d in $(find "$s" -type f -size -1M -exec dirname {} \; 2>/dev/null | sort -u); do
-			dirs="$dirs $d"
-		done
+	for d in $(seed_dirs "$t"); do
+		dirs="$dirs $d"
 	done
 	log="$build/fuzz-$t.log"
 	# -max_len: the seeds are up to hundreds of KB; mutations past 1 MB buy
