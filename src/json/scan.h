@@ -4,6 +4,7 @@
 #define RP_JSON_SCAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,5 +34,27 @@ static inline bool rp_scan_plain8(uint64_t v)
 	return ((v & RP_SCAN_HIGHS) | ctrl | rp_scan_has_byte(v, '"') |
 		rp_scan_has_byte(v, '\\')) == 0;
 }
+
+/* The bits of v (loaded little-endian) whose lowest set bit marks the first
+ * byte that needs attention inside a string (the condition of
+ * rp_scan_plain8); 0 when none does.  Each test borrows only from a byte
+ * below a flagged one, so the lowest flag is exact (higher ones may not be). */
+static inline uint64_t rp_scan_special8(uint64_t v)
+{
+	uint64_t ctrl = (v - RP_SCAN_ONES * 0x20) & ~v & RP_SCAN_HIGHS;
+	return (v & RP_SCAN_HIGHS) | ctrl | rp_scan_has_byte(v, '"') | rp_scan_has_byte(v, '\\');
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define RP_SCAN_LE 1
+/* Index (0-7) of the byte of a nonzero mask from rp_scan_special8 or of a
+ * nonzero XOR of a loaded word: its lowest set bit's byte. */
+static inline size_t rp_scan_first(uint64_t mask)
+{
+	return (size_t)__builtin_ctzll(mask) >> 3;
+}
+#else
+#define RP_SCAN_LE 0
+#endif
 
 #endif

@@ -52,6 +52,8 @@ struct vp {
 
 #define FAIL (-RP_EPARSE)
 
+_Static_assert(RP_ARENA_ALIGN >= 16, "read_string copies short strings 16 bytes at once");
+
 /* Bytes that need no attention inside a string: not a quote, backslash,
  * control character or byte >= 0x80. */
 static const unsigned char plain[256] = {
@@ -82,8 +84,18 @@ static inline int skip_ws(struct vp *ps)
 
 	while (p < n && is_ws(s[p])) {
 		p++;
-		while (n - p >= 8 && rp_scan_load8(s + p) == RP_SCAN_ONES * ' ')
+		/* an indentation: spaces 8 at a time, then up to the first other
+		 * byte at once */
+		while (n - p >= 8) {
+			uint64_t x = rp_scan_load8(s + p) ^ (RP_SCAN_ONES * ' ');
+			if (x) {
+#if RP_SCAN_LE
+				p += rp_scan_first(x);
+#endif
+				break;
+			}
 			p += 8;
+		}
 	}
 	ps->p = p;
 	if (p < n && s[p] == '/')
@@ -164,8 +176,16 @@ static int read_string(struct vp *ps, const char **out, size_t *outn)
 	char *d;
 
 	for (;;) {
-		while (n - p >= 8 && rp_scan_plain8(rp_scan_load8(s + p)))
+		while (n - p >= 8) {
+			uint64_t m = rp_scan_special8(rp_scan_load8(s + p));
+			if (m) {
+#if RP_SCAN_LE
+				p += rp_scan_first(m);
+#endif
+				break;
+			}
 			p += 8;
+		}
 		while (p < n && plain[s[p]])
 			p++;
 		if (p >= n)
@@ -222,6 +242,11 @@ static int read_string(struct vp *ps, const char **out, size_t *outn)
 		return -RP_ENOMEM;
 	if (esc) {
 		body = rp_json_unescape((const char *)s + start + 1, body, d);
+	} else if (body < 16 && n - (start + 1) >= 16) {
+		/* a short string (most keys): 16 bytes at once, as the arena
+		 * rounds every allocation up to 16 (RP_ARENA_ALIGN); the bytes
+		 * after the string are overwritten by the NUL or unused */
+		memcpy(d, s + start + 1, 16);
 	} else if (body) {
 		memcpy(d, s + start + 1, body);
 	}

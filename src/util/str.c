@@ -13,20 +13,37 @@ static unsigned char lower(unsigned char c)
 
 bool rp_str_ieq(const char *a, const char *b, size_t n)
 {
+	uint64_t x, y;
 	size_t i = 0;
 
 	/* eight bytes at a time: equal words (the same spelling, the usual
-	 * case) or equal once case-folded */
-	for (; n - i >= 8; i += 8) {
-		uint64_t x, y;
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y && rp_fold8(x) != rp_fold8(y))
-			return false;
+	 * case) or equal once case-folded; the last (partial) word is read
+	 * as the last eight bytes, overlapping the one before */
+	if (n >= 8) {
+		for (; n - i > 8; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y && rp_fold8(x) != rp_fold8(y))
+				return false;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y || rp_fold8(x) == rp_fold8(y);
+	}
+	if (n >= 4) {
+		/* 4 to 7 bytes: the first four and the last four, in one word */
+		uint32_t a0, a1, b0, b1;
+		memcpy(&a0, a, 4);
+		memcpy(&a1, a + n - 4, 4);
+		memcpy(&b0, b, 4);
+		memcpy(&b1, b + n - 4, 4);
+		x = (uint64_t)a0 | (uint64_t)a1 << 32;
+		y = (uint64_t)b0 | (uint64_t)b1 << 32;
+		return x == y || rp_fold8(x) == rp_fold8(y);
 	}
 	for (; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if (x != y && lower(x) != lower(y))
+		unsigned char c = (unsigned char)a[i], d = (unsigned char)b[i];
+		if (c != d && lower(c) != lower(d))
 			return false;
 	}
 	return true;
@@ -109,9 +126,7 @@ static bool fmt_simple(const char *fmt)
 {
 	const char *p;
 
-	for (p = fmt; *p; p++) {
-		if (*p != '%')
-			continue;
+	for (p = strchr(fmt, '%'); p; p = strchr(p + 1, '%')) {
 		p++;
 		if (*p == 'l')
 			p += p[1] == 'l' ? 2 : 1;
@@ -172,10 +187,8 @@ int rp_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 
 	if (!fmt_simple(fmt))
 		return vsnprintf(buf, cap, fmt, ap);
-	for (p = run = fmt; *p; p++) {
+	for (run = fmt; (p = strchr(run, '%')) != NULL;) {
 		int lmod = 0; /* 1 l, 2 ll, 3 z */
-		if (*p != '%')
-			continue;
 		if (p > run)
 			fmt_put(buf, cap, &len, run, (size_t)(p - run));
 		p++;
@@ -224,6 +237,7 @@ int rp_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 		}
 		run = p + 1;
 	}
+	p = run + strlen(run);
 	if (p > run)
 		fmt_put(buf, cap, &len, run, (size_t)(p - run));
 	if (cap)

@@ -179,6 +179,27 @@ static void test_fold_words(void **state)
 			       "ABCDEF",
 			       8));
 
+	/* every length 0-24 (the 4-7 byte pair of words, the overlapping last
+	 * word): equal when case-folded, and unequal at each position */
+	{
+		const char *src = "aBcDeFgHiJkLmNoPqRsTuVwXyZ";
+		char x[32], y[32];
+		size_t n, i, k;
+		for (n = 0; n <= 24; n++) {
+			memcpy(x, src, n);
+			for (k = 0; k < n; k++)
+				y[k] = (char)(x[k] ^ 0x20); /* the other case */
+			assert_true(rp_str_ieq(x, y, n));
+			for (i = 0; i < n; i++) {
+				char save = y[i];
+				y[i] = '@'; /* differs from every letter, folded or not */
+				assert_false(rp_str_ieq(x, y, n));
+				assert_false(rp_str_ieq(y, x, n));
+				y[i] = save;
+			}
+		}
+	}
+
 	rp_map_init(&ci, true);
 	assert_int_equal(rp_map_put(&ci, "storageAccountNamePrefix", 24, (void *)1, NULL), 0);
 	assert_int_equal(rp_map_put(&ci, "storageAccountNamePrefiy", 24, (void *)2, NULL), 0);
@@ -508,6 +529,11 @@ static void test_vsnprintf(void **state)
 		both(a, b, cap, "%-10s|%8zu|%.3s|%x|%02d|%5.1f", "ab", (size_t)7, "abcdef", 255u, 3,
 		     2.25);
 		both(a, b, cap, "%s:%u:%u", "t.json", 0u, 12u);
+		/* literal text around and between conversions, %% at the ends */
+		both(a, b, cap, "%%%s%s%%", "ab", "cd");
+		both(a, b, cap, "parameter '%s' has no value, nor a default", "location");
+		both(a, b, cap, "%%");
+		both(a, b, cap, "%d", 0);
 	}
 	assert_int_equal(both(a, b, 0, "%s", "abc"), 3);
 }
