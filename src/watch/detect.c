@@ -245,6 +245,7 @@ typedef struct table {
 	 * is a lossy direct-mapped table: a collision can only repeat a
 	 * finding. */
 	bool hopping;
+	int64_t ev_thr; /* 004: the finding threshold (see entry_update); else -1 */
 	uint64_t *emit_key;
 	int64_t *emit_win;
 } table;
@@ -464,6 +465,7 @@ static int table_init(table *t, uint32_t window_s, uint32_t admit)
 	t->window_s = window_s ? window_s : 1;
 	t->closed = INT64_MIN;
 	t->admit = admit < 2 ? 2 : admit;
+	t->ev_thr = -1;
 	return rp_cms_init(&t->cms, 4096, 4);
 }
 
@@ -659,11 +661,42 @@ static const char *input_of(rp_watch_det *d, const char *input)
 }
 
 /* Updates e with flow f; distinct: what to count (0: nothing); top: keep
- * the largest flow's remote end (006). */
+ * the largest flow's remote end (006); thr: the table's finding threshold
+ * on the distinct count (004), or -1.
+ *
+ * With a threshold, the latest flow is kept as evidence only once the
+ * distinct count is past it: an entry is emitted only when its final
+ * count is, and the count never decreases, so the flow that is the latest
+ * when the window closes was added with the count already past the
+ * threshold (an exact count is the number of members; an estimate, once
+ * large, always keeps it).  Below it every flow would be replaced by the
+ * next one anyway: the evidence of every finding is the same, and a scan
+ * table's hit copies no text. */
 static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
-			uint64_t bytes, bool top)
+			uint64_t bytes, bool top, int64_t thr)
 {
 	bool first = e->count == 0;
+
+	if (thr >= 0 && !first && bytes >= e->best) {
+		int rc = distinct ? rp_hll_add(&e->distinct, distinct) : 0;
+		if (rc < 0)
+			return rc;
+		e->last = f->ts_ms > e->last ? f->ts_ms : e->last;
+		if (f->ts_ms < e->first)
+			e->first = f->ts_ms;
+		e->count++;
+		e->bytes += bytes;
+		if (e->distinct.n == RP_HLL_LARGE || (int64_t)e->distinct.n > thr) {
+			uint32_t id = cell_take(d, f);
+			if (!id)
+				return -RP_ENOMEM;
+			cell_unref(d, e->ev[1]);
+			e->ev[1] = id;
+		}
+		if (bytes > e->best)
+			e->best = bytes;
+		return 0;
+	}
 
 	if (first || f->ts_ms < e->first)
 		e->first = f->ts_ms;
@@ -1354,7 +1387,7 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 			e->resource = intern(d, f->resource);
 			e->rule = intern(d, f->rule);
 		}
-		rc = entry_update(d, e, f, l->distinct, bytes, t == &d->t006);
+		rc = entry_update(d, e, f, l->distinct, bytes, t == &d->t006, t->ev_thr);
 		if (rc < 0)
 			return rc;
 	}
@@ -1471,7 +1504,7 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 						e->resource = intern(d, f->resource);
 					}
 					rc = entry_update(d, e, f, addr_hash_fast(peer, 55), 0,
-							  false);
+							  false, -1);
 					if (rc < 0)
 						return rc;
 				}
@@ -1525,6 +1558,8 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 	rc |= table_init(&d->tscan, (c->scan_window_s + 1) / 2, c->scan_ports / 2);
 	rc |= table_init(&d->tsweep, (c->sweep_window_s + 1) / 2, c->sweep_hosts / 2);
 	d->tscan.hopping = d->tsweep.hopping = true;
+	d->tscan.ev_thr = c->scan_ports;
+	d->tsweep.ev_thr = c->sweep_hosts;
 	d->tscan.emit_key = calloc(EMIT_SLOTS, sizeof(uint64_t));
 	d->tscan.emit_win = calloc(EMIT_SLOTS, sizeof(int64_t));
 	d->tsweep.emit_key = calloc(EMIT_SLOTS, sizeof(uint64_t));

@@ -359,6 +359,55 @@ static const char *act(rp_buf *b, const char *op, const char *result, const char
 	return b->data;
 }
 
+/* A scan's and a sweep's evidence: the key's first flow and its latest
+ * one, also when the latest repeats a port or host already counted (the
+ * count stays past the threshold) and when the flows before it were below
+ * the threshold; a key that stays below it has no finding. */
+static void test_scan_evidence(void **state)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	rp_buf out = RP_BUF_INIT;
+	char ip[32];
+	unsigned i;
+
+	(void)state;
+	rp_watch_config_default(&c);
+	c.scan_ports = 10;
+	c.sweep_hosts = 5;
+	for (i = 0; i < 12; i++)
+		tup(&g, T0 + i, "192.0.2.1", "10.0.0.4", 1, 100 + i, 'I', 'D', 0);
+	/* repeats of counted ports, the last one latest */
+	tup(&g, T0 + 20, "192.0.2.1", "10.0.0.4", 2, 100, 'I', 'D', 0);
+	tup(&g, T0 + 21, "192.0.2.1", "10.0.0.4", 3, 105, 'I', 'D', 0);
+	/* below the threshold: no finding, whatever its latest flow */
+	for (i = 0; i < 9; i++)
+		tup(&g, T0 + 30 + i, "192.0.2.2", "10.0.0.4", 4, 100 + i, 'I', 'D', 0);
+	for (i = 0; i < 7; i++) {
+		snprintf(ip, sizeof(ip), "10.0.2.%u", i + 1);
+		tup(&g, T0 + 40 + i, "192.0.2.3", ip, 5, 22, 'I', 'D', 0);
+	}
+	tup(&g, T0 + 50, "192.0.2.3", "10.0.2.1", 6, 22, 'I', 'D', 0);
+	finish_gen(&g);
+	run_lines(g.b.data, &c, true, &out);
+	fprintf(stderr, "%s", out.data);
+	assert_non_null(strstr(out.data, "\"subject\":\"192.0.2.1\""));
+	assert_non_null(strstr(out.data,
+			       "\"text\":\"1700000000000,192.0.2.1,10.0.0.4,1,100,6,I,D,"
+			       "NX,0,0,0,0\"},{\"time\":\"2023-11-14T22:13:41.000Z\",\"input\":"
+			       "\"gen\",\"offset\":"));
+	assert_non_null(strstr(out.data, "\"text\":\"1700000021000,192.0.2.1,10.0.0.4,3,105,6,I,D,"
+					 "NX,0,0,0,0\"}]"));
+	assert_null(strstr(out.data, "\"subject\":\"192.0.2.2\""));
+	assert_non_null(strstr(out.data, "\"subject\":\"192.0.2.3 -> *:22/tcp\""));
+	assert_non_null(strstr(out.data, "\"text\":\"1700000040000,192.0.2.3,10.0.2.1,5,22,6,I,D,"
+					 "NX,0,0,0,0\"}"));
+	assert_non_null(strstr(out.data, "\"text\":\"1700000050000,192.0.2.3,10.0.2.1,6,22,6,I,D,"
+					 "NX,0,0,0,0\"}]"));
+	rp_buf_release(&out);
+	rp_buf_release(&g.b);
+}
+
 static void test_changes(void **state)
 {
 	rp_buf b = RP_BUF_INIT;
@@ -488,9 +537,10 @@ static void test_sketches(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_benign),       cmocka_unit_test(test_attacks),
-		cmocka_unit_test(test_configurable), cmocka_unit_test(test_changes),
-		cmocka_unit_test(test_sketches),     cmocka_unit_test(test_batch_same),
+		cmocka_unit_test(test_benign),        cmocka_unit_test(test_attacks),
+		cmocka_unit_test(test_configurable),  cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_sketches),      cmocka_unit_test(test_batch_same),
+		cmocka_unit_test(test_scan_evidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
