@@ -57,4 +57,24 @@ static inline size_t rp_scan_first(uint64_t mask)
 #define RP_SCAN_LE 0
 #endif
 
+/* The first position >= p (and < n) of a byte that needs attention inside
+ * a string (quote, backslash, control character, byte >= 0x80), or n. */
+static inline size_t rp_scan_plain_run(const unsigned char *s, size_t p, size_t n)
+{
+	while (n - p >= 8) {
+		uint64_t m = rp_scan_special8(rp_scan_load8(s + p));
+		if (m) {
+#if RP_SCAN_LE
+			return p + rp_scan_first(m);
+#else
+			break;
+#endif
+		}
+		p += 8;
+	}
+	while (p < n && s[p] >= 0x20 && s[p] < 0x80 && s[p] != '"' && s[p] != '\\')
+		p++;
+	return p;
+}
+
 #endif

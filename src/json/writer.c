@@ -1,5 +1,6 @@
 /* writer.c: streaming JSON writer for rampart's reports. */
 #include "json/json.h"
+#include "json/scan.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -24,10 +25,7 @@ int rp_json_escape(rp_buf *b, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c = u[i];
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			run = i;
-			while (run < n && u[run] >= 0x20 && u[run] != '"' && u[run] != '\\' &&
-			       u[run] < 0x80)
-				run++;
+			run = rp_scan_plain_run(u, i, n);
 			r = rp_buf_append(b, s + i, run - i);
 			i = run;
 		} else if (c >= 0x80) {

@@ -994,6 +994,39 @@ static void expect_escape(const char *in, size_t n, const char *want)
 	rp_buf_release(&b);
 }
 
+/* The plain runs are found a word at a time: a byte to escape at every
+ * position of the words of strings of every length up to 40. */
+static void test_writer_escaping_words(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} sp[] = { { "\"", "\\\"" }, { "\\", "\\\\" },           { "\x01", "\\u0001" },
+		   { "\n", "\\n" },  { "\xc3\xa9", "\xc3\xa9" }, { "\x7f", "\x7f" } };
+	char in[48], want[64];
+	size_t n, at, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(sp) / sizeof(sp[0]); k++)
+		for (n = 0; n <= 40; n++)
+			for (at = 0; at < n; at++) {
+				size_t il = strlen(sp[k].in), ol = strlen(sp[k].out), w = 0;
+				if (at + il > n)
+					continue;
+				memset(in, 'a', n);
+				memcpy(in + at, sp[k].in, il);
+				want[w++] = '"';
+				memset(want + w, 'a', at);
+				w += at;
+				memcpy(want + w, sp[k].out, ol);
+				w += ol;
+				memset(want + w, 'a', n - at - il);
+				w += n - at - il;
+				want[w++] = '"';
+				want[w] = '\0';
+				expect_escape(in, n, want);
+			}
+}
+
 static void test_writer_escaping(void **state)
 {
 	(void)state;
@@ -1375,6 +1408,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_tape_bound),
 		cmocka_unit_test(test_writer_escaping),
+		cmocka_unit_test(test_writer_escaping_words),
 		cmocka_unit_test(test_writer_doubles),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_misuse),

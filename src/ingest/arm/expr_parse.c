@@ -195,12 +195,13 @@ static int unexpected(parser *p, const char *want)
 
 static rp_arm_node *new_node(parser *p, rp_arm_node_kind k, size_t off, size_t len)
 {
-	rp_arm_node *nd = rp_arena_calloc(p->a, 1, sizeof(*nd));
+	rp_arm_node *nd = rp_arena_alloc(p->a, sizeof(*nd));
 
 	if (!nd) {
 		p->err = -RP_ENOMEM;
 		return NULL;
 	}
+	memset(nd, 0, sizeof(*nd));
 	nd->kind = k;
 	nd->off = (uint32_t)off;
 	nd->len = (uint32_t)len;

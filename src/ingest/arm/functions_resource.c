@@ -17,6 +17,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <threads.h>
 
 /* The context with every NULL field replaced by its default. */
 static const rp_arm_context *ctx_of(rp_arm_fcall *c)
@@ -176,9 +177,61 @@ static const char AZURE_CLOUD[] =
 	"\"azureFrontDoorEndpointSuffix\":\"azurefd.net\",\"keyvaultDns\":\".vault.azure.net\","
 	"\"sqlServerHostname\":\".database.windows.net\",\"storage\":\"core.windows.net\"}}";
 
+/* AZURE_CLOUD is parsed once per process (call_once; into an arena that
+ * lives as long as the process, like the text itself); each call returns a
+ * copy of that tree with the call's span on every value and key, as
+ * parsing the text with that span would give, and the strings shared. */
+static once_flag env_once = ONCE_FLAG_INIT;
+static rp_arena *env_arena;
+static rp_value *env_tree;
+
+static void env_init(void)
+{
+	rp_span none = { NULL, 0, 0 };
+
+	env_arena = rp_arena_new();
+	if (env_arena && rp_arm_json_parse(env_arena, AZURE_CLOUD, sizeof(AZURE_CLOUD) - 1, none,
+					   &env_tree) != 0)
+		env_tree = NULL;
+}
+
+static rp_value *respan(rp_arena *a, const rp_value *v, rp_span sp)
+{
+	rp_value *r = rp_value_with(a, v, v->flags, sp);
+	uint32_t i;
+
+	if (!r)
+		return NULL;
+	if (v->kind == RP_V_ARRAY) {
+		rp_value **items = rp_arena_alloc(a, (v->len ? v->len : 1) * sizeof(*items));
+		if (!items)
+			return NULL;
+		for (i = 0; i < v->len; i++)
+			if (!(items[i] = respan(a, v->u.items[i], sp)))
+				return NULL;
+		r->u.items = items;
+	} else if (v->kind == RP_V_OBJECT) {
+		rp_member *m = rp_arena_alloc(a, (v->len ? v->len : 1) * sizeof(*m));
+		if (!m)
+			return NULL;
+		for (i = 0; i < v->len; i++) {
+			m[i] = v->u.members[i];
+			m[i].keyspan = sp;
+			if (!(m[i].val = respan(a, v->u.members[i].val, sp)))
+				return NULL;
+		}
+		r->u.members = m;
+	}
+	return r;
+}
+
 RP_ARM_FN(environment)
 {
-	return rp_arm_json_parse(c->a, AZURE_CLOUD, sizeof(AZURE_CLOUD) - 1, c->res, out);
+	call_once(&env_once, env_init);
+	if (!env_tree)
+		return rp_arm_json_parse(c->a, AZURE_CLOUD, sizeof(AZURE_CLOUD) - 1, c->res, out);
+	*out = respan(c->a, env_tree, c->res);
+	return *out ? 0 : -RP_ENOMEM;
 }
 
 /* ---- scope functions ---- */
