@@ -609,8 +609,9 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		const rp_finding *f = &fs->items[i];
 		const rp_report_rule *ru = rp_scan_report_rule(f->rule);
 		/* only counted by the report: no end position needed */
-		bool counted = rep->tally_passing && (f->status == RP_STATUS_PASS ||
-						      f->status == RP_STATUS_NOT_APPLICABLE);
+		bool counted =
+			(rep->tally_passing || rep->group_passing) &&
+			(f->status == RP_STATUS_PASS || f->status == RP_STATUS_NOT_APPLICABLE);
 		const obj_strings *os = NULL;
 		rp_report_finding *fo = NULL;
 		rp_report_input in;
@@ -871,8 +872,9 @@ loaded:
 	filter.skip_ids = o->skip_ids;
 	filter.include_pass = true;
 	filter.include_not_applicable = true;
-	/* a report that only counts passing results needs no message for them */
-	filter.terse_passing = rep->tally_passing;
+	/* a report that only counts passing results (or groups them, never
+	 * printing one) needs no message for them */
+	filter.terse_passing = rep->tally_passing || rep->group_passing;
 	filter.options.assume_trusted_launch_default = o->assume_trusted_launch_default;
 	if ((rc = rpt_scan_net(model, rep, &diag, &net)) < 0)
 		goto out;
@@ -883,8 +885,17 @@ loaded:
 		goto out;
 	fs_init = true;
 	rc = rp_depth_run(model, &filter, &fs, &depth);
+	if (rc == 0)
+		rc = rp_report_add_depth(rep, &depth, rp_scan_report_rule);
 	if (rc < 0)
 		goto out;
+	/* The report has its copy of the ratings and paths: the depth result
+	 * and the topology (exposures, engine caches) go before the findings
+	 * are copied, so they do not add to this file's peak. */
+	rp_depth_release(&depth);
+	memset(&depth, 0, sizeof(depth));
+	filter.net = NULL;
+	net = rp_net_topo_free(net);
 	if (dep->nresources) {
 		skips = calloc(dep->nresources, sizeof(*skips));
 		nskips = calloc(dep->nresources, sizeof(*nskips));
@@ -897,8 +908,6 @@ loaded:
 			goto out;
 	}
 	rc = add_findings(rep, o, dep, model, &fs, skips, nskips, sf->path, &filter);
-	if (rc == 0)
-		rc = rp_report_add_depth(rep, &depth, rp_scan_report_rule);
 	if (rc < 0)
 		goto out;
 done:

@@ -1,0 +1,85 @@
+#!/bin/sh
+# test-scan-lifetimes.sh: what the scan frees early or never formats does
+# not change a report.  The scan copies each file's depth ratings into the
+# report and frees them and the network topology before it copies the
+# findings; the text report without --show-pass (which only counts passing
+# results) gets them without a message.  So: --jobs 1 and --jobs 2 give the
+# same text, JSON and HTML; --show-pass still prints every passing result's
+# message; both text reports count the same (per asset and per layer).
+# Prints "N passed, N failed".
+set -u
+bin=${RAMPART_BIN:?}
+src=${RAMPART_SOURCE_ROOT:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# Several templates with network exposures and depth assets (three-tier),
+# under different names so that --jobs 2 scans them in parallel.
+mkdir -p "$tmp/in"
+for n in a b c d; do
+	cp "$src/examples/three-tier/azuredeploy.json" "$tmp/in/$n.json" || exit 1
+done
+
+for fmt in text json html; do
+	for j in 1 2; do
+		"$bin" --color=never scan "$tmp/in" --jobs "$j" -f "$fmt" -o "$tmp/out$j.$fmt" \
+			2>"$tmp/err"
+		rc=$?
+		if [ "$rc" -le 1 ]; then ok; else ko "$fmt --jobs $j: exit $rc"; cat "$tmp/err"; fi
+	done
+	if cmp -s "$tmp/out1.$fmt" "$tmp/out2.$fmt"; then ok; else ko "$fmt: --jobs 1 and 2 differ"; fi
+done
+if grep -q '"assets"' "$tmp/out1.json" && grep -q '"exposures"' "$tmp/out1.json"; then ok; else
+	ko "json has no assets or exposures"
+fi
+
+"$bin" --color=never scan "$tmp/in" --show-pass -o "$tmp/pass.text" 2>"$tmp/err"
+if [ $? -le 1 ]; then ok; else ko "--show-pass exit"; cat "$tmp/err"; fi
+# the messages of passing results are formatted when they are shown
+if grep -qF "securityType is TrustedLaunch" "$tmp/pass.text"; then ok; else
+	ko "--show-pass lost a passing message"
+fi
+if grep -qE '^      PASS .*$' "$tmp/pass.text" &&
+	! grep -A1 -E '^      PASS ' "$tmp/pass.text" | grep -qE '^        $'; then
+	ok
+else
+	ko "--show-pass: a PASS line without its message"
+fi
+# the same counts: the summary table is identical
+sed -n '/^Summary/,$p' "$tmp/out1.text" >"$tmp/sum1"
+sed -n '/^Summary/,$p' "$tmp/pass.text" >"$tmp/sum2"
+if [ -s "$tmp/sum1" ] && cmp -s "$tmp/sum1" "$tmp/sum2"; then ok; else
+	ko "summary differs with --show-pass"
+	diff "$tmp/sum1" "$tmp/sum2" | head -20
+fi
+# and per asset: "all N applicable checks passed" / "N passed" against the
+# PASS lines listed
+python3 - "$tmp/out1.text" "$tmp/pass.text" <<'PY' && ok || ko "per-asset pass counts"
+import re, sys
+def assets(path, listed):
+    out, cur = {}, None
+    for line in open(path):
+        if re.match(r"^  \S", line):
+            cur = line.strip(); out.setdefault(cur, 0)
+        elif cur is None:
+            continue
+        elif listed and re.match(r"^      PASS ", line):
+            out[cur] += 1
+        elif not listed:
+            m = re.match(r"^    all (\d+) applicable checks? passed", line) or \
+                re.match(r"^    (\d+) passed, ", line)
+            if m:
+                out[cur] += int(m.group(1))
+        if line.startswith("Summary") or line.startswith("Network exposure"):
+            cur = None
+    return out
+a, b = assets(sys.argv[1], False), assets(sys.argv[2], True)
+assert a and a == b, (len(a), len(b), [k for k in a if a[k] != b.get(k)][:5])
+PY
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
