@@ -18,6 +18,10 @@ static inline const char *rpt_status(rp_status s)
 	return (unsigned)s < RP_STATUS_COUNT_ ? n[s] : "?";
 }
 
+/* Layer names in report order (BOOT HOST NET DATA MON DEPTH META, then
+ * others by name): <0, 0, >0 (report.c). */
+int rpt_cmp_layer(const char *a, const char *b);
+
 /* Appends s (or printf output) with control characters escaped (text.c). */
 int rpt_put_safe(rp_buf *b, const char *s);
 int rpt_put_fmt_safe(rp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -68,6 +68,7 @@ void rp_report_release(rp_report *r)
 	free(r->exposures);
 	free(r->assets);
 	free(r->groups);
+	free(r->grouped);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -248,6 +249,36 @@ static int fill(rp_report *r, const rp_report_input *in, rp_report_finding *f, b
 
 static int cmp_finding(const void *pa, const void *pb);
 
+/* Defense layers in report order; unknown layers sort after, by name. */
+static const char *const layer_order[] = {
+	"BOOT", "HOST", "NET", "DATA", "MON", "DEPTH", "META",
+};
+#define NLAYER_ORDER (sizeof(layer_order) / sizeof(layer_order[0]))
+
+static size_t layer_rank(const char *layer)
+{
+	size_t i;
+
+	for (i = 0; i < NLAYER_ORDER; i++)
+		if (strcmp(layer, layer_order[i]) == 0)
+			return i;
+	return NLAYER_ORDER;
+}
+
+int rpt_cmp_layer(const char *a, const char *b)
+{
+	size_t ra, rb;
+
+	if (a == b)
+		return 0;
+	ra = layer_rank(a);
+	rb = layer_rank(b);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp(a, b);
+}
+
 /* ---- grouped passing findings (rp_report.group_passing) ---- */
 
 static bool groupable(const rp_report_finding *f)
@@ -257,12 +288,14 @@ static bool groupable(const rp_report_finding *f)
 }
 
 /* The group key: file, resource type, name, ID and address (interned:
- * equal strings are the same pointer), layer and status. */
+ * equal strings are the same pointer) and status.  Not the layer: the text
+ * report prints one count per resource, and its summary's counts per
+ * layer come from rp_report.grouped (a resource's passing results span
+ * two to five layers: as many records fewer). */
 static size_t group_hash(const rp_report_finding *f)
 {
 	const void *p[5] = { f->file, f->resource_type, f->resource_name, f->resource_id,
 			     f->address };
-	const unsigned char *l = (const unsigned char *)f->rule->layer;
 	uint64_t h = 14695981039346656037ull;
 	size_t i;
 
@@ -270,10 +303,6 @@ static size_t group_hash(const rp_report_finding *f)
 		h ^= (uint64_t)(uintptr_t)p[i];
 		h *= 1099511628211ull;
 		h ^= h >> 29;
-	}
-	for (; l && *l; l++) {
-		h ^= *l;
-		h *= 1099511628211ull;
 	}
 	h ^= f->status;
 	h *= 1099511628211ull;
@@ -284,8 +313,39 @@ static bool group_same(const rp_report_finding *a, const rp_report_finding *b)
 {
 	return a->file == b->file && a->resource_type == b->resource_type &&
 	       a->resource_name == b->resource_name && a->resource_id == b->resource_id &&
-	       a->address == b->address && a->status == b->status &&
-	       (a->rule->layer == b->rule->layer || strcmp(a->rule->layer, b->rule->layer) == 0);
+	       a->address == b->address && a->status == b->status;
+}
+
+/* Which of two findings of a group represents it: the first in layer
+ * order, then in report order, as the text report orders a resource's
+ * findings (so its first record of a resource is the same as among all
+ * findings). */
+static int cmp_group_first(const rp_report_finding *a, const rp_report_finding *b)
+{
+	int c = rpt_cmp_layer(a->rule->layer, b->rule->layer);
+
+	return c ? c : cmp_finding(a, b);
+}
+
+/* Counts one grouped finding in rp_report.grouped (its layer's row). */
+static int tally_layer(rp_report *r, const char *layer, rp_status st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < r->ngrouped; i++)
+		if (r->grouped[i].layer == layer || strcmp(r->grouped[i].layer, layer) == 0)
+			break;
+	if (i == r->ngrouped) {
+		int rc = grow((void **)&r->grouped, &r->grouped_cap, r->ngrouped,
+			      sizeof(*r->grouped));
+		if (rc < 0)
+			return rc;
+		memset(&r->grouped[i], 0, sizeof(r->grouped[i]));
+		r->grouped[i].layer = layer;
+		r->ngrouped++;
+	}
+	r->grouped[i].n[st] += n;
+	return 0;
 }
 
 /* The slot of f's group: holding its record's index + 1, or 0 (free). */
@@ -350,6 +410,8 @@ static int add_grouped(rp_report *r, const rp_report_input *in)
 
 	if ((rc = fill(r, in, &t, true)) < 0)
 		return rc;
+	if ((rc = tally_layer(r, t.rule->layer, (rp_status)t.status, 1)) < 0)
+		return rc;
 	if (!r->groups || (r->ngroups + 1) * 2 > r->groups_cap) {
 		if ((rc = groups_rebuild(r, r->ngroups ? r->ngroups * 2 : 1024)) < 0)
 			return rc;
@@ -358,7 +420,7 @@ static int add_grouped(rp_report *r, const rp_report_input *in)
 	if (*slot) {
 		rec = &r->findings[*slot - 1];
 		if (rec->merged < UINT32_MAX) {
-			if (cmp_finding(&t, rec) < 0) {
+			if (cmp_group_first(&t, rec) < 0) {
 				/* the new one comes first: it represents the group */
 				t.message = dup_or_empty(r, t.message, &fail);
 				t.unknown_reason = rp_report_intern(r, t.unknown_reason, &fail);
@@ -514,6 +576,15 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 		dst->tallied[i] += src->tallied[i];
 		src->tallied[i] = 0;
 	}
+	for (i = 0; i < src->ngrouped; i++) {
+		size_t k;
+		for (k = 0; k < RP_STATUS_COUNT_; k++)
+			if (src->grouped[i].n[k] &&
+			    (rc = tally_layer(dst, src->grouped[i].layer, (rp_status)k,
+					      src->grouped[i].n[k])) < 0)
+				return rc;
+	}
+	src->ngrouped = 0;
 	dst->nresources += src->nresources;
 	dst->nerrors += src->nerrors;
 	dst->sorted = false;

@@ -85,8 +85,9 @@ typedef struct rp_report_finding {
 	/* Findings merged into this one besides itself (0: an ordinary
 	 * finding).  Only with rp_report.group_passing: a PASS or
 	 * NOT_APPLICABLE record then stands for 1 + merged findings of the
-	 * same file, resource (type, name, ID, address), layer and status,
-	 * and carries the fields of the first of them in report order. */
+	 * same file, resource (type, name, ID, address) and status (of any
+	 * layer: rp_report.grouped counts them per layer), and carries the
+	 * fields of the first of them in layer order, then report order. */
 	uint32_t merged;
 } rp_report_finding;
 
@@ -150,6 +151,12 @@ typedef struct rp_report_exposure {
 	rp_report_hop hops[2];        /* subnet NSG, NIC NSG */
 } rp_report_exposure;
 
+/* Grouped passing findings of one layer (rp_report.grouped). */
+typedef struct rp_report_layer_tally {
+	const char *layer; /* the rules' layer name (borrowed) */
+	size_t n[RP_STATUS_COUNT_];
+} rp_report_layer_tally;
+
 typedef struct rp_report {
 	rp_arena *arena;
 	const rp_report_rule **rules; /* the rules that ran, sorted by ID */
@@ -182,7 +189,7 @@ typedef struct rp_report {
 	bool tally_passing;
 	size_t tallied[RP_STATUS_COUNT_];
 	/* Passing and not-applicable findings are grouped: one record per
-	 * file, resource, layer and status, counting the rest in `merged`
+	 * file, resource and status, counting the rest in `merged`
 	 * (for the text report without --show-pass, which prints their
 	 * number per resource and per layer, never one of them; every
 	 * count (rp_report_count, the text summary) adds `merged`).  Set
@@ -192,6 +199,11 @@ typedef struct rp_report {
 	bool group_passing;
 	uint32_t *groups;
 	size_t groups_cap, ngroups;
+	/* With group_passing: the grouped findings per layer and status (a
+	 * record groups a resource's results across layers; the text
+	 * summary's rows come from here). */
+	rp_report_layer_tally *grouped;
+	size_t ngrouped, grouped_cap;
 	bool sorted;
 } rp_report;
 

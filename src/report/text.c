@@ -23,36 +23,6 @@
 #define C_YELLOW "\033[33m"
 #define C_CYAN "\033[36m"
 
-/* Defense layers in report order; unknown layers sort after, by name. */
-static const char *const layer_order[] = {
-	"BOOT", "HOST", "NET", "DATA", "MON", "DEPTH", "META",
-};
-#define NLAYER_ORDER (sizeof(layer_order) / sizeof(layer_order[0]))
-
-static size_t layer_rank(const char *layer)
-{
-	size_t i;
-
-	for (i = 0; i < NLAYER_ORDER; i++)
-		if (strcmp(layer, layer_order[i]) == 0)
-			return i;
-	return NLAYER_ORDER;
-}
-
-static int cmp_layer(const char *a, const char *b)
-{
-	size_t ra, rb;
-
-	if (a == b)
-		return 0;
-	ra = layer_rank(a);
-	rb = layer_rank(b);
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	return strcmp(a, b);
-}
-
 static int cmp_asset(const void *pa, const void *pb)
 {
 	const rp_report_finding *a = *(const rp_report_finding *const *)pa;
@@ -70,7 +40,7 @@ static int cmp_asset(const void *pa, const void *pb)
 		return c;
 	if (a->resource_id != b->resource_id && (c = strcmp(a->resource_id, b->resource_id)) != 0)
 		return c;
-	if ((c = cmp_layer(a->rule->layer, b->rule->layer)) != 0)
+	if ((c = rpt_cmp_layer(a->rule->layer, b->rule->layer)) != 0)
 		return c;
 	/* fail before unknown before pass before n/a */
 	if (a->status != b->status) {
@@ -298,12 +268,16 @@ static int summary(rp_buf *b, rp_report *r, const rp_report_options *o)
 	}
 	for (i = 1; i < nrows; i++) { /* insertion sort by layer order */
 		layer_row t = rows[i];
-		for (j = i; j > 0 && cmp_layer(rows[j - 1].layer, t.layer) > 0; j--)
+		for (j = i; j > 0 && rpt_cmp_layer(rows[j - 1].layer, t.layer) > 0; j--)
 			rows[j] = rows[j - 1];
 		rows[j] = t;
 	}
 	for (i = 0; i < r->nfindings; i++) {
 		const rp_report_finding *f = &r->findings[i];
+		/* a group record's findings span layers: counted from r->grouped */
+		if (r->group_passing && f->suppressed == RP_SUPPRESS_NONE &&
+		    (f->status == RP_STATUS_PASS || f->status == RP_STATUS_NOT_APPLICABLE))
+			continue;
 		for (j = 0; j < nrows; j++) {
 			if (rows[j].layer != f->rule->layer &&
 			    strcmp(rows[j].layer, f->rule->layer) != 0)
@@ -316,6 +290,18 @@ static int summary(rp_buf *b, rp_report *r, const rp_report_options *o)
 				tot.n[f->status] += 1 + (size_t)f->merged;
 			}
 			break;
+		}
+	}
+	for (i = 0; i < r->ngrouped; i++) {
+		const rp_report_layer_tally *g = &r->grouped[i];
+		size_t k;
+		for (j = 0; j < nrows; j++)
+			if (rows[j].layer == g->layer || strcmp(rows[j].layer, g->layer) == 0)
+				break;
+		for (k = 0; k < RP_STATUS_COUNT_; k++) {
+			if (j < nrows)
+				rows[j].n[k] += g->n[k];
+			tot.n[k] += g->n[k];
 		}
 	}
 	rc = rp_buf_printf(b, "%sSummary%s\n  %-12s %8s %8s %8s %8s %11s\n", o->color ? C_BOLD : "",

@@ -384,6 +384,75 @@ static void test_group_passing(void **state)
 	rp_report_release(&full);
 }
 
+/* One record per resource and status, whatever the layers: a resource's
+ * passing results in BOOT, HOST and MON are one record, the not-applicable
+ * one another; the summary still counts them per layer (text identical to
+ * a report keeping every finding), and a merge adds the layer counts. */
+static void test_group_passing_layers(void **state)
+{
+	static const rp_report_rule rules[4] = {
+		{ "RMP-MON-006", "MON", RP_SEV_LOW, "t1", "r", "f", NULL, NULL },
+		{ "RMP-BOOT-001", "BOOT", RP_SEV_HIGH, "t2", "r", "f", NULL, NULL },
+		{ "RMP-HOST-001", "HOST", RP_SEV_HIGH, "t3", "r", "f", NULL, NULL },
+		{ "RMP-HOST-002", "HOST", RP_SEV_HIGH, "t4", "r", "f", NULL, NULL },
+	};
+	static const rp_status st[4] = { RP_STATUS_PASS, RP_STATUS_PASS, RP_STATUS_PASS,
+					 RP_STATUS_NOT_APPLICABLE };
+	rp_report full, grp, part;
+	rp_report_input in;
+	rp_report_options o = { false, false, "test" };
+	rp_buf tf = RP_BUF_INIT, tg = RP_BUF_INIT;
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(rp_report_init(&full), 0);
+	assert_int_equal(rp_report_init(&grp), 0);
+	assert_int_equal(rp_report_init(&part), 0);
+	grp.group_passing = part.group_passing = true;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 4; i++) {
+			memset(&in, 0, sizeof(in));
+			in.rule = &rules[i];
+			in.status = st[i];
+			in.file = k ? "b.json" : "a.json";
+			in.line = (uint32_t)(10 - i);
+			in.column = 1;
+			in.resource_type = "Microsoft.Compute/virtualMachines";
+			in.resource_name = "vm";
+			in.message = "m";
+			in.fingerprint_material = rules[i].id;
+			assert_int_equal(rp_report_add(&full, &in, NULL), 0);
+			assert_int_equal(rp_report_add(k ? &part : &grp, &in, NULL), 0);
+		}
+	}
+	/* a.json: one PASS record standing for 3 (BOOT, HOST, MON), one N/A */
+	assert_int_equal(grp.nfindings, 2);
+	for (i = 0; i < grp.nfindings; i++) {
+		const rp_report_finding *f = &grp.findings[i];
+		if (f->status == RP_STATUS_PASS) {
+			assert_int_equal(f->merged, 2);
+			/* the first in layer order represents the group */
+			assert_string_equal(f->rule->id, "RMP-BOOT-001");
+		} else {
+			assert_int_equal(f->status, RP_STATUS_NOT_APPLICABLE);
+			assert_int_equal(f->merged, 0);
+		}
+	}
+	assert_int_equal(rp_report_merge(&grp, &part), 0);
+	assert_int_equal(grp.nfindings, 4);
+	assert_int_equal(rp_report_write_text(&full, &o, &tf), 0);
+	assert_int_equal(rp_report_write_text(&grp, &o, &tg), 0);
+	assert_int_equal(tf.len, tg.len);
+	assert_memory_equal(tf.data, tg.data, tf.len);
+	assert_non_null(strstr(tg.data, "  BOOT                2"));
+	assert_non_null(strstr(tg.data, "  HOST                2"));
+	rp_buf_release(&tf);
+	rp_buf_release(&tg);
+	rp_report_release(&part);
+	rp_report_release(&grp);
+	rp_report_release(&full);
+}
+
 /* Two depth assets at the same place with the same name and ID (a nested
  * template deployed by two parents scanned on their own) sort by what
  * they say, not by the order they were added in (which scan --jobs
@@ -449,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_merge_sort_counts),
 		cmocka_unit_test(test_sort_total_order),
 		cmocka_unit_test(test_group_passing),
+		cmocka_unit_test(test_group_passing_layers),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_assets_total_order),
 	};
