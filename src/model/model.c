@@ -6,7 +6,6 @@
 #include "util/hashmap.h"
 #include "util/str.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,7 +170,8 @@ static char *lower_dup(rp_arena *a, const char *s, size_t n)
 	if (!c)
 		return NULL;
 	for (i = 0; i < n; i++)
-		c[i] = (char)tolower((unsigned char)c[i]);
+		if (c[i] >= 'A' && c[i] <= 'Z')
+			c[i] = (char)(c[i] + ('a' - 'A'));
 	return c;
 }
 
@@ -185,7 +185,7 @@ static const char *last_providers(const char *s, size_t n)
 	if (n < pn)
 		return NULL;
 	for (i = n - pn + 1; i-- > 0;)
-		if (rp_str_ieq(s + i, pat, pn))
+		if (s[i] == '/' && rp_str_ieq(s + i, pat, pn))
 			return s + i;
 	return NULL;
 }
@@ -315,7 +315,8 @@ static int index_add(builder *b, mobj_full *f)
 		lk[nt] = '|';
 		memcpy(lk + nt + 1, o->name, nn + 1);
 		for (i = 0; i < nt + nn + 1; i++)
-			lk[i] = (char)tolower((unsigned char)lk[i]);
+			if (lk[i] >= 'A' && lk[i] <= 'Z')
+				lk[i] = (char)(lk[i] + ('a' - 'A'));
 		if (rp_map_get(&b->ix->by_name, lk, strlen(lk), &old)) {
 			mobj_full *c = old;
 			while (c->next_same_name)

@@ -67,11 +67,15 @@ static const char *node_id(rp_report *r, const rp_depth_hop *h, bool *fail)
 
 	if (h->kind == RP_DN_INTERNET)
 		return "internet";
+	if (h->obj && h->obj->key && strlen(h->obj->key) < sizeof(buf))
+		return rp_report_intern(r, h->obj->key, fail); /* no copy through buf */
 	if (!h->obj)
 		snprintf(buf, sizeof(buf), "%s:%s", rp_depth_node_name(h->kind), h->name);
-	else if (h->obj->key)
-		snprintf(buf, sizeof(buf), "%s", h->obj->key);
-	else
+	else if (h->obj->key) {
+		/* longer than buf: cut as the formatted copy always was */
+		memcpy(buf, h->obj->key, sizeof(buf) - 1);
+		buf[sizeof(buf) - 1] = '\0';
+	} else
 		snprintf(buf, sizeof(buf), "%s:%s#%u", h->obj->type ? h->obj->type : "?", h->name,
 			 h->obj->index);
 	return rp_report_intern(r, buf, fail);

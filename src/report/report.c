@@ -403,7 +403,7 @@ static int groups_rebuild(rp_report *r, size_t need)
 static int add_grouped(rp_report *r, const rp_report_input *in)
 {
 	rp_report_finding t, *rec;
-	uint32_t *slot;
+	uint32_t *slot, *hint = in->group_hint;
 	uint32_t merged;
 	bool fail = false;
 	int rc;
@@ -412,13 +412,21 @@ static int add_grouped(rp_report *r, const rp_report_input *in)
 		return rc;
 	if ((rc = tally_layer(r, t.rule->layer, (rp_status)t.status, 1)) < 0)
 		return rc;
-	if (!r->groups || (r->ngroups + 1) * 2 > r->groups_cap) {
-		if ((rc = groups_rebuild(r, r->ngroups ? r->ngroups * 2 : 1024)) < 0)
-			return rc;
+	rec = hint && *hint && *hint <= r->nfindings ? &r->findings[*hint - 1] : NULL;
+	if (rec && groupable(rec) && group_same(rec, &t) && rec->merged < UINT32_MAX) {
+		/* the caller's hint names the group's record: no lookup */
+		slot = NULL;
+	} else {
+		if (!r->groups || (r->ngroups + 1) * 2 > r->groups_cap) {
+			if ((rc = groups_rebuild(r, r->ngroups ? r->ngroups * 2 : 1024)) < 0)
+				return rc;
+		}
+		slot = group_slot(r, &t);
+		rec = *slot ? &r->findings[*slot - 1] : NULL;
 	}
-	slot = group_slot(r, &t);
-	if (*slot) {
-		rec = &r->findings[*slot - 1];
+	if (rec) {
+		if (hint)
+			*hint = (uint32_t)(rec - r->findings) + 1;
 		if (rec->merged < UINT32_MAX) {
 			if (cmp_group_first(&t, rec) < 0) {
 				/* the new one comes first: it represents the group */
@@ -435,6 +443,7 @@ static int add_grouped(rp_report *r, const rp_report_input *in)
 			return 0;
 		}
 	}
+	/* (a record named by the hint always took the group above: slot is set) */
 	if (r->nfindings >= UINT32_MAX - 1)
 		return -RP_ENOMEM;
 	t.message = dup_or_empty(r, t.message, &fail);
@@ -448,6 +457,8 @@ static int add_grouped(rp_report *r, const rp_report_input *in)
 	if (*slot == 0)
 		r->ngroups++;
 	*slot = (uint32_t)(r->nfindings + 1);
+	if (hint)
+		*hint = *slot;
 	r->nfindings++;
 	r->sorted = false;
 	return 0;

@@ -118,6 +118,12 @@ typedef struct rp_report_input {
 	 * file, type, name and id never NULL): kept as they are, not copied
 	 * again (the scan interns them once per resource, not per finding). */
 	bool interned;
+	/* With rp_report.group_passing, for a PASS or NOT_APPLICABLE finding:
+	 * the caller's cache of its group's record (index + 1; 0: not known
+	 * yet), one per resource and status, updated by the add.  The
+	 * record it names is checked against the group before use, so a stale
+	 * value only costs the usual lookup.  May be NULL. */
+	uint32_t *group_hint;
 } rp_report_input;
 
 /* One exposure of the network analysis (docs/json-output.md "exposures"):

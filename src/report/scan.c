@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +348,21 @@ static const rp_report_rule *catalog_ptrs[RP_SCAN_MAX_RULES + 2];
 static rp_report_rule watch_rules[64];
 static size_t catalog_n;
 static pthread_once_t catalog_once = PTHREAD_ONCE_INIT;
+/* The registry's rules by address, for rp_scan_report_rule (once per
+ * finding): a binary search instead of a scan of the registry. */
+typedef struct rule_slot {
+	const rp_rule *rule;
+	const rp_report_rule *report;
+} rule_slot;
+static rule_slot rule_slots[RP_SCAN_MAX_RULES];
+static size_t rule_nslots;
+
+static int cmp_slot(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const rule_slot *)a)->rule,
+		  y = (uintptr_t)((const rule_slot *)b)->rule;
+	return x < y ? -1 : x > y;
+}
 
 static int cmp_rrule(const void *a, const void *b)
 {
@@ -370,7 +386,11 @@ static void catalog_build(void)
 		o->mcsb = ru->mcsb;
 		o->cis = ru->cis;
 		catalog_ptrs[i] = o;
+		rule_slots[i].rule = ru;
+		rule_slots[i].report = o;
 	}
+	rule_nslots = n;
+	qsort(rule_slots, rule_nslots, sizeof(*rule_slots), cmp_slot);
 	for (i = 0; i < rp_watch_nrules && i < sizeof(watch_rules) / sizeof(watch_rules[0]) &&
 		    n < RP_SCAN_MAX_RULES;
 	     i++, n++) {
@@ -401,12 +421,19 @@ const rp_report_rule *const *rp_scan_catalog(size_t *n)
 
 const rp_report_rule *rp_scan_report_rule(const rp_rule *rule)
 {
-	size_t i;
+	size_t lo = 0, hi;
 
 	pthread_once(&catalog_once, catalog_build);
-	for (i = 0; i < rp_nrules && i < RP_SCAN_MAX_RULES; i++)
-		if (rp_rules[i] == rule)
-			return &catalog_rules[i];
+	hi = rule_nslots;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rule_slots[mid].rule == rule)
+			return rule_slots[mid].report;
+		if ((uintptr_t)rule_slots[mid].rule < (uintptr_t)rule)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -558,10 +585,12 @@ static bool skip_valid(const rp_skip *s, rp_day today)
 typedef struct obj_strings {
 	const char *type, *name, *id, *address;
 	bool done;
+	/* rp_report_input.group_hint of its PASS and NOT_APPLICABLE findings */
+	uint32_t group_hint[2];
 } obj_strings;
 
 static int object_strings(rp_report *rep, const rp_finding *f, obj_strings *cache, size_t ncache,
-			  obj_strings *tmp, const obj_strings **out)
+			  obj_strings *tmp, obj_strings **out)
 {
 	obj_strings *c = tmp;
 	bool fail = false;
@@ -598,6 +627,7 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 	bool fail = false;
 	int rc = 0;
 
+	memset(&tmp, 0, sizeof(tmp));
 	if (ncache && (cache = calloc(ncache, sizeof(*cache))) == NULL)
 		return -RP_ENOMEM;
 	path_file = rp_report_intern(rep, path, &fail);
@@ -608,11 +638,12 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 	for (i = 0; i < fs->count && rc == 0; i++) {
 		const rp_finding *f = &fs->items[i];
 		const rp_report_rule *ru = rp_scan_report_rule(f->rule);
-		/* only counted by the report: no end position needed */
+		/* only counted (tallied or grouped) by the report: no end
+		 * position needed */
 		bool counted =
 			(rep->tally_passing || rep->group_passing) &&
 			(f->status == RP_STATUS_PASS || f->status == RP_STATUS_NOT_APPLICABLE);
-		const obj_strings *os = NULL;
+		obj_strings *os = NULL;
 		rp_report_finding *fo = NULL;
 		rp_report_input in;
 
@@ -653,6 +684,9 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		in.message = f->message;
 		in.unknown_reason = f->unknown_reason;
 		in.fingerprint = f->fingerprint; /* always well-formed: no material needed */
+		if (rep->group_passing &&
+		    (f->status == RP_STATUS_PASS || f->status == RP_STATUS_NOT_APPLICABLE))
+			in.group_hint = &os->group_hint[f->status == RP_STATUS_NOT_APPLICABLE];
 		rc = rp_report_add(rep, &in, &fo);
 		if (rc < 0 || !f->resource ||
 		    (f->status != RP_STATUS_FAIL && f->status != RP_STATUS_UNKNOWN))

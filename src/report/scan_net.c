@@ -47,6 +47,26 @@ static int hop_in(rp_arena *a, const rp_net_hop *h, const char *level, rp_report
 	return 0;
 }
 
+/* rp_net_aset_format of s, stopped once the text is longer than
+ * SRC_TEXT_MAX (the report keeps only that much): the same first
+ * SRC_TEXT_MAX + 1 bytes, without formatting every prefix of a big set
+ * (the Internet minus the private ranges is hundreds of them). */
+static int format_sources(rp_buf *b, const rp_net_aset *s)
+{
+	size_t i;
+	int rc = 0;
+
+	if (s->n == 0 || rp_net_aset_is_all(s))
+		return rp_net_aset_format(b, s);
+	for (i = 0; i < s->n && rc == 0 && b->len <= SRC_TEXT_MAX; i++) {
+		if (i > 0)
+			rc = rp_buf_puts(b, ", ");
+		if (rc == 0)
+			rc = rp_net_ival_format(b, &s->v[i]);
+	}
+	return rc;
+}
+
 static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
 {
 	rp_report_exposure x;
@@ -82,7 +102,7 @@ static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
 	if (e->whole_source && !e->source_subnet) {
 		x.source_addresses = "Internet";
 	} else {
-		if ((rc = rp_net_aset_format(&b, &e->remote)) < 0)
+		if ((rc = format_sources(&b, &e->remote)) < 0)
 			goto out;
 		if (b.len > SRC_TEXT_MAX) {
 			size_t k = SRC_TEXT_MAX;

@@ -363,15 +363,17 @@ static uint64_t fnv_icase(uint64_t h, const char *s)
 	return h;
 }
 
-int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
-		   const char *path, const char *unknown_reason, const char *fmt, ...)
+/* rp_rule_report's work.  msg: NULL when the message is still to be
+ * formatted from fmt and *ap (then only if it is kept), else the message
+ * itself (in out's arena, or a literal). */
+static int report_v(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
+		    const char *path, const char *unknown_reason, const char *msg, const char *fmt,
+		    va_list *ap)
 {
 	static const char hex[] = "0123456789abcdef";
 	rp_findings *out = ctx->out;
 	rp_arena *a = out->arena;
 	rp_finding *fd;
-	va_list ap;
-	const char *msg;
 	const char *key;
 	uint64_t h;
 	int n;
@@ -396,10 +398,8 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 		unknown_reason = "unknown";
 	if (ctx->f->terse_passing && (st == RP_STATUS_PASS || st == RP_STATUS_NOT_APPLICABLE)) {
 		msg = ""; /* only counted: not formatted */
-	} else {
-		va_start(ap, fmt);
-		msg = arena_vprintf(a, fmt, ap, &n);
-		va_end(ap);
+	} else if (!msg) {
+		msg = arena_vprintf(a, fmt, *ap, &n);
 		if (n < 0)
 			return -RP_EINTERNAL;
 		if (!msg)
@@ -450,6 +450,25 @@ int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_
 	out->count++;
 	out->by_status[st]++;
 	return 0;
+}
+
+int rp_rule_report(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
+		   const char *path, const char *unknown_reason, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = report_v(ctx, obj, st, at, path, unknown_reason, NULL, fmt, &ap);
+	va_end(ap);
+	return rc;
+}
+
+/* rp_rule_report of a message formatted already. */
+static int report_msg(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp_value *at,
+		      const char *path, const char *unknown_reason, const char *msg)
+{
+	return report_v(ctx, obj, st, at, path, unknown_reason, msg, NULL, NULL);
 }
 
 static bool id_listed(const char *const *ids, const char *id)
@@ -540,6 +559,62 @@ static bool rule_applies(size_t r, const rp_rule *rule, const char *type, uint64
 	return false;
 }
 
+/* An object's type hash and index: the objects sorted by these, so that
+ * a rule visits only the objects of its types (binary search per type)
+ * instead of testing every object. */
+typedef struct type_obj {
+	uint64_t h;
+	size_t i;
+} type_obj;
+
+static int cmp_type_obj(const void *pa, const void *pb)
+{
+	const type_obj *a = pa, *b = pb;
+
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* First of the n sorted entries with hash h (n when none). */
+static size_t type_obj_first(const type_obj *v, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Runs rule (registry index r) on every object of its types, each once.
+ * The order of the calls does not matter: the findings are sorted. */
+static int run_rule_typed(rp_rule_ctx *ctx, size_t r, const rp_rule *rule, const type_obj *byt,
+			  size_t nbyt)
+{
+	const rp_model *m = ctx->m;
+	size_t k, j, p;
+	int rc = 0;
+
+	for (k = type_first[r]; k < type_first[r + 1] && rc == 0; k++) {
+		/* a hash listed twice (a duplicate or colliding type) is
+		 * visited once: type_matches accepts every listed type */
+		for (j = type_first[r]; j < k && type_hash[j] != type_hash[k]; j++)
+			;
+		if (j < k)
+			continue;
+		for (p = type_obj_first(byt, nbyt, type_hash[k]);
+		     p < nbyt && byt[p].h == type_hash[k] && rc == 0; p++)
+			if (type_matches(rule, m->objs[byt[p].i]->type))
+				rc = rule->check(ctx, m->objs[byt[p].i]);
+	}
+	return rc;
+}
+
 static const char *src_name(const rp_span *s)
 {
 	return s->src && s->src->name ? s->src->name : "";
@@ -589,9 +664,10 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 {
 	static const rp_rule_filter all = { 0 };
 	rp_rule_ctx ctx;
-	size_t r, i, first = out->count;
+	size_t r, i, first = out->count, nbyt = 0;
 	uint64_t *hashes = NULL;
 	uint8_t *skip = NULL;
+	type_obj *byt = NULL;
 	int rc = 0;
 
 	if (!f)
@@ -624,11 +700,26 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 		skip[i] = m->objs[i]->res->existing || !t;
 		hashes[i] = skip[i] ? 0 : rp_hash_bytes(t, strlen(t), true);
 	}
+	if (type_hash_ok && m->nobjs) {
+		byt = malloc(m->nobjs * sizeof(*byt));
+		if (!byt) {
+			rc = -RP_ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < m->nobjs; i++)
+			if (!skip[i])
+				byt[nbyt++] = (type_obj){ hashes[i], i };
+		qsort(byt, nbyt, sizeof(*byt), cmp_type_obj);
+	}
 	for (r = 0; r < rp_nrules && rc == 0; r++) {
 		const rp_rule *rule = rp_rules[r];
 		if (!rule_selected(rule, f))
 			continue;
 		ctx.rule = rule;
+		if (type_hash_ok) {
+			rc = run_rule_typed(&ctx, r, rule, byt, nbyt);
+			continue;
+		}
 		for (i = 0; i < m->nobjs && rc == 0; i++) {
 			if (skip[i] || !rule_applies(r, rule, m->objs[i]->type, hashes[i]))
 				continue;
@@ -638,6 +729,7 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	if (rc == 0 && out->count - first > 1)
 		qsort(out->items + first, out->count - first, sizeof(*out->items), cmp_findings);
 out:
+	free(byt);
 	free(ctx.ipc_first);
 	free(ctx.ipc_idx);
 	free(ctx.exp_first);
@@ -680,7 +772,7 @@ int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_pr
 	int n;
 
 	if (ctx->f->terse_passing && (st == RP_STATUS_PASS || st == RP_STATUS_NOT_APPLICABLE))
-		return rp_rule_report(ctx, o, st, p->anchor, p->path, NULL, "%s", "");
+		return report_msg(ctx, o, st, p->anchor, p->path, NULL, "");
 	va_start(ap, fmt);
 	msg = arena_vprintf(ctx->out->arena, fmt, ap, &n);
 	va_end(ap);
@@ -688,6 +780,7 @@ int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_pr
 		return -RP_EINTERNAL;
 	if (!msg)
 		return -RP_ENOMEM;
-	return rp_rule_report(ctx, o, st, p->anchor, p->path,
-			      st == RP_STATUS_UNKNOWN ? rp_prop_why(p) : NULL, "%s", msg);
+	/* formatted once, kept as it is (it is in the findings' arena) */
+	return report_msg(ctx, o, st, p->anchor, p->path,
+			  st == RP_STATUS_UNKNOWN ? rp_prop_why(p) : NULL, msg);
 }
