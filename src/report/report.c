@@ -137,6 +137,7 @@ void rp_report_intern_forget(rp_report *r)
 {
 	rp_map_release(&r->strings);
 	rp_map_init(&r->strings, false);
+	memset(r->intern_arg, 0, sizeof(r->intern_arg));
 }
 
 /* Interned copy of s in r's arena (the map's keys are the copies). */
@@ -146,16 +147,27 @@ const char *rp_report_intern(rp_report *r, const char *s, bool *fail)
 	void *v;
 	char *c;
 
+	uintptr_t at = (uintptr_t)s;
+	size_t slot = (size_t)((at >> 4) ^ (at >> 13)) & (RP_REPORT_INTERN_MEMO - 1);
+
 	if (!s)
 		return NULL;
+	/* the same argument again (a resource's type for each of its
+	 * findings): one comparison instead of a hash and a lookup */
+	if (r->intern_arg[slot] == s && strcmp(r->intern_copy[slot], s) == 0)
+		return r->intern_copy[slot];
 	n = strlen(s);
-	if (rp_map_get(&r->strings, s, n, &v))
-		return v;
-	c = rp_arena_strndup(r->arena, s, n);
-	if (!c || rp_map_put(&r->strings, c, n, c, NULL) < 0) {
-		*fail = true;
-		return NULL;
+	if (rp_map_get(&r->strings, s, n, &v)) {
+		c = v;
+	} else {
+		c = rp_arena_strndup(r->arena, s, n);
+		if (!c || rp_map_put(&r->strings, c, n, c, NULL) < 0) {
+			*fail = true;
+			return NULL;
+		}
 	}
+	r->intern_arg[slot] = s;
+	r->intern_copy[slot] = c;
 	return c;
 }
 

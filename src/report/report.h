@@ -163,6 +163,9 @@ typedef struct rp_report_layer_tally {
 	size_t n[RP_STATUS_COUNT_];
 } rp_report_layer_tally;
 
+/* Entries of rp_report's interning memo (a power of two). */
+#define RP_REPORT_INTERN_MEMO 256
+
 typedef struct rp_report {
 	rp_arena *arena;
 	const rp_report_rule **rules; /* the rules that ran, sorted by ID */
@@ -171,7 +174,11 @@ typedef struct rp_report {
 	size_t nfindings, findings_cap;
 	const char **files; /* every input file scanned, sorted */
 	size_t nfiles, files_cap;
-	rp_map strings;    /* interned copies in arena (keys = values) */
+	rp_map strings; /* interned copies in arena (keys = values) */
+	/* rp_report_intern's memo: recent arguments by address and their
+	 * interned copies, used after a comparison of the text (the same
+	 * address may hold another string by then); emptied with the map. */
+	const char *intern_arg[RP_REPORT_INTERN_MEMO], *intern_copy[RP_REPORT_INTERN_MEMO];
 	rp_map file_set;   /* files[] by name, for O(1) duplicate checks */
 	rp_arena **arenas; /* merged reports' arenas (owned) */
 	size_t narenas, arenas_cap;

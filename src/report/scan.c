@@ -483,6 +483,49 @@ static void span_pos_at(const rp_span *sp, rp_report_input *in, bool end)
 	}
 }
 
+/* Where the last finding's start was: the findings of a file come sorted
+ * by offset, so the next one's line is found by stepping on from there
+ * instead of a binary search over the line table of a big template. */
+typedef struct line_cursor {
+	const rp_source *src;
+	size_t off;
+	uint32_t li;
+} line_cursor;
+
+/* rp_source_linecol(sp->src, sp->off) through the cursor. */
+static int start_linecol(const rp_span *sp, line_cursor *cur, uint32_t *line, uint32_t *col)
+{
+	rp_source *s = sp->src;
+	size_t off = sp->off;
+	int rc;
+
+	if (s->lines && cur->src == s && off >= cur->off && off <= s->size) {
+		uint32_t li = cur->li, steps = 0;
+		while ((size_t)li + 1 < s->nlines && s->lines[li + 1] <= off && steps < 64) {
+			li++;
+			steps++;
+		}
+		if (((size_t)li + 1 >= s->nlines || s->lines[li + 1] > off) &&
+		    off - s->lines[li] < 2 * RP_SOURCE_COL_BLOCK) {
+			*line = li + 1;
+			*col = (uint32_t)rp_utf8_count((const unsigned char *)s->data +
+							       s->lines[li],
+						       off - s->lines[li]) +
+			       1;
+			cur->off = off;
+			cur->li = li;
+			return 0;
+		}
+	}
+	rc = rp_source_linecol(s, off, line, col);
+	if (rc == 0) {
+		cur->src = s;
+		cur->off = off > s->size ? s->size : off;
+		cur->li = *line - 1;
+	}
+	return rc;
+}
+
 static const char *value_text(const rp_value *v, const char *fallback)
 {
 	if (rp_value_is(v, RP_V_STRING))
@@ -622,6 +665,7 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 			const int *nskips, const char *path, const rp_rule_filter *filter)
 {
 	obj_strings *cache = NULL, tmp;
+	line_cursor lcur = { NULL, 0, 0 };
 	const char *last_name = NULL, *last_file = NULL, *path_file = NULL;
 	size_t i, ncache = m ? m->nobjs : 0;
 	bool fail = false;
@@ -657,7 +701,21 @@ static int add_findings(rp_report *rep, const rp_scan_options *o, const rp_deplo
 		memset(&in, 0, sizeof(in));
 		in.rule = ru;
 		in.status = f->status;
-		span_pos_at(&f->span, &in, !counted);
+		if (f->span.src) {
+			/* span_pos_at, the start through the cursor */
+			uint32_t l, c;
+			in.file = f->span.src->name;
+			if (start_linecol(&f->span, &lcur, &l, &c) == 0) {
+				in.line = l;
+				in.column = c;
+			}
+			if (!counted &&
+			    rp_source_linecol(f->span.src, (size_t)f->span.off + f->span.len, &l,
+					      &c) == 0) {
+				in.end_line = l;
+				in.end_column = c;
+			}
+		}
 		if (!in.file && f->resource)
 			span_pos_at(&f->resource->span, &in, !counted);
 		if (!in.file) {

@@ -20,6 +20,17 @@ void rp_prop_get(const rp_mobj *o, const char *path, rp_prop *out)
 	memset(out, 0, sizeof(*out));
 	out->path = path;
 	out->anchor = cur;
+	if (cur && cur->kind == RP_V_OBJECT && strncmp(p, "properties.", 11) == 0) {
+		/* the first step, taken by the model already: o->props is
+		 * body.properties */
+		if (!o->props)
+			cur = NULL;
+		else {
+			cur = o->props;
+			out->anchor = cur;
+			p += 11;
+		}
+	}
 	while (cur && *p) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);

@@ -525,12 +525,25 @@ static bool type_matches(const rp_rule *r, const char *type)
 #define MAX_TYPE_HASHES 4096
 static uint64_t type_hash[MAX_TYPE_HASHES];
 static size_t type_first[RP_ENGINE_MAX_RULES + 1];
+/* Each listed type, the first listed type with the same hash (its
+ * canonical spelling) and whether the two are equal ignoring case (false
+ * only for a 64-bit hash collision between different types). */
+static const char *type_str[MAX_TYPE_HASHES];
+static size_t type_canon[MAX_TYPE_HASHES];
+static bool type_canon_eq[MAX_TYPE_HASHES];
 static bool type_hash_ok;
 static pthread_once_t type_hash_once = PTHREAD_ONCE_INIT;
 
+static bool str_ieq(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strlen(b) == n && rp_str_ieq(a, b, n);
+}
+
 static void type_hash_build(void)
 {
-	size_t r, k = 0;
+	size_t r, k = 0, j;
 
 	if (rp_nrules > RP_ENGINE_MAX_RULES)
 		return;
@@ -540,10 +553,17 @@ static void type_hash_build(void)
 		for (t = rp_rules[r]->types; t && *t; t++) {
 			if (k == MAX_TYPE_HASHES)
 				return;
+			type_str[k] = *t;
 			type_hash[k++] = rp_hash_bytes(*t, strlen(*t), true);
 		}
 	}
 	type_first[rp_nrules] = k;
+	for (r = 0; r < k; r++) {
+		for (j = 0; type_hash[j] != type_hash[r]; j++)
+			;
+		type_canon[r] = j;
+		type_canon_eq[r] = str_ieq(type_str[r], type_str[j]);
+	}
 	type_hash_ok = true;
 }
 
@@ -565,6 +585,9 @@ static bool rule_applies(size_t r, const rp_rule *rule, const char *type, uint64
 typedef struct type_obj {
 	uint64_t h;
 	size_t i;
+	/* 0: not compared yet; 1: the type is the canonical spelling of its
+	 * hash (see type_canon); 2: it is not (a collision) */
+	uint8_t canon;
 } type_obj;
 
 static int cmp_type_obj(const void *pa, const void *pb)
@@ -591,9 +614,24 @@ static size_t type_obj_first(const type_obj *v, size_t n, uint64_t h)
 	return lo;
 }
 
+/* Does rule (through its listed type k, whose hash the object's has)
+ * apply to the object of byt entry e?  Its type string is compared once
+ * per run (with the hash's canonical spelling), not once per rule: it
+ * lives in the deployment, cold in the cache by the time rules run. */
+static bool typed_applies(const rp_model *m, const rp_rule *rule, size_t k, type_obj *e)
+{
+	const char *type = m->objs[e->i]->type;
+
+	if (!type_canon_eq[k])
+		return type_matches(rule, type);
+	if (e->canon == 0)
+		e->canon = str_ieq(type, type_str[type_canon[k]]) ? 1 : 2;
+	return e->canon == 1 || type_matches(rule, type);
+}
+
 /* Runs rule (registry index r) on every object of its types, each once.
  * The order of the calls does not matter: the findings are sorted. */
-static int run_rule_typed(rp_rule_ctx *ctx, size_t r, const rp_rule *rule, const type_obj *byt,
+static int run_rule_typed(rp_rule_ctx *ctx, size_t r, const rp_rule *rule, type_obj *byt,
 			  size_t nbyt)
 {
 	const rp_model *m = ctx->m;
@@ -609,7 +647,7 @@ static int run_rule_typed(rp_rule_ctx *ctx, size_t r, const rp_rule *rule, const
 			continue;
 		for (p = type_obj_first(byt, nbyt, type_hash[k]);
 		     p < nbyt && byt[p].h == type_hash[k] && rc == 0; p++)
-			if (type_matches(rule, m->objs[byt[p].i]->type))
+			if (typed_applies(m, rule, k, &byt[p]))
 				rc = rule->check(ctx, m->objs[byt[p].i]);
 	}
 	return rc;
@@ -708,7 +746,7 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 		}
 		for (i = 0; i < m->nobjs; i++)
 			if (!skip[i])
-				byt[nbyt++] = (type_obj){ hashes[i], i };
+				byt[nbyt++] = (type_obj){ hashes[i], i, 0 };
 		qsort(byt, nbyt, sizeof(*byt), cmp_type_obj);
 	}
 	for (r = 0; r < rp_nrules && rc == 0; r++) {

@@ -322,19 +322,23 @@ static void test_group_passing(void **state)
 		RP_STATUS_PASS, RP_STATUS_NOT_APPLICABLE, RP_STATUS_PASS,
 		RP_STATUS_FAIL, RP_STATUS_PASS,           RP_STATUS_UNKNOWN
 	};
-	rp_report full, grp, part;
+	rp_report full, grp, part, hnt;
 	rp_report_input in;
-	rp_report_counts cf, cg;
+	rp_report_counts cf, cg, ch;
 	rp_report_options o = { false, false, "test" };
-	rp_buf tf = RP_BUF_INIT, tg = RP_BUF_INIT;
+	rp_buf tf = RP_BUF_INIT, tg = RP_BUF_INIT, th = RP_BUF_INIT;
 	char name[32], msg[32];
+	/* group hints, as the scan keeps them: per resource, layer, status */
+	static uint32_t hints[2000][2][2];
 	size_t i, k, n = 0;
 
 	(void)state;
+	memset(hints, 0, sizeof(hints));
 	assert_int_equal(rp_report_init(&full), 0);
 	assert_int_equal(rp_report_init(&grp), 0);
 	assert_int_equal(rp_report_init(&part), 0);
-	grp.group_passing = part.group_passing = true;
+	assert_int_equal(rp_report_init(&hnt), 0);
+	grp.group_passing = part.group_passing = hnt.group_passing = true;
 	assert_true(rp_report_format_find("text")->groups_passing);
 	assert_false(rp_report_format_find("json")->groups_passing);
 	for (k = 0; k < 2; k++) {
@@ -360,11 +364,20 @@ static void test_group_passing(void **state)
 			assert_int_equal(rp_report_add(&full, &in, NULL), 0);
 			assert_int_equal(rp_report_add(k == 0 && i % 2 ? &part : &grp, &in, NULL),
 					 0);
+			/* the same with hints; some deliberately wrong (another
+			 * group's record, past the end): checked, not trusted */
+			if (in.status == RP_STATUS_PASS || in.status == RP_STATUS_NOT_APPLICABLE) {
+				in.group_hint = &hints[res][ru == 2][in.status != RP_STATUS_PASS];
+				if (i % 97 == 0)
+					*in.group_hint = (uint32_t)(i % (hnt.nfindings + 3));
+			}
+			assert_int_equal(rp_report_add(&hnt, &in, NULL), 0);
 			n++;
 		}
 		if (k == 0) {
 			assert_int_equal(rp_report_merge(&grp, &part), 0);
 			rp_report_sort(&grp); /* the index is rebuilt on the next add */
+			rp_report_sort(&hnt); /* the records move: every hint is stale */
 		}
 	}
 	assert_int_equal(full.nfindings, n);
@@ -377,8 +390,17 @@ static void test_group_passing(void **state)
 	assert_int_equal(tf.len, tg.len);
 	assert_memory_equal(tf.data, tg.data, tf.len);
 	assert_non_null(strstr(tg.data, "module.b.vm"));
+	/* hinted: the same counts and text as without hints */
+	assert_true(hnt.nfindings < full.nfindings * 3 / 4);
+	rp_report_count(&hnt, &ch);
+	assert_memory_equal(&cf, &ch, sizeof(cf));
+	assert_int_equal(rp_report_write_text(&hnt, &o, &th), 0);
+	assert_int_equal(tf.len, th.len);
+	assert_memory_equal(tf.data, th.data, tf.len);
 	rp_buf_release(&tf);
 	rp_buf_release(&tg);
+	rp_buf_release(&th);
+	rp_report_release(&hnt);
 	rp_report_release(&part);
 	rp_report_release(&grp);
 	rp_report_release(&full);
@@ -453,6 +475,68 @@ static void test_group_passing_layers(void **state)
 	rp_report_release(&full);
 }
 
+/* The text report's sanitizer (plain bytes taken eight at a time): every
+ * control byte, DEL and C1 code point at every position of a long message
+ * comes out as the byte-by-byte rule says. */
+static void ref_safe(rp_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			assert_int_equal(rp_buf_printf(b, "\\u%04x", p[1]), 0);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7F) {
+			assert_int_equal(rp_buf_printf(b, "\\x%02x", *p), 0);
+		} else {
+			assert_int_equal(rp_buf_putc(b, (char)*p), 0);
+		}
+	}
+}
+
+static void test_text_sanitized(void **state)
+{
+	static const rp_report_rule rule = { "RMP-HOST-002", "HOST", RP_SEV_HIGH, "t", "r", "f",
+					     NULL,           NULL };
+	static const char *const bad[] = { "\x1b", "\x01", "\x7f", "\xc2\x85",    "\xc2\xa9",
+					   "\xc2", "\n",   "\t",   "\xe2\x82\xac" };
+	rp_report_options o = { false, false, "test" };
+	size_t b, pos;
+
+	(void)state;
+	for (b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+		for (pos = 0; pos < 20; pos++) {
+			rp_report r;
+			rp_report_input in;
+			rp_buf out = RP_BUF_INIT, want = RP_BUF_INIT;
+			char msg[64];
+			memset(msg, 'a', pos);
+			snprintf(msg + pos, sizeof(msg) - pos, "%szzzzzzzzzzzzzzzzz%s", bad[b],
+				 bad[b]);
+			assert_int_equal(rp_report_init(&r), 0);
+			memset(&in, 0, sizeof(in));
+			in.rule = &rule;
+			in.status = RP_STATUS_FAIL;
+			in.file = "t.json";
+			in.line = 3;
+			in.column = 4;
+			in.resource_type = "Microsoft.Compute/virtualMachines";
+			in.resource_name = "vm";
+			in.message = msg;
+			assert_int_equal(rp_report_add(&r, &in, NULL), 0);
+			assert_int_equal(rp_report_write_text(&r, &o, &out), 0);
+			assert_int_equal(rp_buf_puts(&want, "\n        "), 0);
+			ref_safe(&want, msg);
+			assert_int_equal(rp_buf_putc(&want, '\n'), 0);
+			assert_non_null(out.data);
+			assert_non_null(strstr(out.data, want.data));
+			rp_buf_release(&want);
+			rp_buf_release(&out);
+			rp_report_release(&r);
+		}
+	}
+}
+
 /* Two depth assets at the same place with the same name and ID (a nested
  * template deployed by two parents scanned on their own) sort by what
  * they say, not by the order they were added in (which scan --jobs
@@ -519,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_sort_total_order),
 		cmocka_unit_test(test_group_passing),
 		cmocka_unit_test(test_group_passing_layers),
+		cmocka_unit_test(test_text_sanitized),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_assets_total_order),
 	};
