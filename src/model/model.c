@@ -223,6 +223,9 @@ const char *rp_model_key_from_id(rp_arena *a, const char *id)
 
 const char *rp_model_key_from_type_name(rp_arena *a, const char *type, const char *name)
 {
+	/* The key is as long as type, '/' and name: built in place in the
+	 * arena (no growing buffer). */
+	char stack[512];
 	rp_buf b = RP_BUF_INIT;
 	const char *t, *nm, *ts, *ns;
 	const char *out = NULL;
@@ -234,6 +237,11 @@ const char *rp_model_key_from_type_name(rp_arena *a, const char *type, const cha
 	ts = strchr(type, '/');
 	if (!ts)
 		return NULL;
+	if (strlen(type) + strlen(name) + 2 <= sizeof(stack)) {
+		/* fits: rp_buf over a stack array (never grown, never freed) */
+		b.data = stack;
+		b.cap = sizeof(stack);
+	}
 	if (rp_buf_append(&b, type, (size_t)(ts - type)) < 0)
 		goto out;
 	t = ts + 1;
@@ -264,7 +272,8 @@ const char *rp_model_key_from_type_name(rp_arena *a, const char *type, const cha
 	ns = lower_dup(a, b.data, b.len);
 	out = ns;
 out:
-	rp_buf_release(&b);
+	if (b.data != stack)
+		rp_buf_release(&b);
 	return out;
 }
 

@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- discovery ---- */
 
@@ -310,24 +312,29 @@ static bool size_at_most(const char *path, size_t max)
 
 static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 {
-	char *buf = malloc(RP_SCAN_SNIFF);
+	char buf[RP_SCAN_SNIFF];
 	rp_source *src = NULL;
 	bool by_schema = false;
-	size_t n;
-	FILE *fp;
-	int rc = 0;
+	size_t n = 0;
+	int fd, rc = 0;
 
-	if (!buf)
-		return -RP_ENOMEM;
-	fp = fopen(path, "rb");
-	if (!fp) {
+	/* a plain read of the first bytes (no stdio buffer or stat per file:
+	 * a corpus is thousands of small files) */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0, "%s: %s", path,
 			     strerror(errno));
-		free(buf);
 		return -RP_EIO;
 	}
-	n = fread(buf, 1, RP_SCAN_SNIFF, fp);
-	fclose(fp);
+	while (n < sizeof(buf)) {
+		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
 	*kind = classify(buf, n, &by_schema);
 	if (!by_schema && n == RP_SCAN_SNIFF && size_at_most(path, RP_ARM_MAX_TEMPLATE_SIZE)) {
 		rc = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, diag);
@@ -335,7 +342,6 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 			*kind = classify(src->data, src->size, &by_schema);
 		rp_source_free(src);
 	}
-	free(buf);
 	return rc;
 }
 
