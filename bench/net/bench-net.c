@@ -787,22 +787,22 @@ static uint64_t dg_exposure(uint64_t h, const rp_net_exposure *x)
 	unsigned char f[3] = { x->proto, x->verdict, x->whole_source };
 
 	h = dg_str(h, x->ipc->nic ? x->ipc->nic->name : NULL);
-	h = dg_str(h, x->resource ? x->resource->name : NULL);
+	h = dg_str(h, x->ipc->owner ? x->ipc->owner->name : NULL);
 	h = dg_str(h, x->endpoint ? x->endpoint->label : NULL);
 	h = dg_str(h, x->source_subnet ? x->source_subnet->name : NULL);
-	h = dg_str(h, x->source);
+	h = dg_str(h, rp_net_exposure_source(x));
 	h = dg_str(h, x->reason);
 	h = dg_bytes(h, f, sizeof(f));
-	for (i = 0; i < x->remote.n; i++) {
-		const rp_net_ival *iv = &x->remote.v[i];
+	for (i = 0; i < x->remote->n; i++) {
+		const rp_net_ival *iv = &x->remote->v[i];
 		uint64_t w[6] = {
 			iv->lo.fam, iv->lo.hi, iv->lo.lo, iv->hi.fam, iv->hi.hi, iv->hi.lo
 		};
 		h = dg_bytes(h, w, sizeof(w));
 	}
 	h = dg_bytes(h, "|", 1);
-	for (i = 0; i < x->ports.n; i++)
-		h = dg_bytes(h, &x->ports.v[i], sizeof(x->ports.v[i]));
+	for (i = 0; i < x->ports->n; i++)
+		h = dg_bytes(h, &x->ports->v[i], sizeof(x->ports->v[i]));
 	h = dg_bytes(h, "|", 1);
 	return dg_hop(dg_hop(h, &x->hop[0]), &x->hop[1]);
 }

@@ -647,8 +647,8 @@ static int netx_build(rp_arena *a, const rp_model *m, rp_net_topo *t, netx *x)
 		return -RP_ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		if (ex[i].resource && ex[i].resource->index < m->nobjs)
-			x->efirst[ex[i].resource->index + 1]++;
+		if (ex[i].ipc->owner && ex[i].ipc->owner->index < m->nobjs)
+			x->efirst[ex[i].ipc->owner->index + 1]++;
 	for (i = 0; i < t->nipcs; i++)
 		if (t->ipcs[i].owner && t->ipcs[i].owner->index < m->nobjs)
 			x->ifirst[t->ipcs[i].owner->index + 1]++;
@@ -657,7 +657,7 @@ static int netx_build(rp_arena *a, const rp_model *m, rp_net_topo *t, netx *x)
 		x->ifirst[i + 1] += x->ifirst[i];
 	}
 	for (i = 0; i < n; i++) {
-		const rp_mobj *o = ex[i].resource;
+		const rp_mobj *o = ex[i].ipc->owner;
 		if (o && o->index < m->nobjs)
 			x->exp[x->efirst[o->index] + fill[o->index]++] = &ex[i];
 	}
@@ -680,10 +680,10 @@ static bool critical_exposure(const rp_net_exposure *e)
 
 	if (!rp_net_proto_has_ports(e->proto))
 		return false;
-	if (rp_net_pset_is_all(&e->ports))
+	if (rp_net_pset_is_all(e->ports))
 		return true;
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
-		if (rp_net_pset_contains(&e->ports, ports[i]))
+		if (rp_net_pset_contains(e->ports, ports[i]))
 			return true;
 	return false;
 }
@@ -695,8 +695,8 @@ static bool web_front_door(const rp_net_exposure *e)
 
 	if (!e->endpoint || e->endpoint->kind != RP_NET_EP_LB_RULE || e->proto != RP_NET_TCP)
 		return false;
-	for (i = 0; i < e->ports.n; i++) {
-		const rp_net_pival *v = &e->ports.v[i];
+	for (i = 0; i < e->ports->n; i++) {
+		const rp_net_pival *v = &e->ports->v[i];
 		uint32_t p;
 		for (p = v->lo; p <= v->hi && p <= 65535; p++)
 			if (p != 80 && p != 443)
@@ -718,7 +718,7 @@ static const char *exposure_ports(rp_arena *a, const rp_net_exposure *const *v, 
 			continue;
 		rp_buf_printf(&b, "%s%s ", b.len ? "; " : "", rp_net_proto_name(v[i]->proto));
 		if (rp_net_proto_has_ports(v[i]->proto))
-			rp_net_pset_format(&b, &v[i]->ports);
+			rp_net_pset_format(&b, v[i]->ports);
 		else
 			rp_buf_puts(&b, "*");
 	}

@@ -2183,8 +2183,11 @@ int rp_net_engine_eval(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 	return rp_net_engine_eval_verdicts(e, c, dir, local, RP_NET_VERDICTS_ALL, out);
 }
 
-int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
-				const rp_net_addr *local, unsigned mask, const rp_net_result **out)
+/* eval_verdicts; with any_full, the complete decision when it is cached
+ * already (rp_net__engine_eval_some). */
+static int eval_masked(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
+		       const rp_net_addr *local, unsigned mask, bool any_full,
+		       const rp_net_result **out, bool *full)
 {
 	const rp_net_nsg *order[2];
 	struct table *t[2] = { NULL, NULL };
@@ -2200,6 +2203,7 @@ int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_
 	int rc;
 
 	*out = NULL;
+	*full = (mask & RP_NET_VERDICTS_ALL) == RP_NET_VERDICTS_ALL;
 	if (!c->env || !c->env->finished || (dir != RP_NET_IN && dir != RP_NET_OUT))
 		return -RP_EINVAL;
 	if ((c->subnet_nsg && !c->subnet_nsg->finished) || (c->nic_nsg && !c->nic_nsg->finished))
@@ -2240,6 +2244,19 @@ int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_
 		lp[h] = lbits + pos + W[h];
 		pos += 2 * W[h];
 	}
+	if (any_full && mask != RP_NET_VERDICTS_ALL) {
+		tp[2] = RP_NET_VERDICTS_ALL;
+		memcpy(key, tp, sizeof(tp));
+		if (rp_map_get(&e->results, (const char *)key, keylen, &v)) {
+			e->cached++;
+			*out = &((struct cached *)v)->res;
+			*full = true;
+			rc = 0;
+			goto out;
+		}
+		tp[2] = mask;
+		memcpy(key, tp, sizeof(tp));
+	}
 	if (rp_map_get(&e->results, (const char *)key, keylen, &v)) {
 		e->cached++;
 		*out = &((struct cached *)v)->res;
@@ -2267,6 +2284,21 @@ out:
 	free(key);
 	free(hashes);
 	return rc;
+}
+
+int rp_net_engine_eval_verdicts(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
+				const rp_net_addr *local, unsigned mask, const rp_net_result **out)
+{
+	bool full;
+
+	return eval_masked(e, c, dir, local, mask, false, out, &full);
+}
+
+int rp_net__engine_eval_some(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
+			     const rp_net_addr *local, unsigned mask, const rp_net_result **out,
+			     bool *full)
+{
+	return eval_masked(e, c, dir, local, mask, true, out, full);
 }
 
 const rp_net_piece *rp_net_result_lookup(const rp_net_result *r, unsigned proto,

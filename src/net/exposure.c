@@ -13,14 +13,14 @@
 #define UNKNOWN_BIT (1u << RP_NET_UNKNOWN)
 #define DENY_BIT (1u << RP_NET_DENY)
 
-/* Exposures need only the allowed and unknown pieces, but they ask the
- * engine for the complete decision: flow queries on the same topology
- * (rp_net_topo_query: RMP-NET-007 in every scan, `rampart flow`) need the
- * denied pieces too, and the engine caches results per verdict mask, so
- * asking for allow+unknown here would make a scan compute every decision
- * twice; the complete one costs only materializing the denied pieces more
- * (the cells are evaluated either way).  docs/network.md "Benchmark". */
-#define EVAL_MASK RP_NET_VERDICTS_ALL
+/* Exposures need only the allowed and unknown pieces (about 30% of a big
+ * estate's pieces): they ask the engine for those, or take the complete
+ * decision when a flow query computed it already.  Flow queries
+ * (rp_net_topo_query: RMP-NET-007 in every scan, `rampart flow`) answer
+ * from the same allowed and unknown pieces unless the answer is a denial,
+ * whose deciding rules only the denied pieces give (docs/network.md
+ * "Performance"). */
+#define EVAL_MASK (ALLOW_BIT | UNKNOWN_BIT)
 
 static const char *const why_maybe_internet =
 	"the source addresses may belong to VirtualNetwork (an address space or peering is not "
@@ -99,8 +99,26 @@ static void local_reps(const rp_net_ipc *x, rp_net_dir dir, struct reps *r)
 
 /* ---- entries ---- */
 
+/* An entry while it is built: its sets by value (the ports may be a heap
+ * set while pieces merge into it); commit() turns it into an exposure
+ * with shared frozen sets. */
+typedef struct went {
+	const rp_net_endpoint *endpoint;
+	const rp_mobj *source_subnet;
+	rp_net_aset remote;      /* frozen: engine-owned or in the topology's arena */
+	rp_net_pset ports;       /* frozen (borrowed) or heap (merged) */
+	const rp_net_aset *rref; /* remote is this piece's set: shared as is */
+	const rp_net_pset *pref; /* ports are this (frozen) set: shared as is */
+	const rp_net_hop *hop;
+	const char *reason;
+	uint8_t proto;
+	uint8_t verdict;
+} went;
+
+_Static_assert(sizeof(rp_net_exposure) == 64, "an exposure is one cache line");
+
 typedef struct ent {
-	rp_net_exposure e;
+	went e;
 	size_t src;
 	uint64_t h; /* ent_hash */
 } ent;
@@ -176,14 +194,17 @@ static const char *piece_reason(const rp_net_piece *pc)
 }
 
 static const rp_net_pival all_ports = { 0, RP_NET_PORT_MAX };
+static const rp_net_pset all_ports_set = { (rp_net_pival *)(uintptr_t)&all_ports, 1, 0 };
 
 /* Frozen interval arrays shared by content: the clipped remote sets and
  * merged port sets of entries repeat from decision to decision (the same
  * subnet clipped out of the same kind of piece), so each distinct one is
- * stored once in the topology's arena. */
+ * stored once in the topology's arena, behind its set header (an
+ * rp_net_aset or rp_net_pset that exposures point at). */
 typedef struct ivtab {
 	struct ivslot {
 		uint64_t h;
+		const void *hdr; /* rp_net_aset (kind 0) or rp_net_pset (kind 1) */
 		const void *v;
 		size_t n;
 		uint8_t kind; /* 0: address intervals, 1: port intervals */
@@ -216,12 +237,13 @@ static bool iv_same(uint8_t kind, const void *a, const void *b, size_t n)
 	return true;
 }
 
-/* The shared copy of v[0..n) (kind as in ivslot), or NULL. */
+/* The shared frozen set of v[0..n) (n > 0; kind as in ivslot): its
+ * header, or NULL. */
 static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *v, size_t n)
 {
 	size_t esz = kind == 0 ? sizeof(rp_net_ival) : sizeof(rp_net_pival), i, pos;
 	uint64_t h = mix(kind, n);
-	void *p;
+	char *p;
 
 	if (kind == 0)
 		for (i = 0; i < n; i++) {
@@ -238,8 +260,8 @@ static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *
 		if (!nt)
 			return NULL;
 		for (i = 0; i < tab->cap; i++)
-			if (tab->t[i].v) {
-				for (pos = tab->t[i].h & (nc - 1); nt[pos].v;
+			if (tab->t[i].hdr) {
+				for (pos = tab->t[i].h & (nc - 1); nt[pos].hdr;
 				     pos = (pos + 1) & (nc - 1))
 					;
 				nt[pos] = tab->t[i];
@@ -248,60 +270,115 @@ static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *
 		tab->t = nt;
 		tab->cap = nc;
 	}
-	for (pos = h & (tab->cap - 1); tab->t[pos].v; pos = (pos + 1) & (tab->cap - 1)) {
+	for (pos = h & (tab->cap - 1); tab->t[pos].hdr; pos = (pos + 1) & (tab->cap - 1)) {
 		const struct ivslot *x = &tab->t[pos];
 		if (x->h == h && x->n == n && x->kind == kind && iv_same(kind, x->v, v, n))
-			return x->v;
+			return x->hdr;
 	}
-	p = rp_arena_alloc(a, n * esz);
-	if (!p)
+	/* header (24 bytes, padded to 32) then the intervals */
+	if (n > (SIZE_MAX - 32) / esz || !(p = rp_arena_alloc(a, 32 + n * esz)))
 		return NULL;
-	memcpy(p, v, n * esz);
+	memcpy(p + 32, v, n * esz);
+	if (kind == 0) {
+		rp_net_aset *s = (rp_net_aset *)(void *)p;
+		s->v = (rp_net_ival *)(void *)(p + 32);
+		s->n = n;
+		s->cap = 0;
+	} else {
+		rp_net_pset *s = (rp_net_pset *)(void *)p;
+		s->v = (rp_net_pival *)(void *)(p + 32);
+		s->n = n;
+		s->cap = 0;
+	}
 	tab->t[pos].h = h;
-	tab->t[pos].v = p;
+	tab->t[pos].hdr = p;
+	tab->t[pos].v = p + 32;
 	tab->t[pos].n = n;
 	tab->t[pos].kind = kind;
 	tab->n++;
 	return p;
 }
 
-/* Frozen copy of an entry's ports (borrowed sets are frozen already). */
-static int ports_freeze(rp_arena *a, ivtab *tab, const rp_net_pset *s, rp_net_pset *out)
+/* The shared frozen copy of an entry's ports: pref when the entry still
+ * borrows a frozen set, else its merged set interned by content. */
+static const rp_net_pset *ports_freeze(rp_arena *a, ivtab *tab, const rp_net_pset *s,
+				       const rp_net_pset *pref)
 {
-	if (s->cap == 0) {
-		*out = *s;
-		return 0;
-	}
-	out->n = s->n;
-	out->cap = 0;
-	out->v = NULL;
+	static const rp_net_pset none = { NULL, 0, 0 };
+
+	if (pref)
+		return pref;
 	if (!s->n)
-		return 0;
-	out->v = (rp_net_pival *)(uintptr_t)iv_intern(a, tab, 1, s->v, s->n);
-	return out->v ? 0 : -RP_ENOMEM;
+		return &none;
+	return iv_intern(a, tab, 1, s->v, s->n);
+}
+
+/* Headers of remote sets that are runs of a piece's intervals (one per
+ * committed entry; copies of shared east-west entries point at the same
+ * one): 2 MiB chunks, so they take few page faults. */
+#define HDR_CHUNK ((size_t)2 << 20)
+
+typedef struct hdrchunk {
+	struct hdrchunk *next;
+	size_t used;
+} hdrchunk;
+
+static rp_net_aset *hdr_new(topo_priv *p)
+{
+	hdrchunk *c = p->hdrs;
+	rp_net_aset *s;
+
+	if (!c || c->used + sizeof(*s) > HDR_CHUNK) {
+		void *m = NULL;
+		if (posix_memalign(&m, HDR_CHUNK, HDR_CHUNK) != 0)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		madvise(m, HDR_CHUNK, MADV_HUGEPAGE);
+#endif
+		c = m;
+		c->next = p->hdrs;
+		c->used = (sizeof(*c) + 15) & ~(size_t)15;
+		p->hdrs = c;
+	}
+	s = (rp_net_aset *)(void *)((char *)c + c->used);
+	c->used += sizeof(*s);
+	return s;
+}
+
+static void hdrs_free(void *hdrs)
+{
+	hdrchunk *c = hdrs;
+
+	while (c) {
+		hdrchunk *n = c->next;
+		free(c);
+		c = n;
+	}
 }
 
 /* Adds the ports of pc within [lo, hi] as an entry (merged with an equal
  * one).  The entry borrows the piece's set (or all_ports) while it is not
  * merged with another. */
-static int ent_add(rp_arena *a, ivtab *tab, entv *v, const rp_net_ipc *x, const rp_net_endpoint *ep,
-		   size_t src, const rp_mobj *src_subnet, const char *src_name,
-		   const rp_net_piece *pc, const rp_net_aset *remote, bool pooled, uint8_t verdict,
-		   const char *reason, rp_net_pival win)
+static int ent_add(rp_arena *a, ivtab *tab, entv *v, const rp_net_endpoint *ep, size_t src,
+		   const rp_mobj *src_subnet, const rp_net_piece *pc, const rp_net_aset *remote,
+		   bool pooled, uint8_t verdict, const char *reason, rp_net_pival win)
 {
 	rp_net_pset ports = { 0 };
+	const rp_net_pset *pref = NULL;
 	size_t i, slot;
 	uint64_t h;
 	int rc = 0;
 
 	if (!rp_net__portful(pc->proto)) {
-		ports.v = (rp_net_pival *)&all_ports; /* frozen (cap 0): never written */
+		ports.v = (rp_net_pival *)(uintptr_t)&all_ports; /* frozen (cap 0): never written */
 		ports.n = 1;
+		pref = &all_ports_set;
 	} else if (pc->dports.n && win.lo <= pc->dports.v[0].lo &&
 		   win.hi >= pc->dports.v[pc->dports.n - 1].hi) {
 		/* the piece's own (frozen, engine-owned) set */
 		ports.v = pc->dports.v;
 		ports.n = pc->dports.n;
+		pref = &pc->dports;
 	} else {
 		for (i = 0; i < pc->dports.n && rc == 0; i++) {
 			uint32_t lo = pc->dports.v[i].lo > win.lo ? pc->dports.v[i].lo : win.lo;
@@ -336,6 +413,7 @@ static int ent_add(rp_arena *a, ivtab *tab, entv *v, const rp_net_ipc *x, const 
 				}
 				if (rc == 0)
 					rc = rp_net_pset_add_set(&e->e.ports, &ports);
+				e->e.pref = NULL;
 				goto out;
 			}
 		}
@@ -371,15 +449,18 @@ static int ent_add(rp_arena *a, ivtab *tab, entv *v, const rp_net_ipc *x, const 
 	{
 		ent *e;
 		rp_net_aset own = *remote;
+		const rp_net_aset *rref = NULL;
 		/* a clipped remote set lives in the hits' pool until the next
-		 * decision: the entry keeps an arena copy */
+		 * decision: the entry keeps a shared arena copy */
 		if (pooled && remote->n) {
-			own.v = (rp_net_ival *)(uintptr_t)iv_intern(a, tab, 0, remote->v,
-								    remote->n);
-			if (!own.v) {
+			rref = iv_intern(a, tab, 0, remote->v, remote->n);
+			if (!rref) {
 				rc = -RP_ENOMEM;
 				goto out;
 			}
+			own = *rref;
+		} else if (remote->v == pc->remote.v && remote->n == pc->remote.n) {
+			rref = &pc->remote;
 		}
 		e = &v->v[v->n++];
 		memset(e, 0, sizeof(*e));
@@ -388,15 +469,14 @@ static int ent_add(rp_arena *a, ivtab *tab, entv *v, const rp_net_ipc *x, const 
 		v->ix[slot] = (uint32_t)v->n;
 		e->h = h;
 		e->src = src;
-		e->e.ipc = x;
-		e->e.resource = x->owner;
 		e->e.endpoint = ep;
 		e->e.source_subnet = src_subnet;
-		e->e.source = src_name;
 		e->e.remote = own; /* engine-owned or frozen in the topology's arena */
 		e->e.proto = pc->proto;
 		e->e.verdict = verdict;
 		e->e.ports = ports;
+		e->e.pref = pref;
+		e->e.rref = rref;
 		e->e.hop = pc->hop; /* the piece lives as long as the topology */
 		e->e.reason = reason;
 		memset(&ports, 0, sizeof(ports));
@@ -489,9 +569,8 @@ static int piece_entries(xctx *c, const rp_net_ipc *x, const srcset *s, size_t s
 	if (verdict == RP_NET_UNKNOWN && !reason)
 		reason = x->nsg_unknown ? x->nsg_unknown : "not known";
 	if (si >= 2)
-		return ent_add(c->t->arena, &c->iv, v, x, NULL, si, s->subnet[si],
-			       s->subnet[si]->name ? s->subnet[si]->name : "subnet", pc, remote,
-			       pooled, verdict, reason, (rp_net_pival){ 0, RP_NET_PORT_MAX });
+		return ent_add(c->t->arena, &c->iv, v, NULL, si, s->subnet[si], pc, remote, pooled,
+			       verdict, reason, (rp_net_pival){ 0, RP_NET_PORT_MAX });
 	for (k = 0; k < x->neps && rc == 0; k++) {
 		const rp_net_endpoint *ep = &x->eps[k];
 		uint8_t ev = verdict;
@@ -509,8 +588,8 @@ static int piece_entries(xctx *c, const rp_net_ipc *x, const srcset *s, size_t s
 			ev = RP_NET_UNKNOWN;
 			er = ep->unknown;
 		}
-		rc = ent_add(c->t->arena, &c->iv, v, x, ep, si, NULL, "Internet", pc, remote,
-			     pooled, ev, er, ep->backend);
+		rc = ent_add(c->t->arena, &c->iv, v, ep, si, NULL, pc, remote, pooled, ev, er,
+			     ep->backend);
 	}
 	return rc;
 }
@@ -598,27 +677,24 @@ static bool covers_clip(const rp_net_aset *big, const rp_net_aset *small, const 
 	return true;
 }
 
-/* whole_source of an entry. */
-static int mark_whole(const srcset *s, rp_net_exposure *e, size_t src)
+/* whole_source of an entry (remote: its addresses, from source src). */
+static bool whole_of(const srcset *s, const rp_net_aset *remote, size_t src)
 {
 	rp_net_addr lo = rp_net_addr_min(), hi = rp_net_addr_max();
-	bool any;
+	bool any, whole = false;
 	int f;
 
-	e->whole_source = false;
 	if (src == 1)
-		return 0;
-	if (src >= 2) {
-		e->whole_source = covers_clip(&e->remote, s->sets[src], &lo, &hi, &any);
-		return 0;
-	}
+		return false;
+	if (src >= 2)
+		return covers_clip(remote, s->sets[src], &lo, &hi, &any);
 	/* the Internet: all of its IPv4 or all of its IPv6 part */
-	for (f = 0; f < 2 && !e->whole_source; f++) {
+	for (f = 0; f < 2 && !whole; f++) {
 		lo = f == 0 ? rp_net_addr_v4(0) : rp_net_addr_v6(0, 0);
 		hi = f == 0 ? rp_net_addr_v4(0xFFFFFFFFu) : rp_net_addr_v6(UINT64_MAX, UINT64_MAX);
-		e->whole_source = covers_clip(&e->remote, s->sets[0], &lo, &hi, &any) && any;
+		whole = covers_clip(remote, s->sets[0], &lo, &hi, &any) && any;
 	}
-	return 0;
+	return whole;
 }
 
 /* Room for n more exposures at t->exp + t->nexp.  The array is a private
@@ -663,28 +739,49 @@ void rp_net__exposures_free(rp_net_topo *t)
 
 	if (t->exp && p)
 		munmap(t->exp, p->exp_bytes);
+	if (p) {
+		hdrs_free(p->hdrs);
+		p->hdrs = NULL;
+	}
 	t->exp = NULL;
 	t->nexp = 0;
 }
 
-static int commit(xctx *c, entv *v)
+static int commit(xctx *c, const rp_net_ipc *x, entv *v)
 {
 	rp_net_topo *t = c->t;
+	rp_net_exposure *e;
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; i < v->n && rc == 0; i++) {
-		rp_net_exposure *e = exp_reserve(t, 1, &c->cap);
-		if (!e)
+	if (!v->n)
+		return 0;
+	e = exp_reserve(t, v->n, &c->cap);
+	if (!e)
+		return -RP_ENOMEM;
+	for (i = 0; i < v->n; i++, e++) {
+		const went *w = &v->v[i].e;
+		e->ipc = x;
+		e->endpoint = w->endpoint;
+		e->source_subnet = w->source_subnet;
+		e->remote = w->rref;
+		if (!e->remote) {
+			rp_net_aset *r = hdr_new(t->priv);
+			if (!r)
+				return -RP_ENOMEM;
+			*r = w->remote;
+			e->remote = r;
+		}
+		e->ports = ports_freeze(t->arena, &c->iv, &w->ports, w->pref);
+		if (!e->ports)
 			return -RP_ENOMEM;
-		*e = v->v[i].e;
-		rc = ports_freeze(t->arena, &c->iv, &v->v[i].e.ports, &e->ports);
-		if (rc == 0)
-			rc = mark_whole(&c->s, e, v->v[i].src);
-		if (rc == 0)
-			t->nexp++;
+		e->hop = w->hop;
+		e->reason = w->reason;
+		e->whole_source = whole_of(&c->s, &w->remote, v->v[i].src);
+		e->proto = w->proto;
+		e->verdict = w->verdict;
+		t->nexp++;
 	}
-	return rc;
+	return 0;
 }
 
 /* ---- east-west entries shared between ipConfigurations ----
@@ -802,10 +899,8 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 		if (!dst)
 			return -RP_ENOMEM;
 		memcpy(dst, t->exp + first, n * sizeof(*dst));
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			dst[i].ipc = x;
-			dst[i].resource = x->owner;
-		}
 		t->nexp += n;
 		return 0;
 	}
@@ -813,7 +908,7 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 	first = t->nexp;
 	rc = entries_range(c, x, res, 2, c->s.n, v);
 	if (rc == 0)
-		rc = commit(c, v);
+		rc = commit(c, x, v);
 	if (rc == 0 && (rc = ew_grow(ec)) == 0) {
 		slot = ew_find(ec, res, x, &found); /* the table may have grown */
 		slot->res = res;
@@ -834,14 +929,15 @@ static int expose_exact(xctx *c, const rp_net_ipc *x, const rp_net_addr *local)
 {
 	rp_net_topo *t = c->t;
 	const rp_net_result *res = NULL;
+	bool full;
 	int rc;
 
 	entv_clear(&c->ev);
-	rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, local, EVAL_MASK, &res);
+	rc = rp_net__engine_eval_some(t->eng, &x->chain, RP_NET_IN, local, EVAL_MASK, &res, &full);
 	if (rc == 0)
 		rc = entries_range(c, x, res, 0, c->s.n < 2 ? c->s.n : 2, &c->ev);
 	if (rc == 0)
-		rc = commit(c, &c->ev);
+		rc = commit(c, x, &c->ev);
 	if (rc == 0)
 		rc = ew_exposures(c, x, res);
 	return rc;
@@ -864,11 +960,12 @@ static int expose_ipc(xctx *c, const rp_net_ipc *x)
 		return expose_exact(c, x, &r.v[0]);
 	for (i = 0; i < r.n && rc == 0; i++) {
 		const rp_net_result *res = NULL;
+		bool full;
 		entv *cur = i == 0 ? &v[0] : &v[1];
 		if (i > 0)
 			entv_release(&v[1]);
-		rc = rp_net_engine_eval_verdicts(t->eng, &x->chain, RP_NET_IN, &r.v[i], EVAL_MASK,
-						 &res);
+		rc = rp_net__engine_eval_some(t->eng, &x->chain, RP_NET_IN, &r.v[i], EVAL_MASK,
+					      &res, &full);
 		if (rc == 0)
 			rc = entries_range(c, x, res, 0, c->s.n, cur);
 		if (rc == 0 && i > 0 && !entv_same(&v[0], &v[1])) {
@@ -903,7 +1000,7 @@ static int expose_ipc(xctx *c, const rp_net_ipc *x)
 			v[0].v[i].e.reason = why_local;
 		}
 	if (rc == 0)
-		rc = commit(c, &v[0]);
+		rc = commit(c, x, &v[0]);
 	entv_release(&v[0]);
 	entv_release(&v[1]);
 	return rc;
@@ -917,6 +1014,17 @@ void rp_net__topo_share_ew(rp_net_topo *t, bool on)
 size_t rp_net__topo_ew_shared(const rp_net_topo *t)
 {
 	return ((const topo_priv *)t->priv)->ew_shared;
+}
+
+void rp_net__topo_query_full(rp_net_topo *t, bool on)
+{
+	((topo_priv *)t->priv)->query_full = on;
+}
+
+void rp_net__topo_query_stats(const rp_net_topo *t, size_t *light, size_t *uncovered)
+{
+	*light = ((const topo_priv *)t->priv)->q_light;
+	*uncovered = ((const topo_priv *)t->priv)->q_uncovered;
 }
 
 int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n)
@@ -951,7 +1059,14 @@ bool rp_net_proto_has_ports(unsigned proto)
 
 bool rp_net_exposure_has_port(const rp_net_exposure *e, uint32_t p)
 {
-	return !rp_net__portful(e->proto) || rp_net_pset_contains(&e->ports, p);
+	return !rp_net__portful(e->proto) || rp_net_pset_contains(e->ports, p);
+}
+
+const char *rp_net_exposure_source(const rp_net_exposure *e)
+{
+	if (!e->source_subnet)
+		return "Internet";
+	return e->source_subnet->name ? e->source_subnet->name : "subnet";
 }
 
 /* ---- single flows ---- */
@@ -965,16 +1080,29 @@ struct qacc {
 	rp_net_aset allow, unknown, deny;
 	const rp_net_piece *first[3]; /* by verdict */
 	const char *reason;
+	const rp_net_result *res; /* the decision evaluated */
+	bool complete;            /* res has the denied pieces (deny, first[DENY]) */
 };
 
+/* One local address: light evaluates the allowed and unknown pieces only
+ * (or the complete decision when the engine has it), else the complete
+ * decision. */
 static int q_eval(rp_net_topo *t, const rp_net_ipc *x, const rp_net_query *q,
 		  const rp_net_addr *local, const rp_net_aset *yes, const rp_net_aset *maybe,
-		  struct qacc *a)
+		  bool light, struct qacc *a)
 {
 	const rp_net_result *res = NULL;
 	rp_net_aset tmp = { 0 };
 	size_t i;
-	int rc = rp_net_engine_eval(t->eng, &x->chain, q->dir, local, &res);
+	int rc;
+
+	a->complete = true;
+	if (light)
+		rc = rp_net__engine_eval_some(t->eng, &x->chain, q->dir, local,
+					      ALLOW_BIT | UNKNOWN_BIT, &res, &a->complete);
+	else
+		rc = rp_net_engine_eval(t->eng, &x->chain, q->dir, local, &res);
+	a->res = res;
 
 	for (i = 0; rc == 0 && i < res->n; i++) {
 		const rp_net_piece *pc = &res->pieces[i];
@@ -1014,6 +1142,81 @@ static void qacc_release(struct qacc *a)
 	rp_net_aset_release(&a->allow);
 	rp_net_aset_release(&a->unknown);
 	rp_net_aset_release(&a->deny);
+	memset(a, 0, sizeof(*a));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether r's allowed and unknown pieces leave some flow (q's protocol
+ * and port, any source port, a remote address of yes or maybe) uncovered:
+ * the pieces partition every flow, so exactly then a denied piece meets
+ * the query (what the complete decision's deny set would say).  0 or
+ * -RP_ENOMEM. */
+static int q_uncovered(const rp_net_result *r, const rp_net_query *q, const rp_net_aset *yes,
+		       const rp_net_aset *maybe, bool *out)
+{
+	rp_net_aset u = { 0 }, acc = { 0 }, tmp = { 0 };
+	uint32_t *cut = NULL;
+	size_t i, k, ncut = 0, cap = 2;
+	int rc = -RP_ENOMEM;
+
+	*out = false;
+	if ((yes && rp_net_aset_add_set(&u, yes) < 0) ||
+	    (maybe && rp_net_aset_add_set(&u, maybe) < 0))
+		goto out;
+	if (!u.n) {
+		rc = 0;
+		goto out;
+	}
+	/* the source-port classes of the pieces that matter */
+	for (i = 0; i < r->n; i++)
+		if (r->pieces[i].proto == q->proto && piece_has_port(&r->pieces[i], q->port))
+			cap += 2 * r->pieces[i].sports.n;
+	cut = malloc(cap * sizeof(*cut));
+	if (!cut)
+		goto out;
+	cut[ncut++] = 0;
+	for (i = 0; i < r->n; i++) {
+		const rp_net_piece *pc = &r->pieces[i];
+		if (pc->proto != q->proto || !piece_has_port(pc, q->port))
+			continue;
+		for (k = 0; k < pc->sports.n; k++) {
+			cut[ncut++] = pc->sports.v[k].lo;
+			if (pc->sports.v[k].hi < RP_NET_PORT_MAX)
+				cut[ncut++] = pc->sports.v[k].hi + 1;
+		}
+	}
+	qsort(cut, ncut, sizeof(*cut), cmp_u32);
+	for (k = 0; k < ncut && !*out; k++) {
+		if (k > 0 && cut[k] == cut[k - 1])
+			continue;
+		acc.n = 0;
+		for (i = 0; i < r->n; i++) {
+			const rp_net_piece *pc = &r->pieces[i];
+			if (pc->proto != q->proto || pc->verdict == RP_NET_DENY ||
+			    !piece_has_port(pc, q->port) ||
+			    (rp_net__portful(pc->proto) &&
+			     !rp_net_pset_contains(&pc->sports, cut[k])))
+				continue;
+			tmp.n = 0;
+			if (rp_net_aset_intersect(&tmp, &pc->remote, &u) < 0 ||
+			    rp_net_aset_add_set(&acc, &tmp) < 0)
+				goto out;
+		}
+		*out = !rp_net_aset_equal(&acc, &u);
+	}
+	rc = 0;
+out:
+	rp_net_aset_release(&u);
+	rp_net_aset_release(&acc);
+	rp_net_aset_release(&tmp);
+	free(cut);
+	return rc;
 }
 
 int rp_net_topo_query(rp_net_topo *t, const rp_net_ipc *x, const rp_net_query *q,
@@ -1026,7 +1229,8 @@ int rp_net_topo_query(rp_net_topo *t, const rp_net_ipc *x, const rp_net_query *q
 	size_t i;
 	int rc = 0;
 	uint8_t verdict = RP_NET_DENY, first_verdict = RP_NET_DENY;
-	bool differ = false;
+	bool differ = false, denied = false;
+	int pass;
 
 	memset(out, 0, sizeof(*out));
 	memset(acc, 0, sizeof(acc));
@@ -1041,26 +1245,43 @@ int rp_net_topo_query(rp_net_topo *t, const rp_net_ipc *x, const rp_net_query *q
 		maybe = &c->maybe;
 	}
 	local_reps(x, q->dir, &r);
-	for (i = 0; i < r.n && rc == 0; i++) {
-		struct qacc *a = &acc[i == 0 ? 0 : 1];
-		uint8_t v;
-		if (i > 0) {
+	/* the allowed and unknown pieces first; the denied ones only when
+	 * the answer is a denial (its hops come from a denied piece) */
+	for (pass = ((topo_priv *)t->priv)->query_full ? 1 : 0; pass < 2 && rc == 0; pass++) {
+		differ = false;
+		for (i = 0; i < r.n && rc == 0; i++) {
+			struct qacc *a = &acc[i == 0 ? 0 : 1];
+			uint8_t v;
 			qacc_release(a);
-			memset(a, 0, sizeof(*a));
+			rc = q_eval(t, x, q, &r.v[i], yes, maybe, pass == 0, a);
+			if (rc < 0)
+				break;
+			v = a->unknown.n ? RP_NET_UNKNOWN : a->allow.n ? RP_NET_ALLOW : RP_NET_DENY;
+			if (i == 0)
+				first_verdict = v;
+			else if (v != first_verdict || !rp_net_aset_equal(&acc[0].allow, &a->allow))
+				differ = true;
 		}
-		rc = q_eval(t, x, q, &r.v[i], yes, maybe, a);
-		if (rc < 0)
+		if (rc < 0 || acc[0].complete || first_verdict != RP_NET_DENY)
 			break;
-		v = a->unknown.n ? RP_NET_UNKNOWN : a->allow.n ? RP_NET_ALLOW : RP_NET_DENY;
-		if (i == 0)
-			first_verdict = v;
-		else if (v != first_verdict || !rp_net_aset_equal(&acc[0].allow, &a->allow))
-			differ = true;
 	}
 	if (rc < 0)
 		goto out;
+	denied = acc[0].deny.n > 0;
+	if (!acc[0].complete) {
+		topo_priv *p = t->priv;
+		p->q_light++;
+		if (acc[0].allow.n && !acc[0].unknown.n) {
+			rc = q_uncovered(acc[0].res, q, yes, maybe, &denied);
+			p->q_uncovered += denied;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	if (rc < 0)
+		goto out;
 	verdict = first_verdict;
-	out->partial = acc[0].allow.n && (acc[0].deny.n || acc[0].unknown.n);
+	out->partial = acc[0].allow.n && (denied || acc[0].unknown.n);
 	if (differ || r.truncated) {
 		verdict = RP_NET_UNKNOWN;
 		out->reason = why_local;

@@ -230,7 +230,7 @@ int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out)
 		if (group)
 			snprintf(key, sizeof(key), "s:%zu", cl);
 		else
-			snprintf(key, sizeof(key), "o:%u", e->resource->index);
+			snprintf(key, sizeof(key), "o:%u", e->ipc->owner->index);
 		if ((rc = node(&g, key, "?", "box", 0, &to)) < 0)
 			break;
 		if (e->endpoint) {
@@ -245,10 +245,10 @@ int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out)
 				rp_net_pset fs = { &fp, 1, 0 };
 				rc = edge(&g, inet, ep, dashed, e->proto, &fs);
 			} else if (rc == 0) {
-				rc = edge(&g, inet, ep, dashed, e->proto, &e->ports);
+				rc = edge(&g, inet, ep, dashed, e->proto, e->ports);
 			}
 			if (rc == 0)
-				rc = edge(&g, ep, to, dashed, e->proto, &e->ports);
+				rc = edge(&g, ep, to, dashed, e->proto, e->ports);
 		} else {
 			size_t scl = 0;
 			char skey[64];
@@ -257,7 +257,7 @@ int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out)
 			snprintf(skey, sizeof(skey), "s:%zu", scl);
 			rc = node(&g, skey, nm(e->source_subnet), "folder", group ? 0 : scl, &from);
 			if (rc == 0 && from != to)
-				rc = edge(&g, from, to, dashed, e->proto, &e->ports);
+				rc = edge(&g, from, to, dashed, e->proto, e->ports);
 		}
 	}
 	if (rc < 0)

@@ -47,6 +47,14 @@ void rp_net__make_hop(const rp_net_nsg *nsg, rp_net_dir dir, unsigned proto, siz
 /* Chain verdict from two hop verdicts. */
 uint8_t rp_net__chain_verdict(const rp_net_hop *h);
 
+/* rp_net_engine_eval_verdicts, except that the complete decision is
+ * returned when the engine has it already (it holds the pieces of every
+ * mask; callers filter the pieces by verdict); *full tells which.  Same
+ * returns. */
+int rp_net__engine_eval_some(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
+			     const rp_net_addr *local, unsigned mask, const rp_net_result **out,
+			     bool *full);
+
 /* ---- a decision's pieces by source (exposures) ----
  *
  * rp_net__result_hits: what rp_net_result_partition computes, without

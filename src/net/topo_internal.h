@@ -32,8 +32,12 @@ typedef struct topo_priv {
 	rp_net_aset *subnet_pfx; /* per ipc: its subnet's prefixes (frozen) */
 	void *ew;                /* exposure.c: shared east-west entries */
 	size_t exp_bytes;        /* exposure.c: size of the mapping t->exp */
+	void *hdrs;              /* exposure.c: chunks of exposures' set headers */
 	bool ew_off;             /* tests: compute every ipConfiguration's entries alone */
 	size_t ew_shared;        /* ipConfigurations whose east-west entries were shared */
+	bool query_full;         /* tests: flow queries evaluate complete decisions only */
+	size_t q_light;          /* flow queries answered without the denied pieces */
+	size_t q_uncovered;      /* ... of which found denied flows by coverage */
 } topo_priv;
 
 /* Tests (the differential check of net-templates): turns the sharing of
@@ -43,7 +47,16 @@ typedef struct topo_priv {
 void rp_net__topo_share_ew(rp_net_topo *t, bool on);
 size_t rp_net__topo_ew_shared(const rp_net_topo *t);
 
-/* Unmaps t->exp (exposure.c); before topo_priv is freed. */
+/* Tests (the differential check of net-templates): makes flow queries
+ * evaluate the complete decision (denied pieces included) from the start,
+ * as before the allowed-and-unknown first path; the number of queries
+ * answered without the denied pieces and, of those, how many found a
+ * denied flow by coverage. */
+void rp_net__topo_query_full(rp_net_topo *t, bool on);
+void rp_net__topo_query_stats(const rp_net_topo *t, size_t *light, size_t *uncovered);
+
+/* Unmaps t->exp and frees topo_priv.hdrs (exposure.c); before topo_priv
+ * is freed. */
 void rp_net__exposures_free(rp_net_topo *t);
 
 /* Frees topo_priv.ew (exposure.c). */

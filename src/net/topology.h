@@ -114,21 +114,23 @@ typedef struct rp_net_ipc {
 	size_t vnet_index; /* internal */
 } rp_net_ipc;
 
+/* One exposure: 64 bytes (a big estate has millions).  The sets are
+ * frozen and shared between exposures (owned by the topology or its
+ * engine); the resource is ipc->owner and the source's name is
+ * rp_net_exposure_source(). */
 typedef struct rp_net_exposure {
 	const rp_net_ipc *ipc;
-	const rp_mobj *resource;         /* ipc->owner */
 	const rp_net_endpoint *endpoint; /* NULL: east-west */
 	const rp_mobj *source_subnet;    /* east-west source; NULL: Internet */
-	const char *source;              /* "Internet" or the subnet's name */
-	rp_net_aset remote;              /* the source addresses concerned */
+	const rp_net_aset *remote;       /* the source addresses concerned */
+	const rp_net_pset *ports;        /* destination (backend) ports */
+	const rp_net_hop *hop;           /* hop[0], hop[1]: subnet NSG, NIC NSG (inbound
+					  * order); shared, owned by the topology */
+	const char *reason;              /* unknown: why; else NULL */
 	bool whole_source;               /* remote covers all of the source (for the
 					  * Internet: all of IPv4 or of IPv6 Internet) */
 	uint8_t proto;                   /* RP_NET_TCP ... */
 	uint8_t verdict;                 /* RP_NET_ALLOW or RP_NET_UNKNOWN */
-	rp_net_pset ports;               /* destination (backend) ports */
-	const rp_net_hop *hop;           /* hop[0], hop[1]: subnet NSG, NIC NSG (inbound
-					  * order); shared, owned by the topology */
-	const char *reason;              /* unknown: why; else NULL */
 } rp_net_exposure;
 
 typedef struct rp_net_topo {
@@ -205,6 +207,9 @@ int rp_net_rule_where(rp_buf *b, const rp_net_rule *r);
 int rp_net_hop_format(rp_buf *b, const rp_net_hop *h);
 /* True for the protocols with ports (Tcp, Udp). */
 bool rp_net_proto_has_ports(unsigned proto);
+/* "Internet", or the name of the exposure's source subnet ("subnet" when
+ * it has none). */
+const char *rp_net_exposure_source(const rp_net_exposure *e);
 /* True when the exposure's ports include p (portless protocols: any p). */
 bool rp_net_exposure_has_port(const rp_net_exposure *e, uint32_t p);
 

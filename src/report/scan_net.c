@@ -84,11 +84,11 @@ static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
 		x.line = l;
 		x.column = c;
 	}
-	x.resource_type = e->resource->type;
-	x.resource_name = e->resource->name ? e->resource->name : "";
+	x.resource_type = e->ipc->owner->type;
+	x.resource_name = e->ipc->owner->name ? e->ipc->owner->name : "";
 	x.nic = e->ipc->nic->name ? e->ipc->nic->name : "";
 	x.ip_configuration = ic->name ? ic->name : "";
-	x.source = e->source;
+	x.source = rp_net_exposure_source(e);
 	x.whole_source = e->whole_source;
 	x.protocol = rp_net_proto_name(e->proto);
 	x.public_endpoint = e->endpoint ? e->endpoint->label : NULL;
@@ -102,7 +102,7 @@ static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
 	if (e->whole_source && !e->source_subnet) {
 		x.source_addresses = "Internet";
 	} else {
-		if ((rc = format_sources(&b, &e->remote)) < 0)
+		if ((rc = format_sources(&b, e->remote)) < 0)
 			goto out;
 		if (b.len > SRC_TEXT_MAX) {
 			size_t k = SRC_TEXT_MAX;
@@ -119,7 +119,7 @@ static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
 		}
 		x.source_addresses = src_text;
 	}
-	if ((rc = rp_net_pset_format(&b, &e->ports)) < 0)
+	if ((rc = rp_net_pset_format(&b, e->ports)) < 0)
 		goto out;
 	ports = rp_buf_detach(&b);
 	if (!ports) {

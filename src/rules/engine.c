@@ -188,7 +188,7 @@ static const rp_mobj *ipc_owner(const void *items, size_t i)
 
 static const rp_mobj *exp_owner(const void *items, size_t i)
 {
-	return ((const rp_net_exposure *)items)[i].resource;
+	return ((const rp_net_exposure *)items)[i].ipc->owner;
 }
 
 static int net_index(rp_rule_ctx *ctx)

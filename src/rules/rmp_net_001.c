@@ -25,12 +25,12 @@ static int concerned(const rp_net_exposure *e, rp_net_port_mode mode, const uint
 		return 0; /* portless protocols carry no service port */
 	if (mode == RP_NET_PORTS_LISTED) {
 		for (i = 0; i < nports && rc == 0; i++)
-			if (rp_net_pset_contains(&e->ports, ports[i]))
+			if (rp_net_pset_contains(e->ports, ports[i]))
 				rc = rp_buf_printf(b, "%s%u", b->len ? ", " : "", ports[i]);
 		return rc;
 	}
 	if (mode == RP_NET_PORTS_ALL)
-		return rp_net_pset_is_all(&e->ports) ? rp_buf_puts(b, "every port") : 0;
+		return rp_net_pset_is_all(e->ports) ? rp_buf_puts(b, "every port") : 0;
 	/* other ports: everything but the management and database ports; web
 	 * ports published through a load balancer are expected (info).  The
 	 * runs of e's ranges between the excluded ports, by walking the
@@ -52,8 +52,8 @@ static int concerned(const rp_net_exposure *e, rp_net_port_mode mode, const uint
 				ex[j] = ex[j - 1];
 				ex[j - 1] = t;
 			}
-		for (i = 0; i < e->ports.n && rc == 0; i++) {
-			uint32_t lo = e->ports.v[i].lo, hi = e->ports.v[i].hi, cur = lo;
+		for (i = 0; i < e->ports->n && rc == 0; i++) {
+			uint32_t lo = e->ports->v[i].lo, hi = e->ports->v[i].hi, cur = lo;
 			bool done = false;
 			for (k = 0; k <= nex && rc == 0 && !done; k++) {
 				uint32_t end;
@@ -129,7 +129,7 @@ int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode
 	for (i = 0; i < nexp && rc == 0; i++) {
 		const rp_net_exposure *e = &ex[mine[i]];
 		rp_buf *dst;
-		if (mine[i] >= n || e->resource != obj || !e->endpoint)
+		if (mine[i] >= n || e->ipc->owner != obj || !e->endpoint)
 			continue;
 		one.len = 0;
 		if ((rc = concerned(e, mode, ports, nports, &one)) < 0 || one.len == 0)

@@ -85,9 +85,9 @@ static void internet_ports(const rp_net_exposure *ex, size_t n, const rp_mobj *r
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ex[i].endpoint && ex[i].resource == res && ex[i].proto == proto &&
+		if (ex[i].endpoint && ex[i].ipc->owner == res && ex[i].proto == proto &&
 		    strcmp(verdict_key(&ex[i]), verdict) == 0)
-			rp_net_pset_add_set(&u, &ex[i].ports);
+			rp_net_pset_add_set(&u, ex[i].ports);
 	rp_net_pset_format(out, &u);
 	rp_net_pset_release(&u);
 }
@@ -134,15 +134,15 @@ static void check_internet(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
 			const rp_value *it = list->u.items[i];
 			const char *vd = s_of(it, "verdict") ? s_of(it, "verdict") : "allow";
 			listed = s_of(it, "resource") &&
-				 name_is(e->resource, s_of(it, "resource")) &&
+				 name_is(e->ipc->owner, s_of(it, "resource")) &&
 				 proto_of(s_of(it, "proto")) == e->proto &&
 				 strcmp(vd, verdict_key(e)) == 0;
 		}
 		if (!listed) {
 			b.len = 0;
-			rp_net_pset_format(&b, &e->ports);
+			rp_net_pset_format(&b, e->ports);
 			FAIL("unexpected Internet exposure: %s %s %s %s via %s",
-			     e->resource->name ? e->resource->name : "?",
+			     e->ipc->owner->name ? e->ipc->owner->name : "?",
 			     rp_net_proto_name(e->proto), b.data ? b.data : "", verdict_key(e),
 			     e->endpoint->label);
 		}
@@ -169,10 +169,10 @@ static void check_eastwest(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
 			continue;
 		}
 		for (k = 0; k < n; k++)
-			if (!ex[k].endpoint && ex[k].resource == res && ex[k].proto == p &&
+			if (!ex[k].endpoint && ex[k].ipc->owner == res && ex[k].proto == p &&
 			    name_is(ex[k].source_subnet, from) &&
 			    strcmp(ex[k].verdict == RP_NET_UNKNOWN ? "unknown" : "allow", vd) == 0)
-				rp_net_pset_add_set(&u, &ex[k].ports);
+				rp_net_pset_add_set(&u, ex[k].ports);
 		b.len = 0;
 		rp_net_pset_format(&b, &u);
 		rp_net_pset_release(&u);
@@ -294,13 +294,47 @@ static bool str_same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+static bool same_hop_by_name(const rp_net_hop *ha, const rp_net_hop *hb)
+{
+	/* the NSGs are the topologies' own: compare by name and rule */
+	return (ha->nsg == NULL) == (hb->nsg == NULL) && ha->verdict == hb->verdict &&
+	       (ha->rule == NULL) == (hb->rule == NULL) &&
+	       (!ha->rule || str_same(ha->rule->name, hb->rule->name)) &&
+	       (ha->alt == NULL) == (hb->alt == NULL) &&
+	       (!ha->alt || str_same(ha->alt->name, hb->alt->name)) &&
+	       (!ha->nsg || str_same(ha->nsg->name, hb->nsg->name)) &&
+	       str_same(ha->reason, hb->reason);
+}
+
+/* Exposure a of topology t and b of u (built from the same model) say
+ * the same, field by field. */
+static bool same_exposure(const rp_net_topo *t, const rp_net_exposure *a, const rp_net_topo *u,
+			  const rp_net_exposure *b)
+{
+	size_t j;
+	/* ipConfigurations and endpoints: the same index in both */
+	bool same = a->ipc - t->ipcs == b->ipc - u->ipcs && a->ipc->owner == b->ipc->owner &&
+		    (a->endpoint == NULL) == (b->endpoint == NULL) &&
+		    a->source_subnet == b->source_subnet &&
+		    !strcmp(rp_net_exposure_source(a), rp_net_exposure_source(b)) &&
+		    rp_net_aset_equal(a->remote, b->remote) && a->whole_source == b->whole_source &&
+		    a->proto == b->proto && a->verdict == b->verdict &&
+		    rp_net_pset_equal(a->ports, b->ports) && str_same(a->reason, b->reason);
+
+	if (same && a->endpoint)
+		same = a->endpoint - a->ipc->eps == b->endpoint - b->ipc->eps;
+	for (j = 0; j < 2 && same; j++)
+		same = same_hop_by_name(&a->hop[j], &b->hop[j]);
+	return same;
+}
+
 /* The exposures of m computed with and without shared east-west entries
  * are the same, field by field (ex, n: the shared ones). */
 static void check_sharing(const rp_model *m, rp_net_topo *t, const rp_net_exposure *ex, size_t n)
 {
 	rp_net_topo *u = NULL;
 	const rp_net_exposure *ux = NULL;
-	size_t un = 0, i, j;
+	size_t un = 0, i;
 
 	nshared += rp_net__topo_ew_shared(t);
 	if (rp_net_topo_build(m, NULL, &u) < 0) {
@@ -318,34 +352,139 @@ static void check_sharing(const rp_model *m, rp_net_topo *t, const rp_net_exposu
 		FAIL("%zu exposures with shared east-west entries, %zu without", n, un);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		const rp_net_exposure *a = &ex[i], *b = &ux[i];
-		/* ipConfigurations and endpoints: the same index in both */
-		bool same = a->ipc - t->ipcs == b->ipc - u->ipcs && a->resource == b->resource &&
-			    (a->endpoint == NULL) == (b->endpoint == NULL) &&
-			    a->source_subnet == b->source_subnet && !strcmp(a->source, b->source) &&
-			    rp_net_aset_equal(&a->remote, &b->remote) &&
-			    a->whole_source == b->whole_source && a->proto == b->proto &&
-			    a->verdict == b->verdict && rp_net_pset_equal(&a->ports, &b->ports) &&
-			    str_same(a->reason, b->reason);
-		if (same && a->endpoint)
-			same = a->endpoint - a->ipc->eps == b->endpoint - b->ipc->eps;
-		for (j = 0; j < 2 && same; j++) {
-			/* the NSGs are the topologies' own: compare by name and rule */
-			const rp_net_hop *ha = &a->hop[j], *hb = &b->hop[j];
-			same = (ha->nsg == NULL) == (hb->nsg == NULL) &&
-			       ha->verdict == hb->verdict &&
-			       (ha->rule == NULL) == (hb->rule == NULL) &&
-			       (!ha->rule || str_same(ha->rule->name, hb->rule->name)) &&
-			       (!ha->nsg || str_same(ha->nsg->name, hb->nsg->name)) &&
-			       str_same(ha->reason, hb->reason);
-		}
-		if (!same) {
+	for (i = 0; i < n; i++)
+		if (!same_exposure(t, &ex[i], u, &ux[i])) {
 			FAIL("exposure %zu differs with shared east-west entries", i);
 			break;
 		}
-	}
 out:
+	rp_net_topo_free(u);
+}
+
+static size_t nqueries, nq_light, nq_uncovered;
+
+/* Flow queries answer from the allowed and unknown pieces first (the
+ * denied ones only for a denial): every answer must be the one the
+ * complete decision gives (a second topology of m whose queries evaluate
+ * complete decisions from the start), field by field, over a sweep of
+ * queries on every ipConfiguration.  The first topology computes its
+ * exposures before the sweep (so the engine holds allowed and unknown
+ * pieces only, as in a scan); the second computes them after its queries,
+ * from the complete decisions they left in the engine: both must equal
+ * the exposures of t0 (ex, n). */
+static void check_queries(const rp_model *m, const rp_net_topo *t0, const rp_net_exposure *ex,
+			  size_t n)
+{
+	static const uint32_t ports[] = { 22, 80, 443, 1433, 3389 };
+	static const unsigned protos[] = { RP_NET_TCP, RP_NET_UDP, RP_NET_ICMP };
+	static const int remotes[] = { 3, 4, 1, 2, 0 }; /* the likely partial answers first */
+	rp_net_topo *t = NULL, *u = NULL;
+	const rp_net_exposure *ux = NULL;
+	size_t un = 0, k, i, light = 0, unc = 0;
+	int dir, pi, po, rx;
+
+	if (rp_net_topo_build(m, NULL, &t) < 0 || rp_net_topo_build(m, NULL, &u) < 0 ||
+	    rp_net_topo_exposures(t, &ux, &un) < 0) {
+		FAIL("topology failed");
+		goto out;
+	}
+	for (i = 0; i < n && i < un; i++)
+		if (!same_exposure(t0, &ex[i], t, &ux[i])) {
+			FAIL("exposure %zu differs in a second topology", i);
+			break;
+		}
+	rp_net__topo_query_full(u, true);
+	for (k = 0; k < t->nipcs; k++)
+		for (dir = 0; dir < 2; dir++)
+			for (pi = 0; pi < 3; pi++)
+				for (po = 0; po < 5; po++)
+					for (rx = 0; rx < 5; rx++) {
+						rp_net_query q;
+						rp_net_answer a, b;
+						int ra, rb, h, rk = remotes[rx];
+						bool same;
+						if (protos[pi] == RP_NET_ICMP && po > 0)
+							continue;
+						memset(&q, 0, sizeof(q));
+						q.dir = dir ? RP_NET_OUT : RP_NET_IN;
+						q.proto = protos[pi];
+						q.port = ports[po];
+						if (rk == 0)
+							q.from_internet = true;
+						else if (rk == 1)
+							q.remote_tag = "VirtualNetwork";
+						else if (rk == 2)
+							q.remote_tag = "AzureLoadBalancer";
+						else if (rk == 3)
+							rp_net_aset_add(
+								&q.remote, rp_net_addr_v4(0),
+								rp_net_addr_v4(0xFFFFFFFFu));
+						else if (t->ipcs[(k + 1) % t->nipcs].local.n)
+							rp_net_aset_add(&q.remote,
+									t->ipcs[(k + 1) % t->nipcs]
+										.local.v[0]
+										.lo,
+									t->ipcs[(k + 1) % t->nipcs]
+										.local.v[0]
+										.lo);
+						ra = rp_net_topo_query(t, &t->ipcs[k], &q, &a);
+						rb = rp_net_topo_query(u, &u->ipcs[k], &q, &b);
+						rp_net_aset_release(&q.remote);
+						nqueries++;
+						if (ra < 0 || rb < 0) {
+							FAIL("query failed");
+							continue;
+						}
+						same = a.verdict == b.verdict &&
+						       a.partial == b.partial &&
+						       rp_net_aset_equal(&a.allowed, &b.allowed) &&
+						       (a.endpoint == NULL) ==
+							       (b.endpoint == NULL) &&
+						       (!a.endpoint ||
+							a.endpoint - t->ipcs[k].eps ==
+								b.endpoint - u->ipcs[k].eps) &&
+						       a.no_public_path == b.no_public_path &&
+						       str_same(a.reason, b.reason);
+						for (h = 0; h < 2 && same; h++)
+							same = same_hop_by_name(&a.hop[h],
+										&b.hop[h]);
+						if (!same)
+							FAIL("ipConfiguration %zu %s %s %u (remote "
+							     "%d): the "
+							     "answer differs from the complete "
+							     "decision's "
+							     "(%s%s vs %s%s)",
+							     k, rp_net_dir_name(q.dir),
+							     rp_net_proto_name(q.proto), q.port, rk,
+							     rp_net_verdict_name(
+								     (rp_net_verdict)a.verdict),
+							     a.partial ? " partial" : "",
+							     rp_net_verdict_name(
+								     (rp_net_verdict)b.verdict),
+							     b.partial ? " partial" : "");
+					}
+	rp_net__topo_query_stats(u, &light, &unc);
+	if (light)
+		FAIL("%zu queries skipped the denied pieces although told not to", light);
+	rp_net__topo_query_stats(t, &light, &unc);
+	nq_light += light;
+	nq_uncovered += unc;
+	if (rp_net_topo_exposures(u, &ux, &un) < 0) {
+		FAIL("exposures failed");
+		goto out;
+	}
+	if (un != n) {
+		FAIL("%zu exposures from allowed and unknown pieces, %zu from complete decisions",
+		     n, un);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!same_exposure(t0, &ex[i], u, &ux[i])) {
+			FAIL("exposure %zu differs when computed from complete decisions", i);
+			break;
+		}
+out:
+	rp_net_topo_free(t);
 	rp_net_topo_free(u);
 }
 
@@ -390,6 +529,7 @@ static void run_one(const char *dir, const char *name)
 	check_flows(t, rp_value_getz(exp, "flows"));
 	check_endpoints(t, rp_value_getz(exp, "endpoints"));
 	check_sharing(m, t, ex, n);
+	check_queries(m, t, ex, n);
 out:
 	rp_net_topo_free(t);
 	rp_model_free(m);
@@ -438,7 +578,14 @@ int main(int argc, char **argv)
 			fail++;
 		free(names[i]);
 	}
-	printf("%zu passed, %zu failed (%zu ipConfigurations shared east-west entries)\n", pass,
-	       fail, nshared);
+	printf("%zu passed, %zu failed (%zu ipConfigurations shared east-west entries; %zu flow "
+	       "queries compared, %zu answered without denied pieces, %zu of them found a denied "
+	       "flow by coverage)\n",
+	       pass, fail, nshared, nqueries, nq_light, nq_uncovered);
+	/* both query paths must have been exercised */
+	if (!nq_light || !nq_uncovered || nq_light == nqueries) {
+		printf("FAIL: the query sweep did not exercise both paths\n");
+		fail++;
+	}
 	return fail || !pass ? 1 : 0;
 }

@@ -151,8 +151,8 @@ static int exposures(side *s)
 	for (i = 0; i < n && rc == 0; i++) {
 		const rp_net_exposure *e = &ex[i];
 		rp_buf src = RP_BUF_INIT, ports = RP_BUF_INIT;
-		if (rp_net_aset_format(&src, &e->remote) < 0 ||
-		    rp_net_pset_format(&ports, &e->ports) < 0 || rp_buf_putc(&src, '\0') < 0 ||
+		if (rp_net_aset_format(&src, e->remote) < 0 ||
+		    rp_net_pset_format(&ports, e->ports) < 0 || rp_buf_putc(&src, '\0') < 0 ||
 		    rp_buf_putc(&ports, '\0') < 0)
 			rc = -1;
 		else
@@ -160,8 +160,8 @@ static int exposures(side *s)
 				&s->exps,
 				"%s %s nic=%s ipc=%s from=%s [%s%s] %s ports=%s via=%s %s "
 				"subnet=%s/%s:%s nic=%s/%s:%s%s%s",
-				e->resource->type, oname(e->resource), oname(e->ipc->nic),
-				oname(e->ipc->ipconfig), e->source, src.data,
+				e->ipc->owner->type, oname(e->ipc->owner), oname(e->ipc->nic),
+				oname(e->ipc->ipconfig), rp_net_exposure_source(e), src.data,
 				e->whole_source ? ", all" : "", rp_net_proto_name(e->proto),
 				ports.data, e->endpoint ? e->endpoint->label : "east-west",
 				rp_net_verdict_name((rp_net_verdict)e->verdict),
