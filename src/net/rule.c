@@ -160,7 +160,9 @@ typedef struct term_vec {
 static int push_term(rp_arena *a, term_vec *tv, rp_net_term t)
 {
 	if (tv->n == tv->cap) {
-		size_t cap = tv->cap ? tv->cap * 2 : 4;
+		/* most sides have one term: no room for more until asked (a big
+		 * estate has 100,000 sides, and fresh memory is the cost) */
+		size_t cap = tv->cap ? tv->cap * 2 : 1;
 		rp_net_term *p = rp_arena_calloc(a, cap, sizeof(*p));
 		if (!p)
 			return -RP_ENOMEM;
