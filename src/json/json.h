@@ -145,6 +145,14 @@ typedef struct rp_json_limits {
 int rp_json_parse_ex(rp_source *src, unsigned options, const rp_json_limits *limits,
 		     rp_json_doc **out, rp_diag *diag);
 rp_json_doc *rp_json_doc_free(rp_json_doc *doc);
+/* Declares the nodes [from, to) of doc's tape no longer needed: the whole
+ * 2 MiB blocks of a big tape (4 MiB and more) they cover go back to the
+ * system at once (madvise MADV_DONTNEED), so a consumer that reads a big
+ * document front to back can hand its memory back as it goes.  Afterwards
+ * those nodes read as zeros: the caller must never read them again (their
+ * strings, spans and subtrees included).  Nothing happens for small tapes,
+ * or where madvise is not available.  Returns the bytes released. */
+size_t rp_json_doc_discard(rp_json_doc *doc, uint32_t from, uint32_t to);
 
 /* Adds one warning per duplicate key and one note per extension use (up to
  * a few per kind) to diag. */

@@ -240,6 +240,29 @@ static void advise_huge(void *p, size_t bytes)
 #endif
 }
 
+size_t rp_json_doc_discard(rp_json_doc *doc, uint32_t from, uint32_t to)
+{
+#ifdef MADV_DONTNEED
+	uintptr_t a, b;
+
+	if (!doc || !doc->nodes || to > doc->nnodes || from >= to ||
+	    (size_t)doc->nodes_cap * sizeof(rp_json_node) < TAPE_HUGE_MIN)
+		return 0;
+	/* whole huge pages only: a partly released huge page is split and
+	 * stays allocated until the kernel gets round to it */
+	a = ((uintptr_t)(doc->nodes + from) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	b = (uintptr_t)(doc->nodes + to) & ~(HUGE_PAGE - 1);
+	if (b <= a || madvise((void *)a, b - a, MADV_DONTNEED) != 0)
+		return 0;
+	return (size_t)(b - a);
+#else
+	(void)doc;
+	(void)from;
+	(void)to;
+	return 0;
+#endif
+}
+
 static int push_node(struct parser *ps, rp_json_kind kind, size_t off, uint32_t *idx)
 {
 	rp_json_doc *d = ps->doc;

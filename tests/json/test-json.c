@@ -229,6 +229,52 @@ static void test_tape_bound(void **state)
 	rp_buf_release(&b);
 }
 
+/* rp_json_doc_discard: whole 2 MiB blocks inside the range read as zeros
+ * afterwards, the nodes outside it are untouched, small tapes are left
+ * alone. */
+static void test_tape_discard(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+	struct pj p;
+	uint32_t i, n = 600000, from = 100000, to = 500000;
+	size_t got;
+	const size_t block = (size_t)2 << 20;
+
+	(void)state;
+	pj_parse(&p, "[1,2,3]", RP_JSON_STRICT);
+	assert_int_equal(rp_json_doc_discard(p.doc, 0, 3), 0); /* small: nothing */
+	assert_int_equal(rp_json_doc_discard(NULL, 0, 1), 0);
+	pj_free(&p);
+	rp_buf_putc(&b, '[');
+	for (i = 0; i < n; i++)
+		rp_buf_puts(&b, i ? ",0" : "0");
+	rp_buf_putc(&b, ']');
+	pj_parse(&p, b.data, RP_JSON_STRICT);
+	assert_int_equal(p.r, 0);
+	assert_int_equal(p.doc->nnodes, n + 1);
+	/* out of range or empty: nothing */
+	assert_int_equal(rp_json_doc_discard(p.doc, 5, 5), 0);
+	assert_int_equal(rp_json_doc_discard(p.doc, 0, n + 2), 0);
+	got = rp_json_doc_discard(p.doc, from, to);
+	/* 400,000 nodes of 16 bytes: at least two whole blocks inside */
+	assert_true(got >= 2 * block);
+	assert_int_equal(got % block, 0);
+	assert_true(got <= (size_t)(to - from) * sizeof(rp_json_node));
+	/* outside the range: intact (offsets of "0" at 1, 3, 5, ...) */
+	for (i = 1; i < from; i += 997)
+		assert_int_equal(p.doc->nodes[i].off, 2 * i - 1);
+	for (i = to; i <= n; i += 997)
+		assert_int_equal(p.doc->nodes[i].off, 2 * i - 1);
+	assert_int_equal(p.doc->nodes[from - 1].off, 2 * (from - 1) - 1);
+	assert_int_equal(p.doc->nodes[to].off, 2 * to - 1);
+	/* the middle of the range went back: it reads as zeros */
+	i = (from + to) / 2;
+	assert_int_equal(p.doc->nodes[i].off, 0);
+	assert_int_equal(p.doc->nodes[i].next, 0);
+	pj_free(&p);
+	rp_buf_release(&b);
+}
+
 static void test_iteration(void **state)
 {
 	struct pj p;
@@ -1407,6 +1453,7 @@ int main(void)
 		cmocka_unit_test(test_extension_counts),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_tape_bound),
+		cmocka_unit_test(test_tape_discard), /* whole blocks of a big tape */
 		cmocka_unit_test(test_writer_escaping),
 		cmocka_unit_test(test_writer_escaping_words),
 		cmocka_unit_test(test_writer_doubles),

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "ingest/tfplan/tfplan.h"
+#include "json/json.h"
+#include "json/value.h"
+#include "util/buf.h"
 #include "tt-util.h"
 #include "util/error.h"
 
@@ -671,6 +674,318 @@ static void test_lb_children_addresses(void **state)
 	rp_diag_release(&diag);
 }
 
+/* ---- a plan big enough that the load hands its tape back as it goes ----
+ *
+ * N modules, each: an azurerm_lb_rule listed BEFORE the azurerm_lb it is
+ * merged into (and one more in the root module, at the very start of
+ * planned_values, reaching it through a module output), the lb, an NSG whose name has an escape, a
+ * subnet, the association (after both), and a VM whose admin_password is sensitive only through
+ * resource_changes' after_sensitive.  resource_changes come in reverse module order (the change of
+ * the first body is the last change), and a prior_state member (never read) comes first.  Every
+ * body must be exactly what the small plan gives, and the tape of
+ * planned_values must have gone back to the system. */
+#define BIG_MODULES 2500u
+
+static void big_values(rp_buf *b, unsigned i)
+{
+	rp_buf_printf(
+		b,
+		"{\"address\":\"module.m%u\",\"resources\":["
+		"{\"address\":\"module.m%u.azurerm_lb_rule.r\",\"mode\":\"managed\",\"type\":"
+		"\"azurerm_lb_rule\",\"name\":\"r\",\"values\":{\"name\":\"http\",\"protocol\":"
+		"\"Tcp\",\"frontend_port\":80,\"backend_port\":8080,\"frontend_ip_configuration_"
+		"name\":\"fe1\"},\"sensitive_values\":{}},"
+		"{\"address\":\"module.m%u.azurerm_lb.this\",\"mode\":\"managed\",\"type\":"
+		"\"azurerm_lb\",\"name\":\"this\",\"values\":{\"location\":\"westeurope\",\"name\":"
+		"\"lb-%u\",\"resource_group_name\":\"rg\",\"sku\":\"Standard\","
+		"\"frontend_ip_configuration\":[{\"name\":\"fe1\"}]},\"sensitive_values\":{}},"
+		"{\"address\":\"module.m%u.azurerm_network_security_group.n\",\"mode\":\"managed\","
+		"\"type\":\"azurerm_network_security_group\",\"name\":\"n\",\"values\":{"
+		"\"location\":\"westeurope\",\"name\":\"nsg-\\u00e9%u\",\"resource_group_name\":"
+		"\"rg\",\"security_rule\":[{\"access\":\"Allow\",\"direction\":\"Inbound\","
+		"\"name\":\"ssh\",\"priority\":100,\"protocol\":\"Tcp\",\"source_address_prefix\":"
+		"\"10.%u.0.0/16\",\"destination_address_prefix\":\"*\",\"source_port_range\":\"*\","
+		"\"destination_port_range\":\"22\"}]},\"sensitive_values\":{}},"
+		"{\"address\":\"module.m%u.azurerm_subnet.s\",\"mode\":\"managed\",\"type\":"
+		"\"azurerm_subnet\",\"name\":\"s\",\"values\":{\"name\":\"snet-%u\","
+		"\"resource_group_name\":\"rg\",\"virtual_network_name\":\"vnet\","
+		"\"address_prefixes\":[\"10.%u.1.0/24\"]},\"sensitive_values\":{}},"
+		"{\"address\":\"module.m%u.azurerm_subnet_network_security_group_association.a\","
+		"\"mode\":\"managed\",\"type\":\"azurerm_subnet_network_security_group_"
+		"association\",\"name\":\"a\",\"values\":{}},"
+		"{\"address\":\"module.m%u.azurerm_linux_virtual_machine.vm\",\"mode\":\"managed\","
+		"\"type\":\"azurerm_linux_virtual_machine\",\"name\":\"vm\",\"values\":{"
+		"\"location\":\"westeurope\",\"name\":\"vm-%u\",\"resource_group_name\":\"rg\","
+		"\"size\":\"Standard_B1s\",\"admin_username\":\"ops\",\"admin_password\":"
+		"\"pw-%u\"}}]}",
+		i, i, i, i, i, i, i % 250, i, i, i % 250, i, i, i, i);
+}
+
+/* 40 numbers no loader reads: what keeps the early parts of planned_values
+ * and resource_changes over a whole 2 MiB block of tape. */
+#define BIG_NUMS "[0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9]"
+#define BIG_PAD "\"pad\":" BIG_NUMS
+/* four times as many */
+#define BIG_PAD4 BIG_PAD ",\"pad2\":" BIG_NUMS ",\"pad3\":" BIG_NUMS ",\"pad4\":" BIG_NUMS
+
+/* The change of the root module's rule of module i (a comma after it). */
+static void big_rule_change(rp_buf *b, unsigned i)
+{
+	rp_buf_printf(b,
+		      "{\"address\":\"azurerm_lb_rule.r%u\",\"change\":{\"actions\":["
+		      "\"create\"],\"after_unknown\":{\"id\":true,\"loadbalancer_id\":"
+		      "true,\"backend_port\":true}}," BIG_PAD4 "},",
+		      i);
+}
+
+/* The module's changes but the VM's (which come early, with the root
+ * module's rules). */
+static void big_changes(rp_buf *b, unsigned i, bool last)
+{
+	rp_buf_printf(
+		b,
+		"{\"address\":\"module.m%u.azurerm_lb_rule.r\",\"change\":{\"actions\":["
+		"\"create\"],\"after_unknown\":{\"id\":true,\"loadbalancer_id\":true}}},"
+		"{\"address\":\"module.m%u.azurerm_lb.this\",\"change\":{\"actions\":[\"create\"],"
+		"\"after_unknown\":{\"id\":true}}},"
+		"{\"address\":\"module.m%u.azurerm_network_security_group.n\",\"change\":{"
+		"\"actions\":[\"create\"],\"after_unknown\":{\"id\":true}}},"
+		"{\"address\":\"module.m%u.azurerm_subnet.s\",\"change\":{\"actions\":[\"create\"],"
+		"\"after_unknown\":{\"id\":true}}},"
+		"{\"address\":\"module.m%u.azurerm_subnet_network_security_group_association.a\","
+		"\"change\":{\"actions\":[\"create\"],\"after_unknown\":{\"id\":true,\"subnet_id\":"
+		"true,\"network_security_group_id\":true}}}%s",
+		i, i, i, i, i, last ? "" : ",");
+}
+
+static void big_config(rp_buf *b, unsigned i)
+{
+	rp_buf_printf(
+		b,
+		"\"m%u\":{\"source\":\"./m\",\"module\":{\"outputs\":{\"lb_id\":{"
+		"\"expression\":{\"references\":[\"azurerm_lb.this.id\",\"azurerm_lb.this\"]}}},"
+		"\"resources\":["
+		"{\"address\":\"azurerm_lb_rule.r\",\"mode\":\"managed\",\"type\":\"azurerm_lb_"
+		"rule\",\"name\":\"r\",\"expressions\":{\"loadbalancer_id\":{\"references\":["
+		"\"azurerm_lb.this.id\",\"azurerm_lb.this\"]}}},"
+		"{\"address\":\"azurerm_subnet_network_security_group_association.a\",\"mode\":"
+		"\"managed\",\"type\":\"azurerm_subnet_network_security_group_association\","
+		"\"name\":\"a\",\"expressions\":{\"subnet_id\":{\"references\":[\"azurerm_subnet.s."
+		"id\",\"azurerm_subnet.s\"]},\"network_security_group_id\":{\"references\":["
+		"\"azurerm_network_security_group.n.id\",\"azurerm_network_security_group.n\"]}}}"
+		"]}}",
+		i);
+}
+
+/* The plan of modules [first, first + n) (changes reversed, prior_state
+ * first). */
+static void big_plan(rp_buf *b, unsigned first, unsigned n)
+{
+	unsigned i;
+
+	rp_buf_puts(b, "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.5\","
+		       "\"prior_state\":{\"format_version\":\"1.0\",\"values\":{\"root_module\":{"
+		       "\"child_modules\":[");
+	for (i = first; i < first + n; i++) {
+		if (i > first)
+			rp_buf_putc(b, ',');
+		big_values(b, i);
+	}
+	rp_buf_puts(b, "]}}},\"planned_values\":{\"root_module\":{\"resources\":[");
+	for (i = first; i < first + n; i++)
+		rp_buf_printf(b,
+			      "%s{\"address\":\"azurerm_lb_rule.r%u\",\"mode\":\"managed\","
+			      "\"type\":\"azurerm_lb_rule\",\"name\":\"r%u\",\"values\":{"
+			      "\"name\":\"root-%u\",\"protocol\":\"Udp\",\"frontend_port\":53,"
+			      "\"frontend_ip_configuration_name\":\"fe1\"}," BIG_PAD "}",
+			      i > first ? "," : "", i, i, i);
+	rp_buf_puts(b, "],\"child_modules\":[");
+	for (i = first; i < first + n; i++) {
+		if (i > first)
+			rp_buf_putc(b, ',');
+		big_values(b, i);
+	}
+	/* the root module's rules' changes (their backend_port known after
+	 * apply) for the first half of the modules, every VM's (sensitive,
+	 * nothing unknown), the rules' of the second half, then the rest
+	 * module by module: the early ones are read to the end */
+	rp_buf_puts(b, "]}},\"resource_changes\":[");
+	for (i = first; i < first + n / 2; i++)
+		big_rule_change(b, i);
+	for (i = first; i < first + n; i++)
+		rp_buf_printf(b,
+			      "{\"address\":\"module.m%u.azurerm_linux_virtual_machine.vm\","
+			      "\"change\":{\"actions\":[\"create\"],\"after_sensitive\":{"
+			      "\"admin_password\":true,\"admin_username\":true}}," BIG_PAD4 "},",
+			      i);
+	for (i = first + n / 2; i < first + n; i++)
+		big_rule_change(b, i);
+	for (i = first; i < first + n; i++)
+		big_changes(b, i, i + 1 == first + n);
+	rp_buf_puts(b, "],\"configuration\":{\"root_module\":{\"resources\":[");
+	for (i = first; i < first + n; i++)
+		rp_buf_printf(b,
+			      "%s{\"address\":\"azurerm_lb_rule.r%u\",\"mode\":\"managed\","
+			      "\"type\":\"azurerm_lb_rule\",\"name\":\"r%u\",\"expressions\":{"
+			      "\"loadbalancer_id\":{\"references\":[\"module.m%u.lb_id\","
+			      "\"module.m%u\"]},\"backend_port\":{\"references\":["
+			      "\"var.port\"]}}}",
+			      i > first ? "," : "", i, i, i, i);
+	rp_buf_puts(b, "],\"module_calls\":{");
+	for (i = first; i < first + n; i++) {
+		if (i > first)
+			rp_buf_putc(b, ',');
+		big_config(b, i);
+	}
+	rp_buf_puts(b, "}}}}");
+}
+
+/* The text of v's span. */
+static bool span_is(const rp_value *v, const char *text)
+{
+	return v && v->span.src && v->span.len == strlen(text) &&
+	       memcmp(v->span.src->data + v->span.off, text, v->span.len) == 0;
+}
+
+/* r (of the big plan d) has exactly the body, name, ID and spans of the
+ * resource at the same address in the small plan s. */
+static void same_resource(const rp_deployment *d, const rp_resource *r, const rp_deployment *s)
+{
+	const rp_resource *x = tt_by_address(s, r->address);
+	rp_buf a = RP_BUF_INIT, bb = RP_BUF_INIT;
+	rp_jw wa, wb;
+
+	(void)d;
+	assert_non_null(x);
+	assert_string_equal(r->type, x->type);
+	assert_true(rp_value_equal(r->id, x->id));
+	assert_true(rp_value_equal(r->name, x->name));
+	rp_jw_init(&wa, &a, 0);
+	rp_jw_init(&wb, &bb, 0);
+	rp_value_write(&wa, r->body);
+	rp_value_write(&wb, x->body);
+	assert_int_equal(a.len, bb.len);
+	assert_memory_equal(a.data, bb.data, a.len);
+	rp_buf_release(&a);
+	rp_buf_release(&bb);
+}
+
+static void test_big_plan_tape_released(void **state)
+{
+	rp_buf b = RP_BUF_INIT, one = RP_BUF_INIT;
+	rp_source *src = NULL;
+	rp_json_doc *doc = NULL;
+	rp_deployment *d = rp_deployment_new();
+	rp_diag diag;
+	uint32_t pv, pvend, ps, mid, zeros = 0, k;
+	size_t i;
+	unsigned m;
+
+	(void)state;
+	rp_diag_init(&diag);
+	big_plan(&b, 0, BIG_MODULES);
+	assert_non_null(d);
+	assert_int_equal(rp_source_from_memory("big.tfplan.json", b.data, b.len, &src), 0);
+	assert_int_equal(rp_deployment_own_source(d, src), 0);
+	assert_int_equal(rp_json_parse(src, RP_JSON_STRICT, &doc, &diag), 0);
+	/* a tape well past the size from which it is handed back */
+	assert_true((size_t)doc->nnodes * sizeof(rp_json_node) > ((size_t)8 << 20));
+	ps = rp_json_getz(doc, 0, "prior_state");
+	pv = rp_json_getz(doc, 0, "planned_values");
+	assert_true(ps != RP_JSON_NONE && pv != RP_JSON_NONE);
+	pvend = doc->nodes[pv].next;
+	mid = doc->nodes[ps].next / 2;
+	assert_int_equal(rp_tfplan_load_doc(doc, d, &diag), 0);
+	assert_int_equal(tt_ndiag(&diag, RP_DIAG_ERROR), 0);
+	/* peeking at the used-up tape (the test's privilege): prior_state
+	 * went back after the walk, most of planned_values during the load */
+	assert_int_equal(doc->nodes[mid].next, 0);
+	for (k = pv; k < pvend; k++)
+		zeros += doc->nodes[k].next == 0;
+	assert_true(zeros > (pvend - pv) / 3);
+	doc = rp_json_doc_free(doc);
+	/* 5 bodies per module (the rule merged into its lb, the association
+	 * applied to its subnet) */
+	assert_int_equal(d->nresources, (size_t)BIG_MODULES * 4);
+	for (m = 0; m < BIG_MODULES; m += 1) {
+		char addr[128], want[128];
+		const rp_resource *lb, *nsg, *sn, *vm;
+		const rp_value *v;
+		/* in plan order */
+		lb = &d->resources[4 * m];
+		nsg = &d->resources[4 * m + 1];
+		sn = &d->resources[4 * m + 2];
+		vm = &d->resources[4 * m + 3];
+		snprintf(addr, sizeof(addr), "module.m%u.azurerm_lb.this", m);
+		assert_string_equal(lb->address, addr);
+		snprintf(addr, sizeof(addr), "module.m%u.azurerm_network_security_group.n", m);
+		assert_string_equal(nsg->address, addr);
+		snprintf(addr, sizeof(addr), "module.m%u.azurerm_subnet.s", m);
+		assert_string_equal(sn->address, addr);
+		snprintf(addr, sizeof(addr), "module.m%u.azurerm_linux_virtual_machine.vm", m);
+		assert_string_equal(vm->address, addr);
+		/* the merged rules, read after their own places were passed:
+		 * the root module's (at the start of planned_values), then the
+		 * module's own (just before the lb) */
+		snprintf(want, sizeof(want), "root-%u", m);
+		assert_string_equal(tt_str(lb, "properties.loadBalancingRules[0].name"), want);
+		assert_string_equal(
+			tt_str(lb, "properties.loadBalancingRules[0].properties.protocol"), "Udp");
+		assert_true(rp_value_is(
+			tt_path(lb, "properties.loadBalancingRules[0].properties.backendPort"),
+			RP_V_UNKNOWN));
+		assert_string_equal(tt_str(lb, "properties.loadBalancingRules[1].name"), "http");
+		assert_int_equal(
+			tt_path(lb, "properties.loadBalancingRules[1].properties.backendPort")->u.i,
+			8080);
+		snprintf(want, sizeof(want), "nsg-\xc3\xa9%u", m);
+		assert_string_equal(tt_str(nsg, "name"), want);
+		snprintf(want, sizeof(want), "\"nsg-\\u00e9%u\"", m);
+		assert_true(span_is(tt_path(nsg, "name"), want));
+		snprintf(want, sizeof(want), "\"10.%u.0.0/16\"", m % 250);
+		assert_true(span_is(
+			tt_path(nsg, "properties.securityRules[0].properties.sourceAddressPrefix"),
+			want));
+		/* the association, applied to the subnet */
+		assert_string_equal(tt_str(sn, "properties.networkSecurityGroup.id"), nsg->id->u.s);
+		/* sensitive through after_sensitive (early in resource_changes) */
+		v = tt_path(vm, "properties.osProfile.adminPassword");
+		assert_non_null(v);
+		assert_true(v->flags & RP_VF_SECURE);
+		snprintf(want, sizeof(want), "\"pw-%u\"", m);
+		assert_true(span_is(v, want));
+		/* admin_username: secure only through after_sensitive */
+		v = tt_path(vm, "properties.osProfile.adminUsername");
+		assert_non_null(v);
+		assert_true(v->flags & RP_VF_SECURE);
+		snprintf(want, sizeof(want), "{\"address\":\"module.m%u.azurerm_lb.this\"", m);
+		assert_int_equal(memcmp(src->data + lb->span.off, want, strlen(want)), 0);
+	}
+	/* every body as the plan of its module alone (a tape too small to be
+	 * handed back) gives it, for a sample of modules */
+	for (m = 0; m < BIG_MODULES; m += 249) {
+		rp_deployment *s;
+		int rc = 0;
+		rp_buf_clear(&one);
+		big_plan(&one, m, 1);
+		s = tt_load_mem("one.tfplan.json", one.data, RP_INPUT_TFPLAN, &rc, &diag);
+		assert_int_equal(rc, 0);
+		assert_non_null(s);
+		assert_int_equal(s->nresources, 4);
+		for (i = 0; i < d->nresources; i++) {
+			char pre[64];
+			snprintf(pre, sizeof(pre), "module.m%u.", m);
+			if (strncmp(d->resources[i].address, pre, strlen(pre)) == 0)
+				same_resource(d, &d->resources[i], s);
+		}
+		rp_deployment_free(s);
+	}
+	rp_deployment_free(d);
+	rp_diag_release(&diag);
+	rp_buf_release(&b);
+	rp_buf_release(&one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_empty_and_unknown_name),
 		cmocka_unit_test(test_type_table),
+		cmocka_unit_test(test_big_plan_tape_released),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1766,6 +1766,111 @@ static int emit(tf_ctx *c, tf_res *r)
 	return 0;
 }
 
+/* ------------------------------------------------- handing the tape back
+ *
+ * After the walk, the parsed plan is read only where a body still to be
+ * built needs it: planned_values (or values) and resource_changes are read
+ * in resource order, the configuration anywhere (references).  So the
+ * tape of those two subtrees goes back to the system as the body loop
+ * advances (rp_json_doc_discard), and the other top-level members
+ * (prior_state, resource_drift, output_changes, ...) go right after the
+ * walk: the bodies grow while the tape shrinks, instead of the two
+ * coexisting whole at the end.  The caller may only free the document
+ * afterwards (tfplan.h). */
+
+/* Nodes between two discards (256 KiB of tape): the reader releases the
+ * whole 2 MiB blocks inside the range, so each block goes soon after the
+ * last body reading it is built. */
+#define TF_DISCARD_STEP ((uint32_t)((256u << 10) / sizeof(rp_json_node)))
+
+typedef struct tf_region {
+	uint32_t lo, hi; /* the subtree [lo, hi) */
+	uint32_t done;   /* last discard up to here (the reader rounds to blocks) */
+	uint32_t *need;  /* need[i]: first node of [lo, hi) res[i..] still read; hi if none */
+} tf_region;
+
+static void need_node(const tf_region *g, uint32_t *m, uint32_t node)
+{
+	if (node >= g->lo && node < g->hi && node < *m)
+		*m = node;
+}
+
+/* Every node of the tape a body reads of r is in one of these subtrees:
+ * the resource object (values, sensitive_values, name), after_unknown /
+ * after_sensitive in its change, its configuration expressions. */
+static void need_res(const tf_region *g, uint32_t *m, const tf_res *r)
+{
+	need_node(g, m, r->node);
+	need_node(g, m, r->xval);
+	need_node(g, m, r->xunk);
+	need_node(g, m, r->xsens);
+	need_node(g, m, r->name_node);
+	need_node(g, m, r->cfg);
+}
+
+/* g->need for every resource index: what the bodies from index i on (and
+ * the resources merged or associated into them) still read.  0 or
+ * -RP_ENOMEM. */
+static int region_plan(tf_ctx *c, tf_region *g)
+{
+	size_t i;
+
+	g->done = g->lo;
+	g->need = malloc((c->nres + 1) * sizeof(*g->need));
+	if (!g->need)
+		return -RP_ENOMEM;
+	g->need[c->nres] = g->hi;
+	for (i = c->nres; i-- > 0;) {
+		const tf_res *r = c->res[i];
+		uint32_t m = g->need[i + 1], j;
+		if (has_body(r)) {
+			need_res(g, &m, r);
+			for (j = 0; r->tgt && j < r->tgt->npending; j++)
+				need_res(g, &m, r->tgt->pending[j]);
+		}
+		g->need[i] = m;
+	}
+	return 0;
+}
+
+/* Before the body of res[i]: releases what no body from i on reads. */
+static void region_advance(tf_ctx *c, tf_region *g, size_t i)
+{
+	uint32_t upto = g->need[i];
+
+	if (upto >= g->done + TF_DISCARD_STEP || (upto == g->hi && upto > g->done)) {
+		/* from lo each time: the reader releases whole blocks only, so
+		 * the block astride the last end goes now (the blocks released
+		 * before cost a walk of empty page tables) */
+		(void)rp_json_doc_discard(c->doc, g->lo, upto);
+		g->done = upto;
+	}
+}
+
+/* The region of the member value v of the root (empty when v is none). */
+static tf_region region_of(tf_ctx *c, uint32_t v)
+{
+	tf_region g;
+
+	memset(&g, 0, sizeof(g));
+	if (v != RP_JSON_NONE && v < c->doc->nnodes) {
+		g.lo = v;
+		g.hi = c->doc->nodes[v].next;
+	}
+	return g;
+}
+
+/* After the walk: the top-level members the bodies never read. */
+static void discard_unread(tf_ctx *c, uint32_t root, uint32_t pv, uint32_t cfg)
+{
+	rp_json_iter it = rp_json_iter_begin(c->doc, root);
+	uint32_t k, e;
+
+	while (rp_json_iter_next(c->doc, &it, &k, &e))
+		if (e != pv && e != c->changes && e != cfg)
+			(void)rp_json_doc_discard(c->doc, e, c->doc->nodes[e].next);
+}
+
 static bool version_ok(const char *v)
 {
 	/* "0.x" or "1.x" */
@@ -1775,13 +1880,16 @@ static bool version_ok(const char *v)
 int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 {
 	tf_ctx c;
-	uint32_t root = 0, fv, pv, mod, k, e;
+	uint32_t root = 0, fv, pv, cfg, mod, k, e;
+	tf_region gpv, grc;
 	const char *ver;
 	rp_json_iter it;
 	size_t i;
 	int rc = 0;
 
 	memset(&c, 0, sizeof(c));
+	memset(&gpv, 0, sizeof(gpv));
+	memset(&grc, 0, sizeof(grc));
 	c.a = dep->arena;
 	c.doc = doc;
 	c.dep = dep;
@@ -1825,7 +1933,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 	pv = get(&c, root, "planned_values");
 	if (pv == RP_JSON_NONE)
 		pv = get(&c, root, "values");
-	c.config_root = get(&c, get(&c, root, "configuration"), "root_module");
+	cfg = get(&c, root, "configuration");
+	c.config_root = get(&c, cfg, "root_module");
 	c.changes = get(&c, root, "resource_changes");
 	if (rp_json_is(doc, c.changes, RP_JSON_ARRAY)) {
 		it = rp_json_iter_begin(doc, c.changes);
@@ -1875,6 +1984,13 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 		    (rc = queue_on(&c, r)) < 0)
 			goto out;
 	}
+	/* from here on the plan is read only where bodies still to be built
+	 * need it */
+	discard_unread(&c, root, pv, cfg);
+	gpv = region_of(&c, pv);
+	grc = region_of(&c, c.changes);
+	if ((rc = region_plan(&c, &gpv)) < 0 || (rc = region_plan(&c, &grc)) < 0)
+		goto out;
 	/* One resource at a time: its body with what is merged into it, frozen
 	 * and emitted; the construction tree is scratch, dropped in batches. */
 	for (i = 0; i < c.nres; i++) {
@@ -1882,6 +1998,8 @@ int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag)
 		size_t j;
 		if (!has_body(r))
 			continue;
+		region_advance(&c, &gpv, i);
+		region_advance(&c, &grc, i);
 		if ((rc = build_body(&c, r)) < 0)
 			goto out;
 		for (j = 0; r->tgt && j < r->tgt->npending && rc == 0; j++)
@@ -1905,6 +2023,8 @@ out:
 	if (rc == -RP_ENOMEM)
 		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: out of memory", c.src->name);
 	free(c.res);
+	free(gpv.need);
+	free(grc.need);
 	rp_map_release(&c.by_base);
 	rp_map_release(&c.by_id);
 	rp_map_release(&c.unmapped);

@@ -58,8 +58,11 @@
  * -RP_ENOMEM. */
 int rp_tfplan_load(rp_source *src, rp_deployment *dep, rp_diag *diag);
 
-/* As rp_tfplan_load for an already parsed document (doc is borrowed; its
- * source must be owned by dep or outlive it). */
+/* As rp_tfplan_load for an already parsed document (its source must be
+ * owned by dep or outlive it).  doc is used up: as the bodies are built,
+ * the parts of its tape no longer needed go back to the system
+ * (rp_json_doc_discard), so afterwards, success or failure, the caller may
+ * only free it. */
 int rp_tfplan_load_doc(rp_json_doc *doc, rp_deployment *dep, rp_diag *diag);
 
 /* Number of Terraform resource types in the mapping table, and the i-th
