@@ -184,29 +184,31 @@ typedef struct evcell {
 } evcell;
 _Static_assert(sizeof(evcell) == 128, "an evidence cell is two cache lines");
 
-/* A key's aggregate.  The fields a flow updates fill the first two cache
- * lines (the entries are 64-byte aligned): the key, times, counts, the
- * distinct-count sketch and the evidence cells (the first flow, and the
- * latest of the largest); then the fields set once.  seq (insertion
- * order) is the order findings of one window are emitted in. */
+/* A key's aggregate, two cache lines (the entries are 64-byte aligned):
+ * the key, times, counts, the distinct-count sketch, the evidence cells
+ * (the first flow, and the latest of the largest) and the names (interned,
+ * by number).  Its insertion order (the order findings of one window are
+ * emitted in) is kept beside its place (struct place), and the remote end
+ * 005 and 006 keep in the table's side array (struct ext), so that the
+ * large tables' entries (004) are two lines, not three. */
 typedef struct entry {
 	wkey k;
 	int64_t first, last;
 	uint64_t count, bytes, best;
 	rp_hll distinct;
-	uint32_t ev[2]; /* evidence cells + 1; 0: none */
-	/* set once */
-	uint64_t seq;
-	const char *resource; /* interned */
-	const char *rule;     /* interned */
-	uint8_t top_in;       /* the largest flow was inbound (006) */
+	uint32_t ev[2];          /* evidence cells + 1; 0: none */
+	uint32_t resource, rule; /* interned names + 1; 0: none */
+} __attribute__((aligned(64))) entry;
+_Static_assert(sizeof(entry) == 128, "an entry is two cache lines");
+
+/* Per place of the tables that keep a remote end (005, 006). */
+typedef struct ext {
 	union {
 		rp_net_addr top_remote; /* 006: the largest flow's remote end */
 		rp_net_addr first_peer; /* 005: the first Internet peer */
 	} u;
-} __attribute__((aligned(64))) entry;
-_Static_assert(offsetof(entry, seq) <= 128, "an entry's hot fields are two cache lines");
-_Static_assert(sizeof(entry) <= 192, "an entry is three cache lines");
+	uint8_t top_in; /* the largest flow was inbound (006) */
+} ext;
 
 /* An entry's evidence in the finding's form. */
 typedef struct evpair {
@@ -226,7 +228,10 @@ typedef struct table {
 	struct place {
 		int64_t win;
 		uint64_t pos; /* key_base of its key */
+		uint64_t seq; /* insertion order */
 	} * pl;
+	ext *ext; /* per place, when has_ext (005, 006) */
+	bool has_ext;
 	size_t n, hw, cap; /* live entries, high water, capacity */
 	size_t e_pf;       /* prefault: bytes of e faulted in */
 	uint32_t *freel;
@@ -277,12 +282,14 @@ struct rp_watch_det {
 	int64_t gen_idx;
 	ewma *ew;
 	size_t new_, ewcap;
-	rp_map ewmap; /* key bytes -> index+1 */
-	rp_map intern;
+	rp_map ewmap;  /* key bytes -> index+1 */
+	rp_map intern; /* name -> its number + 1 */
 	rp_arena *arena;
 	size_t ninterned;
+	const char **names; /* by number */
 #define INTERN_RECENT 4
 	const char *recent[INTERN_RECENT]; /* the last names interned */
+	uint32_t recent_id[INTERN_RECENT]; /* their numbers + 1 */
 	size_t recent_n[INTERN_RECENT];    /* their lengths (0: none) */
 	size_t recent_at;
 	/* the last input name interned: flows of one input repeat it */
@@ -307,35 +314,60 @@ static bool rule_on(const rp_watch_det *d, unsigned num)
 	return !(d->c.disabled & (1u << (num % 32)));
 }
 
-static const char *intern(rp_watch_det *d, rp_slice s)
+#define INTERN_MAX 65536
+
+/* The name's number + 1 (0: none, or no more room). */
+static uint32_t intern_id(rp_watch_det *d, rp_slice s)
 {
 	void *v;
 	char *copy;
 	size_t i;
+	uint32_t id;
 
 	if (!s.n)
-		return NULL;
+		return 0;
 	/* the names of one record (resource, rule) repeat for every key it
 	 * creates: compared before they are hashed */
 	for (i = 0; i < INTERN_RECENT; i++)
 		if (d->recent_n[i] == s.n && memcmp(d->recent[i], s.p, s.n) == 0)
-			return d->recent[i];
+			return d->recent_id[i];
 	if (rp_map_get(&d->intern, s.p, s.n, &v)) {
-		copy = v;
+		id = (uint32_t)(uintptr_t)v;
+		copy = (char *)d->names[id - 1];
 	} else {
-		if (d->ninterned >= 65536)
-			return NULL;
+		if (d->ninterned >= INTERN_MAX)
+			return 0;
+		if (!d->names) {
+			d->names = malloc(INTERN_MAX * sizeof(*d->names));
+			if (!d->names)
+				return 0;
+		}
 		copy = rp_arena_strndup(d->arena, s.p, s.n);
-		if (!copy || rp_map_put(&d->intern, copy, s.n, copy, NULL) < 0)
-			return NULL;
+		id = (uint32_t)d->ninterned + 1;
+		if (!copy || rp_map_put(&d->intern, copy, s.n, (void *)(uintptr_t)id, NULL) < 0)
+			return 0;
+		d->names[id - 1] = copy;
 		d->ninterned++;
 	}
 	d->recent[d->recent_at] = copy;
+	d->recent_id[d->recent_at] = id;
 	d->recent_n[d->recent_at] = s.n;
 	d->recent_at = (d->recent_at + 1) % INTERN_RECENT;
-	return copy;
+	return id;
 }
 
+/* An interned name by its number + 1 (NULL for 0). */
+static const char *name_of(const rp_watch_det *d, uint32_t id)
+{
+	return id ? d->names[id - 1] : NULL;
+}
+
+static const char *intern(rp_watch_det *d, rp_slice s)
+{
+	uint32_t id = intern_id(d, s);
+
+	return name_of(d, id);
+}
 /* The detector's large arrays (entries, slots, evidence cells) are
  * written soon after they grow: their pages are faulted in by one madvise
  * call per 256 KiB instead of one page fault each (on the paravirtualized
@@ -515,6 +547,7 @@ static void table_release(rp_watch_det *d, table *t)
 			entry_release(d, &t->e[i]);
 	free(t->freel);
 	free(t->pl);
+	free(t->ext);
 	free(t->raw);
 	free(t->slot);
 	rp_cms_release(&t->cms);
@@ -646,6 +679,12 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uin
 		if (!np)
 			return -RP_ENOMEM;
 		t->pl = np;
+		if (t->has_ext) {
+			ext *nx = realloc(t->ext, nc * sizeof(*nx));
+			if (!nx)
+				return -RP_ENOMEM;
+			t->ext = nx;
+		}
 		t->cap = nc;
 	}
 	if ((t->n + 1) * 2 > t->nslots) {
@@ -660,9 +699,11 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uin
 		x = &t->e[at];
 		memset(x, 0, sizeof(*x));
 		memcpy(&x->k, k, sizeof(*k));
-		x->seq = t->seq++;
 		t->pl[at].win = k->win;
 		t->pl[at].pos = pos;
+		t->pl[at].seq = t->seq++;
+		if (t->has_ext)
+			memset(&t->ext[at], 0, sizeof(t->ext[at]));
 		for (j = pos & mask; t->slot[j]; j = (j + 1) & mask)
 			;
 		t->slot[j] = slot_of(h, at);
@@ -700,8 +741,8 @@ static const char *input_of(rp_watch_det *d, const char *input)
 	return d->last_input_interned;
 }
 
-/* Updates e with flow f; distinct: what to count (0: nothing); top: keep
- * the largest flow's remote end (006); thr: the table's finding threshold
+/* Updates e with flow f; distinct: what to count (0: nothing); top: where
+ * to keep the largest flow's remote end (006), or NULL; thr: the table's finding threshold
  * on the distinct count (004), or -1.
  *
  * With a threshold, the latest flow is kept as evidence only once the
@@ -713,7 +754,7 @@ static const char *input_of(rp_watch_det *d, const char *input)
  * next one anyway: the evidence of every finding is the same, and a scan
  * table's hit copies no text. */
 static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
-			uint64_t bytes, bool top, int64_t thr)
+			uint64_t bytes, ext *top, int64_t thr)
 {
 	bool first = e->count == 0;
 
@@ -746,8 +787,8 @@ static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t di
 	e->bytes += bytes;
 	if (top && (first || bytes >= e->best)) {
 		const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
-		key_addr(&e->u.top_remote, remote);
-		e->top_in = f->dir == RP_FLOW_IN;
+		key_addr(&top->u.top_remote, remote);
+		top->top_in = f->dir == RP_FLOW_IN;
 	}
 	if (first || bytes >= e->best) {
 		uint32_t id = cell_take(d, f);
@@ -903,7 +944,7 @@ static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char 
 	f.rule = rp_watch_rule(id);
 	f.status = st;
 	f.subject = subject;
-	f.resource_id = e->resource ? e->resource : "";
+	f.resource_id = e->resource ? name_of(d, e->resource) : "";
 	f.message = message;
 	f.first_ms = e->first;
 	f.last_ms = e->last;
@@ -936,11 +977,12 @@ static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 			   svc, rp_watch_proto_name(e->k.proto), e->k.port, dst,
 			   (unsigned long long)e->count, e->count == 1 ? "" : "s",
 			   rp_hll_count(&e->distinct), rp_hll_count(&e->distinct) < 1.5 ? "" : "s",
-			   e->rule ? ", allowed by rule " : "", e->rule ? e->rule : "");
+			   e->rule ? ", allowed by rule " : "", e->rule ? name_of(d, e->rule) : "");
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, true, e->k.proto, "Internet",
-					  host_prefix(&ka, pfx, sizeof(pfx)), port, e->resource,
-					  &ka, e->k.port, e->rule);
+					  host_prefix(&ka, pfx, sizeof(pfx)), port,
+					  name_of(d, e->resource), &ka, e->k.port,
+					  name_of(d, e->rule));
 	if (rc == 0)
 		rc = emit_entry(d, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
 				d->rem.data);
@@ -992,11 +1034,11 @@ static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool swe
 		if (pub)
 			rc = rp_watch_policy_deny(d, &d->rem, name, true, 0,
 						  host_prefix(&ka, pfx, sizeof(pfx)), "*", "*",
-						  e->resource, NULL, 0, NULL);
+						  name_of(d, e->resource), NULL, 0, NULL);
 		else
 			rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
 						  host_prefix(&ka, pfx, sizeof(pfx)), "*", "*",
-						  e->resource, NULL, 0, NULL);
+						  name_of(d, e->resource), NULL, 0, NULL);
 	}
 	if (rc == 0)
 		rc = emit_entry(d, "RMP-WATCH-004", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
@@ -1004,7 +1046,7 @@ static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool swe
 	return rc;
 }
 
-static int emit_005(rp_watch_det *d, entry *e, const evpair *ev)
+static int emit_005(rp_watch_det *d, entry *e, const ext *x, const evpair *ev)
 {
 	rp_net_addr ka;
 	char local[64], peer[64], pfx[80], ppfx[80], name[96];
@@ -1012,7 +1054,7 @@ static int emit_005(rp_watch_det *d, entry *e, const evpair *ev)
 
 	key_a(&e->k, &ka);
 	addr_text(&ka, local, sizeof(local));
-	addr_text(&e->u.first_peer, peer, sizeof(peer));
+	addr_text(&x->u.first_peer, peer, sizeof(peer));
 	snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
 	for (char *p = name; *p; p++)
 		if (*p == '.' || *p == ':')
@@ -1026,8 +1068,8 @@ static int emit_005(rp_watch_det *d, entry *e, const evpair *ev)
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
 					  host_prefix(&ka, pfx, sizeof(pfx)),
-					  host_prefix(&e->u.first_peer, ppfx, sizeof(ppfx)), "*",
-					  e->resource, NULL, 0, NULL);
+					  host_prefix(&x->u.first_peer, ppfx, sizeof(ppfx)), "*",
+					  name_of(d, e->resource), NULL, 0, NULL);
 	if (rc == 0)
 		rc = emit_entry(d, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, ev, d->msg.data,
 				d->rem.data);
@@ -1069,7 +1111,7 @@ static void ewma_update(ewma *x, double v, double lambda)
 	x->n++;
 }
 
-static int emit_006(rp_watch_det *d, entry *e)
+static int emit_006(rp_watch_det *d, entry *e, const ext *top)
 {
 	rp_net_addr ka;
 	ewma *x;
@@ -1108,19 +1150,19 @@ static int emit_006(rp_watch_det *d, entry *e)
 		if (rc == 0) {
 			/* contain: deny the largest flow's remote peer */
 			char pfx[80], rpfx[80], name[96], peer[64];
-			const rp_net_addr *remote = &e->u.top_remote;
+			const rp_net_addr *remote = &top->u.top_remote;
 			addr_text(remote, peer, sizeof(peer));
 			snprintf(name, sizeof(name), "rampart-deny-peer-%s", peer);
 			for (char *p = name; *p; p++)
 				if (*p == '.' || *p == ':')
 					*p = '-';
 			rc = rp_watch_policy_deny(
-				d, &d->rem, name, e->top_in, 0,
-				e->top_in ? host_prefix(remote, rpfx, sizeof(rpfx))
-					  : host_prefix(&ka, pfx, sizeof(pfx)),
-				e->top_in ? host_prefix(&ka, pfx, sizeof(pfx))
-					  : host_prefix(remote, rpfx, sizeof(rpfx)),
-				"*", e->resource, NULL, 0, NULL);
+				d, &d->rem, name, top->top_in, 0,
+				top->top_in ? host_prefix(remote, rpfx, sizeof(rpfx))
+					    : host_prefix(&ka, pfx, sizeof(pfx)),
+				top->top_in ? host_prefix(&ka, pfx, sizeof(pfx))
+					    : host_prefix(remote, rpfx, sizeof(rpfx)),
+				"*", name_of(d, e->resource), NULL, 0, NULL);
 		}
 		if (rc == 0) {
 			evpair ev;
@@ -1134,8 +1176,10 @@ static int emit_006(rp_watch_det *d, entry *e)
 	return rc;
 }
 
-static int emit_any(rp_watch_det *d, entry *e, int which)
+static int emit_any(rp_watch_det *d, table *tt, size_t at, int which)
 {
+	entry *e = &tt->e[at];
+	const ext *x = tt->ext ? &tt->ext[at] : NULL;
 	rp_net_addr ka, kb;
 	evpair evs, *ev = &evs;
 
@@ -1148,13 +1192,13 @@ static int emit_any(rp_watch_det *d, entry *e, int which)
 	switch (which) {
 	case 1:
 		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto, e->first,
-					    e->last, e->count, ev->ev, ev->n, e->resource, e->rule,
-					    true);
+					    e->last, e->count, ev->ev, ev->n,
+					    name_of(d, e->resource), name_of(d, e->rule), true);
 	case 2: return emit_002(d, e, ev);
 	case 3:
 		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto, e->first,
-					    e->last, e->count, ev->ev, ev->n, e->resource, e->rule,
-					    false);
+					    e->last, e->count, ev->ev, ev->n,
+					    name_of(d, e->resource), name_of(d, e->rule), false);
 	case 4:
 	case 40: {
 		table *t = which == 4 ? &d->tscan : &d->tsweep;
@@ -1177,8 +1221,8 @@ static int emit_any(rp_watch_det *d, entry *e, int which)
 		evidence_out(d, e, &evs);
 		return emit_scan(d, e, ev, which == 40);
 	}
-	case 5: return emit_005(d, e, ev);
-	case 6: return emit_006(d, e);
+	case 5: return emit_005(d, e, x, ev);
+	case 6: return emit_006(d, e, x);
 	}
 	return 0;
 }
@@ -1220,12 +1264,12 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	for (i = 0; i < t->hw; i++)
 		if (t->pl[i].win < upto) {
 			closed[nclosed].win = t->pl[i].win;
-			closed[nclosed].seq = t->e[i].seq;
+			closed[nclosed].seq = t->pl[i].seq;
 			closed[nclosed++].i = (uint32_t)i;
 		}
 	qsort(closed, nclosed, sizeof(*closed), cmp_closing);
 	for (i = 0; i < nclosed && rc == 0; i++)
-		rc = emit_any(d, &t->e[closed[i].i], which);
+		rc = emit_any(d, t, closed[i].i, which);
 	/* free their places */
 	for (i = 0; i < nclosed; i++) {
 		entry *e = &t->e[closed[i].i];
@@ -1424,10 +1468,11 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 		if (!e)
 			continue;
 		if (e->count == 0) {
-			e->resource = intern(d, f->resource);
-			e->rule = intern(d, f->rule);
+			e->resource = intern_id(d, f->resource);
+			e->rule = intern_id(d, f->rule);
 		}
-		rc = entry_update(d, e, f, l->distinct, bytes, t == &d->t006, t->ev_thr);
+		rc = entry_update(d, e, f, l->distinct, bytes,
+				  t == &d->t006 ? &t->ext[e - t->e] : NULL, t->ev_thr);
 		if (rc < 0)
 			return rc;
 	}
@@ -1540,11 +1585,12 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 					return rc;
 				if (e) {
 					if (e->count == 0) {
-						key_addr(&e->u.first_peer, peer);
-						e->resource = intern(d, f->resource);
+						key_addr(&d->t005.ext[e - d->t005.e].u.first_peer,
+							 peer);
+						e->resource = intern_id(d, f->resource);
 					}
 					rc = entry_update(d, e, f, addr_hash_fast(peer, 55), 0,
-							  false, -1);
+							  NULL, -1);
 					if (rc < 0)
 						return rc;
 				}
@@ -1608,6 +1654,7 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 		rc = -RP_ENOMEM;
 	rc |= table_init(&d->t005, c->agg_window_s, 2);
 	rc |= table_init(&d->t006, c->spike_bucket_s, 2);
+	d->t005.has_ext = d->t006.has_ext = true;
 	rc |= rp_bloom_init(&d->gen[0], 20, 4);
 	rc |= rp_bloom_init(&d->gen[1], 20, 4);
 	if (rc)
@@ -1638,6 +1685,7 @@ rp_watch_det *rp_watch_det_free(rp_watch_det *d)
 	free(d->ew);
 	rp_map_release(&d->ewmap);
 	rp_map_release(&d->intern);
+	free(d->names);
 	rp_arena_free(d->arena);
 	rp_buf_release(&d->msg);
 	rp_buf_release(&d->rem);
