@@ -48,6 +48,9 @@ struct vp {
 	size_t nmembers, members_cap;
 	uint32_t *slots; /* duplicate-key table of big objects */
 	size_t slots_cap;
+	/* the first scratch arrays, on rp_value_parse's stack (most files
+	 * never need more): grown onto the heap, freed only when there */
+	void *stack0, *items0, *members0;
 };
 
 #define FAIL (-RP_EPARSE)
@@ -349,11 +352,20 @@ static int read_number(struct vp *ps, rp_value **out)
 	return 0;
 }
 
-static int grow(void **arr, size_t *cap, size_t elem)
+/* Doubles scratch array *arr of *cap elements; first, the array at the
+ * start (on the caller's stack) is copied to the heap. */
+static int grow(void **arr, size_t *cap, size_t elem, const void *first)
 {
 	size_t nc = *cap ? *cap * 2 : 64;
-	void *p = realloc(*arr, nc * elem);
+	void *p;
 
+	if (*arr == first) {
+		p = malloc(nc * elem);
+		if (p && *cap)
+			memcpy(p, *arr, *cap * elem);
+	} else {
+		p = realloc(*arr, nc * elem);
+	}
 	if (!p)
 		return -RP_ENOMEM;
 	*arr = p;
@@ -370,7 +382,7 @@ static int open_container(struct vp *ps, bool object)
 		return FAIL;
 	if (ps->depth == ps->stack_cap) {
 		size_t cap = ps->stack_cap;
-		if (grow((void **)&ps->stack, &cap, sizeof(*ps->stack)) < 0)
+		if (grow((void **)&ps->stack, &cap, sizeof(*ps->stack), ps->stack0) < 0)
 			return -RP_ENOMEM;
 		ps->stack_cap = (uint32_t)cap;
 	}
@@ -490,7 +502,7 @@ static int read_key(struct vp *ps)
 	if (ps->nmembers - f->base >= RP_JSON_MAX_CHILDREN)
 		return FAIL;
 	if (ps->nmembers == ps->members_cap &&
-	    grow((void **)&ps->members, &ps->members_cap, sizeof(*ps->members)) < 0)
+	    grow((void **)&ps->members, &ps->members_cap, sizeof(*ps->members), ps->members0) < 0)
 		return -RP_ENOMEM;
 	r = read_string(ps, &k, &kn);
 	if (r < 0)
@@ -521,7 +533,7 @@ static int count_item(struct vp *ps)
 	if (ps->nitems - f->base >= RP_JSON_MAX_CHILDREN)
 		return FAIL;
 	if (ps->nitems == ps->items_cap &&
-	    grow((void **)&ps->items, &ps->items_cap, sizeof(*ps->items)) < 0)
+	    grow((void **)&ps->items, &ps->items_cap, sizeof(*ps->items), ps->items0) < 0)
 		return -RP_ENOMEM;
 	return 0;
 }
@@ -652,6 +664,9 @@ attach:
 int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out)
 {
 	struct vp ps;
+	struct vframe stack0[32];
+	rp_value *items0[128];
+	rp_member members0[128];
 	rp_value *root = NULL;
 	int r;
 
@@ -664,10 +679,19 @@ int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out
 	ps.opt = options;
 	ps.a = a;
 	ps.src = src;
+	ps.stack = ps.stack0 = stack0;
+	ps.stack_cap = sizeof(stack0) / sizeof(stack0[0]);
+	ps.items = ps.items0 = items0;
+	ps.items_cap = sizeof(items0) / sizeof(items0[0]);
+	ps.members = ps.members0 = members0;
+	ps.members_cap = sizeof(members0) / sizeof(members0[0]);
 	r = parse_main(&ps, &root);
-	free(ps.stack);
-	free(ps.items);
-	free(ps.members);
+	if (ps.stack != ps.stack0)
+		free(ps.stack);
+	if (ps.items != ps.items0)
+		free(ps.items);
+	if (ps.members != ps.members0)
+		free(ps.members);
 	free(ps.slots);
 	if (r < 0)
 		return r;

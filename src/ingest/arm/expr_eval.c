@@ -746,6 +746,29 @@ static int eval_call(rp_arm_ev *ev, const rp_arm_node *nd, rp_value **out)
 					 (int)(nd->n > 80 ? 80 : nd->n), nd->text);
 		if (f->flags & RP_ARM_F_RAW)
 			return invoke(&c, f, out);
+		/* parameters('name') and variables('name'), the commonest calls:
+		 * the literal argument is handed over as a value on the stack
+		 * (the two functions read only its text and keep nothing of
+		 * it), with the work and depth checks of evaluating it */
+		if (nd->nargs == 1 && nd->args[0]->kind == RP_ARM_N_STRING &&
+		    (f->impl == rp_arm_fn_parameters || f->impl == rp_arm_fn_variables)) {
+			rp_value lit, *one = &lit;
+			if (++env->work > RP_ARM_MAX_WORK)
+				return eval_fail(ev, nd->args[0], RP_ELIMIT,
+						 "evaluation takes too many steps (limit %u)",
+						 RP_ARM_MAX_WORK);
+			if (ev->depth >= 4 * RP_ARM_MAX_NESTING)
+				return eval_fail(ev, nd->args[0], RP_ELIMIT,
+						 "evaluation nested too deeply (limit %u)",
+						 4 * RP_ARM_MAX_NESTING);
+			memset(&lit, 0, sizeof(lit));
+			lit.kind = RP_V_STRING;
+			lit.u.s = nd->args[0]->text;
+			lit.len = (uint32_t)nd->args[0]->n;
+			lit.span = ev->where;
+			c.args = &one;
+			return invoke(&c, f, out);
+		}
 	}
 	if (nd->nargs) {
 		args = rp_arena_alloc(env->arena, nd->nargs * sizeof(*args));
