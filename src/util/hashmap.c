@@ -39,8 +39,7 @@ static uint64_t map_hash(const char *s, size_t n, bool icase)
 		h ^= h >> 29;
 	}
 	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
+		w = rp_load_short(s, n);
 		if (icase)
 			w = rp_fold8(w);
 		h = (h ^ w) * k;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct rp_slice {
 	const char *p;
@@ -26,6 +27,24 @@ static inline uint64_t rp_fold8(uint64_t w)
 	uint64_t upper = ge_a & ~gt_z & ~w & highs;
 
 	return w | (upper >> 2);
+}
+/* The n < 8 bytes at p as one word for hashing, without a variable-length
+ * memcpy call: 4-7 bytes as the first and the last four (overlapping),
+ * 1-3 bytes as the first, middle and last byte; 0 for none.  For a given
+ * n, different bytes give different words. */
+static inline uint64_t rp_load_short(const void *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)a | (uint64_t)b << 32;
+	}
+	if (n == 0)
+		return 0;
+	return (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
 }
 /* Slice s equals NUL-terminated lit, exactly / ASCII-case-insensitively. */
 bool rp_slice_eq(rp_slice s, const char *lit);

@@ -200,6 +200,21 @@ static void test_fold_words(void **state)
 		}
 	}
 
+	/* rp_load_short (the hashes' last partial word): a change of any one
+	 * byte of 1-7 bytes changes the word */
+	{
+		unsigned char k[8] = { 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h' };
+		size_t n, i;
+		assert_int_equal(rp_load_short(k, 0), 0);
+		for (n = 1; n < 8; n++)
+			for (i = 0; i < n; i++) {
+				uint64_t w = rp_load_short(k, n);
+				k[i] ^= 0x40;
+				assert_true(rp_load_short(k, n) != w);
+				k[i] ^= 0x40;
+			}
+	}
+
 	rp_map_init(&ci, true);
 	assert_int_equal(rp_map_put(&ci, "storageAccountNamePrefix", 24, (void *)1, NULL), 0);
 	assert_int_equal(rp_map_put(&ci, "storageAccountNamePrefiy", 24, (void *)2, NULL), 0);

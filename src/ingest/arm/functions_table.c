@@ -208,11 +208,8 @@ static uint32_t name_hash(const char *s, size_t n)
 		memcpy(&w, s, 8);
 		h = (h ^ rp_fold8(w)) * 0xFF51AFD7ED558CCDu;
 	}
-	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ rp_fold8(w)) * 0xFF51AFD7ED558CCDu;
-	}
+	if (n)
+		h = (h ^ rp_fold8(rp_load_short(s, n))) * 0xFF51AFD7ED558CCDu;
 	h ^= h >> 29;
 	h *= 0xC4CEB9FE1A85EC53u;
 	return (uint32_t)(h ^ (h >> 32));
