@@ -78,6 +78,12 @@ cpu_budget() {
 	done
 }
 
+# The spurious "timeouts" seen beside other work were ASan returning freed
+# memory to the kernel (madvise inside quarantine recycling) in a starved
+# process; keep freed memory in the allocator unless told otherwise.
+: "${ASAN_OPTIONS:=allocator_release_to_os_interval_ms=-1}"
+export ASAN_OPTIONS
+
 failed=0
 for t in "$@"; do
 	exe="$build/fuzz/fuzz-$t"
