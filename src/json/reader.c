@@ -138,11 +138,6 @@ static int record_ext(struct parser *ps, rp_json_ext ext, size_t off)
 	return 0;
 }
 
-static inline bool is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
 static int skip_ws_slow(struct parser *ps);
 
 /* Skips whitespace and, when allowed, comments.  The common cases (no
@@ -150,16 +145,8 @@ static int skip_ws_slow(struct parser *ps);
  * inline; runs of spaces go 8 bytes at a time. */
 static inline int skip_ws(struct parser *ps)
 {
-	const unsigned char *s = ps->s;
-	size_t p = ps->p, n = ps->n;
-
-	while (p < n && is_ws(s[p])) {
-		p++;
-		while (n - p >= 8 && rp_scan_load8(s + p) == RP_SCAN_ONES * ' ')
-			p += 8;
-	}
-	ps->p = p;
-	if (p < n && s[p] == '/')
+	ps->p = rp_scan_ws(ps->s, ps->p, ps->n);
+	if (ps->p < ps->n && ps->s[ps->p] == '/')
 		return skip_ws_slow(ps);
 	return 0;
 }
@@ -171,8 +158,7 @@ static int skip_ws_slow(struct parser *ps)
 	int r;
 
 	for (;;) {
-		while (p < n && is_ws(s[p]))
-			p++;
+		p = rp_scan_ws(s, p, n);
 		if (p >= n || s[p] != '/')
 			break;
 		if (!(ps->opt & RP_JSON_ALLOW_COMMENTS)) {
@@ -184,28 +170,16 @@ static int skip_ws_slow(struct parser *ps)
 			r = record_ext(ps, RP_JSON_EXT_LINE_COMMENT, p);
 			if (r < 0)
 				return r;
-			p += 2;
-			while (p < n && s[p] != '\n')
-				p++;
+			p = rp_scan_line_comment_end(s, p, n);
 		} else if (p + 1 < n && s[p + 1] == '*') {
-			const unsigned char *e;
 			size_t start = p;
 			r = record_ext(ps, RP_JSON_EXT_BLOCK_COMMENT, p);
 			if (r < 0)
 				return r;
-			p += 2;
-			for (;;) {
-				e = memchr(s + p, '*', n - p);
-				if (!e || (size_t)(e - s) + 1 >= n) {
-					ps->p = start;
-					return perr(ps, -RP_EPARSE, start, 2,
-						    "unterminated comment");
-				}
-				p = (size_t)(e - s) + 1;
-				if (s[p] == '/') {
-					p++;
-					break;
-				}
+			p = rp_scan_block_comment_end(s, p, n);
+			if (p == 0) {
+				ps->p = start;
+				return perr(ps, -RP_EPARSE, start, 2, "unterminated comment");
 			}
 		} else {
 			ps->p = p;
@@ -298,34 +272,6 @@ static void set_flag(rp_json_doc *d, uint32_t i, unsigned flag)
 	d->nodes[i].meta |= (uint32_t)flag << 4;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int read_hex4(const unsigned char *s, size_t n, size_t p, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	if (n - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		int h = hexval(s[p + (size_t)i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + (unsigned)h;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Parses a string token at ps->p (a quote) into a STRING or KEY node. */
 static int parse_string(struct parser *ps, rp_json_kind kind)
 {
@@ -363,7 +309,7 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 			case 'r':
 			case 't': p += 2; break;
 			case 'u':
-				if (read_hex4(s, n, p + 2, &cp) < 0)
+				if (rp_scan_hex4(s, n, p + 2, &cp) < 0)
 					return perr(ps, -RP_EPARSE, p, 2,
 						    "\\u must be followed by four hex digits");
 				if (cp >= 0xDC00 && cp <= 0xDFFF)
@@ -371,7 +317,7 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 						    "lone low surrogate \\u%04X", cp);
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					if (n - p < 12 || s[p + 6] != '\\' || s[p + 7] != 'u' ||
-					    read_hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
+					    rp_scan_hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
 					    lo > 0xDFFF)
 						return perr(ps, -RP_EPARSE, p, 6,
 							    "high surrogate \\u%04X not followed "

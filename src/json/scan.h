@@ -77,4 +77,83 @@ static inline size_t rp_scan_plain_run(const unsigned char *s, size_t p, size_t 
 	return p;
 }
 
+/* JSON whitespace (RFC 8259: space, tab, line feed, carriage return). */
+static inline bool rp_scan_is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* The first position >= p (and <= n) that is not whitespace.  The common
+ * cases (none, one space, a line break and an indentation of spaces) cost a
+ * byte test or two; an indentation goes 8 spaces at a time. */
+static inline size_t rp_scan_ws(const unsigned char *s, size_t p, size_t n)
+{
+	while (p < n && rp_scan_is_ws(s[p])) {
+		p++;
+		while (n - p >= 8) {
+			uint64_t x = rp_scan_load8(s + p) ^ (RP_SCAN_ONES * ' ');
+			if (x) {
+#if RP_SCAN_LE
+				p += rp_scan_first(x);
+#endif
+				break;
+			}
+			p += 8;
+		}
+	}
+	return p;
+}
+
+/* A line comment starting at p ("//"): the position of its line feed, or n. */
+static inline size_t rp_scan_line_comment_end(const unsigned char *s, size_t p, size_t n)
+{
+	const unsigned char *e = memchr(s + p, '\n', n - p);
+	return e ? (size_t)(e - s) : n;
+}
+
+/* A block comment starting at p ("/" "*", p + 2 <= n): the position just
+ * past its closing star-slash, or 0 when it is not closed. */
+static inline size_t rp_scan_block_comment_end(const unsigned char *s, size_t p, size_t n)
+{
+	p += 2;
+	for (;;) {
+		const unsigned char *e = memchr(s + p, '*', n - p);
+		if (!e || (size_t)(e - s) + 1 >= n)
+			return 0;
+		p = (size_t)(e - s) + 1;
+		if (s[p] == '/')
+			return p + 1;
+	}
+}
+
+static inline int rp_scan_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The four hex digits at s[p..p+3] (p <= n) as *out; -1 when fewer than
+ * four bytes remain or one is not a hex digit. */
+static inline int rp_scan_hex4(const unsigned char *s, size_t n, size_t p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	if (n - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		int h = rp_scan_hexval(s[p + (size_t)i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + (unsigned)h;
+	}
+	*out = v;
+	return 0;
+}
+
 #endif

@@ -70,37 +70,14 @@ static const unsigned char plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static inline bool is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
 static int skip_ws_slow(struct vp *ps);
 
 /* Whitespace and (when allowed) comments.  The common cases (none, one
  * space, a line break and an indentation of spaces) stay inline. */
 static inline int skip_ws(struct vp *ps)
 {
-	const unsigned char *s = ps->s;
-	size_t p = ps->p, n = ps->n;
-
-	while (p < n && is_ws(s[p])) {
-		p++;
-		/* an indentation: spaces 8 at a time, then up to the first other
-		 * byte at once */
-		while (n - p >= 8) {
-			uint64_t x = rp_scan_load8(s + p) ^ (RP_SCAN_ONES * ' ');
-			if (x) {
-#if RP_SCAN_LE
-				p += rp_scan_first(x);
-#endif
-				break;
-			}
-			p += 8;
-		}
-	}
-	ps->p = p;
-	if (p < n && s[p] == '/')
+	ps->p = rp_scan_ws(ps->s, ps->p, ps->n);
+	if (ps->p < ps->n && ps->s[ps->p] == '/')
 		return skip_ws_slow(ps);
 	return 0;
 }
@@ -111,60 +88,19 @@ static int skip_ws_slow(struct vp *ps)
 	size_t p = ps->p, n = ps->n;
 
 	for (;;) {
-		while (p < n && is_ws(s[p]))
-			p++;
+		p = rp_scan_ws(s, p, n);
 		if (p >= n || s[p] != '/')
 			break;
 		if (!(ps->opt & RP_JSON_ALLOW_COMMENTS) || p + 1 >= n)
 			return FAIL;
-		if (s[p + 1] == '/') {
-			const unsigned char *e = memchr(s + p, '\n', n - p);
-			p = e ? (size_t)(e - s) : n;
-		} else if (s[p + 1] == '*') {
-			p += 2;
-			for (;;) {
-				const unsigned char *e = memchr(s + p, '*', n - p);
-				if (!e || (size_t)(e - s) + 1 >= n)
-					return FAIL;
-				p = (size_t)(e - s) + 1;
-				if (s[p] == '/') {
-					p++;
-					break;
-				}
-			}
-		} else {
+		if (s[p + 1] == '/')
+			p = rp_scan_line_comment_end(s, p, n);
+		else if (s[p + 1] == '*' && (p = rp_scan_block_comment_end(s, p, n)) != 0)
+			continue;
+		else
 			return FAIL;
-		}
 	}
 	ps->p = p;
-	return 0;
-}
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int hex4(const unsigned char *s, size_t n, size_t p, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	if (n - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		int h = hexval(s[p + (size_t)i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + (unsigned)h;
-	}
-	*out = v;
 	return 0;
 }
 
@@ -209,11 +145,12 @@ static int read_string(struct vp *ps, const char **out, size_t *outn)
 			case 'r':
 			case 't': p += 2; break;
 			case 'u':
-				if (hex4(s, n, p + 2, &cp) < 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+				if (rp_scan_hex4(s, n, p + 2, &cp) < 0 ||
+				    (cp >= 0xDC00 && cp <= 0xDFFF))
 					return FAIL;
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					if (n - p < 12 || s[p + 6] != '\\' || s[p + 7] != 'u' ||
-					    hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
+					    rp_scan_hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
 					    lo > 0xDFFF)
 						return FAIL;
 					p += 12;

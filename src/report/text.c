@@ -189,19 +189,6 @@ static int put_padded(rp_buf *b, const char *s, size_t width)
 	return rc;
 }
 
-/* Decimal digits of v (printf's "%zu"). */
-static int put_size(rp_buf *b, size_t v)
-{
-	char d[24];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return rp_buf_append(b, d + i, sizeof(d) - i);
-}
-
 /* One shown finding (the text is assembled piece by piece: this runs for
  * every failing and unknown result of a big scan). */
 static int put_finding(rp_buf *b, const rp_report_finding *f, bool color)
@@ -235,11 +222,11 @@ static int put_finding(rp_buf *b, const rp_report_finding *f, bool color)
 		if (rc == 0)
 			rc = rp_buf_putc(b, ':');
 		if (rc == 0)
-			rc = put_size(b, f->line);
+			rc = rp_buf_put_u64(b, f->line);
 		if (rc == 0)
 			rc = rp_buf_putc(b, ':');
 		if (rc == 0)
-			rc = put_size(b, f->column);
+			rc = rp_buf_put_u64(b, f->column);
 	}
 	if (rc == 0)
 		rc = rp_buf_puts(b, "\n        ");
@@ -441,11 +428,11 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 		else if (rc == 0 && (npass || nna)) {
 			rc = rp_buf_puts(out, "    ");
 			if (rc == 0)
-				rc = put_size(out, npass);
+				rc = rp_buf_put_u64(out, npass);
 			if (rc == 0)
 				rc = rp_buf_puts(out, " passed, ");
 			if (rc == 0)
-				rc = put_size(out, nna);
+				rc = rp_buf_put_u64(out, nna);
 			if (rc == 0)
 				rc = rp_buf_puts(out, " not applicable\n");
 		}

@@ -90,6 +90,23 @@ int rp_buf_vprintf(rp_buf *b, const char *fmt, va_list ap)
 	return 0;
 }
 
+int rp_buf_put_u64(rp_buf *b, uint64_t v)
+{
+	char d[RP_FMT_DEC_MAX];
+	size_t i = rp_fmt_dec(d, v, false);
+
+	return rp_buf_append(b, d + i, sizeof(d) - i);
+}
+
+int rp_buf_put_i64(rp_buf *b, int64_t v)
+{
+	char d[RP_FMT_DEC_MAX];
+	size_t i =
+		rp_fmt_dec(d, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+
+	return rp_buf_append(b, d + i, sizeof(d) - i);
+}
+
 int rp_buf_printf(rp_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rp_buf {
 	char *data;
@@ -27,6 +28,9 @@ int rp_buf_reserve(rp_buf *b, size_t extra);
 int rp_buf_append(rp_buf *b, const void *p, size_t n);
 int rp_buf_putc(rp_buf *b, char c);
 int rp_buf_puts(rp_buf *b, const char *s);
+/* v in decimal (printf's "%llu" and "%lld"). */
+int rp_buf_put_u64(rp_buf *b, uint64_t v);
+int rp_buf_put_i64(rp_buf *b, int64_t v);
 int rp_buf_printf(rp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int rp_buf_vprintf(rp_buf *b, const char *fmt, va_list ap);
 void rp_buf_clear(rp_buf *b);

@@ -158,10 +158,9 @@ static void fmt_put(char *buf, size_t cap, size_t *len, const char *s, size_t n)
 	*len += n;
 }
 
-static void fmt_unsigned(char *buf, size_t cap, size_t *len, unsigned long long v, bool neg)
+size_t rp_fmt_dec(char d[RP_FMT_DEC_MAX], unsigned long long v, bool neg)
 {
-	char d[24];
-	size_t i = sizeof(d);
+	size_t i = RP_FMT_DEC_MAX;
 
 	do {
 		d[--i] = (char)('0' + v % 10);
@@ -169,6 +168,14 @@ static void fmt_unsigned(char *buf, size_t cap, size_t *len, unsigned long long 
 	} while (v);
 	if (neg)
 		d[--i] = '-';
+	return i;
+}
+
+static void fmt_unsigned(char *buf, size_t cap, size_t *len, unsigned long long v, bool neg)
+{
+	char d[RP_FMT_DEC_MAX];
+	size_t i = rp_fmt_dec(d, v, neg);
+
 	fmt_put(buf, cap, len, d + i, sizeof(d) - i);
 }
 

@@ -59,6 +59,11 @@ size_t rp_utf8_check(const unsigned char *s, size_t n);
  * as one each), for columns. */
 size_t rp_utf8_count(const unsigned char *s, size_t n);
 
+/* The decimal digits of v, after a '-' when neg, written at the end of d;
+ * returns the index of the first character (the text is d[i..RP_FMT_DEC_MAX)). */
+#define RP_FMT_DEC_MAX 24
+size_t rp_fmt_dec(char d[RP_FMT_DEC_MAX], unsigned long long v, bool neg);
+
 /* vsnprintf(buf, cap, fmt, ap), same result, faster for the formats hot
  * paths use: conversions %s %c %d %i %u %ld %lu %lld %llu %zu %zd and %%
  * without flags, width or precision are written here; any other format

@@ -73,6 +73,32 @@ static void test_buf(void **state)
 	rp_buf_release(&b);
 }
 
+/* rp_buf_put_u64 / rp_buf_put_i64 agree with printf at the edges. */
+static void test_buf_decimal(void **state)
+{
+	static const int64_t si[] = { 0, 1, -1, 9, 10, -10, 99, 100, INT64_MAX, INT64_MIN };
+	static const uint64_t su[] = { 0, 1, 9, 10, 4294967295u, 4294967296u, UINT64_MAX };
+	rp_buf b = RP_BUF_INIT;
+	char want[32];
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof si / sizeof si[0]; k++) {
+		rp_buf_clear(&b);
+		assert_int_equal(rp_buf_put_i64(&b, si[k]), 0);
+		snprintf(want, sizeof want, "%lld", (long long)si[k]);
+		assert_string_equal(b.data, want);
+	}
+	for (k = 0; k < sizeof su / sizeof su[0]; k++) {
+		rp_buf_clear(&b);
+		assert_int_equal(rp_buf_puts(&b, "n="), 0);
+		assert_int_equal(rp_buf_put_u64(&b, su[k]), 0);
+		snprintf(want, sizeof want, "n=%llu", (unsigned long long)su[k]);
+		assert_string_equal(b.data, want);
+	}
+	rp_buf_release(&b);
+}
+
 static void test_map(void **state)
 {
 	rp_map m, ci;
@@ -558,6 +584,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_buf_decimal),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_fold_words),

@@ -255,21 +255,6 @@ int rp_arm_arg_object(rp_arm_fcall *c, size_t i, rp_value **out)
 
 /* ---- string / JSON conversion ---- */
 
-/* Appends i in decimal (as printf "%lld"). */
-static int put_int(rp_buf *b, int64_t i)
-{
-	char d[24], *p = d + sizeof(d);
-	uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (i < 0)
-		*--p = '-';
-	return rp_buf_append(b, p, (size_t)(d + sizeof(d) - p));
-}
-
 int rp_arm_json(rp_buf *b, const rp_value *v)
 {
 	char num[64];
@@ -279,7 +264,7 @@ int rp_arm_json(rp_buf *b, const rp_value *v)
 	switch (v->kind) {
 	case RP_V_NULL: return rp_buf_puts(b, "null");
 	case RP_V_BOOL: return rp_buf_puts(b, v->u.b ? "true" : "false");
-	case RP_V_INT: return put_int(b, v->u.i);
+	case RP_V_INT: return rp_buf_put_i64(b, v->u.i);
 	case RP_V_FLOAT:
 		if (!isfinite(v->u.f))
 			return rp_buf_puts(b, "null");
@@ -326,7 +311,7 @@ int rp_arm_stringify(rp_buf *b, const rp_value *v)
 	switch (v->kind) {
 	case RP_V_NULL: return 0;
 	case RP_V_BOOL: return rp_buf_puts(b, v->u.b ? "True" : "False");
-	case RP_V_INT: return put_int(b, v->u.i);
+	case RP_V_INT: return rp_buf_put_i64(b, v->u.i);
 	case RP_V_FLOAT:
 		rp_json_format_double(num, sizeof(num), v->u.f);
 		return rp_buf_puts(b, num);
