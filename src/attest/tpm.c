@@ -3,6 +3,7 @@
 #include "attest/crypto.h"
 #include "attest/sha.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -196,17 +197,6 @@ void rp_hex_encode(const uint8_t *p, size_t n, char *dst)
 	dst[2 * n] = '\0';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int rp_hex_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *n)
 {
 	size_t i;
@@ -218,7 +208,8 @@ int rp_hex_decode(const char *s, size_t slen, uint8_t *out, size_t cap, size_t *
 	if (slen % 2 || slen / 2 > cap)
 		return -RP_EINVAL;
 	for (i = 0; i < slen / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = rp_hex_digit((unsigned char)s[2 * i]),
+		    lo = rp_hex_digit((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -RP_EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

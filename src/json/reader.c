@@ -309,7 +309,7 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 			case 'r':
 			case 't': p += 2; break;
 			case 'u':
-				if (rp_scan_hex4(s, n, p + 2, &cp) < 0)
+				if (!rp_hex4((const char *)s + p + 2, n - (p + 2), &cp))
 					return perr(ps, -RP_EPARSE, p, 2,
 						    "\\u must be followed by four hex digits");
 				if (cp >= 0xDC00 && cp <= 0xDFFF)
@@ -317,8 +317,8 @@ static int parse_string(struct parser *ps, rp_json_kind kind)
 						    "lone low surrogate \\u%04X", cp);
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					if (n - p < 12 || s[p + 6] != '\\' || s[p + 7] != 'u' ||
-					    rp_scan_hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
-					    lo > 0xDFFF)
+					    !rp_hex4((const char *)s + p + 8, n - (p + 8), &lo) ||
+					    lo < 0xDC00 || lo > 0xDFFF)
 						return perr(ps, -RP_EPARSE, p, 6,
 							    "high surrogate \\u%04X not followed "
 							    "by a low surrogate",

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/str.h"
+
 #define RP_SCAN_ONES ((uint64_t)0x0101010101010101u)
 #define RP_SCAN_HIGHS ((uint64_t)0x8080808080808080u)
 
@@ -124,36 +126,6 @@ static inline size_t rp_scan_block_comment_end(const unsigned char *s, size_t p,
 		if (s[p] == '/')
 			return p + 1;
 	}
-}
-
-static inline int rp_scan_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The four hex digits at s[p..p+3] (p <= n) as *out; -1 when fewer than
- * four bytes remain or one is not a hex digit. */
-static inline int rp_scan_hex4(const unsigned char *s, size_t n, size_t p, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	if (n - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		int h = rp_scan_hexval(s[p + (size_t)i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + (unsigned)h;
-	}
-	*out = v;
-	return 0;
 }
 
 #endif

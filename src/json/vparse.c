@@ -145,13 +145,13 @@ static int read_string(struct vp *ps, const char **out, size_t *outn)
 			case 'r':
 			case 't': p += 2; break;
 			case 'u':
-				if (rp_scan_hex4(s, n, p + 2, &cp) < 0 ||
+				if (!rp_hex4((const char *)s + p + 2, n - (p + 2), &cp) ||
 				    (cp >= 0xDC00 && cp <= 0xDFFF))
 					return FAIL;
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
 					if (n - p < 12 || s[p + 6] != '\\' || s[p + 7] != 'u' ||
-					    rp_scan_hex4(s, n, p + 8, &lo) < 0 || lo < 0xDC00 ||
-					    lo > 0xDFFF)
+					    !rp_hex4((const char *)s + p + 8, n - (p + 8), &lo) ||
+					    lo < 0xDC00 || lo > 0xDFFF)
 						return FAIL;
 					p += 12;
 				} else {

@@ -2,6 +2,7 @@
  * (see addr.h and docs/network.md "Address model"). */
 #include "net/addr.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -118,17 +119,6 @@ static int parse_v4(const char *s, size_t n, uint32_t *out, const char **why)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* IPv6 text (RFC 4291 section 2.2) into 8 groups. */
 static int parse_v6(const char *s, size_t n, uint16_t g[8], const char **why)
 {
@@ -149,8 +139,8 @@ static int parse_v6(const char *s, size_t n, uint16_t g[8], const char **why)
 		uint16_t *dst = gap ? tail : head;
 		size_t *cnt = gap ? &nt : &nh;
 
-		while (i < n && hexval(s[i]) >= 0 && digits < 5) {
-			v = v * 16 + (uint32_t)hexval(s[i]);
+		while (i < n && rp_hex_digit((unsigned char)s[i]) >= 0 && digits < 5) {
+			v = v * 16 + (uint32_t)rp_hex_digit((unsigned char)s[i]);
 			digits++;
 			i++;
 		}

@@ -59,6 +59,37 @@ size_t rp_utf8_check(const unsigned char *s, size_t n);
  * as one each), for columns. */
 size_t rp_utf8_count(const unsigned char *s, size_t n);
 
+/* The value of hex digit c (0-15), or -1 when c is not one. */
+static inline int rp_hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The four hex digits at s[0..3] as *out (a \\uXXXX escape's code unit);
+ * false when fewer than four bytes are available or one is not a digit. */
+static inline bool rp_hex4(const char *s, size_t avail, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	if (avail < 4)
+		return false;
+	for (i = 0; i < 4; i++) {
+		int h = rp_hex_digit((unsigned char)s[i]);
+		if (h < 0)
+			return false;
+		v = v * 16 + (unsigned)h;
+	}
+	*out = v;
+	return true;
+}
+
 /* The decimal digits of v, after a '-' when neg, written at the end of d;
  * returns the index of the first character (the text is d[i..RP_FMT_DEC_MAX)). */
 #define RP_FMT_DEC_MAX 24

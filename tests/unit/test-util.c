@@ -99,6 +99,29 @@ static void test_buf_decimal(void **state)
 	rp_buf_release(&b);
 }
 
+static void test_hex(void **state)
+{
+	unsigned u = 7;
+	int c, want;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		want = c >= '0' && c <= '9'   ? c - '0'
+		       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+					      : -1;
+		assert_int_equal(rp_hex_digit((unsigned char)c), want);
+	}
+	assert_true(rp_hex4("D83d", 4, &u));
+	assert_int_equal(u, 0xD83D);
+	assert_true(rp_hex4("00e9zz", 6, &u));
+	assert_int_equal(u, 0xE9);
+	u = 7;
+	assert_false(rp_hex4("00e", 3, &u)); /* too short: never read past */
+	assert_false(rp_hex4("00g0", 4, &u));
+	assert_int_equal(u, 7);
+}
+
 static void test_map(void **state)
 {
 	rp_map m, ci;
@@ -585,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_buf_decimal),
+		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_fold_words),

@@ -28,34 +28,6 @@ void rp_arm_diag(rp_diag *d, rp_span sp, const char *code, const char *fmt, ...)
 
 /* ---- source map ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool hex4(const char *p, size_t avail, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	if (avail < 4)
-		return false;
-	for (i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
-		if (h < 0)
-			return false;
-		v = v * 16 + (unsigned)h;
-	}
-	*out = v;
-	return true;
-}
-
 void rp_arm_srcmap_init(rp_arm_srcmap *m, rp_arena *a, const char *s, size_t n, rp_span where)
 {
 	const char *raw;
@@ -94,12 +66,12 @@ void rp_arm_srcmap_init(rp_arm_srcmap *m, rp_arena *a, const char *s, size_t n, 
 			if (raw[r + 1] != 'u') {
 				r += 2;
 			} else {
-				if (!hex4(raw + r + 2, rn - 1 - (r + 2), &u))
+				if (!rp_hex4(raw + r + 2, rn - 1 - (r + 2), &u))
 					return;
 				r += 6;
 				if (u >= 0xD800 && u <= 0xDBFF && r + 6 <= rn - 1 &&
 				    raw[r] == '\\' && raw[r + 1] == 'u' &&
-				    hex4(raw + r + 2, rn - 1 - (r + 2), &lo) && lo >= 0xDC00 &&
+				    rp_hex4(raw + r + 2, rn - 1 - (r + 2), &lo) && lo >= 0xDC00 &&
 				    lo <= 0xDFFF) {
 					r += 6;
 					produced = 4;
