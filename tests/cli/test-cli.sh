@@ -3,13 +3,8 @@
 # error format.  Prints "N passed, N failed".
 set -u
 bin=${RAMPART_BIN:?RAMPART_BIN not set}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
+. "$(dirname "$0")/../lib.sh"
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # expect_rc RC DESCRIPTION -- ARGS...
 expect_rc() {
@@ -99,5 +94,4 @@ printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/depl
 expect_in "$tmp/out" "(no resource)" "unreadable template listed in the text report"
 if grep -q ' $' "$tmp/out"; then ko "text report has trailing spaces: $(grep -n ' $' "$tmp/out" | head -3)"; else ok; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

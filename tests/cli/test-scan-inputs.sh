@@ -5,12 +5,7 @@
 set -u
 bin=${RAMPART_BIN:?}
 shared=${RAMPART_SHARED:?}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../lib.sh"
 if [ ! -d "$shared/fixtures/tfplan" ]; then
 	echo "shared fixtures missing"
 	exit 77
@@ -120,5 +115,4 @@ if grep -q 'name="RMP-[A-Z]*-[0-9]*: [^"]* \[module.net.azurerm_network_security
 "$bin" --color=never scan "$par/deploy.tfplan.json" >"$tmp/addr.txt" 2>/dev/null
 if grep -q "^  nsg-web Microsoft.Network/networkSecurityGroups module.net.azurerm_network_security_group.web$" "$tmp/addr.txt"; then ok; else ko "address in text"; grep nsg "$tmp/addr.txt"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

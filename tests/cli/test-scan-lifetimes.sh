@@ -10,12 +10,7 @@
 set -u
 bin=${RAMPART_BIN:?}
 src=${RAMPART_SOURCE_ROOT:?}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../lib.sh"
 
 # Several templates with network exposures and depth assets (three-tier),
 # under different names so that --jobs 2 scans them in parallel.
@@ -81,5 +76,4 @@ a, b = assets(sys.argv[1], False), assets(sys.argv[2], True)
 assert a and a == b, (len(a), len(b), [k for k in a if a[k] != b.get(k)][:5])
 PY
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

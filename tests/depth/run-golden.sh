@@ -11,14 +11,9 @@ set -u
 bin=${RAMPART_BIN:?}
 src=${RAMPART_SOURCE_ROOT:?}
 gold=$src/tests/depth/golden
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
 cd "$src" || exit 1
 export RAMPART_TODAY=2026-06-01
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 for f in tests/depth/cases/*.json tests/rules/RMP-DEPTH-001/*/*.json; do
 	case $f in *.parameters.json) continue ;; esac
 	name=$(echo "$f" | sed -e 's|^tests/||' -e 's|/|_|g' -e 's|\.json$||')
@@ -67,5 +62,4 @@ PY
 		diff -u "$gold/$name.json" "$tmp/$name.json" | head -40
 	fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

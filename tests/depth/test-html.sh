@@ -15,12 +15,7 @@ set -u
 bin=${RAMPART_BIN:?}
 src=${RAMPART_SOURCE_ROOT:?}
 out=${1:?usage: test-html.sh OUTPUT_DIR}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 mkdir -p "$out"
 html=$out/depth-report.html
 png=$out/depth-report.png
@@ -49,7 +44,7 @@ PY
 then ok; else ko "self-contained"; cat "$tmp/py"; fi
 
 # Chromium: console messages are detected (control page).
-command -v chromium >/dev/null 2>&1 || { ko "chromium not installed (scripts/debian-packages.txt)"; echo "$pass passed, $fail failed"; exit 1; }
+command -v chromium >/dev/null 2>&1 || { ko "chromium not installed (scripts/debian-packages.txt)"; finish; exit 1; }
 run_chromium() { # URL DOM-OUT ERR-OUT [extra args]
 	url=$1 dom=$2 err=$3
 	shift 3
@@ -101,5 +96,4 @@ assert len(d) > 50000, len(d)  # not a blank page
 PY
 then ok; else ko "screenshot"; cat "$tmp/py"; tail -5 "$tmp/shot.err"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -8,13 +8,8 @@ bin=${RAMPART_BIN:?}
 src=${RAMPART_SOURCE_ROOT:?}
 gold=$src/tests/net/golden
 tpl=tests/net/templates
-tmp=$(mktemp -d /tmp/rampart-netcli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib.sh"
 cd "$src" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 
 # golden NAME RC ARGS...: runs rampart, checks the exit code and stdout
 golden() {
@@ -103,5 +98,4 @@ if command -v dot >/dev/null 2>&1; then
 		if dot -Tsvg "$g" >/dev/null 2>"$tmp/dot.err"; then ok; else ko "dot rejects $g"; cat "$tmp/dot.err"; fi
 	done
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -17,12 +17,7 @@ set -u
 bin=${RAMPART_BIN:?}
 shared=${RAMPART_SHARED:?}
 corpus=$shared/corpus/arm-quickstart
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 "$bin" --color=never scan "$corpus" --jobs 2 -f json -o "$tmp/report.json" 2>"$tmp/err"
 rc=$?
@@ -83,5 +78,4 @@ for rule in sorted({k[0] for k in per}):
     print("%-14s %7d %7d %7d %7d" % (rule, per[(rule, "fail")], per[(rule, "unknown")],
                                      per[(rule, "pass")], per[(rule, "not-applicable")]))
 PY
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,12 +8,7 @@ fixture=$1
 src=${RAMPART_SOURCE_ROOT:?}
 shared=${RAMPART_SHARED:?}
 gold=$src/tests/golden/scan
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "$0")/../lib.sh"
 
 for pair in text:txt json:json sarif:sarif junit:xml baseline:baseline.json; do
 	fmt=${pair%%:*}
@@ -58,5 +53,4 @@ for f in d["findings"]:
 assert d["summary"]["fail"] == 1 and d["summary"]["suppressed"] == 2, d["summary"]
 PY
 then ok; else ko "JSON report fields"; fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

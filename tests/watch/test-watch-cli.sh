@@ -5,12 +5,7 @@
 set -u
 bin=${RAMPART_BIN:?}
 fx=${RAMPART_SHARED:?}/fixtures/monitoring
-tmp=$(mktemp -d /tmp/watch-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../lib.sh"
 check() { if eval "$2"; then ok; else ko "$1"; fi; }
 
 # every sample is read without error
@@ -108,5 +103,4 @@ check "model: allowed flows raise nothing" '[ "$(wc -l <"$tmp/m")" -eq 3 ] && ! 
 "$bin" watch --no-status --model "$md/flows.json" "$md/flows.json" >/dev/null 2>"$tmp/merr"
 check "model: not a deployment exit 2" '[ $? -eq 2 ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -18,15 +18,10 @@ src=${RAMPART_SOURCE_ROOT:?}
 shared=${RAMPART_SHARED:?}
 gold=$src/tests/golden/scan
 fx=tests/golden/scan/fixtures
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../../lib.sh"
 cd "$src" || exit 1
 export RAMPART_TODAY=2026-06-01
 unset NO_COLOR_OVERRIDE
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 # expect_rc WANT DESCRIPTION CMD...: runs CMD, output in $tmp/out, $tmp/err
 expect_rc() {
 	want=$1
@@ -271,5 +266,4 @@ expect_rc 0 "scan --help" "$bin" scan --help
 grep -q "^usage: rampart scan" "$tmp/out" && ok || ko "scan --help output"
 expect_rc 0 "rules --help" "$bin" rules --help
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
