@@ -335,6 +335,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	rep_init = true;
 	rep.tally_passing = fmt->counts_passing;
 	rep.group_passing = fmt->groups_passing && !show_pass;
+	rep.asset_detail = fmt->asset_detail;
 	rep.rules_doc_uri = rp_cli_doc_uri("rules.md", doc_uri, sizeof doc_uri);
 	memset(&prog, 0, sizeof(prog));
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);

@@ -36,29 +36,136 @@ static void span_line(const rp_span *sp, const char **file, uint32_t *line, uint
 	}
 }
 
-static rp_report_ref *refs(rp_arena *a, const rp_finding *const *fs, size_t n,
+/* Index of rule in r->ref_rules (added when new), or -1 when the table
+ * is full. */
+static int ref_rule_index(rp_report *r, const rp_report_rule *rule)
+{
+	size_t i;
+
+	for (i = r->nref_rules; i-- > 0;)
+		if (r->ref_rules[i] == rule)
+			return (int)i;
+	if (r->nref_rules >= RP_REPORT_MAX_REF_RULES)
+		return -1;
+	r->ref_rules[r->nref_rules] = rule;
+	return (int)r->nref_rules++;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A fingerprint of 16 lower-case hex digits as two 32-bit halves; false
+ * for anything else (kept as "no fingerprint"). */
+static bool fp_parse(const char *s, uint32_t *hi, uint32_t *lo)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < 16; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (s[16] != '\0')
+		return false;
+	*hi = (uint32_t)(v >> 32);
+	*lo = (uint32_t)v;
+	return true;
+}
+
+void rp_report_ref_fingerprint(const rp_report_ref *x, char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t v = (uint64_t)x->fp_hi << 32 | x->fp_lo;
+	int i;
+
+	if (!x->has_fp) {
+		out[0] = '\0';
+		return;
+	}
+	for (i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 0xF];
+	out[16] = '\0';
+}
+
+const rp_report_rule *rp_report_ref_rule(const rp_report *r, const rp_report_ref *x)
+{
+	return x->rule < r->nref_rules ? r->ref_rules[x->rule] : NULL;
+}
+
+static rp_report_ref *refs(rp_report *r, const rp_finding *const *fs, size_t n,
 			   rp_report_rule_of_fn rule_of, bool *fail)
 {
 	rp_report_ref *out;
+	const rp_rule *last = NULL;
+	int idx = -1;
 	size_t i;
 
 	if (!n)
 		return NULL;
-	out = rp_arena_calloc(a, n, sizeof(*out));
+	out = rp_arena_calloc(r->arena, n, sizeof(*out));
 	if (!out) {
 		*fail = true;
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
 		const rp_finding *f = fs[i];
-		out[i].rule = rule_of(f->rule);
-		out[i].status = (uint8_t)f->status;
-		if (strlen(f->fingerprint) == 16)
-			memcpy(out[i].fingerprint, f->fingerprint, 17);
-		if (!out[i].rule)
+		if (f->rule != last || idx < 0) {
+			const rp_report_rule *ru = rule_of(f->rule);
+			last = f->rule;
+			idx = ru ? ref_rule_index(r, ru) : -1;
+		}
+		if (idx < 0) {
 			*fail = true;
+			return out;
+		}
+		out[i].rule = (uint16_t)idx;
+		out[i].status = (uint8_t)f->status;
+		out[i].has_fp = fp_parse(f->fingerprint, &out[i].fp_hi, &out[i].fp_lo);
 	}
 	return out;
+}
+
+int rpt_ref_rules_map(rp_report *dst, const rp_report *src, uint16_t *map)
+{
+	size_t i;
+
+	for (i = 0; i < src->nref_rules; i++) {
+		int k = ref_rule_index(dst, src->ref_rules[i]);
+		if (k < 0)
+			return -RP_ELIMIT;
+		map[i] = (uint16_t)k;
+	}
+	return 0;
+}
+
+static void remap(rp_report_ref *x, size_t n, const uint16_t *map)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x[i].rule = map[x[i].rule];
+}
+
+void rpt_refs_remap(rp_report *src, const uint16_t *map)
+{
+	size_t i, l, p, h;
+
+	for (i = 0; i < src->nref_rules && map[i] == i; i++)
+		;
+	if (i == src->nref_rules)
+		return; /* the same indices */
+	for (i = 0; i < src->nassets; i++) {
+		rp_report_asset *a = src->assets[i];
+		for (l = 0; l < RP_DEPTH_NLAYERS; l++)
+			remap(a->layers[l].refs, a->layers[l].nrefs, map);
+		for (p = 0; p < a->npaths; p++)
+			for (h = 0; h < a->paths[p].nhops; h++)
+				remap(a->paths[p].hops[h].refs, a->paths[p].hops[h].nrefs, map);
+	}
 }
 
 static const char *node_id(rp_report *r, const rp_depth_hop *h, bool *fail)
@@ -84,7 +191,7 @@ static const char *node_id(rp_report *r, const rp_depth_hop *h, bool *fail)
 int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_of_fn rule_of)
 {
 	rp_arena *a = r->arena;
-	bool fail = false;
+	bool fail = false, matrix = r->asset_detail == RP_ASSET_DETAIL_MATRIX;
 	size_t i, l, p, h;
 
 	if (!d->n)
@@ -117,8 +224,10 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 			rp_report_layer *ol = &o->layers[l];
 			ol->rating = (uint8_t)sl->rating;
 			ol->reason = rp_report_intern(r, sl->reason, &fail);
-			ol->refs = refs(a, sl->basis, sl->nbasis, rule_of, &fail);
-			ol->nrefs = sl->nbasis;
+			if (r->asset_detail == RP_ASSET_DETAIL_FULL) {
+				ol->refs = refs(r, sl->basis, sl->nbasis, rule_of, &fail);
+				ol->nrefs = sl->nbasis;
+			}
 			ol->npass = sl->npass;
 			ol->nfail = sl->nfail;
 			ol->nunknown = sl->nunknown;
@@ -127,11 +236,12 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 		o->unknown = s->unknown;
 		o->internet = s->internet;
 		o->internet_why = rp_report_intern(r, s->internet_why, &fail);
-		o->npaths = s->npaths;
-		o->paths = s->npaths ? rp_arena_calloc(a, s->npaths, sizeof(*o->paths)) : NULL;
-		if (s->npaths && !o->paths)
+		/* the text report only writes the weakest (first) path */
+		o->npaths = matrix && s->npaths > 1 ? 1 : s->npaths;
+		o->paths = o->npaths ? rp_arena_calloc(a, o->npaths, sizeof(*o->paths)) : NULL;
+		if (o->npaths && !o->paths)
 			fail = true;
-		for (p = 0; p < s->npaths && !fail; p++) {
+		for (p = 0; p < o->npaths && !fail; p++) {
 			const rp_depth_path *sp = &s->paths[p];
 			rp_report_path *op = &o->paths[p];
 			op->from_internet = sp->from_internet;
@@ -152,9 +262,11 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 				oh->name = rp_report_intern(r, sh->name, &fail);
 				oh->type = rp_report_intern(
 					r, sh->obj && sh->obj->type ? sh->obj->type : "", &fail);
+				if (matrix)
+					continue;
 				oh->node = node_id(r, sh, &fail);
 				oh->controls = rp_report_intern(r, sh->controls, &fail);
-				oh->refs = refs(a, sh->findings, sh->nfindings, rule_of, &fail);
+				oh->refs = refs(r, sh->findings, sh->nfindings, rule_of, &fail);
 				oh->nrefs = sh->nfindings;
 			}
 		}
@@ -173,13 +285,17 @@ static int cmp_opt(const char *a, const char *b)
 static int cmp_refs(const rp_report_ref *a, size_t na, const rp_report_ref *b, size_t nb)
 {
 	size_t i;
-	int c;
 
 	if (na != nb)
 		return na < nb ? -1 : 1;
 	for (i = 0; i < na; i++) {
-		if ((c = strcmp(a[i].fingerprint, b[i].fingerprint)) != 0)
-			return c;
+		/* as the hex strings compare: "" first, then by value */
+		if (a[i].has_fp != b[i].has_fp)
+			return a[i].has_fp < b[i].has_fp ? -1 : 1;
+		if (a[i].fp_hi != b[i].fp_hi)
+			return a[i].fp_hi < b[i].fp_hi ? -1 : 1;
+		if (a[i].fp_lo != b[i].fp_lo)
+			return a[i].fp_lo < b[i].fp_lo ? -1 : 1;
 		if (a[i].status != b[i].status)
 			return a[i].status < b[i].status ? -1 : 1;
 	}
@@ -278,8 +394,9 @@ void rp_report_sort_assets(rp_report *r)
 
 /* ---- JSON: the `assets` array (docs/json-output.md) ---- */
 
-static void json_refs(rp_jw *w, const rp_report_ref *refs, size_t n)
+static void json_refs(rp_jw *w, const rp_report *r, const rp_report_ref *refs, size_t n)
 {
+	char fp[17];
 	size_t i;
 
 	rp_jw_key(w, "rules");
@@ -288,11 +405,12 @@ static void json_refs(rp_jw *w, const rp_report_ref *refs, size_t n)
 		const rp_report_ref *x = &refs[i];
 		rp_jw_object_begin(w);
 		rp_jw_key(w, "rule_id");
-		rp_jw_string(w, x->rule->id);
+		rp_jw_string(w, rp_report_ref_rule(r, x)->id);
 		rp_jw_key(w, "status");
 		rp_jw_string(w, rp_status_name((rp_status)x->status));
 		rp_jw_key(w, "fingerprint");
-		rp_jw_string(w, x->fingerprint);
+		rp_report_ref_fingerprint(x, fp);
+		rp_jw_string(w, fp);
 		rp_jw_object_end(w);
 	}
 	rp_jw_array_end(w);
@@ -349,7 +467,7 @@ void rp_report_json_assets(rp_jw *w, rp_report *r)
 			rp_jw_uint(w, ly->nfail);
 			rp_jw_key(w, "unknown");
 			rp_jw_uint(w, ly->nunknown);
-			json_refs(w, ly->refs, ly->nrefs);
+			json_refs(w, r, ly->refs, ly->nrefs);
 			rp_jw_object_end(w);
 		}
 		rp_jw_object_end(w);
@@ -381,7 +499,7 @@ void rp_report_json_assets(rp_jw *w, rp_report *r)
 				rp_jw_string(w, rp_depth_state_name((rp_depth_state)hp->state));
 				rp_jw_key(w, "controls");
 				rp_jw_string(w, hp->controls);
-				json_refs(w, hp->refs, hp->nrefs);
+				json_refs(w, r, hp->refs, hp->nrefs);
 				rp_jw_object_end(w);
 			}
 			rp_jw_array_end(w);

@@ -18,13 +18,34 @@
 struct rp_report;
 struct rp_report_rule;
 
-/* A finding behind a rating or an edge; fingerprint identifies it in the
- * report's findings. */
+/* A finding behind a rating or an edge; the fingerprint identifies it in
+ * the report's findings.  Compact (12 bytes: a big estate has a quarter
+ * of a million of them): the rule is an index into the report's
+ * ref_rules table (rp_report_ref_rule), the fingerprint its 16 hex
+ * digits as a number (rp_report_ref_fingerprint). */
 typedef struct rp_report_ref {
-	const struct rp_report_rule *rule;
-	uint8_t status; /* rp_status */
-	char fingerprint[17];
+	uint32_t fp_hi, fp_lo; /* the fingerprint's value, when has_fp */
+	uint16_t rule;         /* index into rp_report.ref_rules */
+	uint8_t status;        /* rp_status */
+	uint8_t has_fp;        /* 0: the finding had no fingerprint ("") */
 } rp_report_ref;
+
+/* The rule of a ref of r's assets. */
+const struct rp_report_rule *rp_report_ref_rule(const struct rp_report *r, const rp_report_ref *x);
+/* The fingerprint of a ref as 16 lower-case hex digits ("" when none). */
+void rp_report_ref_fingerprint(const rp_report_ref *x, char out[17]);
+
+/* How much of each asset a report keeps (rp_report.asset_detail, from the
+ * format registry): only what its writer reads.  The JSON report writes
+ * everything; the HTML report never lists the findings behind a layer
+ * rating (only counts and the rules on path edges); the text report
+ * writes the layer matrix and each asset's weakest path, never a rule
+ * reference, a graph node or an edge's controls. */
+typedef enum rp_report_asset_detail {
+	RP_ASSET_DETAIL_FULL = 0,
+	RP_ASSET_DETAIL_NO_LAYER_REFS = 1,
+	RP_ASSET_DETAIL_MATRIX = 2,
+} rp_report_asset_detail;
 
 typedef struct rp_report_layer {
 	uint8_t rating; /* rp_depth_rating */

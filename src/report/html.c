@@ -764,8 +764,8 @@ static void details(hctx *h)
 				state_cell(h, hp);
 			put(h, "<td>");
 			for (x = 0; x < hp->nrefs; x++) {
-				putf(h, "%s<a href=\"#r-%s\">%s</a> %s", x ? ", " : "",
-				     hp->refs[x].rule->id, hp->refs[x].rule->id,
+				const char *id = rp_report_ref_rule(r, &hp->refs[x])->id;
+				putf(h, "%s<a href=\"#r-%s\">%s</a> %s", x ? ", " : "", id, id,
 				     rpt_status((rp_status)hp->refs[x].status));
 			}
 			put(h, "</td></tr>");

@@ -33,6 +33,13 @@ struct rp_jw;
 void rpt_json_exposures(struct rp_jw *w, const rp_report *r);
 int rpt_text_exposures(const rp_report *r, bool color, rp_buf *out);
 
+/* Depth assets' rule references across a merge (assets.c): map[i] gets
+ * dst's index of src->ref_rules[i] (added to dst when new; -RP_ELIMIT
+ * beyond RP_REPORT_MAX_REF_RULES, src unchanged); then, when src's assets
+ * move to dst, rpt_refs_remap rewrites their refs (cannot fail). */
+int rpt_ref_rules_map(rp_report *dst, const rp_report *src, uint16_t *map);
+void rpt_refs_remap(rp_report *src, const uint16_t *map);
+
 /* Interned copy of s in r's arena (r->strings); NULL for NULL.  On
  * allocation failure sets *fail and returns NULL. */
 const char *rp_report_intern(rp_report *r, const char *s, bool *fail);

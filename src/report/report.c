@@ -1,6 +1,7 @@
 /* report.c: the rp_report container, fingerprints, counts, the format
  * registry (one static table) and escaping helpers shared by the writers. */
 #include "report/report.h"
+#include "report/assets.h"
 #include "report/internal.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -21,14 +22,15 @@ const char *rp_suppress_kind_name(rp_suppress_kind k)
 /* ---- the format registry ---- */
 const rp_report_format rp_report_formats[] = {
 	{ "text", "human-readable, grouped by asset and layer, with a summary table",
-	  rp_report_write_text, false, true },
-	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json, false,
-	  false },
-	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif, false, false },
+	  rp_report_write_text, false, true, RP_ASSET_DETAIL_MATRIX },
+	{ "json", "rampart's JSON report (docs/json-output.md)", rp_report_write_json, false, false,
+	  RP_ASSET_DETAIL_FULL },
+	{ "sarif", "SARIF 2.1.0, for code-scanning tools", rp_report_write_sarif, false, false,
+	  RP_ASSET_DETAIL_FULL },
 	{ "junit", "JUnit XML, a testcase per rule and resource, for CI systems",
-	  rp_report_write_junit, false, false },
+	  rp_report_write_junit, false, false, RP_ASSET_DETAIL_FULL },
 	{ "html", "one self-contained HTML page: layer matrix, attack-path graph, findings",
-	  rp_report_write_html, true, false },
+	  rp_report_write_html, true, false, RP_ASSET_DETAIL_NO_LAYER_REFS },
 };
 const size_t rp_report_nformats = sizeof(rp_report_formats) / sizeof(rp_report_formats[0]);
 
@@ -527,6 +529,7 @@ int rp_report_reserve(rp_report *r, size_t n)
 
 int rp_report_merge(rp_report *dst, rp_report *src)
 {
+	uint16_t ref_map[RP_REPORT_MAX_REF_RULES];
 	size_t i;
 	int rc;
 
@@ -557,6 +560,8 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 		dst->assets = p;
 		dst->assets_cap = dst->nassets + src->nassets;
 	}
+	if ((rc = rpt_ref_rules_map(dst, src, ref_map)) < 0)
+		return rc;
 	for (i = 0; i < src->nrules; i++)
 		if ((rc = rp_report_add_rule(dst, src->rules[i])) < 0)
 			return rc;
@@ -580,6 +585,7 @@ int rp_report_merge(rp_report *dst, rp_report *src)
 	groups_drop(src);
 	if ((rc = rpt_merge_exposures(dst, src)) < 0)
 		return rc;
+	rpt_refs_remap(src, ref_map);
 	if (src->nassets)
 		memcpy(dst->assets + dst->nassets, src->assets,
 		       src->nassets * sizeof(*src->assets));

@@ -165,6 +165,8 @@ typedef struct rp_report_layer_tally {
 
 /* Entries of rp_report's interning memo (a power of two). */
 #define RP_REPORT_INTERN_MEMO 256
+/* Distinct rules the depth assets of one report refer to. */
+#define RP_REPORT_MAX_REF_RULES 512
 
 typedef struct rp_report {
 	rp_arena *arena;
@@ -217,6 +219,14 @@ typedef struct rp_report {
 	 * summary's rows come from here). */
 	rp_report_layer_tally *grouped;
 	size_t ngrouped, grouped_cap;
+	/* What of the depth assets is kept (rp_report_asset_detail of
+	 * report/assets.h, from rp_report_format.asset_detail): set before
+	 * the first rp_report_add_depth; rp_scan_run gives it to its
+	 * workers' reports. */
+	uint8_t asset_detail;
+	/* The rules the assets' refs name (rp_report_ref.rule indexes it). */
+	const rp_report_rule *ref_rules[RP_REPORT_MAX_REF_RULES];
+	size_t nref_rules;
 	bool sorted;
 } rp_report;
 
@@ -283,6 +293,9 @@ typedef struct rp_report_format {
 	 * findings only as counts per resource and layer
 	 * (rp_report.group_passing may be set). */
 	bool groups_passing;
+	/* What the writer reads of the depth assets (rp_report_asset_detail,
+	 * report/assets.h; 0: everything). */
+	uint8_t asset_detail;
 } rp_report_format;
 
 extern const rp_report_format rp_report_formats[];

@@ -1173,6 +1173,7 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 			goto out;
 		sh.reps[t].tally_passing = r->tally_passing;
 		sh.reps[t].group_passing = r->group_passing;
+		sh.reps[t].asset_detail = r->asset_detail;
 	}
 	for (t = 0; t < jobs; t++) {
 		args[t].sh = &sh;

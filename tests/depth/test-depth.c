@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "report/assets.h"
 #include "report/report.h"
+#include "report/scan.h"
 #include "rules/rule.h"
 
 static const char *root;
@@ -373,6 +374,91 @@ static void test_tally_passing(void **state)
 	rp_report_release(&full);
 }
 
+/* Depth assets as a report keeps them (rp_report_add_depth): compact rule
+ * references (rule index and fingerprint value) that give back each
+ * basis finding's rule, status and fingerprint, also after a merge into a
+ * report whose ref_rules table is in another order; and the lean levels
+ * of rp_report.asset_detail give the same text (matrix) and HTML as a
+ * report keeping everything. */
+static void test_asset_detail(void **state)
+{
+	static const char *const cases[] = {
+		"tests/rules/RMP-DEPTH-001/fail/weak-basic-pip-no-nsg.json",
+		"tests/depth/cases/identity-roles.json",
+		"tests/depth/cases/vmss-lb-nat.json",
+	};
+	rp_report_options o = { false, false, "test" };
+	size_t c, i, l, k;
+
+	(void)state;
+	assert_int_equal(rp_report_format_find("text")->asset_detail, RP_ASSET_DETAIL_MATRIX);
+	assert_int_equal(rp_report_format_find("html")->asset_detail,
+			 RP_ASSET_DETAIL_NO_LAYER_REFS);
+	assert_int_equal(rp_report_format_find("json")->asset_detail, RP_ASSET_DETAIL_FULL);
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		rp_report full, lean, matrix, other;
+		rp_buf a = RP_BUF_INIT, b = RP_BUF_INIT;
+		size_t nrefs = 0;
+		char fp[17];
+		world w;
+
+		load(&w, cases[c], NULL);
+		assert_true(w.d.n > 0);
+		assert_int_equal(rp_report_init(&full), 0);
+		assert_int_equal(rp_report_init(&lean), 0);
+		assert_int_equal(rp_report_init(&matrix), 0);
+		assert_int_equal(rp_report_init(&other), 0);
+		lean.asset_detail = RP_ASSET_DETAIL_NO_LAYER_REFS;
+		matrix.asset_detail = RP_ASSET_DETAIL_MATRIX;
+		assert_int_equal(rp_report_add_depth(&full, &w.d, rp_scan_report_rule), 0);
+		assert_int_equal(rp_report_add_depth(&lean, &w.d, rp_scan_report_rule), 0);
+		assert_int_equal(rp_report_add_depth(&matrix, &w.d, rp_scan_report_rule), 0);
+		/* other's table starts with another rule: indices differ */
+		other.ref_rules[0] = &rp_rule_meta_input;
+		other.nref_rules = 1;
+		assert_int_equal(rp_report_merge(&other, &full), 0);
+		assert_int_equal(other.nassets, w.d.n);
+		for (i = 0; i < w.d.n; i++) {
+			const rp_depth_asset *s = &w.d.assets[i];
+			const rp_report_asset *ra = other.assets[i];
+			for (l = 0; l < RP_DEPTH_NLAYERS; l++) {
+				assert_int_equal(ra->layers[l].nrefs, s->layers[l].nbasis);
+				assert_null(lean.assets[i]->layers[l].refs);
+				for (k = 0; k < s->layers[l].nbasis; k++) {
+					const rp_finding *f = s->layers[l].basis[k];
+					const rp_report_ref *x = &ra->layers[l].refs[k];
+					assert_ptr_equal(rp_report_ref_rule(&other, x),
+							 rp_scan_report_rule(f->rule));
+					assert_int_equal(x->status, f->status);
+					rp_report_ref_fingerprint(x, fp);
+					assert_string_equal(fp, f->fingerprint);
+					nrefs++;
+				}
+			}
+			assert_true(matrix.assets[i]->npaths <= 1);
+			for (k = 0; k < lean.assets[i]->npaths; k++)
+				assert_int_equal(lean.assets[i]->paths[k].nhops, s->paths[k].nhops);
+		}
+		assert_true(nrefs > 0);
+		assert_int_equal(rp_report_text_matrix(&a, &other, false), 0);
+		assert_int_equal(rp_report_text_matrix(&b, &matrix, false), 0);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		a.len = b.len = 0;
+		assert_int_equal(rp_report_write_html(&other, &o, &a), 0);
+		assert_int_equal(rp_report_write_html(&lean, &o, &b), 0);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		rp_buf_release(&a);
+		rp_buf_release(&b);
+		rp_report_release(&other);
+		rp_report_release(&matrix);
+		rp_report_release(&lean);
+		rp_report_release(&full);
+		unload(&w);
+	}
+}
+
 /* The text matrix: one row per asset up to 40 assets; above, identical
  * rows grouped (weakest first, with example names) and the weakest paths
  * grouped by shape. */
@@ -456,6 +542,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_vmss_lb),        cmocka_unit_test(test_filter_independent),
 		cmocka_unit_test(test_threshold),      cmocka_unit_test(test_html_escapes),
 		cmocka_unit_test(test_tally_passing),  cmocka_unit_test(test_text_matrix_groups),
+		cmocka_unit_test(test_asset_detail),
 	};
 	root = argc > 1 ? argv[1] : ".";
 	return cmocka_run_group_tests(tests, NULL, NULL);
