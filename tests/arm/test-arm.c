@@ -1031,6 +1031,33 @@ static void test_params_file_and_keyvault(void **state)
 		unlink(other);
 		assert_null(rp_arm_find_params(path));
 	}
+	/* the candidates, each tried once (azuredeploy.json: one path only) */
+	{
+		static const struct {
+			const char *tpl, *c0, *c1;
+		} cases[] = {
+			{ "d/main.json", "d/main.parameters.json",
+			  "d/azuredeploy.parameters.json" },
+			{ "d/azuredeploy.json", "d/azuredeploy.parameters.json", NULL },
+			{ "azuredeploy.json", "azuredeploy.parameters.json", NULL },
+			{ "main.json", "main.parameters.json", "./azuredeploy.parameters.json" },
+			{ "/main.json", "/main.parameters.json", "/azuredeploy.parameters.json" },
+			{ "d/main.txt", "d/azuredeploy.parameters.json", NULL },
+			{ "a/b/c.json", "a/b/c.parameters.json",
+			  "a/b/azuredeploy.parameters.json" },
+		};
+		size_t k;
+		for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+			char *c[2];
+			int n = rp_arm_params_candidates(cases[k].tpl, c);
+			assert_int_equal(n, cases[k].c1 ? 2 : 1);
+			assert_string_equal(c[0], cases[k].c0);
+			if (cases[k].c1)
+				assert_string_equal(c[1], cases[k].c1);
+			free(c[0]);
+			free(c[1]);
+		}
+	}
 	snprintf(path, sizeof(path), "%s/main.json", dir);
 	unlink(path);
 	rmdir(dir);

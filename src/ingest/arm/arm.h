@@ -112,6 +112,11 @@ int rp_arm_evaluate_memory(const char *name, const void *data, size_t size,
 /* The parameters file paired with template path (malloc'd path; caller
  * frees), or NULL when there is none. */
 char *rp_arm_find_params(const char *path);
+/* The paths rp_arm_find_params tries, in order: X.parameters.json beside
+ * X.json, then azuredeploy.parameters.json in the same directory (left out
+ * for azuredeploy.json itself, whose first candidate is that file).  Returns
+ * how many (0-2) it wrote to cand (free() each), or -1 out of memory. */
+int rp_arm_params_candidates(const char *path, char *cand[2]);
 
 /* Writes d as the JSON document `rampart eval` prints: resources in order
  * with type, name, id, apiVersion, location, condition, properties...;

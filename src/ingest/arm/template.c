@@ -1279,36 +1279,51 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(sl - path));
 }
 
+int rp_arm_params_candidates(const char *path, char *cand[2])
+{
+	static const char az[] = "azuredeploy.parameters.json";
+	size_t n = strlen(path), dirlen;
+	const char *sl = strrchr(path, '/'), *base = sl ? sl + 1 : path;
+	int k = 0;
+
+	cand[0] = cand[1] = NULL;
+	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
+		cand[k] = malloc(n + 16);
+		if (!cand[k])
+			goto oom;
+		memcpy(cand[k], path, n - 5);
+		strcpy(cand[k] + n - 5, ".parameters.json");
+		k++;
+	}
+	/* for azuredeploy.json the first candidate is this very file */
+	if (k == 1 && strcmp(base, "azuredeploy.json") == 0)
+		return k;
+	dirlen = sl ? (sl == path ? 1 : (size_t)(sl - path)) : 1;
+	cand[k] = malloc(dirlen + sizeof(az) + 1);
+	if (!cand[k])
+		goto oom;
+	memcpy(cand[k], sl ? path : ".", dirlen);
+	cand[k][dirlen] = '/';
+	memcpy(cand[k] + dirlen + (sl == path ? 0 : 1), az, sizeof(az));
+	return k + 1;
+oom:
+	free(cand[0]);
+	cand[0] = NULL;
+	return -1;
+}
+
 char *rp_arm_find_params(const char *path)
 {
-	size_t n = strlen(path);
-	char *cand = NULL, *dir = NULL;
+	char *cand[2], *found = NULL;
+	int n = rp_arm_params_candidates(path, cand), i;
 
-	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
-		cand = malloc(n + 16);
-		if (!cand)
-			return NULL;
-		memcpy(cand, path, n - 5);
-		strcpy(cand + n - 5, ".parameters.json");
-		if (access(cand, R_OK) == 0)
-			return cand;
-		free(cand);
+	for (i = 0; i < n; i++) {
+		if (!found && access(cand[i], R_OK) == 0)
+			found = cand[i];
+		else
+			free(cand[i]);
 	}
-	dir = dir_of(path);
-	if (!dir)
-		return NULL;
-	{
-		cand = malloc(strlen(dir) + 32);
-		if (cand) {
-			sprintf(cand, "%s/azuredeploy.parameters.json", dir);
-			if (access(cand, R_OK) != 0) {
-				free(cand);
-				cand = NULL;
-			}
-		}
-	}
-	free(dir);
-	return cand;
+	return found;
 }
 
 /* Reads candidate parameters file path: 0 with *src, 1 when it cannot be
@@ -1332,39 +1347,21 @@ static int try_params(const char *path, rp_source **src)
  * template.  *out stays NULL when there is none. */
 static int auto_params(arm_run *run, const char *path, rp_value **out)
 {
-	size_t n = strlen(path);
-	char *cand = NULL, *dir = NULL;
+	char *cand[2];
 	rp_source *src = NULL;
-	int t = 1, r = 0;
+	int n = rp_arm_params_candidates(path, cand), i, t = 1, r = 0;
 
-	if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
-		cand = malloc(n + 16);
-		if (!cand)
-			return arm_fail(run, -RP_ENOMEM);
-		memcpy(cand, path, n - 5);
-		strcpy(cand + n - 5, ".parameters.json");
-		t = try_params(cand, &src);
-		if (t == 1) {
-			free(cand);
-			cand = NULL;
-		}
+	if (n < 0)
+		return arm_fail(run, -RP_ENOMEM);
+	for (i = 0; i < n && t == 1; i++) {
+		t = try_params(cand[i], &src);
+		if (t == 0)
+			r = arm_params_source(run, src, out);
+		else if (t < 0)
+			r = arm_params_file(run, cand[i], NULL, out);
 	}
-	if (t == 1) {
-		dir = dir_of(path);
-		cand = dir ? malloc(strlen(dir) + 32) : NULL;
-		if (!cand) {
-			free(dir);
-			return arm_fail(run, -RP_ENOMEM);
-		}
-		sprintf(cand, "%s/azuredeploy.parameters.json", dir);
-		free(dir);
-		t = try_params(cand, &src);
-	}
-	if (t == 0)
-		r = arm_params_source(run, src, out);
-	else if (t < 0)
-		r = arm_params_file(run, cand, NULL, out);
-	free(cand);
+	for (i = 0; i < n; i++)
+		free(cand[i]);
 	return r;
 }
 
