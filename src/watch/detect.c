@@ -142,16 +142,23 @@ static uint64_t addr_hash(const rp_net_addr *a, uint64_t seed)
 
 /* ---- keyed windows ---- */
 
-/* A table's key, compact (48 bytes: addresses as their two 64-bit halves
- * and family, no padding), hashed and compared as bytes. */
+/* A table's key, compact (32 bytes: the first address as its two 64-bit
+ * halves and family, no padding), compared as bytes.  The second address
+ * (001 and 003 only) is compared beside it (struct lkey, entry.bhi/blo). */
 typedef struct wkey {
-	uint64_t ahi, alo, bhi, blo;
+	uint64_t ahi, alo;
 	int64_t win;
 	uint32_t port;
 	uint16_t proto; /* the IANA number; bit 8: the logged direction (001/003) */
 	uint8_t afam, bfam;
 } wkey;
-_Static_assert(sizeof(wkey) == 48, "wkey has no padding");
+_Static_assert(sizeof(wkey) == 32, "wkey has no padding");
+
+/* A key as looked up: wkey and the second address's halves (0 if none). */
+typedef struct lkey {
+	wkey k;
+	uint64_t bhi, blo;
+} lkey;
 
 static void key_a(const wkey *k, rp_net_addr *out)
 {
@@ -161,12 +168,12 @@ static void key_a(const wkey *k, rp_net_addr *out)
 	out->lo = k->alo;
 }
 
-static void key_b(const wkey *k, rp_net_addr *out)
+static void key_b(const wkey *k, uint64_t bhi, uint64_t blo, rp_net_addr *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->fam = k->bfam;
-	out->hi = k->bhi;
-	out->lo = k->blo;
+	out->hi = bhi;
+	out->lo = blo;
 }
 
 /* Evidence is kept once per flow, not per key: the flow's text goes into
@@ -184,22 +191,36 @@ typedef struct evcell {
 } evcell;
 _Static_assert(sizeof(evcell) == 128, "an evidence cell is two cache lines");
 
-/* A key's aggregate, two cache lines (the entries are 64-byte aligned):
- * the key, times, counts, the distinct-count sketch, the evidence cells
- * (the first flow, and the latest of the largest) and the names (interned,
- * by number).  Its insertion order (the order findings of one window are
- * emitted in) is kept beside its place (struct place), and the remote end
- * 005 and 006 keep in the table's side array (struct ext), so that the
- * large tables' entries (004) are two lines, not three. */
+/* A key's aggregate, two cache lines (the entries are 64-byte aligned).
+ * The first line is what a flow that finds its key reads and writes: the
+ * key, the count, the times (milliseconds after the window's start) and
+ * either the distinct-count sketch or, in the table that sums bytes (006),
+ * the bytes and the largest flow's.  The second line is read only to
+ * create the entry, to emit it, or to change its evidence: the second
+ * address of 001 and 003, the evidence cells (the first flow, and the
+ * latest of the largest), the names (interned, by number), and the times
+ * in full when a table's windows are too long for 32-bit offsets (wide).
+ * Its insertion order (the order findings of one window are emitted in)
+ * is kept beside its place (struct place), and the remote end 005 and 006
+ * keep in the table's side array (struct ext). */
 typedef struct entry {
 	wkey k;
-	int64_t first, last;
-	uint64_t count, bytes, best;
-	rp_hll distinct;
+	uint64_t count;
+	uint32_t first, last; /* ms after the window's start (unused when wide) */
+	union {
+		rp_hll distinct; /* every table but 006 */
+		struct {
+			uint64_t bytes, best; /* 006 (has_bytes) */
+		} v;
+	} u;
+	/* second line */
+	uint64_t bhi, blo;       /* the second address (has_b: 001, 003) */
+	int64_t wfirst, wlast;   /* the times when wide */
 	uint32_t ev[2];          /* evidence cells + 1; 0: none */
 	uint32_t resource, rule; /* interned names + 1; 0: none */
 } __attribute__((aligned(64))) entry;
 _Static_assert(sizeof(entry) == 128, "an entry is two cache lines");
+_Static_assert(offsetof(entry, bhi) == 64, "what a hit touches is the first line");
 
 /* Per place of the tables that keep a remote end (005, 006). */
 typedef struct ext {
@@ -242,7 +263,20 @@ typedef struct table {
 	 * touches an entry only when the tags match */
 	uint64_t *slot;
 	size_t nslots;
+	/* presence filter of the keys' probe starts (key_base, the same for
+	 * every window of a key): PRES_K bits in one word of nslots /
+	 * PRES_SLOTS words (at least 8 bits a key).  A lookup whose bits are
+	 * not all set is of a key the table holds in no window, so it reads no
+	 * slot: on a full table that is most lookups (the keys the count-min
+	 * sketch refuses).  Set when a key is placed, rebuilt when the slots
+	 * are (a close frees keys). */
+	uint64_t *pres;
+	size_t pres_mask; /* words - 1 */
 	uint32_t window_s;
+	int64_t wms;    /* window_s in ms: window w starts at w * wms */
+	bool wide;      /* its windows span 2^32 ms or more: entry.wfirst/wlast */
+	bool has_b;     /* keys have a second address (001, 003) */
+	bool has_bytes; /* entries sum bytes (006) instead of a distinct count */
 	int64_t closed; /* windows below this index are closed */
 	rp_cms cms;
 	uint32_t admit; /* CMS estimate a key needs past half of max_keys */
@@ -518,9 +552,10 @@ static void evidence_out(const rp_watch_det *d, const entry *e, evpair *out)
 	}
 }
 
-static void entry_release(rp_watch_det *d, entry *e)
+static void entry_release(rp_watch_det *d, const table *t, entry *e)
 {
-	rp_hll_release(&e->distinct);
+	if (!t->has_bytes)
+		rp_hll_release(&e->u.distinct);
 	cell_unref(d, e->ev[0]);
 	cell_unref(d, e->ev[1]);
 	e->ev[0] = e->ev[1] = 0;
@@ -530,6 +565,9 @@ static int table_init(table *t, uint32_t window_s, uint32_t admit)
 {
 	memset(t, 0, sizeof(*t));
 	t->window_s = window_s ? window_s : 1;
+	t->wms = (int64_t)t->window_s * 1000;
+	/* a hopping window spans two hops: offsets below 2 * wms */
+	t->wide = 2 * (uint64_t)t->wms > UINT32_MAX;
 	t->closed = INT64_MIN;
 	t->admit = admit < 2 ? 2 : admit;
 	t->ev_thr = -1;
@@ -544,12 +582,13 @@ static void table_release(rp_watch_det *d, table *t)
 	free(t->emit_win);
 	for (i = 0; i < t->hw; i++)
 		if (t->pl[i].win != PLACE_FREE)
-			entry_release(d, &t->e[i]);
+			entry_release(d, t, &t->e[i]);
 	free(t->freel);
 	free(t->pl);
 	free(t->ext);
 	free(t->raw);
 	free(t->slot);
+	free(t->pres);
 	rp_cms_release(&t->cms);
 }
 
@@ -560,11 +599,43 @@ static uint64_t slot_of(uint64_t hash, size_t i)
 
 static uint64_t key_hash_win(uint64_t base, int64_t win);
 
+#define PRES_SLOTS 16
+/* A key's bits in the presence filter, and its word (pos: key_base). */
+static inline uint64_t pres_bits(uint64_t pos)
+{
+	return (uint64_t)1 << (pos >> 20 & 63) | (uint64_t)1 << (pos >> 26 & 63) |
+	       (uint64_t)1 << (pos >> 32 & 63);
+}
+
+static inline uint64_t *pres_word(const table *t, uint64_t pos)
+{
+	return &t->pres[(pos >> 40) & t->pres_mask];
+}
+
+/* Whether the table may hold the key (in some window): false only when it
+ * holds it in none. */
+static inline bool pres_maybe(const table *t, uint64_t pos)
+{
+	uint64_t b = pres_bits(pos);
+
+	return t->pres && (*pres_word(t, pos) & b) == b;
+}
+
 static int table_rehash(table *t, size_t nslots)
 {
 	uint64_t *s;
-	size_t i;
+	size_t i, npres = nslots / PRES_SLOTS > 8 ? nslots / PRES_SLOTS : 8;
 
+	if (!t->pres || t->pres_mask + 1 != npres) {
+		uint64_t *np = calloc(npres, sizeof(*np));
+		if (!np)
+			return -RP_ENOMEM;
+		free(t->pres);
+		t->pres = np;
+		t->pres_mask = npres - 1;
+	} else {
+		memset(t->pres, 0, npres * sizeof(*t->pres));
+	}
 	if (t->slot && nslots == t->nslots) {
 		/* same size (after a close): in place, no new pages */
 		s = t->slot;
@@ -586,6 +657,7 @@ static int table_rehash(table *t, size_t nslots)
 		while (s[j])
 			j = (j + 1) & (nslots - 1);
 		s[j] = slot_of(key_hash_win(pos, t->pl[i].win), i);
+		*pres_word(t, pos) |= pres_bits(pos);
 	}
 	if (s != t->slot)
 		free(t->slot);
@@ -604,15 +676,16 @@ static inline uint64_t mix64(uint64_t z)
 /* The key's hash: the fields but the window (the second address only
  * when there is one: 001 and 003), then the window.  The hopping tables
  * look a key up in two windows: key_base once, key_hash_win twice. */
-static uint64_t key_base(const wkey *k)
+static uint64_t key_base(const lkey *l)
 {
+	const wkey *k = &l->k;
 	uint64_t m = (uint64_t)k->port | (uint64_t)k->proto << 32 | (uint64_t)k->afam << 48 |
 		     (uint64_t)k->bfam << 56;
 	uint64_t h = mix64(k->alo ^ (k->ahi * UINT64_C(0x9e3779b97f4a7c15)) ^
 			   (m * UINT64_C(0xbf58476d1ce4e5b9)) ^ UINT64_C(0x5754));
 
-	if (k->bhi | k->blo | k->bfam)
-		h ^= mix64(k->blo ^ (k->bhi * UINT64_C(0x94d049bb133111eb)) ^
+	if (l->bhi | l->blo | k->bfam)
+		h ^= mix64(l->blo ^ (l->bhi * UINT64_C(0x94d049bb133111eb)) ^
 			   UINT64_C(0x3c6ef372fe94f82a));
 	return h;
 }
@@ -622,16 +695,16 @@ static uint64_t key_hash_win(uint64_t base, int64_t win)
 	return mix64(base + (uint64_t)win * UINT64_C(0x9e3779b97f4a7c15));
 }
 
-static uint64_t key_hash(const wkey *k)
+static uint64_t key_hash(const lkey *k)
 {
-	return key_hash_win(key_base(k), k->win);
+	return key_hash_win(key_base(k), k->k.win);
 }
 
 /* Finds or creates the entry of k (pos: key_base(k), h: key_hash(k));
  * *e NULL when refused (table full).  The probe starts at pos, the same
  * for every window of a key, so a hopping table's two lookups of a flow
  * read one run of slots; the tag (h's top bits) tells the windows apart. */
-static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uint64_t h, entry **e)
+static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uint64_t h, entry **e)
 {
 	uint64_t s;
 	size_t j, mask = t->nslots - 1;
@@ -639,12 +712,13 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uin
 	uint32_t est;
 
 	*e = NULL;
-	if (t->nslots) {
+	if (pres_maybe(t, pos)) {
 		for (j = pos & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
 			if (s >> 32 != h >> 32)
 				continue;
 			x = &t->e[(uint32_t)s - 1];
-			if (memcmp(&x->k, k, sizeof(*k)) == 0) {
+			if (memcmp(&x->k, &k->k, sizeof(x->k)) == 0 &&
+			    (!t->has_b || (x->bhi == k->bhi && x->blo == k->blo))) {
 				*e = x;
 				return 0;
 			}
@@ -698,8 +772,10 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uin
 		prefault(t->e, &t->e_pf, (at + 1) * sizeof(entry), t->cap * sizeof(entry));
 		x = &t->e[at];
 		memset(x, 0, sizeof(*x));
-		memcpy(&x->k, k, sizeof(*k));
-		t->pl[at].win = k->win;
+		memcpy(&x->k, &k->k, sizeof(x->k));
+		x->bhi = k->bhi;
+		x->blo = k->blo;
+		t->pl[at].win = k->k.win;
 		t->pl[at].pos = pos;
 		t->pl[at].seq = t->seq++;
 		if (t->has_ext)
@@ -707,7 +783,18 @@ static int table_get(rp_watch_det *d, table *t, const wkey *k, uint64_t pos, uin
 		for (j = pos & mask; t->slot[j]; j = (j + 1) & mask)
 			;
 		t->slot[j] = slot_of(h, at);
+		*pres_word(t, pos) |= pres_bits(pos);
 		t->n++;
+		/* the next new key's place, written then (a new key writes its
+		 * entry whole: without this, two cache misses) */
+		{
+			size_t nx = t->nfree ? t->freel[t->nfree - 1] : t->hw;
+			if (nx < t->cap) {
+				__builtin_prefetch(&t->e[nx], 1);
+				__builtin_prefetch((const char *)&t->e[nx] + 64, 1);
+				__builtin_prefetch(&t->pl[nx], 1);
+			}
+		}
 	}
 	*e = x;
 	return 0;
@@ -741,6 +828,36 @@ static const char *input_of(rp_watch_det *d, const char *input)
 	return d->last_input_interned;
 }
 
+/* An entry's first and last times.  The offsets from the window's start
+ * are computed modulo 2^64, which is exact: the true offset is in
+ * [0, 2 * wms) and the true time fits in int64_t. */
+static inline int64_t entry_first(const table *t, const entry *e)
+{
+	return t->wide ? e->wfirst : (int64_t)((uint64_t)e->k.win * (uint64_t)t->wms + e->first);
+}
+
+static inline int64_t entry_last(const table *t, const entry *e)
+{
+	return t->wide ? e->wlast : (int64_t)((uint64_t)e->k.win * (uint64_t)t->wms + e->last);
+}
+
+/* Widens [first, last] of e to the time ts (first: e has no flow yet). */
+static inline void entry_times(const table *t, entry *e, int64_t ts, bool first)
+{
+	if (t->wide) {
+		if (first || ts < e->wfirst)
+			e->wfirst = ts;
+		if (first || ts > e->wlast)
+			e->wlast = ts;
+	} else {
+		uint32_t r = (uint32_t)((uint64_t)ts - (uint64_t)e->k.win * (uint64_t)t->wms);
+		if (first || r < e->first)
+			e->first = r;
+		if (first || r > e->last)
+			e->last = r;
+	}
+}
+
 /* Updates e with flow f; distinct: what to count (0: nothing); top: where
  * to keep the largest flow's remote end (006), or NULL; thr: the table's finding threshold
  * on the distinct count (004), or -1.
@@ -753,44 +870,39 @@ static const char *input_of(rp_watch_det *d, const char *input)
  * large, always keeps it).  Below it every flow would be replaced by the
  * next one anyway: the evidence of every finding is the same, and a scan
  * table's hit copies no text. */
-static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t distinct,
-			uint64_t bytes, ext *top, int64_t thr)
+static int entry_update(rp_watch_det *d, const table *t, entry *e, const rp_flow *f,
+			uint64_t distinct, uint64_t bytes, ext *top, int64_t thr)
 {
 	bool first = e->count == 0;
+	/* the flow is the largest so far (always, in tables without bytes) */
+	bool largest = !t->has_bytes || bytes >= e->u.v.best;
 
-	if (thr >= 0 && !first && bytes >= e->best) {
-		int rc = distinct ? rp_hll_add(&e->distinct, distinct) : 0;
+	entry_times(t, e, f->ts_ms, first);
+	e->count++;
+	if (t->has_bytes)
+		e->u.v.bytes += bytes;
+	if (thr >= 0 && !first && largest) {
+		int rc = distinct ? rp_hll_add(&e->u.distinct, distinct) : 0;
 		if (rc < 0)
 			return rc;
-		e->last = f->ts_ms > e->last ? f->ts_ms : e->last;
-		if (f->ts_ms < e->first)
-			e->first = f->ts_ms;
-		e->count++;
-		e->bytes += bytes;
-		if (e->distinct.n == RP_HLL_LARGE || (int64_t)e->distinct.n > thr) {
+		if (e->u.distinct.n == RP_HLL_LARGE || (int64_t)e->u.distinct.n > thr) {
 			uint32_t id = cell_take(d, f);
 			if (!id)
 				return -RP_ENOMEM;
 			cell_unref(d, e->ev[1]);
 			e->ev[1] = id;
 		}
-		if (bytes > e->best)
-			e->best = bytes;
+		if (t->has_bytes && bytes > e->u.v.best)
+			e->u.v.best = bytes;
 		return 0;
 	}
 
-	if (first || f->ts_ms < e->first)
-		e->first = f->ts_ms;
-	if (first || f->ts_ms > e->last)
-		e->last = f->ts_ms;
-	e->count++;
-	e->bytes += bytes;
-	if (top && (first || bytes >= e->best)) {
+	if (top && (first || largest)) {
 		const rp_net_addr *remote = f->dir == RP_FLOW_IN ? &f->src : &f->dst;
 		key_addr(&top->u.top_remote, remote);
 		top->top_in = f->dir == RP_FLOW_IN;
 	}
-	if (first || bytes >= e->best) {
+	if (first || largest) {
 		uint32_t id = cell_take(d, f);
 		if (!id)
 			return -RP_ENOMEM;
@@ -801,10 +913,12 @@ static int entry_update(rp_watch_det *d, entry *e, const rp_flow *f, uint64_t di
 			e->ev[1] = id;
 		}
 	}
-	if (bytes > e->best)
-		e->best = bytes;
-	if (distinct)
-		return rp_hll_add(&e->distinct, distinct);
+	if (t->has_bytes) {
+		if (bytes > e->u.v.best)
+			e->u.v.best = bytes;
+	} else if (distinct) {
+		return rp_hll_add(&e->u.distinct, distinct);
+	}
 	return 0;
 }
 
@@ -934,8 +1048,8 @@ int rp_watch_emit(rp_watch_det *d, const rp_watch_finding *f)
 	return d->fn ? d->fn(d->ctx, f) : 0;
 }
 
-static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char *subject,
-		      const entry *e, const evpair *ev, const char *message,
+static int emit_entry(rp_watch_det *d, const table *t, const char *id, rp_status st,
+		      const char *subject, const entry *e, const evpair *ev, const char *message,
 		      const char *remediation)
 {
 	rp_watch_finding f;
@@ -946,8 +1060,8 @@ static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char 
 	f.subject = subject;
 	f.resource_id = e->resource ? name_of(d, e->resource) : "";
 	f.message = message;
-	f.first_ms = e->first;
-	f.last_ms = e->last;
+	f.first_ms = entry_first(t, e);
+	f.last_ms = entry_last(t, e);
 	f.count = e->count;
 	f.ev = ev->ev;
 	f.nev = ev->n;
@@ -955,7 +1069,7 @@ static int emit_entry(rp_watch_det *d, const char *id, rp_status st, const char 
 	return rp_watch_emit(d, &f);
 }
 
-static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
+static int emit_002(rp_watch_det *d, const table *t, const entry *e, const evpair *ev)
 {
 	rp_net_addr ka;
 	char dst[64], pfx[80], subject[96], name[64], port[16];
@@ -976,7 +1090,8 @@ static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 			   "source%s%s%s",
 			   svc, rp_watch_proto_name(e->k.proto), e->k.port, dst,
 			   (unsigned long long)e->count, e->count == 1 ? "" : "s",
-			   rp_hll_count(&e->distinct), rp_hll_count(&e->distinct) < 1.5 ? "" : "s",
+			   rp_hll_count(&e->u.distinct),
+			   rp_hll_count(&e->u.distinct) < 1.5 ? "" : "s",
 			   e->rule ? ", allowed by rule " : "", e->rule ? name_of(d, e->rule) : "");
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, true, e->k.proto, "Internet",
@@ -984,16 +1099,16 @@ static int emit_002(rp_watch_det *d, const entry *e, const evpair *ev)
 					  name_of(d, e->resource), &ka, e->k.port,
 					  name_of(d, e->rule));
 	if (rc == 0)
-		rc = emit_entry(d, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
+		rc = emit_entry(d, t, "RMP-WATCH-002", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
 				d->rem.data);
 	return rc;
 }
 
-static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool sweep)
+static int emit_scan(rp_watch_det *d, const table *t, const entry *e, const evpair *ev, bool sweep)
 {
 	rp_net_addr ka;
 	char src[64], pfx[80], subject[96], name[96];
-	double n = rp_hll_count(&e->distinct);
+	double n = rp_hll_count(&e->u.distinct);
 	bool pub;
 	int rc;
 
@@ -1041,12 +1156,12 @@ static int emit_scan(rp_watch_det *d, const entry *e, const evpair *ev, bool swe
 						  name_of(d, e->resource), NULL, 0, NULL);
 	}
 	if (rc == 0)
-		rc = emit_entry(d, "RMP-WATCH-004", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
+		rc = emit_entry(d, t, "RMP-WATCH-004", RP_STATUS_FAIL, subject, e, ev, d->msg.data,
 				d->rem.data);
 	return rc;
 }
 
-static int emit_005(rp_watch_det *d, entry *e, const ext *x, const evpair *ev)
+static int emit_005(rp_watch_det *d, const table *t, entry *e, const ext *x, const evpair *ev)
 {
 	rp_net_addr ka;
 	char local[64], peer[64], pfx[80], ppfx[80], name[96];
@@ -1064,14 +1179,14 @@ static int emit_005(rp_watch_det *d, entry *e, const ext *x, const evpair *ev)
 	rc = rp_buf_printf(&d->msg,
 			   "%s had no Internet peers during the baseline and now exchanges traffic "
 			   "with %.0f (first: %s; %llu flows)",
-			   local, rp_hll_count(&e->distinct), peer, (unsigned long long)e->count);
+			   local, rp_hll_count(&e->u.distinct), peer, (unsigned long long)e->count);
 	if (rc == 0)
 		rc = rp_watch_policy_deny(d, &d->rem, name, false, 0,
 					  host_prefix(&ka, pfx, sizeof(pfx)),
 					  host_prefix(&x->u.first_peer, ppfx, sizeof(ppfx)), "*",
 					  name_of(d, e->resource), NULL, 0, NULL);
 	if (rc == 0)
-		rc = emit_entry(d, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, ev, d->msg.data,
+		rc = emit_entry(d, t, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, ev, d->msg.data,
 				d->rem.data);
 	/* now part of the baseline */
 	rp_bloom_add(&d->gen[0], addr_hash(&ka, 5));
@@ -1111,11 +1226,11 @@ static void ewma_update(ewma *x, double v, double lambda)
 	x->n++;
 }
 
-static int emit_006(rp_watch_det *d, entry *e, const ext *top)
+static int emit_006(rp_watch_det *d, const table *t, entry *e, const ext *top)
 {
 	rp_net_addr ka;
 	ewma *x;
-	double v = (double)e->bytes, sd, thr;
+	double v = (double)e->u.v.bytes, sd, thr;
 	int64_t gap;
 	char local[64], subject[64];
 	int rc = 0;
@@ -1167,7 +1282,7 @@ static int emit_006(rp_watch_det *d, entry *e, const ext *top)
 		if (rc == 0) {
 			evpair ev;
 			evidence_out(d, e, &ev);
-			rc = emit_entry(d, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, &ev,
+			rc = emit_entry(d, t, "RMP-WATCH-006", RP_STATUS_FAIL, subject, e, &ev,
 					d->msg.data, d->rem.data);
 		}
 	}
@@ -1186,30 +1301,41 @@ static int emit_any(rp_watch_det *d, table *tt, size_t at, int which)
 	/* the evidence is read (cells far apart in memory) only for a
 	 * finding */
 	key_a(&e->k, &ka);
-	key_b(&e->k, &kb);
+	key_b(&e->k, e->bhi, e->blo, &kb);
 	if (which != 4 && which != 40 && which != 6)
 		evidence_out(d, e, &evs);
 	switch (which) {
 	case 1:
-		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto, e->first,
-					    e->last, e->count, ev->ev, ev->n,
-					    name_of(d, e->resource), name_of(d, e->rule), true);
-	case 2: return emit_002(d, e, ev);
+		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto,
+					    entry_first(tt, e), entry_last(tt, e), e->count, ev->ev,
+					    ev->n, name_of(d, e->resource), name_of(d, e->rule),
+					    true);
+	case 2: return emit_002(d, tt, e, ev);
 	case 3:
-		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto, e->first,
-					    e->last, e->count, ev->ev, ev->n,
-					    name_of(d, e->resource), name_of(d, e->rule), false);
+		return rp_watch_policy_emit(d, e->k.win, &ka, &kb, e->k.port, e->k.proto,
+					    entry_first(tt, e), entry_last(tt, e), e->count, ev->ev,
+					    ev->n, name_of(d, e->resource), name_of(d, e->rule),
+					    false);
 	case 4:
 	case 40: {
 		table *t = which == 4 ? &d->tscan : &d->tsweep;
-		wkey k;
+		/* the key without its window, hashed in the 48-byte layout keys
+		 * had before they were split (the hash picks the lossy slot:
+		 * the same hash, the same repeats) */
+		struct {
+			uint64_t ahi, alo, bhi, blo;
+			int64_t win;
+			uint32_t port;
+			uint16_t proto;
+			uint8_t afam, bfam;
+		} k = { e->k.ahi,  e->k.alo,   e->bhi,    e->blo,   0,
+			e->k.port, e->k.proto, e->k.afam, e->k.bfam };
 		uint64_t h;
 		size_t slot;
-		double n = rp_hll_count(&e->distinct);
+		double n = rp_hll_count(&e->u.distinct);
 		if (n <= (which == 40 ? d->c.sweep_hosts : d->c.scan_ports))
 			return 0;
-		memcpy(&k, &e->k, sizeof(k));
-		k.win = 0;
+		_Static_assert(sizeof(k) == 48, "no padding");
 		h = rp_watch_hash(&k, sizeof(k), 77);
 		slot = h % EMIT_SLOTS;
 		if (t->emit_key[slot] == h && t->emit_win[slot] == e->k.win - 1) {
@@ -1219,10 +1345,10 @@ static int emit_any(rp_watch_det *d, table *tt, size_t at, int which)
 		t->emit_key[slot] = h;
 		t->emit_win[slot] = e->k.win;
 		evidence_out(d, e, &evs);
-		return emit_scan(d, e, ev, which == 40);
+		return emit_scan(d, tt, e, ev, which == 40);
 	}
-	case 5: return emit_005(d, e, x, ev);
-	case 6: return emit_006(d, e, x);
+	case 5: return emit_005(d, tt, e, x, ev);
+	case 6: return emit_006(d, tt, e, x);
 	}
 	return 0;
 }
@@ -1273,7 +1399,7 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	/* free their places */
 	for (i = 0; i < nclosed; i++) {
 		entry *e = &t->e[closed[i].i];
-		entry_release(d, e);
+		entry_release(d, t, e);
 		t->pl[closed[i].i].win = PLACE_FREE;
 		t->freel[t->nfree++] = closed[i].i;
 	}
@@ -1344,16 +1470,18 @@ static int advance(rp_watch_det *d, bool all)
 /* ---- per flow ---- */
 
 /* In place (the key is hashed and compared as bytes; it has no padding). */
-static void mkkey(wkey *k, const rp_net_addr *a, const rp_net_addr *b, uint32_t port,
+static void mkkey(lkey *l, const rp_net_addr *a, const rp_net_addr *b, uint32_t port,
 		  uint32_t proto, int64_t win)
 {
+	wkey *k = &l->k;
+
 	/* every field set: wkey has no padding */
 	k->afam = a ? (uint8_t)a->fam : 0;
 	k->ahi = a ? a->hi : 0;
 	k->alo = a ? a->lo : 0;
 	k->bfam = b ? (uint8_t)b->fam : 0;
-	k->bhi = b ? b->hi : 0;
-	k->blo = b ? b->lo : 0;
+	l->bhi = b ? b->hi : 0;
+	l->blo = b ? b->lo : 0;
 	k->port = port;
 	k->proto = (uint16_t)proto;
 	k->win = win;
@@ -1373,7 +1501,7 @@ typedef struct lookup {
 	uint64_t base; /* key_base(&k): where the probe starts */
 	uint64_t h[2]; /* window win, and win - 1 when hopping */
 	uint64_t distinct;
-	wkey k;
+	lkey k;
 } lookup;
 
 typedef struct plan {
@@ -1461,7 +1589,7 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 				d->st.late++;
 			return 0;
 		}
-		l->k.win = w;
+		l->k.k.win = w;
 		rc = table_get(d, t, &l->k, l->base, l->h[i], &e);
 		if (rc < 0)
 			return rc;
@@ -1471,7 +1599,7 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 			e->resource = intern_id(d, f->resource);
 			e->rule = intern_id(d, f->rule);
 		}
-		rc = entry_update(d, e, f, l->distinct, bytes,
+		rc = entry_update(d, t, e, f, l->distinct, bytes,
 				  t == &d->t006 ? &t->ext[e - t->e] : NULL, t->ev_thr);
 		if (rc < 0)
 			return rc;
@@ -1574,7 +1702,7 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 		} else {
 			/* the server keeps its first peer as key.b */
 			int64_t win = floordiv(f->ts_ms, (int64_t)d->t005.window_s * 1000);
-			wkey k;
+			lkey k;
 			entry *e;
 			mkkey(&k, srv, NULL, 0, 0, win);
 			if (win < d->t005.closed) {
@@ -1589,8 +1717,8 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 							 peer);
 						e->resource = intern_id(d, f->resource);
 					}
-					rc = entry_update(d, e, f, addr_hash_fast(peer, 55), 0,
-							  NULL, -1);
+					rc = entry_update(d, &d->t005, e, f,
+							  addr_hash_fast(peer, 55), 0, NULL, -1);
 					if (rc < 0)
 						return rc;
 				}
@@ -1655,6 +1783,8 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 	rc |= table_init(&d->t005, c->agg_window_s, 2);
 	rc |= table_init(&d->t006, c->spike_bucket_s, 2);
 	d->t005.has_ext = d->t006.has_ext = true;
+	d->t006.has_bytes = true;
+	d->t001.has_b = d->t003.has_b = true;
 	rc |= rp_bloom_init(&d->gen[0], 20, 4);
 	rc |= rp_bloom_init(&d->gen[1], 20, 4);
 	if (rc)
@@ -1737,8 +1867,8 @@ static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
 
 	for (i = 0; i < PLAN_N; i++) {
 		const table *t = p->l[i].t;
-		if (!t || !t->nslots)
-			continue;
+		if (!t || !pres_maybe(t, p->l[i].base))
+			continue; /* no slot to read */
 		__builtin_prefetch(&t->slot[p->l[i].base & (t->nslots - 1)]);
 	}
 	if (p->h005) {
@@ -1763,11 +1893,15 @@ static void ahead_entries(const plan *p)
 		mask = t->nslots - 1;
 		for (j = 0; j < (t->hopping ? 2 : 1); j++) {
 			uint64_t h = p->l[i].h[j];
+			if (!pres_maybe(t, p->l[i].base)) {
+				/* not there: the lookup will ask the count-min sketch */
+				rp_cms_prefetch(&t->cms, h);
+				continue;
+			}
 			for (k = p->l[i].base & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
 				if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
-					const entry *x = &t->e[(uint32_t)s - 1];
-					__builtin_prefetch(x, 1);
-					__builtin_prefetch((const char *)x + 64, 1);
+					/* what a hit touches: the first line */
+					__builtin_prefetch(&t->e[(uint32_t)s - 1], 1);
 					break;
 				}
 			}

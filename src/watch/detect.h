@@ -107,7 +107,7 @@ void rp_watch_format_time(int64_t ms, char out[32]);
 /* ---- sketches (sketch.c), exposed for tests ---- */
 #define RP_HLL_P 10
 #define RP_HLL_SMALL 64
-#define RP_HLL_INLINE 3 /* most keys see few distinct values: no allocation */
+#define RP_HLL_INLINE 1 /* most keys see one value: no allocation (and rp_hll is 16 bytes) */
 #define RP_HLL_LARGE UINT32_MAX
 typedef struct rp_hll {
 	uint32_t n;                  /* exact entries while small; RP_HLL_LARGE once large */

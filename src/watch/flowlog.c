@@ -299,7 +299,7 @@ static int tuple_error(rp_json_doc *doc, uint32_t node, const char *why, size_t 
 			    off + 1 + at + 1, "bad flow tuple: %s", why);
 }
 
-#define FLOW_BATCH 32
+#define FLOW_BATCH 128
 
 /* Passes batch[0, n) to the sink. */
 static int dispatch(const rp_watch_sink *sink, const rp_flow *batch, size_t n)

@@ -97,9 +97,13 @@ md=$(dirname "$0")/model
 rc=$?
 check "model rc=$rc" '[ $rc -eq 0 ] && ! grep -q error "$tmp/merr"'
 check "model drift" 'grep -q "\"rule_id\":\"RMP-WATCH-001\".*\"subject\":\"203.0.113.5 -> 10.0.1.4:22/tcp\".*nsg-web/DenyAllInBound" "$tmp/m"'
+# the same server, port and protocol from another remote end: a key of its
+# own (the second address is part of 001's and 003's keys)
+check "model drift, second peer" 'grep -q "\"rule_id\":\"RMP-WATCH-001\".*\"subject\":\"203.0.113.9 -> 10.0.1.4:22/tcp\".*\"count\":1," "$tmp/m"'
+check "model drift, first peer's count" 'grep -q "\"subject\":\"203.0.113.5 -> 10.0.1.4:22/tcp\".*\"count\":2," "$tmp/m"'
 check "model east-west" 'grep -q "\"rule_id\":\"RMP-WATCH-003\".*\"subject\":\"10.0.1.4 -> 10.0.2.4:22/tcp\".*nsg-db/deny-vnet" "$tmp/m"'
 check "model priority" 'grep "RMP-WATCH-003" "$tmp/m" | grep -q "\"priority\":102.*--nsg-name nsg-db"'
-check "model: allowed flows raise nothing" '[ "$(wc -l <"$tmp/m")" -eq 3 ] && ! grep -q ":443/tcp\|:1433/tcp\|:8080/tcp" "$tmp/m"'
+check "model: allowed flows raise nothing" '[ "$(wc -l <"$tmp/m")" -eq 4 ] && ! grep -q ":443/tcp\|:1433/tcp\|:8080/tcp" "$tmp/m"'
 "$bin" watch --no-status --model "$md/flows.json" "$md/flows.json" >/dev/null 2>"$tmp/merr"
 check "model: not a deployment exit 2" '[ $? -eq 2 ]'
 

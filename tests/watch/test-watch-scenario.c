@@ -408,6 +408,69 @@ static void test_scan_evidence(void **state)
 	rp_buf_release(&g.b);
 }
 
+/* The line of out whose subject is subj (NULL if none), up to its end. */
+static const char *line_of(const char *out, const char *subj, char *buf, size_t cap)
+{
+	char key[128];
+	const char *p, *b, *e;
+
+	snprintf(key, sizeof(key), "\"subject\":\"%s\"", subj);
+	p = strstr(out, key);
+	if (!p)
+		return NULL;
+	for (b = p; b > out && b[-1] != '\n'; b--)
+		;
+	e = strchr(p, '\n');
+	snprintf(buf, cap, "%.*s", (int)(e ? e - b : (ptrdiff_t)strlen(b)), b);
+	return buf;
+}
+
+/* Entries keep their times as offsets from the window's start, or in full
+ * when a window spans 2^32 ms or more: first_seen and last_seen are the
+ * same either way, with a flow earlier than the first one (within the
+ * lateness) and windows far longer than 2^32 ms. */
+static void test_entry_times(void **state)
+{
+	static const uint32_t windows[] = { 0, 5000000, 4000000000u };
+	gen g = { RP_BUF_INIT, 0, false };
+	unsigned i, w;
+	char buf[8192];
+
+	(void)state;
+	for (i = 0; i < 12; i++)
+		tup(&g, T0 + 100 + i, "192.0.2.9", "10.0.0.4", 1, 100 + i, 'I', 'D', 0);
+	tup(&g, T0 + 50, "192.0.2.9", "10.0.0.4", 1, 99, 'I', 'D', 0);
+	tup(&g, T0 + 120, "192.0.2.9", "10.0.0.4", 1, 98, 'I', 'D', 0);
+	tup(&g, T0 + 10, "198.51.100.7", "10.0.0.4", 1, 3389, 'I', 'C', 1000);
+	tup(&g, T0 + 5, "198.51.100.8", "10.0.0.4", 1, 3389, 'I', 'C', 1000);
+	tup(&g, T0 + 30, "198.51.100.7", "10.0.0.4", 2, 3389, 'I', 'C', 1000);
+	finish_gen(&g);
+	for (w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+		rp_watch_config c;
+		rp_buf out = RP_BUF_INIT;
+		const char *l;
+
+		rp_watch_config_default(&c);
+		c.scan_ports = 10;
+		if (windows[w])
+			c.scan_window_s = c.agg_window_s = windows[w];
+		run_lines(g.b.data, &c, true, &out);
+		l = line_of(out.data, "192.0.2.9", buf, sizeof(buf));
+		assert_non_null(l);
+		assert_non_null(strstr(l,
+				       "\"first_seen\":\"2023-11-14T22:14:10.000Z\","
+				       "\"last_seen\":\"2023-11-14T22:15:20.000Z\",\"count\":14,"));
+		l = line_of(out.data, "10.0.0.4:3389/tcp", buf, sizeof(buf));
+		assert_non_null(l);
+		assert_non_null(strstr(l,
+				       "\"first_seen\":\"2023-11-14T22:13:25.000Z\","
+				       "\"last_seen\":\"2023-11-14T22:13:50.000Z\",\"count\":3,"));
+		assert_non_null(strstr(l, "3 flows from 2 sources"));
+		rp_buf_release(&out);
+	}
+	rp_buf_release(&g.b);
+}
+
 static void test_changes(void **state)
 {
 	rp_buf b = RP_BUF_INIT;
@@ -540,7 +603,7 @@ int main(void)
 		cmocka_unit_test(test_benign),        cmocka_unit_test(test_attacks),
 		cmocka_unit_test(test_configurable),  cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_sketches),      cmocka_unit_test(test_batch_same),
-		cmocka_unit_test(test_scan_evidence),
+		cmocka_unit_test(test_scan_evidence), cmocka_unit_test(test_entry_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
