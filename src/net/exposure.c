@@ -320,23 +320,33 @@ static const rp_net_pset *ports_freeze(rp_arena *a, ivtab *tab, const rp_net_pse
 
 typedef struct hdrchunk {
 	struct hdrchunk *next;
-	size_t used;
+	size_t used, size;
 } hdrchunk;
+
+/* Header chunks double from HDR_FIRST to HDR_CHUNK: a small template
+ * takes one small heap block, a big estate 2 MiB chunks on huge pages. */
+#define HDR_FIRST ((size_t)4 << 10)
 
 static rp_net_aset *hdr_new(topo_priv *p)
 {
 	hdrchunk *c = p->hdrs;
 	rp_net_aset *s;
 
-	if (!c || c->used + sizeof(*s) > HDR_CHUNK) {
+	if (!c || c->used + sizeof(*s) > c->size) {
+		size_t sz = c ? (c->size < HDR_CHUNK ? 2 * c->size : HDR_CHUNK) : HDR_FIRST;
 		void *m = NULL;
-		if (posix_memalign(&m, HDR_CHUNK, HDR_CHUNK) != 0)
-			return NULL;
+		if (sz >= HDR_CHUNK) {
+			if (posix_memalign(&m, HDR_CHUNK, sz) != 0)
+				return NULL;
 #ifdef MADV_HUGEPAGE
-		madvise(m, HDR_CHUNK, MADV_HUGEPAGE);
+			madvise(m, sz, MADV_HUGEPAGE);
 #endif
+		} else if (!(m = malloc(sz))) {
+			return NULL;
+		}
 		c = m;
 		c->next = p->hdrs;
+		c->size = sz;
 		c->used = (sizeof(*c) + 15) & ~(size_t)15;
 		p->hdrs = c;
 	}
@@ -697,10 +707,13 @@ static bool whole_of(const srcset *s, const rp_net_aset *remote, size_t src)
 	return whole;
 }
 
-/* Room for n more exposures at t->exp + t->nexp.  The array is a private
- * anonymous mapping (a big estate has millions of exposures): it grows
- * with mremap, which moves pages instead of copying them, and asks for
- * huge pages, which take far fewer page faults to fill. */
+/* Room for n more exposures at t->exp + t->nexp.  A small array (most
+ * templates have a few dozen exposures) is a heap block: no system call
+ * and no fresh pages per file when a scan walks many files.  From EXP_HUGE
+ * on it is a private anonymous mapping (a big estate has millions of
+ * exposures): it grows with mremap, which moves pages instead of copying
+ * them, and asks for huge pages, which take far fewer page faults to
+ * fill.  p->exp_mapped tells which. */
 #define EXP_HUGE ((size_t)2 << 20)
 
 static rp_net_exposure *exp_reserve(rp_net_topo *t, size_t n, size_t *cap)
@@ -708,24 +721,34 @@ static rp_net_exposure *exp_reserve(rp_net_topo *t, size_t n, size_t *cap)
 	topo_priv *p = t->priv;
 
 	if (t->nexp + n > *cap) {
-		size_t nc = *cap ? *cap : 64, bytes;
+		size_t nc = *cap ? *cap : 16, bytes;
 		void *m;
 		while (nc < t->nexp + n)
 			nc *= 2;
 		if (nc > SIZE_MAX / sizeof(*t->exp) / 2)
 			return NULL;
 		bytes = nc * sizeof(*t->exp);
-		bytes = bytes >= EXP_HUGE ? (bytes + EXP_HUGE - 1) & ~(EXP_HUGE - 1)
-					  : (bytes + 4095) & ~(size_t)4095;
-		m = t->exp ? mremap(t->exp, p->exp_bytes, bytes, MREMAP_MAYMOVE)
-			   : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				  -1, 0);
-		if (m == MAP_FAILED)
-			return NULL;
+		if (bytes < EXP_HUGE) {
+			m = realloc(t->exp, bytes);
+			if (!m)
+				return NULL;
+		} else {
+			bytes = (bytes + EXP_HUGE - 1) & ~(EXP_HUGE - 1);
+			m = p->exp_mapped ? mremap(t->exp, p->exp_bytes, bytes, MREMAP_MAYMOVE)
+					  : mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (m == MAP_FAILED)
+				return NULL;
 #ifdef MADV_HUGEPAGE
-		if (bytes >= EXP_HUGE)
 			madvise(m, bytes, MADV_HUGEPAGE);
 #endif
+			if (!p->exp_mapped) { /* from the heap block: copy (under 2 MiB) */
+				if (t->nexp)
+					memcpy(m, t->exp, t->nexp * sizeof(*t->exp));
+				free(t->exp);
+				p->exp_mapped = true;
+			}
+		}
 		t->exp = m;
 		p->exp_bytes = bytes;
 		*cap = bytes / sizeof(*t->exp);
@@ -737,11 +760,14 @@ void rp_net__exposures_free(rp_net_topo *t)
 {
 	topo_priv *p = t->priv;
 
-	if (t->exp && p)
+	if (p && p->exp_mapped)
 		munmap(t->exp, p->exp_bytes);
+	else
+		free(t->exp);
 	if (p) {
 		hdrs_free(p->hdrs);
 		p->hdrs = NULL;
+		p->exp_mapped = false;
 	}
 	t->exp = NULL;
 	t->nexp = 0;

@@ -31,7 +31,8 @@ typedef struct topo_priv {
 	size_t nsubnets;
 	rp_net_aset *subnet_pfx; /* per ipc: its subnet's prefixes (frozen) */
 	void *ew;                /* exposure.c: shared east-west entries */
-	size_t exp_bytes;        /* exposure.c: size of the mapping t->exp */
+	size_t exp_bytes;        /* exposure.c: bytes allocated at t->exp */
+	bool exp_mapped;         /* exposure.c: t->exp is a mapping (else a heap block) */
 	void *hdrs;              /* exposure.c: chunks of exposures' set headers */
 	bool ew_off;             /* tests: compute every ipConfiguration's entries alone */
 	size_t ew_shared;        /* ipConfigurations whose east-west entries were shared */

@@ -13,7 +13,9 @@
  *   flows[]     {to, proto, [port], [from], [dir], expect, [hops[2]],
  *               [endpoint]}: rp_net_topo_query on every ipConfiguration of
  *               `to`; hops are the deciding rule names ("-" = no NSG);
- *   endpoints[] {resource, label}: the exact labels of the public endpoints.
+ *   endpoints[] {resource, label}: the exact labels of the public endpoints;
+ *   exposures_min: at least this many exposures in all (a template big
+ *               enough to take the large-array path of the exposure list).
  * Every template is also checked differentially: the exposures computed
  * with east-west entries shared between ipConfigurations (the default) and
  * with every ipConfiguration computed alone must be identical, field by
@@ -497,7 +499,7 @@ static void run_one(const char *dir, const char *name)
 	rp_source *src = NULL;
 	rp_json_doc *doc = NULL;
 	rp_arena *a = rp_arena_new();
-	const rp_value *exp;
+	const rp_value *exp, *emin;
 	const rp_net_exposure *ex = NULL;
 	size_t n = 0, len = strlen(name);
 	rp_arm_options ao;
@@ -528,6 +530,9 @@ static void run_one(const char *dir, const char *name)
 	check_eastwest(t, ex, n, rp_value_getz(exp, "eastwest"));
 	check_flows(t, rp_value_getz(exp, "flows"));
 	check_endpoints(t, rp_value_getz(exp, "endpoints"));
+	emin = rp_value_getz(exp, "exposures_min");
+	if (emin && (emin->kind != RP_V_INT || emin->u.i < 0 || n < (uint64_t)emin->u.i))
+		FAIL("%zu exposures, expected at least exposures_min", n);
 	check_sharing(m, t, ex, n);
 	check_queries(m, t, ex, n);
 out:
