@@ -781,13 +781,13 @@ static uint64_t dg_hop(uint64_t h, const rp_net_hop *hp)
 
 /* A content digest of one exposure (no pointers: comparable between
  * builds), so a change to the engine can be checked for identical output. */
-static uint64_t dg_exposure(uint64_t h, const rp_net_exposure *x)
+static uint64_t dg_exposure(uint64_t h, const rp_net_ipc *xi, const rp_net_exposure *x)
 {
 	size_t i;
 	unsigned char f[3] = { x->proto, x->verdict, x->whole_source };
 
-	h = dg_str(h, x->ipc->nic ? x->ipc->nic->name : NULL);
-	h = dg_str(h, x->ipc->owner ? x->ipc->owner->name : NULL);
+	h = dg_str(h, xi->nic ? xi->nic->name : NULL);
+	h = dg_str(h, xi->owner ? xi->owner->name : NULL);
 	h = dg_str(h, x->endpoint ? x->endpoint->label : NULL);
 	h = dg_str(h, x->source_subnet ? x->source_subnet->name : NULL);
 	h = dg_str(h, rp_net_exposure_source(x));
@@ -821,11 +821,12 @@ static long minflt_now(void)
 static int one_pass(const rp_model *m, struct pass *ps)
 {
 	rp_net_topo *t = NULL;
-	const rp_net_exposure *ex = NULL;
-	const rp_net_ipc *last = NULL;
+	const rp_net_exposure *x;
+	const rp_net_ipc *last = NULL, *xi = NULL;
+	rp_net_exp_iter it;
 	bool mgmt = false;
 	double c0, w0;
-	size_t n = 0, i;
+	size_t n = 0;
 	long f0;
 	int rc;
 
@@ -836,7 +837,7 @@ static int one_pass(const rp_model *m, struct pass *ps)
 	rc = rp_net_topo_build(m, NULL, &t);
 	ps->t_build = cpu_now() - c0;
 	if (rc == 0)
-		rc = rp_net_topo_exposures(t, &ex, &n);
+		rc = rp_net_topo_exposures(t, &n);
 	ps->cpu = cpu_now() - c0;
 	ps->wall = wall_now() - w0;
 	ps->faults = minflt_now() - f0;
@@ -845,12 +846,12 @@ static int one_pass(const rp_model *m, struct pass *ps)
 	ps->nipcs = t->nipcs;
 	ps->nexp = n;
 	ps->digest = UINT64_C(0xCBF29CE484222325);
-	for (i = 0; i < n; i++) {
-		const rp_net_exposure *x = &ex[i];
-		ps->digest = dg_exposure(ps->digest, x);
+	rp_net_exp_first(&it, t, 0, t->nipcs);
+	while ((x = rp_net_exp_next(&it, &xi)) != NULL) {
+		ps->digest = dg_exposure(ps->digest, xi, x);
 		if (x->endpoint) {
 			ps->internet++;
-			if (x->ipc != last) {
+			if (xi != last) {
 				ps->internet_nics++;
 				mgmt = false;
 			}
@@ -860,7 +861,7 @@ static int one_pass(const rp_model *m, struct pass *ps)
 				mgmt = true;
 				ps->mgmt++;
 			}
-			last = x->ipc;
+			last = xi;
 		} else {
 			ps->ew++;
 		}

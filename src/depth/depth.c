@@ -619,49 +619,33 @@ typedef struct entry {
  * by owner: exposures and ipConfigurations of each asset. */
 typedef struct netx {
 	const rp_net_topo *t;
-	const rp_net_exposure **exp; /* by owner index: exp[first[i] .. first[i+1]) */
-	size_t *efirst;
-	const rp_net_ipc **ipc;
+	const rp_net_ipc **ipc; /* by owner index: ipc[ifirst[i] .. ifirst[i+1]) */
 	size_t *ifirst;
 } netx;
 
 static int netx_build(rp_arena *a, const rp_model *m, rp_net_topo *t, netx *x)
 {
-	const rp_net_exposure *ex = NULL;
 	size_t n = 0, i, *fill;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
 	if (!t)
 		return 0;
-	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
+	if ((rc = rp_net_topo_exposures(t, &n)) < 0)
 		return rc;
 	x->t = t;
-	x->efirst = rp_arena_calloc(a, m->nobjs + 1, sizeof(size_t));
 	x->ifirst = rp_arena_calloc(a, m->nobjs + 1, sizeof(size_t));
-	x->exp = rp_arena_calloc(a, n ? n : 1, sizeof(*x->exp));
 	x->ipc = rp_arena_calloc(a, t->nipcs ? t->nipcs : 1, sizeof(*x->ipc));
 	fill = calloc(m->nobjs + 1, sizeof(size_t));
-	if (!x->efirst || !x->ifirst || !x->exp || !x->ipc || !fill) {
+	if (!x->ifirst || !x->ipc || !fill) {
 		free(fill);
 		return -RP_ENOMEM;
 	}
-	for (i = 0; i < n; i++)
-		if (ex[i].ipc->owner && ex[i].ipc->owner->index < m->nobjs)
-			x->efirst[ex[i].ipc->owner->index + 1]++;
 	for (i = 0; i < t->nipcs; i++)
 		if (t->ipcs[i].owner && t->ipcs[i].owner->index < m->nobjs)
 			x->ifirst[t->ipcs[i].owner->index + 1]++;
-	for (i = 0; i < m->nobjs; i++) {
-		x->efirst[i + 1] += x->efirst[i];
+	for (i = 0; i < m->nobjs; i++)
 		x->ifirst[i + 1] += x->ifirst[i];
-	}
-	for (i = 0; i < n; i++) {
-		const rp_mobj *o = ex[i].ipc->owner;
-		if (o && o->index < m->nobjs)
-			x->exp[x->efirst[o->index] + fill[o->index]++] = &ex[i];
-	}
-	memset(fill, 0, (m->nobjs + 1) * sizeof(size_t));
 	for (i = 0; i < t->nipcs; i++) {
 		const rp_mobj *o = t->ipcs[i].owner;
 		if (o && o->index < m->nobjs)
@@ -916,11 +900,16 @@ static void collect_entries_net(rp_arena *a, const netx *x, const rp_mobj *asset
 static size_t path_exposures(const netx *x, const rp_mobj *asset, const entry *y,
 			     const rp_net_exposure **out, size_t cap)
 {
-	size_t i, n = 0;
+	size_t n = 0, k;
+	const rp_net_exposure *e;
+	rp_net_exp_iter it;
 
-	for (i = x->efirst[asset->index]; i < x->efirst[asset->index + 1]; i++) {
-		const rp_net_exposure *e = x->exp[i];
-		if (e->ipc != y->ipc || (y->internet ? e->endpoint != y->ep : e->endpoint != NULL))
+	if (!y->ipc || y->ipc->owner != asset)
+		return 0;
+	k = (size_t)(y->ipc - x->t->ipcs);
+	rp_net_exp_first(&it, x->t, k, k + 1);
+	while ((e = rp_net_exp_next(&it, NULL)) != NULL) {
+		if (y->internet ? e->endpoint != y->ep : e->endpoint != NULL)
 			continue;
 		if (n < cap)
 			out[n++] = e;
@@ -1276,20 +1265,25 @@ static int rate_net_exposures(rp_arena *a, const netx *x, const rp_depth_asset *
 						 "is in the input");
 		return out->reason ? 0 : -RP_ENOMEM;
 	}
-	for (i = x->efirst[as->obj->index]; i < x->efirst[as->obj->index + 1]; i++) {
-		const rp_net_exposure *e = x->exp[i];
-		int k = 0;
-		if (!e->endpoint)
-			continue; /* east-west: the NET rules judge it */
-		if (e->verdict != RP_NET_ALLOW)
-			k = 1;
-		else if (critical_exposure(e))
-			k = 3;
-		else if (!web_front_door(e))
-			k = 2;
-		if (k > w) {
-			w = k;
-			worst = e;
+	for (i = x->ifirst[as->obj->index]; i < x->ifirst[as->obj->index + 1]; i++) {
+		size_t xk = (size_t)(x->ipc[i] - x->t->ipcs);
+		const rp_net_exposure *e;
+		rp_net_exp_iter it;
+		rp_net_exp_first(&it, x->t, xk, xk + 1);
+		while ((e = rp_net_exp_next(&it, NULL)) != NULL) {
+			int k = 0;
+			if (!e->endpoint)
+				continue; /* east-west: the NET rules judge it */
+			if (e->verdict != RP_NET_ALLOW)
+				k = 1;
+			else if (critical_exposure(e))
+				k = 3;
+			else if (!web_front_door(e))
+				k = 2;
+			if (k > w) {
+				w = k;
+				worst = e;
+			}
 		}
 	}
 	for (i = x->ifirst[as->obj->index]; i < x->ifirst[as->obj->index + 1] && w < 2; i++) {

@@ -115,7 +115,7 @@ typedef struct went {
 	uint8_t verdict;
 } went;
 
-_Static_assert(sizeof(rp_net_exposure) == 64, "an exposure is one cache line");
+_Static_assert(sizeof(rp_net_exposure) == 56, "an exposure is 56 bytes");
 
 typedef struct ent {
 	went e;
@@ -768,12 +768,15 @@ void rp_net__exposures_free(rp_net_topo *t)
 		hdrs_free(p->hdrs);
 		p->hdrs = NULL;
 		p->exp_mapped = false;
+		free(p->xruns);
+		p->xruns = NULL;
 	}
 	t->exp = NULL;
 	t->nexp = 0;
+	t->nexp_all = 0;
 }
 
-static int commit(xctx *c, const rp_net_ipc *x, entv *v)
+static int commit(xctx *c, entv *v)
 {
 	rp_net_topo *t = c->t;
 	rp_net_exposure *e;
@@ -786,7 +789,6 @@ static int commit(xctx *c, const rp_net_ipc *x, entv *v)
 		return -RP_ENOMEM;
 	for (i = 0; i < v->n; i++, e++) {
 		const went *w = &v->v[i].e;
-		e->ipc = x;
 		e->endpoint = w->endpoint;
 		e->source_subnet = w->source_subnet;
 		e->remote = w->rref;
@@ -817,9 +819,9 @@ static int commit(xctx *c, const rp_net_ipc *x, entv *v)
  * with the same NSGs and the same local matches), its sources (its subnet
  * and network) and the reason used when an NSG is not known; NICs of one
  * tier share all of them.  They are computed and committed for the first
- * ipConfiguration of such a key; the others copy that run of t->exp
- * (by index: the array may move as it grows) with their ipConfiguration
- * and resource filled in. */
+ * ipConfiguration of such a key; the others refer to that run of t->exp
+ * (by index: the array may move as it grows) as their second run, without
+ * a copy (an exposure does not name its ipConfiguration). */
 
 typedef struct ew_ent {
 	const rp_net_result *res;
@@ -903,10 +905,9 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 	topo_priv *p = t->priv;
 	ew_cache *ec = p->ew;
 	ew_ent *slot;
-	rp_net_exposure *dst;
 	entv *v = &c->ev;
 	bool found;
-	size_t i, first;
+	size_t first;
 	int rc;
 
 	if (!ec) {
@@ -916,25 +917,17 @@ static int ew_exposures(xctx *c, const rp_net_ipc *x, const rp_net_result *res)
 	}
 	slot = ew_find(ec, res, x, &found);
 	if (found) {
-		size_t n = slot->n;
+		topo_xrun *xr = &p->xruns[x - t->ipcs];
 		p->ew_shared++;
-		if (!n)
-			return 0;
-		first = slot->first;
-		dst = exp_reserve(t, n, &c->cap);
-		if (!dst)
-			return -RP_ENOMEM;
-		memcpy(dst, t->exp + first, n * sizeof(*dst));
-		for (i = 0; i < n; i++)
-			dst[i].ipc = x;
-		t->nexp += n;
+		xr->first[1] = slot->first;
+		xr->n[1] = slot->n;
 		return 0;
 	}
 	entv_clear(v);
 	first = t->nexp;
 	rc = entries_range(c, x, res, 2, c->s.n, v);
 	if (rc == 0)
-		rc = commit(c, x, v);
+		rc = commit(c, v);
 	if (rc == 0 && (rc = ew_grow(ec)) == 0) {
 		slot = ew_find(ec, res, x, &found); /* the table may have grown */
 		slot->res = res;
@@ -963,7 +956,7 @@ static int expose_exact(xctx *c, const rp_net_ipc *x, const rp_net_addr *local)
 	if (rc == 0)
 		rc = entries_range(c, x, res, 0, c->s.n < 2 ? c->s.n : 2, &c->ev);
 	if (rc == 0)
-		rc = commit(c, x, &c->ev);
+		rc = commit(c, &c->ev);
 	if (rc == 0)
 		rc = ew_exposures(c, x, res);
 	return rc;
@@ -1026,7 +1019,7 @@ static int expose_ipc(xctx *c, const rp_net_ipc *x)
 			v[0].v[i].e.reason = why_local;
 		}
 	if (rc == 0)
-		rc = commit(c, x, &v[0]);
+		rc = commit(c, &v[0]);
 	entv_release(&v[0]);
 	entv_release(&v[1]);
 	return rc;
@@ -1053,7 +1046,7 @@ void rp_net__topo_query_stats(const rp_net_topo *t, size_t *light, size_t *uncov
 	*uncovered = ((const topo_priv *)t->priv)->q_uncovered;
 }
 
-int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n)
+int rp_net_topo_exposures(rp_net_topo *t, size_t *n)
 {
 	size_t i;
 	int rc = 0;
@@ -1062,8 +1055,16 @@ int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n
 		xctx c;
 		memset(&c, 0, sizeof(c));
 		c.t = t;
-		for (i = 0; i < t->nipcs && rc == 0; i++)
+		topo_priv *p = t->priv;
+		if (!(p->xruns = calloc(t->nipcs ? t->nipcs : 1, sizeof(*p->xruns))))
+			return -RP_ENOMEM;
+		for (i = 0; i < t->nipcs && rc == 0; i++) {
+			topo_xrun *xr = &p->xruns[i];
+			xr->first[0] = t->nexp;
 			rc = expose_ipc(&c, &t->ipcs[i]);
+			xr->n[0] = t->nexp - xr->first[0];
+			t->nexp_all += xr->n[0] + xr->n[1];
+		}
 		rp_net__hits_release(&c.hs);
 		ivtab_release(&c.iv);
 		entv_release(&c.ev);
@@ -1073,9 +1074,54 @@ int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n
 			return rc;
 		t->exp_done = true;
 	}
-	*out = t->exp;
-	*n = t->nexp;
+	*n = t->nexp_all;
 	return 0;
+}
+
+void rp_net_topo_ipc_exposures(const rp_net_topo *t, size_t i, rp_net_exp_runs *out)
+{
+	const topo_priv *p = t->priv;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!t->exp_done || !p->xruns || i >= t->nipcs)
+		return;
+	for (r = 0; r < 2; r++) {
+		out->n[r] = p->xruns[i].n[r];
+		out->v[r] = out->n[r] ? t->exp + p->xruns[i].first[r] : NULL;
+	}
+}
+
+void rp_net_exp_first(rp_net_exp_iter *it, const rp_net_topo *t, size_t lo, size_t hi)
+{
+	memset(it, 0, sizeof(*it));
+	it->t = t;
+	it->ipc = lo;
+	it->hi = hi < t->nipcs ? hi : t->nipcs;
+	if (it->ipc < it->hi)
+		rp_net_topo_ipc_exposures(t, it->ipc, &it->r);
+}
+
+const rp_net_exposure *rp_net_exp_next(rp_net_exp_iter *it, const rp_net_ipc **ipc)
+{
+	while (it->ipc < it->hi) {
+		if (it->run < 2 && it->k < it->r.n[it->run]) {
+			if (ipc)
+				*ipc = &it->t->ipcs[it->ipc];
+			return &it->r.v[it->run][it->k++];
+		}
+		if (it->run < 2) {
+			it->run++;
+			it->k = 0;
+			continue;
+		}
+		it->ipc++;
+		it->run = 0;
+		it->k = 0;
+		if (it->ipc < it->hi)
+			rp_net_topo_ipc_exposures(it->t, it->ipc, &it->r);
+	}
+	return NULL;
 }
 
 bool rp_net_proto_has_ports(unsigned proto)

@@ -179,7 +179,9 @@ static const char *nm(const rp_mobj *o)
 int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out)
 {
 	graph g;
-	const rp_net_exposure *ex = NULL;
+	const rp_net_exposure *x_e;
+	const rp_net_ipc *ex_ipc = NULL;
+	rp_net_exp_iter it;
 	size_t n = 0, i, c, inet = 0;
 	bool group;
 	rp_buf tmp = RP_BUF_INIT;
@@ -193,7 +195,7 @@ int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out)
 		rc = -RP_ENOMEM;
 		goto out;
 	}
-	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
+	if ((rc = rp_net_topo_exposures(t, &n)) < 0)
 		goto out;
 	group = group_threshold && t->nipcs > group_threshold;
 	if ((rc = node(&g, "internet", "Internet", "doubleoctagon", 0, &inet)) < 0)
@@ -220,17 +222,18 @@ int rp_net_graph_dot(rp_net_topo *t, size_t group_threshold, rp_buf *out)
 				rc = node(&g, key, tmp.data, "box", cl, &id);
 		}
 	}
-	for (i = 0; i < n && rc == 0; i++) {
-		const rp_net_exposure *e = &ex[i];
+	rp_net_exp_first(&it, t, 0, t->nipcs);
+	while (rc == 0 && (x_e = rp_net_exp_next(&it, &ex_ipc)) != NULL) {
+		const rp_net_exposure *e = x_e;
 		size_t to, from, cl = 0;
 		char key[64];
 		bool dashed = e->verdict != RP_NET_ALLOW;
-		if ((rc = cluster_of(&g, e->ipc->subnet, &cl)) < 0)
+		if ((rc = cluster_of(&g, ex_ipc->subnet, &cl)) < 0)
 			break;
 		if (group)
 			snprintf(key, sizeof(key), "s:%zu", cl);
 		else
-			snprintf(key, sizeof(key), "o:%u", e->ipc->owner->index);
+			snprintf(key, sizeof(key), "o:%u", ex_ipc->owner->index);
 		if ((rc = node(&g, key, "?", "box", 0, &to)) < 0)
 			break;
 		if (e->endpoint) {

@@ -23,6 +23,13 @@ typedef struct topo_subnet {
 	rp_net_aset pfx; /* frozen */
 } topo_subnet;
 
+/* The exposures of one ipConfiguration: t->exp[first[r] .. first[r] + n[r])
+ * for r = 0 (its own), 1 (shared east-west entries).  Indexes, as t->exp
+ * moves while it grows. */
+typedef struct topo_xrun {
+	size_t first[2], n[2];
+} topo_xrun;
+
 typedef struct topo_priv {
 	rp_net_nsg **nsg_by_obj; /* by rp_mobj.index */
 	topo_vnet *vnets;        /* nvnets + 1 (the last: unknown networks) */
@@ -34,6 +41,7 @@ typedef struct topo_priv {
 	size_t exp_bytes;        /* exposure.c: bytes allocated at t->exp */
 	bool exp_mapped;         /* exposure.c: t->exp is a mapping (else a heap block) */
 	void *hdrs;              /* exposure.c: chunks of exposures' set headers */
+	struct topo_xrun *xruns; /* exposure.c: per ipc, its runs of t->exp */
 	bool ew_off;             /* tests: compute every ipConfiguration's entries alone */
 	size_t ew_shared;        /* ipConfigurations whose east-west entries were shared */
 	bool query_full;         /* tests: flow queries evaluate complete decisions only */

@@ -114,12 +114,14 @@ typedef struct rp_net_ipc {
 	size_t vnet_index; /* internal */
 } rp_net_ipc;
 
-/* One exposure: 64 bytes (a big estate has millions).  The sets are
+/* One exposure: 56 bytes (a big estate has millions).  The sets are
  * frozen and shared between exposures (owned by the topology or its
- * engine); the resource is ipc->owner and the source's name is
- * rp_net_exposure_source(). */
+ * engine).  An exposure does not name its ipConfiguration: the east-west
+ * exposures of the NICs of one tier (same decision, same subnet) are one
+ * run shared by all of them, so the ipConfiguration is the one whose
+ * exposures are read (rp_net_topo_ipc_exposures, rp_net_exp_next); the
+ * resource is that ipc->owner, the source's name rp_net_exposure_source(). */
 typedef struct rp_net_exposure {
-	const rp_net_ipc *ipc;
 	const rp_net_endpoint *endpoint; /* NULL: east-west */
 	const rp_mobj *source_subnet;    /* east-west source; NULL: Internet */
 	const rp_net_aset *remote;       /* the source addresses concerned */
@@ -133,6 +135,24 @@ typedef struct rp_net_exposure {
 	uint8_t verdict;                 /* RP_NET_ALLOW or RP_NET_UNKNOWN */
 } rp_net_exposure;
 
+/* The exposures of one ipConfiguration, in order: v[0][0 .. n[0]) (its
+ * own: Internet entries, then east-west ones unless shared), then
+ * v[1][0 .. n[1]) (east-west entries shared with the other
+ * ipConfigurations of its tier; n[1] == 0 when none). */
+typedef struct rp_net_exp_runs {
+	const rp_net_exposure *v[2];
+	size_t n[2];
+} rp_net_exp_runs;
+
+/* Walks the exposures of the ipConfigurations t->ipcs[lo .. hi) in
+ * order (ipConfiguration by ipConfiguration, each in its runs' order). */
+typedef struct rp_net_exp_iter {
+	const struct rp_net_topo *t;
+	size_t ipc, hi, k;
+	unsigned run;
+	rp_net_exp_runs r;
+} rp_net_exp_iter;
+
 typedef struct rp_net_topo {
 	const rp_model *m;
 	rp_arena *arena;
@@ -141,8 +161,9 @@ typedef struct rp_net_topo {
 	size_t nipcs;
 	/* private */
 	void *priv;
-	rp_net_exposure *exp;
+	rp_net_exposure *exp; /* every stored exposure (shared runs once) */
 	size_t nexp;
+	size_t nexp_all; /* exposures over every ipConfiguration (shared runs counted per NIC) */
 	bool exp_done;
 } rp_net_topo;
 
@@ -151,8 +172,18 @@ typedef struct rp_net_topo {
 int rp_net_topo_build(const rp_model *m, rp_diag *diag, rp_net_topo **out);
 rp_net_topo *rp_net_topo_free(rp_net_topo *t);
 
-/* Computes (once) every exposure; *out owned by t.  0 or -RP_ENOMEM. */
-int rp_net_topo_exposures(rp_net_topo *t, const rp_net_exposure **out, size_t *n);
+/* Computes (once) every exposure; *n their number over every
+ * ipConfiguration (a shared run counts once per ipConfiguration).  Read
+ * them with rp_net_topo_ipc_exposures or rp_net_exp_first/next; they are
+ * owned by t.  0 or -RP_ENOMEM. */
+int rp_net_topo_exposures(rp_net_topo *t, size_t *n);
+/* The exposures of t->ipcs[i] (after rp_net_topo_exposures; i < t->nipcs). */
+void rp_net_topo_ipc_exposures(const rp_net_topo *t, size_t i, rp_net_exp_runs *out);
+/* Iterates the exposures of t->ipcs[lo .. hi) (after
+ * rp_net_topo_exposures): rp_net_exp_next returns the next exposure and
+ * sets *ipc to its ipConfiguration, or returns NULL at the end. */
+void rp_net_exp_first(rp_net_exp_iter *it, const rp_net_topo *t, size_t lo, size_t hi);
+const rp_net_exposure *rp_net_exp_next(rp_net_exp_iter *it, const rp_net_ipc **ipc);
 
 /* The NSG the topology built for an NSG model object, or NULL. */
 const rp_net_nsg *rp_net_topo_nsg(const rp_net_topo *t, const rp_mobj *nsg);

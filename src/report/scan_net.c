@@ -67,11 +67,11 @@ static int format_sources(rp_buf *b, const rp_net_aset *s)
 	return rc;
 }
 
-static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
+static int add_one(rp_report *rep, rp_arena *a, const rp_net_ipc *xi, const rp_net_exposure *e)
 {
 	rp_report_exposure x;
 	rp_buf b = RP_BUF_INIT;
-	const rp_mobj *ic = e->ipc->ipconfig;
+	const rp_mobj *ic = xi->ipconfig;
 	char *src_text = NULL, *ports = NULL;
 	int rc = 0;
 
@@ -84,9 +84,9 @@ static int add_one(rp_report *rep, rp_arena *a, const rp_net_exposure *e)
 		x.line = l;
 		x.column = c;
 	}
-	x.resource_type = e->ipc->owner->type;
-	x.resource_name = e->ipc->owner->name ? e->ipc->owner->name : "";
-	x.nic = e->ipc->nic->name ? e->ipc->nic->name : "";
+	x.resource_type = xi->owner->type;
+	x.resource_name = xi->owner->name ? xi->owner->name : "";
+	x.nic = xi->nic->name ? xi->nic->name : "";
 	x.ip_configuration = ic->name ? ic->name : "";
 	x.source = rp_net_exposure_source(e);
 	x.whole_source = e->whole_source;
@@ -138,7 +138,9 @@ out:
 int rpt_scan_net(const rp_model *m, rp_report *rep, rp_diag *diag, rp_net_topo **out)
 {
 	rp_net_topo *t = NULL;
-	const rp_net_exposure *ex = NULL;
+	const rp_net_exposure *e;
+	const rp_net_ipc *xi = NULL;
+	rp_net_exp_iter xit;
 	rp_diag nd;
 	size_t n = 0, i;
 	int rc;
@@ -156,9 +158,11 @@ int rpt_scan_net(const rp_model *m, rp_report *rep, rp_diag *diag, rp_net_topo *
 	rp_diag_release(&nd);
 	if (rc < 0)
 		return rc;
-	rc = rp_net_topo_exposures(t, &ex, &n);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = add_one(rep, t->arena, &ex[i]);
+	rc = rp_net_topo_exposures(t, &n);
+	if (rc == 0)
+		rp_net_exp_first(&xit, t, 0, t->nipcs);
+	while (rc == 0 && (e = rp_net_exp_next(&xit, &xi)) != NULL)
+		rc = add_one(rep, t->arena, xi, e);
 	if (rc < 0) {
 		rp_net_topo_free(t);
 		return rc;

@@ -25,8 +25,8 @@ struct rp_rule_ctx {
 	 * ipConfigurations and its exposures, in topology order (one pass over
 	 * the topology per run instead of one per object and rule). */
 	bool net_index_done;
-	size_t *ipc_first, *exp_first; /* nobjs + 1 offsets into ipc_idx / exp_idx */
-	size_t *ipc_idx, *exp_idx;
+	size_t *ipc_first; /* nobjs + 1 offsets into ipc_idx */
+	size_t *ipc_idx;
 };
 
 /* Rules the type-hash table covers (more: plain type comparison). */
@@ -186,35 +186,24 @@ static const rp_mobj *ipc_owner(const void *items, size_t i)
 	return ((const rp_net_ipc *)items)[i].owner;
 }
 
-static const rp_mobj *exp_owner(const void *items, size_t i)
-{
-	return ((const rp_net_exposure *)items)[i].ipc->owner;
-}
-
 static int net_index(rp_rule_ctx *ctx)
 {
 	rp_net_topo *t = rp_rule_net(ctx);
-	const rp_net_exposure *ex = NULL;
-	size_t n = 0;
 	int rc;
 
 	if (ctx->net_index_done)
 		return 0;
 	if (!t)
 		return -RP_ENOMEM;
-	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
-		return rc;
 	if ((rc = owner_index(ctx->m, t->nipcs, ipc_owner, t->ipcs, &ctx->ipc_first,
 			      &ctx->ipc_idx)) < 0)
-		return rc;
-	if ((rc = owner_index(ctx->m, n, exp_owner, ex, &ctx->exp_first, &ctx->exp_idx)) < 0)
 		return rc;
 	ctx->net_index_done = true;
 	return 0;
 }
 
-/* obj's run in one of the owner indexes net_index builds. */
-static int net_slice(rp_rule_ctx *ctx, const rp_mobj *obj, bool ipcs, const size_t **idx, size_t *n)
+/* obj's run in the owner index net_index builds. */
+static int net_slice(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
 {
 	int rc = net_index(ctx);
 	const size_t *first, *all;
@@ -223,8 +212,8 @@ static int net_slice(rp_rule_ctx *ctx, const rp_mobj *obj, bool ipcs, const size
 	*n = 0;
 	if (rc < 0)
 		return rc;
-	first = ipcs ? ctx->ipc_first : ctx->exp_first;
-	all = ipcs ? ctx->ipc_idx : ctx->exp_idx;
+	first = ctx->ipc_first;
+	all = ctx->ipc_idx;
 	if (obj->index < ctx->m->nobjs) {
 		*idx = all + first[obj->index];
 		*n = first[obj->index + 1] - first[obj->index];
@@ -234,12 +223,7 @@ static int net_slice(rp_rule_ctx *ctx, const rp_mobj *obj, bool ipcs, const size
 
 int rp_rule_net_ipcs(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
 {
-	return net_slice(ctx, obj, true, idx, n);
-}
-
-int rp_rule_net_exposures(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n)
-{
-	return net_slice(ctx, obj, false, idx, n);
+	return net_slice(ctx, obj, idx, n);
 }
 
 const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj)
@@ -716,7 +700,7 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 	ctx.net = f->net;
 	ctx.own_net = NULL;
 	ctx.net_index_done = false;
-	ctx.ipc_first = ctx.exp_first = ctx.ipc_idx = ctx.exp_idx = NULL;
+	ctx.ipc_first = ctx.ipc_idx = NULL;
 	pthread_once(&type_hash_once, type_hash_build);
 	if ((rc = make_idents(m, out->arena, &ctx.ident)) < 0)
 		goto out;
@@ -770,8 +754,6 @@ out:
 	free(byt);
 	free(ctx.ipc_first);
 	free(ctx.ipc_idx);
-	free(ctx.exp_first);
-	free(ctx.exp_idx);
 	rp_net_topo_free(ctx.own_net);
 	return rc;
 }

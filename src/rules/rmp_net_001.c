@@ -105,20 +105,21 @@ int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode
 			  const uint32_t *ports, size_t nports, const char *what)
 {
 	rp_net_topo *t = rp_rule_net(ctx);
-	const rp_net_exposure *ex = NULL, *first_fail = NULL, *first_unk = NULL;
+	const rp_net_exposure *e, *first_fail = NULL, *first_unk = NULL;
+	const rp_net_ipc *xi = NULL, *fail_ipc = NULL, *unk_ipc = NULL;
 	rp_buf fail = RP_BUF_INIT, unk = RP_BUF_INIT, one = RP_BUF_INIT;
-	const size_t *mine = NULL, *ipcs = NULL;
-	size_t n = 0, i, nmine = 0, nexp = 0;
+	const size_t *ipcs = NULL;
+	rp_net_exp_iter it;
+	size_t n = 0, j, nmine = 0;
 	int rc;
 
 	if (!t)
 		return -RP_ENOMEM;
-	if ((rc = rp_net_topo_exposures(t, &ex, &n)) < 0)
+	if ((rc = rp_net_topo_exposures(t, &n)) < 0)
 		return rc;
 	/* the exposures reported on obj (the VM or scale set, a NIC only when
-	 * no VM owns it) and its ipConfigurations */
-	if ((rc = rp_rule_net_ipcs(ctx, obj, &ipcs, &nmine)) < 0 ||
-	    (rc = rp_rule_net_exposures(ctx, obj, &mine, &nexp)) < 0)
+	 * no VM owns it): those of its ipConfigurations */
+	if ((rc = rp_rule_net_ipcs(ctx, obj, &ipcs, &nmine)) < 0)
 		return rc;
 	if (nmine == 0) {
 		rc = rp_rule_report(ctx, obj, RP_STATUS_NOT_APPLICABLE, NULL, "", NULL,
@@ -126,40 +127,47 @@ int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode
 							   : "no network interface in the model");
 		goto out;
 	}
-	for (i = 0; i < nexp && rc == 0; i++) {
-		const rp_net_exposure *e = &ex[mine[i]];
-		rp_buf *dst;
-		if (mine[i] >= n || e->ipc->owner != obj || !e->endpoint)
-			continue;
-		one.len = 0;
-		if ((rc = concerned(e, mode, ports, nports, &one)) < 0 || one.len == 0)
-			continue;
-		if (e->verdict == RP_NET_ALLOW && e->whole_source) {
-			dst = &fail;
-			if (!first_fail)
-				first_fail = e;
-		} else if (e->verdict == RP_NET_UNKNOWN) {
-			dst = &unk;
-			if (!first_unk)
-				first_unk = e;
-		} else {
-			continue; /* allowed from part of the Internet only */
+	for (j = 0; j < nmine && rc == 0; j++) {
+		rp_net_exp_first(&it, t, ipcs[j], ipcs[j] + 1);
+		while (rc == 0 && (e = rp_net_exp_next(&it, &xi)) != NULL) {
+			rp_buf *dst;
+			if (xi->owner != obj || !e->endpoint)
+				continue;
+			one.len = 0;
+			if ((rc = concerned(e, mode, ports, nports, &one)) < 0 || one.len == 0)
+				continue;
+			if (e->verdict == RP_NET_ALLOW && e->whole_source) {
+				dst = &fail;
+				if (!first_fail) {
+					first_fail = e;
+					fail_ipc = xi;
+				}
+			} else if (e->verdict == RP_NET_UNKNOWN) {
+				dst = &unk;
+				if (!first_unk) {
+					first_unk = e;
+					unk_ipc = xi;
+				}
+			} else {
+				continue; /* allowed from part of the Internet only */
+			}
+			if (dst->len)
+				rc = rp_buf_puts(dst, "; ");
+			if (rc == 0)
+				rc = rp_buf_printf(dst, "%s %.*s via %s",
+						   rp_net_proto_name(e->proto), (int)one.len,
+						   one.data, e->endpoint->label);
+			if (rc == 0)
+				rc = hop_text(dst, e);
 		}
-		if (dst->len)
-			rc = rp_buf_puts(dst, "; ");
-		if (rc == 0)
-			rc = rp_buf_printf(dst, "%s %.*s via %s", rp_net_proto_name(e->proto),
-					   (int)one.len, one.data, e->endpoint->label);
-		if (rc == 0)
-			rc = hop_text(dst, e);
 	}
 	if (rc < 0)
 		goto out;
 	if (first_fail)
-		rc = rp_rule_report(ctx, obj, RP_STATUS_FAIL, first_fail->ipc->ipconfig->body, "",
-				    NULL, "%s reachable from the Internet: %s", what, fail.data);
+		rc = rp_rule_report(ctx, obj, RP_STATUS_FAIL, fail_ipc->ipconfig->body, "", NULL,
+				    "%s reachable from the Internet: %s", what, fail.data);
 	else if (first_unk)
-		rc = rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, first_unk->ipc->ipconfig->body, "",
+		rc = rp_rule_report(ctx, obj, RP_STATUS_UNKNOWN, unk_ipc->ipconfig->body, "",
 				    first_unk->reason ? first_unk->reason : "not known",
 				    "%s may be reachable from the Internet: %s", what, unk.data);
 	else

@@ -225,11 +225,9 @@ const rp_rule_options *rp_rule_opts(const rp_rule_ctx *ctx);
  * NULL on allocation failure. */
 struct rp_net_topo *rp_rule_net(rp_rule_ctx *ctx);
 /* obj's ipConfigurations (indices into rp_rule_net(ctx)->ipcs, whose owner
- * is obj) and its Internet and east-west exposures (indices into the
- * array of rp_net_topo_exposures(), whose resource is obj), in topology
- * order; indexed once per run.  0, or -RP_ENOMEM with *n = 0. */
+ * is obj), in topology order; indexed once per run.  Their exposures:
+ * rp_net_topo_ipc_exposures().  0, or -RP_ENOMEM with *n = 0. */
 int rp_rule_net_ipcs(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n);
-int rp_rule_net_exposures(rp_rule_ctx *ctx, const rp_mobj *obj, const size_t **idx, size_t *n);
 
 /* The depth fact of asset obj, or NULL (no facts, or not an asset). */
 const rp_rule_depth_fact *rp_rule_depth_fact_of(const rp_rule_ctx *ctx, const rp_mobj *obj);

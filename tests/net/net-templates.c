@@ -50,6 +50,13 @@ static const char *cur;
 		nfail++;                  \
 	} while (0)
 
+/* An exposure and its ipConfiguration (an exposure of a shared run does
+ * not name it). */
+typedef struct xp {
+	const rp_net_ipc *ipc;
+	const rp_net_exposure *e;
+} xp;
+
 static const char *s_of(const rp_value *o, const char *k)
 {
 	const rp_value *v = rp_value_getz(o, k);
@@ -80,16 +87,16 @@ static const char *verdict_key(const rp_net_exposure *e)
 }
 
 /* Union of ports of the Internet exposures (resource, proto, verdict). */
-static void internet_ports(const rp_net_exposure *ex, size_t n, const rp_mobj *res, int proto,
+static void internet_ports(const xp *ex, size_t n, const rp_mobj *res, int proto,
 			   const char *verdict, rp_buf *out)
 {
 	rp_net_pset u = { 0 };
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ex[i].endpoint && ex[i].ipc->owner == res && ex[i].proto == proto &&
-		    strcmp(verdict_key(&ex[i]), verdict) == 0)
-			rp_net_pset_add_set(&u, ex[i].ports);
+		if (ex[i].e->endpoint && ex[i].ipc->owner == res && ex[i].e->proto == proto &&
+		    strcmp(verdict_key(ex[i].e), verdict) == 0)
+			rp_net_pset_add_set(&u, ex[i].e->ports);
 	rp_net_pset_format(out, &u);
 	rp_net_pset_release(&u);
 }
@@ -104,8 +111,7 @@ static const rp_mobj *find_resource(rp_net_topo *t, const char *name)
 	return NULL;
 }
 
-static void check_internet(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
-			   const rp_value *list)
+static void check_internet(rp_net_topo *t, const xp *ex, size_t n, const rp_value *list)
 {
 	size_t i, k;
 	rp_buf b = RP_BUF_INIT;
@@ -128,15 +134,15 @@ static void check_internet(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
 	}
 	/* exactness: nothing unlisted */
 	for (k = 0; k < n; k++) {
-		const rp_net_exposure *e = &ex[k];
+		const rp_net_exposure *e = ex[k].e;
+		const rp_net_ipc *ei = ex[k].ipc;
 		bool listed = false;
 		if (!e->endpoint)
 			continue;
 		for (i = 0; list && i < list->len && !listed; i++) {
 			const rp_value *it = list->u.items[i];
 			const char *vd = s_of(it, "verdict") ? s_of(it, "verdict") : "allow";
-			listed = s_of(it, "resource") &&
-				 name_is(e->ipc->owner, s_of(it, "resource")) &&
+			listed = s_of(it, "resource") && name_is(ei->owner, s_of(it, "resource")) &&
 				 proto_of(s_of(it, "proto")) == e->proto &&
 				 strcmp(vd, verdict_key(e)) == 0;
 		}
@@ -144,16 +150,14 @@ static void check_internet(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
 			b.len = 0;
 			rp_net_pset_format(&b, e->ports);
 			FAIL("unexpected Internet exposure: %s %s %s %s via %s",
-			     e->ipc->owner->name ? e->ipc->owner->name : "?",
-			     rp_net_proto_name(e->proto), b.data ? b.data : "", verdict_key(e),
-			     e->endpoint->label);
+			     ei->owner->name ? ei->owner->name : "?", rp_net_proto_name(e->proto),
+			     b.data ? b.data : "", verdict_key(e), e->endpoint->label);
 		}
 	}
 	rp_buf_release(&b);
 }
 
-static void check_eastwest(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
-			   const rp_value *list)
+static void check_eastwest(rp_net_topo *t, const xp *ex, size_t n, const rp_value *list)
 {
 	size_t i, k;
 	rp_buf b = RP_BUF_INIT;
@@ -171,10 +175,11 @@ static void check_eastwest(rp_net_topo *t, const rp_net_exposure *ex, size_t n,
 			continue;
 		}
 		for (k = 0; k < n; k++)
-			if (!ex[k].endpoint && ex[k].ipc->owner == res && ex[k].proto == p &&
-			    name_is(ex[k].source_subnet, from) &&
-			    strcmp(ex[k].verdict == RP_NET_UNKNOWN ? "unknown" : "allow", vd) == 0)
-				rp_net_pset_add_set(&u, ex[k].ports);
+			if (!ex[k].e->endpoint && ex[k].ipc->owner == res && ex[k].e->proto == p &&
+			    name_is(ex[k].e->source_subnet, from) &&
+			    strcmp(ex[k].e->verdict == RP_NET_UNKNOWN ? "unknown" : "allow", vd) ==
+				    0)
+				rp_net_pset_add_set(&u, ex[k].e->ports);
 		b.len = 0;
 		rp_net_pset_format(&b, &u);
 		rp_net_pset_release(&u);
@@ -310,12 +315,12 @@ static bool same_hop_by_name(const rp_net_hop *ha, const rp_net_hop *hb)
 
 /* Exposure a of topology t and b of u (built from the same model) say
  * the same, field by field. */
-static bool same_exposure(const rp_net_topo *t, const rp_net_exposure *a, const rp_net_topo *u,
-			  const rp_net_exposure *b)
+static bool same_exposure(const rp_net_topo *t, const xp *xa, const rp_net_topo *u, const xp *xb)
 {
+	const rp_net_exposure *a = xa->e, *b = xb->e;
 	size_t j;
 	/* ipConfigurations and endpoints: the same index in both */
-	bool same = a->ipc - t->ipcs == b->ipc - u->ipcs && a->ipc->owner == b->ipc->owner &&
+	bool same = xa->ipc - t->ipcs == xb->ipc - u->ipcs && xa->ipc->owner == xb->ipc->owner &&
 		    (a->endpoint == NULL) == (b->endpoint == NULL) &&
 		    a->source_subnet == b->source_subnet &&
 		    !strcmp(rp_net_exposure_source(a), rp_net_exposure_source(b)) &&
@@ -324,18 +329,67 @@ static bool same_exposure(const rp_net_topo *t, const rp_net_exposure *a, const 
 		    rp_net_pset_equal(a->ports, b->ports) && str_same(a->reason, b->reason);
 
 	if (same && a->endpoint)
-		same = a->endpoint - a->ipc->eps == b->endpoint - b->ipc->eps;
+		same = a->endpoint - xa->ipc->eps == b->endpoint - xb->ipc->eps;
 	for (j = 0; j < 2 && same; j++)
 		same = same_hop_by_name(&a->hop[j], &b->hop[j]);
 	return same;
 }
 
+/* Every exposure of t with its ipConfiguration, in the iteration order
+ * (rp_net_exp_first/next), checked against the per-ipConfiguration runs
+ * and the count rp_net_topo_exposures gave (n).  Heap; NULL on failure
+ * (reported). */
+static xp *flatten(const rp_net_topo *t, size_t n)
+{
+	xp *v = calloc(n ? n : 1, sizeof(*v));
+	rp_net_exp_iter it;
+	const rp_net_exposure *e;
+	const rp_net_ipc *x = NULL;
+	size_t k = 0, i;
+
+	if (!v) {
+		FAIL("out of memory");
+		return NULL;
+	}
+	rp_net_exp_first(&it, t, 0, t->nipcs);
+	while ((e = rp_net_exp_next(&it, &x)) != NULL) {
+		if (k == n) {
+			FAIL("the iteration gives more than the %zu exposures counted", n);
+			free(v);
+			return NULL;
+		}
+		v[k].ipc = x;
+		v[k++].e = e;
+	}
+	if (k != n) {
+		FAIL("the iteration gives %zu exposures, %zu counted", k, n);
+		free(v);
+		return NULL;
+	}
+	/* the runs of each ipConfiguration are the same sequence */
+	for (i = 0, k = 0; i < t->nipcs; i++) {
+		rp_net_exp_runs r;
+		size_t q, j;
+		rp_net_topo_ipc_exposures(t, i, &r);
+		for (q = 0; q < 2; q++)
+			for (j = 0; j < r.n[q]; j++, k++)
+				if (k >= n || v[k].e != &r.v[q][j] || v[k].ipc != &t->ipcs[i]) {
+					FAIL("the runs of ipConfiguration %zu differ from the "
+					     "iteration",
+					     i);
+					free(v);
+					return NULL;
+				}
+	}
+	return v;
+}
+
 /* The exposures of m computed with and without shared east-west entries
  * are the same, field by field (ex, n: the shared ones). */
-static void check_sharing(const rp_model *m, rp_net_topo *t, const rp_net_exposure *ex, size_t n)
+static void check_sharing(const rp_model *m, rp_net_topo *t, const xp *ex, size_t n)
 {
 	rp_net_topo *u = NULL;
-	const rp_net_exposure *ux = NULL;
+	xp *ux = NULL;
 	size_t un = 0, i;
 
 	nshared += rp_net__topo_ew_shared(t);
@@ -344,10 +398,12 @@ static void check_sharing(const rp_model *m, rp_net_topo *t, const rp_net_exposu
 		return;
 	}
 	rp_net__topo_share_ew(u, false);
-	if (rp_net_topo_exposures(u, &ux, &un) < 0) {
+	if (rp_net_topo_exposures(u, &un) < 0) {
 		FAIL("exposures failed");
 		goto out;
 	}
+	if (!(ux = flatten(u, un)))
+		goto out;
 	if (rp_net__topo_ew_shared(u) != 0)
 		FAIL("entries shared although sharing is off");
 	if (un != n) {
@@ -360,6 +416,7 @@ static void check_sharing(const rp_model *m, rp_net_topo *t, const rp_net_exposu
 			break;
 		}
 out:
+	free(ux);
 	rp_net_topo_free(u);
 }
 
@@ -374,22 +431,23 @@ static size_t nqueries, nq_light, nq_uncovered;
  * pieces only, as in a scan); the second computes them after its queries,
  * from the complete decisions they left in the engine: both must equal
  * the exposures of t0 (ex, n). */
-static void check_queries(const rp_model *m, const rp_net_topo *t0, const rp_net_exposure *ex,
-			  size_t n)
+static void check_queries(const rp_model *m, const rp_net_topo *t0, const xp *ex, size_t n)
 {
 	static const uint32_t ports[] = { 22, 80, 443, 1433, 3389 };
 	static const unsigned protos[] = { RP_NET_TCP, RP_NET_UDP, RP_NET_ICMP };
 	static const int remotes[] = { 3, 4, 1, 2, 0 }; /* the likely partial answers first */
 	rp_net_topo *t = NULL, *u = NULL;
-	const rp_net_exposure *ux = NULL;
+	xp *ux = NULL;
 	size_t un = 0, k, i, light = 0, unc = 0;
 	int dir, pi, po, rx;
 
 	if (rp_net_topo_build(m, NULL, &t) < 0 || rp_net_topo_build(m, NULL, &u) < 0 ||
-	    rp_net_topo_exposures(t, &ux, &un) < 0) {
+	    rp_net_topo_exposures(t, &un) < 0) {
 		FAIL("topology failed");
 		goto out;
 	}
+	if (!(ux = flatten(t, un)))
+		goto out;
 	for (i = 0; i < n && i < un; i++)
 		if (!same_exposure(t0, &ex[i], t, &ux[i])) {
 			FAIL("exposure %zu differs in a second topology", i);
@@ -471,10 +529,14 @@ static void check_queries(const rp_model *m, const rp_net_topo *t0, const rp_net
 	rp_net__topo_query_stats(t, &light, &unc);
 	nq_light += light;
 	nq_uncovered += unc;
-	if (rp_net_topo_exposures(u, &ux, &un) < 0) {
+	free(ux);
+	ux = NULL;
+	if (rp_net_topo_exposures(u, &un) < 0) {
 		FAIL("exposures failed");
 		goto out;
 	}
+	if (!(ux = flatten(u, un)))
+		goto out;
 	if (un != n) {
 		FAIL("%zu exposures from allowed and unknown pieces, %zu from complete decisions",
 		     n, un);
@@ -486,6 +548,7 @@ static void check_queries(const rp_model *m, const rp_net_topo *t0, const rp_net
 			break;
 		}
 out:
+	free(ux);
 	rp_net_topo_free(t);
 	rp_net_topo_free(u);
 }
@@ -500,7 +563,7 @@ static void run_one(const char *dir, const char *name)
 	rp_json_doc *doc = NULL;
 	rp_arena *a = rp_arena_new();
 	const rp_value *exp, *emin;
-	const rp_net_exposure *ex = NULL;
+	xp *ex = NULL;
 	size_t n = 0, len = strlen(name);
 	rp_arm_options ao;
 	rp_diag d;
@@ -522,10 +585,12 @@ static void run_one(const char *dir, const char *name)
 		goto out;
 	}
 	if (rp_model_build((const rp_deployment *const *)&dep, 1, &m, NULL) < 0 ||
-	    rp_net_topo_build(m, NULL, &t) < 0 || rp_net_topo_exposures(t, &ex, &n) < 0) {
+	    rp_net_topo_build(m, NULL, &t) < 0 || rp_net_topo_exposures(t, &n) < 0) {
 		FAIL("topology failed");
 		goto out;
 	}
+	if (!(ex = flatten(t, n)))
+		goto out;
 	check_internet(t, ex, n, rp_value_getz(exp, "internet"));
 	check_eastwest(t, ex, n, rp_value_getz(exp, "eastwest"));
 	check_flows(t, rp_value_getz(exp, "flows"));
@@ -536,6 +601,7 @@ static void run_one(const char *dir, const char *name)
 	check_sharing(m, t, ex, n);
 	check_queries(m, t, ex, n);
 out:
+	free(ex);
 	rp_net_topo_free(t);
 	rp_model_free(m);
 	rp_deployment_free(dep);

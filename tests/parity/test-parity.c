@@ -141,15 +141,18 @@ static const char *rule_name(const rp_net_hop *h)
 static int exposures(side *s)
 {
 	rp_net_topo *t = NULL;
-	const rp_net_exposure *ex = NULL;
-	size_t n = 0, i;
+	const rp_net_exposure *e;
+	const rp_net_ipc *xi = NULL;
+	rp_net_exp_iter it;
+	size_t n = 0;
 	int rc;
 
 	rc = rp_net_topo_build(s->model, NULL, &t);
 	if (rc == 0)
-		rc = rp_net_topo_exposures(t, &ex, &n);
-	for (i = 0; i < n && rc == 0; i++) {
-		const rp_net_exposure *e = &ex[i];
+		rc = rp_net_topo_exposures(t, &n);
+	if (rc == 0)
+		rp_net_exp_first(&it, t, 0, t->nipcs);
+	while (rc == 0 && (e = rp_net_exp_next(&it, &xi)) != NULL) {
 		rp_buf src = RP_BUF_INIT, ports = RP_BUF_INIT;
 		if (rp_net_aset_format(&src, e->remote) < 0 ||
 		    rp_net_pset_format(&ports, e->ports) < 0 || rp_buf_putc(&src, '\0') < 0 ||
@@ -160,8 +163,8 @@ static int exposures(side *s)
 				&s->exps,
 				"%s %s nic=%s ipc=%s from=%s [%s%s] %s ports=%s via=%s %s "
 				"subnet=%s/%s:%s nic=%s/%s:%s%s%s",
-				e->ipc->owner->type, oname(e->ipc->owner), oname(e->ipc->nic),
-				oname(e->ipc->ipconfig), rp_net_exposure_source(e), src.data,
+				xi->owner->type, oname(xi->owner), oname(xi->nic),
+				oname(xi->ipconfig), rp_net_exposure_source(e), src.data,
 				e->whole_source ? ", all" : "", rp_net_proto_name(e->proto),
 				ports.data, e->endpoint ? e->endpoint->label : "east-west",
 				rp_net_verdict_name((rp_net_verdict)e->verdict),
