@@ -51,11 +51,6 @@ static int ref_rule_index(rp_report *r, const rp_report_rule *rule)
 	return (int)r->nref_rules++;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* A fingerprint of 16 lower-case hex digits as two 32-bit halves; false
  * for anything else (kept as "no fingerprint"). */
 static bool fp_parse(const char *s, uint32_t *hi, uint32_t *lo)
@@ -64,9 +59,9 @@ static bool fp_parse(const char *s, uint32_t *hi, uint32_t *lo)
 	size_t i;
 
 	for (i = 0; i < 16; i++) {
-		int d = hexval(s[i]);
-		if (d < 0)
-			return false;
+		int d = rp_hex_digit((unsigned char)s[i]);
+		if (d < 0 || (s[i] >= 'A' && s[i] <= 'F'))
+			return false; /* lower case only: written back as such */
 		v = v << 4 | (uint64_t)d;
 	}
 	if (s[16] != '\0')
@@ -236,8 +231,12 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 		o->unknown = s->unknown;
 		o->internet = s->internet;
 		o->internet_why = rp_report_intern(r, s->internet_why, &fail);
-		/* the text report only writes the weakest (first) path */
-		o->npaths = matrix && s->npaths > 1 ? 1 : s->npaths;
+		/* the text report only writes the weakest (first) path of an
+		 * asset the Internet may reach (internet yes or unknown) */
+		o->npaths = !matrix            ? s->npaths
+			    : s->internet == 0 ? 0
+			    : s->npaths > 1    ? 1
+					       : s->npaths;
 		o->paths = o->npaths ? rp_arena_calloc(a, o->npaths, sizeof(*o->paths)) : NULL;
 		if (o->npaths && !o->paths)
 			fail = true;

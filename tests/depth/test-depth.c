@@ -436,6 +436,8 @@ static void test_asset_detail(void **state)
 				}
 			}
 			assert_true(matrix.assets[i]->npaths <= 1);
+			if (s->internet == 0)
+				assert_int_equal(matrix.assets[i]->npaths, 0);
 			for (k = 0; k < lean.assets[i]->npaths; k++)
 				assert_int_equal(lean.assets[i]->paths[k].nhops, s->paths[k].nhops);
 		}
