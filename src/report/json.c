@@ -34,9 +34,9 @@ static void finding(rp_jw *w, const rp_report_finding *f)
 	rp_jw_string(w, f->resource_name);
 	rp_jw_key(w, "resource_id");
 	rp_jw_string(w, f->resource_id);
-	if (f->address) {
+	if (rp_report_finding_address(f)) {
 		rp_jw_key(w, "address");
-		rp_jw_string(w, f->address);
+		rp_jw_string(w, rp_report_finding_address(f));
 	}
 	rp_jw_key(w, "file");
 	rp_jw_string(w, f->file);

@@ -52,8 +52,9 @@ static int testcase(rp_buf *b, const rp_report_finding *f)
 	rp_buf_clear(&tmp);
 	if (rc == 0)
 		rc = rp_buf_printf(&tmp, "%s: %s%s%s%s", f->rule->id, f->rule->title,
-				   f->address ? " [" : "", f->address ? f->address : "",
-				   f->address ? "]" : "");
+				   rp_report_finding_address(f) ? " [" : "",
+				   rp_report_finding_address(f) ? rp_report_finding_address(f) : "",
+				   rp_report_finding_address(f) ? "]" : "");
 	if (rc == 0)
 		rc = attr(b, "name", tmp.data);
 	if (rc == 0 && f->file[0])
@@ -88,15 +89,16 @@ static int testcase(rp_buf *b, const rp_report_finding *f)
 		if (rc == 0)
 			rc = rp_buf_puts(b, ">");
 		if (rc == 0)
-			rc = rp_buf_printf(&tmp,
-					   "%s:%u:%u: %s [%s, %s]\nresource: %s%s%s\nfingerprint: "
-					   "%s\nremediation: %s",
-					   f->file, f->line, f->column, f->message, f->rule->layer,
-					   rpt_sev(f->rule->severity),
-					   f->resource_id[0] ? f->resource_id : f->resource_name,
-					   f->address ? "\naddress: " : "",
-					   f->address ? f->address : "", f->fingerprint,
-					   f->rule->remediation ? f->rule->remediation : "");
+			rc = rp_buf_printf(
+				&tmp,
+				"%s:%u:%u: %s [%s, %s]\nresource: %s%s%s\nfingerprint: "
+				"%s\nremediation: %s",
+				f->file, f->line, f->column, f->message, f->rule->layer,
+				rpt_sev(f->rule->severity),
+				f->resource_id[0] ? f->resource_id : f->resource_name,
+				rp_report_finding_address(f) ? "\naddress: " : "",
+				rp_report_finding_address(f) ? rp_report_finding_address(f) : "",
+				f->fingerprint, f->rule->remediation ? f->rule->remediation : "");
 		if (rc == 0)
 			rc = rp_xml_escape(b, tmp.data);
 		if (rc == 0)

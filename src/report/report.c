@@ -217,7 +217,7 @@ void rp_report_fingerprint(const char *rule_id, const char *resource_type,
 static int fill(rp_report *r, const rp_report_input *in, rp_report_finding *f, bool borrow)
 {
 	bool fail = false;
-	const char *ident;
+	const char *ident, *address;
 
 	memset(f, 0, sizeof(*f));
 	f->rule = in->rule;
@@ -231,13 +231,13 @@ static int fill(rp_report *r, const rp_report_input *in, rp_report_finding *f, b
 		f->resource_type = in->resource_type;
 		f->resource_name = in->resource_name;
 		f->resource_id = in->resource_id;
-		f->address = in->address;
+		address = in->address;
 	} else {
 		f->file = dup_or_empty(r, in->file, &fail);
 		f->resource_type = dup_or_empty(r, in->resource_type, &fail);
 		f->resource_name = dup_or_empty(r, in->resource_name, &fail);
 		f->resource_id = dup_or_empty(r, in->resource_id, &fail);
-		f->address = rp_report_intern(r, in->address, &fail);
+		address = rp_report_intern(r, in->address, &fail);
 	}
 	if (borrow) {
 		f->message = in->message ? in->message : "";
@@ -246,8 +246,16 @@ static int fill(rp_report *r, const rp_report_input *in, rp_report_finding *f, b
 		f->message = dup_or_empty(r, in->message, &fail);
 		f->unknown_reason = rp_report_intern(r, in->unknown_reason, &fail);
 	}
-	f->byte_offset = in->byte_offset;
-	f->byte_length = in->byte_length;
+	if (!fail && (address || in->byte_offset || in->byte_length)) {
+		rp_report_finding_ext *x = rp_arena_alloc(r->arena, sizeof(*x));
+		if (x) {
+			x->address = address;
+			x->byte_offset = in->byte_offset;
+			x->byte_length = in->byte_length;
+			f->ext = x;
+		} else
+			fail = true;
+	}
 	if (fail)
 		return -RP_ENOMEM;
 	if (in->fingerprint && strlen(in->fingerprint) == 16 &&
@@ -309,7 +317,7 @@ static bool groupable(const rp_report_finding *f)
 static size_t group_hash(const rp_report_finding *f)
 {
 	const void *p[5] = { f->file, f->resource_type, f->resource_name, f->resource_id,
-			     f->address };
+			     rp_report_finding_address(f) };
 	uint64_t h = 14695981039346656037ull;
 	size_t i;
 
@@ -327,7 +335,8 @@ static bool group_same(const rp_report_finding *a, const rp_report_finding *b)
 {
 	return a->file == b->file && a->resource_type == b->resource_type &&
 	       a->resource_name == b->resource_name && a->resource_id == b->resource_id &&
-	       a->address == b->address && a->status == b->status;
+	       rp_report_finding_address(a) == rp_report_finding_address(b) &&
+	       a->status == b->status;
 }
 
 /* Which of two findings of a group represents it: the first in layer
@@ -638,8 +647,8 @@ static int cmp_finding(const void *pa, const void *pb)
 		return a->line < b->line ? -1 : 1;
 	if (a->column != b->column)
 		return a->column < b->column ? -1 : 1;
-	if (a->byte_offset != b->byte_offset)
-		return a->byte_offset < b->byte_offset ? -1 : 1;
+	if (rp_report_finding_byte_offset(a) != rp_report_finding_byte_offset(b))
+		return rp_report_finding_byte_offset(a) < rp_report_finding_byte_offset(b) ? -1 : 1;
 	if (a->rule != b->rule && (c = cmp_str(a->rule->id, b->rule->id)) != 0)
 		return c;
 	if ((c = cmp_str(a->resource_id, b->resource_id)) != 0)

@@ -63,6 +63,15 @@ typedef struct rp_report_rule {
 	const char *cis;
 } rp_report_rule;
 
+/* What few findings have (Terraform plans, TPM event logs), out of line
+ * so that the many others do not pay for it (rp_report_finding.ext). */
+typedef struct rp_report_finding_ext {
+	const char *address; /* Terraform address (module.x.azurerm_y.z), or NULL */
+	/* A byte range in a binary file (an event of a TPM event log), when
+	 * line is 0 and byte_length > 0; SARIF region byteOffset/byteLength. */
+	uint64_t byte_offset, byte_length;
+} rp_report_finding_ext;
+
 /* One verdict of one rule on one resource.  Positions are 1-based, columns
  * in Unicode code points; line 0 means "no position". */
 typedef struct rp_report_finding {
@@ -75,10 +84,10 @@ typedef struct rp_report_finding {
 	const char *message;
 	const char *unknown_reason;  /* status unknown: why; else NULL */
 	const char *suppress_reason; /* NULL when not suppressed */
-	const char *address;         /* Terraform address (module.x.azurerm_y.z), or NULL */
-	/* A byte range in a binary file (an event of a TPM event log), when
-	 * line is 0 and byte_length > 0; SARIF region byteOffset/byteLength. */
-	uint64_t byte_offset, byte_length;
+	/* address and byte range (read them with the accessors below); NULL
+	 * when the finding has neither (in the report's arena, shared by
+	 * copies of the record) */
+	const rp_report_finding_ext *ext;
 	char fingerprint[17]; /* 16 lower-case hex digits */
 	uint8_t status;       /* rp_status */
 	uint8_t suppressed;   /* rp_suppress_kind */
@@ -90,6 +99,19 @@ typedef struct rp_report_finding {
 	 * fields of the first of them in layer order, then report order. */
 	uint32_t merged;
 } rp_report_finding;
+
+static inline const char *rp_report_finding_address(const rp_report_finding *f)
+{
+	return f->ext ? f->ext->address : NULL;
+}
+static inline uint64_t rp_report_finding_byte_offset(const rp_report_finding *f)
+{
+	return f->ext ? f->ext->byte_offset : 0;
+}
+static inline uint64_t rp_report_finding_byte_length(const rp_report_finding *f)
+{
+	return f->ext ? f->ext->byte_length : 0;
+}
 
 /* What the caller gives rp_report_add(); strings are copied. */
 typedef struct rp_report_input {

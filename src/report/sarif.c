@@ -215,14 +215,14 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 			rp_jw_key(w, "endColumn");
 			rp_jw_uint(w, f->end_column ? f->end_column : 1);
 			rp_jw_object_end(w);
-		} else if (f->byte_length) {
+		} else if (rp_report_finding_byte_length(f)) {
 			/* binary artifact (§3.30.10, §3.30.11) */
 			rp_jw_key(w, "region");
 			rp_jw_object_begin(w);
 			rp_jw_key(w, "byteOffset");
-			rp_jw_uint(w, f->byte_offset);
+			rp_jw_uint(w, rp_report_finding_byte_offset(f));
 			rp_jw_key(w, "byteLength");
-			rp_jw_uint(w, f->byte_length);
+			rp_jw_uint(w, rp_report_finding_byte_length(f));
 			rp_jw_object_end(w);
 		}
 		rp_jw_object_end(w);
@@ -240,13 +240,13 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 		rp_jw_key(w, "kind");
 		rp_jw_string(w, "resource");
 		rp_jw_object_end(w);
-		if (f->address) {
+		if (rp_report_finding_address(f)) {
 			/* the Terraform resource the finding is about */
 			rp_jw_object_begin(w);
 			rp_jw_key(w, "name");
-			rp_jw_string(w, f->address);
+			rp_jw_string(w, rp_report_finding_address(f));
 			rp_jw_key(w, "fullyQualifiedName");
-			rp_jw_string(w, f->address);
+			rp_jw_string(w, rp_report_finding_address(f));
 			rp_jw_key(w, "kind");
 			rp_jw_string(w, "resource");
 			rp_jw_object_end(w);

@@ -387,10 +387,10 @@ int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out)
 			rc = rp_buf_puts(out, color ? " " C_DIM : " ");
 		if (rc == 0)
 			rc = put_safe(out, a->resource_type);
-		if (rc == 0 && a->address) {
+		if (rc == 0 && rp_report_finding_address(a)) {
 			rc = rp_buf_puts(out, " ");
 			if (rc == 0)
-				rc = put_safe(out, a->address);
+				rc = put_safe(out, rp_report_finding_address(a));
 		}
 		if (rc == 0)
 			rc = rp_buf_printf(out, "%s\n", color ? C_RESET : "");

@@ -311,6 +311,48 @@ static void test_sort_total_order(void **state)
  * as a report keeping every finding, whatever the order they come in,
  * across a merge (scan --jobs), an index rebuild (thousands of groups)
  * and adds after a sort; failing ones are kept one by one. */
+/* A finding record stays compact (a big estate keeps about 100,000 of
+ * them): the Terraform address and the byte range, which few findings
+ * have, are out of line (rp_report_finding.ext), read back through the
+ * accessors, and shared by records of the same group. */
+static void test_finding_ext(void **state)
+{
+	static const rp_report_rule rule = { "RMP-TEST-009", "HOST", RP_SEV_LOW, "t", "r", "f",
+					     NULL,           NULL };
+	rp_report r;
+	rp_report_input in;
+	rp_report_finding *f = NULL;
+
+	(void)state;
+	assert_true(sizeof(rp_report_finding) <= 112); /* 128 with them inline */
+	assert_int_equal(rp_report_init(&r), 0);
+	memset(&in, 0, sizeof(in));
+	in.rule = &rule;
+	in.status = RP_STATUS_FAIL;
+	in.file = "main.tfplan.json";
+	in.resource_type = "azurerm_linux_virtual_machine";
+	in.resource_name = "vm";
+	in.message = "m";
+	assert_int_equal(rp_report_add(&r, &in, &f), 0);
+	assert_null(f->ext);
+	assert_null(rp_report_finding_address(f));
+	assert_int_equal(rp_report_finding_byte_length(f), 0);
+	in.address = "module.app.azurerm_linux_virtual_machine.vm";
+	assert_int_equal(rp_report_add(&r, &in, &f), 0);
+	assert_string_equal(rp_report_finding_address(f), in.address);
+	assert_ptr_not_equal(rp_report_finding_address(f), in.address); /* a copy */
+	assert_int_equal(rp_report_finding_byte_offset(f), 0);
+	in.address = NULL;
+	in.file = "binary_bios_measurements";
+	in.byte_offset = 1u << 20;
+	in.byte_length = 77;
+	assert_int_equal(rp_report_add(&r, &in, &f), 0);
+	assert_null(rp_report_finding_address(f));
+	assert_int_equal(rp_report_finding_byte_offset(f), 1u << 20);
+	assert_int_equal(rp_report_finding_byte_length(f), 77);
+	rp_report_release(&r);
+}
+
 static void test_group_passing(void **state)
 {
 	static const rp_report_rule rules[3] = {
@@ -602,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_merge_sort_counts),
 		cmocka_unit_test(test_sort_total_order),
 		cmocka_unit_test(test_group_passing),
+		cmocka_unit_test(test_finding_ext),
 		cmocka_unit_test(test_group_passing_layers),
 		cmocka_unit_test(test_text_sanitized),
 		cmocka_unit_test(test_registry),
