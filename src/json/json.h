@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util/arena.h"
 #include "util/buf.h"
@@ -266,8 +267,12 @@ void rp_jw_object_begin(rp_jw *w);
 void rp_jw_object_end(rp_jw *w);
 void rp_jw_array_begin(rp_jw *w);
 void rp_jw_array_end(rp_jw *w);
-void rp_jw_key(rp_jw *w, const char *key);
 void rp_jw_keyn(rp_jw *w, const char *key, size_t n);
+/* Inline so that the length of a literal key is known at compile time. */
+static inline void rp_jw_key(rp_jw *w, const char *key)
+{
+	rp_jw_keyn(w, key, strlen(key));
+}
 void rp_jw_string(rp_jw *w, const char *s);
 void rp_jw_stringn(rp_jw *w, const char *s, size_t n);
 void rp_jw_int(rp_jw *w, int64_t v);

@@ -10,63 +10,147 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
-int rp_json_escape(rp_buf *b, const char *s, size_t n)
+/* Escapes s[0..n) as a JSON string literal (with quotes) into dst, which
+ * has room for rp_json_escape_room(n) bytes; returns the end.  Plain runs
+ * are copied a word at a time (a word is stored whole, then the write
+ * position steps back over its special byte). */
+static char *escape_to(char *dst, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run;
-	int r;
+	char *p = dst;
+	size_t i = 0;
 
-	r = rp_buf_reserve(b, n + 2);
-	if (r < 0)
-		return r;
-	rp_buf_putc(b, '"');
+	*p++ = '"';
 	while (i < n) {
-		unsigned char c = u[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			run = rp_scan_plain_run(u, i, n);
-			r = rp_buf_append(b, s + i, run - i);
-			i = run;
-		} else if (c >= 0x80) {
+		unsigned char c;
+#if defined(__SSE2__)
+		/* Signed bytes below 0x20: control characters and every byte
+		 * >= 0x80. */
+		while (n - i >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+			__m128i m =
+				_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+							  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+			unsigned bits = (unsigned)_mm_movemask_epi8(m);
+			_mm_storeu_si128((__m128i *)(void *)p, v);
+			if (bits) {
+				size_t k = (size_t)__builtin_ctz(bits);
+				p += k;
+				i += k;
+				break;
+			}
+			p += 16;
+			i += 16;
+		}
+		if (n - i < 16 && i < n) {
+			/* The tail, through a padded copy (never read past s + n). */
+			size_t rem = n - i;
+			unsigned char t[16] = "AAAAAAAAAAAAAAAA";
+			__m128i v, m;
+			unsigned bits;
+			memcpy(t, u + i, rem);
+			v = _mm_loadu_si128((const __m128i *)(const void *)t);
+			m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+						      _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+			bits = (unsigned)_mm_movemask_epi8(m) & ((1u << rem) - 1u);
+			_mm_storeu_si128((__m128i *)(void *)p, v);
+			if (!bits) {
+				p += rem;
+				break;
+			}
+			p += (size_t)__builtin_ctz(bits);
+			i += (size_t)__builtin_ctz(bits);
+		}
+#elif RP_SCAN_LE
+		while (n - i >= 8) {
+			uint64_t v = rp_scan_load8(u + i);
+			uint64_t m = rp_scan_special8(v);
+			memcpy(p, &v, sizeof v);
+			if (m) {
+				size_t k = rp_scan_first(m);
+				p += k;
+				i += k;
+				break;
+			}
+			p += 8;
+			i += 8;
+		}
+#endif
+		while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\')
+			*p++ = (char)u[i++];
+		if (i >= n)
+			break;
+		c = u[i];
+		if (c >= 0x80) {
 			size_t end = i, ok;
 			while (end < n && u[end] >= 0x80)
 				end++;
 			ok = rp_utf8_check(u + i, end - i);
 			if (ok > 0) {
 				/* ok stops at a sequence boundary */
-				r = rp_buf_append(b, s + i, ok);
+				memcpy(p, s + i, ok);
+				p += ok;
 				i += ok;
 			} else {
-				r = rp_buf_append(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
+				memcpy(p, "\xEF\xBF\xBD", 3); /* U+FFFD */
+				p += 3;
 				i++;
 			}
-		} else {
-			char e[7];
-			switch (c) {
-			case '"': r = rp_buf_append(b, "\\\"", 2); break;
-			case '\\': r = rp_buf_append(b, "\\\\", 2); break;
-			case '\n': r = rp_buf_append(b, "\\n", 2); break;
-			case '\r': r = rp_buf_append(b, "\\r", 2); break;
-			case '\t': r = rp_buf_append(b, "\\t", 2); break;
-			case '\b': r = rp_buf_append(b, "\\b", 2); break;
-			case '\f': r = rp_buf_append(b, "\\f", 2); break;
-			default:
-				e[0] = '\\';
-				e[1] = 'u';
-				e[2] = '0';
-				e[3] = '0';
-				e[4] = hex[c >> 4];
-				e[5] = hex[c & 15];
-				e[6] = 0;
-				r = rp_buf_append(b, e, 6);
-			}
-			i++;
+			continue;
 		}
-		if (r < 0)
-			return r;
+		*p++ = '\\';
+		switch (c) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		default:
+			p[0] = 'u';
+			p[1] = '0';
+			p[2] = '0';
+			p[3] = hex[c >> 4];
+			p[4] = hex[c & 15];
+			p += 5;
+		}
+		i++;
 	}
-	return rp_buf_putc(b, '"');
+	*p++ = '"';
+	return p;
+}
+
+/* The most bytes escape_to writes for n input bytes (6 per byte for
+ * \u00XX, 3 for U+FFFD, the quotes) plus the 16 bytes it may store past
+ * the end; SIZE_MAX when that overflows. */
+static size_t escape_room(size_t n)
+{
+	return n > (SIZE_MAX - 32) / 6 ? SIZE_MAX : 6 * n + 2 + 16;
+}
+
+int rp_json_escape(rp_buf *b, const char *s, size_t n)
+{
+	size_t need = escape_room(n);
+	char *end;
+	int r;
+
+	if (need == SIZE_MAX)
+		return -RP_ENOMEM;
+	r = rp_buf_reserve(b, need);
+	if (r < 0)
+		return r;
+	end = escape_to(b->data + b->len, s, n);
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 /* The "C" locale, so that printf and strtod use '.' whatever the
@@ -127,63 +211,134 @@ void rp_jw_init(rp_jw *w, rp_buf *out, int indent)
 	w->indent = indent < 0 ? 0 : indent > 8 ? 8 : indent;
 }
 
+/* Room for n more bytes (and the NUL) at the end of the output; NULL
+ * after an error (w->err set). */
+static inline char *room(rp_jw *w, size_t n)
+{
+	rp_buf *b = w->out;
+
+	if (w->err)
+		return NULL;
+	if (n == SIZE_MAX) {
+		w->err = -RP_ENOMEM;
+		return NULL;
+	}
+	if (!b->cap || b->cap - b->len <= n) {
+		int r = rp_buf_reserve(b, n);
+		if (r < 0) {
+			w->err = r;
+			return NULL;
+		}
+	}
+	return b->data + b->len;
+}
+
+/* Ends a write at p (inside the room asked for). */
+static inline void commit(rp_jw *w, char *p)
+{
+	w->out->len = (size_t)(p - w->out->data);
+	*p = '\0';
+}
+
 static void put(rp_jw *w, const char *s, size_t n)
 {
-	if (!w->err) {
-		int r = rp_buf_append(w->out, s, n);
-		if (r < 0)
-			w->err = r;
+	char *p = room(w, n);
+
+	if (p) {
+		memcpy(p, s, n);
+		commit(w, p + n);
 	}
 }
 
-static void newline(rp_jw *w)
+/* The room newline_to needs at the current depth: the newline, the
+ * indentation and up to 16 bytes it may store past them. */
+static inline size_t newline_room(const rp_jw *w)
 {
-	/* A newline and the indentation in as few appends as possible. */
-	static const char nl[] = "\n                                                               "
-				 "                                                                ";
+	return w->indent ? 1 + (size_t)w->depth * (size_t)w->indent + 16 : 0;
+}
+
+static inline char *newline_to(const rp_jw *w, char *p)
+{
+	static const char spaces[16] = "                ";
 	size_t n, k;
 
 	if (!w->indent)
-		return;
+		return p;
 	n = (size_t)w->depth * (size_t)w->indent;
-	k = n < sizeof(nl) - 2 ? n : sizeof(nl) - 2;
-	put(w, nl, k + 1);
-	for (n -= k; n > 0; n -= k) {
-		k = n < sizeof(nl) - 2 ? n : sizeof(nl) - 2;
-		put(w, nl + 1, k);
-	}
+	*p++ = '\n';
+	/* whole 16-byte stores (the room has 16 to spare) */
+	for (k = 0; k < n; k += 16)
+		memcpy(p + k, spaces, 16);
+	return p + n;
 }
 
-/* Called before every value. */
-static void before_value(rp_jw *w)
+/* Checks that a value may come now; false (w->err set) when not. */
+static inline bool value_ok(rp_jw *w)
+{
+	if (w->err)
+		return false;
+	if (w->after_key)
+		return true;
+	if (w->in_object[w->depth]) {
+		w->err = -RP_EINVAL; /* value where a key is due */
+		return false;
+	}
+	if (w->depth == 0 && w->need_comma[0]) {
+		w->err = -RP_EINVAL; /* second top-level value */
+		return false;
+	}
+	return true;
+}
+
+/* The bytes before_to writes: a comma and a newline. */
+static inline size_t before_room(const rp_jw *w)
+{
+	return w->after_key ? 0 : 1 + (w->depth > 0 ? newline_room(w) : 0);
+}
+
+/* Writes what comes before a value (value_ok said it may come). */
+static inline char *before_to(rp_jw *w, char *p)
 {
 	if (w->after_key) {
 		w->after_key = false;
-		return;
-	}
-	if (w->in_object[w->depth]) {
-		w->err = w->err ? w->err : -RP_EINVAL; /* value where a key is due */
-		return;
-	}
-	if (w->depth == 0 && w->need_comma[0]) {
-		w->err = w->err ? w->err : -RP_EINVAL; /* second top-level value */
-		return;
+		return p;
 	}
 	if (w->need_comma[w->depth])
-		put(w, ",", 1);
+		*p++ = ',';
 	if (w->depth > 0)
-		newline(w);
+		p = newline_to(w, p);
 	w->need_comma[w->depth] = true;
+	return p;
+}
+
+/* A value of at most n bytes: the separator is written, the value goes at
+ * the returned pointer; NULL after an error. */
+static inline char *value_room(rp_jw *w, size_t n)
+{
+	char *p;
+
+	if (!value_ok(w))
+		return NULL;
+	p = room(w, n > SIZE_MAX - 512 - before_room(w) ? SIZE_MAX : before_room(w) + n);
+	return p ? before_to(w, p) : NULL;
 }
 
 static void open(rp_jw *w, char c, bool object)
 {
-	before_value(w);
+	char *p;
+
+	if (!value_ok(w))
+		return;
 	if (w->depth >= RP_JW_MAX_DEPTH) {
-		w->err = w->err ? w->err : -RP_ELIMIT;
+		w->err = -RP_ELIMIT;
 		return;
 	}
-	put(w, &c, 1);
+	p = room(w, before_room(w) + 1);
+	if (!p)
+		return;
+	p = before_to(w, p);
+	*p++ = c;
+	commit(w, p);
 	w->depth++;
 	w->need_comma[w->depth] = false;
 	w->in_object[w->depth] = object;
@@ -191,14 +346,22 @@ static void open(rp_jw *w, char c, bool object)
 
 static void close_(rp_jw *w, char c, bool object)
 {
+	char *p;
+
+	if (w->err)
+		return;
 	if (w->depth == 0 || w->in_object[w->depth] != object || w->after_key) {
-		w->err = w->err ? w->err : -RP_EINVAL;
+		w->err = -RP_EINVAL;
 		return;
 	}
 	w->depth--;
+	p = room(w, 1 + newline_room(w));
+	if (!p)
+		return;
 	if (w->need_comma[w->depth + 1])
-		newline(w);
-	put(w, &c, 1);
+		p = newline_to(w, p);
+	*p++ = c;
+	commit(w, p);
 }
 
 void rp_jw_object_begin(rp_jw *w)
@@ -220,36 +383,37 @@ void rp_jw_array_end(rp_jw *w)
 
 void rp_jw_keyn(rp_jw *w, const char *key, size_t n)
 {
+	size_t er = escape_room(n);
+	char *p;
+
+	if (w->err)
+		return;
 	if (!w->in_object[w->depth] || w->after_key || w->depth == 0) {
-		w->err = w->err ? w->err : -RP_EINVAL;
+		w->err = -RP_EINVAL;
 		return;
 	}
+	/* comma, newline and indentation, the key, ": " */
+	p = room(w, er > SIZE_MAX - 512 ? SIZE_MAX : 1 + newline_room(w) + er + 2);
+	if (!p)
+		return;
 	if (w->need_comma[w->depth])
-		put(w, ",", 1);
-	newline(w);
+		*p++ = ',';
+	p = newline_to(w, p);
 	w->need_comma[w->depth] = true;
-	if (!w->err) {
-		int r = rp_json_escape(w->out, key, n);
-		if (r < 0)
-			w->err = r;
-	}
-	put(w, w->indent ? ": " : ":", w->indent ? 2 : 1);
+	p = escape_to(p, key, n);
+	*p++ = ':';
+	if (w->indent)
+		*p++ = ' ';
+	commit(w, p);
 	w->after_key = true;
-}
-
-void rp_jw_key(rp_jw *w, const char *key)
-{
-	rp_jw_keyn(w, key, strlen(key));
 }
 
 void rp_jw_stringn(rp_jw *w, const char *s, size_t n)
 {
-	before_value(w);
-	if (!w->err) {
-		int r = rp_json_escape(w->out, s, n);
-		if (r < 0)
-			w->err = r;
-	}
+	char *p = value_room(w, escape_room(n));
+
+	if (p)
+		commit(w, escape_to(p, s, n));
 }
 
 void rp_jw_string(rp_jw *w, const char *s)
@@ -260,46 +424,61 @@ void rp_jw_string(rp_jw *w, const char *s)
 		rp_jw_stringn(w, s, strlen(s));
 }
 
+/* Decimal digits of v, written backwards ending at end; returns the
+ * first. */
+static char *utoa_back(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 void rp_jw_int(rp_jw *w, int64_t v)
 {
-	char b[32];
-	int n = snprintf(b, sizeof b, "%" PRId64, v);
-	before_value(w);
-	put(w, b, (size_t)n);
+	char b[24], *s;
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	s = utoa_back(b + sizeof b, m);
+	if (v < 0)
+		*--s = '-';
+	rp_jw_raw(w, s, (size_t)(b + sizeof b - s));
 }
 
 void rp_jw_uint(rp_jw *w, uint64_t v)
 {
-	char b[32];
-	int n = snprintf(b, sizeof b, "%" PRIu64, v);
-	before_value(w);
-	put(w, b, (size_t)n);
+	char b[24], *s = utoa_back(b + sizeof b, v);
+
+	rp_jw_raw(w, s, (size_t)(b + sizeof b - s));
 }
 
 void rp_jw_double(rp_jw *w, double v)
 {
 	char b[40];
 	int n = rp_json_format_double(b, sizeof b, v);
-	before_value(w);
-	put(w, b, (size_t)n);
+
+	rp_jw_raw(w, b, (size_t)n);
 }
 
 void rp_jw_bool(rp_jw *w, bool v)
 {
-	before_value(w);
-	put(w, v ? "true" : "false", v ? 4 : 5);
+	rp_jw_raw(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void rp_jw_null(rp_jw *w)
 {
-	before_value(w);
-	put(w, "null", 4);
+	rp_jw_raw(w, "null", 4);
 }
 
 void rp_jw_raw(rp_jw *w, const char *json, size_t n)
 {
-	before_value(w);
-	put(w, json, n);
+	char *p = value_room(w, n);
+
+	if (p) {
+		memcpy(p, json, n);
+		commit(w, p + n);
+	}
 }
 
 void rp_jw_node(rp_jw *w, rp_json_doc *doc, uint32_t i)

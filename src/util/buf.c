@@ -7,6 +7,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+/* Big buffers (a JSON or text report of a whole estate is tens of MB):
+ * ask for transparent huge pages.  On virtual machines a page fault costs
+ * microseconds, and a 42 MB report is 10,000 4-KiB pages, each touched
+ * once as the buffer fills: faulting them was most of the time of writing
+ * the JSON report of the quickstart corpus.  2-MiB pages cut the faults
+ * 512-fold.  Advice only: failure is harmless, the bytes are the same, and
+ * RSS grows by at most the unfilled part of the last huge page. */
+#define BUF_HUGE_MIN ((size_t)4 << 20)
+
+static void advise_huge(void *p)
+{
+#if defined(MADV_HUGEPAGE) && defined(__GLIBC__)
+	/* The whole block, to the end of its pages: a big block is a mapping
+	 * of its own, which realloc grows with mremap, and mremap cannot take
+	 * a range that advice on a part of it would have split in two. */
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p, b = a + malloc_usable_size(p);
+
+	if (page == 0 || (page & (page - 1)) != 0)
+		return;
+	a &= ~(page - 1);
+	b = (b + page - 1) & ~(page - 1);
+	(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+#endif
+}
 
 int rp_buf_reserve(rp_buf *b, size_t extra)
 {
@@ -24,6 +57,8 @@ int rp_buf_reserve(rp_buf *b, size_t extra)
 	p = realloc(b->data, cap);
 	if (!p)
 		return -RP_ENOMEM;
+	if (cap >= BUF_HUGE_MIN)
+		advise_huge(p);
 	b->data = p;
 	b->cap = cap;
 	return 0;

@@ -122,6 +122,37 @@ static void test_hex(void **state)
 	assert_int_equal(u, 7);
 }
 
+/* Growth past the size where rp_buf asks for huge pages (4 MiB, realloc
+ * then moves or extends the advised mapping): every byte survives each
+ * doubling, and a detached big buffer is an ordinary malloc block. */
+static void test_buf_big(void **state)
+{
+	rp_buf b = RP_BUF_INIT;
+	char piece[4096];
+	size_t i, k, total = (size_t)24 << 20;
+	char *p;
+
+	(void)state;
+	for (i = 0; i < sizeof piece; i++)
+		piece[i] = (char)('a' + i % 26);
+	for (k = 0; k < total; k += sizeof piece) {
+		piece[0] = (char)('A' + (k / sizeof piece) % 26);
+		assert_int_equal(rp_buf_append(&b, piece, sizeof piece), 0);
+	}
+	assert_int_equal(b.len, total);
+	assert_int_equal(b.data[b.len], '\0');
+	for (k = 0; k < total; k += sizeof piece) {
+		assert_int_equal(b.data[k], (char)('A' + (k / sizeof piece) % 26));
+		assert_int_equal(b.data[k + 1], 'b');
+		assert_int_equal(b.data[k + sizeof piece - 1], (char)('a' + 4095 % 26));
+	}
+	p = rp_buf_detach(&b);
+	p = realloc(p, 16);
+	assert_non_null(p);
+	assert_int_equal(p[0], 'A');
+	free(p);
+}
+
 static void test_map(void **state)
 {
 	rp_map m, ci;
@@ -609,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_buf_decimal),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_buf_big),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_fold_words),
