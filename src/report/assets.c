@@ -163,6 +163,11 @@ void rpt_refs_remap(rp_report *src, const uint16_t *map)
 	}
 }
 
+static uint32_t sat32(size_t n)
+{
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
 static const char *node_id(rp_report *r, const rp_depth_hop *h, bool *fail)
 {
 	char buf[1024];
@@ -221,11 +226,13 @@ int rp_report_add_depth(rp_report *r, const rp_depth_result *d, rp_report_rule_o
 			ol->reason = rp_report_intern(r, sl->reason, &fail);
 			if (r->asset_detail == RP_ASSET_DETAIL_FULL) {
 				ol->refs = refs(r, sl->basis, sl->nbasis, rule_of, &fail);
-				ol->nrefs = sl->nbasis;
+				ol->nrefs = (uint32_t)sl->nbasis;
+				if (sl->nbasis > UINT32_MAX)
+					fail = true;
 			}
-			ol->npass = sl->npass;
-			ol->nfail = sl->nfail;
-			ol->nunknown = sl->nunknown;
+			ol->npass = sat32(sl->npass);
+			ol->nfail = sat32(sl->nfail);
+			ol->nunknown = sat32(sl->nunknown);
 		}
 		o->score = s->score;
 		o->unknown = s->unknown;

@@ -48,11 +48,11 @@ typedef enum rp_report_asset_detail {
 } rp_report_asset_detail;
 
 typedef struct rp_report_layer {
-	uint8_t rating; /* rp_depth_rating */
 	const char *reason;
 	rp_report_ref *refs;
-	size_t nrefs;
-	size_t npass, nfail, nunknown;
+	uint32_t nrefs;
+	uint32_t npass, nfail, nunknown; /* saturated at UINT32_MAX */
+	uint8_t rating;                  /* rp_depth_rating */
 } rp_report_layer;
 
 typedef struct rp_report_step {
