@@ -781,9 +781,17 @@ out:
 static int render_diags(const rp_diag *d, bool color, bool notes, file_result *fr)
 {
 	char *text = NULL;
-	size_t len = 0, i;
-	FILE *fp = open_memstream(&text, &len);
+	size_t len = 0, i, shown = 0;
+	FILE *fp;
 
+	fr->errors = d->nerrors;
+	fr->warnings = d->nwarnings;
+	for (i = 0; i < d->count; i++)
+		shown += d->items[i].level != RP_DIAG_NOTE || notes;
+	if (shown == 0 && !d->dropped)
+		return 0; /* most files: no stream to open (it costs a calloc of
+			   * a FILE and its buffer) */
+	fp = open_memstream(&text, &len);
 	if (!fp)
 		return -RP_ENOMEM;
 	for (i = 0; i < d->count; i++) {
@@ -802,8 +810,6 @@ static int render_diags(const rp_diag *d, bool color, bool notes, file_result *f
 		text = NULL;
 	}
 	fr->diag_text = text;
-	fr->errors = d->nerrors;
-	fr->warnings = d->nwarnings;
 	return 0;
 }
 
