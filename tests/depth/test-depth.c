@@ -378,8 +378,8 @@ static void test_tally_passing(void **state)
  * references (rule index and fingerprint value) that give back each
  * basis finding's rule, status and fingerprint, also after a merge into a
  * report whose ref_rules table is in another order; and the lean levels
- * of rp_report.asset_detail give the same text (matrix) and HTML as a
- * report keeping everything. */
+ * of rp_report.asset_detail give the same text matrix as a report keeping
+ * everything and keep what the HTML report writes. */
 static void test_asset_detail(void **state)
 {
 	static const char *const cases[] = {
@@ -387,7 +387,6 @@ static void test_asset_detail(void **state)
 		"tests/depth/cases/identity-roles.json",
 		"tests/depth/cases/vmss-lb-nat.json",
 	};
-	rp_report_options o = { false, false, "test" };
 	size_t c, i, l, k;
 
 	(void)state;
@@ -446,11 +445,31 @@ static void test_asset_detail(void **state)
 		assert_int_equal(rp_report_text_matrix(&b, &matrix, false), 0);
 		assert_int_equal(a.len, b.len);
 		assert_memory_equal(a.data, b.data, a.len);
-		a.len = b.len = 0;
-		assert_int_equal(rp_report_write_html(&other, &o, &a), 0);
-		assert_int_equal(rp_report_write_html(&lean, &o, &b), 0);
-		assert_int_equal(a.len, b.len);
-		assert_memory_equal(a.data, b.data, a.len);
+		/* the HTML report's level keeps every path edge's references
+		 * (what it writes); not compared through the HTML writer here:
+		 * its graph loads Graphviz, whose fontconfig LeakSanitizer
+		 * reports (tests/meson.build; cli-scan-lifetimes and
+		 * depth-html-chromium write it) */
+		for (i = 0; i < w.d.n; i++)
+			for (k = 0; k < lean.assets[i]->npaths; k++) {
+				const rp_report_path *x = &lean.assets[i]->paths[k],
+						     *y = &other.assets[i]->paths[k];
+				size_t h, q;
+				for (h = 0; h < x->nhops; h++) {
+					assert_int_equal(x->hops[h].nrefs, y->hops[h].nrefs);
+					for (q = 0; q < x->hops[h].nrefs; q++) {
+						char f2[17];
+						assert_ptr_equal(
+							rp_report_ref_rule(&lean,
+									   &x->hops[h].refs[q]),
+							rp_report_ref_rule(&other,
+									   &y->hops[h].refs[q]));
+						rp_report_ref_fingerprint(&x->hops[h].refs[q], fp);
+						rp_report_ref_fingerprint(&y->hops[h].refs[q], f2);
+						assert_string_equal(fp, f2);
+					}
+				}
+			}
 		rp_buf_release(&a);
 		rp_buf_release(&b);
 		rp_report_release(&other);
