@@ -832,7 +832,10 @@ int rp_cmd_watch(rp_cli *cli, int argc, char **argv)
 	if (w.stats.bad_tuples)
 		input_error = true;
 	status_line(&w, true);
-	resolve_positions(&w);
+	/* line:column are written by the report formats only (the JSON lines
+	 * carry byte offsets): without one, the inputs are not read again */
+	if (fmt)
+		resolve_positions(&w);
 	for (i = 0; i < npaths; i++)
 		rp_report_add_file(&w.rep, paths[i]);
 	if (fmt) {

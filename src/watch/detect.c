@@ -272,6 +272,9 @@ typedef struct table {
 	 * are (a close frees keys). */
 	uint64_t *pres;
 	size_t pres_mask; /* words - 1 */
+	/* changes whenever the slots do (a key placed, a rehash): a probe's
+	 * outcome found ahead (struct lookup's hint) holds while it is the same */
+	uint64_t ver;
 	uint32_t window_s;
 	int64_t wms;    /* window_s in ms: window w starts at w * wms */
 	bool wide;      /* its windows span 2^32 ms or more: entry.wfirst/wlast */
@@ -626,6 +629,7 @@ static int table_rehash(table *t, size_t nslots)
 	uint64_t *s;
 	size_t i, npres = nslots / PRES_SLOTS > 8 ? nslots / PRES_SLOTS : 8;
 
+	t->ver++;
 	if (!t->pres || t->pres_mask + 1 != npres) {
 		uint64_t *np = calloc(npres, sizeof(*np));
 		if (!np)
@@ -704,7 +708,10 @@ static uint64_t key_hash(const lkey *k)
  * *e NULL when refused (table full).  The probe starts at pos, the same
  * for every window of a key, so a hopping table's two lookups of a flow
  * read one run of slots; the tag (h's top bits) tells the windows apart. */
-static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uint64_t h, entry **e)
+#define HINT_NONE 0   /* probe */
+#define HINT_ABSENT 1 /* not in the table; else the entry's place + 2 */
+static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uint64_t h,
+		     uint32_t hint, uint64_t hver, entry **e)
 {
 	uint64_t s;
 	size_t j, mask = t->nslots - 1;
@@ -712,6 +719,17 @@ static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uin
 	uint32_t est;
 
 	*e = NULL;
+	if (hint != HINT_NONE && hver == t->ver) {
+		/* the look-ahead probed these very slots */
+		if (hint == HINT_ABSENT)
+			goto absent;
+		x = &t->e[hint - 2];
+		if (memcmp(&x->k, &k->k, sizeof(x->k)) == 0 &&
+		    (!t->has_b || (x->bhi == k->bhi && x->blo == k->blo))) {
+			*e = x;
+			return 0;
+		}
+	}
 	if (pres_maybe(t, pos)) {
 		for (j = pos & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
 			if (s >> 32 != h >> 32)
@@ -724,6 +742,7 @@ static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uin
 			}
 		}
 	}
+absent:
 	est = rp_cms_add(&t->cms, h);
 	if (t->n >= d->c.max_keys || (t->n >= d->c.max_keys / 2 && est < t->admit)) {
 		d->st.refused++;
@@ -785,6 +804,7 @@ static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uin
 		t->slot[j] = slot_of(h, at);
 		*pres_word(t, pos) |= pres_bits(pos);
 		t->n++;
+		t->ver++;
 		/* the next new key's place, written then (a new key writes its
 		 * entry whole: without this, two cache misses) */
 		{
@@ -1501,6 +1521,9 @@ typedef struct lookup {
 	uint64_t base; /* key_base(&k): where the probe starts */
 	uint64_t h[2]; /* window win, and win - 1 when hopping */
 	uint64_t distinct;
+	/* the look-ahead's probe per window (HINT_*) and the table's ver then */
+	uint32_t hint[2];
+	uint64_t hver[2];
 	lkey k;
 } lookup;
 
@@ -1545,6 +1568,7 @@ static void plan_lookup(lookup *l, table *t, const rp_net_addr *a, uint32_t port
 	l->h[0] = key_hash_win(base, l->win);
 	l->h[1] = t->hopping ? key_hash_win(base, l->win - 1) : 0;
 	l->distinct = distinct;
+	l->hint[0] = l->hint[1] = HINT_NONE;
 }
 
 static void plan_flow(const rp_watch_det *d, const rp_flow *f, plan *p)
@@ -1590,7 +1614,7 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 			return 0;
 		}
 		l->k.k.win = w;
-		rc = table_get(d, t, &l->k, l->base, l->h[i], &e);
+		rc = table_get(d, t, &l->k, l->base, l->h[i], l->hint[i], l->hver[i], &e);
 		if (rc < 0)
 			return rc;
 		if (!e)
@@ -1622,6 +1646,7 @@ static int track(rp_watch_det *d, table *t, const rp_flow *f, const rp_net_addr 
 	l.h[0] = key_hash_win(base, l.win);
 	l.h[1] = t->hopping ? key_hash_win(base, l.win - 1) : 0;
 	l.distinct = distinct;
+	l.hint[0] = l.hint[1] = HINT_NONE;
 	return track_planned(d, &l, f, bytes);
 }
 
@@ -1708,7 +1733,8 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 			if (win < d->t005.closed) {
 				d->st.late++;
 			} else {
-				rc = table_get(d, &d->t005, &k, key_base(&k), key_hash(&k), &e);
+				rc = table_get(d, &d->t005, &k, key_base(&k), key_hash(&k),
+					       HINT_NONE, 0, &e);
 				if (rc < 0)
 					return rc;
 				if (e) {
@@ -1879,34 +1905,40 @@ static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
 }
 
 /* The entries those slots name, or the count-min counters a miss adds to. */
-static void ahead_entries(const plan *p)
+static void ahead_entries(plan *p)
 {
 	int i, j;
 	size_t k;
 	uint64_t s;
 
 	for (i = 0; i < PLAN_N; i++) {
-		const table *t = p->l[i].t;
+		lookup *l = &p->l[i];
+		const table *t = l->t;
 		size_t mask;
 		if (!t || !t->nslots)
 			continue;
 		mask = t->nslots - 1;
 		for (j = 0; j < (t->hopping ? 2 : 1); j++) {
-			uint64_t h = p->l[i].h[j];
-			if (!pres_maybe(t, p->l[i].base)) {
+			uint64_t h = l->h[j];
+			l->hver[j] = t->ver;
+			if (!pres_maybe(t, l->base)) {
 				/* not there: the lookup will ask the count-min sketch */
+				l->hint[j] = HINT_ABSENT;
 				rp_cms_prefetch(&t->cms, h);
 				continue;
 			}
-			for (k = p->l[i].base & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
+			for (k = l->base & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
 				if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
 					/* what a hit touches: the first line */
 					__builtin_prefetch(&t->e[(uint32_t)s - 1], 1);
+					l->hint[j] = (uint32_t)s + 1;
 					break;
 				}
 			}
-			if (!s) /* not there: the lookup will ask the count-min sketch */
+			if (!s) { /* not there: the lookup will ask the count-min sketch */
+				l->hint[j] = HINT_ABSENT;
 				rp_cms_prefetch(&t->cms, h);
+			}
 		}
 	}
 }

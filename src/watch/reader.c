@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef enum split_state {
@@ -573,6 +574,7 @@ int rp_watch_linecol(const char *path, const uint64_t *off, size_t n, uint32_t *
 	uint64_t pos = 0;
 	uint32_t ln = 1, lc = 0; /* lead bytes since the line's start */
 	size_t k = 0, i;
+	struct stat sb;
 
 	for (i = 0; i < n; i++)
 		line[i] = col[i] = 0;
@@ -589,7 +591,16 @@ int rp_watch_linecol(const char *path, const uint64_t *off, size_t n, uint32_t *
 		ix[i].i = i;
 	}
 	qsort(ix, n, sizeof(*ix), cmp_lc);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* only a regular file can be read again: a pipe (a FIFO, a shell's
+	 * <(...)) was consumed, and opening it again would wait for a writer
+	 * that never comes; its findings keep no line:column */
+	if (stat(path, &sb) < 0) {
+		rc = -RP_EIO;
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode))
+		goto out;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		rc = -RP_EIO;
 		goto out;

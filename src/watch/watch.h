@@ -165,7 +165,8 @@ int rp_watch_read_file(rp_watch_reader *r, const char *path, uint64_t from, bool
 /* Line and column (1-based, columns in UTF-8 characters, as
  * rp_source_linecol) of n byte offsets of a file, found in one pass with a
  * fixed buffer (memory does not grow with the file).  An offset past the
- * end gets line 0.  0, -RP_EIO or -RP_ENOMEM. */
+ * end gets line 0, and so does every offset of a path that is not a
+ * regular file (a pipe cannot be read again).  0, -RP_EIO or -RP_ENOMEM. */
 int rp_watch_linecol(const char *path, const uint64_t *off, size_t n, uint32_t *line,
 		     uint32_t *col);
 

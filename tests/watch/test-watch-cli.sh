@@ -37,6 +37,21 @@ check "text points at the evidence" 'grep -q "nsg_flow_v1_msdocs_PT1H.json:29:37
 "$bin" watch --no-status -f json --stream "$tmp/lines" "$fx/nsg_flow_v1_msdocs_PT1H.json" >"$tmp/json"
 check "json report + stream" 'python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/json" && cmp -s "$tmp/lines" "$tmp/v1"'
 
+# a named pipe is read once: JSON lines need no second pass, and a report
+# gives its findings without line:column (reading the pipe again used to
+# wait for a writer forever)
+mkfifo "$tmp/fifo"
+cat "$fx/nsg_flow_v1_msdocs_PT1H.json" >"$tmp/fifo" &
+timeout 60 "$bin" watch --no-status "$tmp/fifo" >"$tmp/fifo.out" 2>"$tmp/err"
+rc=$?
+check "fifo: JSON lines, exit 1 (rc=$rc)" '[ $rc -eq 1 ] && grep -q "\"subject\":\"10.1.0.4:3389/tcp\"" "$tmp/fifo.out"'
+wait
+cat "$fx/nsg_flow_v1_msdocs_PT1H.json" >"$tmp/fifo" &
+timeout 60 "$bin" watch --no-status -f text "$tmp/fifo" >"$tmp/fifo.text" 2>"$tmp/err"
+rc=$?
+check "fifo: text report, exit 1 (rc=$rc)" '[ $rc -eq 1 ] && grep -q "RMP-WATCH-002" "$tmp/fifo.text"'
+wait
+
 # directories are walked; benign samples give nothing
 mkdir -p "$tmp/dir/sub"
 cp "$fx/nsg_flow_v2_msdocs_PT1H.json" "$tmp/dir/sub/PT1H.json"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/buf.h"
@@ -467,6 +468,14 @@ static void test_linecol(void **state)
 	rp_buf_release(&b);
 	unlink(path);
 	assert_int_equal(rp_watch_linecol("/nonexistent/x", off, 1, line, col), -RP_EIO);
+	/* a named pipe is not opened again (that would wait for a writer):
+	 * no positions */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	line[0] = col[0] = 7;
+	assert_int_equal(rp_watch_linecol(path, off, 1, line, col), 0);
+	assert_int_equal(line[0], 0);
+	assert_int_equal(col[0], 0);
+	unlink(path);
 }
 
 int main(void)
