@@ -190,6 +190,30 @@ static void test_rest_value(void **state)
 	rp_diag_release(&diag);
 }
 
+/* A name that is not a string (found by the export fuzzer: the resource
+ * kept the array as its name) is unknown, with the reason. */
+static void test_name_not_string(void **state)
+{
+	rp_diag diag;
+	rp_deployment *d;
+	const rp_value *nm;
+
+	(void)state;
+	rp_diag_init(&diag);
+	d = load_case("name-not-string.json", &diag);
+	assert_int_equal(d->nresources, 2);
+	/* no ID to take the name from: unknown */
+	nm = d->resources[0].name;
+	assert_int_equal(nm->kind, RP_V_UNKNOWN);
+	assert_non_null(strstr(nm->u.reason, "not a string"));
+	/* the ID gives it */
+	nm = d->resources[1].name;
+	assert_int_equal(nm->kind, RP_V_STRING);
+	assert_string_equal(nm->u.s, "vm2");
+	rp_deployment_free(d);
+	rp_diag_release(&diag);
+}
+
 static void test_graph_data(void **state)
 {
 	rp_diag diag;
@@ -362,10 +386,11 @@ static void test_bad_export(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_psrule_fixture), cmocka_unit_test(test_az_nsg_list),
-		cmocka_unit_test(test_az_vm_show),     cmocka_unit_test(test_rest_value),
-		cmocka_unit_test(test_graph_data),     cmocka_unit_test(test_detect),
-		cmocka_unit_test(test_load_file),      cmocka_unit_test(test_bad_export),
+		cmocka_unit_test(test_psrule_fixture),  cmocka_unit_test(test_az_nsg_list),
+		cmocka_unit_test(test_az_vm_show),      cmocka_unit_test(test_rest_value),
+		cmocka_unit_test(test_name_not_string), cmocka_unit_test(test_graph_data),
+		cmocka_unit_test(test_detect),          cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_bad_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

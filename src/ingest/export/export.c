@@ -456,6 +456,9 @@ static int add_resource(ex_ctx *c, uint32_t obj, const ex_parent *parent, unsign
 		return -RP_ENOMEM;
 	r->type = type;
 	namev = rp_value_getz(body, "name");
+	/* a resource's name is a string: anything else is unknown, not guessed */
+	if (namev && namev->kind != RP_V_STRING)
+		namev = rp_value_unknown(c->a, namev->span, "the export's name is not a string");
 	r->name = namev ? namev : rp_value_unknown(c->a, sp, "the export gives no name");
 	idv = rp_value_getz(body, "id");
 	r->id = idv && idv->kind == RP_V_STRING
