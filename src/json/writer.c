@@ -424,33 +424,21 @@ void rp_jw_string(rp_jw *w, const char *s)
 		rp_jw_stringn(w, s, strlen(s));
 }
 
-/* Decimal digits of v, written backwards ending at end; returns the
- * first. */
-static char *utoa_back(char *end, uint64_t v)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return end;
-}
-
 void rp_jw_int(rp_jw *w, int64_t v)
 {
-	char b[24], *s;
-	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char d[RP_FMT_DEC_MAX];
+	size_t i =
+		rp_fmt_dec(d, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
 
-	s = utoa_back(b + sizeof b, m);
-	if (v < 0)
-		*--s = '-';
-	rp_jw_raw(w, s, (size_t)(b + sizeof b - s));
+	rp_jw_raw(w, d + i, sizeof d - i);
 }
 
 void rp_jw_uint(rp_jw *w, uint64_t v)
 {
-	char b[24], *s = utoa_back(b + sizeof b, v);
+	char d[RP_FMT_DEC_MAX];
+	size_t i = rp_fmt_dec(d, v, false);
 
-	rp_jw_raw(w, s, (size_t)(b + sizeof b - s));
+	rp_jw_raw(w, d + i, sizeof d - i);
 }
 
 void rp_jw_double(rp_jw *w, double v)

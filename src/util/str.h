@@ -71,7 +71,8 @@ static inline int rp_hex_digit(unsigned char c)
 	return -1;
 }
 
-/* The four hex digits at s[0..3] as *out (a \\uXXXX escape's code unit);
+/* The four hex digits at s[0..3] as *out (the code unit of a JSON or ARM
+ * string escape: backslash, 'u', four digits);
  * false when fewer than four bytes are available or one is not a digit. */
 static inline bool rp_hex4(const char *s, size_t avail, unsigned *out)
 {
