@@ -258,11 +258,14 @@ typedef struct table {
 	uint32_t *freel;
 	size_t nfree;
 	uint64_t seq;
-	/* open addressing, linear probing: 0 empty, else the entry's index + 1
-	 * in the low 32 bits and the top 32 bits of its hash above, so a probe
-	 * touches an entry only when the tags match */
-	uint64_t *slot;
+	/* open addressing, linear probing, 32-bit slots (a 512 KiB array at
+	 * the default max_keys): 0 empty, else the entry's index + 1 in the
+	 * low ibits bits (enough for max_keys) and the same bits of the key's
+	 * hash above (a tag: 15 bits at the default), so a probe touches an
+	 * entry only when the tags match */
+	uint32_t *slot;
 	size_t nslots;
+	uint32_t imask; /* (1 << ibits) - 1 */
 	/* presence filter of the keys' probe starts (key_base, the same for
 	 * every window of a key): PRES_K bits in one word of nslots /
 	 * PRES_SLOTS words (at least 8 bits a key).  A lookup whose bits are
@@ -564,9 +567,14 @@ static void entry_release(rp_watch_det *d, const table *t, entry *e)
 	e->ev[0] = e->ev[1] = 0;
 }
 
-static int table_init(table *t, uint32_t window_s, uint32_t admit)
+static int table_init(table *t, uint32_t window_s, uint32_t admit, size_t max_keys)
 {
 	memset(t, 0, sizeof(*t));
+	/* places are below max_keys (at most max_keys live, and a place is
+	 * taken above the live ones only when none below is free) */
+	t->imask = 1;
+	while (t->imask < max_keys)
+		t->imask = t->imask << 1 | 1;
 	t->window_s = window_s ? window_s : 1;
 	t->wms = (int64_t)t->window_s * 1000;
 	/* a hopping window spans two hops: offsets below 2 * wms */
@@ -595,9 +603,22 @@ static void table_release(rp_watch_det *d, table *t)
 	rp_cms_release(&t->cms);
 }
 
-static uint64_t slot_of(uint64_t hash, size_t i)
+/* A slot: the tag of hash (its top bits above imask) and place i + 1. */
+static inline uint32_t slot_of(const table *t, uint64_t hash, size_t i)
 {
-	return (hash >> 32) << 32 | ((uint64_t)i + 1);
+	return ((uint32_t)(hash >> 32) & ~t->imask) | ((uint32_t)i + 1);
+}
+
+/* Whether slot s has the tag of hash. */
+static inline bool slot_tag_eq(const table *t, uint32_t s, uint64_t hash)
+{
+	return ((s ^ (uint32_t)(hash >> 32)) & ~t->imask) == 0;
+}
+
+/* The place slot s names. */
+static inline uint32_t slot_place(const table *t, uint32_t s)
+{
+	return (s & t->imask) - 1;
 }
 
 static uint64_t key_hash_win(uint64_t base, int64_t win);
@@ -626,7 +647,7 @@ static inline bool pres_maybe(const table *t, uint64_t pos)
 
 static int table_rehash(table *t, size_t nslots)
 {
-	uint64_t *s;
+	uint32_t *s;
 	size_t i, npres = nslots / PRES_SLOTS > 8 ? nslots / PRES_SLOTS : 8;
 
 	t->ver++;
@@ -660,7 +681,7 @@ static int table_rehash(table *t, size_t nslots)
 			continue;
 		while (s[j])
 			j = (j + 1) & (nslots - 1);
-		s[j] = slot_of(key_hash_win(pos, t->pl[i].win), i);
+		s[j] = slot_of(t, key_hash_win(pos, t->pl[i].win), i);
 		*pres_word(t, pos) |= pres_bits(pos);
 	}
 	if (s != t->slot)
@@ -710,10 +731,26 @@ static uint64_t key_hash(const lkey *k)
  * read one run of slots; the tag (h's top bits) tells the windows apart. */
 #define HINT_NONE 0   /* probe */
 #define HINT_ABSENT 1 /* not in the table; else the entry's place + 2 */
-static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uint64_t h,
-		     uint32_t hint, uint64_t hver, entry **e)
+
+/* The entry the look-ahead found for k (hint, at the table's version
+ * hver), if the table is unchanged since and the entry is still k's. */
+static inline entry *hint_entry(const table *t, const lkey *k, uint32_t hint, uint64_t hver)
 {
-	uint64_t s;
+	entry *x;
+
+	if (hint < 2 || hver != t->ver)
+		return NULL;
+	x = &t->e[hint - 2];
+	if (memcmp(&x->k, &k->k, sizeof(x->k)) == 0 &&
+	    (!t->has_b || (x->bhi == k->bhi && x->blo == k->blo)))
+		return x;
+	return NULL;
+}
+
+static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uint64_t h,
+		     uint32_t hint, uint64_t hver, const uint32_t *cpos, entry **e)
+{
+	uint32_t s;
 	size_t j, mask = t->nslots - 1;
 	entry *x;
 	uint32_t est;
@@ -723,18 +760,17 @@ static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uin
 		/* the look-ahead probed these very slots */
 		if (hint == HINT_ABSENT)
 			goto absent;
-		x = &t->e[hint - 2];
-		if (memcmp(&x->k, &k->k, sizeof(x->k)) == 0 &&
-		    (!t->has_b || (x->bhi == k->bhi && x->blo == k->blo))) {
+		x = hint_entry(t, k, hint, hver);
+		if (x) {
 			*e = x;
 			return 0;
 		}
 	}
 	if (pres_maybe(t, pos)) {
 		for (j = pos & mask; (s = t->slot[j]) != 0; j = (j + 1) & mask) {
-			if (s >> 32 != h >> 32)
+			if (!slot_tag_eq(t, s, h))
 				continue;
-			x = &t->e[(uint32_t)s - 1];
+			x = &t->e[slot_place(t, s)];
 			if (memcmp(&x->k, &k->k, sizeof(x->k)) == 0 &&
 			    (!t->has_b || (x->bhi == k->bhi && x->blo == k->blo))) {
 				*e = x;
@@ -743,7 +779,8 @@ static int table_get(rp_watch_det *d, table *t, const lkey *k, uint64_t pos, uin
 		}
 	}
 absent:
-	est = rp_cms_add(&t->cms, h);
+	/* cpos: the count-min counters of h, found ahead (rp_cms_prefetch) */
+	est = cpos ? rp_cms_add_pos(&t->cms, cpos) : rp_cms_add(&t->cms, h);
 	if (t->n >= d->c.max_keys || (t->n >= d->c.max_keys / 2 && est < t->admit)) {
 		d->st.refused++;
 		return 0;
@@ -801,7 +838,7 @@ absent:
 			memset(&t->ext[at], 0, sizeof(t->ext[at]));
 		for (j = pos & mask; t->slot[j]; j = (j + 1) & mask)
 			;
-		t->slot[j] = slot_of(h, at);
+		t->slot[j] = slot_of(t, h, at);
 		*pres_word(t, pos) |= pres_bits(pos);
 		t->n++;
 		t->ver++;
@@ -1388,43 +1425,59 @@ static int cmp_closing(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Whether emit_any may raise or change anything for e: in the 004 tables
+ * (a threshold) only an entry whose distinct count may be past it (an
+ * exact count is; a large one is estimated by emit_any), in the others
+ * every entry. */
+static bool close_emits(const table *t, const entry *e)
+{
+	return t->ev_thr < 0 || e->u.distinct.n == RP_HLL_LARGE ||
+	       (int64_t)e->u.distinct.n > t->ev_thr;
+}
+
 /* Emits and removes the entries of windows below upto (all if INT64_MAX):
- * in window order, and in insertion order within a window. */
+ * in window order, and in insertion order within a window.  Only the
+ * entries emit_any acts on are sorted (in a full scan table a few of
+ * 65,536). */
 static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 {
-	size_t i, nclosed = 0;
+	size_t i, nclosed = 0, nemit = 0;
 	closing *closed = NULL;
 	int rc = 0, r;
 
 	if (upto <= t->closed)
 		return 0;
 	t->closed = upto;
-	for (i = 0; i < t->hw; i++)
-		nclosed += t->pl[i].win < upto;
-	if (nclosed == 0)
+	if (t->hw == 0)
 		return 0;
-	closed = malloc(nclosed * sizeof(*closed));
+	closed = malloc(t->hw * sizeof(*closed));
 	if (!closed)
 		return -RP_ENOMEM;
-	nclosed = 0;
 	for (i = 0; i < t->hw; i++)
 		if (t->pl[i].win < upto) {
-			closed[nclosed].win = t->pl[i].win;
-			closed[nclosed].seq = t->pl[i].seq;
-			closed[nclosed++].i = (uint32_t)i;
+			nclosed++;
+			if (!close_emits(t, &t->e[i]))
+				continue;
+			closed[nemit].win = t->pl[i].win;
+			closed[nemit].seq = t->pl[i].seq;
+			closed[nemit++].i = (uint32_t)i;
 		}
-	qsort(closed, nclosed, sizeof(*closed), cmp_closing);
-	for (i = 0; i < nclosed && rc == 0; i++)
-		rc = emit_any(d, t, closed[i].i, which);
-	/* free their places */
-	for (i = 0; i < nclosed; i++) {
-		entry *e = &t->e[closed[i].i];
-		entry_release(d, t, e);
-		t->pl[closed[i].i].win = PLACE_FREE;
-		t->freel[t->nfree++] = closed[i].i;
+	if (nclosed == 0) {
+		free(closed);
+		return 0;
 	}
-	t->n -= nclosed;
+	qsort(closed, nemit, sizeof(*closed), cmp_closing);
+	for (i = 0; i < nemit && rc == 0; i++)
+		rc = emit_any(d, t, closed[i].i, which);
 	free(closed);
+	/* free their places (the lowest reused first) */
+	for (i = t->hw; i-- > 0;)
+		if (t->pl[i].win < upto) {
+			entry_release(d, t, &t->e[i]);
+			t->pl[i].win = PLACE_FREE;
+			t->freel[t->nfree++] = (uint32_t)i;
+		}
+	t->n -= nclosed;
 	if (t->n == 0) {
 		/* empty: start again from the bottom */
 		t->hw = 0;
@@ -1521,9 +1574,12 @@ typedef struct lookup {
 	uint64_t base; /* key_base(&k): where the probe starts */
 	uint64_t h[2]; /* window win, and win - 1 when hopping */
 	uint64_t distinct;
-	/* the look-ahead's probe per window (HINT_*) and the table's ver then */
+	/* the look-ahead's probe per window (HINT_*) and the table's ver then;
+	 * with HINT_ABSENT, the count-min counters of h (they depend on h
+	 * alone) */
 	uint32_t hint[2];
 	uint64_t hver[2];
+	uint32_t cpos[2][RP_CMS_DMAX];
 	lkey k;
 } lookup;
 
@@ -1544,8 +1600,15 @@ static inline uint64_t addr_hash_fast(const rp_net_addr *a, uint64_t seed)
 {
 	uint64_t h = hash_init(seed, 24);
 
-	h = mix64(h ^ (uint64_t)a->fam) + UINT64_C(0x9e3779b97f4a7c15);
-	h = mix64(h ^ a->hi) + UINT64_C(0x9e3779b97f4a7c15);
+	if (a->fam == 0 && a->hi == 0) {
+		/* IPv4: the steps before the low half are constants for a
+		 * constant seed (folded by the compiler); the same value */
+		h = mix64(h) + UINT64_C(0x9e3779b97f4a7c15);
+		h = mix64(h) + UINT64_C(0x9e3779b97f4a7c15);
+	} else {
+		h = mix64(h ^ (uint64_t)a->fam) + UINT64_C(0x9e3779b97f4a7c15);
+		h = mix64(h ^ a->hi) + UINT64_C(0x9e3779b97f4a7c15);
+	}
 	h = mix64(h ^ a->lo) + UINT64_C(0x9e3779b97f4a7c15);
 	return mix64(h);
 }
@@ -1614,11 +1677,16 @@ static int track_planned(rp_watch_det *d, lookup *l, const rp_flow *f, uint64_t 
 			return 0;
 		}
 		l->k.k.win = w;
-		rc = table_get(d, t, &l->k, l->base, l->h[i], l->hint[i], l->hver[i], &e);
-		if (rc < 0)
-			return rc;
-		if (!e)
-			continue;
+		/* a hit the look-ahead found, without the call */
+		e = hint_entry(t, &l->k, l->hint[i], l->hver[i]);
+		if (!e) {
+			rc = table_get(d, t, &l->k, l->base, l->h[i], l->hint[i], l->hver[i],
+				       l->hint[i] == HINT_ABSENT ? l->cpos[i] : NULL, &e);
+			if (rc < 0)
+				return rc;
+			if (!e)
+				continue;
+		}
 		if (e->count == 0) {
 			e->resource = intern_id(d, f->resource);
 			e->rule = intern_id(d, f->rule);
@@ -1734,7 +1802,7 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 				d->st.late++;
 			} else {
 				rc = table_get(d, &d->t005, &k, key_base(&k), key_hash(&k),
-					       HINT_NONE, 0, &e);
+					       HINT_NONE, 0, NULL, &e);
 				if (rc < 0)
 					return rc;
 				if (e) {
@@ -1782,6 +1850,8 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 	d->c = *c;
 	if (d->c.max_keys < 16)
 		d->c.max_keys = 16;
+	if (d->c.max_keys > RP_WATCH_MAX_KEYS)
+		d->c.max_keys = RP_WATCH_MAX_KEYS;
 	d->policy = policy;
 	d->fn = fn;
 	d->ctx = ctx;
@@ -1792,11 +1862,12 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 	d->ew = calloc(d->ewcap, sizeof(*d->ew));
 	if (!d->arena || !d->ew)
 		return rp_watch_det_free(d);
-	rc |= table_init(&d->t001, c->agg_window_s, 2);
-	rc |= table_init(&d->t002, c->agg_window_s, 2);
-	rc |= table_init(&d->t003, c->agg_window_s, 2);
-	rc |= table_init(&d->tscan, (c->scan_window_s + 1) / 2, c->scan_ports / 2);
-	rc |= table_init(&d->tsweep, (c->sweep_window_s + 1) / 2, c->sweep_hosts / 2);
+	rc |= table_init(&d->t001, c->agg_window_s, 2, d->c.max_keys);
+	rc |= table_init(&d->t002, c->agg_window_s, 2, d->c.max_keys);
+	rc |= table_init(&d->t003, c->agg_window_s, 2, d->c.max_keys);
+	rc |= table_init(&d->tscan, (c->scan_window_s + 1) / 2, c->scan_ports / 2, d->c.max_keys);
+	rc |= table_init(&d->tsweep, (c->sweep_window_s + 1) / 2, c->sweep_hosts / 2,
+			 d->c.max_keys);
 	d->tscan.hopping = d->tsweep.hopping = true;
 	d->tscan.ev_thr = c->scan_ports;
 	d->tsweep.ev_thr = c->sweep_hosts;
@@ -1806,8 +1877,8 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 	d->tsweep.emit_win = calloc(EMIT_SLOTS, sizeof(int64_t));
 	if (!d->tscan.emit_key || !d->tscan.emit_win || !d->tsweep.emit_key || !d->tsweep.emit_win)
 		rc = -RP_ENOMEM;
-	rc |= table_init(&d->t005, c->agg_window_s, 2);
-	rc |= table_init(&d->t006, c->spike_bucket_s, 2);
+	rc |= table_init(&d->t005, c->agg_window_s, 2, d->c.max_keys);
+	rc |= table_init(&d->t006, c->spike_bucket_s, 2, d->c.max_keys);
 	d->t005.has_ext = d->t006.has_ext = true;
 	d->t006.has_bytes = true;
 	d->t001.has_b = d->t003.has_b = true;
@@ -1907,9 +1978,9 @@ static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
 /* The entries those slots name, or the count-min counters a miss adds to. */
 static void ahead_entries(plan *p)
 {
-	int i, j;
+	int i, j, nw;
 	size_t k;
-	uint64_t s;
+	uint32_t s;
 
 	for (i = 0; i < PLAN_N; i++) {
 		lookup *l = &p->l[i];
@@ -1918,28 +1989,31 @@ static void ahead_entries(plan *p)
 		if (!t || !t->nslots)
 			continue;
 		mask = t->nslots - 1;
-		for (j = 0; j < (t->hopping ? 2 : 1); j++) {
-			uint64_t h = l->h[j];
-			l->hver[j] = t->ver;
-			if (!pres_maybe(t, l->base)) {
-				/* not there: the lookup will ask the count-min sketch */
-				l->hint[j] = HINT_ABSENT;
-				rp_cms_prefetch(&t->cms, h);
-				continue;
-			}
-			for (k = l->base & mask; (s = t->slot[k]) != 0; k = (k + 1) & mask) {
-				if (s >> 32 == h >> 32 && (uint32_t)s - 1 < t->hw) {
-					/* what a hit touches: the first line */
-					__builtin_prefetch(&t->e[(uint32_t)s - 1], 1);
-					l->hint[j] = (uint32_t)s + 1;
-					break;
-				}
-			}
-			if (!s) { /* not there: the lookup will ask the count-min sketch */
-				l->hint[j] = HINT_ABSENT;
-				rp_cms_prefetch(&t->cms, h);
+		nw = t->hopping ? 2 : 1;
+		l->hver[0] = l->hver[1] = t->ver;
+		l->hint[0] = l->hint[1] = HINT_ABSENT;
+		/* the windows of a key share their probe's run of slots: one pass
+		 * finds both (the first slot with a window's tag, as table_get) */
+		if (pres_maybe(t, l->base)) {
+			uint32_t found = 0, all = (1u << nw) - 1;
+			for (k = l->base & mask; (s = t->slot[k]) != 0 && found != all;
+			     k = (k + 1) & mask) {
+				if (slot_place(t, s) >= t->hw)
+					continue;
+				for (j = 0; j < nw; j++)
+					if (!(found & (1u << j)) && slot_tag_eq(t, s, l->h[j])) {
+						/* what a hit touches: the first line */
+						__builtin_prefetch(&t->e[slot_place(t, s)], 1);
+						l->hint[j] = slot_place(t, s) + 2;
+						found |= 1u << j;
+						break;
+					}
 			}
 		}
+		/* not there: the lookup will ask the count-min sketch */
+		for (j = 0; j < nw; j++)
+			if (l->hint[j] == HINT_ABSENT)
+				rp_cms_prefetch(&t->cms, l->h[j], l->cpos[j]);
 	}
 }
 

@@ -45,9 +45,14 @@ typedef struct rp_watch_config {
 	double spike_lambda;     /* 006: EWMA weight (0.3) */
 	double spike_k;          /* 006: standard deviations (3) */
 	uint64_t spike_floor;    /* 006: bytes an interval must exceed (10 MB) */
-	size_t max_keys;         /* keys per detector (65536) */
+	size_t max_keys;         /* keys per detector (65536; 16 to RP_WATCH_MAX_KEYS) */
 	unsigned disabled;       /* bit per rule: 1u << (number % 32) for RMP-WATCH-0NN */
 } rp_watch_config;
+
+/* The most keys a detector tracks (a larger max_keys is taken as this):
+ * its tables' 32-bit slots keep at least 3 bits of tag beside a place.
+ * The CLI accepts at most 100,000,000. */
+#define RP_WATCH_MAX_KEYS ((size_t)1 << 28)
 
 void rp_watch_config_default(rp_watch_config *c);
 
@@ -119,9 +124,11 @@ void rp_hll_release(rp_hll *h);
 int rp_hll_add(rp_hll *h, uint64_t hash); /* 0 or -RP_ENOMEM */
 double rp_hll_count(const rp_hll *h);
 
+#define RP_CMS_DMAX 4 /* rows at most */
 typedef struct rp_cms {
 	uint32_t *c;
 	uint32_t w, d;
+	uint32_t wmask; /* w - 1 when w is a power of two, else 0 */
 } rp_cms;
 int rp_cms_init(rp_cms *s, uint32_t width, uint32_t depth);
 void rp_cms_release(rp_cms *s);
@@ -136,23 +143,33 @@ static inline uint64_t rp_watch_mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-/* Row i's counter of a hash (double hashing). */
-static inline uint32_t *rp_cms_cell(const rp_cms *s, uint64_t hash, uint64_t h2, uint32_t i)
-{
-	uint64_t v = hash + i * h2;
-	uint64_t col = (s->w & (s->w - 1)) == 0 ? v & (s->w - 1) : v % s->w;
-
-	return &s->c[(size_t)i * s->w + (uint32_t)col];
-}
-
-/* Adds one; returns the new estimate. */
-static inline uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
+/* The counters of a hash, one per row (double hashing): their indexes
+ * in s->c, pos[0, s->d).  They depend on the hash alone, so a caller may
+ * compute them ahead of time (rp_cms_prefetch) and add later. */
+static inline void rp_cms_pos(const rp_cms *s, uint64_t hash, uint32_t pos[RP_CMS_DMAX])
 {
 	uint64_t h2 = rp_watch_mix64(hash) | 1;
+	uint32_t i;
+
+	/* unrolled: RP_CMS_DMAX rows, the last d - DMAX skipped */
+	for (i = 0; i < RP_CMS_DMAX; i++) {
+		uint64_t v = hash + i * h2;
+		if (i >= s->d)
+			break;
+		uint64_t col = s->wmask ? v & s->wmask : v % s->w;
+		pos[i] = i * s->w + (uint32_t)col;
+	}
+}
+
+/* Adds one at the counters pos (rp_cms_pos); returns the new estimate. */
+static inline uint32_t rp_cms_add_pos(rp_cms *s, const uint32_t pos[RP_CMS_DMAX])
+{
 	uint32_t i, min = UINT32_MAX;
 
-	for (i = 0; i < s->d; i++) {
-		uint32_t *c = rp_cms_cell(s, hash, h2, i);
+	for (i = 0; i < RP_CMS_DMAX; i++) {
+		uint32_t *c = &s->c[pos[i]];
+		if (i >= s->d)
+			break;
 		if (*c < UINT32_MAX)
 			(*c)++;
 		if (*c < min)
@@ -161,14 +178,23 @@ static inline uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
 	return min;
 }
 
-/* The counters rp_cms_add touches. */
-static inline void rp_cms_prefetch(const rp_cms *s, uint64_t hash)
+/* Adds one; returns the new estimate. */
+static inline uint32_t rp_cms_add(rp_cms *s, uint64_t hash)
 {
-	uint64_t h2 = rp_watch_mix64(hash) | 1;
+	uint32_t pos[RP_CMS_DMAX];
+
+	rp_cms_pos(s, hash, pos);
+	return rp_cms_add_pos(s, pos);
+}
+
+/* The counters of a hash, into pos (as rp_cms_pos), and prefetched. */
+static inline void rp_cms_prefetch(const rp_cms *s, uint64_t hash, uint32_t pos[RP_CMS_DMAX])
+{
 	uint32_t i;
 
-	for (i = 0; i < s->d; i++)
-		__builtin_prefetch(rp_cms_cell(s, hash, h2, i), 1);
+	rp_cms_pos(s, hash, pos);
+	for (i = 0; i < RP_CMS_DMAX && i < s->d; i++)
+		__builtin_prefetch(&s->c[pos[i]], 1);
 }
 
 typedef struct rp_bloom {

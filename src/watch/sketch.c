@@ -180,8 +180,14 @@ double rp_hll_count(const rp_hll *h)
 
 int rp_cms_init(rp_cms *s, uint32_t width, uint32_t depth)
 {
+	if (width == 0 || depth == 0 || depth > RP_CMS_DMAX ||
+	    (uint64_t)width * depth > UINT32_MAX) {
+		s->c = NULL;
+		return -RP_EINVAL;
+	}
 	s->w = width;
 	s->d = depth;
+	s->wmask = (width & (width - 1)) == 0 ? width - 1 : 0;
 	s->c = calloc((size_t)width * depth, sizeof(*s->c));
 	return s->c ? 0 : -RP_ENOMEM;
 }

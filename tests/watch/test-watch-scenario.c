@@ -307,6 +307,17 @@ static void run_lines(const char *text, const rp_watch_config *c, bool batch, rp
  * gives exactly what flow-by-flow delivery gives: the same findings with
  * the same evidence, counts and order, and the same refusals when the
  * tables are full.  Long IPv6 tuples exercise evidence kept out of line. */
+static size_t count_str(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
 static void test_batch_same(void **state)
 {
 	gen g = { RP_BUF_INIT, 0, false };
@@ -405,6 +416,62 @@ static void test_scan_evidence(void **state)
 	assert_non_null(strstr(out.data, "\"text\":\"1700000050000,192.0.2.3,10.0.2.1,6,22,6,I,D,"
 					 "NX,0,0,0,0\"}]"));
 	rp_buf_release(&out);
+	rp_buf_release(&g.b);
+}
+
+/* Closing a window emits its findings in insertion order (the first flow
+ * of each key), whatever else closes with them: three scanners, started
+ * in the order .3, .1, .2, among 400 sources below the threshold, in two
+ * scan windows; and on a table small enough (max_keys 16: places and tags
+ * share a 32-bit slot) that most of the sources are refused, the scanners
+ * admitted first are still found. */
+static void test_close_order(void **state)
+{
+	static const char *const order[] = { "192.0.2.3", "192.0.2.1", "192.0.2.2" };
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	unsigned i, j, w;
+	char src[32];
+	size_t m;
+
+	(void)state;
+	for (w = 0; w < 2; w++) {
+		int64_t t0 = T0 + (int64_t)w * 3600;
+		for (j = 0; j < 3; j++)
+			tup(&g, t0 + j, order[j], "10.0.0.4", 1, 1, 'I', 'D', 0);
+		for (i = 0; i < 400; i++) {
+			snprintf(src, sizeof(src), "198.51.%u.%u", 100 + i / 200, i % 200);
+			tup(&g, t0 + 5 + i / 20, src, "10.0.0.4", 1, 100 + i % 7, 'I', 'D', 0);
+			for (j = 0; j < 3 && i < 60; j++)
+				tup(&g, t0 + 5 + i / 20, order[j], "10.0.0.4", 1, 1000 + i, 'I',
+				    'D', 0);
+		}
+	}
+	finish_gen(&g);
+	for (m = 0; m < 2; m++) {
+		rp_buf out = RP_BUF_INIT;
+		const char *p, *at[3];
+		rp_watch_config_default(&c);
+		c.scan_ports = 50;
+		if (m)
+			c.max_keys = 16;
+		run_lines(g.b.data, &c, true, &out);
+		p = out.data;
+		for (w = 0; w < 2; w++) {
+			for (j = 0; j < 3; j++) {
+				char key[64];
+				snprintf(key, sizeof(key), "\"subject\":\"%s\"", order[j]);
+				at[j] = strstr(p, key);
+				assert_non_null(at[j]);
+				assert_true(j == 0 || at[j] > at[j - 1]);
+			}
+			p = at[2] + 1;
+		}
+		assert_int_equal(count_str(out.data, "RMP-WATCH-004"), 6);
+		if (m)
+			assert_null(strstr(out.data, "refused 0 "));
+		rp_buf_release(&out);
+	}
 	rp_buf_release(&g.b);
 }
 
@@ -590,6 +657,42 @@ static void test_sketches(void **state)
 	assert_true(rp_cms_add(&s, 42) >= 101);
 	assert_true(rp_cms_add(&s, 43) >= 1);
 	rp_cms_release(&s);
+	/* counters found ahead (rp_cms_pos, as the look-ahead does) are the
+	 * ones rp_cms_add uses: two sketches fed the same stream, one each
+	 * way, agree on every estimate; a width that is not a power of two
+	 * and fewer rows than RP_CMS_DMAX too */
+	{
+		static const uint32_t shape[][2] = { { 4096, 4 }, { 1000, 3 }, { 7, 1 } };
+		size_t k;
+		for (k = 0; k < sizeof(shape) / sizeof(shape[0]); k++) {
+			rp_cms a, b;
+			uint32_t pos[RP_CMS_DMAX], pf[RP_CMS_DMAX];
+			assert_int_equal(rp_cms_init(&a, shape[k][0], shape[k][1]), 0);
+			assert_int_equal(rp_cms_init(&b, shape[k][0], shape[k][1]), 0);
+			for (i = 0; i < 20000; i++) {
+				uint64_t hv = rp_watch_hash(&i, sizeof(i), 3) % 5000;
+				uint32_t ea, eb;
+				hv = rp_watch_hash(&hv, sizeof(hv), 9);
+				rp_cms_pos(&b, hv, pos);
+				rp_cms_prefetch(&b, hv, pf);
+				assert_memory_equal(pos, pf, shape[k][1] * sizeof(pos[0]));
+				for (n = 0; n < shape[k][1]; n++)
+					assert_true(pos[n] / shape[k][0] == n);
+				ea = rp_cms_add(&a, hv);
+				eb = rp_cms_add_pos(&b, pos);
+				assert_int_equal(ea, eb);
+				assert_true(ea >= 1);
+			}
+			assert_memory_equal(a.c, b.c,
+					    (size_t)shape[k][0] * shape[k][1] * sizeof(*a.c));
+			rp_cms_release(&a);
+			rp_cms_release(&b);
+		}
+		/* shapes the fixed row count cannot hold are refused */
+		assert_int_equal(rp_cms_init(&s, 1024, RP_CMS_DMAX + 1), -RP_EINVAL);
+		assert_int_equal(rp_cms_init(&s, 1024, 0), -RP_EINVAL);
+		assert_int_equal(rp_cms_init(&s, 0, 4), -RP_EINVAL);
+	}
 	assert_int_equal(rp_bloom_init(&bl, 16, 4), 0);
 	rp_bloom_add(&bl, 7);
 	assert_true(rp_bloom_has(&bl, 7));
@@ -604,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_configurable),  cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_sketches),      cmocka_unit_test(test_batch_same),
 		cmocka_unit_test(test_scan_evidence), cmocka_unit_test(test_entry_times),
+		cmocka_unit_test(test_close_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
