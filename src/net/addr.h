@@ -66,6 +66,10 @@ static inline int rp_net_addr_cmp(const rp_net_addr *a, const rp_net_addr *b)
 		return a->lo < b->lo ? -1 : 1;
 	return 0;
 }
+/* A 64-bit summary of an interval, for hashing sets by content: exact for
+ * an IPv4 interval (its two addresses), the IPv6 words folded in
+ * otherwise.  Equal intervals give equal keys. */
+static inline uint64_t rp_net_ival_key(const rp_net_ival *iv);
 /* Smallest and largest address of the whole space. */
 rp_net_addr rp_net_addr_min(void);
 rp_net_addr rp_net_addr_max(void);
@@ -84,6 +88,16 @@ int rp_net_addr_parse(const char *s, size_t n, rp_net_addr *out, const char **wh
 int rp_net_prefix_parse(const char *s, size_t n, rp_net_ival *out, const char **why);
 /* Appends the address in its usual text form (RFC 5952 for IPv6). */
 int rp_net_addr_format(rp_buf *b, const rp_net_addr *a);
+static inline uint64_t rp_net_ival_key(const rp_net_ival *iv)
+{
+	uint64_t k = iv->lo.lo ^ (iv->hi.lo << 32 | iv->hi.lo >> 32);
+
+	if (iv->lo.fam | iv->hi.fam)
+		k ^= (iv->lo.hi + iv->lo.fam) * UINT64_C(0x9E3779B97F4A7C15) ^
+		     (iv->hi.hi + iv->hi.fam) * UINT64_C(0xC2B2AE3D27D4EB4F) ^ iv->hi.lo ^
+		     (uint64_t)iv->hi.fam << 1;
+	return k;
+}
 /* Appends an interval as CIDR prefixes separated by ", " (an interval that
  * is not one prefix becomes several). */
 int rp_net_ival_format(rp_buf *b, const rp_net_ival *iv);

@@ -55,6 +55,7 @@ struct table {
 		uint32_t rule;
 		uint64_t hash; /* case-insensitive */
 		const char *id;
+		size_t len; /* strlen(id) */
 	} * lasg;
 	size_t nlasg;
 	const struct envpart *ep;
@@ -89,6 +90,7 @@ enum {
 	SC_MI, /* materialize: runs by class */
 	SC_MG, /* materialize: gathered runs */
 	SC_MV, /* materialize: intervals */
+	SC_MP, /* materialize: pieces before the verdict filter */
 	SC_N
 };
 
@@ -939,7 +941,10 @@ static int local_terms(rp_net_engine *e, const rp_net_env *env, const rp_net_sid
 			}
 			t->lasg[t->nlasg].rule = (uint32_t)r;
 			t->lasg[t->nlasg].id = tm->name;
-			t->lasg[t->nlasg++].hash = rp_hash_bytes(tm->name, strlen(tm->name), true);
+			t->lasg[t->nlasg].len = strlen(tm->name);
+			t->lasg[t->nlasg].hash =
+				rp_hash_bytes(tm->name, t->lasg[t->nlasg].len, true);
+			t->nlasg++;
 			break;
 		default: rc = rp_net_aset_add_all(maybe); break;
 		}
@@ -1683,8 +1688,7 @@ static uint64_t ivals_hash(const rp_net_ival *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		h = mix64(mix64(mix64(h, v[i].lo.lo ^ ((uint64_t)v[i].lo.fam << 63)), v[i].lo.hi),
-			  mix64(v[i].hi.lo, v[i].hi.hi ^ v[i].hi.fam));
+		h = mix64(h, rp_net_ival_key(&v[i]));
 	return h;
 }
 
@@ -1780,6 +1784,7 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 		       unsigned mask, rp_net_result *res)
 {
 	rp_net_aset *cfrozen = NULL;
+	rp_net_piece *pcs = NULL;
 	bool *cdone = NULL;
 	uint32_t *lslot = NULL, *off = NULL, *fill = NULL, *idx = NULL, *gather = NULL,
 		 *mark = NULL, *gpiece = NULL;
@@ -1804,9 +1809,12 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 	idx = scratch(e, SC_MI, (rm->nrun ? rm->nrun : 1) * sizeof(*idx));
 	gather = scratch(e, SC_MG, (rm->nrun ? rm->nrun : 1) * sizeof(*gather));
 	iv = scratch(e, SC_MV, (rm->nrun ? rm->nrun : 1) * sizeof(*iv));
-	res->pieces = hc_alloc(&e->hc, (gs->ng ? gs->ng : 1) * sizeof(*res->pieces));
+	/* every group's piece is built here; only those of the verdicts asked
+	 * for are kept, and only they take engine memory (exposures keep
+	 * about 30% of a big estate's groups) */
+	pcs = scratch(e, SC_MP, (gs->ng ? gs->ng : 1) * sizeof(*pcs));
 	if (!cfrozen || !cdone || !lslot || !lhash || !off || !fill || !mark || !gpiece || !idx ||
-	    !gather || !iv || !res->pieces)
+	    !gather || !iv || !pcs)
 		goto out;
 	memset(lslot, 0xFF, hsize * sizeof(*lslot));
 	res->n = 0;
@@ -1820,7 +1828,7 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 		idx[fill[rm->rrc[k]]++] = (uint32_t)k;
 	for (i = 0; i < gs->ng; i++) {
 		struct group *g = &gs->g[i];
-		rp_net_piece *pc = &res->pieces[res->n];
+		rp_net_piece *pc = &pcs[res->n];
 		size_t pos, w;
 		int s;
 
@@ -1883,7 +1891,7 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 				}
 				if (lhash[o] == h && gs->g[o].ncls == g->ncls &&
 				    !memcmp(gs->g[o].cls, g->cls, g->ncls * sizeof(*g->cls))) {
-					pc->remote = res->pieces[gpiece[o]].remote;
+					pc->remote = pcs[gpiece[o]].remote;
 					break;
 				}
 				pos = (pos + 1) & (hsize - 1);
@@ -1908,7 +1916,11 @@ static int materialize(rp_net_engine *e, struct table *const t[2], const struct 
 				goto out;
 		}
 	}
-	qsort(res->pieces, res->n, sizeof(*res->pieces), cmp_piece);
+	qsort(pcs, res->n, sizeof(*pcs), cmp_piece);
+	res->pieces = hc_alloc(&e->hc, (res->n ? res->n : 1) * sizeof(*res->pieces));
+	if (!res->pieces)
+		goto out;
+	memcpy(res->pieces, pcs, res->n * sizeof(*res->pieces));
 	rc = 0;
 out:
 	free(cfrozen);
@@ -2139,15 +2151,9 @@ void rp_net_engine_stats(const rp_net_engine *e, size_t *computed, size_t *cache
 	*cached = e->cached;
 }
 
-static bool id_eq(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-
-	return strlen(b) == n && rp_str_ieq(a, b, n);
-}
-
 /* Which rules' local side certainly (ly) / possibly (lp) matches the local
- * address and the chain's ASGs (hashes: the chain's ASG ids, hashed):
+ * address and the chain's ASGs (hashes: hash and length of each of the
+ * chain's ASG ids):
  * rp_net__side_local for every rule, from the table's local dimension.
  * Floating rules never certainly match. */
 static void local_bits(const struct table *t, const rp_net_chain *c, const uint64_t *hashes,
@@ -2162,7 +2168,8 @@ static void local_bits(const struct table *t, const rp_net_chain *c, const uint6
 		const struct lasg *l = &t->lasg[i];
 		bool yes = false;
 		for (j = 0; j < c->nasgs && !yes; j++)
-			yes = c->asgs[j] && hashes[j] == l->hash && id_eq(c->asgs[j], l->id);
+			yes = c->asgs[j] && hashes[2 * j] == l->hash &&
+			      hashes[2 * j + 1] == l->len && rp_str_ieq(c->asgs[j], l->id, l->len);
 		if (yes)
 			bit_set(ly, l->rule);
 		if (yes || c->asgs_unknown)
@@ -2222,12 +2229,18 @@ static int eval_masked(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 		}
 	keylen = sizeof(tp) + 2 * (W[0] + W[1]) * sizeof(uint64_t);
 	key = malloc(keylen);
-	hashes = malloc((c->nasgs ? c->nasgs : 1) * sizeof(*hashes));
+	hashes = malloc((c->nasgs ? 2 * c->nasgs : 1) * sizeof(*hashes));
 	rc = -RP_ENOMEM;
 	if (!key || !hashes)
 		goto out;
 	for (h = 0; h < c->nasgs; h++)
-		hashes[h] = c->asgs[h] ? rp_hash_bytes(c->asgs[h], strlen(c->asgs[h]), true) : 0;
+		if (c->asgs[h]) {
+			size_t n = strlen(c->asgs[h]);
+			hashes[2 * h] = rp_hash_bytes(c->asgs[h], n, true);
+			hashes[2 * h + 1] = n;
+		} else {
+			hashes[2 * h] = hashes[2 * h + 1] = 0;
+		}
 	mask &= RP_NET_VERDICTS_ALL;
 	tp[0] = (uint64_t)(uintptr_t)t[0];
 	tp[1] = (uint64_t)(uintptr_t)t[1];
@@ -2396,6 +2409,47 @@ static int grow(void **v, size_t *cap, size_t n, size_t esz)
 	return 0;
 }
 
+/* The first index j in (i, n] with v[j].hi >= *a (n if none), given
+ * v[i].hi < *a and ascending ends: galloping, then a binary search. */
+static size_t gallop(const rp_net_ival *v, size_t i, size_t n, const rp_net_addr *a)
+{
+	size_t step = 1, lo = i + 1, hi;
+
+	while (i + step < n && rp_net_addr_cmp(&v[i + step].hi, a) < 0) {
+		lo = i + step + 1;
+		step *= 2;
+	}
+	hi = i + step < n ? i + step : n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rp_net_addr_cmp(&v[mid].hi, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The same over the sorted source intervals. */
+static size_t gallop_src(const struct rp_net__srciv *v, size_t i, size_t n, const rp_net_addr *a)
+{
+	size_t step = 1, lo = i + 1, hi;
+
+	while (i + step < n && rp_net_addr_cmp(&v[i + step].iv.hi, a) < 0) {
+		lo = i + step + 1;
+		step *= 2;
+	}
+	hi = i + step < n ? i + step : n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rp_net_addr_cmp(&v[mid].iv.hi, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int rp_net__result_hits(const rp_net_result *r, const rp_net_aset *const *sources, size_t nsources,
 			unsigned verdict_mask, rp_net__hits *hs)
 {
@@ -2454,10 +2508,20 @@ int rp_net__result_hits(const rp_net_result *r, const rp_net_aset *const *source
 		}
 		while (i < pc->remote.n && k < nsv) {
 			const rp_net_ival *x = &pc->remote.v[i], *y = &hs->sv[k].iv;
-			const rp_net_addr *lo =
-				rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;
-			const rp_net_addr *hi =
-				rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? &x->hi : &y->hi;
+			const rp_net_addr *lo, *hi;
+			/* skip what cannot meet: the piece's intervals before the
+			 * source interval (ASG members outside a subnet or the
+			 * Internet), or source intervals before the piece's */
+			if (rp_net_addr_cmp(&x->hi, &y->lo) < 0) {
+				i = gallop(pc->remote.v, i, pc->remote.n, &y->lo);
+				continue;
+			}
+			if (rp_net_addr_cmp(&y->hi, &x->lo) < 0) {
+				k = gallop_src(hs->sv, k, nsv, &x->lo);
+				continue;
+			}
+			lo = rp_net_addr_cmp(&x->lo, &y->lo) > 0 ? &x->lo : &y->lo;
+			hi = rp_net_addr_cmp(&x->hi, &y->hi) < 0 ? &x->hi : &y->hi;
 			if (rp_net_addr_cmp(lo, hi) <= 0) {
 				size_t src = hs->sv[k].src;
 				struct rp_net__hpart *s = &hs->st[src];

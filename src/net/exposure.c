@@ -203,24 +203,17 @@ static const rp_net_pset all_ports_set = { (rp_net_pival *)(uintptr_t)&all_ports
  * rp_net_aset or rp_net_pset that exposures point at). */
 typedef struct ivtab {
 	struct ivslot {
-		uint64_t h;
+		uint64_t h;      /* the content's hash; its low bit is the kind (0: address
+				  * intervals, 1: port intervals) */
 		const void *hdr; /* rp_net_aset (kind 0) or rp_net_pset (kind 1) */
-		const void *v;
-		size_t n;
-		uint8_t kind; /* 0: address intervals, 1: port intervals */
-	} * t;
-	size_t cap, n; /* cap: power of two */
+	} * t;                   /* 16-byte slots: the probes of a big estate miss the cache */
+	size_t cap, n;           /* cap: power of two */
 } ivtab;
 
 static void ivtab_release(ivtab *tab)
 {
 	free(tab->t);
 	memset(tab, 0, sizeof(*tab));
-}
-
-static uint64_t addr_hash(uint64_t h, const rp_net_addr *x)
-{
-	return mix(mix(mix(h, x->fam), x->hi), x->lo);
 }
 
 static bool iv_same(uint8_t kind, const void *a, const void *b, size_t n)
@@ -246,10 +239,8 @@ static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *
 	char *p;
 
 	if (kind == 0)
-		for (i = 0; i < n; i++) {
-			h = addr_hash(h, &((const rp_net_ival *)v)[i].lo);
-			h = addr_hash(h, &((const rp_net_ival *)v)[i].hi);
-		}
+		for (i = 0; i < n; i++)
+			h = mix(h, rp_net_ival_key(&((const rp_net_ival *)v)[i]));
 	else
 		for (i = 0; i < n; i++)
 			h = mix(h, ((uint64_t)((const rp_net_pival *)v)[i].lo << 32) |
@@ -270,10 +261,22 @@ static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *
 		tab->t = nt;
 		tab->cap = nc;
 	}
+	h = (h & ~(uint64_t)1) | kind;
 	for (pos = h & (tab->cap - 1); tab->t[pos].hdr; pos = (pos + 1) & (tab->cap - 1)) {
 		const struct ivslot *x = &tab->t[pos];
-		if (x->h == h && x->n == n && x->kind == kind && iv_same(kind, x->v, v, n))
-			return x->hdr;
+		if (x->h == h) {
+			const void *xv;
+			size_t xn;
+			if (kind == 0) {
+				xv = ((const rp_net_aset *)x->hdr)->v;
+				xn = ((const rp_net_aset *)x->hdr)->n;
+			} else {
+				xv = ((const rp_net_pset *)x->hdr)->v;
+				xn = ((const rp_net_pset *)x->hdr)->n;
+			}
+			if (xn == n && iv_same(kind, xv, v, n))
+				return x->hdr;
+		}
 	}
 	/* header (24 bytes, padded to 32) then the intervals */
 	if (n > (SIZE_MAX - 32) / esz || !(p = rp_arena_alloc(a, 32 + n * esz)))
@@ -292,9 +295,6 @@ static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *
 	}
 	tab->t[pos].h = h;
 	tab->t[pos].hdr = p;
-	tab->t[pos].v = p + 32;
-	tab->t[pos].n = n;
-	tab->t[pos].kind = kind;
 	tab->n++;
 	return p;
 }
@@ -953,7 +953,9 @@ static int expose_exact(xctx *c, const rp_net_ipc *x, const rp_net_addr *local)
 
 	entv_clear(&c->ev);
 	rc = rp_net__engine_eval_some(t->eng, &x->chain, RP_NET_IN, local, EVAL_MASK, &res, &full);
-	if (rc == 0)
+	/* Internet entries come from public endpoints only (piece_entries):
+	 * without one, the Internet sources need not be met at all */
+	if (rc == 0 && x->neps)
 		rc = entries_range(c, x, res, 0, c->s.n < 2 ? c->s.n : 2, &c->ev);
 	if (rc == 0)
 		rc = commit(c, &c->ev);

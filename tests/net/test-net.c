@@ -255,6 +255,173 @@ static void test_sets(void **state)
 	rp_arena_free(ar);
 }
 
+/* rp_net_ival_key: equal intervals give equal keys; IPv4 intervals are
+ * told apart exactly (the key is their two addresses); an IPv6 interval
+ * with the same low words as an IPv4 one, and intervals spanning the two
+ * families, are distinct intervals that the set hashes must still compare
+ * in full. */
+static void test_ival_key(void **state)
+{
+	rp_net_ival a = { A4("10.0.0.1"), A4("10.0.0.1") }, b = a, c, d, e, f;
+
+	(void)state;
+	assert_true(rp_net_ival_key(&a) == rp_net_ival_key(&b));
+	c = a;
+	c.hi = A4("10.0.0.2"); /* one address more */
+	assert_true(rp_net_ival_key(&a) != rp_net_ival_key(&c));
+	d.lo = rp_net_addr_v6(0, 0x0A000001u); /* ::a00:1, same low words */
+	d.hi = d.lo;
+	assert_true(rp_net_ival_key(&a) != rp_net_ival_key(&d));
+	e.lo = rp_net_addr_min(); /* "*": both families */
+	e.hi = rp_net_addr_max();
+	f.lo = A4("0.0.0.0"); /* 0.0.0.0/0 */
+	f.hi = A4("255.255.255.255");
+	assert_true(rp_net_ival_key(&e) != rp_net_ival_key(&f));
+	b = e;
+	assert_true(rp_net_ival_key(&e) == rp_net_ival_key(&b));
+}
+
+static uint64_t prng = 0x853C49E6748FEA9BULL;
+
+static unsigned rnd(unsigned n)
+{
+	prng = prng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((prng >> 33) % n);
+}
+
+/* A random address of a small window where the families meet: the top
+ * of IPv4 (255.255.255.x), the bottom of IPv6 (::x), and 10.0.0.x. */
+static rp_net_addr rnd_addr(unsigned w, unsigned off)
+{
+	switch (w) {
+	case 0: return rp_net_addr_v4(0x0A000000u + off);
+	case 1: return rp_net_addr_v4(0xFFFFFF00u + off);
+	default: return rp_net_addr_v6(0, off);
+	}
+}
+
+/* A random set over the windows: single addresses, short ranges, runs of
+ * adjacent addresses added one by one (they merge), a whole window, now
+ * and then 0.0.0.0/0 or everything. */
+static void rnd_set(rp_net_aset *s)
+{
+	unsigned k, n = rnd(12);
+
+	if (rnd(16) == 0) {
+		rp_net_aset_add(s, A4("0.0.0.0"), A4("255.255.255.255"));
+		return;
+	}
+	if (rnd(20) == 0) {
+		rp_net_aset_add_all(s);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		unsigned w = rnd(3), lo = rnd(256), len = rnd(4) ? 0 : rnd(40), j;
+		if (lo + len > 255)
+			len = 255 - lo;
+		if (rnd(4) == 0) {
+			for (j = 0; j <= len; j++)
+				rp_net_aset_add(s, rnd_addr(w, lo + j), rnd_addr(w, lo + j));
+		} else {
+			rp_net_aset_add(s, rnd_addr(w, lo), rnd_addr(w, lo + len));
+		}
+	}
+	if (rnd(8) == 0) /* across the family boundary */
+		rp_net_aset_add(s, rnd_addr(1, 200 + rnd(56)), rnd_addr(2, rnd(50)));
+}
+
+/* rp_net_result_partition (the exposures' sweep, which skips the piece
+ * and source intervals that cannot meet) against rp_net_result_restrict
+ * (an intersection per source), on random pieces and disjoint sources
+ * with gaps in all three windows. */
+static void test_partition(void **state)
+{
+	enum { NP = 12, NS = 6, ROUNDS = 400 };
+	rp_net_aset rs[NP], src[NS], tmp = { 0 };
+	const rp_net_aset *srcp[NS];
+	rp_net_piece pcs[NP];
+	rp_net_result r, out[NS], want;
+	rp_arena *ar = rp_arena_new();
+	unsigned round, i, j, k, met = 0, skipped = 0;
+
+	(void)state;
+	assert_non_null(ar);
+	for (round = 0; round < ROUNDS; round++) {
+		memset(pcs, 0, sizeof(pcs));
+		memset(rs, 0, sizeof(rs));
+		memset(src, 0, sizeof(src));
+		for (i = 0; i < NP; i++) {
+			rnd_set(&rs[i]);
+			pcs[i].proto = RP_NET_TCP;
+			pcs[i].verdict = rnd(4) ? RP_NET_ALLOW : RP_NET_DENY;
+			pcs[i].remote = rs[i];
+		}
+		/* sources: each window cut into segments, each segment given
+		 * to a random source or left out (a gap) */
+		for (k = 0; k < 3; k++) {
+			unsigned a = 0;
+			while (a < 256) {
+				unsigned len = 1 + rnd(rnd(2) ? 3 : 60), owner = rnd(NS + 2);
+				if (a + len > 256)
+					len = 256 - a;
+				if (owner < NS)
+					rp_net_aset_add(&src[owner], rnd_addr(k, a),
+							rnd_addr(k, a + len - 1));
+				a += len;
+			}
+		}
+		if (rnd(3) == 0) /* a source far below every window */
+			rp_net_aset_add(&src[rnd(NS)], A4("1.0.0.0"), A4("1.0.0.255"));
+		for (j = 0; j < NS; j++)
+			srcp[j] = &src[j];
+		r.pieces = pcs;
+		r.n = NP;
+		r.nclasses = 0;
+		assert_int_equal(rp_net_result_partition(&r, srcp, NS, 1u << RP_NET_ALLOW, ar, out),
+				 0);
+		for (j = 0; j < NS; j++) {
+			size_t q = 0;
+			assert_int_equal(
+				rp_net_result_restrict(&r, &src[j], 1u << RP_NET_ALLOW, ar, &want),
+				0);
+			assert_int_equal(out[j].n, want.n);
+			for (q = 0; q < want.n; q++) {
+				assert_true(rp_net_aset_equal(&out[j].pieces[q].remote,
+							      &want.pieces[q].remote));
+				assert_int_equal(out[j].pieces[q].verdict, RP_NET_ALLOW);
+				met++;
+			}
+		}
+		for (i = 0; i < NP; i++)
+			skipped += pcs[i].verdict == RP_NET_DENY;
+		for (i = 0; i < NP; i++)
+			rp_net_aset_release(&rs[i]);
+		for (j = 0; j < NS; j++)
+			rp_net_aset_release(&src[j]);
+	}
+	/* the random cases meet often and leave out denied pieces */
+	assert_true(met > 1000);
+	assert_true(skipped > 100);
+	/* overlapping sources are refused */
+	memset(src, 0, sizeof(src));
+	rp_net_aset_add(&src[0], A4("10.0.0.0"), A4("10.0.0.9"));
+	rp_net_aset_add(&src[1], A4("10.0.0.9"), A4("10.0.0.20"));
+	rp_net_aset_add(&tmp, A4("10.0.0.0"), A4("10.0.0.255"));
+	memset(pcs, 0, sizeof(pcs));
+	pcs[0].verdict = RP_NET_ALLOW;
+	pcs[0].remote = tmp;
+	r.pieces = pcs;
+	r.n = 1;
+	srcp[0] = &src[0];
+	srcp[1] = &src[1];
+	assert_int_equal(rp_net_result_partition(&r, srcp, 2, 1u << RP_NET_ALLOW, ar, out),
+			 -RP_EINVAL);
+	rp_net_aset_release(&src[0]);
+	rp_net_aset_release(&src[1]);
+	rp_net_aset_release(&tmp);
+	rp_arena_free(ar);
+}
+
 /* Parses the rule JSON text; returns the number of error diagnostics. */
 static size_t parse_rule(const char *json, rp_net_rule *r, rp_arena *a, rp_diag *d, rp_source **src,
 			 rp_json_doc **doc)
@@ -401,7 +568,8 @@ int main(void)
 		cmocka_unit_test(test_prefix),       cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_protocols),    cmocka_unit_test(test_sets),
 		cmocka_unit_test(test_rule_parse),   cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_env_internet),
+		cmocka_unit_test(test_env_internet), cmocka_unit_test(test_ival_key),
+		cmocka_unit_test(test_partition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
