@@ -319,6 +319,13 @@ struct rp_watch_det {
 	int64_t next_close_ts, next_gen_ts;
 	table t002, t001, t003, tscan, tsweep, t005, t006;
 	rp_bloom gen[2]; /* 005: current, previous */
+	/* 005: hashes known to be in gen[0] (added since it was last
+	 * cleared): KNOWN_SETS sets of KNOWN_WAYS hashes, a set per cache line,
+	 * picked by the hash (0: none).  Adding to a Bloom filter is
+	 * idempotent, so a hash found here needs neither the add nor the test:
+	 * one line instead of the filter's four (every allowed flow between a
+	 * server and the Internet adds its server). */
+	uint64_t *known; /* 64-byte aligned */
 	int64_t gen_idx;
 	ewma *ew;
 	size_t new_, ewcap;
@@ -400,6 +407,54 @@ static uint32_t intern_id(rp_watch_det *d, rp_slice s)
 static const char *name_of(const rp_watch_det *d, uint32_t id)
 {
 	return id ? d->names[id - 1] : NULL;
+}
+
+#define KNOWN_SETS 2048u
+#define KNOWN_WAYS 8u /* one cache line */
+#define KNOWN_SLOTS (KNOWN_SETS * KNOWN_WAYS)
+
+static inline uint64_t *known_set(const rp_watch_det *d, uint64_t h)
+{
+	return &d->known[(h & (KNOWN_SETS - 1)) * KNOWN_WAYS];
+}
+
+/* Whether h is in the known set; else remembers it there (in a free way,
+ * or in place of the way h picks). */
+static inline bool known_or_put(uint64_t *set, uint64_t h, bool put)
+{
+	unsigned w, free = KNOWN_WAYS;
+
+	if (!h)
+		return false; /* 0 marks a free way */
+	for (w = 0; w < KNOWN_WAYS; w++) {
+		if (set[w] == h)
+			return true;
+		if (!set[w] && free == KNOWN_WAYS)
+			free = w;
+	}
+	if (put)
+		set[free < KNOWN_WAYS ? free : (unsigned)(h >> 40) % KNOWN_WAYS] = h;
+	return false;
+}
+
+/* 005: gen[0] holds h from now on. */
+static inline void peer_add(rp_watch_det *d, uint64_t h)
+{
+	if (!known_or_put(known_set(d, h), h, true))
+		rp_bloom_add(&d->gen[0], h);
+}
+
+/* 005: whether gen[0] holds h (rp_bloom_has: a false positive possible). */
+static inline bool peer_known(rp_watch_det *d, uint64_t h)
+{
+	uint64_t *set = known_set(d, h);
+
+	if (known_or_put(set, h, false))
+		return true;
+	if (!rp_bloom_has(&d->gen[0], h))
+		return false;
+	known_or_put(set, h, true); /* every bit set: as if added */
+	return true;
 }
 
 static const char *intern(rp_watch_det *d, rp_slice s)
@@ -1246,7 +1301,7 @@ static int emit_005(rp_watch_det *d, const table *t, entry *e, const ext *x, con
 		rc = emit_entry(d, t, "RMP-WATCH-005", RP_STATUS_FAIL, local, e, ev, d->msg.data,
 				d->rem.data);
 	/* now part of the baseline */
-	rp_bloom_add(&d->gen[0], addr_hash(&ka, 5));
+	peer_add(d, addr_hash(&ka, 5));
 	return rc;
 }
 
@@ -1740,6 +1795,7 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 			d->gen[1] = d->gen[0];
 			d->gen[0] = tmp;
 			rp_bloom_clear(&d->gen[0]);
+			memset(d->known, 0, KNOWN_SLOTS * sizeof(*d->known));
 			if (g > d->gen_idx + 1)
 				rp_bloom_clear(&d->gen[1]);
 			d->gen_idx = g;
@@ -1787,11 +1843,11 @@ static int det_flow(rp_watch_det *d, const rp_flow *f, plan *p)
 		const rp_net_addr *srv = lpub ? remote : local, *peer = lpub ? local : remote;
 		uint64_t h = p->h005;
 		if (f->ts_ms < d->first_ts + (int64_t)d->c.peer_learn_s * 1000) {
-			rp_bloom_add(&d->gen[0], h);
-		} else if (rp_bloom_has(&d->gen[0], h)) {
+			peer_add(d, h);
+		} else if (peer_known(d, h)) {
 			/* known, in the current generation already */
 		} else if (rp_bloom_has(&d->gen[1], h)) {
-			rp_bloom_add(&d->gen[0], h); /* keep it in the current generation */
+			peer_add(d, h); /* keep it in the current generation */
 		} else {
 			/* the server keeps its first peer as key.b */
 			int64_t win = floordiv(f->ts_ms, (int64_t)d->t005.window_s * 1000);
@@ -1884,6 +1940,11 @@ rp_watch_det *rp_watch_det_new(const rp_watch_config *c, const struct rp_watch_p
 	d->t001.has_b = d->t003.has_b = true;
 	rc |= rp_bloom_init(&d->gen[0], 20, 4);
 	rc |= rp_bloom_init(&d->gen[1], 20, 4);
+	d->known = aligned_alloc(64, KNOWN_SLOTS * sizeof(*d->known));
+	if (d->known)
+		memset(d->known, 0, KNOWN_SLOTS * sizeof(*d->known));
+	else
+		rc = -RP_ENOMEM;
 	if (rc)
 		return rp_watch_det_free(d);
 	if (rp_watch_changes_new(d) < 0)
@@ -1904,6 +1965,7 @@ rp_watch_det *rp_watch_det_free(rp_watch_det *d)
 	table_release(d, &d->t006);
 	rp_bloom_release(&d->gen[0]);
 	rp_bloom_release(&d->gen[1]);
+	free(d->known);
 	for (uint32_t i = 0; i < d->ncells; i++)
 		free(d->spill[i]);
 	free(d->spill);
@@ -1969,7 +2031,8 @@ static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
 		__builtin_prefetch(&t->slot[p->l[i].base & (t->nslots - 1)]);
 	}
 	if (p->h005) {
-		rp_bloom_prefetch(&d->gen[0], p->h005);
+		/* the known slot (gen[0]'s words are read only for a hash not in it) */
+		__builtin_prefetch(known_set(d, p->h005), 1);
 		if (f->ts_ms >= d->first_ts + (int64_t)d->c.peer_learn_s * 1000)
 			rp_bloom_prefetch(&d->gen[1], p->h005);
 	}

@@ -475,6 +475,67 @@ static void test_close_order(void **state)
 	rp_buf_release(&g.b);
 }
 
+/* RMP-WATCH-005 with more servers than the detector remembers as known
+ * (16,384 hashes in sets of 8; the others are found in the Bloom filter):
+ * 20,000 servers talk to the Internet during the baseline and again after
+ * it, and only the 5 that had no Internet peer are new; the same after a
+ * rotation of the baseline; two rotations later, servers of the first
+ * generation are new again (the remembered hashes are forgotten with the
+ * generation they were in).  Batch or flow by flow, the same lines. */
+static void test_peer_known(void **state)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	char ip[32], sub[64];
+	unsigned i, k, rot;
+	int64_t t;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		snprintf(ip, sizeof(ip), "10.1.%u.%u", i / 250, i % 250 + 1);
+		tup(&g, T0 + i / 100, ip, "20.1.2.3", 40000, 443, 'O', 'C', 1000);
+	}
+	for (k = 0; k < 2; k++) /* after the baseline, then after a rotation */
+		for (i = 0; i < 20000; i++) {
+			t = T0 + 1000 + k * 1500 + i / 100;
+			snprintf(ip, sizeof(ip), "10.1.%u.%u", i / 250, i % 250 + 1);
+			tup(&g, t, ip, "20.1.2.3", 40000, 443, 'O', 'C', 1000);
+			if (i % 4000 == 0) {
+				snprintf(ip, sizeof(ip), "10.2.0.%u", i / 4000 + 1 + k * 10);
+				tup(&g, t, ip, "20.1.2.4", 40000, 443, 'O', 'C', 1000);
+			}
+		}
+	for (i = 0; i < 5; i++) {
+		snprintf(ip, sizeof(ip), "10.1.0.%u", i + 1);
+		tup(&g, T0 + 6500, ip, "20.1.2.3", 40000, 443, 'O', 'C', 1000);
+	}
+	finish_gen(&g);
+	for (rot = 0; rot < 2; rot++) {
+		rp_buf one = RP_BUF_INIT, many = RP_BUF_INIT;
+		rp_watch_config_default(&c);
+		c.peer_learn_s = 1000;
+		c.peer_rotate_s = rot ? 2000 : 100000;
+		run_lines(g.b.data, &c, false, &one);
+		run_lines(g.b.data, &c, true, &many);
+		assert_string_equal(one.data, many.data);
+		assert_int_equal(count_str(one.data, "RMP-WATCH-005"), rot ? 15 : 10);
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < 5; i++) {
+				snprintf(sub, sizeof(sub), "\"subject\":\"10.2.0.%u\"",
+					 i + 1 + k * 10);
+				assert_non_null(strstr(one.data, sub));
+			}
+		for (i = 0; i < 5; i++) {
+			snprintf(sub, sizeof(sub), "\"subject\":\"10.1.0.%u\"", i + 1);
+			assert_true(!strstr(one.data, sub) == !rot);
+		}
+		assert_null(strstr(one.data, "\"subject\":\"10.1.0.6\""));
+		rp_buf_release(&one);
+		rp_buf_release(&many);
+	}
+	rp_buf_release(&g.b);
+}
+
 /* The line of out whose subject is subj (NULL if none), up to its end. */
 static const char *line_of(const char *out, const char *subj, char *buf, size_t cap)
 {
@@ -707,7 +768,7 @@ int main(void)
 		cmocka_unit_test(test_configurable),  cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_sketches),      cmocka_unit_test(test_batch_same),
 		cmocka_unit_test(test_scan_evidence), cmocka_unit_test(test_entry_times),
-		cmocka_unit_test(test_close_order),
+		cmocka_unit_test(test_close_order),   cmocka_unit_test(test_peer_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
