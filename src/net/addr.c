@@ -552,6 +552,15 @@ int rp_net_aset_add_set(rp_net_aset *s, const rp_net_aset *t)
 {
 	size_t i;
 
+	/* t is normalized: when it starts past s's end (not touching it),
+	 * its intervals are appended as they are */
+	if (t->n && (s->n == 0 || !touches(&s->v[s->n - 1].hi, &t->v[0].lo))) {
+		if (aset_reserve(s, t->n) < 0)
+			return -RP_ENOMEM;
+		memcpy(s->v + s->n, t->v, t->n * sizeof(*t->v));
+		s->n += t->n;
+		return 0;
+	}
 	for (i = 0; i < t->n; i++)
 		if (rp_net_aset_add(s, t->v[i].lo, t->v[i].hi) < 0)
 			return -RP_ENOMEM;

@@ -163,9 +163,13 @@ static void hc_release(struct hcons *hc)
 	memset(hc, 0, sizeof(*hc));
 }
 
+struct gstate;
+
 struct rp_net_engine {
 	struct hcons hc;
-	rp_map envs; /* env id -> struct envpart */
+	struct gstate *gs; /* compute's groups, reused: their class lists keep
+			    * their buffers from one decision to the next */
+	rp_map envs;       /* env id -> struct envpart */
 	rp_map tables;
 	rp_map results;
 	size_t computed, cached;
@@ -1385,6 +1389,7 @@ static int gs_add(struct gstate *s, unsigned p, size_t a, const uint64_t o[2], c
 		struct group *ng = realloc(s->g, cap * sizeof(*ng));
 		if (!ng)
 			return -RP_ENOMEM;
+		memset(ng + s->capg, 0, (cap - s->capg) * sizeof(*ng));
 		s->g = ng;
 		s->capg = cap;
 	}
@@ -1400,7 +1405,13 @@ static int gs_add(struct gstate *s, unsigned p, size_t a, const uint64_t o[2], c
 		s->cappool = cap;
 	}
 	g = &s->g[s->ng];
-	memset(g, 0, sizeof(*g));
+	{
+		uint32_t *cls = g->cls; /* a buffer of an earlier decision */
+		size_t capcls = g->capcls;
+		memset(g, 0, sizeof(*g));
+		g->cls = cls;
+		g->capcls = capcls;
+	}
 	g->p = (uint8_t)p;
 	g->a = (uint32_t)a;
 	g->o[0] = o[0];
@@ -1428,11 +1439,21 @@ static void gs_release(struct gstate *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->ng; i++)
+	for (i = 0; i < s->capg; i++)
 		free(s->g[i].cls);
 	free(s->g);
 	free(s->slot);
 	free(s->pool);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Empties s for the next decision, keeping every buffer. */
+static void gs_reset(struct gstate *s)
+{
+	s->ng = 0;
+	s->npool = 0;
+	if (s->hsize)
+		memset(s->slot, 0xFF, s->hsize * sizeof(*s->slot));
 }
 
 static int verdict_rank(uint8_t v)
@@ -1673,7 +1694,10 @@ static size_t runs_ivals(const struct remote *rm, const uint32_t *ri, size_t m, 
 		out[n].lo = rm->rstart[k];
 		if ((size_t)ri[q] + 1 < rm->nrun) {
 			out[n].hi = rm->rstart[ri[q] + 1];
-			rp_net_addr_prev(&out[n].hi);
+			if (out[n].hi.fam == 0 && out[n].hi.lo) /* IPv4, not the first */
+				out[n].hi.lo--;
+			else
+				rp_net_addr_prev(&out[n].hi);
 		} else {
 			out[n].hi = rp_net_addr_max();
 		}
@@ -1941,7 +1965,7 @@ static int compute(rp_net_engine *e, const struct envpart *ep, struct table *con
 {
 	struct remote rem;
 	struct cdim sp[2], dp[2];
-	struct gstate gs;
+	struct gstate *gs;
 	size_t W = 1, p, c, a, b, h, w, nbmax = 1;
 	uint64_t *buf = NULL, *ob = NULL, *bset = NULL, *keys = NULL, *mask = NULL;
 	struct msig msp[2][2], mdp[2][2];
@@ -1953,10 +1977,13 @@ static int compute(rp_net_engine *e, const struct envpart *ep, struct table *con
 	memset(mdp, 0, sizeof(mdp));
 	memset(sp, 0, sizeof(sp));
 	memset(dp, 0, sizeof(dp));
-	memset(&gs, 0, sizeof(gs));
 	for (h = 0; h < 2; h++)
 		if (t[h] && t[h]->W > W)
 			W = t[h]->W;
+	if (!e->gs && !(e->gs = calloc(1, sizeof(*e->gs))))
+		goto out;
+	gs = e->gs;
+	gs_reset(gs);
 	mask = calloc(4 * W, sizeof(*mask));
 	if (!mask)
 		goto out;
@@ -2083,21 +2110,20 @@ static int compute(rp_net_engine *e, const struct envpart *ep, struct table *con
 						if (ob[2 * b] == keys[2 * kk] &&
 						    ob[2 * b + 1] == keys[2 * kk + 1])
 							bit_set(bset, b);
-					if (gs_add(&gs, (unsigned)p, a, &keys[2 * kk], bset, nbw,
+					if (gs_add(gs, (unsigned)p, a, &keys[2 * kk], bset, nbw,
 						   (uint32_t)c) < 0)
 						goto out;
 				}
 			}
 		}
 	}
-	rc = materialize(e, t, &rem, sp, dp, &gs, vmask, res);
+	rc = materialize(e, t, &rem, sp, dp, gs, vmask, res);
 out:
 	remote_release(&rem);
 	for (p = 0; p < 2; p++) {
 		cdim_release(&sp[p]);
 		cdim_release(&dp[p]);
 	}
-	gs_release(&gs);
 	for (h = 0; h < 2; h++) {
 		for (p = 0; p < 2; p++) {
 			msig_release(&msp[h][p]);
@@ -2139,6 +2165,10 @@ rp_net_engine *rp_net_engine_free(rp_net_engine *e)
 		envpart_release(e->envs.entries[j].value);
 	rp_map_release(&e->envs);
 	hc_release(&e->hc);
+	if (e->gs) {
+		gs_release(e->gs);
+		free(e->gs);
+	}
 	rp_map_release(&e->tables);
 	rp_map_release(&e->results);
 	free(e);
@@ -2539,13 +2569,11 @@ int rp_net__result_hits(const rp_net_result *r, const rp_net_aset *const *source
 				} else {
 					rp_net_aset *t = &hs->tmp[src];
 					if (s->borrow) {
-						for (q = 0; q < s->n; q++)
-							if (rp_net_aset_add(
-								    t,
-								    pc->remote.v[s->first + q].lo,
-								    pc->remote.v[s->first + q].hi) <
-							    0)
-								goto out;
+						/* the run so far, as it is (t is empty) */
+						rp_net_aset run = { pc->remote.v + s->first, s->n,
+								    0 };
+						if (rp_net_aset_add_set(t, &run) < 0)
+							goto out;
 						s->borrow = false;
 					}
 					if (rp_net_aset_add(t, *lo, *hi) < 0)

@@ -146,13 +146,27 @@ static void entv_release(entv *v)
 /* Empties v for reuse (keeps its arrays). */
 static void entv_clear(entv *v)
 {
-	size_t i;
+	size_t i, slot, k;
+	bool all = false;
 
 	for (i = 0; i < v->n; i++)
 		rp_net_pset_release(&v->v[i].e.ports);
-	v->n = 0;
-	if (v->ixcap)
+	/* the index keeps the size of the largest run so far: clear only
+	 * the slots of these entries when they are few (else all of it) */
+	if (v->ixcap && v->n * 8 >= v->ixcap)
+		all = true;
+	for (i = 0; v->ixcap && !all && i < v->n; i++) {
+		slot = v->v[i].h & (v->ixcap - 1);
+		for (k = 0; k < v->ixcap && v->ix[slot] != i + 1; k++)
+			slot = (slot + 1) & (v->ixcap - 1);
+		if (k == v->ixcap)
+			all = true; /* not indexed: clear everything */
+		else
+			v->ix[slot] = 0;
+	}
+	if (all)
 		memset(v->ix, 0, v->ixcap * sizeof(*v->ix));
+	v->n = 0;
 }
 
 static bool aset_eq(const rp_net_aset *a, const rp_net_aset *b)

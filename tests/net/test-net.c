@@ -255,6 +255,56 @@ static void test_sets(void **state)
 	rp_arena_free(ar);
 }
 
+/* rp_net_aset_add_set appends a set that starts past the end as it is,
+ * and merges one that touches or overlaps (the families meet:
+ * 255.255.255.255 and :: are adjacent). */
+static void test_add_set(void **state)
+{
+	rp_net_aset a = { 0 }, b = { 0 }, c = { 0 }, fz;
+	rp_arena *ar = rp_arena_new();
+	rp_buf out = RP_BUF_INIT;
+
+	(void)state;
+	rp_net_aset_add(&a, A4("10.0.0.1"), A4("10.0.0.1"));
+	rp_net_aset_add(&a, A4("10.0.0.5"), A4("10.0.0.9"));
+	rp_net_aset_add(&b, A4("10.0.0.11"), A4("10.0.0.11")); /* a gap of one */
+	rp_net_aset_add(&b, A4("255.255.255.255"), A4("255.255.255.255"));
+	rp_net_aset_add(&b, rp_net_addr_v6(0, 0), rp_net_addr_v6(0, 1)); /* merges above */
+	assert_int_equal(b.n, 2);
+	assert_int_equal(rp_net_aset_add_set(&a, &b), 0); /* appended */
+	assert_int_equal(a.n, 4);
+	rp_net_aset_format(&out, &a);
+	assert_string_equal(out.data, "10.0.0.1/32, 10.0.0.5/32, 10.0.0.6/31, 10.0.0.8/31, "
+				      "10.0.0.11/32, 255.255.255.255/32, ::/127");
+	/* touching: 10.0.0.10 joins 10.0.0.5-9 and 10.0.0.11 */
+	rp_net_aset_release(&b);
+	rp_net_aset_add(&b, A4("10.0.0.10"), A4("10.0.0.10"));
+	assert_int_equal(rp_net_aset_add_set(&a, &b), 0);
+	assert_int_equal(a.n, 3);
+	assert_true(a.v[1].lo.lo == 0x0A000005u && a.v[1].hi.lo == 0x0A00000Bu);
+	/* into an empty set, and into a frozen one (copied first) */
+	assert_int_equal(rp_net_aset_add_set(&c, &a), 0);
+	assert_true(rp_net_aset_equal(&c, &a));
+	assert_int_equal(rp_net_aset_freeze(ar, &a, &fz), 0);
+	rp_net_aset_release(&b);
+	rp_net_aset_add(&b, rp_net_addr_v6(1, 0), rp_net_addr_v6(1, 0));
+	assert_int_equal(rp_net_aset_add_set(&fz, &b), 0);
+	assert_int_equal(fz.n, 4);
+	assert_int_equal(a.n, 3); /* the original is untouched */
+	assert_true(fz.cap > 0);
+	/* everything absorbs anything */
+	rp_net_aset_release(&c);
+	rp_net_aset_add_all(&c);
+	assert_int_equal(rp_net_aset_add_set(&c, &fz), 0);
+	assert_true(rp_net_aset_is_all(&c));
+	rp_net_aset_release(&fz);
+	rp_net_aset_release(&a);
+	rp_net_aset_release(&b);
+	rp_net_aset_release(&c);
+	rp_buf_release(&out);
+	rp_arena_free(ar);
+}
+
 /* rp_net_ival_key: equal intervals give equal keys; IPv4 intervals are
  * told apart exactly (the key is their two addresses); an IPv6 interval
  * with the same low words as an IPv4 one, and intervals spanning the two
@@ -569,7 +619,7 @@ int main(void)
 		cmocka_unit_test(test_protocols),    cmocka_unit_test(test_sets),
 		cmocka_unit_test(test_rule_parse),   cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_env_internet), cmocka_unit_test(test_ival_key),
-		cmocka_unit_test(test_partition),
+		cmocka_unit_test(test_partition),    cmocka_unit_test(test_add_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
