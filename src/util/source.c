@@ -130,38 +130,70 @@ out:
 	return r;
 }
 
-int rp_source_load(const char *path, size_t max_size, rp_source **out, rp_diag *diag)
+/* Reads the file open on fd (closed here) under name: a regular file of at
+ * most max_size bytes.  The shared tail of rp_source_load and
+ * rp_source_reopen. */
+static int load_open(int fd, const char *name, size_t max_size, rp_source **out, rp_diag *diag)
 {
 	struct stat st;
-	int fd = -1, r;
+	int r;
 
-	*out = NULL;
 	if (max_size == 0 || max_size > RP_SOURCE_MAX_SIZE)
 		max_size = RP_SOURCE_MAX_SIZE;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", path,
-			    strerror(errno));
-		r = -RP_EIO;
-		goto out;
-	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: not a regular file", path);
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: not a regular file", name);
 		r = -RP_EIO;
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max_size) {
 		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0,
-			    "%s: file of %lld bytes is larger than the limit of %zu bytes", path,
+			    "%s: file of %lld bytes is larger than the limit of %zu bytes", name,
 			    (long long)st.st_size, max_size);
 		r = -RP_ELIMIT;
 		goto out;
 	}
-	r = read_fd(fd, path, max_size, (size_t)st.st_size, out, diag);
+	r = read_fd(fd, name, max_size, (size_t)st.st_size, out, diag);
 out:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return r;
+}
+
+int rp_source_load(const char *path, size_t max_size, rp_source **out, rp_diag *diag)
+{
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", path,
+			    strerror(errno));
+		return -RP_EIO;
+	}
+	return load_open(fd, path, max_size, out, diag);
+}
+
+int rp_source_reopen(int pathfd, const char *name, size_t max_size, rp_source **out, rp_diag *diag)
+{
+	char link[64];
+	struct stat st;
+	int fd;
+
+	*out = NULL;
+	/* Only a regular file is opened for reading: opening a device or a
+	 * FIFO can have effects of its own.  fstat on an O_PATH descriptor
+	 * reads the inode without opening it. */
+	if (fstat(pathfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: not a regular file", name);
+		return -RP_EIO;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pathfd);
+	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", name,
+			    strerror(errno));
+		return -RP_EIO;
+	}
+	return load_open(fd, name, max_size, out, diag);
 }
 
 int rp_source_load_stream(const char *name, void *fp, size_t max_size, rp_source **out,

@@ -41,6 +41,14 @@ typedef struct rp_source {
  * the file is added to diag (if non-NULL) and a negative code returned.
  * The caller frees *out with rp_source_free(). */
 int rp_source_load(const char *path, size_t max_size, rp_source **out, struct rp_diag *diag);
+/* Reads the file that pathfd (an O_PATH descriptor, or any open one) refers
+ * to, by reopening it through /proc/self/fd: the file checked when pathfd
+ * was opened is the one read, even if its path has since been replaced (a
+ * symbolic link swapped in after the check).  name is the file's name in
+ * messages and in *out.  Same contract as rp_source_load; pathfd stays open
+ * (the caller closes it). */
+int rp_source_reopen(int pathfd, const char *name, size_t max_size, rp_source **out,
+		     struct rp_diag *diag);
 /* Copies data; name is copied too.  Caller frees with rp_source_free(). */
 int rp_source_from_memory(const char *name, const void *data, size_t size, rp_source **out);
 /* Reads all of a stream (stdin); same contract as rp_source_load. */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -465,6 +466,55 @@ static void test_source_load_refuses(void **state)
 	rp_diag_release(&d);
 }
 
+/* rp_source_reopen reads the file its descriptor was opened on, even when
+ * the path has since been replaced (the swap a linked template's check
+ * must not be fooled by), and refuses what is not a regular file without
+ * opening it for reading. */
+static void test_source_reopen(void **state)
+{
+	char path[] = "/tmp/rampart-test-reopen-XXXXXX", other[PATH_MAX];
+	rp_source *s = NULL;
+	rp_diag d;
+	FILE *fp;
+	int fd, pfd;
+
+	(void)state;
+	rp_diag_init(&d);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "first", 5), 5);
+	close(fd);
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	assert_true(pfd >= 0);
+	/* the path now names another file */
+	snprintf(other, sizeof(other), "%s.new", path);
+	fp = fopen(other, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite("second", 1, 6, fp), 6);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(rename(other, path), 0);
+	assert_int_equal(rp_source_reopen(pfd, "linked.json", 0, &s, &d), 0);
+	assert_string_equal(s->name, "linked.json");
+	assert_int_equal(s->size, 5);
+	assert_memory_equal(s->data, "first", 5);
+	rp_source_free(s);
+	s = NULL;
+	/* the limit applies as in rp_source_load */
+	assert_int_equal(rp_source_reopen(pfd, "linked.json", 4, &s, &d), -RP_ELIMIT);
+	assert_null(s);
+	close(pfd);
+	unlink(path);
+	/* a device is refused from its O_PATH descriptor */
+	pfd = open("/dev/null", O_PATH | O_CLOEXEC);
+	assert_true(pfd >= 0);
+	assert_int_equal(rp_source_reopen(pfd, "dev.json", 0, &s, &d), -RP_EIO);
+	assert_null(s);
+	close(pfd);
+	assert_int_equal(d.nerrors, 2);
+	assert_non_null(strstr(d.items[1].message, "dev.json: not a regular file"));
+	rp_diag_release(&d);
+}
+
 /* A regular file is read into a buffer of its own size (fstat), not one
  * doubled to find the end of the file; contents intact at the edges. */
 static void test_source_load_sizes(void **state)
@@ -650,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_source_column_cache),
 		cmocka_unit_test(test_source_column_long_lines),
 		cmocka_unit_test(test_source_load_sizes),
+		cmocka_unit_test(test_source_reopen),
 		cmocka_unit_test(test_diag_print),
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Normalises a relative path (a/./b/../c -> a/c) in place.  Returns false
  * when it climbs above its start or is absolute. */
@@ -82,40 +83,53 @@ static bool pct_decode(char *s)
 }
 
 /* Resolves a path relative to the root for a linked file.  *abs (malloc'd)
- * is the real path on success.  Returns 0, or 1 with *why set when it does
- * not resolve (unresolved, not an error). */
-static int resolve_rel(arm_run *run, const char *rel, char **abs, const char **why)
+ * is the real path on success, and *pathfd the O_PATH descriptor it was
+ * resolved and checked with (or -1 without /proc; the caller closes it):
+ * reading through it reads the file checked here, even if the path is
+ * swapped for a symbolic link in between.  Returns 0, or 1 with *why set
+ * when it does not resolve (unresolved, not an error). */
+static int resolve_rel(arm_run *run, const char *rel, char **abs, int *pathfd, const char **why)
 {
 	char *joined = NULL, *real = NULL;
 	struct stat st;
+	int fd = -1, rc = 1;
 
 	*abs = NULL;
+	*pathfd = -1;
 	if (!run->root) {
 		*why = "no root directory to resolve linked templates in";
-		return 1;
+		goto out;
 	}
 	joined = malloc(strlen(run->root) + strlen(rel) + 2);
-	if (!joined)
-		return -RP_ENOMEM;
+	if (!joined) {
+		rc = -RP_ENOMEM;
+		goto out;
+	}
 	sprintf(joined, "%s/%s", run->root, rel);
-	real = arm_realpath_stat(joined, &st);
-	free(joined);
+	real = arm_realpath_open(joined, &st, &fd);
 	if (!real) {
 		*why = "no such file under the scanned root";
-		return 1;
+		goto out;
 	}
 	if (!arm_path_under(run->root, real)) {
-		free(real);
 		*why = "it resolves (through a symbolic link) outside the scanned root; refused";
-		return 1;
+		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		free(real);
 		*why = "not a regular file";
-		return 1;
+		goto out;
 	}
 	*abs = real;
-	return 0;
+	*pathfd = fd;
+	real = NULL;
+	fd = -1;
+	rc = 0;
+out:
+	free(joined);
+	free(real);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 /* Path relative to the root for link (relativePath from dir, or a URI).
@@ -265,7 +279,7 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 	} else if (tl && tl->kind == RP_V_OBJECT) {
 		const char *why = NULL, *shown = NULL;
 		char *rel = link_relpath(f, tl, &why, &shown), *abs = NULL, *disp;
-		int x;
+		int x, pathfd = -1;
 		inner = true; /* linked templates always have their own scope */
 		if (!rel) {
 			arm_warn(run, &tl->span, "arm-unresolved-link",
@@ -273,7 +287,7 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 				 shown ? shown : "?", dname, why ? why : "?");
 			goto out;
 		}
-		x = resolve_rel(run, rel, &abs, &why);
+		x = resolve_rel(run, rel, &abs, &pathfd, &why);
 		if (x < 0) {
 			rc = arm_fail(run, x);
 			goto out;
@@ -285,7 +299,14 @@ int arm_nested_run(arm_frame *f, const rp_value *raw, rp_resource *r)
 			goto out;
 		}
 		disp = display_for(f, rel);
-		x = disp ? arm_load_file(run, abs, disp, &tpl, &src) : -RP_ENOMEM;
+		if (!disp)
+			x = -RP_ENOMEM;
+		else if (pathfd >= 0)
+			x = arm_load_fd(run, pathfd, disp, &tpl, &src);
+		else
+			x = arm_load_file(run, abs, disp, &tpl, &src);
+		if (pathfd >= 0)
+			close(pathfd);
 		free(abs);
 		if (x < 0) {
 			rc = x == -RP_ENOMEM ? arm_fail(run, x) : 0;
@@ -336,9 +357,9 @@ params:
 		} else if (rp_value_is(pl, RP_V_OBJECT)) {
 			const char *why = NULL, *shown = NULL;
 			char *rel = link_relpath(f, pl, &why, &shown), *abs = NULL;
-			int x = 1;
+			int x = 1, pathfd = -1;
 			if (rel)
-				x = resolve_rel(run, rel, &abs, &why);
+				x = resolve_rel(run, rel, &abs, &pathfd, &why);
 			if (x < 0) {
 				rc = arm_fail(run, x);
 				goto out_frame;
@@ -349,7 +370,14 @@ params:
 					 rel ? rel : (shown ? shown : "?"), dname, why ? why : "?");
 			} else {
 				char *disp = display_for(f, rel);
-				x = disp ? arm_params_file(run, abs, disp, &supplied) : -RP_ENOMEM;
+				if (!disp)
+					x = -RP_ENOMEM;
+				else if (pathfd >= 0)
+					x = arm_params_fd(run, pathfd, disp, &supplied);
+				else
+					x = arm_params_file(run, abs, disp, &supplied);
+				if (pathfd >= 0)
+					close(pathfd);
 				free(abs);
 				if (x < 0) {
 					rc = x;

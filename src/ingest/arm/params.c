@@ -410,6 +410,14 @@ int arm_params_file(arm_run *run, const char *path, const char *display, rp_valu
 	return r < 0 ? r : params_root(run, root, out);
 }
 
+int arm_params_fd(arm_run *run, int pathfd, const char *display, rp_value **out)
+{
+	rp_value *root = NULL;
+	int r = arm_load_fd(run, pathfd, display, &root, NULL);
+
+	return r < 0 ? r : params_root(run, root, out);
+}
+
 int arm_params_source(arm_run *run, rp_source *src, rp_value **out)
 {
 	rp_value *root = NULL;

@@ -88,13 +88,11 @@ static int load_source(arm_run *run, rp_source *src, rp_value **out)
 	return 0;
 }
 
-int arm_load_file(arm_run *run, const char *path, const char *display, rp_value **out,
-		  rp_source **srcp)
+/* The shared tail of arm_load_file and arm_load_fd: src read (r), named
+ * display, parsed. */
+static int load_named(arm_run *run, int r, rp_source *src, const char *display, rp_value **out,
+		      rp_source **srcp)
 {
-	rp_source *src = NULL;
-	int r;
-
-	r = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, run->diag);
 	if (r < 0)
 		return arm_fail(run, r);
 	if (display && strcmp(display, src->name) != 0) {
@@ -109,6 +107,23 @@ int arm_load_file(arm_run *run, const char *path, const char *display, rp_value 
 	if (srcp)
 		*srcp = src;
 	return load_source(run, src, out);
+}
+
+int arm_load_file(arm_run *run, const char *path, const char *display, rp_value **out,
+		  rp_source **srcp)
+{
+	rp_source *src = NULL;
+	int r = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, run->diag);
+
+	return load_named(run, r, src, display, out, srcp);
+}
+
+int arm_load_fd(arm_run *run, int pathfd, const char *display, rp_value **out, rp_source **srcp)
+{
+	rp_source *src = NULL;
+	int r = rp_source_reopen(pathfd, display, RP_ARM_MAX_TEMPLATE_SIZE, &src, run->diag);
+
+	return load_named(run, r, src, display, out, srcp);
 }
 
 int arm_load_source(arm_run *run, rp_source *src, rp_value **out)
@@ -143,22 +158,30 @@ int arm_load_memory(arm_run *run, const char *name, const void *data, size_t siz
  * the path as realpath does), then the kernel's name of that descriptor
  * (/proc/self/fd/N).  Falls back to realpath() when /proc is unavailable or
  * the name is not an absolute path. */
-char *arm_realpath_stat(const char *path, struct stat *st)
+char *arm_realpath_open(const char *path, struct stat *st, int *pathfd)
 {
 	char link[64], buf[PATH_MAX];
 	char *r = NULL;
 	ssize_t n;
 	int fd = open(path, O_PATH | O_CLOEXEC);
 
+	if (pathfd)
+		*pathfd = -1;
 	if (fd < 0)
 		return NULL; /* errno from open: ENOENT, EACCES... as realpath */
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, sizeof(buf));
 	if (n > 0 && (size_t)n < sizeof(buf) && buf[0] == '/' && (!st || fstat(fd, st) == 0)) {
-		close(fd);
 		r = strndup(buf, (size_t)n);
-		if (!r)
+		if (!r) {
+			close(fd);
 			errno = ENOMEM;
+			return NULL;
+		}
+		if (pathfd)
+			*pathfd = fd;
+		else
+			close(fd);
 		return r;
 	}
 	close(fd);
@@ -168,6 +191,11 @@ char *arm_realpath_stat(const char *path, struct stat *st)
 		return NULL;
 	}
 	return r;
+}
+
+char *arm_realpath_stat(const char *path, struct stat *st)
+{
+	return arm_realpath_open(path, st, NULL);
 }
 
 char *arm_realpath(const char *path)

@@ -152,11 +152,19 @@ void arm_warn(arm_run *run, const rp_span *sp, const char *code, const char *fmt
  * owned by the deployment.  Relative to the root check done by the caller. */
 int arm_load_file(arm_run *run, const char *path, const char *display, rp_value **out,
 		  rp_source **src);
+/* arm_load_file for the file open on pathfd (an O_PATH descriptor, left
+ * open): the file the caller checked is the one read (rp_source_reopen). */
+int arm_load_fd(arm_run *run, int pathfd, const char *display, rp_value **out, rp_source **src);
 /* realpath(path) with fewer system calls (malloc'd; NULL with errno). */
 char *arm_realpath(const char *path);
 /* The same, and stat(2) of the file in *st (from the same descriptor). */
 struct stat;
 char *arm_realpath_stat(const char *path, struct stat *st);
+/* arm_realpath_stat that also hands over the O_PATH descriptor it resolved
+ * the path with in *pathfd (the caller closes it), so that the file checked
+ * is the file read; *pathfd is -1 where /proc is unavailable and the path
+ * was resolved by realpath(3). */
+char *arm_realpath_open(const char *path, struct stat *st, int *pathfd);
 /* arm_load_file for a source already read (the deployment owns it). */
 int arm_load_source(arm_run *run, rp_source *src, rp_value **out);
 int arm_load_memory(arm_run *run, const char *name, const void *data, size_t size, rp_value **out,
@@ -182,6 +190,8 @@ int arm_param_get(arm_frame *f, const char *name, size_t n, rp_span at, rp_value
 /* Reads a parameters file into an object name -> value (Key Vault
  * references become UNKNOWN). */
 int arm_params_file(arm_run *run, const char *path, const char *display, rp_value **out);
+/* arm_params_file for the file open on pathfd (arm_load_fd). */
+int arm_params_fd(arm_run *run, int pathfd, const char *display, rp_value **out);
 /* arm_params_file for a parameters file already read (the deployment owns it). */
 int arm_params_source(arm_run *run, rp_source *src, rp_value **out);
 /* Converts a nested deployment's "parameters" object ({name: {value: v} |
