@@ -2564,8 +2564,28 @@ int rp_net__result_hits(const rp_net_result *r, const rp_net_aset *const *source
 					hs->tmp[src].n = 0;
 					hs->touched[ntouched++] = src;
 				}
-				if (s->borrow && whole && i == s->first + s->n) {
-					s->n++;
+				if (whole) {
+					/* x and the piece's next intervals strictly
+					 * inside y (the ASG members of one subnet):
+					 * one block */
+					size_t e = gallop(pc->remote.v, i, pc->remote.n, &y->hi);
+					if (s->borrow && i == s->first + s->n) {
+						s->n += e - i;
+					} else {
+						rp_net_aset *t = &hs->tmp[src];
+						rp_net_aset blk = { pc->remote.v + i, e - i, 0 };
+						if (s->borrow) {
+							rp_net_aset run = { pc->remote.v + s->first,
+									    s->n, 0 };
+							if (rp_net_aset_add_set(t, &run) < 0)
+								goto out;
+							s->borrow = false;
+						}
+						if (rp_net_aset_add_set(t, &blk) < 0)
+							goto out;
+					}
+					i = e;
+					continue;
 				} else {
 					rp_net_aset *t = &hs->tmp[src];
 					if (s->borrow) {
