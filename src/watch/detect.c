@@ -1490,10 +1490,20 @@ static bool close_emits(const table *t, const entry *e)
 	       (int64_t)e->u.distinct.n > t->ev_thr;
 }
 
+/* Frees place i (its entry closed). */
+static void close_place(rp_watch_det *d, table *t, size_t i)
+{
+	entry_release(d, t, &t->e[i]);
+	t->pl[i].win = PLACE_FREE;
+	t->freel[t->nfree++] = (uint32_t)i;
+}
+
 /* Emits and removes the entries of windows below upto (all if INT64_MAX):
  * in window order, and in insertion order within a window.  Only the
  * entries emit_any acts on are sorted (in a full scan table a few of
- * 65,536). */
+ * 65,536); the others are freed in the same pass, while their lines are
+ * at hand (their cells are reference-counted: an entry emitted later
+ * keeps its own). */
 static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 {
 	size_t i, nclosed = 0, nemit = 0;
@@ -1508,11 +1518,14 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	closed = malloc(t->hw * sizeof(*closed));
 	if (!closed)
 		return -RP_ENOMEM;
-	for (i = 0; i < t->hw; i++)
+	/* from the top, so that the lowest free places are reused first */
+	for (i = t->hw; i-- > 0;)
 		if (t->pl[i].win < upto) {
 			nclosed++;
-			if (!close_emits(t, &t->e[i]))
+			if (!close_emits(t, &t->e[i])) {
+				close_place(d, t, i);
 				continue;
+			}
 			closed[nemit].win = t->pl[i].win;
 			closed[nemit].seq = t->pl[i].seq;
 			closed[nemit++].i = (uint32_t)i;
@@ -1524,14 +1537,9 @@ static int table_close(rp_watch_det *d, table *t, int64_t upto, int which)
 	qsort(closed, nemit, sizeof(*closed), cmp_closing);
 	for (i = 0; i < nemit && rc == 0; i++)
 		rc = emit_any(d, t, closed[i].i, which);
+	for (i = nemit; i-- > 0;)
+		close_place(d, t, closed[i].i);
 	free(closed);
-	/* free their places (the lowest reused first) */
-	for (i = t->hw; i-- > 0;)
-		if (t->pl[i].win < upto) {
-			entry_release(d, t, &t->e[i]);
-			t->pl[i].win = PLACE_FREE;
-			t->freel[t->nfree++] = (uint32_t)i;
-		}
 	t->n -= nclosed;
 	if (t->n == 0) {
 		/* empty: start again from the bottom */
