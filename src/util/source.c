@@ -158,25 +158,32 @@ out:
 	return r;
 }
 
-int rp_source_load(const char *path, size_t max_size, rp_source **out, rp_diag *diag)
+/* Opens path for reading (never a controlling terminal, never blocking on
+ * a FIFO) and reads it as name. */
+static int open_load(const char *path, const char *name, size_t max_size, rp_source **out,
+		     rp_diag *diag)
 {
 	int fd;
 
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", path,
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", name,
 			    strerror(errno));
 		return -RP_EIO;
 	}
-	return load_open(fd, path, max_size, out, diag);
+	return load_open(fd, name, max_size, out, diag);
+}
+
+int rp_source_load(const char *path, size_t max_size, rp_source **out, rp_diag *diag)
+{
+	return open_load(path, path, max_size, out, diag);
 }
 
 int rp_source_reopen(int pathfd, const char *name, size_t max_size, rp_source **out, rp_diag *diag)
 {
 	char link[64];
 	struct stat st;
-	int fd;
 
 	*out = NULL;
 	/* Only a regular file is opened for reading: opening a device or a
@@ -187,13 +194,7 @@ int rp_source_reopen(int pathfd, const char *name, size_t max_size, rp_source **
 		return -RP_EIO;
 	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", pathfd);
-	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: cannot open: %s", name,
-			    strerror(errno));
-		return -RP_EIO;
-	}
-	return load_open(fd, name, max_size, out, diag);
+	return open_load(link, name, max_size, out, diag);
 }
 
 int rp_source_load_stream(const char *name, void *fp, size_t max_size, rp_source **out,
