@@ -4,9 +4,11 @@ scanning: N/M files" on stderr) appears when stderr is a terminal and the
 scan takes more than a second, and never otherwise.  Uses a real
 pseudo-terminal (the pty module) for stderr, a pipe for the negative case.
 
-Work of more than a second: a generated deployment of 40 templates of 100
-VMs, each with a NIC, an NSG and a data disk (several seconds in the debug
-and sanitizer builds the suite runs)."""
+Work of more than a second: a generated deployment of templates of 100
+VMs, each with a NIC, an NSG and a data disk: 40 templates (several seconds
+in the debug and sanitizer builds), grown until the scan takes more than
+1.5 s when the build and the machine are faster, so that the positive
+checks always run."""
 import os
 import pty
 import select
@@ -91,23 +93,42 @@ def main():
     try:
         big = os.path.join(tmp, "big")
         os.mkdir(big)
-        for k in range(40):
-            with open(os.path.join(big, "vms-%02d.json" % k), "w") as f:
-                f.write(template(k * 100, 100))
+        nfiles = 0
+
+        def grow(n):
+            nonlocal nfiles
+            for k in range(nfiles, nfiles + n):
+                with open(os.path.join(big, "vms-%03d.json" % k), "w") as f:
+                    f.write(template(k * 100, 100))
+            nfiles += n
+
         # A terminal and more than a second of work: the line appears and
-        # is erased ("\r\033[K") before the report.
-        rc, err, secs = run_pty(["scan", big, "--jobs", "1", "-o", os.devnull])
+        # is erased ("\r\033[K") before the report.  40 templates take
+        # seconds in the debug, sanitizer and valgrind builds but may take
+        # less than one in a fast build on a quiet machine: then the
+        # deployment grows until the scan takes long enough, so that the
+        # checks always run (they are never skipped).
+        grow(40)
+        for _ in range(4):
+            rc, err, secs = run_pty(["scan", big, "--jobs", "1", "-o", os.devnull])
+            if secs > 1.5:
+                break
+            grow(min(400, int(nfiles * (2.0 / max(secs, 0.05) - 1.0)) + 1))
         check(rc in (0, 1), "scan on a terminal exits 0 or 1 (got %d)" % rc)
-        if secs > 1.5:
-            check(PROGRESS in err, "progress line on a terminal after %.1f s" % secs)
-            check(b"/40 files" in err, "progress counts the 40 files")
-            check(b"\r\x1b[K" in err, "progress line erased at the end")
-        else:
-            print("# skip: the scan took only %.2f s, the progress line is not due" % secs)
-        # The same with --jobs 2 (progress from the waiting thread).
-        rc, err, secs = run_pty(["scan", big, "--jobs", "2", "-o", os.devnull])
-        if secs > 1.5:
-            check(PROGRESS in err, "progress line on a terminal with --jobs 2 (%.1f s)" % secs)
+        check(secs > 1.5, "a scan of %d templates takes more than 1.5 s (%.2f s)" % (nfiles, secs))
+        check(PROGRESS in err, "progress line on a terminal after %.1f s" % secs)
+        check(b"/%d files" % nfiles in err, "progress counts the %d files" % nfiles)
+        check(b"\r\x1b[K" in err, "progress line erased at the end")
+        # The same with --jobs 2 (progress from the waiting thread), on a
+        # deployment grown until two workers take more than 1.5 s as well.
+        for _ in range(4):
+            rc, err, secs = run_pty(["scan", big, "--jobs", "2", "-o", os.devnull])
+            if secs > 1.5:
+                break
+            grow(min(400, int(nfiles * (2.0 / max(secs, 0.05) - 1.0)) + 1))
+        check(secs > 1.5, "a --jobs 2 scan of %d templates takes more than 1.5 s (%.2f s)"
+              % (nfiles, secs))
+        check(PROGRESS in err, "progress line on a terminal with --jobs 2 (%.1f s)" % secs)
         # Not a terminal: never, however long it takes.
         t0 = time.monotonic()
         p = subprocess.run([BIN, "--color=never", "scan", big, "--jobs", "1", "-o", os.devnull],
