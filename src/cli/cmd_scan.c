@@ -133,7 +133,7 @@ static void err(const rp_cli *cli, const char *fmt, const char *a, const char *b
  * own, and what one worker frees (a whole file's working set) is not
  * reused by the other, which grows its own heap instead: one arena for
  * the process lets the workers reuse each other's freed memory (about
- * 14 MB less at 10,000 VMs with --jobs 2; the scan's allocations are
+ * 5-14 MB less at 10,000 VMs with --jobs 2; the scan's allocations are
  * mostly 64 KiB arena blocks, so the shared lock is rarely taken). */
 static void scan_malloc_policy(void)
 {

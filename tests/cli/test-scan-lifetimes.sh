@@ -28,6 +28,31 @@ for fmt in text json html; do
 	done
 	if cmp -s "$tmp/out1.$fmt" "$tmp/out2.$fmt"; then ok; else ko "$fmt: --jobs 1 and 2 differ"; fi
 done
+# --jobs N lets one worker at a time hold a network topology (the stage
+# from the topology's build to its release): with more workers than
+# files in it, a Terraform plan (which enters it after its own ingest) and
+# a template that fails evaluation (which never enters it), every --jobs
+# gives the same report, diagnostics and exit status, and none hangs.
+mkdir -p "$tmp/mixed"
+cp "$tmp/in/a.json" "$tmp/in/b.json" "$tmp/mixed/" || exit 1
+cp "$src/tests/parity/deploy.tfplan.json" "$tmp/mixed/c-plan.json" || exit 1
+printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n "resources": [{"type": "[bad(]"}]}\n' >"$tmp/mixed/d-broken.json"
+for j in 1 2 3 5; do
+	"$bin" --color=never scan "$tmp/mixed" --jobs "$j" -f json -o "$tmp/mixed$j.json" \
+		2>"$tmp/mixed$j.err"
+	echo "exit $?" >>"$tmp/mixed$j.err"
+done
+if grep -q '"resource_type": "Microsoft.Compute/virtualMachines"' "$tmp/mixed1.json" &&
+	grep -q 'c-plan.json' "$tmp/mixed1.json" && grep -q 'd-broken.json' "$tmp/mixed1.err"; then
+	ok
+else
+	ko "mixed inputs: no template findings, no plan or no error for the broken file"
+	cat "$tmp/mixed1.err"
+fi
+for j in 2 3 5; do
+	if cmp -s "$tmp/mixed1.json" "$tmp/mixed$j.json" && cmp -s "$tmp/mixed1.err" "$tmp/mixed$j.err"
+	then ok; else ko "mixed inputs: --jobs $j differs from --jobs 1"; fi
+done
 if grep -q '"assets"' "$tmp/out1.json" && grep -q '"exposures"' "$tmp/out1.json"; then ok; else
 	ko "json has no assets or exposures"
 fi
