@@ -1643,6 +1643,10 @@ typedef struct lookup {
 	uint32_t hint[2];
 	uint64_t hver[2];
 	uint32_t cpos[2][RP_CMS_DMAX];
+	/* the presence filter's answer for base, read by ahead_slots at the
+	 * table's version pver (the filter changes only with the version) */
+	bool pmaybe;
+	uint64_t pver;
 	lkey k;
 } lookup;
 
@@ -2028,13 +2032,17 @@ static int sink_act(void *ctx, const rp_activity *a)
 #define RING 16 /* > 2 * AHEAD */
 
 /* The slots of a planned flow's lookups, and its Bloom filter words. */
-static void ahead_slots(const rp_watch_det *d, const rp_flow *f, const plan *p)
+static void ahead_slots(const rp_watch_det *d, const rp_flow *f, plan *p)
 {
 	int i;
 
 	for (i = 0; i < PLAN_N; i++) {
 		const table *t = p->l[i].t;
-		if (!t || !pres_maybe(t, p->l[i].base))
+		if (!t)
+			continue;
+		p->l[i].pver = t->ver;
+		p->l[i].pmaybe = pres_maybe(t, p->l[i].base);
+		if (!p->l[i].pmaybe)
 			continue; /* no slot to read */
 		__builtin_prefetch(&t->slot[p->l[i].base & (t->nslots - 1)]);
 	}
@@ -2065,7 +2073,9 @@ static void ahead_entries(plan *p)
 		l->hint[0] = l->hint[1] = HINT_ABSENT;
 		/* the windows of a key share their probe's run of slots: one pass
 		 * finds both (the first slot with a window's tag, as table_get) */
-		if (pres_maybe(t, l->base)) {
+		/* the filter's word was read by ahead_slots: its answer holds
+		 * while the version does */
+		if (l->pver == t->ver ? l->pmaybe : pres_maybe(t, l->base)) {
 			uint32_t found = 0, all = (1u << nw) - 1;
 			for (k = l->base & mask; (s = t->slot[k]) != 0 && found != all;
 			     k = (k + 1) & mask) {

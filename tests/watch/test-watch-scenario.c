@@ -357,6 +357,56 @@ static void test_batch_same(void **state)
 	rp_buf_release(&g.b);
 }
 
+/* The look-ahead reads a lookup's presence-filter word once, eight flows
+ * ahead, and reuses the answer four flows ahead only while the table's
+ * version is unchanged: a key placed in between (by a flow of the same
+ * batch) must be found, not refused or placed twice.  Twelve scanners each
+ * start a new key, and their next flows follow 1 to 9 flows later, inside
+ * the look-ahead, with flows of a known key between them (so that nothing
+ * else moves the version); each is one finding counting all of its 12
+ * flows, and the batch gives what flow-by-flow delivery gives. */
+static void test_presence_ahead(void **state)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	rp_buf one = RP_BUF_INIT, many = RP_BUF_INIT;
+	unsigned s, k, gap;
+	char src[32], want[96];
+
+	(void)state;
+	rp_watch_config_default(&c);
+	c.scan_ports = 10;
+	for (s = 0; s < 12; s++) {
+		gap = 1 + s % 9;
+		snprintf(src, sizeof(src), "192.0.2.%u", 10 + s);
+		for (k = 0; k < 12; k++) {
+			unsigned f;
+			tup(&g, T0 + s, src, "10.0.0.4", 7, 100 + k, 'I', 'D', 0);
+			/* fillers between two flows of the scanner: one key, found
+			 * (placing none, they leave the tables' versions alone) */
+			for (f = 1; f < gap; f++)
+				tup(&g, T0 + s, "198.51.100.1", "10.0.0.5", 8, 443, 'I', 'D', 0);
+		}
+	}
+	finish_gen(&g);
+	run_lines(g.b.data, &c, false, &one);
+	run_lines(g.b.data, &c, true, &many);
+	assert_string_equal(one.data, many.data);
+	assert_int_equal(count_str(many.data, "RMP-WATCH-004"), 12);
+	for (s = 0; s < 12; s++) {
+		const char *at;
+		snprintf(want, sizeof(want), "\"subject\":\"192.0.2.%u\"", 10 + s);
+		at = strstr(many.data, want);
+		assert_non_null(at);
+		assert_non_null(strstr(at, "\"count\":12"));
+		assert_true(strstr(at, "\"count\":12") < strchr(at, '\n'));
+	}
+	assert_non_null(strstr(many.data, "refused 0 "));
+	rp_buf_release(&one);
+	rp_buf_release(&many);
+	rp_buf_release(&g.b);
+}
+
 static const char *act(rp_buf *b, const char *op, const char *result, const char *corr,
 		       const char *body)
 {
@@ -764,11 +814,12 @@ static void test_sketches(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_benign),        cmocka_unit_test(test_attacks),
-		cmocka_unit_test(test_configurable),  cmocka_unit_test(test_changes),
-		cmocka_unit_test(test_sketches),      cmocka_unit_test(test_batch_same),
-		cmocka_unit_test(test_scan_evidence), cmocka_unit_test(test_entry_times),
-		cmocka_unit_test(test_close_order),   cmocka_unit_test(test_peer_known),
+		cmocka_unit_test(test_benign),         cmocka_unit_test(test_attacks),
+		cmocka_unit_test(test_configurable),   cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_sketches),       cmocka_unit_test(test_batch_same),
+		cmocka_unit_test(test_scan_evidence),  cmocka_unit_test(test_entry_times),
+		cmocka_unit_test(test_close_order),    cmocka_unit_test(test_peer_known),
+		cmocka_unit_test(test_presence_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
