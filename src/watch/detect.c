@@ -1338,12 +1338,63 @@ static void ewma_update(ewma *x, double v, double lambda)
 	x->n++;
 }
 
+/* Exact updates before the rest of a gap is taken in closed form. */
+#define GAP_STEPS 4096
+
+/* base^k by squaring (libm's pow would make rampart link libm: see the
+ * start-up check in tests/attest/cli.sh). */
+static double pow_u64(double base, uint64_t k)
+{
+	double r = 1;
+
+	for (; k && r != 0; k >>= 1, base *= base)
+		if (k & 1)
+			r *= base;
+	return r;
+}
+
+/* The empty intervals of a gap since the last one count as zero traffic:
+ * one update with 0 each, as far as they change the state.  The updates
+ * reach a fixed point: all zero (then the count stops too, as it always
+ * has), or the smallest subnormals, which a weight below 1/2 no longer
+ * moves (then only the count grows, saturated).  At the default weight 0.3
+ * that takes at most about 2,200 updates from any state; a log whose time
+ * jumps by years (10^15 ms is 3 * 10^9 intervals) must not cost an update
+ * per interval.  With a weight so small that GAP_STEPS updates do not get
+ * there, the rest is applied in closed form: k updates with 0 multiply the
+ * mean by A = (1 - lambda)^k and make the variance A * (var + mean^2 *
+ * (1 - A)). */
+static void ewma_gap(ewma *x, int64_t gap, double lambda)
+{
+	int64_t i;
+
+	for (i = 0; i < gap && x->n < UINT32_MAX; i++) {
+		double mean = x->mean, var = x->var;
+		uint64_t rest = (uint64_t)(gap - i - 1);
+
+		ewma_update(x, 0, lambda);
+		if (x->var == 0 && x->mean == 0)
+			return; /* a long silence: the state is all zero */
+		if (x->mean == mean && x->var == var) {
+			/* a fixed point: the remaining updates only count */
+			x->n = rest >= UINT32_MAX - x->n ? UINT32_MAX : x->n + (uint32_t)rest;
+			return;
+		}
+		if (i + 1 == GAP_STEPS && rest > 0) {
+			double a = pow_u64(1 - lambda, rest);
+			x->var = a * (x->var + x->mean * x->mean * (1 - a));
+			x->mean *= a;
+			x->n = rest >= UINT32_MAX - x->n ? UINT32_MAX : x->n + (uint32_t)rest;
+			return;
+		}
+	}
+}
+
 static int emit_006(rp_watch_det *d, const table *t, entry *e, const ext *top)
 {
 	rp_net_addr ka;
 	ewma *x;
 	double v = (double)e->u.v.bytes, sd, thr;
-	int64_t gap;
 	char local[64], subject[64];
 	int rc = 0;
 
@@ -1355,11 +1406,7 @@ static int emit_006(rp_watch_det *d, const table *t, entry *e, const ext *top)
 	}
 	/* empty intervals since the last one count as zero traffic */
 	if (x->last_bucket != INT64_MIN)
-		for (gap = e->k.win - x->last_bucket - 1; gap > 0 && x->n < UINT32_MAX; gap--) {
-			ewma_update(x, 0, d->c.spike_lambda);
-			if (x->var == 0 && x->mean == 0)
-				break; /* a long silence: the state is all zero */
-		}
+		ewma_gap(x, e->k.win - x->last_bucket - 1, d->c.spike_lambda);
 	sd = sqrt(x->var);
 	thr = x->mean + d->c.spike_k * sd;
 	if (x->n >= d->c.spike_warmup && v > thr && v > (double)d->c.spike_floor) {

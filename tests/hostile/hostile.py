@@ -361,6 +361,71 @@ def c_attest_garbage_ak(d):
             "--ak", write(d, "ak.bin", b"\x00\x01" + os.urandom(64)), "--nonce", ""]
 
 
+# ---- rampart watch: flow logs and activity logs from machines that may be
+# compromised ----
+
+def vnet_record(tuples):
+    return ('{"time": "2023-11-14T22:13:20Z", "flowLogVersion": 4, "targetResourceID": '
+            '"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v", '
+            '"flowRecords": {"flows": [{"aclID": "a", "flowGroups": [{"rule": "r", '
+            '"flowTuples": [' + ",".join('"%s"' % t for t in tuples) + ']}]}]}}')
+
+
+def flowlog(records):
+    return '{"records": [\n' + ",\n".join(records) + '\n]}\n'
+
+
+def c_watch_flowlog_time_jump(d):
+    # 2,000 servers with a steady baseline, then the same servers at a
+    # timestamp in microseconds (10^15 ms, 3.3 * 10^9 five-minute intervals
+    # later): the silence is not replayed interval by interval (a fuzzed
+    # 3 kB log with one such timestamp took minutes).
+    t0 = 1700000000000
+    tuples = []
+    for k in range(14):
+        for h in range(2000):
+            tuples.append("%d,10.1.%d.%d,20.1.2.4,%d,443,6,O,C,NX,10,50000,10,50000"
+                          % (t0 + k * 300000 + h, h // 250, h % 250 + 1, 40000 + k))
+    for h in range(2000):
+        tuples.append("%d,10.1.%d.%d,20.1.2.4,41000,443,6,O,C,NX,10,90000000,10,90000000"
+                      % (1663146004251343 + h, h // 250, h % 250 + 1))
+    recs = [vnet_record(tuples[i:i + 1000]) for i in range(0, len(tuples), 1000)]
+    return ["watch", write(d, "PT1H.json", flowlog(recs))]
+
+
+def c_watch_flowlog_deep(d):
+    return ["watch", write(d, "PT1H.json", '{"records": [{"flowRecords": ' + "[" * 1000000
+                           + "]" * 1000000 + "}]}")]
+
+
+def c_watch_flowlog_huge_tuple(d):
+    # one tuple string of 48 MB (under the reader's 64 MB string limit):
+    # a counter of 48 million digits
+    big = "1700000000000,10.0.0.1,10.0.0.2,1,2,6,I,C,NX," + "9" * (48 << 20)
+    return ["watch", write(d, "PT1H.json", flowlog([vnet_record([big])]))]
+
+
+def c_watch_flowlog_distinct_sources(d):
+    # 400,000 tuples from distinct Internet sources to distinct ports: the
+    # detectors' memory is bounded by --max-keys, not by the tuples
+    t0 = 1700000000000
+    tuples = ["%d,%d.%d.%d.%d,10.0.0.4,%d,%d,6,I,D,NX,0,0,0,0"
+              % (t0 + i, 20 + i % 200, (i >> 8) % 256, i % 256, (i >> 16) % 250 + 1,
+                 1024 + i % 60000, 1 + i % 65535) for i in range(400000)]
+    recs = [vnet_record(tuples[i:i + 5000]) for i in range(0, len(tuples), 5000)]
+    return ["watch", write(d, "PT1H.json", flowlog(recs))]
+
+
+def c_watch_activitylog_requestbody_deep(d):
+    body = "[" * 1000000 + "]" * 1000000
+    rec = {"time": "2023-11-14T22:13:20Z", "operationName":
+           "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/WRITE",
+           "resourceId": "/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/"
+           "NETWORKSECURITYGROUPS/NSG/SECURITYRULES/R", "resultType": "Success",
+           "category": "Administrative", "properties": {"requestbody": body}}
+    return ["watch", write(d, "PT1H.json", json.dumps({"records": [rec]}))]
+
+
 # name, generator, expected exit statuses, stderr pattern (None: anything)
 CASES = [
     ("json-deep-array", c_json_deep_array, {2}, r"nesting deeper than"),
@@ -404,6 +469,12 @@ CASES = [
     # a 7-byte blob is a (plain) signature that does not verify: untrusted
     ("attest-truncated-signature", c_attest_truncated_signature, {1, 2}, None),
     ("attest-garbage-ak", c_attest_garbage_ak, {2}, r"error: "),
+    ("watch-flowlog-time-jump", c_watch_flowlog_time_jump, {0, 1}, None),
+    ("watch-flowlog-deep", c_watch_flowlog_deep, {2}, r"nesting deeper than"),
+    ("watch-flowlog-huge-tuple", c_watch_flowlog_huge_tuple, {2}, r"PT1H.json:\d+:\d+: error: bad flow tuple"),
+    ("watch-flowlog-distinct-sources", c_watch_flowlog_distinct_sources, {0, 1}, None),
+    ("watch-activitylog-requestbody-deep", c_watch_activitylog_requestbody_deep, {0, 1},
+     r"requestbody is not JSON \(nesting deeper than"),
 ]
 
 SANITIZER_REPORT = re.compile(r"(ERROR: AddressSanitizer|runtime error:|LeakSanitizer)")

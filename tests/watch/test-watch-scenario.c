@@ -26,6 +26,7 @@ typedef struct got {
 	uint8_t st[64];
 	char subj[64][96];
 	char rem[64][1024];
+	char msg[64][256];
 } got;
 
 static int on_finding(void *ctx, const rp_watch_finding *f)
@@ -41,6 +42,7 @@ static int on_finding(void *ctx, const rp_watch_finding *f)
 		snprintf(g->subj[g->n], sizeof(g->subj[0]), "%s", f->subject);
 		snprintf(g->rem[g->n], sizeof(g->rem[0]), "%s",
 			 f->remediation ? f->remediation : "");
+		snprintf(g->msg[g->n], sizeof(g->msg[0]), "%s", f->message ? f->message : "");
 	}
 	g->n++;
 	rp_buf_release(&b);
@@ -811,6 +813,71 @@ static void test_sketches(void **state)
 	rp_bloom_release(&bl);
 }
 
+/* One server steady at 100 kB per 5-minute interval for 20 intervals
+ * (past the warm-up), silent for gap intervals, then 200 MB: the EWMA's
+ * state when the spike is judged, from the finding's message. */
+static void spike_after(double lambda, int64_t gap, got *r)
+{
+	gen g = { RP_BUF_INIT, 0, false };
+	rp_watch_config c;
+	int64_t i;
+
+	rp_watch_config_default(&c);
+	c.spike_lambda = lambda;
+	for (i = 0; i < 20; i++)
+		tup(&g, T0 + i * 300, "10.0.0.8", "20.1.2.4", (unsigned)(52000 + i), 443, 'O', 'C',
+		    100000);
+	tup(&g, T0 + (20 + gap) * 300, "10.0.0.8", "20.1.2.4", 52100, 443, 'O', 'C', 200000000);
+	finish_gen(&g);
+	run(g.b.data, &c, r);
+	rp_buf_release(&g.b);
+}
+
+/* The empty intervals of a silence count as zero traffic, one EWMA update
+ * each.  A log whose time jumps by thousands of years (here 3.3 * 10^9
+ * intervals; a fuzzed flow log had a timestamp in microseconds) made that
+ * an update per interval: minutes of CPU for a 3 kB file, because the
+ * state stops changing at the smallest subnormals but never reaches zero.
+ * Now the fixed point ends the updates, and for a weight too small to get
+ * there in 4,096 updates the rest is taken in closed form. */
+static void test_time_jump(void **state)
+{
+	static const double lambdas[] = { 0.3, 0.001 };
+	size_t li;
+	got r;
+	int k;
+
+	(void)state;
+	for (li = 0; li < 2; li++) {
+		spike_after(lambdas[li], INT64_C(3300000000), &r);
+		k = find(&r, "RMP-WATCH-006", "10.0.0.8");
+		assert_true(k >= 0);
+		/* after the silence the baseline is zero */
+		assert_non_null(strstr(r.msg[k], "baseline mean 0, standard deviation 0"));
+	}
+	/* A weight of 0.001 and 5,000 empty intervals: 4,096 updates, then the
+	 * closed form for 903; the baseline agrees with 5,000 updates. */
+	{
+		double mean = 100000, var = 0, lambda = 0.001;
+		char want[128];
+		int64_t i;
+
+		for (i = 0; i < 5000; i++) {
+			double diff = 0 - mean, incr = lambda * diff;
+			mean += incr;
+			var = (1 - lambda) * (var + diff * incr);
+		}
+		snprintf(want, sizeof(want), "baseline mean %.0f, standard deviation %.0f", mean,
+			 sqrt(var));
+		spike_after(lambda, 5000, &r);
+		k = find(&r, "RMP-WATCH-006", "10.0.0.8");
+		assert_true(k >= 0);
+		if (!strstr(r.msg[k], want))
+			fprintf(stderr, "want '%s' in '%s'\n", want, r.msg[k]);
+		assert_non_null(strstr(r.msg[k], want));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -819,7 +886,7 @@ int main(void)
 		cmocka_unit_test(test_sketches),       cmocka_unit_test(test_batch_same),
 		cmocka_unit_test(test_scan_evidence),  cmocka_unit_test(test_entry_times),
 		cmocka_unit_test(test_close_order),    cmocka_unit_test(test_peer_known),
-		cmocka_unit_test(test_presence_ahead),
+		cmocka_unit_test(test_presence_ahead), cmocka_unit_test(test_time_jump),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
