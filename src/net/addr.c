@@ -392,7 +392,8 @@ static unsigned prefix_bits(const rp_net_addr *lo, const rp_net_addr *hi)
 	return 0;
 }
 
-static int format_same_family(rp_buf *b, rp_net_addr lo, const rp_net_addr *hi, bool *first)
+static int format_same_family(rp_buf *b, rp_net_addr lo, const rp_net_addr *hi, bool *first,
+			      size_t max)
 {
 	unsigned width = lo.fam == 0 ? 32u : 128u;
 
@@ -418,24 +419,31 @@ static int format_same_family(rp_buf *b, rp_net_addr lo, const rp_net_addr *hi, 
 			end.hi = lo.hi | mh;
 			end.lo = lo.lo | ml;
 		}
-		if (rp_net_addr_cmp(&end, hi) >= 0)
+		if (rp_net_addr_cmp(&end, hi) >= 0 || b->len > max)
 			return 0;
 		lo = end;
 		rp_net_addr_next(&lo);
 	}
 }
 
-int rp_net_ival_format(rp_buf *b, const rp_net_ival *iv)
+int rp_net_ival_format_max(rp_buf *b, const rp_net_ival *iv, size_t max)
 {
 	bool first = true;
 
 	if (iv->lo.fam == 0 && iv->hi.fam == 1) {
 		rp_net_addr v4end = rp_net_addr_v4((uint32_t)V4_MAX),
 			    v6start = rp_net_addr_v6(0, 0);
-		int rc = format_same_family(b, iv->lo, &v4end, &first);
-		return rc < 0 ? rc : format_same_family(b, v6start, &iv->hi, &first);
+		int rc = format_same_family(b, iv->lo, &v4end, &first, max);
+		return rc < 0 || b->len > max
+			       ? rc
+			       : format_same_family(b, v6start, &iv->hi, &first, max);
 	}
-	return format_same_family(b, iv->lo, &iv->hi, &first);
+	return format_same_family(b, iv->lo, &iv->hi, &first, max);
+}
+
+int rp_net_ival_format(rp_buf *b, const rp_net_ival *iv)
+{
+	return rp_net_ival_format_max(b, iv, SIZE_MAX);
 }
 
 /* ---- address sets ---- */

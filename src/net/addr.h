@@ -101,6 +101,11 @@ static inline uint64_t rp_net_ival_key(const rp_net_ival *iv)
 /* Appends an interval as CIDR prefixes separated by ", " (an interval that
  * is not one prefix becomes several). */
 int rp_net_ival_format(rp_buf *b, const rp_net_ival *iv);
+/* As rp_net_ival_format, but stops after the prefix that takes b->len past
+ * max: the text is then the same as the whole one up to that point (the
+ * first max + 1 bytes of b agree), without formatting the rest (an
+ * interval across the Internet is hundreds of prefixes). */
+int rp_net_ival_format_max(rp_buf *b, const rp_net_ival *iv, size_t max);
 
 /* ---- address sets ---- */
 void rp_net_aset_release(rp_net_aset *s);

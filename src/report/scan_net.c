@@ -50,7 +50,8 @@ static int hop_in(rp_arena *a, const rp_net_hop *h, const char *level, rp_report
 /* rp_net_aset_format of s, stopped once the text is longer than
  * SRC_TEXT_MAX (the report keeps only that much): the same first
  * SRC_TEXT_MAX + 1 bytes, without formatting every prefix of a big set
- * (the Internet minus the private ranges is hundreds of them). */
+ * (the Internet minus the private ranges is hundreds of them), nor every
+ * prefix of one interval (10.0.0.0 - 255.255.255.255 alone is dozens). */
 static int format_sources(rp_buf *b, const rp_net_aset *s)
 {
 	size_t i;
@@ -62,7 +63,7 @@ static int format_sources(rp_buf *b, const rp_net_aset *s)
 		if (i > 0)
 			rc = rp_buf_puts(b, ", ");
 		if (rc == 0)
-			rc = rp_net_ival_format(b, &s->v[i]);
+			rc = rp_net_ival_format_max(b, &s->v[i], SRC_TEXT_MAX);
 	}
 	return rc;
 }

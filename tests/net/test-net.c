@@ -134,6 +134,57 @@ static void test_prefix(void **state)
 	rp_buf_release(&b);
 }
 
+/* rp_net_ival_format_max: the bounded text is the whole text cut after the
+ * prefix that goes past the bound (the scan keeps the first 241 bytes of an
+ * exposure's sources), and the whole text when it fits. */
+static void test_ival_format_max(void **state)
+{
+	static const size_t maxes[] = { 0, 1, 17, 40, 100, 240, 2000, 100000 };
+	rp_net_ival ivs[3];
+	rp_buf whole = RP_BUF_INIT, cut = RP_BUF_INIT;
+	size_t i, k, longest = 0;
+
+	(void)state;
+	/* unaligned ends: dozens of prefixes */
+	ivs[0].lo = A4("11.0.0.1");
+	ivs[0].hi = A4("223.255.255.254");
+	/* across the families: the rest of IPv4, then IPv6 up to 2001:db8:: */
+	ivs[1].lo = A4("172.32.0.0");
+	ivs[1].hi = rp_net_addr_v6(UINT64_C(0x20010db800000000), 0);
+	/* one prefix */
+	ivs[2].lo = A4("10.0.0.0");
+	ivs[2].hi = A4("10.255.255.255");
+	for (i = 0; i < 3; i++) {
+		rp_buf_clear(&whole);
+		assert_int_equal(rp_net_ival_format(&whole, &ivs[i]), 0);
+		if (whole.len > longest)
+			longest = whole.len;
+		for (k = 0; k < sizeof(maxes) / sizeof(maxes[0]); k++) {
+			rp_buf_clear(&cut);
+			assert_int_equal(rp_net_ival_format_max(&cut, &ivs[i], maxes[k]), 0);
+			assert_true(cut.len <= whole.len);
+			assert_memory_equal(cut.data, whole.data, cut.len);
+			if (whole.len > maxes[k]) {
+				const char *next = whole.data + cut.len;
+				/* past the bound, and cut at a prefix boundary */
+				assert_true(cut.len > maxes[k]);
+				assert_true(*next == '\0' || strncmp(next, ", ", 2) == 0);
+				/* the prefix before it was still within the bound */
+				if (cut.len < whole.len) {
+					const char *last = strrchr(cut.data, ',');
+					assert_true(last == NULL ||
+						    (size_t)(last - cut.data) <= maxes[k]);
+				}
+			} else {
+				assert_int_equal(cut.len, whole.len);
+			}
+		}
+	}
+	assert_true(longest > 240); /* the bound of the scan is exercised */
+	rp_buf_release(&whole);
+	rp_buf_release(&cut);
+}
+
 static void test_ports(void **state)
 {
 	rp_net_pival p;
@@ -614,12 +665,19 @@ static void test_env_internet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipv4),         cmocka_unit_test(test_ipv6),
-		cmocka_unit_test(test_prefix),       cmocka_unit_test(test_ports),
-		cmocka_unit_test(test_protocols),    cmocka_unit_test(test_sets),
-		cmocka_unit_test(test_rule_parse),   cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_env_internet), cmocka_unit_test(test_ival_key),
-		cmocka_unit_test(test_partition),    cmocka_unit_test(test_add_set),
+		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_protocols),
+		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_rule_parse),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_env_internet),
+		cmocka_unit_test(test_ival_key),
+		cmocka_unit_test(test_ival_format_max),
+		cmocka_unit_test(test_partition),
+		cmocka_unit_test(test_add_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
