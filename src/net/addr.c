@@ -318,15 +318,34 @@ int rp_net_prefix_parse(const char *s, size_t n, rp_net_ival *out, const char **
 	return 0;
 }
 
-int rp_net_addr_format(rp_buf *b, const rp_net_addr *a)
+/* Writes v (< 1000) in decimal at p; returns the end. */
+static char *put_dec3(char *p, unsigned v)
 {
-	uint16_t g[8];
-	int k, best = -1, bestlen = 0, run = -1, runlen = 0, rc = 0;
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
 
-	if (a->fam == 0)
-		return rp_buf_printf(b, "%u.%u.%u.%u", (unsigned)(a->lo >> 24) & 255u,
-				     (unsigned)(a->lo >> 16) & 255u, (unsigned)(a->lo >> 8) & 255u,
-				     (unsigned)a->lo & 255u);
+/* Writes a->fam's text at p (room for 40 bytes); returns the end.  The
+ * digits are written here, not through printf: a scan formats tens of
+ * thousands of addresses. */
+static char *addr_to(char *p, const rp_net_addr *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint16_t g[8];
+	int k, best = -1, bestlen = 0, run = -1, runlen = 0;
+
+	if (a->fam == 0) {
+		for (k = 24; k >= 0; k -= 8) {
+			p = put_dec3(p, (unsigned)(a->lo >> k) & 255u);
+			if (k)
+				*p++ = '.';
+		}
+		return p;
+	}
 	for (k = 0; k < 4; k++)
 		g[k] = (uint16_t)(a->hi >> (48 - 16 * k));
 	for (k = 0; k < 4; k++)
@@ -348,18 +367,34 @@ int rp_net_addr_format(rp_buf *b, const rp_net_addr *a)
 	}
 	if (bestlen < 2)
 		best = -1;
-	for (k = 0; k < 8 && rc == 0; k++) {
+	for (k = 0; k < 8; k++) {
+		int sh;
+		bool lead = true;
 		if (k == best) {
-			rc = rp_buf_puts(b, "::");
+			*p++ = ':';
+			*p++ = ':';
 			k += bestlen - 1;
 			continue;
 		}
 		if (k > 0 && k != best + bestlen)
-			rc = rp_buf_putc(b, ':');
-		if (rc == 0)
-			rc = rp_buf_printf(b, "%x", (unsigned)g[k]);
+			*p++ = ':';
+		/* %x: no leading zeros, "0" for zero */
+		for (sh = 12; sh >= 0; sh -= 4) {
+			unsigned d = ((unsigned)g[k] >> sh) & 15u;
+			if (lead && d == 0 && sh > 0)
+				continue;
+			lead = false;
+			*p++ = hex[d];
+		}
 	}
-	return rc;
+	return p;
+}
+
+int rp_net_addr_format(rp_buf *b, const rp_net_addr *a)
+{
+	char t[48];
+
+	return rp_buf_append(b, t, (size_t)(addr_to(t, a) - t));
 }
 
 /* Largest prefix starting at lo that stays within [lo, hi]: returns the
@@ -404,9 +439,12 @@ static int format_same_family(rp_buf *b, rp_net_addr lo, const rp_net_addr *hi, 
 		if (!*first && rp_buf_puts(b, ", ") < 0)
 			return -RP_ENOMEM;
 		*first = false;
-		rc = rp_net_addr_format(b, &lo);
-		if (rc == 0)
-			rc = rp_buf_printf(b, "/%u", width - bits);
+		{
+			char t[56], *p = addr_to(t, &lo);
+			*p++ = '/';
+			p = put_dec3(p, width - bits);
+			rc = rp_buf_append(b, t, (size_t)(p - t));
+		}
 		if (rc < 0)
 			return rc;
 		if (lo.fam == 0) {

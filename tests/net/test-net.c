@@ -134,6 +134,101 @@ static void test_prefix(void **state)
 	rp_buf_release(&b);
 }
 
+/* The printf-based formatting rp_net_addr_format had before it wrote the
+ * digits itself: the reference its output must match byte for byte. */
+static void ref_addr_format(char *out, size_t cap, const rp_net_addr *a)
+{
+	uint16_t g[8];
+	int k, best = -1, bestlen = 0, run = -1, runlen = 0;
+	size_t n = 0;
+
+	if (a->fam == 0) {
+		snprintf(out, cap, "%u.%u.%u.%u", (unsigned)(a->lo >> 24) & 255u,
+			 (unsigned)(a->lo >> 16) & 255u, (unsigned)(a->lo >> 8) & 255u,
+			 (unsigned)a->lo & 255u);
+		return;
+	}
+	for (k = 0; k < 4; k++)
+		g[k] = (uint16_t)(a->hi >> (48 - 16 * k));
+	for (k = 0; k < 4; k++)
+		g[4 + k] = (uint16_t)(a->lo >> (48 - 16 * k));
+	for (k = 0; k < 8; k++) {
+		if (g[k] == 0) {
+			if (run < 0) {
+				run = k;
+				runlen = 0;
+			}
+			runlen++;
+			if (runlen > bestlen) {
+				best = run;
+				bestlen = runlen;
+			}
+		} else {
+			run = -1;
+		}
+	}
+	if (bestlen < 2)
+		best = -1;
+	out[0] = '\0';
+	for (k = 0; k < 8; k++) {
+		if (k == best) {
+			n += (size_t)snprintf(out + n, cap - n, "::");
+			k += bestlen - 1;
+			continue;
+		}
+		if (k > 0 && k != best + bestlen)
+			n += (size_t)snprintf(out + n, cap - n, ":");
+		n += (size_t)snprintf(out + n, cap - n, "%x", (unsigned)g[k]);
+	}
+}
+
+/* rp_net_addr_format and the prefixes of rp_net_ival_format against the
+ * printf reference: IPv4 with every digit count, IPv6 with zero groups
+ * and runs of zeros anywhere (a pseudo-random walk, fixed seed). */
+static void test_addr_format_digits(void **state)
+{
+	static const uint16_t parts[] = { 0,     1,     9,     10,     0xf,   0x10,  0xff,
+					  0x100, 0xabc, 0xfff, 0x1000, 0xdb8, 0xffff };
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	rp_buf b = RP_BUF_INIT;
+	char want[128];
+	int i, k;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		rp_net_addr a;
+		memset(&a, 0, sizeof(a));
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % 2 == 0) {
+			static const unsigned oct[] = { 0, 7, 10, 99, 100, 199, 255 };
+			a.fam = 0;
+			for (k = 0; k < 4; k++)
+				a.lo = a.lo << 8 | oct[(x >> (8 * k)) % 7];
+			if (i % 10 == 0)
+				a.lo = x & 0xFFFFFFFFu;
+		} else {
+			a.fam = 1;
+			for (k = 0; k < 8; k++) {
+				uint64_t gk = parts[(x >> (5 * k)) % 13];
+				if (k < 4)
+					a.hi = a.hi << 16 | gk;
+				else
+					a.lo = a.lo << 16 | gk;
+			}
+		}
+		ref_addr_format(want, sizeof(want), &a);
+		rp_buf_clear(&b);
+		assert_int_equal(rp_net_addr_format(&b, &a), 0);
+		assert_string_equal(b.data, want);
+	}
+	rp_buf_release(&b);
+	fmt_addr("::", "::");
+	fmt_addr("1:0:0:2:0:0:0:3", "1:0:0:2::3");
+	fmt_addr("0.0.0.0", "0.0.0.0");
+}
+
 /* rp_net_ival_format_max: the bounded text is the whole text cut after the
  * prefix that goes past the bound (the scan keeps the first 241 bytes of an
  * exposure's sources), and the whole text when it fits. */
@@ -676,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_env_internet),
 		cmocka_unit_test(test_ival_key),
 		cmocka_unit_test(test_ival_format_max),
+		cmocka_unit_test(test_addr_format_digits),
 		cmocka_unit_test(test_partition),
 		cmocka_unit_test(test_add_set),
 	};
