@@ -310,14 +310,35 @@ static bool size_at_most(const char *path, size_t max)
 	return stat(path, &st) == 0 && (size_t)st.st_size <= max;
 }
 
-static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
+/* Reads the rest of the file open on fd (head holds its first n bytes) as
+ * rp_source_load would read it whole; NULL when it is not a regular file
+ * within the template limit or cannot be read (the caller then does what it
+ * did without it, and reports the problem the same way). */
+static rp_source *read_whole(int fd, const char *path, const char *head, size_t n, bool eof)
+{
+	rp_source *src = NULL;
+	struct stat st;
+
+	if (!eof) {
+		/* checks the file as rp_source_load does */
+		(void)rp_source_read_rest(fd, path, head, n, RP_ARM_MAX_TEMPLATE_SIZE, &src, NULL);
+		return src;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size <= RP_ARM_MAX_TEMPLATE_SIZE)
+		(void)rp_source_from_memory(path, head, n, &src);
+	return src;
+}
+
+static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole, rp_diag *diag)
 {
 	char buf[RP_SCAN_SNIFF];
 	rp_source *src = NULL;
-	bool by_schema = false;
+	bool by_schema = false, eof = false;
 	size_t n = 0;
 	int fd, rc = 0;
 
+	*whole = NULL;
 	/* a plain read of the first bytes (no stdio buffer or stat per file:
 	 * a corpus is thousands of small files) */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -330,18 +351,31 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_diag *diag)
 		ssize_t k = read(fd, buf + n, sizeof(buf) - n);
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k <= 0)
+		if (k <= 0) {
+			eof = k == 0;
 			break;
+		}
 		n += (size_t)k;
 	}
-	close(fd);
 	*kind = classify(buf, n, &by_schema);
-	if (!by_schema && n == RP_SCAN_SNIFF && size_at_most(path, RP_ARM_MAX_TEMPLATE_SIZE)) {
-		rc = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, diag);
-		if (rc == 0)
+	/* A template (or a file its first bytes do not decide) is read whole
+	 * from this descriptor: the evaluator takes the template's bytes
+	 * instead of opening and reading the file a second time. */
+	if ((*kind == RP_SCAN_TEMPLATE && (eof || n == RP_SCAN_SNIFF)) ||
+	    (!by_schema && n == RP_SCAN_SNIFF))
+		src = read_whole(fd, path, buf, n, eof);
+	close(fd);
+	if (!by_schema && n == RP_SCAN_SNIFF) {
+		if (!src && size_at_most(path, RP_ARM_MAX_TEMPLATE_SIZE))
+			rc = rp_source_load(path, RP_ARM_MAX_TEMPLATE_SIZE, &src, diag);
+		if (rc == 0 && src)
 			*kind = classify(src->data, src->size, &by_schema);
-		rp_source_free(src);
 	}
+	if (rc == 0 && *kind == RP_SCAN_TEMPLATE) {
+		*whole = src;
+		src = NULL;
+	}
+	rp_source_free(src);
 	return rc;
 }
 
@@ -458,6 +492,9 @@ typedef struct file_result {
 	/* With --jobs N: held from the network topology's build to its
 	 * release (see scan_shared.stage), or NULL. */
 	pthread_mutex_t *stage;
+	/* Read whole as the parameters file of a template scanned before it
+	 * (and classified from those bytes): not read again to be classified. */
+	atomic_bool params_known;
 } file_result;
 
 static bool id_listed(const char *const *ids, const char *id)
@@ -841,8 +878,30 @@ static bool stage_leave(file_result *fr, bool entered)
 	return false;
 }
 
+/* The files among the sources dep was evaluated from (its parameters file
+ * above all) that the scan meets as files of its own (paths: path -> index
+ * + 1 in results): those whose bytes classify as parameters are marked, and
+ * their turn takes that kind instead of reading them again. */
+static void note_params(const rp_deployment *dep, const rp_map *paths, file_result *results)
+{
+	size_t k;
+
+	if (!dep || !paths || paths->count == 0)
+		return;
+	for (k = 0; k < dep->nsources; k++) {
+		const rp_source *s = dep->sources[k];
+		bool by_schema;
+		void *v;
+		if (!s || !s->name || !rp_map_get(paths, s->name, strlen(s->name), &v))
+			continue;
+		if (classify(s->data, s->size, &by_schema) == RP_SCAN_PARAMETERS)
+			atomic_store_explicit(&results[(uintptr_t)v - 1].params_known, true,
+					      memory_order_relaxed);
+	}
+}
+
 static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report *rep,
-		     file_result *fr)
+		     file_result *fr, const rp_map *paths, file_result *results)
 {
 	rp_deployment *dep = NULL;
 	rp_model *model = NULL;
@@ -855,6 +914,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 	rp_arm_options ao;
 	rp_rule_filter filter;
 	rp_scan_kind kind;
+	rp_source *whole = NULL; /* the template's bytes, read while classifying it */
 	rp_diag diag;
 	int rc = 0, r;
 	bool staged = false;
@@ -881,7 +941,12 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 		}
 		goto loaded;
 	}
-	r = classify_path(sf->path, &kind, &diag);
+	if (atomic_load_explicit(&fr->params_known, memory_order_relaxed)) {
+		kind = RP_SCAN_PARAMETERS; /* classify_path would find the same */
+		r = 0;
+	} else {
+		r = classify_path(sf->path, &kind, &whole, &diag);
+	}
 	if (r < 0) {
 		if (r == -RP_ENOMEM) {
 			rc = r;
@@ -973,7 +1038,13 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 	ao.subscription_id = o->subscription_id;
 	ao.resource_group = o->resource_group;
 	ao.location = o->location;
-	r = rp_arm_evaluate(sf->path, &ao, &dep, &diag);
+	if (whole) {
+		r = rp_arm_evaluate_source(sf->path, whole, &ao, &dep, &diag);
+		whole = NULL;
+	} else {
+		r = rp_arm_evaluate(sf->path, &ao, &dep, &diag);
+	}
+	note_params(dep, paths, results);
 	if (r < 0) {
 		if (r == -RP_ENOMEM) {
 			rc = r;
@@ -1079,6 +1150,7 @@ out:
 	stage_leave(fr, staged);
 	rp_model_free(model);
 	rp_deployment_free(dep);
+	rp_source_free(whole);
 	rp_diag_release(&diag);
 	fr->rc = rc;
 	return rc;
@@ -1107,6 +1179,7 @@ typedef struct scan_shared {
 	const rp_scan_files *files;
 	const rp_scan_options *o;
 	file_result *results;
+	rp_map paths;    /* file path -> index + 1 in results (note_params) */
 	rp_report *reps; /* one per thread */
 	atomic_size_t next;
 	atomic_size_t done;
@@ -1130,7 +1203,8 @@ static void *worker(void *arg)
 		if (i >= sh->files->n || atomic_load(&sh->failed_rc) != 0)
 			break;
 		sh->results[i].stage = &sh->stage;
-		rc = scan_file(&sh->files->items[i], sh->o, wa->rep, &sh->results[i]);
+		rc = scan_file(&sh->files->items[i], sh->o, wa->rep, &sh->results[i], &sh->paths,
+			       sh->results);
 		if (rc < 0)
 			atomic_store(&sh->failed_rc, rc);
 		atomic_fetch_add(&sh->done, 1);
@@ -1189,13 +1263,19 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		rc = -RP_ENOMEM;
 		goto out;
 	}
+	rp_map_init(&sh.paths, false);
+	for (i = 0; i < files->n && rc == 0; i++)
+		rc = rp_map_put(&sh.paths, files->items[i].path, strlen(files->items[i].path),
+				(void *)(uintptr_t)(i + 1), NULL);
+	if (rc < 0)
+		goto out;
 
 	if (jobs <= 1) {
 		/* One job: findings go straight into r; each file's other
 		 * results are merged as soon as it is done. */
 		for (i = 0; i < files->n; i++) {
 			file_result *fr = &sh.results[i];
-			rc = scan_file(&files->items[i], o, r, fr);
+			rc = scan_file(&files->items[i], o, r, fr, &sh.paths, sh.results);
 			if (rc == 0)
 				rc = merge_one(r, fr, stats, &text);
 			free(fr->diag_text);
@@ -1257,6 +1337,7 @@ out:
 			free(sh.results[i].diag_text);
 	free(sh.results);
 	pthread_mutex_destroy(&sh.stage);
+	rp_map_release(&sh.paths);
 	if (rc == 0)
 		*diag_text = rp_buf_detach(&text);
 	rp_buf_release(&text);

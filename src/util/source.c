@@ -64,8 +64,10 @@ out:
 	return r;
 }
 
-static int read_fd(int fd, const char *name, size_t max_size, size_t hint, rp_source **out,
-		   rp_diag *diag)
+/* Reads fd to its end under name, after the nhead bytes of head (already
+ * read from it), into a new source. */
+static int read_fd(int fd, const char *name, size_t max_size, size_t hint, const void *head,
+		   size_t nhead, rp_source **out, rp_diag *diag)
 {
 	rp_source *s = NULL;
 	/* the size from fstat, the NUL, and one byte more so that the read
@@ -83,9 +85,15 @@ static int read_fd(int fd, const char *name, size_t max_size, size_t hint, rp_so
 		cap = 4096;
 	if (cap > max_size + 2)
 		cap = max_size + 2;
+	if (cap < nhead + 2)
+		cap = nhead + 2;
 	s->data = malloc(cap);
 	if (!s->data)
 		goto out;
+	if (nhead) {
+		memcpy(s->data, head, nhead);
+		len = nhead;
+	}
 	for (;;) {
 		ssize_t n;
 		if (len + 1 >= cap) {
@@ -152,7 +160,7 @@ static int load_open(int fd, const char *name, size_t max_size, rp_source **out,
 		r = -RP_ELIMIT;
 		goto out;
 	}
-	r = read_fd(fd, name, max_size, (size_t)st.st_size, out, diag);
+	r = read_fd(fd, name, max_size, (size_t)st.st_size, NULL, 0, out, diag);
 out:
 	close(fd);
 	return r;
@@ -197,12 +205,33 @@ int rp_source_reopen(int pathfd, const char *name, size_t max_size, rp_source **
 	return open_load(link, name, max_size, out, diag);
 }
 
+int rp_source_read_rest(int fd, const char *name, const void *head, size_t nhead, size_t max_size,
+			rp_source **out, rp_diag *diag)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (max_size == 0 || max_size > RP_SOURCE_MAX_SIZE)
+		max_size = RP_SOURCE_MAX_SIZE;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: not a regular file", name);
+		return -RP_EIO;
+	}
+	if ((uint64_t)st.st_size > max_size || nhead > max_size) {
+		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0,
+			    "%s: file of %lld bytes is larger than the limit of %zu bytes", name,
+			    (long long)st.st_size, max_size);
+		return -RP_ELIMIT;
+	}
+	return read_fd(fd, name, max_size, (size_t)st.st_size, head, nhead, out, diag);
+}
+
 int rp_source_load_stream(const char *name, void *fp, size_t max_size, rp_source **out,
 			  rp_diag *diag)
 {
 	if (max_size == 0 || max_size > RP_SOURCE_MAX_SIZE)
 		max_size = RP_SOURCE_MAX_SIZE;
-	return read_fd(fileno((FILE *)fp), name, max_size, 0, out, diag);
+	return read_fd(fileno((FILE *)fp), name, max_size, 0, NULL, 0, out, diag);
 }
 
 static int build_lines(rp_source *s)

@@ -49,6 +49,14 @@ int rp_source_load(const char *path, size_t max_size, rp_source **out, struct rp
  * (the caller closes it). */
 int rp_source_reopen(int pathfd, const char *name, size_t max_size, rp_source **out,
 		     struct rp_diag *diag);
+/* Reads the rest of the file open on fd, of which the caller has read the
+ * first nhead bytes (head) from the start: the source is head followed by
+ * everything up to the end of the file.  Same checks and contract as
+ * rp_source_load (a regular file of at most max_size bytes); fd stays open
+ * (the caller closes it).  Spares a second open and read of a file whose
+ * first bytes were read to decide what it is. */
+int rp_source_read_rest(int fd, const char *name, const void *head, size_t nhead, size_t max_size,
+			rp_source **out, struct rp_diag *diag);
 /* Copies data; name is copied too.  Caller frees with rp_source_free(). */
 int rp_source_from_memory(const char *name, const void *data, size_t size, rp_source **out);
 /* Reads all of a stream (stdin); same contract as rp_source_load. */

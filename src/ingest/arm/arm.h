@@ -103,6 +103,14 @@ int rp_arm_evaluate_all(const char *path, const rp_arm_options *opts, rp_deploym
 			size_t *n, rp_diag *diag);
 void rp_arm_deployments_free(rp_deployment **ds, size_t n);
 
+/* As rp_arm_evaluate, with the bytes of the template at path already read
+ * by the caller into src (named path, e.g. by rp_source_read_rest; taken
+ * over, freed with the deployment or here): the file is not opened again.
+ * Parameters are paired and linked templates resolved from path as by
+ * rp_arm_evaluate. */
+int rp_arm_evaluate_source(const char *path, rp_source *src, const rp_arm_options *opts,
+			   rp_deployment **out, rp_diag *diag);
+
 /* Evaluates a template held in memory (name is used in diagnostics; linked
  * templates resolve relative to name's directory under opts->root).  Same
  * contract as rp_arm_evaluate.  Used by the fuzzer and unit tests. */

@@ -1395,6 +1395,7 @@ static int auto_params(arm_run *run, const char *path, rp_value **out)
 
 typedef struct arm_req {
 	const char *path; /* file, or NULL for memory */
+	rp_source *src;   /* file: its bytes when the caller read them (taken over) */
 	const char *name; /* memory: display name */
 	const void *data;
 	size_t size;
@@ -1420,7 +1421,7 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 	arm_frame top;
 	bool top_init = false;
 	rp_value *tpl = NULL, *supplied = NULL;
-	rp_source *src = NULL;
+	rp_source *src = NULL, *pre = rq->src;
 	char *params = NULL, *real = NULL, *dir = NULL;
 	int r;
 
@@ -1430,8 +1431,10 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 	memset(&run, 0, sizeof(run));
 	*out = NULL;
 	run.d = rp_deployment_new();
-	if (!run.d)
+	if (!run.d) {
+		rp_source_free(pre);
 		return -RP_ENOMEM;
+	}
 	run.a = run.d->arena;
 	rp_arm_expr_cache_init(&run.exprs, run.a);
 	run.diag = diag;
@@ -1505,7 +1508,12 @@ static int run_one(const arm_req *rq, const rp_arm_options *opts, rp_deployment 
 		r = arm_fail(&run, -RP_EINVAL);
 		goto out;
 	}
-	if (rq->path)
+	if (pre) {
+		/* read by the caller from rq->path: the deployment owns it now */
+		src = pre;
+		pre = NULL;
+		r = arm_load_source(&run, src, &tpl);
+	} else if (rq->path)
 		r = arm_load_file(&run, rq->path, NULL, &tpl, &src);
 	else
 		r = arm_load_memory(&run, rq->name, rq->data, rq->size, &tpl, &src);
@@ -1576,6 +1584,7 @@ out:
 	free(real);
 	free(dir);
 	free(run.root);
+	rp_source_free(pre);
 	rp_arm_expr_cache_release(&run.exprs);
 	*out = run.d;
 	return r;
@@ -1588,6 +1597,17 @@ int rp_arm_evaluate(const char *path, const rp_arm_options *opts, rp_deployment 
 
 	memset(&rq, 0, sizeof(rq));
 	rq.path = path;
+	return run_one(&rq, opts, out, NULL, NULL, diag);
+}
+
+int rp_arm_evaluate_source(const char *path, rp_source *src, const rp_arm_options *opts,
+			   rp_deployment **out, rp_diag *diag)
+{
+	arm_req rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.path = path;
+	rq.src = src;
 	return run_one(&rq, opts, out, NULL, NULL, diag);
 }
 
