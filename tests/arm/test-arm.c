@@ -1016,6 +1016,31 @@ static void test_params_file_and_keyvault(void **state)
 	assert_true(pw->flags & RP_VF_SECURE);
 	rp_deployment_free(d);
 	rp_diag_release(&diag);
+	/* rp_arm_evaluate_source: the template's bytes read by the caller (as
+	 * the scan reads them to classify the file), the parameters paired
+	 * from its path all the same; the source is taken over on success and
+	 * on failure (a root that does not exist) */
+	{
+		rp_source *src = NULL;
+		rp_arm_options o;
+		d = NULL;
+		rp_diag_init(&diag);
+		assert_int_equal(rp_source_load(path, 0, &src, &diag), 0);
+		assert_int_equal(rp_arm_evaluate_source(path, src, NULL, &d, &diag), 0);
+		assert_int_equal(diag.nerrors, 0);
+		assert_string_equal(vstr(d->resources[0].name), "sql1");
+		assert_true(d->nsources >= 2 && d->sources[0] == src);
+		rp_deployment_free(d);
+		d = NULL;
+		memset(&o, 0, sizeof(o));
+		o.root = "/nonexistent-rampart-root";
+		assert_int_equal(rp_source_load(path, 0, &src, &diag), 0);
+		assert_int_equal(rp_arm_evaluate_source(path, src, &o, &d, &diag), -RP_EIO);
+		assert_int_equal(diag.nerrors, 1);
+		rp_deployment_free(d);
+		d = NULL;
+		rp_diag_release(&diag);
+	}
 	/* pairing finds main.parameters.json, else azuredeploy.parameters.json */
 	{
 		char *pp = rp_arm_find_params(path), other[300];

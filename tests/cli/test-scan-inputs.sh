@@ -115,4 +115,56 @@ if grep -q 'name="RMP-[A-Z]*-[0-9]*: [^"]* \[module.net.azurerm_network_security
 "$bin" --color=never scan "$par/deploy.tfplan.json" >"$tmp/addr.txt" 2>/dev/null
 if grep -q "^  nsg-web Microsoft.Network/networkSecurityGroups module.net.azurerm_network_security_group.web$" "$tmp/addr.txt"; then ok; else ko "address in text"; grep nsg "$tmp/addr.txt"; fi
 
+# A template is read once and its parameters file is not read again to be
+# classified (session 8): what a parameters file is still comes from its
+# bytes, whoever read them, with one job or two.
+mkdir -p "$tmp/pair"
+cat >"$tmp/pair/main.json" <<'JS'
+{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "contentVersion": "1.0.0.0",
+ "parameters": {"name": {"type": "string"}},
+ "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+   "name": "[parameters('name')]", "location": "westeurope", "kind": "StorageV2",
+   "sku": {"name": "Standard_LRS"}, "properties": {"supportsHttpsTrafficOnly": false}}]}
+JS
+cat >"$tmp/pair/main.parameters.json" <<'JS'
+{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+ "contentVersion": "1.0.0.0", "parameters": {"name": {"value": "stpaired"}}}
+JS
+# other.parameters.json pairs with other.json but is itself a template
+# (no $schema, resources): the evaluator reads it as parameters, and the
+# scan still scans it as the template it is.
+cat >"$tmp/pair/other.json" <<'JS'
+{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "contentVersion": "1.0.0.0", "resources": []}
+JS
+cat >"$tmp/pair/other.parameters.json" <<'JS'
+{"contentVersion": "1.0.0.0", "parameters": {},
+ "resources": [{"type": "Microsoft.KeyVault/vaults", "apiVersion": "2023-07-01",
+   "name": "kvinside", "location": "westeurope",
+   "properties": {"tenantId": "00000000-0000-0000-0000-000000000000",
+     "sku": {"family": "A", "name": "standard"}}}]}
+JS
+for jobs in 1 2; do
+	"$bin" scan --jobs "$jobs" -f json "$tmp/pair" >"$tmp/pair$jobs.json" 2>"$tmp/pair$jobs.err"
+	rc=$?
+	if [ "$rc" -le 1 ]; then ok; else ko "paired dir --jobs $jobs: exit $rc"; cat "$tmp/pair$jobs.err"; fi
+	python3 - "$tmp/pair$jobs.json" <<'PY' && ok || ko "paired dir --jobs $jobs: files and names"
+import json, sys
+d = json.load(open(sys.argv[1]))
+files = sorted(f.rsplit("/", 1)[1] for f in d["files"])
+assert files == ["main.json", "other.json", "other.parameters.json"], files
+names = {f["resource_name"] for f in d["findings"]}
+assert "stpaired" in names and "kvinside" in names, names
+PY
+	# named on the command line after its template: still the parameters
+	# file error, exit 2
+	"$bin" scan --jobs "$jobs" "$tmp/pair/main.json" "$tmp/pair/main.parameters.json" \
+		>/dev/null 2>"$tmp/pe$jobs.err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "main.parameters.json: not an ARM template, Terraform plan or export (a parameters file: pass it with --params)" "$tmp/pe$jobs.err"; then ok; else
+		ko "explicit parameters file --jobs $jobs: exit $rc"; cat "$tmp/pe$jobs.err"; fi
+done
+if cmp -s "$tmp/pair1.json" "$tmp/pair2.json"; then ok; else ko "paired dir: --jobs 1 and 2 differ"; fi
+
 finish

@@ -564,6 +564,72 @@ static void test_source_load_sizes(void **state)
 	rp_diag_release(&d);
 }
 
+/* rp_source_read_rest: the head the caller read and the rest of the file
+ * make the same source rp_source_load reads, for every head length; the
+ * checks are rp_source_load's (limit, regular file) and the descriptor stays
+ * open. */
+static void test_source_read_rest(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 4095, 4096, 4097, 100000 };
+	static const size_t heads[] = { 0, 1, 4096 };
+	char path[] = "/tmp/rampart-test-rest-XXXXXX", head[4096];
+	rp_source *s = NULL;
+	rp_diag d;
+	char *buf;
+	size_t i, h, j;
+	int fd;
+
+	(void)state;
+	rp_diag_init(&d);
+	buf = malloc(100000);
+	assert_non_null(buf);
+	for (j = 0; j < 100000; j++)
+		buf[j] = (char)('a' + j % 23);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		FILE *fp = fopen(path, "wb");
+		assert_non_null(fp);
+		assert_int_equal(fwrite(buf, 1, sizes[i], fp), sizes[i]);
+		assert_int_equal(fclose(fp), 0);
+		for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+			size_t nh = heads[h] < sizes[i] ? heads[h] : sizes[i];
+			fd = open(path, O_RDONLY);
+			assert_true(fd >= 0);
+			assert_int_equal(read(fd, head, nh), (ssize_t)nh);
+			assert_int_equal(rp_source_read_rest(fd, path, head, nh, 0, &s, &d), 0);
+			assert_string_equal(s->name, path);
+			assert_int_equal(s->size, sizes[i]);
+			if (sizes[i] > 0)
+				assert_memory_equal(s->data, buf, sizes[i]);
+			assert_int_equal(s->data[sizes[i]], '\0');
+			rp_source_free(s);
+			s = NULL;
+			/* over the limit: refused like rp_source_load */
+			if (sizes[i] > 1) {
+				assert_int_equal(lseek(fd, (off_t)nh, SEEK_SET), (off_t)nh);
+				assert_int_equal(rp_source_read_rest(fd, path, head, nh,
+								     sizes[i] - 1, &s, &d),
+						 -RP_ELIMIT);
+				assert_null(s);
+			}
+			/* still open: the caller closes it */
+			assert_int_equal(close(fd), 0);
+		}
+	}
+	/* not a regular file */
+	fd = open("/dev/null", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(rp_source_read_rest(fd, "/dev/null", head, 0, 0, &s, &d), -RP_EIO);
+	assert_null(s);
+	close(fd);
+	unlink(path);
+	free(buf);
+	assert_int_equal(d.nerrors, 4 * 3 + 1);
+	rp_diag_release(&d);
+}
+
 static void test_diag_print(void **state)
 {
 	static const char text[] = "{\n  \"a\": tru\n}";
@@ -700,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_source_column_cache),
 		cmocka_unit_test(test_source_column_long_lines),
 		cmocka_unit_test(test_source_load_sizes),
+		cmocka_unit_test(test_source_read_rest),
 		cmocka_unit_test(test_source_reopen),
 		cmocka_unit_test(test_diag_print),
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
