@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,56 +135,40 @@ static void test_prefix(void **state)
 	rp_buf_release(&b);
 }
 
-/* The printf-based formatting rp_net_addr_format had before it wrote the
- * digits itself: the reference its output must match byte for byte. */
+/* The reference rp_net_addr_format must match byte for byte: libc's
+ * inet_ntop (RFC 5952: the longest run of two or more zero groups, the
+ * first of equal runs, becomes "::"; lowercase hex without leading zeros),
+ * except that inet_ntop writes the last 32 bits of an IPv4-compatible or
+ * IPv4-mapped IPv6 address as a dotted quad, where rampart keeps two hex
+ * groups. */
 static void ref_addr_format(char *out, size_t cap, const rp_net_addr *a)
 {
-	uint16_t g[8];
-	int k, best = -1, bestlen = 0, run = -1, runlen = 0;
-	size_t n = 0;
+	unsigned char raw[16];
+	char *dot, *colon;
+	int k;
 
 	if (a->fam == 0) {
-		snprintf(out, cap, "%u.%u.%u.%u", (unsigned)(a->lo >> 24) & 255u,
-			 (unsigned)(a->lo >> 16) & 255u, (unsigned)(a->lo >> 8) & 255u,
-			 (unsigned)a->lo & 255u);
+		for (k = 0; k < 4; k++)
+			raw[k] = (unsigned char)(a->lo >> (24 - 8 * k));
+		assert_non_null(inet_ntop(AF_INET, raw, out, (socklen_t)cap));
 		return;
 	}
-	for (k = 0; k < 4; k++)
-		g[k] = (uint16_t)(a->hi >> (48 - 16 * k));
-	for (k = 0; k < 4; k++)
-		g[4 + k] = (uint16_t)(a->lo >> (48 - 16 * k));
 	for (k = 0; k < 8; k++) {
-		if (g[k] == 0) {
-			if (run < 0) {
-				run = k;
-				runlen = 0;
-			}
-			runlen++;
-			if (runlen > bestlen) {
-				best = run;
-				bestlen = runlen;
-			}
-		} else {
-			run = -1;
-		}
+		raw[k] = (unsigned char)(a->hi >> (56 - 8 * k));
+		raw[8 + k] = (unsigned char)(a->lo >> (56 - 8 * k));
 	}
-	if (bestlen < 2)
-		best = -1;
-	out[0] = '\0';
-	for (k = 0; k < 8; k++) {
-		if (k == best) {
-			n += (size_t)snprintf(out + n, cap - n, "::");
-			k += bestlen - 1;
-			continue;
-		}
-		if (k > 0 && k != best + bestlen)
-			n += (size_t)snprintf(out + n, cap - n, ":");
-		n += (size_t)snprintf(out + n, cap - n, "%x", (unsigned)g[k]);
+	assert_non_null(inet_ntop(AF_INET6, raw, out, (socklen_t)cap));
+	dot = strchr(out, '.');
+	if (dot) {
+		colon = strrchr(out, ':');
+		assert_non_null(colon);
+		snprintf(colon + 1, cap - (size_t)(colon + 1 - out), "%x:%x",
+			 (unsigned)(a->lo >> 16) & 0xffffu, (unsigned)a->lo & 0xffffu);
 	}
 }
 
 /* rp_net_addr_format and the prefixes of rp_net_ival_format against the
- * printf reference: IPv4 with every digit count, IPv6 with zero groups
+ * inet_ntop reference: IPv4 with every digit count, IPv6 with zero groups
  * and runs of zeros anywhere (a pseudo-random walk, fixed seed). */
 static void test_addr_format_digits(void **state)
 {
@@ -227,6 +212,10 @@ static void test_addr_format_digits(void **state)
 	fmt_addr("::", "::");
 	fmt_addr("1:0:0:2:0:0:0:3", "1:0:0:2::3");
 	fmt_addr("0.0.0.0", "0.0.0.0");
+	/* IPv4-mapped and -compatible: hex groups, never a dotted quad */
+	fmt_addr("::ffff:102:304", "::ffff:102:304");
+	fmt_addr("0:0:0:0:0:0:102:304", "::102:304");
+	fmt_addr("::1:0", "::1:0");
 }
 
 /* rp_net_ival_format_max: the bounded text is the whole text cut after the

@@ -517,6 +517,28 @@ static void test_source_reopen(void **state)
 
 /* A regular file is read into a buffer of its own size (fstat), not one
  * doubled to find the end of the file; contents intact at the edges. */
+/* The source tests' input: n bytes of an alphabet repeating every period
+ * letters, and a file rewritten with the first n of them. */
+static char *pattern(size_t n, unsigned period)
+{
+	char *buf = malloc(n);
+	size_t j;
+
+	assert_non_null(buf);
+	for (j = 0; j < n; j++)
+		buf[j] = (char)('a' + j % period);
+	return buf;
+}
+
+static void rewrite(const char *path, const char *buf, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(buf, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
 static void test_source_load_sizes(void **state)
 {
 	static const size_t sizes[] = { 0, 1, 4094, 4095, 4096, 4097, 100000, 1048576 };
@@ -524,23 +546,17 @@ static void test_source_load_sizes(void **state)
 	rp_source *s = NULL;
 	rp_diag d;
 	char *buf;
-	size_t i, j;
+	size_t i;
 	int fd;
 
 	(void)state;
 	rp_diag_init(&d);
-	buf = malloc(1048576);
-	assert_non_null(buf);
-	for (j = 0; j < 1048576; j++)
-		buf[j] = (char)('a' + j % 26);
+	buf = pattern(1048576, 26);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		FILE *fp = fopen(path, "wb");
-		assert_non_null(fp);
-		assert_int_equal(fwrite(buf, 1, sizes[i], fp), sizes[i]);
-		assert_int_equal(fclose(fp), 0);
+		rewrite(path, buf, sizes[i]);
 		assert_int_equal(rp_source_load(path, 0, &s, &d), 0);
 		assert_int_equal(s->size, sizes[i]);
 		if (sizes[i] > 0)
@@ -576,23 +592,17 @@ static void test_source_read_rest(void **state)
 	rp_source *s = NULL;
 	rp_diag d;
 	char *buf;
-	size_t i, h, j;
+	size_t i, h;
 	int fd;
 
 	(void)state;
 	rp_diag_init(&d);
-	buf = malloc(100000);
-	assert_non_null(buf);
-	for (j = 0; j < 100000; j++)
-		buf[j] = (char)('a' + j % 23);
+	buf = pattern(100000, 23);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		FILE *fp = fopen(path, "wb");
-		assert_non_null(fp);
-		assert_int_equal(fwrite(buf, 1, sizes[i], fp), sizes[i]);
-		assert_int_equal(fclose(fp), 0);
+		rewrite(path, buf, sizes[i]);
 		for (h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
 			size_t nh = heads[h] < sizes[i] ? heads[h] : sizes[i];
 			fd = open(path, O_RDONLY);
