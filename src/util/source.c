@@ -139,29 +139,12 @@ out:
 }
 
 /* Reads the file open on fd (closed here) under name: a regular file of at
- * most max_size bytes.  The shared tail of rp_source_load and
- * rp_source_reopen. */
+ * most max_size bytes (the checks of rp_source_read_rest, with no head).
+ * The shared tail of rp_source_load and rp_source_reopen. */
 static int load_open(int fd, const char *name, size_t max_size, rp_source **out, rp_diag *diag)
 {
-	struct stat st;
-	int r;
+	int r = rp_source_read_rest(fd, name, NULL, 0, max_size, out, diag);
 
-	if (max_size == 0 || max_size > RP_SOURCE_MAX_SIZE)
-		max_size = RP_SOURCE_MAX_SIZE;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0, "%s: not a regular file", name);
-		r = -RP_EIO;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max_size) {
-		rp_diag_add(diag, RP_DIAG_ERROR, NULL, 0, 0,
-			    "%s: file of %lld bytes is larger than the limit of %zu bytes", name,
-			    (long long)st.st_size, max_size);
-		r = -RP_ELIMIT;
-		goto out;
-	}
-	r = read_fd(fd, name, max_size, (size_t)st.st_size, NULL, 0, out, diag);
-out:
 	close(fd);
 	return r;
 }
