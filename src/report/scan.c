@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +28,53 @@
 
 /* ---- discovery ---- */
 
+/* The directories the walk listed (their paths as the walk shows them,
+ * without trailing slashes) and every entry with a ".json" name in them,
+ * whatever its type (a symbolic link to a parameters file counts: the
+ * evaluator follows it).  A parameters candidate (X.parameters.json,
+ * azuredeploy.parameters.json) in a listed directory that is not among
+ * the entries does not exist, and is not opened to find that out: about
+ * a thousand failed opens in the quickstart corpus. */
+struct rp_scan_listing {
+	rp_arena *a; /* the keys */
+	rp_map dirs, jsons;
+};
+
+static void listing_free(struct rp_scan_listing *l)
+{
+	if (!l)
+		return;
+	rp_map_release(&l->dirs);
+	rp_map_release(&l->jsons);
+	rp_arena_free(l->a);
+	free(l);
+}
+
+/* Records path (len bytes) in m; 0 or -RP_ENOMEM. */
+static int listing_put(struct rp_scan_listing *l, rp_map *m, const char *path, size_t len)
+{
+	char *k = rp_arena_strndup(l->a, path, len);
+
+	return k ? rp_map_put(m, k, len, NULL, NULL) : -RP_ENOMEM;
+}
+
+/* rp_arm_options.path_absent: path is in a listed directory and not among
+ * its entries. */
+static bool listing_absent(void *ctx, const char *path)
+{
+	const struct rp_scan_listing *l = ctx;
+	const char *sl = strrchr(path, '/');
+
+	if (!l || !sl || sl == path || !rp_map_get(&l->dirs, path, (size_t)(sl - path), NULL))
+		return false;
+	return !rp_map_get(&l->jsons, path, strlen(path), NULL);
+}
+
 void rp_scan_files_release(rp_scan_files *f)
 {
 	size_t i;
 
+	listing_free(f->listing);
 	for (i = 0; i < f->n; i++) {
 		free(f->items[i].path);
 		free(f->items[i].root);
@@ -66,24 +110,88 @@ static int files_add(rp_scan_files *f, const char *path, const char *root, bool 
 	return 0;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool json_name(const char *name)
 {
 	size_t n = strlen(name);
 	return n > 5 && rp_str_ieq(name + n - 5, ".json", 5);
 }
 
-/* Walks dir (path as it will be shown), depth-limited, sorted. */
+/* Names as the walk keeps them: the entry's d_type, then its name. */
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
+/* Walks dir (path as it will be shown), depth-limited, sorted.  The
+ * entries' types come from the directory itself (d_type): no lstat per
+ * entry, except on file systems that do not tell (DT_UNKNOWN). */
+#define WALK_DENTS ((size_t)32 * 1024) /* getdents64 buffer, as readdir's */
+
+/* Appends each entry of the directory open on fd (but . and ..) to
+ * *names as cmp_entry keeps them.  getdents64 straight, not opendir and
+ * readdir: readdir's opendir costs a status call per directory (1,500 in
+ * the quickstart corpus).  The records' fields are copied out, never cast
+ * onto. */
+static int read_entries(int fd, char ***names, size_t *n, size_t *cap)
+{
+	const size_t name_at = offsetof(struct dirent64, d_name);
+	char *buf = malloc(WALK_DENTS);
+	int rc = 0;
+
+	if (!buf)
+		return -RP_ENOMEM;
+	for (;;) {
+		ssize_t got = getdents64(fd, buf, WALK_DENTS);
+		size_t off = 0;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break; /* the end, or an error: readdir would stop too */
+		while (off + name_at < (size_t)got) {
+			unsigned short reclen;
+			unsigned char type;
+			const char *name = buf + off + name_at;
+			size_t nl;
+			memcpy(&reclen, buf + off + offsetof(struct dirent64, d_reclen),
+			       sizeof(reclen));
+			if (reclen <= name_at || reclen > (size_t)got - off)
+				break;
+			memcpy(&type, buf + off + offsetof(struct dirent64, d_type), 1);
+			nl = strnlen(name, reclen - name_at);
+			off += reclen;
+			if (nl == reclen - name_at || (nl == 1 && name[0] == '.') ||
+			    (nl == 2 && name[0] == '.' && name[1] == '.'))
+				continue; /* unterminated (never from the kernel), . or .. */
+			if (*n == *cap) {
+				size_t ncap = *cap ? *cap * 2 : 32;
+				char **p = realloc(*names, ncap * sizeof(**names));
+				if (!p) {
+					rc = -RP_ENOMEM;
+					goto out;
+				}
+				*names = p;
+				*cap = ncap;
+			}
+			(*names)[*n] = malloc(nl + 2);
+			if (!(*names)[*n]) {
+				rc = -RP_ENOMEM;
+				goto out;
+			}
+			(*names)[*n][0] = (char)type;
+			memcpy((*names)[*n] + 1, name, nl + 1);
+			(*n)++;
+		}
+	}
+out:
+	free(buf);
+	return rc;
+}
+
 static int walk(const char *dir, const char *root, int depth, rp_scan_files *out, rp_diag *diag)
 {
-	DIR *d = NULL;
-	struct dirent *de;
+	int fd = -1;
 	char **names = NULL;
-	size_t n = 0, cap = 0, i, dl = strlen(dir);
+	size_t n = 0, cap = 0, i, dl = strlen(dir), kl = dl;
 	bool slash = dl > 0 && dir[dl - 1] == '/';
 	int rc = 0;
 
@@ -93,51 +201,55 @@ static int walk(const char *dir, const char *root, int depth, rp_scan_files *out
 			     RP_SCAN_MAX_DEPTH);
 		return 0;
 	}
-	d = opendir(dir);
-	if (!d) {
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
 		rp_diag_addc(diag, RP_DIAG_ERROR, "scan-io", NULL, 0, 0,
 			     "%s: cannot open directory: %s", dir, strerror(errno));
 		return -RP_EIO;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			char **p = realloc(names, ncap * sizeof(*names));
-			if (!p) {
-				rc = -RP_ENOMEM;
-				goto out;
-			}
-			names = p;
-			cap = ncap;
-		}
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			rc = -RP_ENOMEM;
-			goto out;
-		}
-		n++;
-	}
+	while (kl > 1 && dir[kl - 1] == '/')
+		kl--;
+	if ((rc = listing_put(out->listing, &out->listing->dirs, dir, kl)) < 0)
+		goto out;
+	rc = read_entries(fd, &names, &n, &cap);
+	close(fd);
+	fd = -1;
+	if (rc < 0)
+		goto out;
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_name);
+		qsort(names, n, sizeof(*names), cmp_entry);
 	for (i = 0; i < n && rc >= 0; i++) {
-		struct stat st;
-		char *p = malloc(dl + strlen(names[i]) + 2);
+		const char *name = names[i] + 1;
+		unsigned char type = (unsigned char)names[i][0];
+		bool json = json_name(name);
+		char *p;
+		if (type != DT_DIR && type != DT_UNKNOWN && !json)
+			continue; /* never a candidate: no path, no stat */
+		p = malloc(dl + strlen(name) + 2);
 		if (!p) {
 			rc = -RP_ENOMEM;
 			break;
 		}
-		sprintf(p, slash ? "%s%s" : "%s/%s", dir, names[i]);
-		/* lstat: symbolic links are never followed while walking. */
-		if (lstat(p, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				int r = walk(p, root, depth + 1, out, diag);
-				if (r == -RP_ENOMEM || r == -RP_ELIMIT)
-					rc = r;
-			} else if (S_ISREG(st.st_mode) && json_name(names[i])) {
-				rc = files_add(out, p, root, false);
-			}
+		sprintf(p, slash ? "%s%s" : "%s/%s", dir, name);
+		if (json)
+			rc = listing_put(out->listing, &out->listing->jsons, p, strlen(p));
+		if (type == DT_UNKNOWN) {
+			/* lstat: symbolic links are never followed while walking. */
+			struct stat st;
+			type = DT_LNK; /* gone or unreadable: skipped */
+			if (lstat(p, &st) == 0)
+				type = S_ISDIR(st.st_mode)   ? DT_DIR
+				       : S_ISREG(st.st_mode) ? DT_REG
+							     : DT_LNK;
+		}
+		if (rc < 0) {
+			/* out of memory recording the entry */
+		} else if (type == DT_DIR) {
+			int r = walk(p, root, depth + 1, out, diag);
+			if (r == -RP_ENOMEM || r == -RP_ELIMIT)
+				rc = r;
+		} else if (type == DT_REG && json) {
+			rc = files_add(out, p, root, false);
 		}
 		free(p);
 	}
@@ -145,7 +257,8 @@ out:
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	closedir(d);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -155,6 +268,9 @@ int rp_scan_collect(const char *const *paths, size_t npaths, rp_scan_files *out,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	out->listing = calloc(1, sizeof(*out->listing));
+	if (!out->listing || !(out->listing->a = rp_arena_new()))
+		return -RP_ENOMEM;
 	for (i = 0; i < npaths; i++) {
 		struct stat st;
 		int r = 0;
@@ -314,7 +430,8 @@ static bool size_at_most(const char *path, size_t max)
  * rp_source_load would read it whole; NULL when it is not a regular file
  * within the template limit or cannot be read (the caller then does what it
  * did without it, and reports the problem the same way). */
-static rp_source *read_whole(int fd, const char *path, const char *head, size_t n, bool eof)
+static rp_source *read_whole(int fd, const char *path, const char *head, size_t n, bool eof,
+			     const struct stat *known)
 {
 	rp_source *src = NULL;
 	struct stat st;
@@ -324,7 +441,9 @@ static rp_source *read_whole(int fd, const char *path, const char *head, size_t 
 		(void)rp_source_read_rest(fd, path, head, n, RP_ARM_MAX_TEMPLATE_SIZE, &src, NULL);
 		return src;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (known)
+		st = *known;
+	if ((known || fstat(fd, &st) == 0) && S_ISREG(st.st_mode) &&
 	    (uint64_t)st.st_size <= RP_ARM_MAX_TEMPLATE_SIZE)
 		(void)rp_source_from_memory(path, head, n, &src);
 	return src;
@@ -334,7 +453,8 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole
 {
 	char buf[RP_SCAN_SNIFF];
 	rp_source *src = NULL;
-	bool by_schema = false, eof = false;
+	struct stat st;
+	bool by_schema = false, eof = false, stated = false, known = false;
 	size_t n = 0;
 	int fd, rc = 0;
 
@@ -356,6 +476,18 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole
 			break;
 		}
 		n += (size_t)k;
+		/* A short read of a regular file whose size is what was read
+		 * is its end: no read to see end-of-file (most files of a
+		 * corpus are below RP_SCAN_SNIFF bytes), and the status is
+		 * the one read_whole checks. */
+		if (n < sizeof(buf) && !stated) {
+			stated = true;
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    (uint64_t)st.st_size == n) {
+				eof = known = true;
+				break;
+			}
+		}
 	}
 	*kind = classify(buf, n, &by_schema);
 	/* A template (or a file its first bytes do not decide) is read whole
@@ -363,7 +495,7 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole
 	 * instead of opening and reading the file a second time. */
 	if ((*kind == RP_SCAN_TEMPLATE && (eof || n == RP_SCAN_SNIFF)) ||
 	    (!by_schema && n == RP_SCAN_SNIFF))
-		src = read_whole(fd, path, buf, n, eof);
+		src = read_whole(fd, path, buf, n, eof, known ? &st : NULL);
 	close(fd);
 	if (!by_schema && n == RP_SCAN_SNIFF) {
 		if (!src && size_at_most(path, RP_ARM_MAX_TEMPLATE_SIZE))
@@ -479,6 +611,26 @@ const rp_report_rule *rp_scan_report_rule(const rp_rule *rule)
 
 /* ---- one file ---- */
 
+/* Admission of files by their estimated working set (--jobs N): a file
+ * starts its evaluation (or ingest) only while the estimates of the files
+ * being scanned, its own included, stay within the larger of
+ * SCAN_ADMIT_FLOOR and its own estimate; a file whose estimate alone is
+ * above the floor waits until no other file is in flight.  So the working
+ * sets of parallel files never add up past what the biggest file alone
+ * needs in a --jobs 1 scan (or the floor): estates of small files keep
+ * their parallelism, big templates take turns.  The estimate is
+ * SCAN_WS_PER_BYTE times the file's size: a generated 1,000-VM template
+ * of 2.85 MB peaks at about 50 MB (evaluation, model, network topology,
+ * rules and depth; docs/output-formats.md, Performance). */
+#define SCAN_WS_PER_BYTE ((uint64_t)18)
+#define SCAN_ADMIT_FLOOR ((uint64_t)64 << 20)
+
+typedef struct scan_admit {
+	pthread_mutex_t mtx;
+	pthread_cond_t cv;
+	uint64_t inflight; /* estimates of the files admitted and not done */
+} scan_admit;
+
 /* What one file adds besides its findings (which go straight into the
  * report of the thread that scanned it). */
 typedef struct file_result {
@@ -492,6 +644,10 @@ typedef struct file_result {
 	/* With --jobs N: held from the network topology's build to its
 	 * release (see scan_shared.stage), or NULL. */
 	pthread_mutex_t *stage;
+	/* With --jobs N: the admission (see scan_admit) and this file's
+	 * estimate while admitted (0 when not). */
+	scan_admit *admit;
+	uint64_t admitted;
 	/* Read whole as the parameters file of a template scanned before it
 	 * (and classified from those bytes): not read again to be classified. */
 	atomic_bool params_known;
@@ -870,6 +1026,46 @@ static bool stage_enter(file_result *fr)
 	return true;
 }
 
+/* Waits until the file (size bytes, or the size of the file at path when
+ * size is 0) may start: see scan_admit.  Nothing with --jobs 1. */
+static void admit_enter(file_result *fr, const char *path, size_t size)
+{
+	scan_admit *a = fr->admit;
+	uint64_t est, limit;
+
+	if (!a || fr->admitted)
+		return;
+	if (size == 0) {
+		struct stat st;
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			size = (size_t)st.st_size;
+	}
+	est = (uint64_t)size * SCAN_WS_PER_BYTE;
+	if (est == 0)
+		est = 1;
+	limit = est > SCAN_ADMIT_FLOOR ? est : SCAN_ADMIT_FLOOR;
+	pthread_mutex_lock(&a->mtx);
+	while (a->inflight > 0 && a->inflight + est > limit)
+		pthread_cond_wait(&a->cv, &a->mtx);
+	a->inflight += est;
+	pthread_mutex_unlock(&a->mtx);
+	fr->admitted = est;
+}
+
+/* The file is done: its estimate leaves the admission. */
+static void admit_leave(file_result *fr)
+{
+	scan_admit *a = fr->admit;
+
+	if (!a || !fr->admitted)
+		return;
+	pthread_mutex_lock(&a->mtx);
+	a->inflight -= fr->admitted;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mtx);
+	fr->admitted = 0;
+}
+
 /* Leaves the stage if entered; false (no longer in it). */
 static bool stage_leave(file_result *fr, bool entered)
 {
@@ -901,7 +1097,8 @@ static void note_params(const rp_deployment *dep, const rp_map *paths, file_resu
 }
 
 static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report *rep,
-		     file_result *fr, const rp_map *paths, file_result *results)
+		     file_result *fr, const rp_map *paths, file_result *results,
+		     struct rp_scan_listing *listing)
 {
 	rp_deployment *dep = NULL;
 	rp_model *model = NULL;
@@ -927,6 +1124,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 		/* --input tfplan|export: every file is read as that format */
 		rp_input_kind ik = RP_INPUT_UNKNOWN;
 		fr->is_template = true;
+		admit_enter(fr, sf->path, 0);
 		r = rp_ingest_load_file(sf->path, (rp_input_kind)o->input, &ik, &dep, &diag);
 		if (r == -RP_ENOMEM) {
 			rc = r;
@@ -976,6 +1174,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 		size_t i;
 
 		rp_diag_init(&probe);
+		admit_enter(fr, sf->path, 0);
 		r = rp_ingest_load_file(sf->path, RP_INPUT_UNKNOWN, &ik, &dep, &probe);
 		if (ik == RP_INPUT_TFPLAN || ik == RP_INPUT_EXPORT ||
 		    (sf->explicit_arg && ik == RP_INPUT_UNKNOWN && r != -RP_ENOMEM)) {
@@ -1038,6 +1237,11 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 	ao.subscription_id = o->subscription_id;
 	ao.resource_group = o->resource_group;
 	ao.location = o->location;
+	if (listing) {
+		ao.path_absent = listing_absent;
+		ao.path_absent_ctx = listing;
+	}
+	admit_enter(fr, sf->path, whole ? whole->size : 0);
 	if (whole) {
 		r = rp_arm_evaluate_source(sf->path, whole, &ao, &dep, &diag);
 		whole = NULL;
@@ -1152,6 +1356,7 @@ out:
 	rp_deployment_free(dep);
 	rp_source_free(whole);
 	rp_diag_release(&diag);
+	admit_leave(fr);
 	fr->rc = rc;
 	return rc;
 }
@@ -1185,6 +1390,7 @@ typedef struct scan_shared {
 	atomic_size_t done;
 	atomic_int failed_rc;
 	pthread_mutex_t stage;
+	scan_admit admit;
 } scan_shared;
 
 typedef struct worker_arg {
@@ -1203,8 +1409,9 @@ static void *worker(void *arg)
 		if (i >= sh->files->n || atomic_load(&sh->failed_rc) != 0)
 			break;
 		sh->results[i].stage = &sh->stage;
+		sh->results[i].admit = &sh->admit;
 		rc = scan_file(&sh->files->items[i], sh->o, wa->rep, &sh->results[i], &sh->paths,
-			       sh->results);
+			       sh->results, sh->files->listing);
 		if (rc < 0)
 			atomic_store(&sh->failed_rc, rc);
 		atomic_fetch_add(&sh->done, 1);
@@ -1245,6 +1452,8 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 	memset(stats, 0, sizeof(*stats));
 	memset(&sh, 0, sizeof(sh));
 	pthread_mutex_init(&sh.stage, NULL);
+	pthread_mutex_init(&sh.admit.mtx, NULL);
+	pthread_cond_init(&sh.admit.cv, NULL);
 	{
 		size_t n;
 		(void)rp_scan_catalog(&n); /* built before threads start */
@@ -1275,7 +1484,8 @@ int rp_scan_run(const rp_scan_files *files, const rp_scan_options *o, rp_report 
 		 * results are merged as soon as it is done. */
 		for (i = 0; i < files->n; i++) {
 			file_result *fr = &sh.results[i];
-			rc = scan_file(&files->items[i], o, r, fr, &sh.paths, sh.results);
+			rc = scan_file(&files->items[i], o, r, fr, &sh.paths, sh.results,
+				       files->listing);
 			if (rc == 0)
 				rc = merge_one(r, fr, stats, &text);
 			free(fr->diag_text);
@@ -1337,6 +1547,8 @@ out:
 			free(sh.results[i].diag_text);
 	free(sh.results);
 	pthread_mutex_destroy(&sh.stage);
+	pthread_cond_destroy(&sh.admit.cv);
+	pthread_mutex_destroy(&sh.admit.mtx);
 	rp_map_release(&sh.paths);
 	if (rc == 0)
 		*diag_text = rp_buf_detach(&text);

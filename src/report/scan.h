@@ -45,6 +45,10 @@ typedef struct rp_scan_file {
 typedef struct rp_scan_files {
 	rp_scan_file *items;
 	size_t n, cap;
+	/* What the walk listed (scan.c): the parameters pairing of the scan
+	 * knows from it which candidates do not exist, without opening them.
+	 * NULL when nothing was walked. */
+	struct rp_scan_listing *listing;
 } rp_scan_files;
 
 /* Collects candidate files under paths.  A path that does not exist or

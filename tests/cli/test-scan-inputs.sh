@@ -167,4 +167,28 @@ PY
 done
 if cmp -s "$tmp/pair1.json" "$tmp/pair2.json"; then ok; else ko "paired dir: --jobs 1 and 2 differ"; fi
 
+# The scan pairs parameters files from its walk's listing (session 9): a
+# candidate not among a walked directory's entries is not opened, every
+# other is tried as before.  A parameters file that is a symbolic link (the
+# walk never follows it, the evaluator does), azuredeploy.parameters.json
+# beside a template in a subdirectory, a root given with a trailing slash:
+# all still paired.
+mkdir -p "$tmp/lst/link" "$tmp/lst/sub/deeper"
+cp "$tmp/pair/main.json" "$tmp/lst/link/main.json" || exit 1
+ln -s "../../pair/main.parameters.json" "$tmp/lst/link/main.parameters.json" || exit 1
+cp "$tmp/pair/main.json" "$tmp/lst/sub/deeper/vm.json" || exit 1
+sed 's/stpaired/stbeside/' "$tmp/pair/main.parameters.json" \
+	>"$tmp/lst/sub/deeper/azuredeploy.parameters.json" || exit 1
+for root in "$tmp/lst" "$tmp/lst/"; do
+	"$bin" scan -f json "$root" >"$tmp/lst.json" 2>"$tmp/lst.err"
+	rc=$?
+	if [ "$rc" -le 1 ]; then ok; else ko "listing pairing $root: exit $rc"; cat "$tmp/lst.err"; fi
+	python3 - "$tmp/lst.json" <<'PY' && ok || ko "listing pairing $root: parameters not paired"
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {f["resource_name"] for f in d["findings"]}
+assert "stpaired" in names and "stbeside" in names, names
+PY
+done
+
 finish

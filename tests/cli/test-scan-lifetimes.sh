@@ -53,6 +53,32 @@ for j in 2 3 5; do
 	if cmp -s "$tmp/mixed1.json" "$tmp/mixed$j.json" && cmp -s "$tmp/mixed1.err" "$tmp/mixed$j.err"
 	then ok; else ko "mixed inputs: --jobs $j differs from --jobs 1"; fi
 done
+# --jobs N admits a file by its estimated working set (18 bytes per input
+# byte; the files in flight stay within 64 MiB or the biggest file's
+# estimate): a template of 4 MB (72 MB estimated) waits until no other file
+# is in flight, small files beside it still run in parallel.  Same report,
+# diagnostics and exit status with every --jobs, none hangs.
+mkdir -p "$tmp/big"
+cp "$tmp/mixed/a.json" "$tmp/mixed/b.json" "$tmp/mixed/c-plan.json" "$tmp/mixed/d-broken.json" \
+	"$tmp/big/" || exit 1
+{
+	printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n "metadata": {"pad": "'
+	head -c 4000000 /dev/zero | tr '\0' x
+	printf '"},\n "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-09-01", "name": "big-nsg", "location": "westeurope", "properties": {"securityRules": []}}]}\n'
+} >"$tmp/big/e-big.json"
+for j in 1 2 3 5; do
+	"$bin" --color=never scan "$tmp/big" --jobs "$j" -f json -o "$tmp/big$j.json" \
+		2>"$tmp/big$j.err"
+	echo "exit $?" >>"$tmp/big$j.err"
+done
+if grep -q 'big-nsg' "$tmp/big1.json" && grep -q 'c-plan.json' "$tmp/big1.json"; then ok; else
+	ko "big template: no findings of the big template or of the plan"
+	cat "$tmp/big1.err"
+fi
+for j in 2 3 5; do
+	if cmp -s "$tmp/big1.json" "$tmp/big$j.json" && cmp -s "$tmp/big1.err" "$tmp/big$j.err"
+	then ok; else ko "big template: --jobs $j differs from --jobs 1"; fi
+done
 if grep -q '"assets"' "$tmp/out1.json" && grep -q '"exposures"' "$tmp/out1.json"; then ok; else
 	ko "json has no assets or exposures"
 fi

@@ -78,6 +78,12 @@ typedef struct rp_arm_options {
 	const char *management_group;
 	/* Enumeration bound for rp_arm_evaluate_all (0: RP_ARM_MAX_ENUM). */
 	size_t max_enum;
+	/* Optional: true when path, a candidate of the automatic parameters
+	 * pairing, is known not to exist (from a directory listing the caller
+	 * has, e.g. the scan's walk), so it is not opened to find out.  NULL,
+	 * or false: the candidate is tried. */
+	bool (*path_absent)(void *ctx, const char *path);
+	void *path_absent_ctx;
 } rp_arm_options;
 
 /* Evaluates the template at path.  On return *out (when non-NULL) is a

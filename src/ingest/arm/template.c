@@ -1382,6 +1382,9 @@ static int auto_params(arm_run *run, const char *path, rp_value **out)
 	if (n < 0)
 		return arm_fail(run, -RP_ENOMEM);
 	for (i = 0; i < n && t == 1; i++) {
+		if (run->opts->path_absent &&
+		    run->opts->path_absent(run->opts->path_absent_ctx, cand[i]))
+			continue; /* listed by the caller as not there */
 		t = try_params(cand[i], &src);
 		if (t == 0)
 			r = arm_params_source(run, src, out);
