@@ -108,6 +108,7 @@ struct hcons {
 	struct hchunk *chunks; /* interval storage */
 	char *cur;
 	size_t left;
+	size_t total; /* bytes of the chunks */
 };
 
 /* Interval storage: large chunks, so the many frozen sets of a big estate
@@ -127,8 +128,11 @@ static void *hc_alloc(struct hcons *hc, size_t bytes)
 
 	bytes = (bytes + 15) & ~(size_t)15;
 	if (bytes > hc->left) {
-		/* chunks double from 64 KiB to 4 MiB: a small estate stays small */
-		size_t sz = hc->chunks ? 2 * hc->chunks->size : HC_CHUNK_MIN;
+		/* chunks grow with the storage (an eighth of it, from 64 KiB
+		 * to 4 MiB): a small estate stays small, and the unused tail
+		 * of the last chunk stays under a ninth of the whole (doubling
+		 * left up to half of it unused) */
+		size_t sz = hc->total / 8 > HC_CHUNK_MIN ? hc->total / 8 : HC_CHUNK_MIN;
 		struct hchunk *c = NULL;
 		if (sz > HC_CHUNK_MAX)
 			sz = HC_CHUNK_MAX;
@@ -142,6 +146,7 @@ static void *hc_alloc(struct hcons *hc, size_t bytes)
 #endif
 		c->next = hc->chunks;
 		c->size = sz;
+		hc->total += sz;
 		hc->chunks = c;
 		hc->cur = (char *)c + 64;
 		hc->left = sz - 64;
@@ -1738,7 +1743,7 @@ static const void *hc_intern(rp_net_engine *e, uint8_t kind, const void *v, size
 	void *p;
 
 	if (2 * (hc->n + 1) > hc->hsize) {
-		size_t hs = hc->hsize ? 2 * hc->hsize : 1024, i;
+		size_t hs = hc->hsize ? 2 * hc->hsize : 64, i;
 		struct hc_ent *nt = calloc(hs, sizeof(*nt));
 		if (!nt)
 			return NULL;

@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "util/str.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,14 +183,54 @@ static int set_from_text(rp_net_aset *s, const char *txt)
 	return rp_net_aset_add(s, iv.lo, iv.hi);
 }
 
-int rp_net_env_finish(rp_net_env *e)
+/* The parts of every environment that do not depend on it, built once per
+ * process (a scan finishes an environment per file and per virtual
+ * network): the globally routable space, the AzureLoadBalancer address,
+ * the Internet of an environment without VirtualNetwork addresses, and
+ * the whole space.  Environments borrow them frozen (cap 0: released as
+ * no-ops, copied before any write). */
+static struct {
+	rp_net_aset public_space, lb, internet_alone, all;
+	int rc;
+} k_env;
+static pthread_once_t k_env_once = PTHREAD_ONCE_INIT;
+
+static void k_env_build(void)
 {
-	rp_net_aset special = { 0 }, t1 = { 0 }, t2 = { 0 };
+	rp_net_aset special = { 0 };
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < sizeof(special_ranges) / sizeof(special_ranges[0]) && rc == 0; i++)
 		rc = set_from_text(&special, special_ranges[i]);
+	if (rc == 0)
+		rc = rp_net_aset_complement(&k_env.public_space, &special);
+	if (rc == 0)
+		rc = set_from_text(&k_env.lb, LB_ADDR);
+	if (rc == 0)
+		rc = rp_net_aset_subtract(&k_env.internet_alone, &k_env.public_space, &k_env.lb);
+	if (rc == 0)
+		rc = rp_net_aset_add_all(&k_env.all);
+	rp_net_aset_release(&special);
+	k_env.rc = rc;
+}
+
+static rp_net_aset borrow(const rp_net_aset *s)
+{
+	rp_net_aset b = *s;
+
+	b.cap = 0;
+	return b;
+}
+
+int rp_net_env_finish(rp_net_env *e)
+{
+	rp_net_aset t1 = { 0 }, t2 = { 0 };
+	size_t i;
+	int rc = 0;
+
+	if (pthread_once(&k_env_once, k_env_build) != 0 || k_env.rc < 0)
+		return k_env.rc < 0 ? k_env.rc : -RP_EINTERNAL;
 	class_release(&e->c_vnet);
 	class_release(&e->c_internet);
 	class_release(&e->c_lb);
@@ -197,31 +238,30 @@ int rp_net_env_finish(rp_net_env *e)
 	class_release(&e->c_any);
 	class_release(&e->c_asg_unknown);
 	rp_net_aset_release(&e->public_space);
-	if (rc == 0)
-		rc = rp_net_aset_complement(&e->public_space, &special);
+	e->public_space = borrow(&k_env.public_space);
 	/* VirtualNetwork */
-	if (rc == 0)
-		rc = rp_net_aset_copy(&e->c_vnet.yes, &e->vnet);
+	rc = rp_net_aset_copy(&e->c_vnet.yes, &e->vnet);
 	if (rc == 0)
 		rc = rp_net_aset_subtract(&e->c_vnet.maybe, &e->vnet_maybe, &e->vnet);
 	/* AzureLoadBalancer */
-	if (rc == 0)
-		rc = set_from_text(&e->c_lb.yes, LB_ADDR);
+	e->c_lb.yes = borrow(&k_env.lb);
 	/* Internet = public - vnet - vnet_maybe - LB; maybe = public & vnet_maybe - vnet */
-	if (rc == 0)
-		rc = rp_net_aset_subtract(&t1, &e->public_space, &e->c_vnet.yes);
-	if (rc == 0)
-		rc = rp_net_aset_subtract(&t2, &t1, &e->c_vnet.maybe);
-	if (rc == 0)
-		rc = rp_net_aset_subtract(&e->c_internet.yes, &t2, &e->c_lb.yes);
-	if (rc == 0)
-		rc = rp_net_aset_intersect(&e->c_internet.maybe, &e->public_space,
-					   &e->c_vnet.maybe);
+	if (rc == 0 && e->c_vnet.yes.n == 0 && e->c_vnet.maybe.n == 0) {
+		e->c_internet.yes = borrow(&k_env.internet_alone);
+	} else {
+		if (rc == 0)
+			rc = rp_net_aset_subtract(&t1, &e->public_space, &e->c_vnet.yes);
+		if (rc == 0)
+			rc = rp_net_aset_subtract(&t2, &t1, &e->c_vnet.maybe);
+		if (rc == 0)
+			rc = rp_net_aset_subtract(&e->c_internet.yes, &t2, &e->c_lb.yes);
+		if (rc == 0)
+			rc = rp_net_aset_intersect(&e->c_internet.maybe, &e->public_space,
+						   &e->c_vnet.maybe);
+	}
 	/* opaque service tags: any public address may be a member */
-	if (rc == 0)
-		rc = rp_net_aset_copy(&e->c_opaque.maybe, &e->public_space);
-	if (rc == 0)
-		rc = rp_net_aset_add_all(&e->c_any.yes);
+	e->c_opaque.maybe = borrow(&k_env.public_space);
+	e->c_any.yes = borrow(&k_env.all);
 	/* ASG ids nobody registered: no members, or any VNet address when the
 	 * memberships given are not complete */
 	if (rc == 0 && !e->asg_complete)
@@ -236,7 +276,6 @@ int rp_net_env_finish(rp_net_env *e)
 		if (rc == 0)
 			rc = class_normalize(c);
 	}
-	rp_net_aset_release(&special);
 	rp_net_aset_release(&t1);
 	rp_net_aset_release(&t2);
 	if (rc == 0) {

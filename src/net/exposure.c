@@ -260,7 +260,7 @@ static const void *iv_intern(rp_arena *a, ivtab *tab, uint8_t kind, const void *
 			h = mix(h, ((uint64_t)((const rp_net_pival *)v)[i].lo << 32) |
 					   ((const rp_net_pival *)v)[i].hi);
 	if (2 * (tab->n + 1) > tab->cap) {
-		size_t nc = tab->cap ? 2 * tab->cap : 1024;
+		size_t nc = tab->cap ? 2 * tab->cap : 64;
 		struct ivslot *nt = calloc(nc, sizeof(*nt));
 		if (!nt)
 			return NULL;
@@ -878,7 +878,7 @@ static ew_ent *ew_find(ew_cache *c, const rp_net_result *res, const rp_net_ipc *
 
 static int ew_grow(ew_cache *c)
 {
-	size_t nc = c->cap ? c->cap * 2 : 256, i, j;
+	size_t nc = c->cap ? c->cap * 2 : 16, i, j;
 	ew_ent *nt;
 
 	if (2 * (c->n + 1) < c->cap)

@@ -14,6 +14,7 @@
 #include "util/error.h"
 #include "util/str.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,14 +297,19 @@ static void walk_release(struct walk *w)
 }
 
 /* An environment that knows nothing: every tag and ASG may hold any
- * address (AzureLoadBalancer keeps its one documented address). */
-static rp_net_env *generic_env(void)
+ * address (AzureLoadBalancer keeps its one documented address).  It is
+ * the same for every NSG, so it is built once per process (RMP-NET-006
+ * asks for each NSG of every scanned file) and only read afterwards. */
+static rp_net_env *gen_env;
+static pthread_once_t gen_once = PTHREAD_ONCE_INIT;
+
+static void generic_env_build(void)
 {
 	rp_net_env *e = rp_net_env_new();
 	rp_net_aset all = { 0 };
 
 	if (!e)
-		return NULL;
+		return;
 	e->asg_complete = false;
 	if (rp_net_aset_add_all(&all) < 0 || rp_net_env_add_vnet_maybe(e, &all) < 0 ||
 	    rp_net_env_finish(e) < 0)
@@ -317,16 +323,23 @@ static rp_net_env *generic_env(void)
 		goto fail;
 	rp_net_aset_release(&e->c_internet.yes);
 	rp_net_aset_release(&all);
-	return e;
+	gen_env = e;
+	return;
 fail:
 	rp_net_aset_release(&all);
-	return rp_net_env_free(e);
+	rp_net_env_free(e);
+}
+
+static const rp_net_env *generic_env(void)
+{
+	if (pthread_once(&gen_once, generic_env_build) != 0)
+		return NULL;
+	return gen_env;
 }
 
 int rp_net_nsg_shadowed(const rp_net_nsg *nsg, const rp_net_env *env, rp_arena *a,
 			rp_net_shadow **out, size_t *n)
 {
-	rp_net_env *gen = NULL;
 	rp_net_shadow *res = NULL;
 	size_t nres = 0, d, i, j;
 	int rc = -RP_ENOMEM;
@@ -335,11 +348,13 @@ int rp_net_nsg_shadowed(const rp_net_nsg *nsg, const rp_net_env *env, rp_arena *
 	*n = 0;
 	if (!nsg->finished)
 		return -RP_EINVAL;
+	/* a rule is shadowed only by earlier user rules of its direction */
+	if (nsg->nordered[0] < 3 + 2 && nsg->nordered[1] < 3 + 2)
+		return 0;
 	if (!env || !env->finished) {
-		gen = generic_env();
-		if (!gen)
+		env = generic_env();
+		if (!env)
 			return -RP_ENOMEM;
-		env = gen;
 	}
 	res = rp_arena_calloc(a, nsg->ninput ? nsg->ninput : 1, sizeof(*res));
 	if (!res)
@@ -414,6 +429,5 @@ int rp_net_nsg_shadowed(const rp_net_nsg *nsg, const rp_net_env *env, rp_arena *
 	*n = nres;
 	rc = 0;
 out:
-	rp_net_env_free(gen);
 	return rc;
 }

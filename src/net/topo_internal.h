@@ -4,6 +4,7 @@
 #define RP_NET_TOPO_INTERNAL_H
 
 #include "net/topology.h"
+#include "util/hashmap.h"
 
 #define TOPO_MAX_PEERS 64
 
@@ -32,6 +33,7 @@ typedef struct topo_xrun {
 
 typedef struct topo_priv {
 	rp_net_nsg **nsg_by_obj; /* by rp_mobj.index */
+	rp_map unknown_nsgs;     /* name NUL reason -> the unknown NSG (shared) */
 	topo_vnet *vnets;        /* nvnets + 1 (the last: unknown networks) */
 	size_t nvnets;
 	topo_subnet *subnets;

@@ -160,17 +160,57 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 	return q;
 }
 
-/* An NSG whose content is not known: one floating unknown rule. */
-static rp_net_nsg *unknown_nsg(rp_net_topo *t, const char *name, rp_span span, const char *why)
+/* An NSG whose content is not known: one floating unknown rule.  One per
+ * name and reason, shared by every ipConfiguration it stands for (a
+ * thousand NICs in a subnet outside the scanned files get one, not a
+ * thousand NSGs, engine tables and decisions): what an exposure, a flow
+ * answer or a depth path shows of it is its name, its default rules and
+ * the reason, which are equal; the floating rule's span (the first
+ * ipConfiguration's) is not shown.  *why (may be a temporary text)
+ * becomes the topology's shared copy of the reason. */
+typedef struct unk_nsg {
+	rp_net_nsg *nsg;
+	const char *why;
+} unk_nsg;
+
+static rp_net_nsg *unknown_nsg(rp_net_topo *t, const char *name, rp_span span, const char **why)
 {
-	rp_net_nsg *nsg = rp_net_nsg_new(t->arena, name, span);
+	topo_priv *p = t->priv;
+	size_t nn = strlen(name), nw = strlen(*why);
+	char *key = malloc(nn + nw + 2), *k;
+	unk_nsg *un = NULL;
+	rp_net_nsg *nsg = NULL;
+	void *v = NULL;
 	rp_value *u;
 
-	if (!nsg)
+	if (!key)
 		return NULL;
-	u = rp_value_unknown(t->arena, span, "%s", why);
-	if (!u || rp_net_nsg_add_rule(nsg, u, NULL) < 0 || rp_net_nsg_finish(nsg, NULL) < 0)
-		return NULL;
+	memcpy(key, name, nn + 1);
+	memcpy(key + nn + 1, *why, nw + 1);
+	if (rp_map_get(&p->unknown_nsgs, key, nn + nw + 1, &v)) {
+		un = v;
+		*why = un->why;
+		nsg = un->nsg;
+		goto out;
+	}
+	un = rp_arena_alloc(t->arena, sizeof(*un));
+	k = rp_arena_alloc(t->arena, nn + nw + 2);
+	nsg = rp_net_nsg_new(t->arena, name, span);
+	u = rp_value_unknown(t->arena, span, "%s", *why);
+	if (!un || !k || !nsg || !u || rp_net_nsg_add_rule(nsg, u, NULL) < 0 ||
+	    rp_net_nsg_finish(nsg, NULL) < 0) {
+		nsg = NULL;
+		goto out;
+	}
+	memcpy(k, key, nn + nw + 2);
+	un->nsg = nsg;
+	un->why = k + nn + 1;
+	if (rp_map_put(&p->unknown_nsgs, k, nn + nw + 1, un, NULL) < 0)
+		nsg = NULL;
+	else
+		*why = un->why;
+out:
+	free(key);
 	return nsg;
 }
 
@@ -240,6 +280,8 @@ static const rp_net_nsg *nsg_at(rp_net_topo *t, topo_priv *p, const rp_mobj *o, 
 				const char **why)
 {
 	const rp_mlink *l = rp_model_nsg_of(o);
+	const rp_net_nsg *nsg;
+	rp_buf b = RP_BUF_INIT;
 	const char *reason;
 
 	*known = true;
@@ -248,19 +290,22 @@ static const rp_net_nsg *nsg_at(rp_net_topo *t, topo_priv *p, const rp_mobj *o, 
 	if (l->state == RP_LINK_RESOLVED && l->target && p->nsg_by_obj[l->target->index])
 		return p->nsg_by_obj[l->target->index];
 	*known = false;
-	reason = l->state == RP_LINK_UNKNOWN
-			 ? rp_arena_printf(t->arena,
-					   "the network security group of %s is unknown (%s)",
-					   o->name ? o->name : o->type, l->why ? l->why : "")
-			 : rp_arena_printf(t->arena,
-					   "network security group %s is not in the scanned files",
-					   l->text ? l->text : "?");
-	if (!reason)
+	/* the reason is kept once per text (unknown_nsg), not per NIC */
+	if ((l->state == RP_LINK_UNKNOWN
+		     ? rp_buf_printf(&b, "the network security group of %s is unknown (%s)",
+				     o->name ? o->name : o->type, l->why ? l->why : "")
+		     : rp_buf_printf(&b, "network security group %s is not in the scanned files",
+				     l->text ? l->text : "?")) < 0) {
+		rp_buf_release(&b);
 		return NULL;
-	if (!*why)
+	}
+	reason = b.data;
+	nsg = unknown_nsg(t, l->text ? l->text : "unknown NSG", l->ref ? l->ref->span : o->span,
+			  &reason);
+	rp_buf_release(&b);
+	if (nsg && !*why)
 		*why = reason;
-	return unknown_nsg(t, l->text ? l->text : "unknown NSG", l->ref ? l->ref->span : o->span,
-			   reason);
+	return nsg;
 }
 
 /* Virtual networks: envs (VNet space + peered spaces). */
@@ -714,21 +759,24 @@ static int build_ipcs(rp_net_topo *t, topo_priv *p, rp_diag *diag)
 				rc = -RP_ENOMEM;
 			rc = rc < 0 ? rc : subnet_prefixes(x->subnet, &pfx, &pfx_unknown);
 		} else {
-			/* the subnet (and so its NSG) is not known */
-			const char *r =
-				sl && sl->state == RP_LINK_UNKNOWN
-					? rp_arena_printf(t->arena, "the subnet is unknown (%s)",
-							  sl->why ? sl->why : "")
-				: sl ? rp_arena_printf(t->arena,
-						       "subnet %s is not in the scanned files",
-						       sl->text ? sl->text : "?")
-				     : "the ipConfiguration names no subnet";
-			if (!r)
-				rc = -RP_ENOMEM;
-			why = why ? why : r;
+			/* the subnet (and so its NSG) is not known; the reason
+			 * is kept once per text (unknown_nsg) */
+			rp_buf b = RP_BUF_INIT;
+			const char *r = "the ipConfiguration names no subnet";
+			if (sl && sl->state == RP_LINK_UNKNOWN)
+				rc = rp_buf_printf(&b, "the subnet is unknown (%s)",
+						   sl->why ? sl->why : "");
+			else if (sl)
+				rc = rp_buf_printf(&b, "subnet %s is not in the scanned files",
+						   sl->text ? sl->text : "?");
+			if (sl && rc == 0)
+				r = b.data;
 			x->subnet_nsg_known = false;
 			x->chain.subnet_nsg =
-				rc < 0 ? NULL : unknown_nsg(t, "subnet NSG", o->span, r);
+				rc < 0 ? NULL : unknown_nsg(t, "subnet NSG", o->span, &r);
+			rp_buf_release(&b);
+			if (x->chain.subnet_nsg)
+				why = why ? why : r;
 			if (rc == 0 && !x->chain.subnet_nsg)
 				rc = -RP_ENOMEM;
 		}
@@ -818,8 +866,13 @@ static int finish_envs(rp_net_topo *t, topo_priv *p)
 				rc = rp_net_env_add_asg_member(e, x->chain.asgs[j], &x->local);
 		}
 	}
-	for (i = 0; i <= p->nvnets && rc == 0; i++)
-		rc = rp_net_env_finish(p->vnets[i].env);
+	/* only the environments an ipConfiguration lives in are read (a
+	 * template without NICs finishes none) */
+	for (i = 0; i < t->nipcs && rc == 0; i++) {
+		rp_net_env *e = p->vnets[t->ipcs[i].vnet_index].env;
+		if (!e->finished)
+			rc = rp_net_env_finish(e);
+	}
 	return rc;
 }
 
@@ -870,6 +923,7 @@ int rp_net_topo_build(const rp_model *m, rp_diag *diag, rp_net_topo **out)
 		rc = -RP_ENOMEM;
 		goto out;
 	}
+	rp_map_init(&p->unknown_nsgs, false);
 	p->nsg_by_obj = calloc(m->nobjs ? m->nobjs : 1, sizeof(*p->nsg_by_obj));
 	if (!p->nsg_by_obj) {
 		rc = -RP_ENOMEM;
@@ -908,6 +962,7 @@ rp_net_topo *rp_net_topo_free(rp_net_topo *t)
 		}
 		free(p->vnets);
 		free(p->nsg_by_obj);
+		rp_map_release(&p->unknown_nsgs);
 		rp_net__exposure_cache_free(p->ew);
 		free(p);
 	}

@@ -20,20 +20,58 @@ static const char *dup(rp_report *r, const char *s, int *rc)
 	return c;
 }
 
-int rp_report_add_exposure(rp_report *r, const rp_report_exposure *e)
+static rp_report_exposure *exposure_slot(rp_report *r)
 {
-	rp_report_exposure *x;
-	int rc = 0, h;
-
 	if (r->nexposures == r->exposures_cap) {
 		size_t nc = r->exposures_cap ? r->exposures_cap * 2 : 16;
 		rp_report_exposure *n = realloc(r->exposures, nc * sizeof(*n));
 		if (!n)
-			return -RP_ENOMEM;
+			return NULL;
 		r->exposures = n;
 		r->exposures_cap = nc;
 	}
-	x = &r->exposures[r->nexposures];
+	return &r->exposures[r->nexposures];
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+int rpt_add_exposure_owned(rp_report *r, const rp_report_exposure *e)
+{
+	rp_report_exposure *x = exposure_slot(r);
+	int h;
+
+	if (!x)
+		return -RP_ENOMEM;
+	*x = *e;
+	x->file = or_empty(e->file);
+	x->resource_type = or_empty(e->resource_type);
+	x->resource_name = or_empty(e->resource_name);
+	x->nic = or_empty(e->nic);
+	x->ip_configuration = or_empty(e->ip_configuration);
+	x->source = or_empty(e->source);
+	x->source_addresses = or_empty(e->source_addresses);
+	x->protocol = or_empty(e->protocol);
+	x->ports = or_empty(e->ports);
+	x->verdict = or_empty(e->verdict);
+	for (h = 0; h < 2; h++) {
+		x->hops[h].level = or_empty(e->hops[h].level);
+		x->hops[h].verdict = or_empty(e->hops[h].verdict);
+	}
+	r->nexposures++;
+	r->sorted = false;
+	return 0;
+}
+
+int rp_report_add_exposure(rp_report *r, const rp_report_exposure *e)
+{
+	rp_report_exposure *x = exposure_slot(r);
+	int rc = 0, h;
+
+	if (!x)
+		return -RP_ENOMEM;
 	*x = *e;
 	x->file = dup(r, e->file ? e->file : "", &rc);
 	x->resource_type = dup(r, e->resource_type ? e->resource_type : "", &rc);

@@ -27,6 +27,9 @@ int rpt_put_safe(rp_buf *b, const char *s);
 int rpt_put_fmt_safe(rp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Network exposures (exposure.c). */
+/* Adds e without copying its strings: each is NULL, static, or owned by
+ * r's arena (rp_report_add_exposure copies them). */
+int rpt_add_exposure_owned(rp_report *r, const rp_report_exposure *e);
 int rpt_merge_exposures(rp_report *dst, rp_report *src);
 void rpt_sort_exposures(rp_report *r);
 struct rp_jw;

@@ -553,6 +553,52 @@ out:
 	rp_net_topo_free(u);
 }
 
+/* The NSGs standing for unknown ones (an NSG or subnet outside the
+ * scanned files): one per name and reason, shared by the
+ * ipConfigurations they stand for; the number of distinct ones is
+ * "unknown_nsgs" when the expectation gives it. */
+static const char *unknown_text(const rp_net_nsg *g)
+{
+	if (!g || g->nfloating[RP_NET_IN] != 1 || !g->floating[RP_NET_IN][0]->unknown)
+		return NULL;
+	return g->floating[RP_NET_IN][0]->unknown;
+}
+
+static void check_unknown_nsgs(const rp_net_topo *t, const rp_value *want)
+{
+	const rp_net_nsg *seen[256];
+	size_t nseen = 0, i, j, k;
+
+	for (i = 0; i < t->nipcs; i++) {
+		const rp_net_ipc *x = &t->ipcs[i];
+		const rp_net_nsg *g[2] = { x->subnet_nsg_known ? NULL : x->chain.subnet_nsg,
+					   x->nic_nsg_known ? NULL : x->chain.nic_nsg };
+		for (k = 0; k < 2; k++) {
+			bool dup = false;
+			if (!g[k])
+				continue;
+			if (!unknown_text(g[k])) {
+				FAIL("ipc %zu: an unknown NSG without its one unknown floating "
+				     "rule",
+				     i);
+				continue;
+			}
+			for (j = 0; j < nseen && !dup; j++) {
+				bool same = strcmp(seen[j]->name, g[k]->name) == 0 &&
+					    strcmp(unknown_text(seen[j]), unknown_text(g[k])) == 0;
+				if (same && seen[j] != g[k])
+					FAIL("two unknown NSGs '%s' of equal reason: %s",
+					     g[k]->name, unknown_text(g[k]));
+				dup = seen[j] == g[k];
+			}
+			if (!dup && nseen < sizeof(seen) / sizeof(seen[0]))
+				seen[nseen++] = g[k];
+		}
+	}
+	if (want && (want->kind != RP_V_INT || want->u.i < 0 || (uint64_t)want->u.i != nseen))
+		FAIL("%zu distinct unknown NSGs, expected unknown_nsgs", nseen);
+}
+
 static void run_one(const char *dir, const char *name)
 {
 	char path[4096], epath[4096];
@@ -599,6 +645,7 @@ static void run_one(const char *dir, const char *name)
 	if (emin && (emin->kind != RP_V_INT || emin->u.i < 0 || n < (uint64_t)emin->u.i))
 		FAIL("%zu exposures, expected at least exposures_min", n);
 	check_sharing(m, t, ex, n);
+	check_unknown_nsgs(t, rp_value_getz(exp, "unknown_nsgs"));
 	check_queries(m, t, ex, n);
 out:
 	free(ex);
