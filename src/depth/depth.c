@@ -1468,10 +1468,12 @@ int rp_depth_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out, r
 	rp_depth_result local;
 	rp_depth_result *d = res ? res : &local;
 	rp_net_topo *own = NULL;
+	rp_rules_session *s = NULL;
 	size_t nvm, nss;
 	int rc = 0;
 
 	memset(&all, 0, sizeof(all));
+	memset(&local, 0, sizeof(local));
 	if (f) {
 		all.options = f->options;
 		all.net = f->net;
@@ -1482,13 +1484,17 @@ int rp_depth_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out, r
 		all.net = own;
 	all.include_pass = true;
 	all.include_not_applicable = true;
+	/* one session: the DEPTH rules reuse what the first run prepared */
 	if (rc == 0)
-		rc = rp_rules_run(m, &all, out);
+		rc = rp_rules_begin(m, all.net, out, &s);
+	if (rc == 0)
+		rc = rp_rules_session_run(s, &all);
 	(void)rp_model_objects(m, RP_MK_VM, &nvm);
 	(void)rp_model_objects(m, RP_MK_VMSS, &nss);
 	/* The ratings point at out's items: make room for the DEPTH rules'
-	 * results (one per asset and rule) first, so the items never move. */
-	if (rc == 0 && out->cap - out->count < (nvm + nss) * 2 + 1) {
+	 * results (one per asset and rule) first, so the items never move;
+	 * and no more (the array grew by doubling while the rules ran). */
+	if (rc == 0 && out->cap != out->count + (nvm + nss) * 2 + 1) {
 		size_t nc = out->count + (nvm + nss) * 2 + 1;
 		rp_finding *ni = realloc(out->items, nc * sizeof(*ni));
 		if (!ni)
@@ -1504,8 +1510,9 @@ int rp_depth_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out, r
 		all.layers = 1u << RP_LAYER_DEPTH;
 		all.depth_facts = d->facts;
 		all.ndepth_facts = d->n;
-		rc = rp_rules_run(m, &all, out);
+		rc = rp_rules_session_run(s, &all);
 	}
+	rp_rules_end(s);
 	if (!res)
 		rp_depth_release(&local);
 	rp_net_topo_free(own);

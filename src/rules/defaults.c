@@ -1,8 +1,10 @@
 /* defaults.c: Azure's defaults for absent properties (see defaults.h).
  * Each row names its source in /work/shared/reference/azure-facts.md. */
 #include "rules/defaults.h"
+#include "util/hashmap.h"
 #include "util/str.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define VM "Microsoft.Compute/virtualMachines"
@@ -155,18 +157,48 @@ static bool ieq(const char *a, const char *b)
 	return n == strlen(b) && rp_str_ieq(a, b, n);
 }
 
+/* Case-insensitive hashes of every row's type and path, built once: a
+ * lookup hashes its path (and its type when a path matches) instead of
+ * comparing both strings with every row (rules look defaults up hundreds
+ * of thousands of times in a corpus). */
+#define NDEFAULTS (sizeof(rp_defaults) / sizeof(rp_defaults[0]))
+static uint64_t row_type_h[NDEFAULTS], row_path_h[NDEFAULTS];
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static void rows_hash(void)
+{
+	size_t i;
+
+	for (i = 0; i < NDEFAULTS; i++) {
+		row_type_h[i] =
+			rp_hash_bytes(rp_defaults[i].type, strlen(rp_defaults[i].type), true);
+		row_path_h[i] =
+			rp_hash_bytes(rp_defaults[i].path, strlen(rp_defaults[i].path), true);
+	}
+}
+
 rp_default_result rp_default_lookup(const char *type, const char *path, const char *api_version,
 				    const rp_value *body, const rp_default **out)
 {
-	bool versioned = false;
+	bool versioned = false, have_th = false;
+	uint64_t ph, th = 0;
 	size_t i;
 
 	*out = NULL;
 	if (!type || !path)
 		return RP_DEFAULT_NONE;
+	pthread_once(&rows_once, rows_hash);
+	ph = rp_hash_bytes(path, strlen(path), true);
 	for (i = 0; i < rp_ndefaults; i++) {
 		const rp_default *d = &rp_defaults[i];
-		if (!ieq(d->type, type) || !ieq(d->path, path))
+		if (row_path_h[i] != ph)
+			continue;
+		if (!have_th) {
+			th = rp_hash_bytes(type, strlen(type), true);
+			have_th = true;
+		}
+		/* the hashes select; the strings decide */
+		if (row_type_h[i] != th || !ieq(d->type, type) || !ieq(d->path, path))
 			continue;
 		if (d->when_path) {
 			const rp_value *w = rp_value_path(body, d->when_path);

@@ -13,6 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A string kept in the findings' arena and its length. */
+typedef struct kept {
+	const char *s;
+	size_t n;
+} kept;
+
 struct rp_rule_ctx {
 	const rp_model *m;
 	const rp_rule_filter *f;
@@ -27,6 +33,14 @@ struct rp_rule_ctx {
 	bool net_index_done;
 	size_t *ipc_first; /* nobjs + 1 offsets into ipc_idx */
 	size_t *ipc_idx;
+	/* The last strings kept in the findings' arena: a finding whose
+	 * message (by status), path or unknown reason equals the last one
+	 * kept shares it instead of a copy (a rule's results on like objects
+	 * repeat their texts: 31,000 results of a 1,000-VM template hold a
+	 * few hundred distinct ones).  Compared by content. */
+	kept last_msg[RP_STATUS_COUNT_];
+	kept last_path, last_reason;
+	kept vm_path[16]; /* rp_vm_path's results, by rel's address */
 };
 
 /* Rules the type-hash table covers (more: plain type comparison). */
@@ -288,12 +302,18 @@ static int make_idents(const rp_model *m, rp_arena *a, const char ***out)
 		const char *b = base_ident(a, m->objs[i]);
 		void *v = NULL;
 		uintptr_t n;
+		size_t len;
 		if (!b) {
 			rc = -RP_ENOMEM;
 			break;
 		}
-		n = rp_map_get(&seen, b, strlen(b), &v) ? (uintptr_t)v + 1 : 1;
-		if ((rc = rp_map_put(&seen, b, strlen(b), (void *)n, NULL)) < 0)
+		/* one hashing in the usual case (a first occurrence); a
+		 * repeated identity puts its count again */
+		len = strlen(b);
+		if ((rc = rp_map_put(&seen, b, len, (void *)(uintptr_t)1, &v)) < 0)
+			break;
+		n = v ? (uintptr_t)v + 1 : 1;
+		if (n > 1 && (rc = rp_map_put(&seen, b, len, (void *)n, NULL)) < 0)
 			break;
 		id[i] = n > 1 ? rp_arena_printf(a, "%s#%llu", b, (unsigned long long)n) : b;
 		if (!id[i])
@@ -326,6 +346,50 @@ static char *arena_vprintf(rp_arena *a, const char *fmt, va_list ap, int *n)
 		memcpy(s, tmp, (size_t)*n + 1);
 	else
 		rp_vsnprintf(s, (size_t)*n + 1, fmt, ap2);
+out:
+	va_end(ap2);
+	return s;
+}
+
+/* s[0..n) as a string in the arena: k's string when equal to it, else a
+ * copy, which k then keeps.  NULL when out of memory. */
+static const char *keep(rp_arena *a, kept *k, const char *s, size_t n)
+{
+	char *c;
+
+	if (k->s && k->n == n && memcmp(k->s, s, n) == 0)
+		return k->s;
+	c = rp_arena_strndup(a, s, n);
+	if (c) {
+		k->s = c;
+		k->n = n;
+	}
+	return c;
+}
+
+/* arena_vprintf through k: a text equal to k's is not copied again. */
+static const char *kept_vprintf(rp_arena *a, kept *k, const char *fmt, va_list ap, int *n)
+{
+	char tmp[512];
+	char *s;
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	*n = rp_vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	if (*n < 0) {
+		s = NULL;
+		goto out;
+	}
+	if ((size_t)*n < sizeof(tmp)) {
+		va_end(ap2);
+		return keep(a, k, tmp, (size_t)*n);
+	}
+	s = rp_arena_alloc(a, (size_t)*n + 1);
+	if (!s)
+		goto out;
+	rp_vsnprintf(s, (size_t)*n + 1, fmt, ap2);
+	k->s = s;
+	k->n = (size_t)*n;
 out:
 	va_end(ap2);
 	return s;
@@ -383,7 +447,7 @@ static int report_v(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp
 	if (ctx->f->terse_passing && (st == RP_STATUS_PASS || st == RP_STATUS_NOT_APPLICABLE)) {
 		msg = ""; /* only counted: not formatted */
 	} else if (!msg) {
-		msg = arena_vprintf(a, fmt, *ap, &n);
+		msg = kept_vprintf(a, &ctx->last_msg[st], fmt, *ap, &n);
 		if (n < 0)
 			return -RP_EINTERNAL;
 		if (!msg)
@@ -411,11 +475,11 @@ static int report_v(rp_rule_ctx *ctx, const rp_mobj *obj, rp_status st, const rp
 		fd->span = obj->span;
 	else
 		fd->span = obj->res->span;
-	fd->path = rp_arena_strndup(a, path ? path : "", path ? strlen(path) : 0);
+	fd->path = keep(a, &ctx->last_path, path ? path : "", path ? strlen(path) : 0);
 	fd->message = msg;
-	fd->unknown_reason = st == RP_STATUS_UNKNOWN
-				     ? rp_arena_strndup(a, unknown_reason, strlen(unknown_reason))
-				     : NULL;
+	fd->unknown_reason = st == RP_STATUS_UNKNOWN ? keep(a, &ctx->last_reason, unknown_reason,
+							    strlen(unknown_reason))
+						     : NULL;
 	key = ctx->ident[obj->index];
 	if (!fd->path || !key || (st == RP_STATUS_UNKNOWN && !fd->unknown_reason))
 		return -RP_ENOMEM;
@@ -516,6 +580,8 @@ static const char *type_str[MAX_TYPE_HASHES];
 static size_t type_canon[MAX_TYPE_HASHES];
 static bool type_canon_eq[MAX_TYPE_HASHES];
 static bool type_hash_ok;
+/* Each rule's rank by ID (strcmp order, which cmp_findings sorts by). */
+static uint16_t rule_rank[RP_ENGINE_MAX_RULES];
 static pthread_once_t type_hash_once = PTHREAD_ONCE_INIT;
 
 static bool str_ieq(const char *a, const char *b)
@@ -542,6 +608,12 @@ static void type_hash_build(void)
 		}
 	}
 	type_first[rp_nrules] = k;
+	for (r = 0; r < rp_nrules; r++) {
+		uint16_t n = 0;
+		for (j = 0; j < rp_nrules; j++)
+			n = (uint16_t)(n + (strcmp(rp_rules[j]->id, rp_rules[r]->id) < 0));
+		rule_rank[r] = n;
+	}
 	for (r = 0; r < k; r++) {
 		for (j = 0; type_hash[j] != type_hash[r]; j++)
 			;
@@ -682,79 +754,299 @@ static int cmp_findings(const void *pa, const void *pb)
 	return (int)a->status - (int)b->status;
 }
 
-int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
-{
-	static const rp_rule_filter all = { 0 };
+/* What a run prepares once per model and findings (identities, type
+ * hashes, the objects by type, the network index), kept for the next run
+ * on the same model: the depth analysis runs the DEPTH rules after the
+ * others without preparing them again. */
+struct rp_rules_session {
 	rp_rule_ctx ctx;
-	size_t r, i, first = out->count, nbyt = 0;
-	uint64_t *hashes = NULL;
-	uint8_t *skip = NULL;
-	type_obj *byt = NULL;
+	type_obj *byt;
+	size_t nbyt;
+	uint8_t *skip;
+	uint64_t *hashes;
+};
+
+/* Sort key of a finding: its source's rank among the run's sources (by
+ * name), its offset and its rule's rank by ID, in one integer; equal keys
+ * fall back to cmp_findings (a rule unknown to the registry has rank 0:
+ * cmp_findings then decides).  The findings are then permuted in place. */
+typedef struct sort_key {
+	uint64_t k;
+	uint32_t i;
+} sort_key;
+
+static int cmp_key(const rp_finding *items, const sort_key *a, const sort_key *b)
+{
+	if (a->k != b->k)
+		return a->k < b->k ? -1 : 1;
+	return cmp_findings(&items[a->i], &items[b->i]);
+}
+
+/* Stable merge sort of v[0..n) (tmp: n more), insertion sort below 16. */
+static void sort_keys(const rp_finding *items, sort_key *v, sort_key *tmp, size_t n)
+{
+	size_t w, i, j;
+
+	for (i = 0; i < n; i += 16) {
+		size_t end = i + 16 < n ? i + 16 : n;
+		for (j = i + 1; j < end; j++) {
+			sort_key x = v[j];
+			size_t k = j;
+			while (k > i && cmp_key(items, &v[k - 1], &x) > 0) {
+				v[k] = v[k - 1];
+				k--;
+			}
+			v[k] = x;
+		}
+	}
+	for (w = 16; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t mid = i + w < n ? i + w : n, end = i + 2 * w < n ? i + 2 * w : n;
+			size_t a = i, b = mid, o = i;
+			if (mid >= end || cmp_key(items, &v[mid - 1], &v[mid]) <= 0) {
+				memcpy(tmp + i, v + i, (end - i) * sizeof(*v));
+				continue;
+			}
+			while (a < mid && b < end)
+				tmp[o++] = cmp_key(items, &v[b], &v[a]) < 0 ? v[b++] : v[a++];
+			while (a < mid)
+				tmp[o++] = v[a++];
+			while (b < end)
+				tmp[o++] = v[b++];
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+}
+
+static int cmp_src_name(const void *pa, const void *pb)
+{
+	const rp_source *a = *(const rp_source *const *)pa, *b = *(const rp_source *const *)pb;
+	const char *na = a && a->name ? a->name : "", *nb = b && b->name ? b->name : "";
+	int c = strcmp(na, nb);
+
+	if (c)
+		return c;
+	return a == b ? 0 : (uintptr_t)a < (uintptr_t)b ? -1 : 1;
+}
+
+/* Sorts items[0..n) as qsort with cmp_findings would (the order is total
+ * up to equal findings, which are interchangeable). */
+static int sort_findings(rp_finding *items, size_t n)
+{
+	const rp_source *srcs[8];
+	const rp_rule *last_rule = NULL;
+	size_t nsrc = 0, i, j, r, rank[8];
+	uint64_t rrank = 0;
+	sort_key *v = NULL;
+	int rc = 0;
+	bool few = true;
+
+	if (n < 2)
+		return 0;
+	/* the few distinct sources (the template, its parameters file,
+	 * linked templates), ranked by name: equal names keep one rank */
+	for (i = 0; i < n && few; i++) {
+		const rp_source *s = items[i].span.src;
+		for (j = 0; j < nsrc && srcs[j] != s; j++)
+			;
+		if (j == nsrc) {
+			if (nsrc == 8)
+				few = false;
+			else
+				srcs[nsrc++] = s;
+		}
+	}
+	if (!few || n > UINT32_MAX) {
+		qsort(items, n, sizeof(*items), cmp_findings);
+		return 0;
+	}
+	qsort(srcs, nsrc, sizeof(*srcs), cmp_src_name);
+	/* rank: that of the first source with the same name */
+	rank[0] = 0;
+	for (j = 1; j < nsrc; j++)
+		rank[j] = strcmp(srcs[j] && srcs[j]->name ? srcs[j]->name : "",
+				 srcs[j - 1] && srcs[j - 1]->name ? srcs[j - 1]->name : "") == 0
+				  ? rank[j - 1]
+				  : j;
+	v = malloc(2 * n * sizeof(*v));
+	if (!v)
+		return -RP_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const rp_source *s = items[i].span.src;
+		for (j = 0; j < nsrc && srcs[j] != s; j++)
+			;
+		/* a rule's results are appended together: its rank is
+		 * looked up once per run of them */
+		if (items[i].rule != last_rule) {
+			last_rule = items[i].rule;
+			for (r = 0; type_hash_ok && r < rp_nrules && rp_rules[r] != last_rule; r++)
+				;
+			if (!type_hash_ok || r == rp_nrules) {
+				/* not a registry rule: the plain sort */
+				free(v);
+				qsort(items, n, sizeof(*items), cmp_findings);
+				return 0;
+			}
+			rrank = rule_rank[r];
+		}
+		v[i].k = (uint64_t)rank[j] << 42 | (uint64_t)items[i].span.off << 10 | rrank;
+		v[i].i = (uint32_t)i;
+	}
+	sort_keys(items, v, v + n, n);
+	/* permute in place along the cycles of v: position i receives
+	 * items[v[i].i]; v[i].i = i marks a placed position */
+	for (i = 0; i < n; i++) {
+		rp_finding t;
+		size_t cur, next;
+		if (v[i].i == i)
+			continue;
+		t = items[i];
+		cur = i;
+		while ((next = v[cur].i) != i) {
+			items[cur] = items[next];
+			v[cur].i = (uint32_t)cur;
+			cur = next;
+		}
+		items[cur] = t;
+		v[cur].i = (uint32_t)cur;
+	}
+	free(v);
+	return rc;
+}
+
+/* A model has a few dozen types over thousands of objects, each type
+ * string its own copy: the case-insensitive hash of a type is looked up
+ * by content (length and bytes) before it is computed. */
+typedef struct type_cache {
+	const char *t;
+	size_t n;
+	uint64_t h;
+} type_cache;
+
+static uint64_t type_hash_of(type_cache *tc, const char *t)
+{
+	size_t n = strlen(t);
+	type_cache *e = &tc[(n ^ (n ? (unsigned char)t[n - 1] * 7u : 0u)) & 63];
+
+	if (e->t && e->n == n && memcmp(e->t, t, n) == 0)
+		return e->h;
+	e->t = t;
+	e->n = n;
+	e->h = rp_hash_bytes(t, n, true);
+	return e->h;
+}
+
+void rp_rules_end(rp_rules_session *s)
+{
+	if (!s)
+		return;
+	free(s->byt);
+	free(s->ctx.ipc_first);
+	free(s->ctx.ipc_idx);
+	rp_net_topo_free(s->ctx.own_net);
+	free(s);
+}
+
+int rp_rules_begin(const rp_model *m, struct rp_net_topo *net, rp_findings *out,
+		   rp_rules_session **sp)
+{
+	rp_rules_session *s = calloc(1, sizeof(*s));
+	type_cache tc[64];
+	size_t i;
 	int rc = 0;
 
-	if (!f)
-		f = &all;
-	ctx.m = m;
-	ctx.f = f;
-	ctx.out = out;
-	ctx.net = f->net;
-	ctx.own_net = NULL;
-	ctx.net_index_done = false;
-	ctx.ipc_first = ctx.ipc_idx = NULL;
+	memset(tc, 0, sizeof(tc));
+
+	*sp = NULL;
+	if (!s)
+		return -RP_ENOMEM;
+	s->ctx.m = m;
+	s->ctx.out = out;
+	s->ctx.net = net;
 	pthread_once(&type_hash_once, type_hash_build);
-	if ((rc = make_idents(m, out->arena, &ctx.ident)) < 0)
+	if ((rc = make_idents(m, out->arena, &s->ctx.ident)) < 0)
 		goto out;
-	hashes = rp_arena_alloc(out->arena, (m->nobjs ? m->nobjs : 1) * sizeof(*hashes));
-	if (!hashes) {
-		rc = -RP_ENOMEM;
-		goto out;
-	}
+	s->hashes = rp_arena_alloc(out->arena, (m->nobjs ? m->nobjs : 1) * sizeof(*s->hashes));
 	/* Objects of "existing" resources are not checked: their hash is
 	 * left 0 and skip[i] set, so that the loop below reads two
 	 * contiguous arrays instead of every object for every rule. */
-	skip = rp_arena_alloc(out->arena, m->nobjs ? m->nobjs : 1);
-	if (!skip) {
+	s->skip = rp_arena_alloc(out->arena, m->nobjs ? m->nobjs : 1);
+	if (!s->hashes || !s->skip) {
 		rc = -RP_ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < m->nobjs; i++) {
 		const char *t = m->objs[i]->type;
-		skip[i] = m->objs[i]->res->existing || !t;
-		hashes[i] = skip[i] ? 0 : rp_hash_bytes(t, strlen(t), true);
+		s->skip[i] = m->objs[i]->res->existing || !t;
+		s->hashes[i] = s->skip[i] ? 0 : type_hash_of(tc, t);
 	}
 	if (type_hash_ok && m->nobjs) {
-		byt = malloc(m->nobjs * sizeof(*byt));
-		if (!byt) {
+		s->byt = malloc(m->nobjs * sizeof(*s->byt));
+		if (!s->byt) {
 			rc = -RP_ENOMEM;
 			goto out;
 		}
 		for (i = 0; i < m->nobjs; i++)
-			if (!skip[i])
-				byt[nbyt++] = (type_obj){ hashes[i], i, 0 };
-		qsort(byt, nbyt, sizeof(*byt), cmp_type_obj);
+			if (!s->skip[i])
+				s->byt[s->nbyt++] = (type_obj){ s->hashes[i], i, 0 };
+		qsort(s->byt, s->nbyt, sizeof(*s->byt), cmp_type_obj);
+	}
+out:
+	if (rc < 0)
+		rp_rules_end(s);
+	else
+		*sp = s;
+	return rc;
+}
+
+int rp_rules_session_run(rp_rules_session *s, const rp_rule_filter *f)
+{
+	static const rp_rule_filter all = { 0 };
+	rp_rule_ctx *ctx = &s->ctx;
+	const rp_model *m = ctx->m;
+	rp_findings *out = ctx->out;
+	size_t r, i, first = out->count;
+	int rc = 0;
+
+	if (!f)
+		f = &all;
+	ctx->f = f;
+	if (f->net && f->net != ctx->net) {
+		/* another topology than the session's: its own index */
+		free(ctx->ipc_first);
+		free(ctx->ipc_idx);
+		ctx->ipc_first = ctx->ipc_idx = NULL;
+		ctx->net_index_done = false;
+		ctx->net = f->net;
 	}
 	for (r = 0; r < rp_nrules && rc == 0; r++) {
 		const rp_rule *rule = rp_rules[r];
 		if (!rule_selected(rule, f))
 			continue;
-		ctx.rule = rule;
+		ctx->rule = rule;
 		if (type_hash_ok) {
-			rc = run_rule_typed(&ctx, r, rule, byt, nbyt);
+			rc = run_rule_typed(ctx, r, rule, s->byt, s->nbyt);
 			continue;
 		}
 		for (i = 0; i < m->nobjs && rc == 0; i++) {
-			if (skip[i] || !rule_applies(r, rule, m->objs[i]->type, hashes[i]))
+			if (s->skip[i] || !rule_applies(r, rule, m->objs[i]->type, s->hashes[i]))
 				continue;
-			rc = rule->check(&ctx, m->objs[i]);
+			rc = rule->check(ctx, m->objs[i]);
 		}
 	}
-	if (rc == 0 && out->count - first > 1)
-		qsort(out->items + first, out->count - first, sizeof(*out->items), cmp_findings);
-out:
-	free(byt);
-	free(ctx.ipc_first);
-	free(ctx.ipc_idx);
-	rp_net_topo_free(ctx.own_net);
+	if (rc == 0)
+		rc = sort_findings(out->items + first, out->count - first);
+	return rc;
+}
+
+int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
+{
+	rp_rules_session *s = NULL;
+	int rc = rp_rules_begin(m, f ? f->net : NULL, out, &s);
+
+	if (rc == 0)
+		rc = rp_rules_session_run(s, f);
+	rp_rules_end(s);
 	return rc;
 }
 
@@ -772,15 +1064,24 @@ const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
 
 const char *rp_vm_path(rp_rule_ctx *ctx, const rp_mobj *vm, const char *rel)
 {
-	const char *pre =
-		vm->kind == RP_MK_VMSS ? "properties.virtualMachineProfile." : "properties.";
+	bool ss = vm->kind == RP_MK_VMSS;
+	const char *pre = ss ? "properties.virtualMachineProfile." : "properties.";
 	size_t np = strlen(pre), nr = strlen(rel);
-	char *s = rp_arena_alloc(ctx->out->arena, np + nr + 1);
+	/* the checks ask for a few paths, for every VM: kept by rel's
+	 * address (and confirmed by content) rather than built per call */
+	kept *k = &ctx->vm_path[(((uintptr_t)rel >> 3) & 7) * 2 + ss];
+	char *s;
 
+	if (k->s && k->n == np + nr && memcmp(k->s, pre, np) == 0 &&
+	    memcmp(k->s + np, rel, nr) == 0)
+		return k->s;
+	s = rp_arena_alloc(ctx->out->arena, np + nr + 1);
 	if (!s)
 		return "";
 	memcpy(s, pre, np);
 	memcpy(s + np, rel, nr + 1);
+	k->s = s;
+	k->n = np + nr;
 	return s;
 }
 
@@ -788,13 +1089,13 @@ int rp_report_prop(rp_rule_ctx *ctx, const rp_mobj *o, rp_status st, const rp_pr
 		   const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	const char *msg;
 	int n;
 
 	if (ctx->f->terse_passing && (st == RP_STATUS_PASS || st == RP_STATUS_NOT_APPLICABLE))
 		return report_msg(ctx, o, st, p->anchor, p->path, NULL, "");
 	va_start(ap, fmt);
-	msg = arena_vprintf(ctx->out->arena, fmt, ap, &n);
+	msg = kept_vprintf(ctx->out->arena, &ctx->last_msg[st], fmt, ap, &n);
 	va_end(ap);
 	if (n < 0)
 		return -RP_EINTERNAL;

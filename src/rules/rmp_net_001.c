@@ -175,10 +175,18 @@ int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode
 			}
 			if (dst->len)
 				rc = rp_buf_puts(dst, "; ");
+			/* "%s %.*s via %s" without printf */
 			if (rc == 0)
-				rc = rp_buf_printf(dst, "%s %.*s via %s",
-						   rp_net_proto_name(e->proto), (int)one.len,
-						   one.data, e->endpoint->label);
+				rc = rp_buf_puts(dst, rp_net_proto_name(e->proto));
+			if (rc == 0)
+				rc = rp_buf_putc(dst, ' ');
+			if (rc == 0)
+				rc = rp_buf_append(dst, one.data, one.len);
+			if (rc == 0)
+				rc = rp_buf_puts(dst, " via ");
+			if (rc == 0)
+				rc = rp_buf_puts(dst, e->endpoint->label ? e->endpoint->label
+									 : "(null)");
 			if (rc == 0)
 				rc = hop_text(dst, e);
 		}

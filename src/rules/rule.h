@@ -129,7 +129,6 @@ const rp_rule *rp_rule_find(const char *id);
 
 typedef struct rp_finding {
 	const rp_rule *rule;
-	rp_status status;
 	const rp_mobj *obj;          /* the object checked: type, name, id, address */
 	const rp_resource *resource; /* obj->res: the declaring resource */
 	rp_span span;                /* exact property, else the object, else the resource */
@@ -144,12 +143,11 @@ typedef struct rp_finding {
 	 * "<type>/<name>"), hashed without building it.  Stable across moved
 	 * lines. */
 	char fingerprint[17];
+	rp_status status;  /* (after the fingerprint: no padding; 96 bytes) */
 	const char *ident; /* the object's key in the material (one per object) */
-	/* Filled by the suppression/baseline layer (src/report); zero here. */
-	bool suppressed;
-	const char *suppression_reason; /* justification text, or NULL */
-	const char *suppression_source; /* where the suppression came from, or NULL */
-	bool in_baseline;               /* already present in the baseline */
+			   /* Suppressions and baselines are applied to the report's copies
+			    * (src/report), not here.  The strings above may be shared between
+			    * findings (equal texts are kept once). */
 } rp_finding;
 
 typedef struct rp_findings {
@@ -215,6 +213,19 @@ bool rp_rule_filter_selects(const rp_rule_filter *f, const rp_rule *rule);
  * only if ...").  Returns 0, -RP_ENOMEM, or the first negative code of a
  * check.  f may be NULL (all rules). */
 int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out);
+
+/* A run in steps, for callers that run rules more than once on one model
+ * and findings (src/depth: every rule, then the DEPTH rules on the
+ * ratings): rp_rules_begin prepares what every run needs once (object
+ * identities, objects by type; net: the topology, or NULL to build one on
+ * first use), each rp_rules_session_run runs f's rules as rp_rules_run
+ * would (appending to out, sorting what it appended), rp_rules_end frees
+ * the session (never the findings).  out must stay the same. */
+typedef struct rp_rules_session rp_rules_session;
+int rp_rules_begin(const rp_model *m, struct rp_net_topo *net, rp_findings *out,
+		   rp_rules_session **s);
+int rp_rules_session_run(rp_rules_session *s, const rp_rule_filter *f);
+void rp_rules_end(rp_rules_session *s);
 
 /* ---- API for checks (src/rules/rmp_*.c) ---- */
 

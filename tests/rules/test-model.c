@@ -631,6 +631,113 @@ static void test_run_sorted_and_fingerprints(void **state)
 	unload(&l1);
 }
 
+/* The documented order of rp_rules_run: source name, offset, rule ID,
+ * path, object key, object index, status. */
+static int full_cmp(const rp_finding *a, const rp_finding *b)
+{
+	const char *na = a->span.src && a->span.src->name ? a->span.src->name : "";
+	const char *nb = b->span.src && b->span.src->name ? b->span.src->name : "";
+	int c = strcmp(na, nb);
+
+	if (c)
+		return c;
+	if (a->span.off != b->span.off)
+		return a->span.off < b->span.off ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)) != 0)
+		return c;
+	if ((c = strcmp(a->path, b->path)) != 0)
+		return c;
+	if ((c = strcmp(a->ident, b->ident)) != 0)
+		return c;
+	if (a->obj->index != b->obj->index)
+		return a->obj->index < b->obj->index ? -1 : 1;
+	return (int)a->status - (int)b->status;
+}
+
+/* Findings as text, for comparing two runs. */
+static char *findings_text(const rp_findings *f)
+{
+	size_t i, cap = 1, len = 0;
+	char *s;
+
+	for (i = 0; i < f->count; i++)
+		cap += strlen(f->items[i].message) + strlen(f->items[i].path) + 80;
+	s = malloc(cap);
+	assert_non_null(s);
+	s[0] = '\0';
+	for (i = 0; i < f->count; i++) {
+		const rp_finding *x = &f->items[i];
+		len += (size_t)snprintf(s + len, cap - len, "%s %s %u %s %s %s\n", x->rule->id,
+					rp_status_name(x->status), (unsigned)x->span.off, x->path,
+					x->fingerprint, x->message);
+	}
+	return s;
+}
+
+/* Every run of a session sorts what it appended in the full order; a
+ * session running two rule sets gives what two separate runs give; equal
+ * texts of one rule and status are kept once (shared), and a shared
+ * text is still the right one. */
+static void test_session_runs_and_order(void **state)
+{
+	const char *files[] = { "compute.json", "network.json", "lb.json", "redeclared.json" };
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+		loaded l;
+		rp_findings a, b, c;
+		rp_rule_filter f1, f2;
+		rp_rules_session *s = NULL;
+		char *ta, *tb;
+		size_t i, j, shared = 0;
+
+		memset(&f1, 0, sizeof(f1));
+		f1.include_pass = f1.include_not_applicable = true;
+		f1.layers = (1u << RP_LAYER_BOOT) | (1u << RP_LAYER_HOST) | (1u << RP_LAYER_NET);
+		f2 = f1;
+		f2.layers = (1u << RP_LAYER_DATA) | (1u << RP_LAYER_MON);
+		load(&l, files[k]);
+		assert_int_equal(rp_findings_init(&a), 0);
+		assert_int_equal(rp_findings_init(&b), 0);
+		assert_int_equal(rp_findings_init(&c), 0);
+		assert_int_equal(rp_rules_run(l.m, &f1, &a), 0);
+		assert_int_equal(rp_rules_run(l.m, &f2, &a), 0);
+		assert_int_equal(rp_rules_begin(l.m, NULL, &b, &s), 0);
+		assert_int_equal(rp_rules_session_run(s, &f1), 0);
+		i = b.count;
+		assert_int_equal(rp_rules_session_run(s, &f2), 0);
+		rp_rules_end(s);
+		assert_true(b.count > i && i > 0);
+		ta = findings_text(&a);
+		tb = findings_text(&b);
+		assert_string_equal(ta, tb);
+		/* each run's part in the full order */
+		for (j = 1; j < b.count; j++)
+			if (j != i)
+				assert_true(full_cmp(&b.items[j - 1], &b.items[j]) <= 0);
+		/* texts kept once: equal messages of a rule and status share */
+		f1.layers = 0;
+		assert_int_equal(rp_rules_run(l.m, &f1, &c), 0);
+		for (i = 0; i < c.count; i++)
+			for (j = i + 1; j < c.count; j++) {
+				const rp_finding *x = &c.items[i], *y = &c.items[j];
+				if (x->message == y->message && x->message[0])
+					shared++;
+				if (x->path == y->path)
+					assert_string_equal(x->path, y->path);
+			}
+		if (k == 0)
+			assert_true(shared > 0);
+		free(ta);
+		free(tb);
+		rp_findings_release(&a);
+		rp_findings_release(&b);
+		rp_findings_release(&c);
+		unload(&l);
+	}
+}
+
 /* Same template, reformatted: identical fingerprints, different offsets. */
 static void test_fingerprint_stable(void **state)
 {
@@ -736,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_run_sorted_and_fingerprints),
+		cmocka_unit_test(test_session_runs_and_order),
 		cmocka_unit_test(test_fingerprint_stable),
 		cmocka_unit_test(test_filter),
 	};
