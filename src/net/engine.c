@@ -91,6 +91,10 @@ enum {
 	SC_MG, /* materialize: gathered runs */
 	SC_MV, /* materialize: intervals */
 	SC_MP, /* materialize: pieces before the verdict filter */
+	SC_WS, /* sweep_bits: events per atom */
+	SC_WE, /* sweep_bits: events */
+	SC_WC, /* sweep_bits: counters */
+	SC_WU, /* sweep_bits: current vectors */
 	SC_N
 };
 
@@ -176,8 +180,10 @@ struct rp_net_engine {
 			    * their buffers from one decision to the next */
 	rp_map envs;       /* env id -> struct envpart */
 	rp_map tables;
+	rp_map by_content; /* content hash, dir, env id -> the first table built */
 	rp_map results;
 	size_t computed, cached;
+	size_t tables_built, tables_shared;
 	void *scr[SC_N];
 	size_t scrcap[SC_N];
 };
@@ -250,6 +256,49 @@ static int cmp_addr(const void *a, const void *b)
 }
 
 /* First index whose element is >= x. */
+/* Sorts n addresses: by insertion when few (the boundaries of a small
+ * NSG's dimension, most of a scan's tables: qsort's calls through
+ * cmp_addr cost more than the moves), else qsort. */
+static void sort_addrs(rp_net_addr *b, size_t n)
+{
+	size_t i, j;
+
+	if (n > 32) {
+		/* runs of sorted sets: a merge sort with the comparison inline */
+		rp_net_addr *t = malloc(n * sizeof(*t));
+		size_t w, lo;
+		if (!t) {
+			qsort(b, n, sizeof(*b), cmp_addr);
+			return;
+		}
+		for (lo = 0; lo < n; lo += 16)
+			sort_addrs(b + lo, n - lo < 16 ? n - lo : 16);
+		for (w = 16; w < n; w *= 2) {
+			for (lo = 0; lo < n; lo += 2 * w) {
+				size_t mid = lo + w < n ? lo + w : n,
+				       hi = lo + 2 * w < n ? lo + 2 * w : n;
+				size_t x = lo, y = mid, o = lo;
+				while (x < mid && y < hi)
+					t[o++] =
+						rp_net_addr_cmp(&b[y], &b[x]) < 0 ? b[y++] : b[x++];
+				while (x < mid)
+					t[o++] = b[x++];
+				while (y < hi)
+					t[o++] = b[y++];
+			}
+			memcpy(b, t, n * sizeof(*b));
+		}
+		free(t);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		rp_net_addr x = b[i];
+		for (j = i; j > 0 && rp_net_addr_cmp(&b[j - 1], &x) > 0; j--)
+			b[j] = b[j - 1];
+		b[j] = x;
+	}
+}
+
 static size_t lower_bound(const rp_net_addr *v, size_t n, const rp_net_addr *x)
 {
 	size_t l = 0, r = n;
@@ -287,8 +336,8 @@ struct event {
 
 /* Per-atom bit vectors by one sweep over interval start/end events (a
  * `*` rule costs two events, not one write per atom). */
-static int sweep_bits(const struct dim *d, size_t nr, size_t W, const rp_net_aset *yes,
-		      const rp_net_aset *maybe, uint64_t *ty, uint64_t *tp)
+static int sweep_bits(rp_net_engine *e, const struct dim *d, size_t nr, size_t W,
+		      const rp_net_aset *yes, const rp_net_aset *maybe, uint64_t *ty, uint64_t *tp)
 {
 	size_t nev = 0, r, i, k, *start = NULL;
 	struct event *ev = NULL;
@@ -298,14 +347,18 @@ static int sweep_bits(const struct dim *d, size_t nr, size_t W, const rp_net_ase
 
 	for (r = 0; r < nr; r++)
 		nev += 2 * (yes[r].n + maybe[r].n);
-	start = calloc(d->na + 2, sizeof(*start));
-	ev = malloc((nev ? nev : 1) * sizeof(*ev));
-	cy = calloc(nr ? nr : 1, sizeof(*cy));
-	cp = calloc(nr ? nr : 1, sizeof(*cp));
-	cury = calloc(W, sizeof(*cury));
-	curp = calloc(W, sizeof(*curp));
-	if (!start || !ev || !cy || !cp || !cury || !curp)
+	/* engine scratch, not a malloc and free of six arrays per dimension */
+	start = scratch(e, SC_WS, (d->na + 2) * sizeof(*start));
+	ev = scratch(e, SC_WE, (nev ? nev : 1) * sizeof(*ev));
+	cy = scratch(e, SC_WC, 2 * (nr ? nr : 1) * sizeof(*cy));
+	cury = scratch(e, SC_WU, 2 * (W ? W : 1) * sizeof(*cury));
+	if (!start || !ev || !cy || !cury)
 		goto out;
+	cp = cy + (nr ? nr : 1);
+	curp = cury + (W ? W : 1);
+	memset(start, 0, (d->na + 2) * sizeof(*start));
+	memset(cy, 0, 2 * (nr ? nr : 1) * sizeof(*cy));
+	memset(cury, 0, 2 * (W ? W : 1) * sizeof(*cury));
 	/* two passes: count events per atom, then place them */
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
@@ -367,12 +420,6 @@ static int sweep_bits(const struct dim *d, size_t nr, size_t W, const rp_net_ase
 	}
 	rc = 0;
 out:
-	free(start);
-	free(ev);
-	free(cy);
-	free(cp);
-	free(cury);
-	free(curp);
 	return rc;
 }
 
@@ -406,7 +453,7 @@ static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_ne
 					b[nb++] = h;
 			}
 	}
-	qsort(b, nb, sizeof(*b), cmp_addr);
+	sort_addrs(b, nb);
 	for (i = k = 0; i < nb; i++)
 		if (k == 0 || rp_net_addr_cmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
@@ -422,7 +469,7 @@ static int dim_build(rp_net_engine *e, struct dim *d, size_t nr, size_t W, rp_ne
 	if (!d->bound || !d->sig || !ty || !tp)
 		goto out;
 	memcpy(d->bound, b, k * sizeof(*b));
-	if (sweep_bits(d, nr, W, yes, maybe, ty, tp) < 0)
+	if (sweep_bits(e, d, nr, W, yes, maybe, ty, tp) < 0)
 		goto out;
 	/* dedupe atoms into signatures */
 	for (hsize = 16; hsize < 2 * k; hsize *= 2)
@@ -691,8 +738,9 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 		uint32_t bit;
 		int32_t delta;
 	} *ev = NULL;
-	uint32_t *cnt = NULL;
+	uint32_t *cnt = NULL, *kk = NULL;
 	uint64_t *cur = NULL, *zero = NULL;
+	size_t nkk = 0;
 	struct vint vi;
 	int rc = -RP_ENOMEM;
 
@@ -738,7 +786,7 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 					b[nb++] = h;
 			}
 	}
-	qsort(b, nb, sizeof(*b), cmp_addr);
+	sort_addrs(b, nb);
 	for (i = k = 0; i < nb; i++)
 		if (k == 0 || rp_net_addr_cmp(&b[k - 1], &b[i]) != 0)
 			b[k++] = b[i];
@@ -751,13 +799,15 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 	KW = (2 * nk + 63) / 64;
 	cur = calloc(KW, sizeof(*cur));
 	zero = calloc(KW, sizeof(*zero));
-	if (!p->bound || !p->ec || !start || !ev || !cnt || !cur || !zero)
+	kk = malloc((nev ? nev : 1) * sizeof(*kk));
+	if (!p->bound || !p->ec || !start || !ev || !cnt || !cur || !zero || !kk)
 		goto out;
 	memcpy(p->bound, b, k * sizeof(*b));
 	/* events per atom (counting sort), then one sweep: the membership
 	 * vector (bit 2k: certainly in k, 2k+1: possibly) of each atom,
 	 * interned into env classes as it goes */
 	for (int pass = 0; pass < 2; pass++) {
+		nkk = 0;
 		if (pass == 1) {
 			size_t acc = 0;
 			for (i = 0; i <= p->na; i++) {
@@ -772,15 +822,22 @@ static int envpart_build(rp_net_engine *e, const rp_net_env *env, struct envpart
 			uint32_t w;
 			for (w = 0; w < 2; w++)
 				for (i = 0; i < sets[w]->n; i++) {
-					size_t k0 = lower_bound(p->bound, p->na, &sets[w]->v[i].lo),
-					       k1 = p->na;
-					rp_net_addr h = sets[w]->v[i].hi;
-					if (rp_net_addr_next(&h))
-						k1 = lower_bound(p->bound, p->na, &h);
+					size_t k0, k1;
 					if (pass == 0) {
+						rp_net_addr h = sets[w]->v[i].hi;
+						k0 = lower_bound(p->bound, p->na,
+								 &sets[w]->v[i].lo);
+						k1 = p->na;
+						if (rp_net_addr_next(&h))
+							k1 = lower_bound(p->bound, p->na, &h);
+						/* the atoms again in pass 1, in this order */
+						kk[nkk++] = (uint32_t)k0;
+						kk[nkk++] = (uint32_t)k1;
 						start[k0]++;
 						start[k1]++;
 					} else {
+						k0 = kk[nkk++];
+						k1 = kk[nkk++];
 						ev[start[k0]].bit = (uint32_t)(2 * k + w);
 						ev[start[k0]++].delta = 1;
 						ev[start[k1]].bit = (uint32_t)(2 * k + w);
@@ -830,6 +887,7 @@ out:
 	free(cnt);
 	free(cur);
 	free(zero);
+	free(kk);
 	vint_release(&vi);
 	return rc;
 }
@@ -1087,10 +1145,116 @@ out:
 	return rc;
 }
 
+/* ---- tables shared by content ---- */
+
+/* What table_build reads of a rule, for the rules of one direction in
+ * table order (ordered, then floating).  NSGs that differ only in names,
+ * positions and reasons (a thousand NICs, each with its own copy of one
+ * NSG) get one table's arrays: a decision reads its NSG's rules through
+ * the table's own `nsg` (hops by rule index), so only the arrays are
+ * shared. */
+static const rp_net_rule *table_rule(const rp_net_nsg *nsg, rp_net_dir dir, size_t r)
+{
+	return r < nsg->nordered[dir] ? nsg->ordered[dir][r]
+				      : nsg->floating[dir][r - nsg->nordered[dir]];
+}
+
+static uint64_t side_hash(uint64_t h, const rp_net_side *s)
+{
+	size_t i;
+
+	h = mix64(h, s->n);
+	for (i = 0; i < s->n; i++) {
+		const rp_net_term *t = &s->terms[i];
+		h = mix64(h, t->kind);
+		if (t->kind == RP_NET_T_PREFIX)
+			h = mix64(h, rp_net_ival_key(&t->iv));
+		else if (t->name)
+			h = mix64(h, rp_hash_bytes(t->name, strlen(t->name), false));
+	}
+	return h;
+}
+
+static uint64_t ports_hash(uint64_t h, const rp_net_ports *p)
+{
+	size_t i;
+
+	h = mix64(mix64(h, p->yes.n), p->unknown != NULL);
+	for (i = 0; i < p->yes.n; i++)
+		h = mix64(h, ((uint64_t)p->yes.v[i].lo << 32) | p->yes.v[i].hi);
+	return h;
+}
+
+static uint64_t table_content_hash(const rp_net_nsg *nsg, rp_net_dir dir)
+{
+	size_t nr = nsg->nordered[dir] + nsg->nfloating[dir], r;
+	uint64_t h = mix64(mix64(mix64(29, nsg->nordered[dir]), nsg->nfloating[dir]), dir);
+
+	for (r = 0; r < nr; r++) {
+		const rp_net_rule *ru = table_rule(nsg, dir, r);
+		h = mix64(h, rp_net__acc_bits(ru) | (uint64_t)ru->proto_yes << 8 |
+				     (uint64_t)ru->proto_poss << 16);
+		h = side_hash(side_hash(h, &ru->src), &ru->dst);
+		h = ports_hash(ports_hash(h, &ru->sport), &ru->dport);
+	}
+	return h;
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool side_same(const rp_net_side *a, const rp_net_side *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		const rp_net_term *x = &a->terms[i], *y = &b->terms[i];
+		if (x->kind != y->kind)
+			return false;
+		if (x->kind == RP_NET_T_PREFIX ? rp_net_addr_cmp(&x->iv.lo, &y->iv.lo) ||
+							 rp_net_addr_cmp(&x->iv.hi, &y->iv.hi)
+					       : !str_same(x->name, y->name))
+			return false;
+	}
+	return true;
+}
+
+static bool ports_same(const rp_net_ports *a, const rp_net_ports *b)
+{
+	return (a->unknown != NULL) == (b->unknown != NULL) && rp_net_pset_equal(&a->yes, &b->yes);
+}
+
+static bool table_content_same(const rp_net_nsg *a, const rp_net_nsg *b, rp_net_dir dir)
+{
+	size_t nr = a->nordered[dir] + a->nfloating[dir], r;
+
+	if (a->nordered[dir] != b->nordered[dir] || a->nfloating[dir] != b->nfloating[dir])
+		return false;
+	for (r = 0; r < nr; r++) {
+		const rp_net_rule *x = table_rule(a, dir, r), *y = table_rule(b, dir, r);
+		if (x == y)
+			continue;
+		if (rp_net__acc_bits(x) != rp_net__acc_bits(y) || x->proto_yes != y->proto_yes ||
+		    x->proto_poss != y->proto_poss || !side_same(&x->src, &y->src) ||
+		    !side_same(&x->dst, &y->dst) || !ports_same(&x->sport, &y->sport) ||
+		    !ports_same(&x->dport, &y->dport))
+			return false;
+	}
+	return true;
+}
+
 static int get_table(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, const rp_net_env *env,
 		     struct table **out)
 {
 	uint32_t key[3] = { nsg->id, (uint32_t)dir, env->id };
+	struct {
+		uint64_t h;
+		uint32_t dir, env;
+	} ckey;
 	void *v = NULL;
 	struct table *t = NULL;
 	int rc;
@@ -1099,9 +1263,34 @@ static int get_table(rp_net_engine *e, const rp_net_nsg *nsg, rp_net_dir dir, co
 		*out = v;
 		return 0;
 	}
-	rc = table_build(e, nsg, dir, env, &t);
-	if (rc < 0)
-		return rc;
+	memset(&ckey, 0, sizeof(ckey));
+	ckey.h = table_content_hash(nsg, dir);
+	ckey.dir = (uint32_t)dir;
+	ckey.env = env->id;
+	if (rp_map_get(&e->by_content, (const char *)&ckey, sizeof(ckey), &v) &&
+	    table_content_same(((struct table *)v)->nsg, nsg, dir)) {
+		/* the same arrays; its own NSG (hops) and key */
+		t = e_alloc(e, sizeof(*t));
+		if (!t)
+			return -RP_ENOMEM;
+		*t = *(const struct table *)v;
+		t->nsg = nsg;
+		e->tables_shared++;
+		t->rules = NULL; /* table_build's; the shared arrays are what is read */
+	} else {
+		rc = table_build(e, nsg, dir, env, &t);
+		if (rc < 0)
+			return rc;
+		e->tables_built++;
+		if (!v) {
+			void *ck = e_alloc(e, sizeof(ckey));
+			if (!ck)
+				return -RP_ENOMEM;
+			memcpy(ck, &ckey, sizeof(ckey));
+			if ((rc = rp_map_put(&e->by_content, ck, sizeof(ckey), t, NULL)) < 0)
+				return rc;
+		}
+	}
 	memcpy(t->key, key, sizeof(key));
 	rc = rp_map_put(&e->tables, (const char *)t->key, sizeof(t->key), t, NULL);
 	if (rc < 0)
@@ -2153,6 +2342,7 @@ rp_net_engine *rp_net_engine_new(void)
 		return NULL;
 	rp_map_init(&e->envs, false);
 	rp_map_init(&e->tables, false);
+	rp_map_init(&e->by_content, false);
 	rp_map_init(&e->results, false);
 	return e;
 }
@@ -2175,9 +2365,16 @@ rp_net_engine *rp_net_engine_free(rp_net_engine *e)
 		free(e->gs);
 	}
 	rp_map_release(&e->tables);
+	rp_map_release(&e->by_content);
 	rp_map_release(&e->results);
 	free(e);
 	return NULL;
+}
+
+void rp_net__engine_table_stats(const rp_net_engine *e, size_t *built, size_t *shared)
+{
+	*built = e->tables_built;
+	*shared = e->tables_shared;
 }
 
 void rp_net_engine_stats(const rp_net_engine *e, size_t *computed, size_t *cached)

@@ -13,10 +13,13 @@
 #include "util/str.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t next_env_id = 1;
+/* atomic: scan --jobs N builds topologies in N threads, and an engine
+ * keys its caches by these ids */
+static _Atomic uint32_t next_env_id = 1;
 
 /* Not globally routable (IANA special-purpose registries): these are never
  * Internet sources.  Documentation ranges (192.0.2/24, 198.51.100/24,
@@ -40,7 +43,7 @@ rp_net_env *rp_net_env_new(void)
 	rp_map_init(&e->tags, true);
 	rp_map_init(&e->asgs, true);
 	e->asg_complete = true;
-	e->id = next_env_id++;
+	e->id = atomic_fetch_add(&next_env_id, 1);
 	return e;
 }
 
@@ -280,7 +283,8 @@ int rp_net_env_finish(rp_net_env *e)
 	rp_net_aset_release(&t2);
 	if (rc == 0) {
 		e->finished = true;
-		e->id = next_env_id++; /* engines cache per id: a changed env is a new one */
+		e->id = atomic_fetch_add(&next_env_id,
+					 1); /* engines cache per id: a changed env is a new one */
 	}
 	return rc;
 }

@@ -51,6 +51,9 @@ uint8_t rp_net__chain_verdict(const rp_net_hop *h);
  * returned when the engine has it already (it holds the pieces of every
  * mask; callers filter the pieces by verdict); *full tells which.  Same
  * returns. */
+/* Tests: tables the engine built, and tables that share another's arrays
+ * (NSGs equal in content). */
+void rp_net__engine_table_stats(const rp_net_engine *e, size_t *built, size_t *shared);
 int rp_net__engine_eval_some(rp_net_engine *e, const rp_net_chain *c, rp_net_dir dir,
 			     const rp_net_addr *local, unsigned mask, const rp_net_result **out,
 			     bool *full);

@@ -4,12 +4,15 @@
 #include "util/error.h"
 #include "util/str.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DIAG_CODE "net-rule"
 
-static uint32_t next_nsg_id = 1;
+/* atomic: scan --jobs N builds topologies in N threads, and an engine
+ * keys its caches by these ids */
+static _Atomic uint32_t next_nsg_id = 1;
 
 /* ---- diagnostics and unknown parts ---- */
 
@@ -592,7 +595,7 @@ rp_net_nsg *rp_net_nsg_new(rp_arena *a, const char *name, rp_span span)
 	n->name = name ? name : "(unnamed NSG)";
 	n->span = span;
 	n->arena = a;
-	n->id = next_nsg_id++;
+	n->id = atomic_fetch_add(&next_nsg_id, 1);
 	return n;
 }
 

@@ -14,6 +14,7 @@
 
 #include "json/json.h"
 #include "json/value.h"
+#include "net/match.h"
 #include "net/net.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -746,6 +747,125 @@ static void test_env_internet(void **state)
 	rp_net_env_free(e);
 }
 
+/* An NSG of the given security rules (JSON array text) in a. */
+static rp_net_nsg *nsg_of(rp_arena *a, const char *name, const char *rules, rp_source **src,
+			  rp_json_doc **doc)
+{
+	rp_net_nsg *nsg = rp_net_nsg_new(a, name, (rp_span){ 0 });
+	rp_value *v;
+	size_t i;
+
+	assert_non_null(nsg);
+	assert_int_equal(rp_source_from_memory(name, rules, strlen(rules), src), 0);
+	assert_int_equal(rp_json_parse(*src, RP_JSON_STRICT, doc, NULL), 0);
+	v = rp_value_from_json(a, *doc, 0);
+	assert_non_null(v);
+	for (i = 0; i < v->len; i++)
+		assert_int_equal(rp_net_nsg_add_rule(nsg, v->u.items[i], NULL), 0);
+	assert_int_equal(rp_net_nsg_finish(nsg, NULL), 0);
+	return nsg;
+}
+
+#define RULE(NAME, PRIO, ACCESS, PORT)                                                            \
+	"{\"name\":\"" NAME "\",\"properties\":{\"priority\":" PRIO ",\"direction\":\"Inbound\"," \
+	"\"access\":\"" ACCESS "\",\"protocol\":\"Tcp\",\"sourceAddressPrefix\":\"10.0.0.0/8\","  \
+	"\"sourcePortRange\":\"*\",\"destinationAddressPrefix\":\"*\","                           \
+	"\"destinationPortRange\":\"" PORT "\"}}"
+
+/* The engine shares the tables of NSGs equal in content (names and
+ * priorities aside, rule order kept); every decision's hops still name
+ * its own NSG and rules.  An NSG that differs in one port gets its own. */
+static void test_engine_shared_tables(void **state)
+{
+	rp_arena *a = rp_arena_new();
+	rp_source *src[3] = { NULL, NULL, NULL };
+	rp_json_doc *doc[3] = { NULL, NULL, NULL };
+	rp_net_nsg *n1, *n2, *n3;
+	rp_net_env *env = rp_net_env_new();
+	rp_net_engine *e = rp_net_engine_new();
+	rp_net_aset v = { 0 };
+	rp_net_addr local = A4("10.1.0.4");
+	const rp_net_result *r1, *r2, *r3;
+	rp_net_chain c;
+	size_t i, computed = 0, cached = 0, built = 0, shared = 0;
+	int k;
+
+	(void)state;
+	n1 = nsg_of(a, "nsg-1",
+		    "[" RULE("web", "100", "Allow", "443") "," RULE("deny", "200", "Deny", "*") "]",
+		    &src[0], &doc[0]);
+	n2 = nsg_of(
+		a, "nsg-2",
+		"[" RULE("https", "300", "Allow", "443") "," RULE("rest", "310", "Deny", "*") "]",
+		&src[1], &doc[1]);
+	n3 = nsg_of(
+		a, "nsg-3",
+		"[" RULE("web", "100", "Allow", "8443") "," RULE("deny", "200", "Deny", "*") "]",
+		&src[2], &doc[2]);
+	assert_int_equal(rp_net_aset_add(&v, A4("10.1.0.0"), A4("10.1.255.255")), 0);
+	assert_int_equal(rp_net_env_add_vnet(env, &v), 0);
+	assert_int_equal(rp_net_env_finish(env), 0);
+	memset(&c, 0, sizeof(c));
+	c.env = env;
+	c.nic_nsg = n1;
+	assert_int_equal(rp_net_engine_eval(e, &c, RP_NET_IN, &local, &r1), 0);
+	c.nic_nsg = n2;
+	assert_int_equal(rp_net_engine_eval(e, &c, RP_NET_IN, &local, &r2), 0);
+	c.nic_nsg = n3;
+	assert_int_equal(rp_net_engine_eval(e, &c, RP_NET_IN, &local, &r3), 0);
+	rp_net_engine_stats(e, &computed, &cached);
+	assert_int_equal(computed, 3); /* a decision per NSG: hops differ */
+	rp_net__engine_table_stats(e, &built, &shared);
+	assert_int_equal(built, 2);  /* nsg-1, nsg-3 */
+	assert_int_equal(shared, 1); /* nsg-2 reads nsg-1's arrays */
+	/* equal pieces, each naming its own NSG and the rule at the same place */
+	assert_int_equal(r1->n, r2->n);
+	for (i = 0; i < r1->n; i++) {
+		const rp_net_piece *p = &r1->pieces[i], *q = &r2->pieces[i];
+		assert_int_equal(p->proto, q->proto);
+		assert_int_equal(p->verdict, q->verdict);
+		assert_true(rp_net_aset_equal(&p->remote, &q->remote));
+		assert_true(rp_net_pset_equal(&p->dports, &q->dports));
+		for (k = 0; k < 2; k++) {
+			assert_int_equal(p->hop[k].verdict, q->hop[k].verdict);
+			if (!p->hop[k].nsg)
+				continue;
+			assert_ptr_equal(p->hop[k].nsg, n1);
+			assert_ptr_equal(q->hop[k].nsg, n2);
+			if (p->hop[k].rule && !p->hop[k].rule->is_default) {
+				assert_string_equal(
+					p->hop[k].rule->name,
+					p->hop[k].rule->access == RP_NET_ALLOW ? "web" : "deny");
+				assert_string_equal(
+					q->hop[k].rule->name,
+					q->hop[k].rule->access == RP_NET_ALLOW ? "https" : "rest");
+			}
+		}
+	}
+	/* nsg-3 allows 8443, not 443, from 10/8 */
+	{
+		rp_net_addr s = A4("10.9.9.9");
+		const rp_net_piece *p = rp_net_result_lookup(r1, RP_NET_TCP, &s, 1000, 443);
+		assert_non_null(p);
+		assert_int_equal(p->verdict, RP_NET_ALLOW);
+		p = rp_net_result_lookup(r3, RP_NET_TCP, &s, 1000, 443);
+		assert_non_null(p);
+		assert_int_equal(p->verdict, RP_NET_DENY);
+		p = rp_net_result_lookup(r3, RP_NET_TCP, &s, 1000, 8443);
+		assert_non_null(p);
+		assert_int_equal(p->verdict, RP_NET_ALLOW);
+		assert_ptr_equal(p->hop[1].nsg, n3);
+	}
+	rp_net_engine_free(e);
+	rp_net_env_free(env);
+	rp_net_aset_release(&v);
+	for (k = 0; k < 3; k++) {
+		rp_json_doc_free(doc[k]);
+		rp_source_free(src[k]);
+	}
+	rp_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_rule_parse),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_env_internet),
+		cmocka_unit_test(test_engine_shared_tables),
 		cmocka_unit_test(test_ival_key),
 		cmocka_unit_test(test_ival_format_max),
 		cmocka_unit_test(test_addr_format_digits),
