@@ -109,6 +109,34 @@ rp_value *rp_value_object(rp_arena *a, const rp_member *members, size_t n, rp_sp
 	return v;
 }
 
+rp_value *rp_value_array_take(rp_arena *a, rp_value **items, size_t n, rp_span sp)
+{
+	rp_value *v;
+
+	if (n > UINT32_MAX || (!items && n))
+		return NULL;
+	v = alloc_value(a, RP_V_ARRAY, sp);
+	if (!v)
+		return NULL;
+	v->u.items = items;
+	v->len = (uint32_t)n;
+	return v;
+}
+
+rp_value *rp_value_object_take(rp_arena *a, rp_member *members, size_t n, rp_span sp)
+{
+	rp_value *v;
+
+	if (n > UINT32_MAX || (!members && n))
+		return NULL;
+	v = alloc_value(a, RP_V_OBJECT, sp);
+	if (!v)
+		return NULL;
+	v->u.members = members;
+	v->len = (uint32_t)n;
+	return v;
+}
+
 rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
 {
 	rp_value *v = alloc_value(a, RP_V_UNKNOWN, sp);

@@ -89,6 +89,12 @@ rp_value *rp_value_string_borrow(rp_arena *a, const char *s, size_t n, rp_span s
 /* Copies the items / members array (not the values). */
 rp_value *rp_value_array(rp_arena *a, rp_value *const *items, size_t n, rp_span sp);
 rp_value *rp_value_object(rp_arena *a, const rp_member *members, size_t n, rp_span sp);
+/* As rp_value_array / rp_value_object, but the value takes items[0..n) /
+ * members[0..n) as they are (no copy): the array must be in a (or live as
+ * long as it) and must not change afterwards.  NULL when items/members is
+ * NULL with n > 0, or on allocation failure. */
+rp_value *rp_value_array_take(rp_arena *a, rp_value **items, size_t n, rp_span sp);
+rp_value *rp_value_object_take(rp_arena *a, rp_member *members, size_t n, rp_span sp);
 /* An unknown with a reason (copied).  printf-style. */
 rp_value *rp_value_unknown(rp_arena *a, rp_span sp, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

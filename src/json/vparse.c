@@ -14,6 +14,12 @@
  * member arrays and strings of the result live in the caller's arena;
  * children wait on two scratch stacks (heap, freed at the end) until their
  * container closes and its arrays can be sized exactly.
+ *
+ * Short strings (under 16 bytes, no escapes: most keys, and values such as
+ * "Premium_LRS" or "2023-09-01") are shared: equal texts of one file get
+ * one arena copy (two direct-mapped tables of 128 slots, keys and values,
+ * on the stack of each call).  Values are immutable, so sharing their bytes
+ * changes nothing for readers; a 1,000-VM template repeats each key a thousand times.
  */
 #include "json/scan.h"
 #include "json/value.h"
@@ -25,6 +31,23 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* One interned short string: its bytes as two words (zero past len). */
+struct vshort {
+	uint64_t w0, w1;
+	const char *p; /* the arena copy (NUL-terminated) */
+	uint64_t len;
+};
+
+#define VSHORT_BITS 7 /* 128 slots per table */
+
+/* A table of short strings; only the slots marked in `used` are read, so
+ * the slots themselves need no clearing (a table lives on the stack of
+ * one rp_value_parse call). */
+struct vtab {
+	uint64_t used[(1u << VSHORT_BITS) / 64];
+	struct vshort slot[1u << VSHORT_BITS];
+};
 
 struct vframe {
 	rp_value *v; /* the container (kind, span.off set) */
@@ -50,6 +73,7 @@ struct vp {
 	/* the first scratch arrays, on rp_value_parse's stack (most files
 	 * never need more): grown onto the heap, freed only when there */
 	void *stack0, *items0, *members0;
+	struct vtab *keys, *strs; /* on rp_value_parse's stack */
 };
 
 #define FAIL (-RP_EPARSE)
@@ -104,9 +128,59 @@ static int skip_ws_slow(struct vp *ps)
 	return 0;
 }
 
+/* The arena copy of the short string s[0..len) (len < 16, 16 bytes
+ * readable at s), shared through table tab; NULL when out of memory. */
+static const char *short_string(struct vp *ps, struct vtab *tab, const unsigned char *s, size_t len)
+{
+#if RP_SCAN_LE
+	uint64_t w0, w1, h;
+	struct vshort *e;
+	uint64_t bit;
+	size_t i;
+	char *d;
+
+	memcpy(&w0, s, 8);
+	memcpy(&w1, s + 8, 8);
+	/* keep bytes [0, len): the low-order bytes of each word */
+	if (len < 8) {
+		w0 = len ? w0 & (~(uint64_t)0 >> (64 - 8 * len)) : 0;
+		w1 = 0;
+	} else {
+		w1 = len > 8 ? w1 & (~(uint64_t)0 >> (64 - 8 * (len - 8))) : 0;
+	}
+	h = (w0 ^ (w1 * 0x9E3779B97F4A7C15u) ^ len) * 0xFF51AFD7ED558CCDu;
+	i = (size_t)(h >> (64 - VSHORT_BITS));
+	e = &tab->slot[i];
+	bit = (uint64_t)1 << (i & 63);
+	if ((tab->used[i / 64] & bit) && e->w0 == w0 && e->w1 == w1 && e->len == len)
+		return e->p;
+	d = rp_arena_alloc(ps->a, 16);
+	if (!d)
+		return NULL;
+	memcpy(d, &w0, 8);
+	memcpy(d + 8, &w1, 8); /* d[len] is one of the zeroed bytes */
+	e->w0 = w0;
+	e->w1 = w1;
+	e->len = len;
+	e->p = d;
+	tab->used[i / 64] |= bit;
+	return d;
+#else
+	char *d = rp_arena_alloc(ps->a, len + 1);
+
+	(void)tab;
+	if (!d)
+		return NULL;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+#endif
+}
+
 /* The string token at ps->p (a quote), validated and decoded into the
- * arena (NUL-terminated): *out, *outn bytes; ps->p just past it. */
-static int read_string(struct vp *ps, const char **out, size_t *outn)
+ * arena (NUL-terminated): *out, *outn bytes; ps->p just past it.  A short
+ * string without escapes is shared through tab (see short_string). */
+static int read_string(struct vp *ps, struct vtab *tab, const char **out, size_t *outn)
 {
 	const unsigned char *s = ps->s;
 	size_t n = ps->n, start = ps->p, p = ps->p + 1, body;
@@ -176,19 +250,24 @@ static int read_string(struct vp *ps, const char **out, size_t *outn)
 	body = p - start - 1;
 	if (body > RP_JSON_MAX_STRING || ++ps->nodes > RP_JSON_MAX_NODES)
 		return FAIL;
+	if (!esc && body < 16 && n - (start + 1) >= 16) {
+		/* a short string (most keys): 16 bytes at once, as the arena
+		 * rounds every allocation up to 16 (RP_ARENA_ALIGN) */
+		const char *sh = short_string(ps, tab, s + start + 1, body);
+		if (!sh)
+			return -RP_ENOMEM;
+		*out = sh;
+		*outn = body;
+		ps->p = p + 1;
+		return 0;
+	}
 	d = rp_arena_alloc(ps->a, body + 1);
 	if (!d)
 		return -RP_ENOMEM;
-	if (esc) {
+	if (esc)
 		body = rp_json_unescape((const char *)s + start + 1, body, d);
-	} else if (body < 16 && n - (start + 1) >= 16) {
-		/* a short string (most keys): 16 bytes at once, as the arena
-		 * rounds every allocation up to 16 (RP_ARENA_ALIGN); the bytes
-		 * after the string are overwritten by the NUL or unused */
-		memcpy(d, s + start + 1, 16);
-	} else if (body) {
+	else if (body)
 		memcpy(d, s + start + 1, body);
-	}
 	d[body] = '\0';
 	*out = d;
 	*outn = body;
@@ -454,7 +533,7 @@ static int read_key(struct vp *ps)
 	if (ps->nmembers == ps->members_cap &&
 	    grow((void **)&ps->members, &ps->members_cap, sizeof(*ps->members), ps->members0) < 0)
 		return -RP_ENOMEM;
-	r = read_string(ps, &k, &kn);
+	r = read_string(ps, ps->keys, &k, &kn);
 	if (r < 0)
 		return r;
 	if (kn > UINT32_MAX)
@@ -528,7 +607,7 @@ value:
 	case '"': {
 		const char *str;
 		size_t off = ps->p, sn;
-		r = read_string(ps, &str, &sn);
+		r = read_string(ps, ps->strs, &str, &sn);
 		if (r < 0)
 			return r;
 		if (sn > UINT32_MAX)
@@ -617,6 +696,7 @@ int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out
 	struct vframe stack0[32];
 	rp_value *items0[128];
 	rp_member members0[128];
+	struct vtab keys, strs; /* short strings (only their `used` bits are set here) */
 	rp_value *root = NULL;
 	int r;
 
@@ -624,6 +704,10 @@ int rp_value_parse(rp_source *src, unsigned options, rp_arena *a, rp_value **out
 	if (src->size >= UINT32_MAX)
 		return FAIL;
 	memset(&ps, 0, sizeof ps);
+	memset(keys.used, 0, sizeof(keys.used));
+	memset(strs.used, 0, sizeof(strs.used));
+	ps.keys = &keys;
+	ps.strs = &strs;
 	ps.s = (const unsigned char *)src->data;
 	ps.n = src->size;
 	ps.opt = options;

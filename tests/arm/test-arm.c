@@ -539,6 +539,50 @@ static void test_expression_cache(void **state)
 	ev_free(&e);
 }
 
+/* A resource ID computed several times in a run (the resource's own ID,
+ * dependsOn, a property's reference) shares one copy of its text; each
+ * value keeps its own span, and a different ID gets its own text. */
+static void test_resource_id_shared(void **state)
+{
+	ev e;
+	rp_resource *nic, *vm;
+	const rp_value *dep, *ref;
+
+	(void)state;
+	eval_str(&e,
+		 HEAD "`resources`: [{`type`: `Microsoft.Network/networkInterfaces`, "
+		      "`apiVersion`: `2023-09-01`, `name`: `nic-0`},\n"
+		      "{`type`: `Microsoft.Compute/virtualMachines`, `apiVersion`: `2024-03-01`, "
+		      "`name`: `vm-0`,\n"
+		      " `dependsOn`: [`[resourceId('Microsoft.Network/networkInterfaces', "
+		      "'nic-0')]`],\n"
+		      " `properties`: {`networkProfile`: {`networkInterfaces`: [{`id`: "
+		      "`[resourceId('Microsoft.Network/networkInterfaces', 'nic-0')]`}]}}}]}",
+		 NULL);
+	expect_ok(&e);
+	nic = res_named(e.d, "nic-0");
+	vm = res_named(e.d, "vm-0");
+	dep = rp_value_getz(vm->body, "dependsOn")->u.items[0];
+	ref = rp_value_path(vm->properties, "networkProfile.networkInterfaces");
+	assert_non_null(ref);
+	ref = rp_value_getz(ref->u.items[0], "id");
+	assert_string_equal(vstr(nic->id), vstr(dep));
+	assert_string_equal(vstr(dep), vstr(ref));
+	assert_ptr_equal(nic->id->u.s, dep->u.s);
+	assert_ptr_equal(dep->u.s, ref->u.s);
+	assert_true(dep->span.off != ref->span.off);
+	{
+		uint32_t l = 0, c = 0;
+		rp_source_linecol(ref->span.src, ref->span.off, &l, &c);
+		assert_int_equal(l, 5);
+		rp_source_linecol(dep->span.src, dep->span.off, &l, &c);
+		assert_int_equal(l, 4);
+	}
+	assert_true(vm->id->u.s != nic->id->u.s);
+	assert_string_not_equal(vstr(vm->id), vstr(nic->id));
+	ev_free(&e);
+}
+
 static void test_parameter_cycle(void **state)
 {
 	ev e;
@@ -1239,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_expression_too_long),
 		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_resource_id_shared),
 		cmocka_unit_test(test_subscription_scope),
 		cmocka_unit_test(test_bad_json_and_shapes),
 	};

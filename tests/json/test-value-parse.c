@@ -186,7 +186,66 @@ static const char *const builtin[] = {
 	"   ",
 	"{,}",
 	"[,]",
+	/* short strings (shared within a file): every length around the
+	 * 8- and 16-byte boundaries, repeated, as keys and values */
+	"{\"\":\"\",\"k\":\"k\",\"ke\":\"ke\",\"k\":\"ke\",\"abcdefg\":\"abcdefgh\","
+	"\"abcdefgh\":\"abcdefg\",\"abcdefghi\":\"abcdefghi\",\"abcdefghijklmno\":"
+	"\"abcdefghijklmno\",\"abcdefghijklmnop\":\"abcdefghijklmnop\",\"x\":[\"k\",\"ke\","
+	"\"k\",\"abcdefg\",\"abcdefghijklmno\",\"abcdefghijklmnop\",\"\",\"k\\u0065\"]}",
+	/* equal bytes up to a raw control character (multi-line strings) */
+	"[\"a\x01\",\"a\",\"a\x01\",\"a\x01b\",\"a\"]",
+	"{\"a\x01\":1,\"a\":2,\"a\x01\":3}",
 };
+
+/* Short strings of one parse share their bytes; a later parse (another
+ * arena, the first one freed) never sees the earlier copies. */
+static void check_sharing(void)
+{
+	static const char *const docs[] = {
+		"[{\"name\":\"vm-1\",\"type\":\"t\"},{\"name\":\"vm-1\",\"type\":\"t\"}]           "
+		"     ",
+		"[{\"name\":\"vm-2\",\"type\":\"u\"},{\"name\":\"vm-1\",\"type\":\"t\"}]           "
+		"     ",
+	};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		rp_source *src = NULL;
+		rp_arena *a = rp_arena_new();
+		rp_value *v = NULL;
+		const rp_value *o0, *o1;
+
+		compared++;
+		if (!a || rp_source_from_memory("<sharing>", docs[i], strlen(docs[i]), &src) < 0) {
+			fprintf(stderr, "out of memory\n");
+			exit(3);
+		}
+		if (rp_value_parse(src, RP_JSON_STRICT, a, &v) != 0 || v->len != 2) {
+			failed++;
+			printf("FAIL <sharing %zu>: not parsed\n", i);
+		} else {
+			o0 = v->u.items[0];
+			o1 = v->u.items[1];
+			if (o0->u.members[0].key != o1->u.members[0].key ||
+			    o0->u.members[1].key != o1->u.members[1].key) {
+				failed++;
+				printf("FAIL <sharing %zu>: equal keys not shared\n", i);
+			}
+			if ((o0->u.members[0].val->u.s == o1->u.members[0].val->u.s) != (i == 0) ||
+			    strcmp(o0->u.members[0].val->u.s, i ? "vm-2" : "vm-1") != 0 ||
+			    strcmp(o1->u.members[0].val->u.s, "vm-1") != 0 ||
+			    strcmp(o0->u.members[1].val->u.s, i ? "u" : "t") != 0 ||
+			    strcmp(o1->u.members[1].val->u.s, "t") != 0) {
+				failed++;
+				printf("FAIL <sharing %zu>: string values wrong or wrongly "
+				       "shared\n",
+				       i);
+			}
+		}
+		rp_source_free(src);
+		rp_arena_free(a);
+	}
+}
 
 /* Nesting: depth at the limit is accepted, one more rejected. */
 static void compare_depth(size_t depth)
@@ -217,6 +276,7 @@ int main(int argc, char **argv)
 	}
 	compare_depth(RP_JSON_MAX_DEPTH);
 	compare_depth(RP_JSON_MAX_DEPTH + 1);
+	check_sharing();
 	for (i = 1; i < (size_t)argc; i++) {
 		jt_list l = { 0 };
 		size_t n = strlen(argv[i]);

@@ -96,10 +96,20 @@ typedef struct rp_arm_expr_slot {
 typedef struct rp_arm_expr_cache {
 	rp_arm_expr_slot *slots; /* open addressing, power of two, half full at most */
 	size_t nslots, count;
+	/* interned computed strings (resource IDs): the same table layout,
+	 * root unused; at most RP_ARM_EXPR_CACHE_MAX entries */
+	rp_arm_expr_slot *strs;
+	size_t nstrs, strcount;
 	rp_arena *arena;
 } rp_arm_expr_cache;
 void rp_arm_expr_cache_init(rp_arm_expr_cache *c, rp_arena *a);
 void rp_arm_expr_cache_release(rp_arm_expr_cache *c);
+/* A NUL-terminated copy of s[0..n) in c->arena, shared with every earlier
+ * call for the same bytes in this run: a resource ID is computed several
+ * times per resource (its own ID, each dependsOn and each reference to it)
+ * and values are immutable, so they can share one copy.  NULL when out of
+ * memory.  Beyond RP_ARM_EXPR_CACHE_MAX strings, a fresh copy each time. */
+const char *rp_arm_intern(rp_arm_expr_cache *c, const char *s, size_t n);
 
 /* Evaluation environment.  Callbacks are provided by the template layer; any
  * of them may be NULL (then the corresponding function yields a diagnostic

@@ -373,7 +373,7 @@ static rp_value *from_doc(rp_arena *a, rp_json_doc *doc, uint32_t i, rp_span sp)
 				return NULL;
 			idx++;
 		}
-		return rp_value_array(a, items, idx, sp);
+		return rp_value_array_take(a, items, idx, sp);
 	}
 	case RP_JSON_OBJECT: {
 		rp_member *mem;
@@ -401,7 +401,7 @@ static rp_value *from_doc(rp_arena *a, rp_json_doc *doc, uint32_t i, rp_span sp)
 			if (!(mem[j].val = from_doc(a, doc, val, sp)))
 				return NULL;
 		}
-		return rp_value_object(a, mem, idx, sp);
+		return rp_value_object_take(a, mem, idx, sp);
 	}
 	default: return NULL;
 	}
@@ -842,6 +842,7 @@ void rp_arm_expr_cache_init(rp_arm_expr_cache *c, rp_arena *a)
 void rp_arm_expr_cache_release(rp_arm_expr_cache *c)
 {
 	free(c->slots);
+	free(c->strs);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -867,36 +868,72 @@ static uint32_t text_hash(const char *s, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static rp_arm_expr_slot *cache_find(const rp_arm_expr_cache *c, const char *s, size_t n, uint32_t h)
+static rp_arm_expr_slot *slot_find(rp_arm_expr_slot *slots, size_t nslots, const char *s, size_t n,
+				   uint32_t h)
 {
-	size_t mask = c->nslots - 1, i = h & mask;
+	size_t mask = nslots - 1, i = h & mask;
 	rp_arm_expr_slot *e;
 
 	for (;; i = (i + 1) & mask) {
-		e = &c->slots[i];
+		e = &slots[i];
 		if (!e->text || (e->hash == h && e->n == n && memcmp(e->text, s, n) == 0))
 			return e;
 	}
 }
 
-static int cache_grow(rp_arm_expr_cache *c)
+static rp_arm_expr_slot *cache_find(const rp_arm_expr_cache *c, const char *s, size_t n, uint32_t h)
 {
-	size_t ns = c->nslots ? c->nslots * 2 : 64, i, j;
-	rp_arm_expr_slot *slots = calloc(ns, sizeof(*slots));
+	return slot_find(c->slots, c->nslots, s, n, h);
+}
+
+/* Doubles the open-addressing table *slots of *nslots entries. */
+static int slots_grow(rp_arm_expr_slot **slotsp, size_t *nslots)
+{
+	size_t ns = *nslots ? *nslots * 2 : 64, i, j;
+	rp_arm_expr_slot *slots = calloc(ns, sizeof(*slots)), *old = *slotsp;
 
 	if (!slots)
 		return -RP_ENOMEM;
-	for (i = 0; i < c->nslots; i++) {
-		if (!c->slots[i].text)
+	for (i = 0; i < *nslots; i++) {
+		if (!old[i].text)
 			continue;
-		for (j = c->slots[i].hash & (ns - 1); slots[j].text; j = (j + 1) & (ns - 1))
+		for (j = old[i].hash & (ns - 1); slots[j].text; j = (j + 1) & (ns - 1))
 			;
-		slots[j] = c->slots[i];
+		slots[j] = old[i];
 	}
-	free(c->slots);
-	c->slots = slots;
-	c->nslots = ns;
+	free(old);
+	*slotsp = slots;
+	*nslots = ns;
 	return 0;
+}
+
+static int cache_grow(rp_arm_expr_cache *c)
+{
+	return slots_grow(&c->slots, &c->nslots);
+}
+
+const char *rp_arm_intern(rp_arm_expr_cache *c, const char *s, size_t n)
+{
+	rp_arm_expr_slot *e;
+	uint32_t h;
+	char *text;
+
+	if (n > UINT32_MAX || c->strcount >= RP_ARM_EXPR_CACHE_MAX)
+		return rp_arena_strndup(c->arena, s, n);
+	if (2 * (c->strcount + 1) > c->nstrs && slots_grow(&c->strs, &c->nstrs) < 0)
+		return NULL;
+	h = text_hash(s, n);
+	e = slot_find(c->strs, c->nstrs, s, n, h);
+	if (e->text)
+		return e->text;
+	text = rp_arena_strndup(c->arena, s, n);
+	if (!text)
+		return NULL;
+	e->text = text;
+	e->n = (uint32_t)n;
+	e->hash = h;
+	c->strcount++;
+	return text;
 }
 
 /* The AST of s[0..n) from the cache, or parsed from an arena copy of the
@@ -1001,7 +1038,7 @@ static int eval_tree(rp_arm_env *env, const rp_value *v, unsigned depth, rp_valu
 			if (rc)
 				return rc;
 		}
-		*out = rp_value_array(env->arena, items, v->len, v->span);
+		*out = rp_value_array_take(env->arena, items, v->len, v->span);
 		if (*out)
 			(*out)->flags = v->flags;
 		return *out ? 0 : -RP_ENOMEM;
@@ -1042,7 +1079,7 @@ static int eval_tree(rp_arm_env *env, const rp_value *v, unsigned depth, rp_valu
 						unk->u.reason);
 			return *out ? 0 : -RP_ENOMEM;
 		}
-		*out = rp_value_object(env->arena, mem, v->len, v->span);
+		*out = rp_value_object_take(env->arena, mem, v->len, v->span);
 		if (*out)
 			(*out)->flags = v->flags;
 		return *out ? 0 : -RP_ENOMEM;

@@ -451,13 +451,28 @@ static int no_type(rp_arm_fcall *c)
 			   "no resource type argument ('{namespace}/{type}') was found");
 }
 
+/* The ID in b as the call's result; the text is interned in the run's
+ * cache (the same ID is computed for a resource, each dependsOn on it and
+ * each reference to it). */
 static int finish_id(rp_arm_fcall *c, rp_buf *b, int rc, rp_value **out)
 {
-	if (rc) {
-		rp_buf_release(b);
-		return rc;
+	rp_arm_expr_cache *cache = c->env ? c->env->cache : NULL;
+	const char *s;
+
+	if (rc || !cache || cache->arena != c->a) {
+		if (rc) {
+			rp_buf_release(b);
+			return rc;
+		}
+		return rp_arm_ret_buf(c, b, out);
 	}
-	return rp_arm_ret_buf(c, b, out);
+	rc = rp_arm_check_size(c, b->len, false);
+	if (!rc) {
+		s = rp_arm_intern(cache, b->data ? b->data : "", b->len);
+		rc = rp_arm_ret(c, s ? rp_value_string_borrow(c->a, s, b->len, c->res) : NULL, out);
+	}
+	rp_buf_release(b);
+	return rc;
 }
 
 static int prefix_str(rp_arm_fcall *c, size_t i, const char **s, size_t *n)

@@ -119,8 +119,13 @@ static rp_value *resource_id(arm_frame *f, rp_resource *r, const char *type, con
 		np = ne + 1;
 	}
 done:
-	if (b.data)
-		v = rp_value_string(a, b.data, b.len, name->span);
+	/* interned: dependsOn entries and references computed the same text */
+	if (b.data) {
+		const char *s = f->run->exprs.arena == a
+					? rp_arm_intern(&f->run->exprs, b.data, b.len)
+					: rp_arena_strndup(a, b.data, b.len);
+		v = s ? rp_value_string_borrow(a, s, b.len, name->span) : NULL;
+	}
 	rp_buf_release(&b);
 	return v;
 }
@@ -256,7 +261,7 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 				continue;
 			m[nm] = *src;
 			if (src->keylen == 4 && rp_str_ieq(src->key, "type", 4)) {
-				x = rp_value_string(a, type, strlen(type), t2->span);
+				x = rp_value_string_borrow(a, type, strlen(type), t2->span);
 			} else if (src->keylen == 4 && rp_str_ieq(src->key, "name", 4)) {
 				x = nv;
 			} else if (src->keylen == 10 && rp_str_ieq(src->key, "properties", 10) &&
@@ -279,7 +284,7 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 						return r;
 					np++;
 				}
-				x = rp_value_object(a, pm, np, src->val->span);
+				x = rp_value_object_take(a, pm, np, src->val->span);
 			} else {
 				r = arm_eval_tree_env(&env, src->val, true, &x);
 				if (r < 0)
@@ -289,7 +294,7 @@ static int eval_instance(arm_frame *f, const rp_value *raw, const char *sym,
 				return arm_fail(run, -RP_ENOMEM);
 			m[nm++].val = x;
 		}
-		body = rp_value_object(a, m, nm, raw->span);
+		body = rp_value_object_take(a, m, nm, raw->span);
 		if (!body)
 			return arm_fail(run, -RP_ENOMEM);
 		res = rp_deployment_add(run->d);

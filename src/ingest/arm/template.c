@@ -686,7 +686,7 @@ static int eval_copy_entry(rp_arm_env *env, const rp_value *e, const char **name
 		if (r < 0)
 			return r;
 	}
-	*out = rp_value_array(run->a, items, (size_t)count, e->span);
+	*out = rp_value_array_take(run->a, items, (size_t)count, e->span);
 	return *out ? 0 : arm_fail(run, -RP_ENOMEM);
 }
 
@@ -709,7 +709,8 @@ static rp_member *obj_members(rp_arena *a, const rp_value *v, bool copy_ok, uint
 	uint32_t i;
 
 	for (i = 0; copy_ok && i < v->len; i++)
-		if (rp_value_is(v->u.members[i].val, RP_V_ARRAY))
+		if (v->u.members[i].keylen == 4 && rp_value_is(v->u.members[i].val, RP_V_ARRAY) &&
+		    rp_str_ieq(v->u.members[i].key, "copy", 4))
 			cap += v->u.members[i].val->len;
 	m = rp_arena_alloc(a, (cap ? cap : 1) * sizeof(*m));
 	if (m && done)
@@ -769,7 +770,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 			*out = (rp_value *)v;
 			return 0;
 		}
-		*out = rp_value_array(a, items, v->len, v->span);
+		*out = rp_value_array_take(a, items, v->len, v->span);
 		if (*out)
 			(*out)->flags = v->flags & (uint8_t)~RP_VF_LITERAL;
 		return *out ? 0 : arm_fail(run, -RP_ENOMEM);
@@ -839,7 +840,7 @@ int arm_eval_tree_env(rp_arm_env *env, const rp_value *v, bool copy_ok, rp_value
 			*out = (rp_value *)v;
 			return 0;
 		}
-		*out = rp_value_object(a, m, nm, v->span);
+		*out = rp_value_object_take(a, m, nm, v->span);
 		if (*out)
 			(*out)->flags = v->flags & (uint8_t)~RP_VF_LITERAL;
 		return *out ? 0 : arm_fail(run, -RP_ENOMEM);
@@ -1222,8 +1223,9 @@ static int eval_outputs(arm_frame *f, rp_value **outputs)
 						f->ncopies--;
 					}
 					if (r == 0)
-						res = rp_value_array(f->run->a, items,
-								     (size_t)count, copy->span);
+						res = rp_value_array_take(f->run->a, items,
+									  (size_t)count,
+									  copy->span);
 				}
 			}
 		} else if (val) {
