@@ -4,8 +4,11 @@
 #include "net/topology.h"
 #include "rules/check.h"
 #include "util/error.h"
+#include "util/hashmap.h"
 #include "util/str.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +41,71 @@ void rp_depth_release(rp_depth_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* ---- strings kept once ----
+ *
+ * Reasons, controls and path texts repeat across assets of one template
+ * (every VM built alike): each text is looked up by content in a small
+ * per-thread table of the texts this analysis kept, and shared when
+ * equal, instead of a copy per asset.  A slot is valid only for the
+ * analysis (generation) and arena that filled it. */
+#define DK_SLOTS 256u
+
+typedef struct dk_slot {
+	const rp_arena *a;
+	unsigned long gen;
+	const char *s;
+	size_t n;
+	uint64_t h;
+} dk_slot;
+
+static _Thread_local dk_slot dk[DK_SLOTS];
+static _Thread_local unsigned long dk_gen;
+
+static char *dk_strndup(rp_arena *a, const char *s, size_t n)
+{
+	uint64_t h = rp_hash_bytes(s, n, false);
+	dk_slot *e = &dk[h & (DK_SLOTS - 1)];
+	char *c;
+
+	if (e->gen == dk_gen && e->a == a && e->h == h && e->n == n && memcmp(e->s, s, n) == 0)
+		return (char *)e->s; /* arena memory; kept strings are never written */
+	c = rp_arena_strndup(a, s, n);
+	if (c) {
+		e->a = a;
+		e->gen = dk_gen;
+		e->s = c;
+		e->n = n;
+		e->h = h;
+	}
+	return c;
+}
+
+static char *dk_printf(rp_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *dk_printf(rp_arena *a, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = rp_vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n < sizeof(tmp))
+		return dk_strndup(a, tmp, (size_t)n);
+	{
+		char *c = rp_arena_alloc(a, (size_t)n + 1);
+		if (!c)
+			return NULL;
+		va_start(ap, fmt);
+		rp_vsnprintf(c, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		return c;
+	}
+}
+
 /* ---- findings by object ---- */
 
 /* Findings of each object: first[obj index] .. first[index + 1] in order. */
@@ -46,12 +114,21 @@ typedef struct by_obj {
 	size_t *first; /* nobjs + 1 */
 } by_obj;
 
-static int index_findings(rp_arena *a, const rp_model *m, const rp_findings *f, by_obj *bo)
+/* The index lives only while the analysis runs (malloc, freed by
+ * by_obj_release), not in the result's arena. */
+static void by_obj_release(by_obj *bo)
+{
+	free(bo->first);
+	free(bo->items);
+	memset(bo, 0, sizeof(*bo));
+}
+
+static int index_findings(const rp_model *m, const rp_findings *f, by_obj *bo)
 {
 	size_t i, *fill;
 
-	bo->first = rp_arena_calloc(a, m->nobjs + 1, sizeof(size_t));
-	bo->items = rp_arena_calloc(a, f->count ? f->count : 1, sizeof(*bo->items));
+	bo->first = calloc(m->nobjs + 1, sizeof(size_t));
+	bo->items = malloc((f->count ? f->count : 1) * sizeof(*bo->items));
 	fill = calloc(m->nobjs + 1, sizeof(size_t));
 	if (!bo->first || !bo->items || !fill) {
 		free(fill);
@@ -347,24 +424,24 @@ static int rate_layer(rp_arena *a, const rels *r, const by_obj *bo, rp_layer lay
 	if (rc == 0) {
 		const char *ln = rp_layer_name(layer);
 		if (out->rating == RP_DEPTH_UNKNOWN && pick.n == 0)
-			out->reason = rp_arena_printf(
+			out->reason = dk_printf(
 				a, all.n ? "no %s rule passes for it" : "no %s rule applies to it",
 				ln);
 		else if (out->rating == RP_DEPTH_HOLDS && out->nfail)
-			out->reason = rp_arena_printf(
+			out->reason = dk_printf(
 				a, "%zu %s check%s pass; %zu low-severity failure%s noted",
 				out->npass, ln, out->npass == 1 ? "" : "s", out->nfail,
 				out->nfail == 1 ? "" : "s");
 		else if (out->rating == RP_DEPTH_HOLDS)
-			out->reason = rp_arena_printf(a, "%zu %s check%s pass, none fails",
-						      out->npass, ln, out->npass == 1 ? "" : "s");
+			out->reason = dk_printf(a, "%zu %s check%s pass, none fails", out->npass,
+						ln, out->npass == 1 ? "" : "s");
 		else {
 			const rp_finding *f = pick.v[0];
-			out->reason = rp_arena_printf(
+			out->reason = dk_printf(
 				a, "%s %s (%s)%s", f->rule->id,
 				f->status == RP_STATUS_FAIL ? "fails" : "is unknown",
 				rp_severity_name(f->rule->severity),
-				pick.n > 1 ? rp_arena_printf(a, " and %zu more", pick.n - 1) : "");
+				pick.n > 1 ? dk_printf(a, " and %zu more", pick.n - 1) : "");
 		}
 		if (!out->reason)
 			rc = -RP_ENOMEM;
@@ -453,7 +530,7 @@ static const char *fs_text(rp_arena *a, const fset *fs)
 			      fs->v[i]->status == RP_STATUS_FAIL ? "fails" : "is unknown");
 	if (fs->n > 4)
 		rp_buf_printf(&b, " and %zu more", fs->n - 4);
-	s = b.data ? rp_arena_strndup(a, b.data, b.len) : rp_arena_strndup(a, "", 0);
+	s = b.data ? dk_strndup(a, b.data, b.len) : dk_strndup(a, "", 0);
 	rp_buf_release(&b);
 	return s;
 }
@@ -471,21 +548,21 @@ static void nsg_hop(pbuild *p, rp_depth_node kind, const rp_mobj *holder, const 
 	rp_depth_state st;
 
 	if (!holder) {
-		hop(p, kind, NULL, rp_arena_printf(p->a, "%s (unknown)", what),
+		hop(p, kind, NULL, dk_printf(p->a, "%s (unknown)", what),
 		    "not in the scanned input: its NSG cannot be known", RP_DS_UNKNOWN, NULL);
 		return;
 	}
 	if (findings_on(p->bo, holder, 1u << RP_LAYER_NET, S_FAIL, &fs) < 0)
 		p->rc = -RP_ENOMEM;
 	if (!l) {
-		ctl = rp_arena_printf(p->a, "no NSG on the %s: all traffic allowed%s%s", what,
-				      fs.n ? "; " : "", fs.n ? fs_text(p->a, &fs) : "");
+		ctl = dk_printf(p->a, "no NSG on the %s: all traffic allowed%s%s", what,
+				fs.n ? "; " : "", fs.n ? fs_text(p->a, &fs) : "");
 		st = RP_DS_OPEN;
 	} else if (l->state != RP_LINK_RESOLVED) {
-		ctl = rp_arena_printf(p->a, "NSG %s not in the scanned input",
-				      l->text  ? l->text
-				      : l->why ? l->why
-					       : "?");
+		ctl = dk_printf(p->a, "NSG %s not in the scanned input",
+				l->text  ? l->text
+				: l->why ? l->why
+					 : "?");
 		st = RP_DS_UNKNOWN;
 	} else {
 		const rp_mobj *rules[256];
@@ -499,20 +576,17 @@ static void nsg_hop(pbuild *p, rp_depth_node kind, const rp_mobj *holder, const 
 		    findings_on(p->bo, l->target, 1u << RP_LAYER_NET, S_PASS, &seen) < 0)
 			p->rc = -RP_ENOMEM;
 		if (fs.n) {
-			ctl = rp_arena_printf(p->a, "NSG %s lets traffic through: %s",
-					      disp(l->target), fs_text(p->a, &fs));
+			ctl = dk_printf(p->a, "NSG %s lets traffic through: %s", disp(l->target),
+					fs_text(p->a, &fs));
 			st = RP_DS_OPEN;
 		} else if (unk.n) {
-			ctl = rp_arena_printf(p->a, "NSG %s: %s", disp(l->target),
-					      fs_text(p->a, &unk));
+			ctl = dk_printf(p->a, "NSG %s: %s", disp(l->target), fs_text(p->a, &unk));
 			st = RP_DS_UNKNOWN;
 		} else if (seen.n) {
-			ctl = rp_arena_printf(p->a, "NSG %s (no failing network rule)",
-					      disp(l->target));
+			ctl = dk_printf(p->a, "NSG %s (no failing network rule)", disp(l->target));
 			st = RP_DS_RESTRICTED;
 		} else {
-			ctl = rp_arena_printf(p->a, "NSG %s (verdict not evaluated)",
-					      disp(l->target));
+			ctl = dk_printf(p->a, "NSG %s (verdict not evaluated)", disp(l->target));
 			st = RP_DS_UNKNOWN;
 		}
 	}
@@ -532,8 +606,8 @@ static void asset_hop(pbuild *p, const rp_mobj *a, const rp_depth_layer *host)
 		if (fset_add(&fs, host->basis[i]) < 0)
 			p->rc = -RP_ENOMEM;
 	hop(p, RP_DN_ASSET, a, disp(a),
-	    rp_arena_printf(p->a, "host hardening %s: %s", rp_depth_rating_name(host->rating),
-			    host->reason ? host->reason : ""),
+	    dk_printf(p->a, "host hardening %s: %s", rp_depth_rating_name(host->rating),
+		      host->reason ? host->reason : ""),
 	    host->rating == RP_DEPTH_HOLDS     ? RP_DS_RESTRICTED
 	    : host->rating == RP_DEPTH_UNKNOWN ? RP_DS_UNKNOWN
 					       : RP_DS_OPEN,
@@ -589,14 +663,14 @@ static void data_hop(pbuild *p, rp_depth_node kind, const rp_mobj *o, const char
 			unknown |= bad.v[i]->status == RP_STATUS_UNKNOWN;
 		}
 		st = open ? RP_DS_OPEN : unknown ? RP_DS_UNKNOWN : RP_DS_RESTRICTED;
-		ctl = rp_arena_printf(p->a, "%s; %s", how, fs_text(p->a, &bad));
+		ctl = dk_printf(p->a, "%s; %s", how, fs_text(p->a, &bad));
 	} else if (good.n) {
 		st = RP_DS_RESTRICTED;
-		ctl = rp_arena_printf(p->a, "%s; %zu data check%s pass", how, good.n,
-				      good.n == 1 ? "" : "s");
+		ctl = dk_printf(p->a, "%s; %zu data check%s pass", how, good.n,
+				good.n == 1 ? "" : "s");
 	} else {
 		st = RP_DS_UNKNOWN;
-		ctl = rp_arena_printf(p->a, "%s; no data rule applies", how);
+		ctl = dk_printf(p->a, "%s; no data rule applies", how);
 	}
 	hop(p, kind, o, disp(o), ctl, st, &bad);
 	free(bad.v);
@@ -706,7 +780,7 @@ static const char *exposure_ports(rp_arena *a, const rp_net_exposure *const *v, 
 		else
 			rp_buf_puts(&b, "*");
 	}
-	s = rp_arena_strndup(a, b.data ? b.data : "", b.len);
+	s = dk_strndup(a, b.data ? b.data : "", b.len);
 	rp_buf_release(&b);
 	return s;
 }
@@ -731,17 +805,16 @@ static const char *pip_text(rp_arena *a, const rp_mobj *pip, rp_depth_state *st)
 	*st = RP_DS_OPEN;
 	if (s && rp_str_ieq(s, "Standard", 8) && strlen(s) == 8) {
 		*st = RP_DS_RESTRICTED;
-		return rp_arena_printf(
-			a, "public IP %s (Standard SKU: closed unless an NSG allows)", disp(pip));
+		return dk_printf(a, "public IP %s (Standard SKU: closed unless an NSG allows)",
+				 disp(pip));
 	}
 	if (s)
-		return rp_arena_printf(a, "public IP %s (%s SKU: open unless an NSG denies)",
-				       disp(pip), s);
+		return dk_printf(a, "public IP %s (%s SKU: open unless an NSG denies)", disp(pip),
+				 s);
 	if (sku.unknown)
 		*st = RP_DS_UNKNOWN;
-	return rp_arena_printf(a, "public IP %s (SKU %s)", disp(pip),
-			       sku.unknown ? "unknown"
-					   : "not set: Basic, open unless an NSG denies");
+	return dk_printf(a, "public IP %s (SKU %s)", disp(pip),
+			 sku.unknown ? "unknown" : "not set: Basic, open unless an NSG denies");
 }
 
 /* Load balancer rules and NAT rules that forward to pool / NAT targets:
@@ -779,7 +852,7 @@ static const char *lb_rules_text(rp_arena *a, const rp_mobj *target, rp_link_kin
 		*pip_out = fe ? rp_mobj_target(fe, RP_LINK_PIP) : NULL;
 		rp_buf_printf(&b, ": inbound NAT %s", disp(target));
 	}
-	s = rp_arena_strndup(a, b.data ? b.data : "", b.len);
+	s = dk_strndup(a, b.data ? b.data : "", b.len);
 	rp_buf_release(&b);
 	return s;
 }
@@ -818,7 +891,7 @@ static void collect_entries(rp_arena *a, const rp_mobj *asset, entry *e, size_t 
 				x.internet = true;
 				x.kind = RP_DN_PUBLIC_IP;
 				x.endpoint = NULL;
-				x.controls = rp_arena_printf(
+				x.controls = dk_printf(
 					a,
 					"a public IP per instance (publicIPAddressConfiguration)");
 				x.state = RP_DS_OPEN;
@@ -839,8 +912,8 @@ static void collect_entries(rp_arena *a, const rp_mobj *asset, entry *e, size_t 
 					x.kind = RP_DN_LOAD_BALANCER;
 					x.endpoint =
 						l->target->parent ? l->target->parent : l->target;
-					x.controls = rp_arena_printf(a, "%s; frontend public IP %s",
-								     t, disp(lpip));
+					x.controls = dk_printf(a, "%s; frontend public IP %s", t,
+							       disp(lpip));
 					x.state = RP_DS_OPEN;
 					entry_add(e, ne, x);
 				}
@@ -878,10 +951,10 @@ static void collect_entries_net(rp_arena *a, const netx *x, const rp_mobj *asset
 			y.subnet = ipc->subnet;
 			y.ipc = ipc;
 			y.ep = ep;
-			y.controls = rp_arena_printf(a, "%s %s%s%s", rp_net_ep_kind_name(ep->kind),
-						     ep->label ? ep->label : "?",
-						     ep->unknown ? ": unknown: " : "",
-						     ep->unknown ? ep->unknown : "");
+			y.controls = dk_printf(a, "%s %s%s%s", rp_net_ep_kind_name(ep->kind),
+					       ep->label ? ep->label : "?",
+					       ep->unknown ? ": unknown: " : "",
+					       ep->unknown ? ep->unknown : "");
 			y.state = ep->unknown ? RP_DS_UNKNOWN : RP_DS_OPEN; /* refined below */
 			entry_add(e, ne, y);
 		}
@@ -949,36 +1022,34 @@ static void net_level_hop(pbuild *p, const entry *y, int level, const rp_net_exp
 		first = v[0];
 	if (first)
 		rp_net_hop_format(&hb, &first->hop[level]);
-	rule = rp_arena_strndup(p->a, hb.data ? hb.data : "", hb.len);
+	rule = dk_strndup(p->a, hb.data ? hb.data : "", hb.len);
 	rp_buf_release(&hb);
 	if (!known) {
 		st = RP_DS_UNKNOWN;
-		ctl = rp_arena_printf(p->a, "the %s's NSG is not known: %s", what,
-				      y->ipc->nsg_unknown ? y->ipc->nsg_unknown
-							  : "not in the input");
+		ctl = dk_printf(p->a, "the %s's NSG is not known: %s", what,
+				y->ipc->nsg_unknown ? y->ipc->nsg_unknown : "not in the input");
 	} else if (!nsg) {
 		st = RP_DS_OPEN;
-		ctl = rp_arena_printf(p->a, "no NSG on the %s: all traffic allowed", what);
+		ctl = dk_printf(p->a, "no NSG on the %s: all traffic allowed", what);
 	} else if (crit) {
 		st = RP_DS_OPEN;
-		ctl = rp_arena_printf(p->a, "NSG %s admits %s from %s (%s)", nsg->name,
-				      exposure_ports(p->a, v, n, RP_NET_ALLOW), src, rule);
+		ctl = dk_printf(p->a, "NSG %s admits %s from %s (%s)", nsg->name,
+				exposure_ports(p->a, v, n, RP_NET_ALLOW), src, rule);
 	} else if (unknown && !allow) {
 		st = RP_DS_UNKNOWN;
-		ctl = rp_arena_printf(p->a, "NSG %s: verdict unknown for %s from %s (%s)",
-				      nsg->name, exposure_ports(p->a, v, n, RP_NET_UNKNOWN), src,
-				      first && first->reason ? first->reason : "");
+		ctl = dk_printf(p->a, "NSG %s: verdict unknown for %s from %s (%s)", nsg->name,
+				exposure_ports(p->a, v, n, RP_NET_UNKNOWN), src,
+				first && first->reason ? first->reason : "");
 	} else if (allow) {
 		st = RP_DS_RESTRICTED;
-		ctl = rp_arena_printf(p->a, "NSG %s admits only %s from %s (%s)", nsg->name,
-				      exposure_ports(p->a, v, n, RP_NET_ALLOW), src, rule);
+		ctl = dk_printf(p->a, "NSG %s admits only %s from %s (%s)", nsg->name,
+				exposure_ports(p->a, v, n, RP_NET_ALLOW), src, rule);
 	} else {
 		st = RP_DS_RESTRICTED;
-		ctl = rp_arena_printf(p->a, "NSG %s admits nothing from %s", nsg->name, src);
+		ctl = dk_printf(p->a, "NSG %s admits nothing from %s", nsg->name, src);
 	}
 	hop(p, level == 0 ? RP_DN_SUBNET : RP_DN_NIC, holder,
-	    holder ? disp(holder) : rp_arena_printf(p->a, "%s (not in the input)", what), ctl, st,
-	    NULL);
+	    holder ? disp(holder) : dk_printf(p->a, "%s (not in the input)", what), ctl, st, NULL);
 }
 
 static int cmp_paths(const void *pa, const void *pb)
@@ -1056,10 +1127,10 @@ static const char *role_text(rp_arena *a, const rp_mobj *ra)
 	const char *s = rp_value_is(rd, RP_V_STRING) ? rd->u.s : NULL, *slash;
 
 	if (!s)
-		return rp_arena_printf(a, "role assignment %s (role unknown)", disp(ra));
+		return dk_printf(a, "role assignment %s (role unknown)", disp(ra));
 	slash = strrchr(s, '/');
-	return rp_arena_printf(a, "role assignment %s (role definition %s)", disp(ra),
-			       slash ? slash + 1 : s);
+	return dk_printf(a, "role assignment %s (role definition %s)", disp(ra),
+			 slash ? slash + 1 : s);
 }
 
 /* Data reached from the asset, appended to the path being built. */
@@ -1135,8 +1206,7 @@ static int build_paths(rp_arena *a, const rp_model *m, const by_obj *bo, const n
 		} else {
 			hop(&p, RP_DN_NEIGHBOURS, NULL,
 			    e[i].subnet && e[i].subnet->parent
-				    ? rp_arena_printf(a, "other subnets of %s",
-						      disp(e[i].subnet->parent))
+				    ? dk_printf(a, "other subnets of %s", disp(e[i].subnet->parent))
 				    : "neighbour subnets",
 			    "", RP_DS_OPEN, NULL);
 		}
@@ -1167,28 +1237,25 @@ static int build_paths(rp_arena *a, const rp_model *m, const by_obj *bo, const n
 			for (k2 = 0; k2 < npe; k2++) {
 				if (pe[k2]->verdict == RP_NET_ALLOW && !any_yes) {
 					any_yes = true;
-					how = rp_arena_printf(
-						a, "%s via %s",
-						exposure_ports(a, pe, npe, RP_NET_ALLOW),
-						e[i].ep->label ? e[i].ep->label
-							       : "a public endpoint");
+					how = dk_printf(a, "%s via %s",
+							exposure_ports(a, pe, npe, RP_NET_ALLOW),
+							e[i].ep->label ? e[i].ep->label
+								       : "a public endpoint");
 				} else if (pe[k2]->verdict != RP_NET_ALLOW && !any_unknown) {
 					any_unknown = true;
-					why = rp_arena_printf(
-						a, "%s via %s: %s",
-						exposure_ports(a, pe, npe, RP_NET_UNKNOWN),
-						e[i].ep->label ? e[i].ep->label
-							       : "a public endpoint",
-						pe[k2]->reason ? pe[k2]->reason
-							       : "verdict unknown");
+					why = dk_printf(a, "%s via %s: %s",
+							exposure_ports(a, pe, npe, RP_NET_UNKNOWN),
+							e[i].ep->label ? e[i].ep->label
+								       : "a public endpoint",
+							pe[k2]->reason ? pe[k2]->reason
+								       : "verdict unknown");
 				}
 			}
 			if (e[i].ep->unknown && !any_unknown) {
 				any_unknown = true;
-				why = rp_arena_printf(a, "%s: %s",
-						      e[i].ep->label ? e[i].ep->label
-								     : "an endpoint",
-						      e[i].ep->unknown);
+				why = dk_printf(a, "%s: %s",
+						e[i].ep->label ? e[i].ep->label : "an endpoint",
+						e[i].ep->unknown);
 			}
 		} else if (e[i].internet) {
 			/* Reachable when no edge on the way in restricts; not
@@ -1211,7 +1278,7 @@ static int build_paths(rp_arena *a, const rp_model *m, const by_obj *bo, const n
 				how = pa->hops[1].controls;
 			} else if (unknown || restricted) {
 				any_unknown = true;
-				why = rp_arena_printf(
+				why = dk_printf(
 					a,
 					"through %s the NSG verdict is not known: run the network "
 					"rules (RMP-NET-*)",
@@ -1261,8 +1328,8 @@ static int rate_net_exposures(rp_arena *a, const netx *x, const rp_depth_asset *
 	const char *why = NULL;
 
 	if (nipc == 0) {
-		out->reason = rp_arena_printf(a, "no NET rule applies and no network interface "
-						 "is in the input");
+		out->reason = dk_printf(a, "no NET rule applies and no network interface "
+					   "is in the input");
 		return out->reason ? 0 : -RP_ENOMEM;
 	}
 	for (i = x->ifirst[as->obj->index]; i < x->ifirst[as->obj->index + 1]; i++) {
@@ -1309,7 +1376,7 @@ static int rate_net_exposures(rp_arena *a, const netx *x, const rp_depth_asset *
 		rp_net_hop_format(&b, &worst->hop[0]);
 		rp_buf_puts(&b, ", ");
 		rp_net_hop_format(&b, &worst->hop[1]);
-		out->reason = rp_arena_printf(
+		out->reason = dk_printf(
 			a, "from the exposures: %s %s from the Internet via %s (%s)",
 			exposure_ports(a, one, 1, worst->verdict),
 			worst->verdict == RP_NET_ALLOW ? "reachable" : "may be reachable",
@@ -1317,11 +1384,11 @@ static int rate_net_exposures(rp_arena *a, const netx *x, const rp_depth_asset *
 			b.data ? b.data : "");
 		rp_buf_release(&b);
 	} else if (why) {
-		out->reason = rp_arena_printf(a, "from the exposures: %s", why);
+		out->reason = dk_printf(a, "from the exposures: %s", why);
 	} else {
-		out->reason = rp_arena_printf(a, "from the exposures: NSGs on every interface; "
-						 "nothing but web ports through a load balancer "
-						 "reachable from the Internet");
+		out->reason = dk_printf(a, "from the exposures: NSGs on every interface; "
+					   "nothing but web ports through a load balancer "
+					   "reachable from the Internet");
 	}
 	return out->reason ? 0 : -RP_ENOMEM;
 }
@@ -1330,12 +1397,12 @@ static int rate_net_exposures(rp_arena *a, const netx *x, const rp_depth_asset *
 
 static const char *layers_line(rp_arena *a, const rp_depth_asset *as)
 {
-	return rp_arena_printf(a, "BOOT %s, HOST %s, NET %s, DATA %s, MON %s",
-			       rp_depth_rating_name(as->layers[0].rating),
-			       rp_depth_rating_name(as->layers[1].rating),
-			       rp_depth_rating_name(as->layers[2].rating),
-			       rp_depth_rating_name(as->layers[3].rating),
-			       rp_depth_rating_name(as->layers[4].rating));
+	return dk_printf(a, "BOOT %s, HOST %s, NET %s, DATA %s, MON %s",
+			 rp_depth_rating_name(as->layers[0].rating),
+			 rp_depth_rating_name(as->layers[1].rating),
+			 rp_depth_rating_name(as->layers[2].rating),
+			 rp_depth_rating_name(as->layers[3].rating),
+			 rp_depth_rating_name(as->layers[4].rating));
 }
 
 static const char *path_line(rp_arena *a, const rp_depth_path *p)
@@ -1347,12 +1414,11 @@ static const char *path_line(rp_arena *a, const rp_depth_path *p)
 	if (!p)
 		return "no path";
 	for (i = 0; i < p->nentry; i++)
-		rp_buf_printf(
-			&b, "%s%s%s", i ? " -> " : "", p->hops[i].name,
-			i && p->hops[i].state != RP_DS_RESTRICTED
-				? rp_arena_printf(a, " [%s]", rp_depth_state_name(p->hops[i].state))
-				: "");
-	s = rp_arena_strndup(a, b.data ? b.data : "", b.len);
+		rp_buf_printf(&b, "%s%s%s", i ? " -> " : "", p->hops[i].name,
+			      i && p->hops[i].state != RP_DS_RESTRICTED
+				      ? dk_printf(a, " [%s]", rp_depth_state_name(p->hops[i].state))
+				      : "");
+	s = dk_strndup(a, b.data ? b.data : "", b.len);
 	rp_buf_release(&b);
 	return s;
 }
@@ -1391,7 +1457,9 @@ int rp_depth_analyze(const rp_model *m, const rp_findings *f, rp_net_topo *net,
 	size_t n = 0;
 	int rc = 0;
 
+	memset(&bo, 0, sizeof(bo));
 	memset(out, 0, sizeof(*out));
+	dk_gen++; /* texts kept by an earlier analysis are not this one's */
 	out->arena = rp_arena_new();
 	r = malloc(sizeof(*r));
 	list = malloc((nvm + nss + 1) * sizeof(*list));
@@ -1412,7 +1480,7 @@ int rp_depth_analyze(const rp_model *m, const rp_findings *f, rp_net_topo *net,
 			list[k] = list[k - 1];
 		list[k] = t;
 	}
-	if ((rc = index_findings(out->arena, m, f, &bo)) < 0)
+	if ((rc = index_findings(m, f, &bo)) < 0)
 		goto out;
 	if ((rc = netx_build(out->arena, m, net, &x)) < 0)
 		goto out;
@@ -1457,6 +1525,7 @@ int rp_depth_analyze(const rp_model *m, const rp_findings *f, rp_net_topo *net,
 	}
 	out->n = i;
 out:
+	by_obj_release(&bo);
 	free(r);
 	free(list);
 	return rc;

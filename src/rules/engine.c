@@ -41,6 +41,7 @@ struct rp_rule_ctx {
 	kept last_msg[RP_STATUS_COUNT_];
 	kept last_path, last_reason;
 	kept vm_path[16]; /* rp_vm_path's results, by rel's address */
+	kept printed[8];  /* rp_rule_printf's results, by the format's address */
 };
 
 /* Rules the type-hash table covers (more: plain type comparison). */
@@ -324,33 +325,6 @@ static int make_idents(const rp_model *m, rp_arena *a, const char ***out)
 	return rc;
 }
 
-/* vprintf into the arena, formatting once when the text fits a stack
- * buffer (almost always).  *n: the length, negative on a format error
- * (then NULL). */
-static char *arena_vprintf(rp_arena *a, const char *fmt, va_list ap, int *n)
-{
-	char tmp[512];
-	char *s;
-	va_list ap2;
-
-	va_copy(ap2, ap);
-	*n = rp_vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	if (*n < 0) {
-		s = NULL;
-		goto out;
-	}
-	s = rp_arena_alloc(a, (size_t)*n + 1);
-	if (!s)
-		goto out;
-	if ((size_t)*n < sizeof(tmp))
-		memcpy(s, tmp, (size_t)*n + 1);
-	else
-		rp_vsnprintf(s, (size_t)*n + 1, fmt, ap2);
-out:
-	va_end(ap2);
-	return s;
-}
-
 /* s[0..n) as a string in the arena: k's string when equal to it, else a
  * copy, which k then keeps.  NULL when out of memory. */
 static const char *keep(rp_arena *a, kept *k, const char *s, size_t n)
@@ -367,7 +341,9 @@ static const char *keep(rp_arena *a, kept *k, const char *s, size_t n)
 	return c;
 }
 
-/* arena_vprintf through k: a text equal to k's is not copied again. */
+/* vprintf into the arena, formatting once when the text fits a stack
+ * buffer (almost always); a text equal to k's is not copied again but
+ * shared.  *n: the length, negative on a format error (then NULL). */
 static const char *kept_vprintf(rp_arena *a, kept *k, const char *fmt, va_list ap, int *n)
 {
 	char tmp[512];
@@ -1053,11 +1029,11 @@ int rp_rules_run(const rp_model *m, const rp_rule_filter *f, rp_findings *out)
 const char *rp_rule_printf(rp_rule_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	const char *s;
 	int n;
 
 	va_start(ap, fmt);
-	s = arena_vprintf(ctx->out->arena, fmt, ap, &n);
+	s = kept_vprintf(ctx->out->arena, &ctx->printed[((uintptr_t)fmt >> 3) & 7], fmt, ap, &n);
 	va_end(ap);
 	return s ? s : "";
 }

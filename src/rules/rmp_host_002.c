@@ -17,8 +17,19 @@ static bool key_is_secret(const char *k, size_t n)
 					     "accountkey", "workspacekey", "privatekey",
 					     "apikey",     "sastoken",     "credential",
 					     NULL };
+	char low[128];
 	size_t i, j, m;
 
+	if (n < sizeof(low)) {
+		/* the key folded once (ASCII letters, as rp_str_ieq folds),
+		 * then each word searched in it */
+		for (j = 0; j < n; j++)
+			low[j] = (char)(k[j] >= 'A' && k[j] <= 'Z' ? k[j] + 32 : k[j]);
+		for (i = 0; words[i]; i++)
+			if (memmem(low, n, words[i], strlen(words[i])))
+				return true;
+		return false;
+	}
 	for (i = 0; words[i]; i++) {
 		m = strlen(words[i]);
 		for (j = 0; m <= n && j <= n - m; j++)
