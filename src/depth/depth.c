@@ -61,9 +61,21 @@ typedef struct dk_slot {
 static _Thread_local dk_slot dk[DK_SLOTS];
 static _Thread_local unsigned long dk_gen;
 
+/* The slot's hash: the length, the first 24 and the last 8 bytes (a
+ * constant cost per text; texts alike at both ends only share a slot,
+ * the full comparison decides). */
+static uint64_t dk_hash(const char *s, size_t n)
+{
+	uint64_t h = rp_hash_bytes(s, n < 24 ? n : 24, false) ^ (uint64_t)n * 0x9E3779B97F4A7C15u;
+
+	if (n > 24)
+		h = h * 31 + rp_hash_bytes(s + n - 8, 8, false);
+	return h ^ (h >> 29);
+}
+
 static char *dk_strndup(rp_arena *a, const char *s, size_t n)
 {
-	uint64_t h = rp_hash_bytes(s, n, false);
+	uint64_t h = dk_hash(s, n);
 	dk_slot *e = &dk[h & (DK_SLOTS - 1)];
 	char *c;
 

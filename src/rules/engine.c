@@ -694,8 +694,19 @@ static const char *src_name(const rp_span *s)
  * rule IDs and paths are equal: compares "<ident>|<path>" byte by byte. */
 static int cmp_ident_path(const rp_finding *a, const rp_finding *b)
 {
-	size_t na = strlen(a->ident), nb = strlen(b->ident), i;
+	size_t na = strlen(a->ident), nb = strlen(b->ident), i, m = na < nb ? na : nb;
+	int c = memcmp(a->ident, b->ident, m);
 
+	/* the identities differ within the shorter one (the usual case), or
+	 * have the same length: decided without the byte loop */
+	if (c)
+		return c;
+	if (na == nb)
+		return strcmp(a->path, b->path);
+	if (na < nb && (unsigned char)b->ident[na] != '|')
+		return (unsigned char)'|' < (unsigned char)b->ident[na] ? -1 : 1;
+	if (nb < na && (unsigned char)a->ident[nb] != '|')
+		return (unsigned char)a->ident[nb] < (unsigned char)'|' ? -1 : 1;
 	for (i = 0;; i++) {
 		unsigned char ca = i < na    ? (unsigned char)a->ident[i]
 				   : i == na ? '|'

@@ -155,6 +155,12 @@ int rp_check_net_internet(rp_rule_ctx *ctx, const rp_mobj *obj, rp_net_port_mode
 			rp_buf *dst;
 			if (xi->owner != obj || !e->endpoint)
 				continue;
+			/* only exposures that can fail or be unknown are worth
+			 * their port list (allowed from part of the Internet
+			 * only, or denied: nothing to report) */
+			if (!(e->verdict == RP_NET_ALLOW && e->whole_source) &&
+			    e->verdict != RP_NET_UNKNOWN)
+				continue;
 			one.len = 0;
 			if ((rc = concerned(e, mode, ports, nports, &one)) < 0 || one.len == 0)
 				continue;
