@@ -58,8 +58,12 @@ typedef struct dk_slot {
 	uint64_t h;
 } dk_slot;
 
-static _Thread_local dk_slot dk[DK_SLOTS];
-static _Thread_local unsigned long dk_gen;
+/* initial-exec: the executable's own TLS block, no __tls_get_addr (which
+ * would make rampart need the dynamic loader's library: tests/attest
+ * checks that it needs libc only) */
+#define DK_TLS __attribute__((tls_model("initial-exec")))
+static _Thread_local dk_slot dk[DK_SLOTS] DK_TLS;
+static _Thread_local unsigned long dk_gen DK_TLS;
 
 /* The slot's hash: the length, the first 24 and the last 8 bytes (a
  * constant cost per text; texts alike at both ends only share a slot,
