@@ -449,7 +449,14 @@ static rp_source *read_whole(int fd, const char *path, const char *head, size_t 
 	return src;
 }
 
-static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole, rp_diag *diag)
+struct file_result;
+static void admit_enter(struct file_result *fr, const char *path, size_t size);
+
+/* fr (may be NULL): with --jobs N the file is admitted (admit_enter) before
+ * it is read whole, so a file waiting for its turn holds no more than its
+ * first bytes. */
+static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole, rp_diag *diag,
+			 struct file_result *fr)
 {
 	char buf[RP_SCAN_SNIFF];
 	rp_source *src = NULL;
@@ -494,8 +501,17 @@ static int classify_path(const char *path, rp_scan_kind *kind, rp_source **whole
 	 * from this descriptor: the evaluator takes the template's bytes
 	 * instead of opening and reading the file a second time. */
 	if ((*kind == RP_SCAN_TEMPLATE && (eof || n == RP_SCAN_SNIFF)) ||
-	    (!by_schema && n == RP_SCAN_SNIFF))
+	    (!by_schema && n == RP_SCAN_SNIFF)) {
+		if (fr) {
+			size_t size = n;
+			struct stat fst;
+			if (!known && fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) &&
+			    (uint64_t)fst.st_size > n)
+				size = (size_t)fst.st_size;
+			admit_enter(fr, path, size ? size : 1);
+		}
 		src = read_whole(fd, path, buf, n, eof, known ? &st : NULL);
+	}
 	close(fd);
 	if (!by_schema && n == RP_SCAN_SNIFF) {
 		if (!src && size_at_most(path, RP_ARM_MAX_TEMPLATE_SIZE))
@@ -1028,7 +1044,7 @@ static bool stage_enter(file_result *fr)
 
 /* Waits until the file (size bytes, or the size of the file at path when
  * size is 0) may start: see scan_admit.  Nothing with --jobs 1. */
-static void admit_enter(file_result *fr, const char *path, size_t size)
+static void admit_enter(struct file_result *fr, const char *path, size_t size)
 {
 	scan_admit *a = fr->admit;
 	uint64_t est, limit;
@@ -1143,7 +1159,7 @@ static int scan_file(const rp_scan_file *sf, const rp_scan_options *o, rp_report
 		kind = RP_SCAN_PARAMETERS; /* classify_path would find the same */
 		r = 0;
 	} else {
-		r = classify_path(sf->path, &kind, &whole, &diag);
+		r = classify_path(sf->path, &kind, &whole, &diag, fr->admit ? fr : NULL);
 	}
 	if (r < 0) {
 		if (r == -RP_ENOMEM) {
