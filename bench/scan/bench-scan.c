@@ -11,7 +11,9 @@
  *      evaluate:   rp_arm_evaluate on every template (reads and parses the
  *                  template, its parameters and linked files, evaluates);
  *      scan:       rp_scan_run + the JSON report: detection, evaluation,
- *                  model, every rule, suppressions, report (no printing).
+ *                  model, every rule, suppressions, report, written to
+ *                  /dev/null as `rampart scan -f json -o /dev/null` does
+ *                  (rp_report_emit: streamed through a bounded buffer).
  *    Prints seconds, files/s and the ratios scan / parse-only (target
  *    <= 2.5) and evaluate / parse-only.
  * 2. A generated deployment of N VMs (default 10,000), each with a NIC, a
@@ -105,7 +107,8 @@ static int corpus(const char *dir, int runs)
 		rp_report rep;
 		rp_report_options ro = { false, false, "bench" };
 		rp_scan_stats st;
-		rp_buf out = RP_BUF_INIT;
+		const rp_report_format *json = rp_report_format_find("json");
+		int os_errno = 0;
 		char *text = NULL;
 
 		t0 = cpu_now();
@@ -130,11 +133,10 @@ static int corpus(const char *dir, int runs)
 			return 3;
 		rc = rp_scan_run(&files, &so, &rep, &text, &st);
 		if (rc == 0)
-			rc = rp_report_write_json(&rep, &ro, &out);
+			rc = rp_report_emit(&rep, json, &ro, "/dev/null", &os_errno);
 		t3 = cpu_now();
 		nfind = rep.nfindings;
 		free(text);
-		rp_buf_release(&out);
 		rp_report_release(&rep);
 		if (rc < 0) {
 			fprintf(stderr, "bench-scan: scan failed: %s\n", rp_strerror(rc));

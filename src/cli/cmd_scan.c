@@ -210,7 +210,7 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	rp_report rep;
 	rp_report_options ro;
 	char doc_uri[RP_CLI_DOC_URI_MAX];
-	rp_buf out = RP_BUF_INIT;
+	int os_errno = 0;
 	rp_diag diag;
 	progress prog;
 	char *diag_text = NULL;
@@ -417,22 +417,18 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 	ro.color = !out_path && cli->color_out && strcmp(fmt->name, "text") == 0;
 	ro.show_pass = show_pass;
 	ro.version = RAMPART_VERSION;
-	r = fmt->write(&rep, &ro, &out);
+	/* Streamed to the file or stdout as it is written (rp_report_emit). */
+	r = rp_report_emit(&rep, fmt, &ro, out_path, &os_errno);
+	if (r == -RP_EIO && os_errno) {
+		err(cli, "%s: cannot write: %s", out_path ? out_path : "standard output",
+		    strerror(os_errno));
+		rc = RP_EXIT_USAGE;
+		goto out;
+	}
 	if (r < 0) {
 		err(cli, "cannot write the report: %s%s", rp_strerror(r), "");
 		rc = RP_EXIT_INTERNAL;
 		goto out;
-	}
-	if (out_path) {
-		r = write_file(out_path, &out);
-		if (r < 0) {
-			err(cli, "%s: cannot write: %s", out_path, strerror(errno));
-			rc = RP_EXIT_USAGE;
-			goto out;
-		}
-	} else if (out.len) {
-		fwrite(out.data, 1, out.len, stdout);
-		fflush(stdout);
 	}
 	if (input_error)
 		rc = RP_EXIT_USAGE;
@@ -440,7 +436,6 @@ int rp_cmd_scan(rp_cli *cli, int argc, char **argv)
 		rc = RP_EXIT_FINDINGS;
 out:
 	free(diag_text);
-	rp_buf_release(&out);
 	if (rep_init)
 		rp_report_release(&rep);
 	rp_scan_files_release(&files);

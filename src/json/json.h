@@ -273,6 +273,26 @@ static inline void rp_jw_key(rp_jw *w, const char *key)
 {
 	rp_jw_keyn(w, key, strlen(key));
 }
+/* A key that is a string literal of characters JSON does not escape
+ * (checked in debug builds): written as one precomputed `"key": ` without
+ * strlen or escaping. */
+#define RP_JW_KEY(w, lit) rp_jw_key_plain((w), RP_JW_QUOTED_(lit))
+/* quoted: `"key": ` (n bytes) with nothing to escape in key. */
+void rp_jw_key_plain(rp_jw *w, const char *quoted, size_t n);
+/* A whole member (RP_JW_KEY's key and its value) in one step, as
+ * RP_JW_KEY followed by rp_jw_string (NULL: null), rp_jw_stringn,
+ * rp_jw_uint, rp_jw_bool or rp_jw_raw would write it. */
+#define RP_JW_QUOTED_(lit) "\"" lit "\": ", sizeof(lit) + 3
+#define RP_JW_STR(w, lit, s) rp_jw_member_str((w), RP_JW_QUOTED_(lit), (s))
+#define RP_JW_STRN(w, lit, s, n) rp_jw_member_strn((w), RP_JW_QUOTED_(lit), (s), (n))
+#define RP_JW_UINT(w, lit, v) rp_jw_member_uint((w), RP_JW_QUOTED_(lit), (v))
+#define RP_JW_BOOL(w, lit, v) \
+	rp_jw_member_raw((w), RP_JW_QUOTED_(lit), (v) ? "true" : "false", (v) ? 4u : 5u)
+#define RP_JW_NULL(w, lit) rp_jw_member_raw((w), RP_JW_QUOTED_(lit), "null", 4)
+void rp_jw_member_str(rp_jw *w, const char *quoted, size_t qn, const char *s);
+void rp_jw_member_strn(rp_jw *w, const char *quoted, size_t qn, const char *s, size_t n);
+void rp_jw_member_uint(rp_jw *w, const char *quoted, size_t qn, uint64_t v);
+void rp_jw_member_raw(rp_jw *w, const char *quoted, size_t qn, const char *json, size_t n);
 void rp_jw_string(rp_jw *w, const char *s);
 void rp_jw_stringn(rp_jw *w, const char *s, size_t n);
 void rp_jw_int(rp_jw *w, int64_t v);

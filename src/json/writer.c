@@ -14,20 +14,46 @@
 #include <emmintrin.h>
 #endif
 
+/* Copies n bytes to p, which has room for n + 16: short copies as one or
+ * two (overlapping) loads and stores, no call. */
+static inline char *copy_short(char *p, const char *s, size_t n)
+{
+	if (n >= 16 && n <= 32) {
+		memcpy(p, s, 16);
+		memcpy(p + n - 16, s + n - 16, 16);
+	} else if (n >= 8 && n < 16) {
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(p, s, 4);
+		memcpy(p + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		size_t k;
+		for (k = 0; k < n; k++)
+			p[k] = s[k];
+	} else {
+		memcpy(p, s, n);
+	}
+	return p + n;
+}
+
 /* Escapes s[0..n) as a JSON string literal (with quotes) into dst, which
  * has room for rp_json_escape_room(n) bytes; returns the end.  Plain runs
- * are copied a word at a time (a word is stored whole, then the write
- * position steps back over its special byte). */
+ * are copied 16 bytes at a time (a block is stored whole, then the write
+ * position steps back over its special byte); the last 4-15 bytes are
+ * checked and copied as two overlapping words (never reading outside s),
+ * and only a tail with a special byte goes byte by byte. */
 static char *escape_to(char *dst, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	char *p = dst;
-	size_t i = 0;
+	size_t i = 0, plain_from = 0; /* s[plain_from..i) is at p - (i - plain_from) as it is */
 
 	*p++ = '"';
 	while (i < n) {
 		unsigned char c;
+		size_t rem;
 #if defined(__SSE2__)
 		/* Signed bytes below 0x20: control characters and every byte
 		 * >= 0x80. */
@@ -43,50 +69,66 @@ static char *escape_to(char *dst, const char *s, size_t n)
 				size_t k = (size_t)__builtin_ctz(bits);
 				p += k;
 				i += k;
-				break;
+				goto special;
 			}
 			p += 16;
 			i += 16;
 		}
-		if (n - i < 16 && i < n) {
-			/* The tail, through a padded copy (never read past s + n). */
-			size_t rem = n - i;
-			unsigned char t[16] = "AAAAAAAAAAAAAAAA";
-			__m128i v, m;
-			unsigned bits;
-			memcpy(t, u + i, rem);
-			v = _mm_loadu_si128((const __m128i *)(const void *)t);
-			m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-					 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-						      _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-			bits = (unsigned)_mm_movemask_epi8(m) & ((1u << rem) - 1u);
-			_mm_storeu_si128((__m128i *)(void *)p, v);
-			if (!bits) {
-				p += rem;
-				break;
-			}
-			p += (size_t)__builtin_ctz(bits);
-			i += (size_t)__builtin_ctz(bits);
-		}
-#elif RP_SCAN_LE
+#else
 		while (n - i >= 8) {
 			uint64_t v = rp_scan_load8(u + i);
-			uint64_t m = rp_scan_special8(v);
-			memcpy(p, &v, sizeof v);
-			if (m) {
-				size_t k = rp_scan_first(m);
-				p += k;
-				i += k;
+			if (rp_scan_special8(v))
 				break;
-			}
+			memcpy(p, &v, sizeof v);
 			p += 8;
 			i += 8;
 		}
 #endif
+		/* fewer than 16 (8) bytes left, or a special byte ahead */
+		rem = n - i;
+#if defined(__SSE2__)
+		if (rem > 0 && rem < 16 && i - plain_from >= 16 - rem) {
+			/* The last 16 bytes of s, whose first 16 - rem were
+			 * copied as they are just before p: checked and stored
+			 * over them in one block. */
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + n - 16));
+			__m128i m =
+				_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+							  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+			if (!_mm_movemask_epi8(m)) {
+				_mm_storeu_si128((__m128i *)(void *)(p + rem - 16), v);
+				p += rem;
+				break;
+			}
+		}
+#endif
+		if (rem >= 8 && rem < 16) {
+			uint64_t a = rp_scan_load8(u + i), b = rp_scan_load8(u + n - 8);
+			if (!(rp_scan_special8(a) | rp_scan_special8(b))) {
+				memcpy(p, &a, 8);
+				memcpy(p + rem - 8, &b, 8);
+				p += rem;
+				break;
+			}
+		} else if (rem >= 4 && rem < 8) {
+			uint32_t a, b;
+			memcpy(&a, u + i, 4);
+			memcpy(&b, u + n - 4, 4);
+			if (!rp_scan_special8((uint64_t)a | (uint64_t)b << 32)) {
+				memcpy(p, &a, 4);
+				memcpy(p + rem - 4, &b, 4);
+				p += rem;
+				break;
+			}
+		}
 		while (i < n && u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' && u[i] != '\\')
 			*p++ = (char)u[i++];
 		if (i >= n)
 			break;
+#if defined(__SSE2__)
+	special:
+#endif
 		c = u[i];
 		if (c >= 0x80) {
 			size_t end = i, ok;
@@ -102,6 +144,7 @@ static char *escape_to(char *dst, const char *s, size_t n)
 				memcpy(p, "\xEF\xBF\xBD", 3); /* U+FFFD */
 				p += 3;
 				i++;
+				plain_from = i;
 			}
 			continue;
 		}
@@ -123,6 +166,7 @@ static char *escape_to(char *dst, const char *s, size_t n)
 			p += 5;
 		}
 		i++;
+		plain_from = i;
 	}
 	*p++ = '"';
 	return p;
@@ -406,6 +450,116 @@ void rp_jw_keyn(rp_jw *w, const char *key, size_t n)
 		*p++ = ' ';
 	commit(w, p);
 	w->after_key = true;
+}
+
+#ifndef NDEBUG
+/* `"key": ` with nothing to escape in key (RP_JW_KEY's promise) */
+static bool key_ok(const char *quoted, size_t n)
+{
+	size_t k;
+	bool ok = n >= 4 && quoted[0] == '"' && memcmp(quoted + n - 3, "\": ", 3) == 0;
+
+	for (k = 1; ok && k + 3 < n; k++) {
+		unsigned char c = (unsigned char)quoted[k];
+		ok = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+	}
+	return ok;
+}
+#endif
+
+/* A member of the current object: writes the comma, newline,
+ * indentation and the key `quoted` (n bytes, `"key": `) into room for
+ * them and vn more bytes; returns where the value goes, or NULL after an
+ * error.  With value false, the key waits for its value (RP_JW_KEY). */
+static inline char *member_to(rp_jw *w, const char *quoted, size_t n, size_t vn, bool value)
+{
+	char *p;
+
+#ifndef NDEBUG
+	if (!key_ok(quoted, n)) {
+		w->err = w->err ? w->err : -RP_EINVAL;
+		return NULL;
+	}
+#endif
+	if (w->err)
+		return NULL;
+	if (!w->in_object[w->depth] || w->after_key || w->depth == 0) {
+		w->err = -RP_EINVAL;
+		return NULL;
+	}
+	/* comma, newline and indentation, the key and ": ", 16 to spare */
+	p = room(w, n > SIZE_MAX / 4 || vn > SIZE_MAX / 4 ? SIZE_MAX
+							  : 1 + newline_room(w) + n + 16 + vn);
+	if (!p)
+		return NULL;
+	if (w->need_comma[w->depth])
+		*p++ = ',';
+	p = newline_to(w, p);
+	w->need_comma[w->depth] = true;
+	p = copy_short(p, quoted, n);
+	if (!w->indent)
+		p--; /* compact: no space after the colon */
+	w->after_key = !value;
+	return p;
+}
+
+void rp_jw_key_plain(rp_jw *w, const char *quoted, size_t n)
+{
+	char *p = member_to(w, quoted, n, 0, false);
+
+	if (p)
+		commit(w, p);
+}
+
+void rp_jw_member_strn(rp_jw *w, const char *quoted, size_t qn, const char *s, size_t n)
+{
+	char *p = member_to(w, quoted, qn, escape_room(n), true);
+
+	if (p)
+		commit(w, escape_to(p, s, n));
+}
+
+void rp_jw_member_str(rp_jw *w, const char *quoted, size_t qn, const char *s)
+{
+	if (s)
+		rp_jw_member_strn(w, quoted, qn, s, strlen(s));
+	else
+		rp_jw_member_raw(w, quoted, qn, "null", 4);
+}
+
+void rp_jw_member_raw(rp_jw *w, const char *quoted, size_t qn, const char *json, size_t n)
+{
+	char *p = member_to(w, quoted, qn, n, true);
+
+	if (p) {
+		memcpy(p, json, n);
+		commit(w, p + n);
+	}
+}
+
+void rp_jw_member_uint(rp_jw *w, const char *quoted, size_t qn, uint64_t v)
+{
+	char *p = member_to(w, quoted, qn, RP_FMT_DEC_MAX, true);
+
+	if (!p)
+		return;
+	{
+		/* the digits, written backwards from their end */
+		uint64_t t = v;
+		char *q;
+		size_t k = 1;
+		while (t >= 10) {
+			t /= 10;
+			k++;
+		}
+		p += k;
+		q = p;
+		do {
+			*--q = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	}
+	commit(w, p);
 }
 
 void rp_jw_stringn(rp_jw *w, const char *s, size_t n)

@@ -405,16 +405,14 @@ static void json_refs(rp_jw *w, const rp_report *r, const rp_report_ref *refs, s
 	char fp[17];
 	size_t i;
 
-	rp_jw_key(w, "rules");
+	RP_JW_KEY(w, "rules");
 	rp_jw_array_begin(w);
 	for (i = 0; i < n; i++) {
 		const rp_report_ref *x = &refs[i];
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "rule_id");
-		rp_jw_string(w, rp_report_ref_rule(r, x)->id);
-		rp_jw_key(w, "status");
-		rp_jw_string(w, rp_status_name((rp_status)x->status));
-		rp_jw_key(w, "fingerprint");
+		RP_JW_STR(w, "rule_id", rp_report_ref_rule(r, x)->id);
+		RP_JW_STR(w, "status", rp_status_name((rp_status)x->status));
+		RP_JW_KEY(w, "fingerprint");
 		rp_report_ref_fingerprint(x, fp);
 		rp_jw_string(w, fp);
 		rp_jw_object_end(w);
@@ -427,84 +425,61 @@ void rp_report_json_assets(rp_jw *w, rp_report *r)
 	size_t i, l, p, h;
 
 	rp_report_sort_assets(r);
-	rp_jw_key(w, "assets");
+	RP_JW_KEY(w, "assets");
 	rp_jw_array_begin(w);
 	for (i = 0; i < r->nassets; i++) {
 		const rp_report_asset *a = r->assets[i];
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "resource_type");
-		rp_jw_string(w, a->type);
-		rp_jw_key(w, "resource_name");
-		rp_jw_string(w, a->name);
-		rp_jw_key(w, "resource_id");
-		rp_jw_string(w, a->id);
-		rp_jw_key(w, "file");
-		rp_jw_string(w, a->file);
-		rp_jw_key(w, "line");
-		rp_jw_uint(w, a->line);
-		rp_jw_key(w, "column");
-		rp_jw_uint(w, a->column);
-		rp_jw_key(w, "subnet");
+		RP_JW_STR(w, "resource_type", a->type);
+		RP_JW_STR(w, "resource_name", a->name);
+		RP_JW_STR(w, "resource_id", a->id);
+		RP_JW_STR(w, "file", a->file);
+		RP_JW_UINT(w, "line", a->line);
+		RP_JW_UINT(w, "column", a->column);
+		RP_JW_KEY(w, "subnet");
 		if (a->subnet)
 			rp_jw_string(w, a->subnet);
 		else
 			rp_jw_null(w);
-		rp_jw_key(w, "score");
-		rp_jw_uint(w, a->score);
-		rp_jw_key(w, "layers_unknown");
-		rp_jw_uint(w, a->unknown);
-		rp_jw_key(w, "internet");
-		rp_jw_string(w, rp_report_internet_name(a->internet));
-		rp_jw_key(w, "internet_reason");
-		rp_jw_string(w, a->internet_why ? a->internet_why : "");
-		rp_jw_key(w, "layers");
+		RP_JW_UINT(w, "score", a->score);
+		RP_JW_UINT(w, "layers_unknown", a->unknown);
+		RP_JW_STR(w, "internet", rp_report_internet_name(a->internet));
+		RP_JW_STR(w, "internet_reason", a->internet_why ? a->internet_why : "");
+		RP_JW_KEY(w, "layers");
 		rp_jw_object_begin(w);
 		for (l = 0; l < RP_DEPTH_NLAYERS; l++) {
 			const rp_report_layer *ly = &a->layers[l];
 			rp_jw_key(w, rp_report_layer_names[l]);
 			rp_jw_object_begin(w);
-			rp_jw_key(w, "rating");
-			rp_jw_string(w, rp_depth_rating_name((rp_depth_rating)ly->rating));
-			rp_jw_key(w, "reason");
-			rp_jw_string(w, ly->reason ? ly->reason : "");
-			rp_jw_key(w, "pass");
-			rp_jw_uint(w, ly->npass);
-			rp_jw_key(w, "fail");
-			rp_jw_uint(w, ly->nfail);
-			rp_jw_key(w, "unknown");
-			rp_jw_uint(w, ly->nunknown);
+			RP_JW_STR(w, "rating", rp_depth_rating_name((rp_depth_rating)ly->rating));
+			RP_JW_STR(w, "reason", ly->reason ? ly->reason : "");
+			RP_JW_UINT(w, "pass", ly->npass);
+			RP_JW_UINT(w, "fail", ly->nfail);
+			RP_JW_UINT(w, "unknown", ly->nunknown);
 			json_refs(w, r, ly->refs, ly->nrefs);
 			rp_jw_object_end(w);
 		}
 		rp_jw_object_end(w);
-		rp_jw_key(w, "paths");
+		RP_JW_KEY(w, "paths");
 		rp_jw_array_begin(w);
 		for (p = 0; p < a->npaths; p++) {
 			const rp_report_path *pa = &a->paths[p];
 			rp_jw_object_begin(w);
-			rp_jw_key(w, "from");
-			rp_jw_string(w, pa->from_internet ? "internet" : "neighbours");
-			rp_jw_key(w, "weakest");
-			rp_jw_bool(w, pa->weakest);
-			rp_jw_key(w, "strength");
-			rp_jw_uint(w, pa->strength);
-			rp_jw_key(w, "hops");
+			RP_JW_STR(w, "from", pa->from_internet ? "internet" : "neighbours");
+			RP_JW_BOOL(w, "weakest", pa->weakest);
+			RP_JW_UINT(w, "strength", pa->strength);
+			RP_JW_KEY(w, "hops");
 			rp_jw_array_begin(w);
 			for (h = 0; h < pa->nhops; h++) {
 				const rp_report_step *hp = &pa->hops[h];
 				rp_jw_object_begin(w);
-				rp_jw_key(w, "kind");
-				rp_jw_string(w, rp_depth_node_name((rp_depth_node)hp->kind));
-				rp_jw_key(w, "role");
-				rp_jw_string(w, h < pa->nentry ? "entry" : "data");
-				rp_jw_key(w, "name");
-				rp_jw_string(w, hp->name);
-				rp_jw_key(w, "resource_type");
-				rp_jw_string(w, hp->type);
-				rp_jw_key(w, "state");
-				rp_jw_string(w, rp_depth_state_name((rp_depth_state)hp->state));
-				rp_jw_key(w, "controls");
-				rp_jw_string(w, hp->controls);
+				RP_JW_STR(w, "kind", rp_depth_node_name((rp_depth_node)hp->kind));
+				RP_JW_STR(w, "role", h < pa->nentry ? "entry" : "data");
+				RP_JW_STR(w, "name", hp->name);
+				RP_JW_STR(w, "resource_type", hp->type);
+				RP_JW_STR(w, "state",
+					  rp_depth_state_name((rp_depth_state)hp->state));
+				RP_JW_STR(w, "controls", hp->controls);
 				json_refs(w, r, hp->refs, hp->nrefs);
 				rp_jw_object_end(w);
 			}

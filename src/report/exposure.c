@@ -194,54 +194,42 @@ void rpt_sort_exposures(rp_report *r)
 		qsort(r->exposures, r->nexposures, sizeof(*r->exposures), cmp_exposure);
 }
 
-static void ostr(rp_jw *w, const char *k, const char *v)
-{
-	rp_jw_key(w, k);
-	if (v)
-		rp_jw_string(w, v);
-	else
-		rp_jw_null(w);
-}
-
 void rpt_json_exposures(rp_jw *w, const rp_report *r)
 {
 	size_t i;
 	int h;
 
-	rp_jw_key(w, "exposures");
+	RP_JW_KEY(w, "exposures");
 	rp_jw_array_begin(w);
 	for (i = 0; i < r->nexposures; i++) {
 		const rp_report_exposure *e = &r->exposures[i];
 		rp_jw_object_begin(w);
-		ostr(w, "resource_type", e->resource_type);
-		ostr(w, "resource_name", e->resource_name);
-		ostr(w, "nic", e->nic);
-		ostr(w, "ip_configuration", e->ip_configuration);
-		ostr(w, "file", e->file);
-		rp_jw_key(w, "line");
-		rp_jw_uint(w, e->line);
-		ostr(w, "source", e->source);
-		ostr(w, "source_addresses", e->source_addresses);
-		rp_jw_key(w, "whole_source");
-		rp_jw_bool(w, e->whole_source);
-		ostr(w, "protocol", e->protocol);
-		ostr(w, "ports", e->ports);
-		ostr(w, "public_endpoint", e->public_endpoint);
-		ostr(w, "endpoint_kind", e->endpoint_kind);
-		ostr(w, "verdict", e->verdict);
-		ostr(w, "reason", e->reason);
-		rp_jw_key(w, "deciding_rules");
+		RP_JW_STR(w, "resource_type", e->resource_type);
+		RP_JW_STR(w, "resource_name", e->resource_name);
+		RP_JW_STR(w, "nic", e->nic);
+		RP_JW_STR(w, "ip_configuration", e->ip_configuration);
+		RP_JW_STR(w, "file", e->file);
+		RP_JW_UINT(w, "line", e->line);
+		RP_JW_STR(w, "source", e->source);
+		RP_JW_STR(w, "source_addresses", e->source_addresses);
+		RP_JW_BOOL(w, "whole_source", e->whole_source);
+		RP_JW_STR(w, "protocol", e->protocol);
+		RP_JW_STR(w, "ports", e->ports);
+		RP_JW_STR(w, "public_endpoint", e->public_endpoint);
+		RP_JW_STR(w, "endpoint_kind", e->endpoint_kind);
+		RP_JW_STR(w, "verdict", e->verdict);
+		RP_JW_STR(w, "reason", e->reason);
+		RP_JW_KEY(w, "deciding_rules");
 		rp_jw_array_begin(w);
 		for (h = 0; h < 2; h++) {
 			const rp_report_hop *p = &e->hops[h];
 			rp_jw_object_begin(w);
-			ostr(w, "level", p->level);
-			ostr(w, "nsg", p->nsg);
-			ostr(w, "rule", p->rule);
-			ostr(w, "file", p->file);
-			rp_jw_key(w, "line");
-			rp_jw_uint(w, p->line);
-			ostr(w, "verdict", p->verdict);
+			RP_JW_STR(w, "level", p->level);
+			RP_JW_STR(w, "nsg", p->nsg);
+			RP_JW_STR(w, "rule", p->rule);
+			RP_JW_STR(w, "file", p->file);
+			RP_JW_UINT(w, "line", p->line);
+			RP_JW_STR(w, "verdict", p->verdict);
 			rp_jw_object_end(w);
 		}
 		rp_jw_array_end(w);

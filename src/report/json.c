@@ -6,61 +6,33 @@
 #include "report/internal.h"
 #include "util/error.h"
 
-static void opt_string(rp_jw *w, const char *key, const char *v)
-{
-	rp_jw_key(w, key);
-	if (v)
-		rp_jw_string(w, v);
-	else
-		rp_jw_null(w);
-}
-
 static void finding(rp_jw *w, const rp_report_finding *f)
 {
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "rule_id");
-	rp_jw_string(w, f->rule->id);
-	rp_jw_key(w, "layer");
-	rp_jw_string(w, f->rule->layer);
-	rp_jw_key(w, "severity");
-	rp_jw_string(w, rpt_sev(f->rule->severity));
-	rp_jw_key(w, "status");
-	rp_jw_string(w, rpt_status(f->status));
-	rp_jw_key(w, "title");
-	rp_jw_string(w, f->rule->title);
-	rp_jw_key(w, "resource_type");
-	rp_jw_string(w, f->resource_type);
-	rp_jw_key(w, "resource_name");
-	rp_jw_string(w, f->resource_name);
-	rp_jw_key(w, "resource_id");
-	rp_jw_string(w, f->resource_id);
-	if (rp_report_finding_address(f)) {
-		rp_jw_key(w, "address");
-		rp_jw_string(w, rp_report_finding_address(f));
-	}
-	rp_jw_key(w, "file");
-	rp_jw_string(w, f->file);
-	rp_jw_key(w, "line");
-	rp_jw_uint(w, f->line);
-	rp_jw_key(w, "column");
-	rp_jw_uint(w, f->column);
-	rp_jw_key(w, "end_line");
-	rp_jw_uint(w, f->end_line);
-	rp_jw_key(w, "end_column");
-	rp_jw_uint(w, f->end_column);
-	rp_jw_key(w, "message");
-	rp_jw_string(w, f->message);
-	opt_string(w, "unknown_reason", f->unknown_reason);
-	rp_jw_key(w, "fingerprint");
-	rp_jw_string(w, f->fingerprint);
-	rp_jw_key(w, "suppressed");
-	rp_jw_bool(w, f->suppressed != RP_SUPPRESS_NONE);
+	RP_JW_STR(w, "rule_id", f->rule->id);
+	RP_JW_STR(w, "layer", f->rule->layer);
+	RP_JW_STR(w, "severity", rpt_sev(f->rule->severity));
+	RP_JW_STR(w, "status", rpt_status(f->status));
+	RP_JW_STR(w, "title", f->rule->title);
+	RP_JW_STR(w, "resource_type", f->resource_type);
+	RP_JW_STR(w, "resource_name", f->resource_name);
+	RP_JW_STR(w, "resource_id", f->resource_id);
+	if (rp_report_finding_address(f))
+		RP_JW_STR(w, "address", rp_report_finding_address(f));
+	RP_JW_STR(w, "file", f->file);
+	RP_JW_UINT(w, "line", f->line);
+	RP_JW_UINT(w, "column", f->column);
+	RP_JW_UINT(w, "end_line", f->end_line);
+	RP_JW_UINT(w, "end_column", f->end_column);
+	RP_JW_STR(w, "message", f->message);
+	RP_JW_STR(w, "unknown_reason", f->unknown_reason);
+	RP_JW_STR(w, "fingerprint", f->fingerprint);
+	RP_JW_BOOL(w, "suppressed", f->suppressed != RP_SUPPRESS_NONE);
 	if (f->suppressed != RP_SUPPRESS_NONE) {
-		rp_jw_key(w, "suppression");
+		RP_JW_KEY(w, "suppression");
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "kind");
-		rp_jw_string(w, rp_suppress_kind_name(f->suppressed));
-		opt_string(w, "reason", f->suppress_reason);
+		RP_JW_STR(w, "kind", rp_suppress_kind_name(f->suppressed));
+		RP_JW_STR(w, "reason", f->suppress_reason);
 		rp_jw_object_end(w);
 	}
 	rp_jw_object_end(w);
@@ -80,37 +52,26 @@ int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out)
 	rp_report_count(r, &c);
 	rp_jw_init(&w, out, 2);
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "format_version");
+	RP_JW_KEY(&w, "format_version");
 	rp_jw_int(&w, RP_REPORT_JSON_VERSION);
-	rp_jw_key(&w, "tool");
+	RP_JW_KEY(&w, "tool");
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "name");
-	rp_jw_string(&w, RP_REPORT_TOOL_NAME);
-	rp_jw_key(&w, "version");
-	rp_jw_string(&w, o->version ? o->version : "");
+	RP_JW_STR(&w, "name", RP_REPORT_TOOL_NAME);
+	RP_JW_STR(&w, "version", o->version ? o->version : "");
 	rp_jw_object_end(&w);
 
-	rp_jw_key(&w, "summary");
+	RP_JW_KEY(&w, "summary");
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "files");
-	rp_jw_uint(&w, r->nfiles);
-	rp_jw_key(&w, "resources");
-	rp_jw_uint(&w, r->nresources);
-	rp_jw_key(&w, "rules");
-	rp_jw_uint(&w, r->nrules);
-	rp_jw_key(&w, "input_errors");
-	rp_jw_uint(&w, r->nerrors);
-	rp_jw_key(&w, "pass");
-	rp_jw_uint(&w, c.by_status[RP_STATUS_PASS]);
-	rp_jw_key(&w, "fail");
-	rp_jw_uint(&w, c.by_status[RP_STATUS_FAIL]);
-	rp_jw_key(&w, "unknown");
-	rp_jw_uint(&w, c.by_status[RP_STATUS_UNKNOWN]);
-	rp_jw_key(&w, "not_applicable");
-	rp_jw_uint(&w, c.by_status[RP_STATUS_NOT_APPLICABLE]);
-	rp_jw_key(&w, "suppressed");
-	rp_jw_uint(&w, c.suppressed);
-	rp_jw_key(&w, "fail_by_severity");
+	RP_JW_UINT(&w, "files", r->nfiles);
+	RP_JW_UINT(&w, "resources", r->nresources);
+	RP_JW_UINT(&w, "rules", r->nrules);
+	RP_JW_UINT(&w, "input_errors", r->nerrors);
+	RP_JW_UINT(&w, "pass", c.by_status[RP_STATUS_PASS]);
+	RP_JW_UINT(&w, "fail", c.by_status[RP_STATUS_FAIL]);
+	RP_JW_UINT(&w, "unknown", c.by_status[RP_STATUS_UNKNOWN]);
+	RP_JW_UINT(&w, "not_applicable", c.by_status[RP_STATUS_NOT_APPLICABLE]);
+	RP_JW_UINT(&w, "suppressed", c.suppressed);
+	RP_JW_KEY(&w, "fail_by_severity");
 	rp_jw_object_begin(&w);
 	for (s = RP_SEV_CRITICAL; s >= RP_SEV_INFO; s--) {
 		rp_jw_key(&w, sev_keys[s]);
@@ -119,30 +80,26 @@ int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out)
 	rp_jw_object_end(&w);
 	rp_jw_object_end(&w);
 
-	rp_jw_key(&w, "files");
+	RP_JW_KEY(&w, "files");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nfiles; i++)
 		rp_jw_string(&w, r->files[i]);
 	rp_jw_array_end(&w);
 
-	rp_jw_key(&w, "rules");
+	RP_JW_KEY(&w, "rules");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nrules; i++) {
 		const rp_report_rule *ru = r->rules[i];
 		rp_jw_object_begin(&w);
-		rp_jw_key(&w, "id");
-		rp_jw_string(&w, ru->id);
-		rp_jw_key(&w, "layer");
-		rp_jw_string(&w, ru->layer);
-		rp_jw_key(&w, "severity");
-		rp_jw_string(&w, rpt_sev(ru->severity));
-		rp_jw_key(&w, "title");
-		rp_jw_string(&w, ru->title);
+		RP_JW_STR(&w, "id", ru->id);
+		RP_JW_STR(&w, "layer", ru->layer);
+		RP_JW_STR(&w, "severity", rpt_sev(ru->severity));
+		RP_JW_STR(&w, "title", ru->title);
 		rp_jw_object_end(&w);
 	}
 	rp_jw_array_end(&w);
 
-	rp_jw_key(&w, "findings");
+	RP_JW_KEY(&w, "findings");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nfindings; i++)
 		finding(&w, &r->findings[i]);

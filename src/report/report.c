@@ -1,6 +1,7 @@
 /* report.c: the rp_report container, fingerprints, counts, the format
  * registry (one static table) and escaping helpers shared by the writers. */
 #include "report/report.h"
+#include "util/outfile.h"
 #include "report/assets.h"
 #include "report/internal.h"
 #include "util/error.h"
@@ -42,6 +43,34 @@ const rp_report_format *rp_report_format_find(const char *name)
 		if (strcmp(rp_report_formats[i].name, name) == 0)
 			return &rp_report_formats[i];
 	return NULL;
+}
+
+int rp_report_emit(rp_report *r, const rp_report_format *fmt, const rp_report_options *o,
+		   const char *path, int *os_errno)
+{
+	rp_outfile of;
+	rp_buf out = RP_BUF_INIT;
+	int rc;
+
+	*os_errno = 0;
+	rc = rp_outfile_open(&of, path);
+	if (rc < 0) {
+		*os_errno = of.os_errno;
+		return rc;
+	}
+	out.sink = &of.sink;
+	rc = fmt->write(r, o, &out);
+	if (rc == 0)
+		rc = rp_buf_flush(&out);
+	if (rc == 0)
+		rc = rp_outfile_commit(&of);
+	else
+		rp_outfile_abort(&of);
+	*os_errno = of.os_errno;
+	if (rc < 0 && *os_errno)
+		rc = -RP_EIO; /* the output failed, not the writer */
+	rp_buf_release(&out);
+	return rc;
 }
 
 /* ---- container ---- */

@@ -325,6 +325,15 @@ extern const size_t rp_report_nformats;
 /* NULL when unknown. */
 const rp_report_format *rp_report_format_find(const char *name);
 
+/* Writes r in format fmt to the file path (NULL: standard output) as the
+ * writer produces it, through a buffer of RP_BUF_SINK_CHUNK bytes (the
+ * report is never whole in memory), by util/outfile.h's rules: a regular
+ * file is replaced only when the whole report is written.  0; -RP_EIO when
+ * the output cannot be opened or written (*os_errno: the errno); or the
+ * writer's error (the output abandoned). */
+int rp_report_emit(rp_report *r, const rp_report_format *fmt, const rp_report_options *o,
+		   const char *path, int *os_errno);
+
 /* Each writer sorts r first (hence non-const). 0 or -RP_ENOMEM. */
 int rp_report_write_text(rp_report *r, const rp_report_options *o, rp_buf *out);
 int rp_report_write_json(rp_report *r, const rp_report_options *o, rp_buf *out);

@@ -59,17 +59,14 @@ static int rule_descriptor(rp_jw *w, const rp_report_rule *ru, const char *doc_u
 	int rc = 0;
 
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "id");
-	rp_jw_string(w, ru->id);
-	rp_jw_key(w, "shortDescription");
+	RP_JW_STR(w, "id", ru->id);
+	RP_JW_KEY(w, "shortDescription");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "text");
-	rp_jw_string(w, ru->title);
+	RP_JW_STR(w, "text", ru->title);
 	rp_jw_object_end(w);
-	rp_jw_key(w, "fullDescription");
+	RP_JW_KEY(w, "fullDescription");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "text");
-	rp_jw_string(w, ru->rationale ? ru->rationale : ru->title);
+	RP_JW_STR(w, "text", ru->rationale ? ru->rationale : ru->title);
 	rp_jw_object_end(w);
 
 	if (doc_uri) {
@@ -79,8 +76,7 @@ static int rule_descriptor(rp_jw *w, const rp_report_rule *ru, const char *doc_u
 			rc = rp_buf_putc(&b, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
 		}
 		if (rc == 0) {
-			rp_jw_key(w, "helpUri");
-			rp_jw_stringn(w, b.data, b.len);
+			RP_JW_STRN(w, "helpUri", b.data, b.len);
 		}
 		rp_buf_clear(&b);
 	}
@@ -89,37 +85,30 @@ static int rule_descriptor(rp_jw *w, const rp_report_rule *ru, const char *doc_u
 				   ru->rationale ? ru->rationale : "",
 				   ru->remediation ? ru->remediation : "");
 	if (rc == 0) {
-		rp_jw_key(w, "help");
+		RP_JW_KEY(w, "help");
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "text");
-		rp_jw_stringn(w, b.data, b.len);
+		RP_JW_STRN(w, "text", b.data, b.len);
 		rp_jw_object_end(w);
 	}
-	rp_jw_key(w, "defaultConfiguration");
+	RP_JW_KEY(w, "defaultConfiguration");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "level");
-	rp_jw_string(w, level_for(ru->severity));
+	RP_JW_STR(w, "level", level_for(ru->severity));
 	rp_jw_object_end(w);
-	rp_jw_key(w, "properties");
+	RP_JW_KEY(w, "properties");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "layer");
-	rp_jw_string(w, ru->layer);
-	rp_jw_key(w, "severity");
-	rp_jw_string(w, rpt_sev(ru->severity));
-	rp_jw_key(w, "security-severity");
-	rp_jw_string(w, security_severity(ru->severity));
-	rp_jw_key(w, "tags");
+	RP_JW_STR(w, "layer", ru->layer);
+	RP_JW_STR(w, "severity", rpt_sev(ru->severity));
+	RP_JW_STR(w, "security-severity", security_severity(ru->severity));
+	RP_JW_KEY(w, "tags");
 	rp_jw_array_begin(w);
 	rp_jw_string(w, "security");
 	rp_jw_string(w, ru->layer);
 	rp_jw_array_end(w);
 	if (ru->mcsb) {
-		rp_jw_key(w, "mcsb");
-		rp_jw_string(w, ru->mcsb);
+		RP_JW_STR(w, "mcsb", ru->mcsb);
 	}
 	if (ru->cis) {
-		rp_jw_key(w, "cis");
-		rp_jw_string(w, ru->cis);
+		RP_JW_STR(w, "cis", ru->cis);
 	}
 	rp_jw_object_end(w);
 	rp_jw_object_end(w);
@@ -164,17 +153,13 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 	int rc = 0;
 
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "ruleId");
-	rp_jw_string(w, f->rule->id);
-	rp_jw_key(w, "ruleIndex");
-	rp_jw_uint(w, rule_index(r, f->rule));
-	rp_jw_key(w, "kind");
-	rp_jw_string(w, fail ? "fail" : "review");
-	rp_jw_key(w, "level");
-	rp_jw_string(w, fail ? level_for(f->rule->severity) : "none");
-	rp_jw_key(w, "message");
+	RP_JW_STR(w, "ruleId", f->rule->id);
+	RP_JW_UINT(w, "ruleIndex", rule_index(r, f->rule));
+	RP_JW_STR(w, "kind", fail ? "fail" : "review");
+	RP_JW_STR(w, "level", fail ? level_for(f->rule->severity) : "none");
+	RP_JW_KEY(w, "message");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "text");
+	RP_JW_KEY(w, "text");
 	if (f->status == RP_STATUS_UNKNOWN && f->unknown_reason) {
 		rp_buf m = RP_BUF_INIT;
 		rc = rp_buf_printf(&m, "%s (unknown: %s)", f->message, f->unknown_reason);
@@ -186,69 +171,56 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 	}
 	rp_jw_object_end(w);
 
-	rp_jw_key(w, "locations");
+	RP_JW_KEY(w, "locations");
 	rp_jw_array_begin(w);
 	rp_jw_object_begin(w);
 	if (f->file[0]) {
-		rp_jw_key(w, "physicalLocation");
+		RP_JW_KEY(w, "physicalLocation");
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "artifactLocation");
+		RP_JW_KEY(w, "artifactLocation");
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "uri");
+		RP_JW_KEY(w, "uri");
 		if (rc == 0)
 			rc = uri_value(w, f->file);
 		fi = file_index(r, f->file, &found);
 		if (found) {
-			rp_jw_key(w, "index");
-			rp_jw_uint(w, fi);
+			RP_JW_UINT(w, "index", fi);
 		}
 		rp_jw_object_end(w);
 		if (f->line) {
-			rp_jw_key(w, "region");
+			RP_JW_KEY(w, "region");
 			rp_jw_object_begin(w);
-			rp_jw_key(w, "startLine");
-			rp_jw_uint(w, f->line);
-			rp_jw_key(w, "startColumn");
-			rp_jw_uint(w, f->column ? f->column : 1);
-			rp_jw_key(w, "endLine");
-			rp_jw_uint(w, f->end_line >= f->line ? f->end_line : f->line);
-			rp_jw_key(w, "endColumn");
-			rp_jw_uint(w, f->end_column ? f->end_column : 1);
+			RP_JW_UINT(w, "startLine", f->line);
+			RP_JW_UINT(w, "startColumn", f->column ? f->column : 1);
+			RP_JW_UINT(w, "endLine", f->end_line >= f->line ? f->end_line : f->line);
+			RP_JW_UINT(w, "endColumn", f->end_column ? f->end_column : 1);
 			rp_jw_object_end(w);
 		} else if (rp_report_finding_byte_length(f)) {
 			/* binary artifact (§3.30.10, §3.30.11) */
-			rp_jw_key(w, "region");
+			RP_JW_KEY(w, "region");
 			rp_jw_object_begin(w);
-			rp_jw_key(w, "byteOffset");
-			rp_jw_uint(w, rp_report_finding_byte_offset(f));
-			rp_jw_key(w, "byteLength");
-			rp_jw_uint(w, rp_report_finding_byte_length(f));
+			RP_JW_UINT(w, "byteOffset", rp_report_finding_byte_offset(f));
+			RP_JW_UINT(w, "byteLength", rp_report_finding_byte_length(f));
 			rp_jw_object_end(w);
 		}
 		rp_jw_object_end(w);
 	}
 	if (f->resource_name[0] || f->resource_id[0]) {
-		rp_jw_key(w, "logicalLocations");
+		RP_JW_KEY(w, "logicalLocations");
 		rp_jw_array_begin(w);
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "name");
-		rp_jw_string(w, f->resource_name[0] ? f->resource_name : f->resource_id);
+		RP_JW_STR(w, "name", f->resource_name[0] ? f->resource_name : f->resource_id);
 		if (f->resource_id[0]) {
-			rp_jw_key(w, "fullyQualifiedName");
-			rp_jw_string(w, f->resource_id);
+			RP_JW_STR(w, "fullyQualifiedName", f->resource_id);
 		}
-		rp_jw_key(w, "kind");
-		rp_jw_string(w, "resource");
+		RP_JW_STR(w, "kind", "resource");
 		rp_jw_object_end(w);
 		if (rp_report_finding_address(f)) {
 			/* the Terraform resource the finding is about */
 			rp_jw_object_begin(w);
-			rp_jw_key(w, "name");
-			rp_jw_string(w, rp_report_finding_address(f));
-			rp_jw_key(w, "fullyQualifiedName");
-			rp_jw_string(w, rp_report_finding_address(f));
-			rp_jw_key(w, "kind");
-			rp_jw_string(w, "resource");
+			RP_JW_STR(w, "name", rp_report_finding_address(f));
+			RP_JW_STR(w, "fullyQualifiedName", rp_report_finding_address(f));
+			RP_JW_STR(w, "kind", "resource");
 			rp_jw_object_end(w);
 		}
 		rp_jw_array_end(w);
@@ -256,36 +228,29 @@ static int result(rp_jw *w, const rp_report *r, const rp_report_finding *f)
 	rp_jw_object_end(w);
 	rp_jw_array_end(w);
 
-	rp_jw_key(w, "partialFingerprints");
+	RP_JW_KEY(w, "partialFingerprints");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "rampart/v1");
-	rp_jw_string(w, f->fingerprint);
+	RP_JW_STR(w, "rampart/v1", f->fingerprint);
 	rp_jw_object_end(w);
 
 	if (f->suppressed != RP_SUPPRESS_NONE) {
-		rp_jw_key(w, "suppressions");
+		RP_JW_KEY(w, "suppressions");
 		rp_jw_array_begin(w);
 		rp_jw_object_begin(w);
-		rp_jw_key(w, "kind");
-		rp_jw_string(w, f->suppressed == RP_SUPPRESS_INLINE ? "inSource" : "external");
-		rp_jw_key(w, "status");
-		rp_jw_string(w, "accepted");
+		RP_JW_STR(w, "kind", f->suppressed == RP_SUPPRESS_INLINE ? "inSource" : "external");
+		RP_JW_STR(w, "status", "accepted");
 		if (f->suppress_reason) {
-			rp_jw_key(w, "justification");
-			rp_jw_string(w, f->suppress_reason);
+			RP_JW_STR(w, "justification", f->suppress_reason);
 		}
 		rp_jw_object_end(w);
 		rp_jw_array_end(w);
 	}
-	rp_jw_key(w, "properties");
+	RP_JW_KEY(w, "properties");
 	rp_jw_object_begin(w);
-	rp_jw_key(w, "status");
-	rp_jw_string(w, rpt_status(f->status));
-	rp_jw_key(w, "resourceType");
-	rp_jw_string(w, f->resource_type);
+	RP_JW_STR(w, "status", rpt_status(f->status));
+	RP_JW_STR(w, "resourceType", f->resource_type);
 	if (f->unknown_reason) {
-		rp_jw_key(w, "unknownReason");
-		rp_jw_string(w, f->unknown_reason);
+		RP_JW_STR(w, "unknownReason", f->unknown_reason);
 	}
 	rp_jw_object_end(w);
 	rp_jw_object_end(w);
@@ -301,31 +266,25 @@ int rp_report_write_sarif(rp_report *r, const rp_report_options *o, rp_buf *out)
 	rp_report_sort(r);
 	rp_jw_init(&w, out, 2);
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "$schema");
-	rp_jw_string(&w, "https://json.schemastore.org/sarif-2.1.0.json");
-	rp_jw_key(&w, "version");
-	rp_jw_string(&w, "2.1.0");
-	rp_jw_key(&w, "runs");
+	RP_JW_STR(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	RP_JW_STR(&w, "version", "2.1.0");
+	RP_JW_KEY(&w, "runs");
 	rp_jw_array_begin(&w);
 	rp_jw_object_begin(&w);
 
-	rp_jw_key(&w, "tool");
+	RP_JW_KEY(&w, "tool");
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "driver");
+	RP_JW_KEY(&w, "driver");
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "name");
-	rp_jw_string(&w, RP_REPORT_TOOL_NAME);
+	RP_JW_STR(&w, "name", RP_REPORT_TOOL_NAME);
 	if (o->version && o->version[0]) {
-		rp_jw_key(&w, "version");
-		rp_jw_string(&w, o->version);
-		rp_jw_key(&w, "semanticVersion");
-		rp_jw_string(&w, o->version);
+		RP_JW_STR(&w, "version", o->version);
+		RP_JW_STR(&w, "semanticVersion", o->version);
 	}
 	if (r->rules_doc_uri) {
-		rp_jw_key(&w, "informationUri");
-		rp_jw_string(&w, r->rules_doc_uri);
+		RP_JW_STR(&w, "informationUri", r->rules_doc_uri);
 	}
-	rp_jw_key(&w, "rules");
+	RP_JW_KEY(&w, "rules");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nrules && rc == 0; i++)
 		rc = rule_descriptor(&w, r->rules[i], r->rules_doc_uri);
@@ -333,23 +292,22 @@ int rp_report_write_sarif(rp_report *r, const rp_report_options *o, rp_buf *out)
 	rp_jw_object_end(&w);
 	rp_jw_object_end(&w);
 
-	rp_jw_key(&w, "columnKind");
-	rp_jw_string(&w, "unicodeCodePoints");
+	RP_JW_STR(&w, "columnKind", "unicodeCodePoints");
 
-	rp_jw_key(&w, "artifacts");
+	RP_JW_KEY(&w, "artifacts");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nfiles && rc == 0; i++) {
 		rp_jw_object_begin(&w);
-		rp_jw_key(&w, "location");
+		RP_JW_KEY(&w, "location");
 		rp_jw_object_begin(&w);
-		rp_jw_key(&w, "uri");
+		RP_JW_KEY(&w, "uri");
 		rc = uri_value(&w, r->files[i]);
 		rp_jw_object_end(&w);
 		rp_jw_object_end(&w);
 	}
 	rp_jw_array_end(&w);
 
-	rp_jw_key(&w, "results");
+	RP_JW_KEY(&w, "results");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < r->nfindings && rc == 0; i++) {
 		const rp_report_finding *f = &r->findings[i];

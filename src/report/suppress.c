@@ -319,26 +319,21 @@ int rp_baseline_write(rp_report *r, rp_buf *out)
 		qsort(v, n, sizeof(*v), cmp_fp_finding);
 	rp_jw_init(&w, out, 2);
 	rp_jw_object_begin(&w);
-	rp_jw_key(&w, "format_version");
+	RP_JW_KEY(&w, "format_version");
 	rp_jw_int(&w, 1);
-	rp_jw_key(&w, "tool");
-	rp_jw_string(&w, RP_REPORT_TOOL_NAME);
-	rp_jw_key(&w, "findings");
+	RP_JW_STR(&w, "tool", RP_REPORT_TOOL_NAME);
+	RP_JW_KEY(&w, "findings");
 	rp_jw_array_begin(&w);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i]->fingerprint, v[i - 1]->fingerprint) == 0)
 			continue;
 		rp_jw_object_begin(&w);
-		rp_jw_key(&w, "fingerprint");
-		rp_jw_string(&w, v[i]->fingerprint);
-		rp_jw_key(&w, "rule_id");
-		rp_jw_string(&w, v[i]->rule->id);
-		rp_jw_key(&w, "resource");
-		rp_jw_string(&w, v[i]->resource_id[0] ? v[i]->resource_id : v[i]->resource_name);
-		rp_jw_key(&w, "file");
-		rp_jw_string(&w, v[i]->file);
-		rp_jw_key(&w, "status");
-		rp_jw_string(&w, rpt_status(v[i]->status));
+		RP_JW_STR(&w, "fingerprint", v[i]->fingerprint);
+		RP_JW_STR(&w, "rule_id", v[i]->rule->id);
+		RP_JW_STR(&w, "resource",
+			  v[i]->resource_id[0] ? v[i]->resource_id : v[i]->resource_name);
+		RP_JW_STR(&w, "file", v[i]->file);
+		RP_JW_STR(&w, "status", rpt_status(v[i]->status));
 		rp_jw_object_end(&w);
 	}
 	rp_jw_array_end(&w);

@@ -51,7 +51,16 @@ int rp_buf_reserve(rp_buf *b, size_t extra)
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
-	cap = b->cap ? b->cap : 64;
+	if (b->sink && b->len) {
+		/* bounded: write out what is held, then start over */
+		int r = rp_buf_flush(b);
+		if (r < 0)
+			return r;
+		need = extra + 1;
+		if (need <= b->cap)
+			return 0;
+	}
+	cap = b->cap ? b->cap : b->sink ? RP_BUF_SINK_CHUNK : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->data, cap);
@@ -158,6 +167,20 @@ void rp_buf_clear(rp_buf *b)
 	b->len = 0;
 	if (b->data)
 		b->data[0] = '\0';
+}
+
+int rp_buf_flush(rp_buf *b)
+{
+	int r;
+
+	if (!b->sink || !b->len)
+		return 0;
+	r = b->sink->write(b->sink, b->data, b->len);
+	if (r < 0)
+		return r;
+	b->len = 0;
+	b->data[0] = '\0';
+	return 0;
 }
 
 void rp_buf_release(rp_buf *b)

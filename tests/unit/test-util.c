@@ -5,12 +5,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/arena.h"
@@ -18,6 +20,7 @@
 #include "util/diag.h"
 #include "util/error.h"
 #include "util/hashmap.h"
+#include "util/outfile.h"
 #include "util/source.h"
 #include "util/str.h"
 
@@ -759,6 +762,199 @@ static void test_vsnprintf(void **state)
 	assert_int_equal(both(a, b, 0, "%s", "abc"), 3);
 }
 
+/* A sink that collects what it is given, and can be told to fail. */
+typedef struct collect_sink {
+	rp_sink sink;
+	rp_buf got;
+	size_t writes;
+	bool fail;
+} collect_sink;
+
+static int collect_write(rp_sink *s, const char *p, size_t n)
+{
+	collect_sink *c = (collect_sink *)(void *)s;
+
+	if (c->fail)
+		return -RP_EIO;
+	c->writes++;
+	return rp_buf_append(&c->got, p, n);
+}
+
+/* A buffer on a sink stays bounded, hands every byte over in order, and
+ * keeps its content when the sink fails. */
+static void test_buf_sink(void **state)
+{
+	collect_sink c;
+	rp_buf b = RP_BUF_INIT, want = RP_BUF_INIT;
+	size_t i, maxcap = 0;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.sink.write = collect_write;
+	b.sink = &c.sink;
+	for (i = 0; i < 40000; i++) {
+		char piece[64];
+		int n = snprintf(piece, sizeof piece, "%zu:%.*s;", i, (int)(i % 50),
+				 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+		assert_int_equal(rp_buf_append(&b, piece, (size_t)n), 0);
+		assert_int_equal(rp_buf_append(&want, piece, (size_t)n), 0);
+		if (i % 7 == 0) {
+			assert_int_equal(rp_buf_printf(&b, "<%zu>", i * 3), 0);
+			assert_int_equal(rp_buf_printf(&want, "<%zu>", i * 3), 0);
+		}
+		assert_int_equal(rp_buf_putc(&b, '\n'), 0);
+		assert_int_equal(rp_buf_putc(&want, '\n'), 0);
+		if (b.cap > maxcap)
+			maxcap = b.cap;
+	}
+	assert_true(want.len > 4 * RP_BUF_SINK_CHUNK);
+	assert_int_equal(maxcap, RP_BUF_SINK_CHUNK);
+	assert_true(c.writes >= want.len / RP_BUF_SINK_CHUNK);
+	/* one item bigger than the chunk: written whole, the buffer grows */
+	{
+		size_t big = 3 * RP_BUF_SINK_CHUNK;
+		char *x = malloc(big);
+		assert_non_null(x);
+		memset(x, 'z', big);
+		assert_int_equal(rp_buf_append(&b, x, big), 0);
+		assert_int_equal(rp_buf_append(&want, x, big), 0);
+		free(x);
+	}
+	assert_int_equal(rp_buf_flush(&b), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(c.got.len, want.len);
+	assert_memory_equal(c.got.data, want.data, want.len);
+	/* a failing sink: the append fails, the buffer is unchanged */
+	assert_int_equal(rp_buf_append(&b, "abc", 3), 0);
+	c.fail = true;
+	{
+		size_t len = b.len;
+		char *x = calloc(1, b.cap + 1);
+		assert_non_null(x);
+		assert_int_equal(rp_buf_append(&b, x, b.cap), -RP_EIO);
+		assert_int_equal(b.len, len);
+		assert_memory_equal(b.data, "abc", 3);
+		assert_int_equal(rp_buf_flush(&b), -RP_EIO);
+		free(x);
+	}
+	/* without a sink, flush does nothing */
+	assert_int_equal(rp_buf_flush(&want), 0);
+	assert_true(want.len > 0);
+	rp_buf_release(&b);
+	rp_buf_release(&want);
+	rp_buf_release(&c.got);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *d = NULL;
+	long sz;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	d = malloc((size_t)sz + 1);
+	if (d && fread(d, 1, (size_t)sz, f) != (size_t)sz) {
+		free(d);
+		d = NULL;
+	}
+	if (d)
+		d[sz] = '\0';
+	*n = (size_t)sz;
+	fclose(f);
+	return d;
+}
+
+static size_t dir_entries(const char *dir)
+{
+	char cmd[600];
+	FILE *p;
+	size_t n = 0;
+	int c;
+
+	snprintf(cmd, sizeof cmd, "ls -A '%s'", dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((c = fgetc(p)) != EOF)
+		n += c == '\n';
+	pclose(p);
+	return n;
+}
+
+/* -o FILE: a regular file is replaced whole when the write completes (its
+ * permissions kept), left as it was when the write is abandoned, and no
+ * temporary file stays behind; a device is written directly; a missing
+ * directory is an I/O error with its errno. */
+static void test_outfile(void **state)
+{
+	char dir[] = "/tmp/rampart-outfile-XXXXXX", path[512];
+	rp_outfile o;
+	rp_buf b = RP_BUF_INIT;
+	struct stat st;
+	size_t n, i;
+	char *d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/report.json", dir);
+	/* new file */
+	assert_int_equal(rp_outfile_open(&o, path), 0);
+	b.sink = &o.sink;
+	for (i = 0; i < 100000; i++)
+		assert_int_equal(rp_buf_printf(&b, "line %zu\n", i), 0);
+	assert_int_equal(rp_buf_flush(&b), 0);
+	assert_int_equal(dir_entries(dir), 1); /* only the temporary file so far */
+	assert_int_equal(rp_outfile_commit(&o), 0);
+	assert_int_equal(dir_entries(dir), 1);
+	d = slurp(path, &n);
+	assert_non_null(d);
+	assert_true(n > 1000000);
+	assert_memory_equal(d, "line 0\nline 1\n", 14);
+	assert_memory_equal(d + n - 11, "line 99999\n", 11);
+	free(d);
+	/* an existing file's mode is kept */
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(rp_outfile_open(&o, path), 0);
+	b.sink = &o.sink;
+	assert_int_equal(rp_buf_puts(&b, "second\n"), 0);
+	assert_int_equal(rp_buf_flush(&b), 0);
+	assert_int_equal(rp_outfile_commit(&o), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	d = slurp(path, &n);
+	assert_string_equal(d, "second\n");
+	free(d);
+	/* abandoned after a flush: the old file stays, no temporary file */
+	assert_int_equal(rp_outfile_open(&o, path), 0);
+	b.sink = &o.sink;
+	for (i = 0; i < 100000; i++)
+		assert_int_equal(rp_buf_printf(&b, "third %zu\n", i), 0);
+	rp_outfile_abort(&o);
+	rp_buf_clear(&b);
+	d = slurp(path, &n);
+	assert_string_equal(d, "second\n");
+	free(d);
+	assert_int_equal(dir_entries(dir), 1);
+	/* a device: written directly, committed without a rename */
+	assert_int_equal(rp_outfile_open(&o, "/dev/null"), 0);
+	assert_null(o.tmp);
+	b.sink = &o.sink;
+	assert_int_equal(rp_buf_puts(&b, "gone\n"), 0);
+	assert_int_equal(rp_buf_flush(&b), 0);
+	assert_int_equal(rp_outfile_commit(&o), 0);
+	/* a missing directory */
+	snprintf(path, sizeof path, "%s/missing/report.json", dir);
+	assert_int_equal(rp_outfile_open(&o, path), -RP_EIO);
+	assert_int_equal(o.os_errno, ENOENT);
+	rp_buf_release(&b);
+	snprintf(path, sizeof path, "%s/report.json", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +978,8 @@ int main(void)
 		cmocka_unit_test(test_diag_excerpt_invalid_utf8),
 		cmocka_unit_test(test_diag_limit),
 		cmocka_unit_test(test_vsnprintf),
+		cmocka_unit_test(test_buf_sink),
+		cmocka_unit_test(test_outfile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
