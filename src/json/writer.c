@@ -64,12 +64,12 @@ static inline __attribute__((always_inline)) char *escape_to(char *dst, const ch
 		while (n - i >= 32) {
 			__m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
 			__m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16));
-			__m128i m0 = _mm_or_si128(_mm_cmplt_epi8(v0, lo),
-						  _mm_or_si128(_mm_cmpeq_epi8(v0, qu),
-							       _mm_cmpeq_epi8(v0, bs)));
-			__m128i m1 = _mm_or_si128(_mm_cmplt_epi8(v1, lo),
-						  _mm_or_si128(_mm_cmpeq_epi8(v1, qu),
-							       _mm_cmpeq_epi8(v1, bs)));
+			__m128i m0 = _mm_or_si128(
+				_mm_cmplt_epi8(v0, lo),
+				_mm_or_si128(_mm_cmpeq_epi8(v0, qu), _mm_cmpeq_epi8(v0, bs)));
+			__m128i m1 = _mm_or_si128(
+				_mm_cmplt_epi8(v1, lo),
+				_mm_or_si128(_mm_cmpeq_epi8(v1, qu), _mm_cmpeq_epi8(v1, bs)));
 			if (_mm_movemask_epi8(_mm_or_si128(m0, m1)))
 				break; /* the 16-byte loop finds where */
 			_mm_storeu_si128((__m128i *)(void *)p, v0);
