@@ -37,6 +37,17 @@ static inline char *copy_short(char *p, const char *s, size_t n)
 	return p + n;
 }
 
+#if defined(__SSE2__)
+/* The bytes of v a JSON string cannot hold as they are: signed bytes
+ * below 0x20 (control characters and every byte >= 0x80), '"' and '\\'. */
+static inline __m128i special16(__m128i v)
+{
+	return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+			    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+#endif
+
 /* Escapes s[0..n) as a JSON string literal (with quotes) into dst, which
  * has room for rp_json_escape_room(n) bytes; returns the end.  Plain runs
  * are copied 16 bytes at a time (a block is stored whole, then the write
@@ -56,21 +67,11 @@ static inline __attribute__((always_inline)) char *escape_to(char *dst, const ch
 		unsigned char c;
 		size_t rem;
 #if defined(__SSE2__)
-		/* Signed bytes below 0x20: control characters and every byte
-		 * >= 0x80. */
-		const __m128i lo = _mm_set1_epi8(0x20), qu = _mm_set1_epi8('"'),
-			      bs = _mm_set1_epi8('\\');
 		/* 32 bytes a step while there are: one test for both blocks */
 		while (n - i >= 32) {
 			__m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
 			__m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16));
-			__m128i m0 = _mm_or_si128(
-				_mm_cmplt_epi8(v0, lo),
-				_mm_or_si128(_mm_cmpeq_epi8(v0, qu), _mm_cmpeq_epi8(v0, bs)));
-			__m128i m1 = _mm_or_si128(
-				_mm_cmplt_epi8(v1, lo),
-				_mm_or_si128(_mm_cmpeq_epi8(v1, qu), _mm_cmpeq_epi8(v1, bs)));
-			if (_mm_movemask_epi8(_mm_or_si128(m0, m1)))
+			if (_mm_movemask_epi8(_mm_or_si128(special16(v0), special16(v1))))
 				break; /* the 16-byte loop finds where */
 			_mm_storeu_si128((__m128i *)(void *)p, v0);
 			_mm_storeu_si128((__m128i *)(void *)(p + 16), v1);
@@ -79,11 +80,7 @@ static inline __attribute__((always_inline)) char *escape_to(char *dst, const ch
 		}
 		while (n - i >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-			__m128i m =
-				_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-					     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-							  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-			unsigned bits = (unsigned)_mm_movemask_epi8(m);
+			unsigned bits = (unsigned)_mm_movemask_epi8(special16(v));
 			_mm_storeu_si128((__m128i *)(void *)p, v);
 			if (bits) {
 				size_t k = (size_t)__builtin_ctz(bits);
@@ -112,11 +109,7 @@ static inline __attribute__((always_inline)) char *escape_to(char *dst, const ch
 			 * copied as they are just before p: checked and stored
 			 * over them in one block. */
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + n - 16));
-			__m128i m =
-				_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-					     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-							  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-			if (!_mm_movemask_epi8(m)) {
+			if (!_mm_movemask_epi8(special16(v))) {
 				_mm_storeu_si128((__m128i *)(void *)(p + rem - 16), v);
 				p += rem;
 				break;
